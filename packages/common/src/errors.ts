@@ -49,7 +49,10 @@ export class ForbiddenError extends HotlineError {
 
 export class NotFoundError extends HotlineError {
   constructor(what: string, id: string) {
-    super(404, 'not_found', 'Not found', `No ${what} with id "${id}" exists, or you may not see it.`, { what, id });
+    super(404, 'not_found', 'Not found', `No ${what} with id "${id}" exists, or you may not see it.`, {
+      what,
+      id,
+    });
   }
 }
 
@@ -67,7 +70,10 @@ export class GoneError extends HotlineError {
 }
 
 export class RateLimitError extends HotlineError {
-  constructor(detail: string, readonly retryAfterSeconds: number) {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(429, 'rate_limited', 'Too many requests', detail, { retryAfter: retryAfterSeconds });
   }
 }
@@ -77,7 +83,10 @@ export class RateLimitError extends HotlineError {
  * to 503 with a Retry-After header (tessera's PushbackError).
  */
 export class PushbackError extends HotlineError {
-  constructor(detail: string, readonly retryAfterSeconds = 1) {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds = 1,
+  ) {
     super(503, 'pushback', 'Busy, try again shortly', detail, { retryAfter: retryAfterSeconds });
   }
 }

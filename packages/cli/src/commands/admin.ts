@@ -1,0 +1,129 @@
+import { CreateOfficeBody, InviteUserBody } from '@hotline/contract';
+import { AppContext, migrateToLatest } from '@hotline/server';
+import type { Command } from 'commander';
+import { fail, loadConfig } from '../config.js';
+
+async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const cfg = loadConfig();
+  let ctx: AppContext | undefined;
+  try {
+    ctx = await AppContext.fromConfig({ ...cfg, logLevel: 'warn' });
+    return await fn(ctx);
+  } catch (err) {
+    fail(err);
+  } finally {
+    await ctx?.close();
+  }
+}
+
+function parseOrFail<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+  flagFor: (k: string) => string,
+): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const msgs = r.error.issues.map((i) => `${flagFor(String(i.path[0] ?? ''))}: ${i.message}`);
+  fail(new Error(`invalid input:\n  ${msgs.join('\n  ')}`), 2);
+}
+
+const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+export function adminCommands(program: Command): void {
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (serve does this too on start).')
+    .action(() =>
+      withContext(async (ctx) => {
+        const applied = await migrateToLatest(ctx.db);
+        process.stdout.write(
+          applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n',
+        );
+      }),
+    );
+
+  const offices = program.command('offices').description('Manage offices.');
+  offices
+    .command('add')
+    .description("Add an office (an organization such as a head of government's office).")
+    .requiredOption('--slug <slug>', 'short id, e.g. de-bundeskanzler')
+    .requiredOption('--name <name>', 'e.g. "Office of the Federal Chancellor of Germany"')
+    .requiredOption('--country <code>', 'ISO 3166-1 alpha-2, e.g. DE')
+    .requiredOption('--leader-title <title>', 'e.g. Chancellor')
+    .requiredOption('--leader-name <name>', 'e.g. "Friedrich Merz"')
+    .requiredOption('--time-zone <tz>', 'IANA zone, e.g. Europe/Berlin')
+    .action((opts: Record<string, string>) =>
+      withContext(async (ctx) => {
+        const input = parseOrFail(CreateOfficeBody, opts, kebab);
+        await migrateToLatest(ctx.db);
+        const office = await ctx.identity.createOffice(null, input);
+        process.stdout.write(`Office created: ${office.name} (id ${office.id})\n`);
+      }),
+    );
+
+  const users = program.command('users').description('Manage users.');
+  users
+    .command('invite')
+    .description('Invite a person: creates the user and prints a one-time registration link.')
+    .requiredOption('--office <slug-or-id>', 'the office they belong to')
+    .requiredOption('--email <email>', 'their email address')
+    .requiredOption('--name <name>', 'their display name')
+    .requiredOption('--title <title>', 'their job title')
+    .requiredOption(
+      '--roles <roles>',
+      'comma-separated: principal,staff,reviewer,secretariat,notetaker,press,records,liaison,admin',
+    )
+    .option('--time-zone <tz>', "IANA zone (default: the office's)")
+    .action((opts: Record<string, string>) =>
+      withContext(async (ctx) => {
+        await migrateToLatest(ctx.db);
+        const office = await ctx.db
+          .selectFrom('offices')
+          .selectAll()
+          .where((eb) =>
+            eb.or([
+              eb('slug', '=', opts.office!),
+              eb(
+                'id',
+                '=',
+                /^[0-9a-f-]{36}$/i.test(opts.office!) ? opts.office! : '00000000-0000-0000-0000-000000000000',
+              ),
+            ]),
+          )
+          .executeTakeFirst();
+        if (!office)
+          fail(
+            new Error(
+              `no office "${opts.office}"; list them in the web app or add one with "hotline offices add".`,
+            ),
+            2,
+          );
+        const input = parseOrFail(
+          InviteUserBody,
+          {
+            officeId: office.id,
+            email: opts.email,
+            displayName: opts.name,
+            title: opts.title,
+            timeZone: opts.timeZone ?? office.time_zone,
+            roles: (opts.roles ?? '')
+              .split(',')
+              .map((r) => r.trim())
+              .filter(Boolean),
+          },
+          (k) => ({ displayName: '--name', officeId: '--office' })[k] ?? kebab(k),
+        );
+        const r = await ctx.identity.invite(null, input);
+        process.stdout.write(
+          `Invited ${r.user.displayName} <${r.user.email}> to ${office.name} as ${r.user.roles.join(', ')}.\n` +
+            `One-time link (valid until ${r.expiresAt.toISOString()}):\n  ${ctx.cfg.publicUrl}/app/invite/${r.token}\n`,
+        );
+      }),
+    );
+}

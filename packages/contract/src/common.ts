@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+export const ROLE_VALUES = [
+  'principal',
+  'staff',
+  'reviewer',
+  'secretariat',
+  'notetaker',
+  'press',
+  'records',
+  'liaison',
+  'admin',
+] as const;
+export const RoleSchema = z.enum(ROLE_VALUES);
+export type RoleName = z.infer<typeof RoleSchema>;
+
+export const IdSchema = z.uuid({ error: 'must be a UUID like 0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a' });
+export const IdParams = z.object({ id: IdSchema });
+
+/** An IANA time zone name that this runtime knows. */
+export const TimeZoneSchema = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as America/New_York or Europe/Paris' },
+);
+
+/** RFC 9457 problem details, as every error response. */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    code: z.string(),
+  })
+  .catchall(z.unknown());
+export type Problem = z.infer<typeof ProblemSchema>;
+
+export const OkSchema = z.object({ ok: z.literal(true) });

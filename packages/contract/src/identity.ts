@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { IdSchema, RoleSchema, TimeZoneSchema } from './common.js';
+
+export const OfficeSchema = z.object({
+  id: IdSchema,
+  slug: z.string(),
+  name: z.string(),
+  country: z.string(),
+  leaderTitle: z.string(),
+  leaderName: z.string(),
+  timeZone: z.string(),
+});
+export type Office = z.infer<typeof OfficeSchema>;
+
+export const CreateOfficeBody = z.object({
+  slug: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be lowercase letters, digits and dashes, e.g. "us-potus"'),
+  name: z.string().trim().min(3).max(200),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as US, CA, FR'),
+  leaderTitle: z.string().trim().min(2).max(100),
+  leaderName: z.string().trim().min(2).max(200),
+  timeZone: TimeZoneSchema,
+});
+export type CreateOfficeInput = z.infer<typeof CreateOfficeBody>;
+
+export const UserSchema = z.object({
+  id: IdSchema,
+  officeId: IdSchema,
+  email: z.string(),
+  displayName: z.string(),
+  title: z.string(),
+  timeZone: z.string(),
+  roles: z.array(RoleSchema),
+  status: z.enum(['invited', 'active', 'disabled']),
+});
+export type User = z.infer<typeof UserSchema>;
+
+export const DirectoryQuery = z.object({ officeId: IdSchema.optional() });
+
+export const InviteUserBody = z.object({
+  officeId: IdSchema,
+  email: z.email({ error: 'must be an email address such as name@example.gov' }).max(320),
+  displayName: z.string().trim().min(2).max(200),
+  title: z.string().trim().min(2).max(200),
+  timeZone: TimeZoneSchema,
+  roles: z.array(RoleSchema).min(1, 'give the user at least one role').max(9),
+});
+export type InviteUserInput = z.infer<typeof InviteUserBody>;
+
+export const InviteCreatedSchema = z.object({
+  user: UserSchema,
+  inviteUrl: z.string(),
+  expiresAt: z.string(),
+});
+
+export const SetRolesBody = z.object({ roles: z.array(RoleSchema).min(1).max(9) });
+
+export const InviteInfoSchema = z.object({
+  displayName: z.string(),
+  email: z.string(),
+  officeName: z.string(),
+  expiresAt: z.string(),
+});
+
+export const MeSchema = z.object({
+  user: UserSchema,
+  office: OfficeSchema,
+  permissions: z.array(z.string()),
+  session: z.object({ expiresAt: z.string(), method: z.enum(['passkey', 'demo']) }),
+});
+export type Me = z.infer<typeof MeSchema>;
+
+export const PasskeySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  deviceType: z.string(),
+  backedUp: z.boolean(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+export type Passkey = z.infer<typeof PasskeySchema>;
+
+export const MetaSchema = z.object({
+  name: z.literal('Hotline'),
+  version: z.string(),
+  demo: z.boolean(),
+  rpId: z.string(),
+});
+
+export const DemoPersonaSchema = z.object({
+  userId: IdSchema,
+  displayName: z.string(),
+  title: z.string(),
+  roles: z.array(RoleSchema),
+  officeName: z.string(),
+  officeSlug: z.string(),
+});
+export const DemoSignInBody = z.object({ userId: IdSchema });

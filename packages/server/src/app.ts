@@ -1,0 +1,143 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
+import { checkOrigin } from './http/session.js';
+import type { App } from './http/types.js';
+import { findWebDir } from './http/web-dir.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { identityRoutes } from './routes/identity.js';
+
+export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
+
+/** Extra route groups that later parts (calls, log, capture) plug in. */
+const registrars: RouteRegistrar[] = [];
+export function registerRoutes(r: RouteRegistrar): void {
+  registrars.push(r);
+}
+
+/** Ecosystem plugins, then app plugins, then routes (Fastify's own order). */
+export async function buildApp(ctx: AppContext, opts: { webDir?: string | null } = {}): Promise<App> {
+  const app: App = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the App type free of pino generics.
+    loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: ctx.cfg.logLevel !== 'debug' && ctx.cfg.logLevel !== 'trace',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        mediaSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: ctx.cfg.publicUrl.startsWith('https:'),
+  });
+  await app.register(cookie, { secret: ctx.cipherSecret('session-cookie') });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, c) => ({
+      statusCode: 429,
+      message: `Too many requests: the limit is ${c.max} per ${c.after}. Wait ${Math.ceil(c.ttl / 1000)} s and try again.`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Hotline API',
+        version: '0.1.0',
+        description: 'Secure, records-by-design leader communications.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'hotline_session' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', async (req) => {
+    if (req.url.startsWith('/api/')) checkOrigin(ctx, req);
+  });
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
+  });
+
+  healthRoutes(app, ctx);
+  authRoutes(app, ctx);
+  identityRoutes(app, ctx);
+  for (const r of registrars) await r(app, ctx);
+
+  const webDir = opts.webDir === undefined ? findWebDir() : opts.webDir;
+  if (webDir) {
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/app/',
+      wildcard: false,
+      index: false,
+      decorateReply: true,
+    });
+    const spa = (
+      _req: unknown,
+      reply: { sendFile: (f: string) => unknown; header: (k: string, v: string) => unknown },
+    ) => {
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile('index.html');
+    };
+    app.get('/app', { schema: { hide: true } }, (_req, reply) => reply.redirect('/app/'));
+    app.get('/app/', { schema: { hide: true } }, spa);
+    app.get('/app/*', { schema: { hide: true } }, (req, reply) => {
+      const path = (req.params as { '*': string })['*'];
+      if (/\.[a-z0-9]+$/i.test(path) && !path.includes('..')) {
+        reply.header(
+          'cache-control',
+          path.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+        return reply.sendFile(path);
+      }
+      return spa(req, reply);
+    });
+  } else {
+    app.get('/app/*', { schema: { hide: true } }, (_req, reply) =>
+      sendProblem(
+        reply,
+        503,
+        'web_not_built',
+        'The web app is not built',
+        'Run "npm run build" to build the web app.',
+      ),
+    );
+  }
+  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/app/'));
+  return app;
+}

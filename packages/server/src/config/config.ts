@@ -1,0 +1,128 @@
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } from '@hotline/common';
+import type { ServerEnv } from './env.js';
+
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** Step two: typed, defaulted, validated configuration. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Set for PostgreSQL; undefined means PGlite under dataDir/db. */
+  databaseUrl: string | undefined;
+  demo: boolean;
+  logLevel: LogLevel;
+  /** The origin people use in their browsers; WebAuthn binds passkeys to its host (RP ID). */
+  publicUrl: string;
+  rpId: string;
+  sessionTtlMs: number;
+  inviteTtlMs: number;
+  logOrigin: string;
+  logKeyFile: string;
+  archiveKeyFile: string;
+  authRateLimitPerMinute: number;
+  publicRateLimitPerMinute: number;
+  iceServers: IceServer[];
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function envToConfig(env: ServerEnv): ServerConfig {
+  const host = env.host?.trim() || '127.0.0.1';
+  if (host !== 'localhost' && isIP(host) === 0) {
+    throw new ConfigError(
+      'HOTLINE_HOST',
+      `"${host}" is not an IP address; use e.g. 127.0.0.1, 0.0.0.0 or ::1.`,
+    );
+  }
+  const port = parseIntVar('HOTLINE_PORT', env.port, 8080, 0, 65535);
+  const dataDir = resolve(env.dataDir?.trim() || './data');
+
+  let databaseUrl: string | undefined;
+  if (env.databaseUrl?.trim()) {
+    const raw = env.databaseUrl.trim();
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      throw new ConfigError(
+        'DATABASE_URL',
+        'is not a URL; use postgres://user:password@host:5432/dbname, or unset it for the embedded PGlite database.',
+      );
+    }
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+      throw new ConfigError(
+        'DATABASE_URL',
+        `scheme "${u.protocol}" is not supported; use postgres:// or postgresql://.`,
+      );
+    }
+    databaseUrl = raw;
+  }
+
+  const publicUrlRaw = env.publicUrl?.trim() || `http://localhost:${port === 0 ? 8080 : port}`;
+  let publicUrl: URL;
+  try {
+    publicUrl = new URL(publicUrlRaw);
+  } catch {
+    throw new ConfigError(
+      'HOTLINE_PUBLIC_URL',
+      `"${publicUrlRaw}" is not a URL; use e.g. https://hotline.example.gov.`,
+    );
+  }
+  if (publicUrl.protocol !== 'https:' && publicUrl.hostname !== 'localhost') {
+    throw new ConfigError(
+      'HOTLINE_PUBLIC_URL',
+      'must be https:// (passkeys need a secure context), except for http://localhost.',
+    );
+  }
+
+  let iceServers: IceServer[] = [];
+  if (env.iceServers?.trim()) {
+    try {
+      const parsed: unknown = JSON.parse(env.iceServers);
+      if (
+        !Array.isArray(parsed) ||
+        !parsed.every((s) => typeof s === 'object' && s !== null && 'urls' in s)
+      ) {
+        throw new Error('shape');
+      }
+      iceServers = parsed as IceServer[];
+    } catch {
+      throw new ConfigError(
+        'HOTLINE_ICE_SERVERS',
+        'must be a JSON array like [{"urls":"stun:stun.example.gov:3478"},{"urls":"turn:turn.example.gov","username":"u","credential":"p"}].',
+      );
+    }
+  }
+
+  return {
+    host,
+    port,
+    dataDir,
+    databaseUrl,
+    demo: parseBoolVar('HOTLINE_DEMO', env.demo, false),
+    logLevel: parseEnumVar('HOTLINE_LOG_LEVEL', env.logLevel, LOG_LEVELS, 'info'),
+    publicUrl: publicUrl.origin,
+    rpId: publicUrl.hostname,
+    sessionTtlMs: parseIntVar('HOTLINE_SESSION_TTL_HOURS', env.sessionTtlHours, 12, 1, 24 * 30) * 3_600_000,
+    inviteTtlMs: parseIntVar('HOTLINE_INVITE_TTL_HOURS', env.inviteTtlHours, 72, 1, 24 * 30) * 3_600_000,
+    logOrigin: env.logOrigin?.trim() || `${publicUrl.host}/log`,
+    logKeyFile: resolve(env.logKeyFile?.trim() || `${dataDir}/keys/log.key`),
+    archiveKeyFile: resolve(env.archiveKeyFile?.trim() || `${dataDir}/keys/archive.key`),
+    authRateLimitPerMinute: parseIntVar('HOTLINE_AUTH_RATE_LIMIT', env.authRateLimit, 30, 1, 100_000),
+    publicRateLimitPerMinute: parseIntVar(
+      'HOTLINE_PUBLIC_RATE_LIMIT',
+      env.publicRateLimit,
+      600,
+      1,
+      1_000_000,
+    ),
+    iceServers,
+  };
+}

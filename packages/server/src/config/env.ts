@@ -1,0 +1,38 @@
+/** Step one of configuration: a flat read of every variable Hotline looks at. Nothing is parsed here. */
+export interface ServerEnv {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  demo?: string;
+  logLevel?: string;
+  publicUrl?: string;
+  sessionTtlHours?: string;
+  inviteTtlHours?: string;
+  logOrigin?: string;
+  logKeyFile?: string;
+  archiveKeyFile?: string;
+  authRateLimit?: string;
+  publicRateLimit?: string;
+  iceServers?: string;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
+  return {
+    host: env.HOTLINE_HOST,
+    port: env.HOTLINE_PORT,
+    dataDir: env.HOTLINE_DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    demo: env.HOTLINE_DEMO,
+    logLevel: env.HOTLINE_LOG_LEVEL,
+    publicUrl: env.HOTLINE_PUBLIC_URL,
+    sessionTtlHours: env.HOTLINE_SESSION_TTL_HOURS,
+    inviteTtlHours: env.HOTLINE_INVITE_TTL_HOURS,
+    logOrigin: env.HOTLINE_LOG_ORIGIN,
+    logKeyFile: env.HOTLINE_LOG_KEY_FILE,
+    archiveKeyFile: env.HOTLINE_ARCHIVE_KEY_FILE,
+    authRateLimit: env.HOTLINE_AUTH_RATE_LIMIT,
+    publicRateLimit: env.HOTLINE_PUBLIC_RATE_LIMIT,
+    iceServers: env.HOTLINE_ICE_SERVERS,
+  };
+}

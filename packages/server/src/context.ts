@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
+import type { ServerConfig } from './config/config.js';
+import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemo } from './demo/seed.js';
+import { createArchiveKeyFile, loadArchiveCipher } from './keys.js';
+import type { ArchiveCipher } from './records/archive-key.js';
+import { RecordsService } from './records/records-service.js';
+import { AuthService } from './services/auth-service.js';
+import { IdentityService } from './services/identity-service.js';
+
+export interface ContextOverrides {
+  db?: DatabaseHandle;
+  clock?: Clock;
+  logger?: Logger;
+  cipher?: ArchiveCipher;
+}
+
+/**
+ * Everything the server, the CLI and the tests need, built once from config. Tests pass
+ * overrides (a per-file database, a manual clock) instead of mocking modules.
+ */
+export class AppContext {
+  private readonly disposers: (() => Promise<void>)[] = [];
+
+  private constructor(
+    readonly cfg: ServerConfig,
+    readonly logger: Logger,
+    readonly clock: Clock,
+    readonly database: DatabaseHandle,
+    readonly records: RecordsService,
+    readonly identity: IdentityService,
+    readonly auth: AuthService,
+    private readonly cipher: ArchiveCipher,
+  ) {}
+
+  /** A secret derived from the archive key for another purpose (cookie signing). */
+  cipherSecret(label: string): string {
+    return this.cipher.deriveSecret(label);
+  }
+
+  get db() {
+    return this.database.db;
+  }
+
+  static async fromConfig(cfg: ServerConfig, overrides: ContextOverrides = {}): Promise<AppContext> {
+    const logger = overrides.logger ?? createLogger({ level: cfg.logLevel });
+    const clock = overrides.clock ?? systemClock;
+    if (cfg.demo && !overrides.cipher && !existsSync(cfg.archiveKeyFile)) {
+      createArchiveKeyFile(cfg.archiveKeyFile);
+      logger.warn({ file: cfg.archiveKeyFile }, 'demo mode: created an archive key');
+    }
+    const cipher = overrides.cipher ?? loadArchiveCipher(cfg.archiveKeyFile);
+    const database =
+      overrides.db ??
+      (await openDatabase(
+        cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
+      ));
+    const records = new RecordsService(clock, cipher);
+    const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs);
+    const auth = new AuthService(database.db, records, clock, {
+      rpId: cfg.rpId,
+      rpName: 'Hotline',
+      origin: cfg.publicUrl,
+      sessionTtlMs: cfg.sessionTtlMs,
+      demo: cfg.demo,
+    });
+    const ctx = new AppContext(cfg, logger, clock, database, records, identity, auth, cipher);
+    if (!overrides.db) ctx.disposers.push(() => database.close());
+    return ctx;
+  }
+
+  /** Migrate, then seed the demo world if demo mode is on. */
+  async prepare(): Promise<void> {
+    const applied = await migrateToLatest(this.db);
+    if (applied.length) this.logger.info({ applied }, 'applied migrations');
+    if (this.cfg.demo) await seedDemo(this.db, this.identity, this.logger);
+  }
+
+  onDispose(fn: () => Promise<void>): void {
+    this.disposers.push(fn);
+  }
+
+  /** Dispose in reverse order of creation. */
+  async close(): Promise<void> {
+    for (const d of this.disposers.reverse()) {
+      try {
+        await d();
+      } catch (err) {
+        this.logger.error({ err }, 'error while shutting down');
+      }
+    }
+    this.disposers.length = 0;
+  }
+}

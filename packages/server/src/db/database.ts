@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+// int8 → string keeps 64-bit log indexes exact; we convert with Number() where sizes are < 2^53.
+pg.types.setTypeParser(20, (v: string) => v);
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** A description safe to log (no password). */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres://… to use a PostgreSQL server; otherwise PGlite. */
+  url?: string;
+  /** PGlite data directory; omitted means in memory. */
+  pgliteDir?: string;
+  /** PostgreSQL schema to use (tests put each file in its own). Created if missing. */
+  schema?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.url) {
+    const pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    if (opts.schema) {
+      const c = await pool.connect();
+      try {
+        await c.query(`create schema if not exists "${opts.schema.replace(/"/g, '')}"`);
+      } finally {
+        c.release();
+      }
+    }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const u = new URL(opts.url);
+    return {
+      db,
+      kind: 'postgres',
+      describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}${opts.schema ? ` (schema ${opts.schema})` : ''}`,
+      close: () => db.destroy(),
+    };
+  }
+  if (opts.pgliteDir) mkdirSync(opts.pgliteDir, { recursive: true });
+  const pglite = await PGlite.create(opts.pgliteDir ?? 'memory://');
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    describe: opts.pgliteDir ? `PGlite at ${opts.pgliteDir}` : 'PGlite in memory',
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,27 @@
+import type { ChallengesTable } from './tables/challenges.js';
+import type { InvitesTable } from './tables/invites.js';
+import type { OfficesTable } from './tables/offices.js';
+import type { PasskeysTable } from './tables/passkeys.js';
+import type {
+  CheckpointsTable,
+  ContentTable,
+  LogStateTable,
+  LogTilesTable,
+  RecordsTable,
+} from './tables/records.js';
+import type { SessionsTable } from './tables/sessions.js';
+import type { UsersTable } from './tables/users.js';
+
+export interface Database {
+  offices: OfficesTable;
+  users: UsersTable;
+  invites: InvitesTable;
+  passkeys: PasskeysTable;
+  sessions: SessionsTable;
+  webauthn_challenges: ChallengesTable;
+  records: RecordsTable;
+  log_state: LogStateTable;
+  log_tiles: LogTilesTable;
+  log_checkpoints: CheckpointsTable;
+  record_content: ContentTable;
+}

@@ -1,0 +1,57 @@
+export const recordsTableName = 'records';
+
+/**
+ * The sequenced records log. `seq` is the dense, 0-based log index assigned under the
+ * log_state row lock (see services/records). Rows are never updated or deleted.
+ */
+export interface RecordsTable {
+  seq: string;
+  id: string;
+  kind: string;
+  at: Date;
+  office_id: string | null;
+  actor_id: string | null;
+  subject: string | null;
+  digest: string;
+  prev: string | null;
+  /** The leaf: canonical JSON (RFC 8785) of the envelope, as bytes. */
+  envelope: Uint8Array;
+}
+
+export const logStateTableName = 'log_state';
+
+export interface LogStateTable {
+  id: number;
+  /** Next index to sequence: the number of sequenced entries. */
+  next_seq: string;
+  /** Number of entries folded into tiles. */
+  integrated_size: string;
+  integrated_root: Uint8Array | null;
+}
+
+export const logTilesTableName = 'log_tiles';
+
+/** Hash tiles (C2SP tlog-tiles). Partial tiles are replaced as they grow; full ones never change. */
+export interface LogTilesTable {
+  level: number;
+  idx: string;
+  width: number;
+  hashes: Uint8Array;
+}
+
+export const checkpointsTableName = 'log_checkpoints';
+
+export interface CheckpointsTable {
+  size: string;
+  root: Uint8Array;
+  note: string;
+  created_at: Date;
+}
+
+export const contentTableName = 'record_content';
+
+/** Where encrypted content lives when the blob store is the database (tests, small deployments). */
+export interface ContentTable {
+  digest: string;
+  bytes: Uint8Array;
+}

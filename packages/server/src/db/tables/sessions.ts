@@ -1,0 +1,12 @@
+export const sessionsTableName = 'sessions';
+
+/** Sign-in sessions. The cookie holds a random token; only its SHA-256 is stored. */
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: Date;
+  expires_at: Date;
+  revoked_at: Date | null;
+  method: 'passkey' | 'demo';
+}

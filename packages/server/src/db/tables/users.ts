@@ -1,0 +1,16 @@
+import type { Generated } from 'kysely';
+
+export const usersTableName = 'users';
+
+export interface UsersTable {
+  id: string;
+  office_id: string;
+  email: string;
+  display_name: string;
+  title: string;
+  time_zone: string;
+  roles: string[];
+  status: 'invited' | 'active' | 'disabled';
+  demo_persona: boolean;
+  created_at: Generated<Date>;
+}

@@ -1,0 +1,49 @@
+import type { Logger } from '@hotline/common';
+import type { Db } from '../db/database.js';
+import type { IdentityService } from '../services/identity-service.js';
+import { DEMO_OFFICES } from './personas.js';
+
+export interface SeedHook {
+  /** Runs after offices and people exist; later issues add calls, readouts and captures here. */
+  (ctx: { officeIds: Record<string, string>; userIds: Record<string, string> }): Promise<void>;
+}
+
+/**
+ * Seed the demo world once. Idempotent: if the first demo office exists, nothing happens.
+ * Returns true when it seeded.
+ */
+export async function seedDemo(
+  db: Db,
+  identity: IdentityService,
+  logger: Logger,
+  hooks: SeedHook[] = [],
+): Promise<boolean> {
+  const first = await db
+    .selectFrom('offices')
+    .select('id')
+    .where('slug', '=', DEMO_OFFICES[0]!.office.slug)
+    .executeTakeFirst();
+  if (first) return false;
+  const officeIds: Record<string, string> = {};
+  const userIds: Record<string, string> = {};
+  for (const demo of DEMO_OFFICES) {
+    const office = await identity.createOffice(null, demo.office);
+    officeIds[demo.office.slug] = office.id;
+    await db.transaction().execute(async (tx) => {
+      for (const p of demo.people) {
+        userIds[p.email] = await identity.createActiveUser(tx, {
+          officeId: office.id,
+          email: p.email,
+          displayName: p.displayName,
+          title: p.title,
+          timeZone: demo.office.timeZone,
+          roles: [p.role],
+          demoPersona: true,
+        });
+      }
+    });
+  }
+  for (const hook of hooks) await hook({ officeIds, userIds });
+  logger.info({ offices: DEMO_OFFICES.length }, 'seeded the demo world');
+  return true;
+}

@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Where the built web app is: HOTLINE_WEB_DIR, or packages/web/dist found upward from here or cwd. */
+export function findWebDir(): string | null {
+  if (process.env.HOTLINE_WEB_DIR) return resolve(process.env.HOTLINE_WEB_DIR);
+  for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
+    let dir = start;
+    for (let i = 0; i < 8; i++) {
+      const candidate = join(dir, 'packages', 'web', 'dist');
+      if (existsSync(join(candidate, 'index.html'))) return candidate;
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  return null;
+}

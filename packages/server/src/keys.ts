@@ -1,0 +1,47 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConfigError } from '@hotline/common';
+import { ArchiveCipher } from './records/archive-key.js';
+
+/**
+ * Key files live outside the database, mode 0600, created by `hotline keys init` (or by demo
+ * mode on first start). The server never generates a production key silently.
+ */
+export function writeKeyFile(path: string, contents: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileSync(path, contents, { mode: 0o600, flag: 'wx' });
+  chmodSync(path, 0o600);
+}
+
+export function readKeyFile(path: string, variable: string): string {
+  if (!existsSync(path)) {
+    throw new ConfigError(
+      variable,
+      `no key file at ${path}. Create the keys with "npm run hotline -- keys init" (or set ${variable} to an existing key file).`,
+    );
+  }
+  const mode = statSync(path).mode & 0o777;
+  if (mode & 0o077) {
+    throw new ConfigError(
+      variable,
+      `${path} is readable by other users (mode ${mode.toString(8)}); run "chmod 600 ${path}".`,
+    );
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
+export function createArchiveKeyFile(path: string): void {
+  writeKeyFile(path, `${Buffer.from(ArchiveCipher.generateKey()).toString('base64')}\n`);
+}
+
+export function loadArchiveCipher(path: string): ArchiveCipher {
+  const raw = readKeyFile(path, 'HOTLINE_ARCHIVE_KEY_FILE');
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError(
+      'HOTLINE_ARCHIVE_KEY_FILE',
+      `${path} does not hold a 32-byte base64 key; recreate it with "hotline keys init".`,
+    );
+  }
+  return new ArchiveCipher(new Uint8Array(key));
+}

@@ -1,0 +1,36 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Content is encrypted at rest under the archive key (AES-256-GCM). The stored form is
+ * nonce(12) ‖ ciphertext ‖ tag(16). The digest in the leaf is over the plaintext, so a verifier
+ * holding the key checks that the decrypted content is exactly what the log committed to.
+ */
+export class ArchiveCipher {
+  constructor(private readonly key: Uint8Array) {
+    if (key.length !== 32) throw new Error('archive key must be 32 bytes');
+  }
+
+  static generateKey(): Uint8Array {
+    return new Uint8Array(randomBytes(32));
+  }
+
+  seal(plain: Uint8Array): Uint8Array {
+    const nonce = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.key, nonce);
+    const body = Buffer.concat([c.update(plain), c.final()]);
+    return new Uint8Array(Buffer.concat([nonce, body, c.getAuthTag()]));
+  }
+
+  /** A secret for another purpose (e.g. cookie signing), derived so one key file suffices. */
+  deriveSecret(label: string): string {
+    return createHmac('sha256', this.key).update(`hotline:${label}`).digest('base64url');
+  }
+
+  open(sealed: Uint8Array): Uint8Array {
+    if (sealed.length < 28) throw new Error('sealed content is too short to be valid');
+    const buf = Buffer.from(sealed);
+    const d = createDecipheriv('aes-256-gcm', this.key, buf.subarray(0, 12));
+    d.setAuthTag(buf.subarray(buf.length - 16));
+    return new Uint8Array(Buffer.concat([d.update(buf.subarray(12, buf.length - 16)), d.final()]));
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  AddPasskeyOptionsBody,
+  AddPasskeyVerifyBody,
+  DemoPersonaSchema,
+  DemoSignInBody,
+  InviteInfoSchema,
+  LoginOptionsBody,
+  LoginVerifyBody,
+  OkSchema,
+  OptionsResponse,
+  PasskeySchema,
+  RegisterOptionsBody,
+  RegisterVerifyBody,
+  SignedInSchema,
+} from '@hotline/contract';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { clearSessionCookie, requireActor, requireSession, setSessionCookie } from '../http/session.js';
+import type { App } from '../http/types.js';
+import { listDemoPersonas } from '../services/demo-personas.js';
+
+export function authRoutes(app: App, ctx: AppContext): void {
+  const limited = { config: { rateLimit: { max: ctx.cfg.authRateLimitPerMinute, timeWindow: '1 minute' } } };
+  const tags = ['auth'];
+
+  app.get(
+    '/api/v1/invites/:token',
+    {
+      ...limited,
+      schema: { tags, params: z.object({ token: z.string().max(200) }), response: { 200: InviteInfoSchema } },
+    },
+    async (req) => {
+      const inv = await ctx.auth.inspectInvite(req.params.token);
+      return {
+        displayName: inv.display_name,
+        email: inv.email,
+        officeName: inv.officeName,
+        expiresAt: new Date(inv.expires_at).toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/register/options',
+    { ...limited, schema: { tags, body: RegisterOptionsBody, response: { 200: OptionsResponse } } },
+    (req) => ctx.auth.registrationOptions(req.body.inviteToken).then(asJson),
+  );
+
+  app.post(
+    '/api/v1/auth/register/verify',
+    { ...limited, schema: { tags, body: RegisterVerifyBody, response: { 200: SignedInSchema } } },
+    async (req, reply) => {
+      const s = await ctx.auth.verifyRegistration(
+        req.body.challengeId,
+        req.body.inviteToken,
+        req.body.response,
+        req.body.passkeyName,
+      );
+      setSessionCookie(ctx, reply, s);
+      return { user: s.user };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login/options',
+    { ...limited, schema: { tags, body: LoginOptionsBody, response: { 200: OptionsResponse } } },
+    () => ctx.auth.authenticationOptions().then(asJson),
+  );
+
+  app.post(
+    '/api/v1/auth/login/verify',
+    { ...limited, schema: { tags, body: LoginVerifyBody, response: { 200: SignedInSchema } } },
+    async (req, reply) => {
+      const s = await ctx.auth.verifyAuthentication(req.body.challengeId, req.body.response);
+      setSessionCookie(ctx, reply, s);
+      return { user: s.user };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/sign-out',
+    { ...limited, schema: { tags, response: { 200: OkSchema } } },
+    async (req, reply) => {
+      const s = await requireSession(ctx, req);
+      await ctx.auth.signOut(s);
+      clearSessionCookie(reply);
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/api/v1/me/passkeys',
+    { schema: { tags, response: { 200: z.array(PasskeySchema) } } },
+    async (req) => ctx.auth.listPasskeys(await requireActor(ctx, req)),
+  );
+
+  app.post(
+    '/api/v1/me/passkeys/options',
+    { ...limited, schema: { tags, body: AddPasskeyOptionsBody, response: { 200: OptionsResponse } } },
+    async (req) => asJson(await ctx.auth.addPasskeyOptions(await requireActor(ctx, req))),
+  );
+
+  app.post(
+    '/api/v1/me/passkeys/verify',
+    { ...limited, schema: { tags, body: AddPasskeyVerifyBody, response: { 200: PasskeySchema } } },
+    async (req) =>
+      ctx.auth.verifyAddPasskey(
+        await requireActor(ctx, req),
+        req.body.challengeId,
+        req.body.response,
+        req.body.passkeyName,
+      ),
+  );
+
+  // Demo sign-in exists only in demo mode: without it these routes are not registered at all.
+  if (ctx.cfg.demo) {
+    app.get(
+      '/api/v1/demo/personas',
+      { schema: { tags: ['demo'], response: { 200: z.array(DemoPersonaSchema) } } },
+      () => listDemoPersonas(ctx.db),
+    );
+    app.post(
+      '/api/v1/demo/sign-in',
+      { ...limited, schema: { tags: ['demo'], body: DemoSignInBody, response: { 200: SignedInSchema } } },
+      async (req, reply) => {
+        const s = await ctx.auth.demoSignIn(req.body.userId);
+        setSessionCookie(ctx, reply, s);
+        return { user: s.user };
+      },
+    );
+  }
+}
+
+/** WebAuthn option objects are plain JSON; the contract types them as an open record. */
+function asJson(r: { challengeId: string; options: object }): z.infer<typeof OptionsResponse> {
+  return { challengeId: r.challengeId, options: r.options as Record<string, unknown> };
+}

@@ -1,0 +1,82 @@
+import { NotFoundError } from '@hotline/common';
+import {
+  CreateOfficeBody,
+  DirectoryQuery,
+  IdParams,
+  InviteCreatedSchema,
+  InviteUserBody,
+  MeSchema,
+  MetaSchema,
+  OfficeSchema,
+  SetRolesBody,
+  UserSchema,
+} from '@hotline/contract';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { requireActor, requireSession } from '../http/session.js';
+import type { App } from '../http/types.js';
+import { permissionsOf } from '../policy/policy.js';
+import { findOffice, findUser } from '../repositories/identity.js';
+import { toOffice, toUser } from '../services/mappers.js';
+
+export function identityRoutes(app: App, ctx: AppContext): void {
+  const tags = ['identity'];
+
+  app.get('/api/v1/meta', { schema: { tags: ['meta'], response: { 200: MetaSchema } } }, () => ({
+    name: 'Hotline' as const,
+    version: '0.1.0',
+    demo: ctx.cfg.demo,
+    rpId: ctx.cfg.rpId,
+  }));
+
+  app.get('/api/v1/me', { schema: { tags, response: { 200: MeSchema } } }, async (req) => {
+    const s = await requireSession(ctx, req);
+    const user = await findUser(ctx.db, s.actor.userId);
+    const office = await findOffice(ctx.db, s.actor.officeId);
+    if (!user || !office) throw new NotFoundError('user', s.actor.userId);
+    return {
+      user: toUser(user),
+      office: toOffice(office),
+      permissions: permissionsOf(s.actor),
+      session: { expiresAt: s.expiresAt.toISOString(), method: s.method },
+    };
+  });
+
+  app.get('/api/v1/offices', { schema: { tags, response: { 200: z.array(OfficeSchema) } } }, async (req) =>
+    ctx.identity.listOffices(await requireActor(ctx, req)),
+  );
+
+  app.post(
+    '/api/v1/offices',
+    { schema: { tags, body: CreateOfficeBody, response: { 201: OfficeSchema } } },
+    async (req, reply) => {
+      const office = await ctx.identity.createOffice(await requireActor(ctx, req), req.body);
+      return reply.status(201).send(office);
+    },
+  );
+
+  app.get(
+    '/api/v1/users',
+    { schema: { tags, querystring: DirectoryQuery, response: { 200: z.array(UserSchema) } } },
+    async (req) => ctx.identity.directory(await requireActor(ctx, req), req.query.officeId),
+  );
+
+  app.post(
+    '/api/v1/users/invite',
+    { schema: { tags, body: InviteUserBody, response: { 201: InviteCreatedSchema } } },
+    async (req, reply) => {
+      const r = await ctx.identity.invite(await requireActor(ctx, req), req.body);
+      return reply.status(201).send({
+        user: r.user,
+        inviteUrl: `${ctx.cfg.publicUrl}/app/invite/${r.token}`,
+        expiresAt: r.expiresAt.toISOString(),
+      });
+    },
+  );
+
+  app.put(
+    '/api/v1/users/:id/roles',
+    { schema: { tags, params: IdParams, body: SetRolesBody, response: { 200: UserSchema } } },
+    async (req) => ctx.identity.setRoles(await requireActor(ctx, req), req.params.id, req.body.roles),
+  );
+}

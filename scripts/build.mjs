@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Build what `npm start` needs: the CLI/server bundle (esbuild) and the web app (Vite).
+// --if-stale skips a part whose output is newer than all of its sources.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const ifStale = process.argv.includes('--if-stale');
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+function stale(output, sourceDirs) {
+  if (!ifStale || !existsSync(output)) return true;
+  const out = statSync(output).mtimeMs;
+  return sourceDirs.some((d) => newest(join(root, d)) > out);
+}
+
+const serverSources = [
+  'packages/common/src',
+  'packages/ledger/src',
+  'packages/contract/src',
+  'packages/server/src',
+  'packages/cli/src',
+];
+const cliOut = join(root, 'packages/cli/dist/hotline.js');
+if (stale(cliOut, serverSources)) {
+  const t0 = performance.now();
+  // Third-party packages stay external (resolved from node_modules at run time); our own
+  // workspace packages are bundled from their TypeScript sources.
+  const external = new Set();
+  for (const p of ['common', 'ledger', 'contract', 'server', 'cli']) {
+    const pkg = JSON.parse(readFileSync(join(root, 'packages', p, 'package.json'), 'utf8'));
+    for (const d of Object.keys({ ...pkg.dependencies })) external.add(d);
+  }
+  await build({
+    entryPoints: [join(root, 'packages/cli/src/hotline.ts')],
+    outfile: cliOut,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    external: [...external].flatMap((d) => [d, `${d}/*`]),
+    banner: {
+      js: "import { createRequire as __hotlineRequire } from 'node:module'; const require = __hotlineRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  console.log(`built packages/cli/dist/hotline.js in ${Math.round(performance.now() - t0)} ms`);
+}
+
+const webOut = join(root, 'packages/web/dist/index.html');
+if (
+  existsSync(join(root, 'packages/web/index.html')) &&
+  stale(webOut, [
+    'packages/web/src',
+    'packages/web/index.html',
+    'packages/ledger/src',
+    'packages/contract/src',
+  ])
+) {
+  const t0 = performance.now();
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: join(root, 'packages/web'),
+      stdio: 'inherit',
+    },
+  );
+  console.log(`built packages/web/dist in ${Math.round(performance.now() - t0)} ms`);
+}
