@@ -32,10 +32,13 @@ export function registerRoutes(r: RouteRegistrar): void {
 export async function buildApp(ctx: AppContext, opts: { webDir?: string | null } = {}): Promise<App> {
   const app: App = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the App type free of pino generics.
-    loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Per-request logs only at debug; warnings and errors always.
+    loggerInstance: ctx.logger.child(
+      { component: 'http' },
+      { level: ctx.cfg.logLevel === 'debug' || ctx.cfg.logLevel === 'trace' ? ctx.cfg.logLevel : 'warn' },
+    ) as FastifyBaseLogger,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: ctx.cfg.logLevel !== 'debug' && ctx.cfg.logLevel !== 'trace',
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,0 +1,48 @@
+import { ConfigError } from '@hotline/common';
+import { describe, expect, it } from 'vitest';
+import { envToConfig } from '../src/config/config.js';
+import { readEnv } from '../src/config/env.js';
+
+describe('configuration', () => {
+  it('uses the documented defaults', () => {
+    const cfg = envToConfig(readEnv({}));
+    expect(cfg.host).toBe('127.0.0.1');
+    expect(cfg.port).toBe(8080);
+    expect(cfg.dataDir.endsWith('/data')).toBe(true);
+    expect(cfg.databaseUrl).toBeUndefined();
+    expect(cfg.demo).toBe(false);
+    expect(cfg.publicUrl).toBe('http://localhost:8080');
+    expect(cfg.rpId).toBe('localhost');
+  });
+
+  it.each([
+    [{ HOTLINE_PORT: 'eighty' }, 'HOTLINE_PORT', 'integer from 0 to 65535'],
+    [{ HOTLINE_PORT: '70000' }, 'HOTLINE_PORT', 'out of range'],
+    [{ HOTLINE_DEMO: 'maybe' }, 'HOTLINE_DEMO', 'use one of 1, 0, true, false'],
+    [{ HOTLINE_LOG_LEVEL: 'loud' }, 'HOTLINE_LOG_LEVEL', 'fatal, error, warn, info, debug, trace, silent'],
+    [{ HOTLINE_HOST: 'my host' }, 'HOTLINE_HOST', 'not an IP address'],
+    [{ DATABASE_URL: 'mysql://x/y' }, 'DATABASE_URL', 'use postgres://'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', 'postgres://user:password@host'],
+    [{ HOTLINE_PUBLIC_URL: 'http://hotline.example.gov' }, 'HOTLINE_PUBLIC_URL', 'must be https://'],
+    [{ HOTLINE_ICE_SERVERS: '{"urls":1}' }, 'HOTLINE_ICE_SERVERS', 'JSON array'],
+  ])('rejects %j naming the variable and the allowed values', (env, variable, hint) => {
+    let err: unknown;
+    try {
+      envToConfig(readEnv(env));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable).toBe(variable);
+    expect((err as Error).message).toContain(variable);
+    expect((err as Error).message).toContain(hint);
+  });
+
+  it('accepts PostgreSQL URLs and https public URLs', () => {
+    const cfg = envToConfig(
+      readEnv({ DATABASE_URL: 'postgres://u:p@db:5432/hotline', HOTLINE_PUBLIC_URL: 'https://hotline.example.gov' }),
+    );
+    expect(cfg.databaseUrl).toBe('postgres://u:p@db:5432/hotline');
+    expect(cfg.rpId).toBe('hotline.example.gov');
+  });
+});

@@ -1,0 +1,30 @@
+import type { App } from '../../src/http/types.js';
+
+export interface Persona {
+  userId: string;
+  displayName: string;
+  roles: string[];
+  officeSlug: string;
+}
+
+export async function personas(app: App): Promise<Persona[]> {
+  const res = await app.inject({ method: 'GET', url: '/api/v1/demo/personas' });
+  if (res.statusCode !== 200) throw new Error(`personas: ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+/** Sign in as a demo persona and return the Cookie header value to send. */
+export async function signInAs(app: App, userId: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/demo/sign-in', payload: { userId } });
+  if (res.statusCode !== 200) throw new Error(`sign-in: ${res.statusCode} ${res.body}`);
+  const c = res.cookies.find((x) => x.name === 'hotline_session');
+  if (!c) throw new Error('no session cookie');
+  return `hotline_session=${c.value}`;
+}
+
+/** A persona with exactly this role in this office. */
+export function personaFor(list: Persona[], role: string, officeSlug = 'us-potus'): Persona {
+  const p = list.find((x) => x.roles.includes(role) && x.officeSlug === officeSlug);
+  if (!p) throw new Error(`no demo persona with role ${role} in ${officeSlug}`);
+  return p;
+}
