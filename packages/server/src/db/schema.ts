@@ -1,3 +1,12 @@
+import type {
+  BriefingsTable,
+  CallEventsTable,
+  CallLogEntriesTable,
+  CallReviewsTable,
+  CallsTable,
+  MemconsTable,
+  ReadoutsTable,
+} from './tables/calls.js';
 import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
 import type { OfficesTable } from './tables/offices.js';
@@ -24,4 +33,11 @@ export interface Database {
   log_tiles: LogTilesTable;
   log_checkpoints: CheckpointsTable;
   record_content: ContentTable;
+  calls: CallsTable;
+  call_events: CallEventsTable;
+  call_reviews: CallReviewsTable;
+  briefings: BriefingsTable;
+  memcons: MemconsTable;
+  readouts: ReadoutsTable;
+  call_log_entries: CallLogEntriesTable;
 }
