@@ -1,3 +1,4 @@
 export * from './auth.js';
+export * from './calls.js';
 export * from './common.js';
 export * from './identity.js';

@@ -1,3 +1,4 @@
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '@hotline/common';
@@ -44,4 +45,30 @@ export function loadArchiveCipher(path: string): ArchiveCipher {
     );
   }
   return new ArchiveCipher(new Uint8Array(key));
+}
+
+/**
+ * The records log's Ed25519 signing key, stored as a signed-note signer key string
+ * (`PRIVATE+KEY+<name>+<hex key id>+<base64(0x01 ‖ seed)>`, as golang.org/x/mod/sumdb/note).
+ */
+export function createLogKeyFile(path: string, name: string): string {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+  const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const keyId = createHash('sha256')
+    .update(Buffer.concat([Buffer.from(name, 'utf8'), Buffer.from([0x0a, 0x01]), pub]))
+    .digest()
+    .subarray(0, 4)
+    .toString('hex');
+  const signer = `PRIVATE+KEY+${name}+${keyId}+${Buffer.concat([Buffer.from([0x01]), seed]).toString('base64')}`;
+  writeKeyFile(path, `${signer}\n`);
+  return signer;
+}
+
+export function readLogSignerKey(path: string): string {
+  const raw = readKeyFile(path, 'HOTLINE_LOG_KEY_FILE');
+  if (!raw.startsWith('PRIVATE+KEY+')) {
+    throw new ConfigError('HOTLINE_LOG_KEY_FILE', `${path} is not a signed-note signer key; recreate it with "hotline keys init".`);
+  }
+  return raw;
 }

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { IdSchema, TimeZoneSchema } from './common.js';
+
+export const CALL_STATES = [
+  'requested',
+  'under_review',
+  'approved',
+  'scheduled',
+  'briefed',
+  'in_progress',
+  'completed',
+  'memcon_draft',
+  'memcon_final',
+  'readout_published',
+  'readout_waived',
+  'closed',
+  'declined',
+  'withdrawn',
+  'cancelled',
+] as const;
+export const CallStateSchema = z.enum(CALL_STATES);
+export type CallState = z.infer<typeof CallStateSchema>;
+
+export const UrgencySchema = z.enum(['routine', 'priority', 'flash']);
+export const ChannelSchema = z.enum(['hotline', 'secure_line', 'off_channel']);
+
+const LocalDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be a local date and time like 2026-03-10T09:00');
+
+export const ProposedWindowSchema = z
+  .object({ start: LocalDateTime, end: LocalDateTime })
+  .refine((w) => w.end > w.start, { message: 'the window must end after it starts', path: ['end'] });
+
+export const CreateCallRequestBody = z.object({
+  /** The office whose leader is asked for the call (for a liaison: the host office). */
+  ownerOfficeId: IdSchema,
+  counterpartOfficeId: IdSchema.optional(),
+  counterpartLeader: z.string().trim().min(3, 'name the counterpart leader, e.g. "Prime Minister Mark Carney"').max(200),
+  counterpartCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CA'),
+  purpose: z.string().trim().min(10, 'say in a sentence why the call is needed').max(2000),
+  topics: z.array(z.string().trim().min(2).max(200)).min(1, 'list at least one topic').max(20),
+  urgency: UrgencySchema,
+  language: z.string().trim().min(2).max(50),
+  requesterZone: TimeZoneSchema,
+  proposedWindows: z.array(ProposedWindowSchema).min(1, 'propose at least one time window').max(10),
+});
+export type CreateCallRequestInput = z.infer<typeof CreateCallRequestBody>;
+
+export const LogOffChannelBody = z.object({
+  ownerOfficeId: IdSchema,
+  counterpartOfficeId: IdSchema.optional(),
+  counterpartLeader: z.string().trim().min(3).max(200),
+  counterpartCountry: z.string().regex(/^[A-Z]{2}$/),
+  start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant like 2026-03-10T14:05:00Z' }),
+  end: z.iso.datetime({ offset: true }),
+  participants: z.array(z.string().trim().min(2).max(200)).min(1).max(20),
+  summary: z.string().trim().min(10).max(5000),
+});
+
+export const TransitionBody = z.object({
+  action: z.string().min(2).max(40),
+  reason: z.string().trim().max(2000).optional(),
+  /** The version the person saw; a stale version is refused (409) so nobody overwrites a change. */
+  expectedVersion: z.number().int().min(0).optional(),
+});
+
+export const ReviewBody = z.object({
+  recommendation: z.enum(['approve', 'decline', 'defer']),
+  notes: z.string().trim().min(5).max(5000),
+  risks: z.string().trim().max(5000).default(''),
+});
+
+export const ScheduleBody = z.object({
+  start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant like 2026-03-10T14:00:00Z' }),
+  durationMin: z.number().int().min(5).max(240),
+  channel: ChannelSchema.exclude(['off_channel']),
+  principalId: IdSchema,
+  counterpartPrincipalId: IdSchema.optional(),
+  interpreterIds: z.array(IdSchema).max(4).default([]),
+  listenerIds: z.array(IdSchema).max(10).default([]),
+});
+
+export const BriefingBody = z.object({
+  backgroundMd: z.string().max(50_000),
+  objectivesMd: z.string().max(50_000),
+  talkingPointsMd: z.string().max(50_000),
+});
+
+export const MemconParagraphSchema = z.object({
+  speaker: z.string().trim().min(1).max(200),
+  marking: z.string().trim().min(1).max(40),
+  text: z.string().max(20_000),
+});
+
+export const MemconBody = z.object({
+  classification: z.string().trim().min(1).max(80),
+  subject: z.string().trim().min(5).max(300),
+  participants: z.array(z.string().trim().min(2).max(300)).min(1).max(40),
+  notetakers: z.array(z.string().trim().min(2).max(300)).max(20),
+  dateTimePlace: z.string().trim().min(5).max(300),
+  paragraphs: z.array(MemconParagraphSchema).min(1).max(500),
+  distribution: z.array(z.string().trim().min(2).max(200)).max(100),
+  classifiedBy: z.string().trim().max(200).default(''),
+  derivedFrom: z.string().trim().max(200).default(''),
+  declassifyOn: z.string().trim().max(100).default(''),
+  /** For a correction of a final memcon: why. */
+  correctionReason: z.string().trim().max(2000).optional(),
+});
+export type MemconInput = z.infer<typeof MemconBody>;
+
+export const ReadoutBody = z.object({
+  title: z.string().trim().min(10).max(300),
+  bodyMd: z.string().trim().min(20).max(50_000),
+});
+
+export const CallSummarySchema = z.object({
+  id: IdSchema,
+  state: CallStateSchema,
+  urgency: UrgencySchema,
+  channel: ChannelSchema.nullable(),
+  ownerOfficeId: IdSchema,
+  ownerOfficeName: z.string(),
+  requestingOfficeId: IdSchema,
+  counterpartLeader: z.string(),
+  counterpartCountry: z.string(),
+  purpose: z.string(),
+  topics: z.array(z.string()),
+  scheduledStart: z.string().nullable(),
+  durationMin: z.number().nullable(),
+  memconDueAt: z.string().nullable(),
+  readoutDueAt: z.string().nullable(),
+  overdue: z.array(z.enum(['memcon', 'readout'])),
+  updatedAt: z.string(),
+  version: z.number(),
+});
+export type CallSummary = z.infer<typeof CallSummarySchema>;
+
+export const TimelineItemSchema = z.object({
+  at: z.string(),
+  kind: z.enum(['transition', 'review', 'briefing', 'memcon', 'readout', 'log', 'deadline']),
+  label: z.string(),
+  actor: z.string().nullable(),
+  fromState: z.string().nullable().optional(),
+  toState: z.string().nullable().optional(),
+  reason: z.string().nullable().optional(),
+  recordSeq: z.number().nullable(),
+  future: z.boolean().optional(),
+});
+
+export const CallDetailSchema = CallSummarySchema.extend({
+  requestedBy: z.object({ id: IdSchema, name: z.string() }),
+  language: z.string(),
+  requesterZone: z.string(),
+  proposedWindows: z.array(z.object({ start: z.string(), end: z.string() })),
+  counterpartOfficeId: IdSchema.nullable(),
+  principal: z.object({ id: IdSchema, name: z.string(), timeZone: z.string() }).nullable(),
+  counterpartPrincipal: z.object({ id: IdSchema, name: z.string(), timeZone: z.string() }).nullable(),
+  interpreters: z.array(z.object({ id: IdSchema, name: z.string() })),
+  listeners: z.array(z.object({ id: IdSchema, name: z.string() })),
+  scheduleSequence: z.number(),
+  actualStart: z.string().nullable(),
+  actualEnd: z.string().nullable(),
+  waiveReason: z.string().nullable(),
+  allowedActions: z.array(z.string()),
+  localTimes: z.array(z.object({ who: z.string(), zone: z.string(), text: z.string() })),
+  clashes: z.array(z.object({ callId: IdSchema, counterpartLeader: z.string(), start: z.string() })),
+  reviews: z.array(
+    z.object({ reviewer: z.string(), recommendation: z.string(), notes: z.string(), risks: z.string(), at: z.string() }),
+  ),
+  timeline: z.array(TimelineItemSchema),
+});
+export type CallDetail = z.infer<typeof CallDetailSchema>;
+
+export const CallListQuery = z.object({
+  state: CallStateSchema.optional(),
+  scope: z.enum(['inbox', 'upcoming', 'all']).default('all'),
+});

@@ -1,0 +1,229 @@
+import { defaultHasher, HASH_SIZE, type Hasher } from './hash.js';
+import { hashesAtLevel, TILE_HEIGHT, TILE_WIDTH } from './layout.js';
+import { splitPoint } from './proof.js';
+
+/**
+ * Reads stored hash tiles. `readTile` returns the stored hashes of tile (level, index)
+ * concatenated (32 bytes each): the full tile, or the widest partial one stored, or null.
+ */
+export interface TileReader {
+  readTile(level: number, index: number): Promise<Uint8Array | null>;
+}
+
+export interface Tile {
+  level: number;
+  index: number;
+  /** number of hashes, 1..256 */
+  width: number;
+  hashes: Uint8Array;
+}
+
+export class TileMissingError extends Error {
+  constructor(
+    readonly level: number,
+    readonly index: number,
+    readonly needed: number,
+    readonly have: number,
+  ) {
+    super(`hash tile ${level}/${index} is missing or too narrow: need ${needed} hashes, have ${have}`);
+    this.name = 'TileMissingError';
+  }
+}
+
+/**
+ * Node hashes, roots and proofs of a tree of `size` leaves, read from tiles: O(log n) tile reads
+ * per proof, with a per-instance cache.
+ */
+export class TreeReader {
+  private readonly cache = new Map<string, Uint8Array>();
+
+  constructor(
+    private readonly tiles: TileReader,
+    readonly size: number,
+    private readonly h: Hasher = defaultHasher,
+  ) {}
+
+  private async tile(level: number, index: number, need: number): Promise<Uint8Array> {
+    const key = `${level}/${index}`;
+    let t = this.cache.get(key);
+    if (!t || t.length < need * HASH_SIZE) {
+      t = (await this.tiles.readTile(level, index)) ?? new Uint8Array(0);
+      if (t.length < need * HASH_SIZE) throw new TileMissingError(level, index, need, t.length / HASH_SIZE);
+      this.cache.set(key, t);
+    }
+    return t;
+  }
+
+  /** Root of the perfect subtree of height `height` whose leftmost leaf is index·2^height. */
+  async node(height: number, index: number): Promise<Uint8Array> {
+    const level = Math.floor(height / TILE_HEIGHT);
+    const r = height - level * TILE_HEIGHT;
+    const first = index * 2 ** r;
+    const count = 2 ** r;
+    if ((index + 1) * 2 ** height > this.size) {
+      throw new RangeError(`node (${height}, ${index}) is not complete in a tree of size ${this.size}`);
+    }
+    const tileIndex = Math.floor(first / TILE_WIDTH);
+    const offset = first - tileIndex * TILE_WIDTH;
+    const t = await this.tile(level, tileIndex, offset + count);
+    let layer: Uint8Array[] = [];
+    for (let i = 0; i < count; i++)
+      layer.push(t.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE));
+    while (layer.length > 1) {
+      const next: Uint8Array[] = [];
+      for (let i = 0; i < layer.length; i += 2) next.push(this.h.node(layer[i]!, layer[i + 1]!));
+      layer = next;
+    }
+    return layer[0]!;
+  }
+
+  /** MTH of leaves [start, start+n). Ranges from the RFC recursion are always aligned. */
+  async rangeRoot(start: number, n: number): Promise<Uint8Array> {
+    if (n === 0) return this.h.emptyRoot();
+    const height = Math.log2(n);
+    if (Number.isInteger(height) && start % n === 0) return this.node(height, start / n);
+    const k = splitPoint(n);
+    return this.h.node(await this.rangeRoot(start, k), await this.rangeRoot(start + k, n - k));
+  }
+
+  root(): Promise<Uint8Array> {
+    return this.rangeRoot(0, this.size);
+  }
+
+  async leafHash(index: number): Promise<Uint8Array> {
+    return this.node(0, index);
+  }
+
+  /** RFC 9162 §2.1.3.1 PATH(m, D[n]) for leaf `index` in the tree of `treeSize` ≤ this.size. */
+  async inclusionProof(index: number, treeSize = this.size): Promise<Uint8Array[]> {
+    if (treeSize > this.size)
+      throw new RangeError(`tree size ${treeSize} is beyond the integrated size ${this.size}`);
+    if (!(index >= 0 && index < treeSize))
+      throw new RangeError(`leaf index ${index} is not in a tree of size ${treeSize}`);
+    const out: Uint8Array[] = [];
+    const path = async (m: number, start: number, n: number): Promise<void> => {
+      if (n <= 1) return;
+      const k = splitPoint(n);
+      if (m < k) {
+        await path(m, start, k);
+        out.push(await this.rangeRoot(start + k, n - k));
+      } else {
+        await path(m - k, start + k, n - k);
+        out.push(await this.rangeRoot(start, k));
+      }
+    };
+    await path(index, 0, treeSize);
+    return out;
+  }
+
+  /** RFC 9162 §2.1.4.1 PROOF(m, D[n]) between sizes m ≤ n ≤ this.size. */
+  async consistencyProof(m: number, n = this.size): Promise<Uint8Array[]> {
+    if (n > this.size) throw new RangeError(`tree size ${n} is beyond the integrated size ${this.size}`);
+    if (!(m >= 0 && m <= n)) throw new RangeError(`cannot prove consistency from ${m} to ${n}`);
+    if (m === 0 || m === n) return [];
+    const out: Uint8Array[] = [];
+    const sub = async (mm: number, start: number, nn: number, b: boolean): Promise<void> => {
+      if (mm === nn) {
+        if (!b) out.push(await this.rangeRoot(start, nn));
+        return;
+      }
+      const k = splitPoint(nn);
+      if (mm <= k) {
+        await sub(mm, start, k, b);
+        out.push(await this.rangeRoot(start + k, nn - k));
+      } else {
+        await sub(mm - k, start + k, nn - k, false);
+        out.push(await this.rangeRoot(start, k));
+      }
+    };
+    await sub(m, 0, n, true);
+    return out;
+  }
+}
+
+export interface IntegrateResult {
+  size: number;
+  root: Uint8Array;
+  /** Tiles to store: each replaces any narrower stored tile at the same (level, index). */
+  tiles: Tile[];
+}
+
+/**
+ * Integrate `leafHashes` appended at `fromSize`: extend the right edge of every tile level and
+ * return the tiles that changed, the new size and the new root. Touches only the right edge, so
+ * the cost is O(batch + log n) whatever the size of the tree.
+ */
+export async function integrate(
+  reader: TileReader,
+  fromSize: number,
+  leafHashes: readonly Uint8Array[],
+  h: Hasher = defaultHasher,
+): Promise<IntegrateResult> {
+  const newTiles = new Map<string, Tile>();
+  let incoming: Uint8Array[] = [...leafHashes];
+  for (let level = 0; incoming.length > 0; level++) {
+    const existing = hashesAtLevel(fromSize, level);
+    const firstTile = Math.floor(existing / TILE_WIDTH);
+    const partial = existing % TILE_WIDTH;
+    const hashes: Uint8Array[] = [];
+    if (partial > 0) {
+      const stored = await reader.readTile(level, firstTile);
+      if (!stored || stored.length < partial * HASH_SIZE) {
+        throw new TileMissingError(level, firstTile, partial, (stored?.length ?? 0) / HASH_SIZE);
+      }
+      for (let i = 0; i < partial; i++) hashes.push(stored.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+    }
+    hashes.push(...incoming);
+    const up: Uint8Array[] = [];
+    for (let off = 0, t = firstTile; off < hashes.length; off += TILE_WIDTH, t++) {
+      const chunk = hashes.slice(off, off + TILE_WIDTH);
+      const bytes = new Uint8Array(chunk.length * HASH_SIZE);
+      chunk.forEach((x, i) => bytes.set(x, i * HASH_SIZE));
+      newTiles.set(`${level}/${t}`, { level, index: t, width: chunk.length, hashes: bytes });
+      if (chunk.length === TILE_WIDTH) up.push(subtreeRoot(h, chunk));
+    }
+    incoming = up;
+  }
+  const size = fromSize + leafHashes.length;
+  const overlay: TileReader = {
+    readTile: async (level, index) =>
+      newTiles.get(`${level}/${index}`)?.hashes ?? reader.readTile(level, index),
+  };
+  const root = await new TreeReader(overlay, size, h).root();
+  return { size, root, tiles: [...newTiles.values()] };
+}
+
+function subtreeRoot(h: Hasher, hashes: Uint8Array[]): Uint8Array {
+  let layer = hashes;
+  while (layer.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < layer.length; i += 2) next.push(h.node(layer[i]!, layer[i + 1]!));
+    layer = next;
+  }
+  return layer[0]!;
+}
+
+/** MTH computed directly from all leaf hashes (reference implementation, O(n) memory). */
+export function rootFromLeafHashes(h: Hasher, leaves: readonly Uint8Array[]): Uint8Array {
+  if (leaves.length === 0) return h.emptyRoot();
+  const rec = (start: number, n: number): Uint8Array => {
+    if (n === 1) return leaves[start]!;
+    const k = splitPoint(n);
+    return h.node(rec(start, k), rec(start + k, n - k));
+  };
+  return rec(0, leaves.length);
+}
+
+/** In-memory tile storage for tests, benchmarks and the browser verifier. */
+export class MemoryTileStore implements TileReader {
+  readonly tiles = new Map<string, Uint8Array>();
+  async readTile(level: number, index: number): Promise<Uint8Array | null> {
+    return this.tiles.get(`${level}/${index}`) ?? null;
+  }
+  write(tiles: readonly Tile[]): void {
+    for (const t of tiles) {
+      const cur = this.tiles.get(`${t.level}/${t.index}`);
+      if (!cur || cur.length <= t.hashes.length) this.tiles.set(`${t.level}/${t.index}`, t.hashes);
+    }
+  }
+}
