@@ -108,8 +108,14 @@ export function parseSignerKey(skey: string): Signer {
 
 function checkText(text: string): void {
   if (!text.endsWith('\n')) throw new NoteError('note text must end in a newline');
-  if (/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text))
-    throw new NoteError('note text must not contain control characters other than newline');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x0a) || c === 0x7f) {
+      throw new NoteError(
+        `note text must not contain control characters other than newline (found 0x${c.toString(16)} at ${i})`,
+      );
+    }
+  }
 }
 
 /** Sign a note text with one or more signers. */

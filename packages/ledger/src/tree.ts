@@ -178,7 +178,7 @@ export async function integrate(
     for (let off = 0, t = firstTile; off < hashes.length; off += TILE_WIDTH, t++) {
       const chunk = hashes.slice(off, off + TILE_WIDTH);
       const bytes = new Uint8Array(chunk.length * HASH_SIZE);
-      chunk.forEach((x, i) => bytes.set(x, i * HASH_SIZE));
+      for (let i = 0; i < chunk.length; i++) bytes.set(chunk[i]!, i * HASH_SIZE);
       newTiles.set(`${level}/${t}`, { level, index: t, width: chunk.length, hashes: bytes });
       if (chunk.length === TILE_WIDTH) up.push(subtreeRoot(h, chunk));
     }
