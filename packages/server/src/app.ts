@@ -19,6 +19,7 @@ import { findWebDir } from './http/web-dir.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
+import { logRoutes } from './routes/log.js';
 
 export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
 
@@ -99,6 +100,7 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
+  logRoutes(app, ctx);
   for (const r of registrars) await r(app, ctx);
 
   const webDir = opts.webDir === undefined ? findWebDir() : opts.webDir;

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
+import { parseSignerKey, type Signer } from '@hotline/ledger';
 import type { ServerConfig } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemo } from './demo/seed.js';
-import { createArchiveKeyFile, loadArchiveCipher } from './keys.js';
+import { createArchiveKeyFile, createLogKeyFile, loadArchiveCipher, readLogSignerKey } from './keys.js';
 import type { ArchiveCipher } from './records/archive-key.js';
+import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
 import { AuthService } from './services/auth-service.js';
 import { IdentityService } from './services/identity-service.js';
@@ -16,6 +18,7 @@ export interface ContextOverrides {
   clock?: Clock;
   logger?: Logger;
   cipher?: ArchiveCipher;
+  logSigner?: Signer;
 }
 
 /**
@@ -33,6 +36,7 @@ export class AppContext {
     readonly records: RecordsService,
     readonly identity: IdentityService,
     readonly auth: AuthService,
+    readonly log: LogService,
     private readonly cipher: ArchiveCipher,
   ) {}
 
@@ -53,6 +57,11 @@ export class AppContext {
       logger.warn({ file: cfg.archiveKeyFile }, 'demo mode: created an archive key');
     }
     const cipher = overrides.cipher ?? loadArchiveCipher(cfg.archiveKeyFile);
+    if (cfg.demo && !overrides.logSigner && !existsSync(cfg.logKeyFile)) {
+      createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
+      logger.warn({ file: cfg.logKeyFile }, 'demo mode: created a records-log signing key');
+    }
+    const logSigner = overrides.logSigner ?? parseSignerKey(readLogSignerKey(cfg.logKeyFile));
     const database =
       overrides.db ??
       (await openDatabase(
@@ -67,7 +76,13 @@ export class AppContext {
       sessionTtlMs: cfg.sessionTtlMs,
       demo: cfg.demo,
     });
-    const ctx = new AppContext(cfg, logger, clock, database, records, identity, auth, cipher);
+    const log = new LogService(
+      database.db,
+      { origin: cfg.logOrigin, signer: logSigner },
+      clock,
+      logger.child({ component: 'log' }),
+    );
+    const ctx = new AppContext(cfg, logger, clock, database, records, identity, auth, log, cipher);
     if (!overrides.db) ctx.disposers.push(() => database.close());
     return ctx;
   }
@@ -77,6 +92,16 @@ export class AppContext {
     const applied = await migrateToLatest(this.db);
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
     if (this.cfg.demo) await seedDemo(this.db, this.identity, this.logger);
+  }
+
+  /** Start background work (the log integrator). Stopped by close(). */
+  startBackground(): void {
+    const ac = new AbortController();
+    const running = this.log.run(ac.signal);
+    this.onDispose(async () => {
+      ac.abort();
+      await running;
+    });
   }
 
   onDispose(fn: () => Promise<void>): void {

@@ -13,6 +13,7 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
   const ctx = await AppContext.fromConfig(cfg);
   try {
     await ctx.prepare();
+    ctx.startBackground();
     const app = await buildApp(ctx);
     try {
       await app.listen({ host: cfg.host, port: cfg.port });

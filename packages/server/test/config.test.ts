@@ -40,7 +40,10 @@ describe('configuration', () => {
 
   it('accepts PostgreSQL URLs and https public URLs', () => {
     const cfg = envToConfig(
-      readEnv({ DATABASE_URL: 'postgres://u:p@db:5432/hotline', HOTLINE_PUBLIC_URL: 'https://hotline.example.gov' }),
+      readEnv({
+        DATABASE_URL: 'postgres://u:p@db:5432/hotline',
+        HOTLINE_PUBLIC_URL: 'https://hotline.example.gov',
+      }),
     );
     expect(cfg.databaseUrl).toBe('postgres://u:p@db:5432/hotline');
     expect(cfg.rpId).toBe('hotline.example.gov');

@@ -2,8 +2,8 @@ import { HOUR } from '@hotline/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
-import { newTestContext, type TestContext } from './helpers/test-context.js';
 import { personaFor, personas, signInAs } from './helpers/http.js';
+import { newTestContext, type TestContext } from './helpers/test-context.js';
 
 describe('HTTP: sessions, problems and demo mode (demo on)', () => {
   let t: TestContext;
@@ -38,9 +38,15 @@ describe('HTTP: sessions, problems and demo mode (demo on)', () => {
 
   it('signs in a demo persona with an httpOnly SameSite=Strict cookie and signs out', async () => {
     const list = await personas(app);
-    expect(new Set(list.map((p) => p.officeSlug))).toEqual(new Set(['us-potus', 'ca-pmo', 'fr-elysee', 'mx-presidencia']));
+    expect(new Set(list.map((p) => p.officeSlug))).toEqual(
+      new Set(['us-potus', 'ca-pmo', 'fr-elysee', 'mx-presidencia']),
+    );
     expect(list).toHaveLength(36);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/demo/sign-in', payload: { userId: list[0]!.userId } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/demo/sign-in',
+      payload: { userId: list[0]!.userId },
+    });
     const c = res.cookies.find((x) => x.name === 'hotline_session')!;
     expect(c.httpOnly).toBe(true);
     expect(c.sameSite).toBe('Strict');
@@ -65,11 +71,17 @@ describe('HTTP: sessions, problems and demo mode (demo on)', () => {
     const res = await app.inject({ url: '/api/v1/me', headers: { cookie } });
     expect(res.statusCode).toBe(401);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect(res.json()).toMatchObject({ code: 'session_expired', detail: 'Your session has expired. Sign in again.' });
+    expect(res.json()).toMatchObject({
+      code: 'session_expired',
+      detail: 'Your session has expired. Sign in again.',
+    });
   });
 
   it('refuses a forged or unsigned session cookie', async () => {
-    const forged = await app.inject({ url: '/api/v1/me', headers: { cookie: 'hotline_session=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG.fakesig' } });
+    const forged = await app.inject({
+      url: '/api/v1/me',
+      headers: { cookie: 'hotline_session=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG.fakesig' },
+    });
     expect(forged.statusCode).toBe(401);
     expect(forged.json().code).toBe('invalid_session');
     const cookie = await signInAs(app, personaFor(await personas(app), 'press').userId);
@@ -86,27 +98,51 @@ describe('HTTP: sessions, problems and demo mode (demo on)', () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/login/verify',
-      payload: { challengeId, response: { id: 'bm90LWEta25vd24ta2V5', rawId: 'bm90LWEta25vd24ta2V5', type: 'public-key', response: {} } },
+      payload: {
+        challengeId,
+        response: {
+          id: 'bm90LWEta25vd24ta2V5',
+          rawId: 'bm90LWEta25vd24ta2V5',
+          type: 'public-key',
+          response: {},
+        },
+      },
     });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code: 'unknown_passkey' });
     expect(res.json().detail).toMatch(/not registered with Hotline/);
-    const replay = await app.inject({ method: 'POST', url: '/api/v1/auth/login/verify', payload: { challengeId, response: { id: 'x' } } });
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login/verify',
+      payload: { challengeId, response: { id: 'x' } },
+    });
     expect(replay.statusCode).toBe(400);
     expect(replay.json().detail).toMatch(/already used/);
   });
 
   it('answers bad input with problem+json naming the fields', async () => {
     const cookie = await signInAs(app, personaFor(await personas(app), 'admin').userId);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/users/invite', headers: { cookie }, payload: { email: 'nope', roles: [] } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users/invite',
+      headers: { cookie },
+      payload: { email: 'nope', roles: [] },
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json();
-    expect(body.issues.map((i: { field: string }) => i.field)).toEqual(expect.arrayContaining(['body.email', 'body.roles', 'body.officeId']));
+    expect(body.issues.map((i: { field: string }) => i.field)).toEqual(
+      expect.arrayContaining(['body.email', 'body.roles', 'body.officeId']),
+    );
     expect(body.detail).toMatch(/body\.email: must be an email address/);
   });
 
   it('refuses cross-origin writes', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login/options', headers: { origin: 'https://evil.example' }, payload: {} });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login/options',
+      headers: { origin: 'https://evil.example' },
+      payload: {},
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().detail).toMatch(/evil\.example/);
   });
@@ -133,7 +169,11 @@ describe('HTTP with demo mode off', () => {
 
   it('has no demo sign-in path at all', async () => {
     expect((await app.inject('/api/v1/demo/personas')).statusCode).toBe(404);
-    const res = await app.inject({ method: 'POST', url: '/api/v1/demo/sign-in', payload: { userId: '0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/demo/sign-in',
+      payload: { userId: '0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a' },
+    });
     expect(res.statusCode).toBe(404);
     const doc = (await app.inject('/api/docs/json')).json();
     expect(Object.keys(doc.paths).some((p) => p.includes('demo'))).toBe(false);
@@ -144,7 +184,9 @@ describe('HTTP with demo mode off', () => {
   it('rate-limits the auth endpoints', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 7; i++) {
-      codes.push((await app.inject({ method: 'POST', url: '/api/v1/auth/login/options', payload: {} })).statusCode);
+      codes.push(
+        (await app.inject({ method: 'POST', url: '/api/v1/auth/login/options', payload: {} })).statusCode,
+      );
     }
     expect(codes.slice(0, 5).every((c) => c === 200)).toBe(true);
     expect(codes.at(-1)).toBe(429);

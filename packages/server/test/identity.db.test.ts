@@ -1,4 +1,11 @@
-import { ConflictError, DAY, ForbiddenError, GoneError, HotlineError, ValidationError } from '@hotline/common';
+import {
+  ConflictError,
+  DAY,
+  ForbiddenError,
+  GoneError,
+  type HotlineError,
+  ValidationError,
+} from '@hotline/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newActor, newInviteInput, newOfficeInput } from './helpers/builders.js';
 import { newTestContext, type TestContext } from './helpers/test-context.js';
@@ -21,10 +28,17 @@ describe('identity service', () => {
     const kinds = await recordKinds();
     expect(kinds.length).toBe(before + 1);
     expect(kinds.at(-1)).toBe('audit.office.created');
-    const rec = await t.ctx.db.selectFrom('records').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const rec = await t.ctx.db
+      .selectFrom('records')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     expect(rec.subject).toBe(office.id);
     const content = await t.ctx.records.content(t.ctx.db, rec.digest);
-    expect(JSON.parse(new TextDecoder().decode(content!))).toMatchObject({ action: 'office.created', slug: office.slug });
+    expect(JSON.parse(new TextDecoder().decode(content!))).toMatchObject({
+      action: 'office.created',
+      slug: office.slug,
+    });
   });
 
   it('refuses a duplicate office slug and leaves nothing half-written', async () => {
@@ -44,7 +58,9 @@ describe('identity service', () => {
     expect(r.user.status).toBe('invited');
     expect(r.token.length).toBeGreaterThan(20);
     expect((await recordKinds()).at(-1)).toBe('audit.user.invited');
-    await expect(t.ctx.identity.invite(staff, newInviteInput(office.id))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(t.ctx.identity.invite(staff, newInviteInput(office.id))).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(t.ctx.identity.invite(admin, newInviteInput(other.id))).rejects.toThrow(/another office/);
   });
 
@@ -75,7 +91,9 @@ describe('identity service', () => {
     const u = await t.ctx.identity.setRoles(admin, target.userId, ['staff', 'reviewer']);
     expect(u.roles).toEqual(['staff', 'reviewer']);
     expect((await recordKinds()).at(-1)).toBe('audit.user.roles_changed');
-    await expect(t.ctx.identity.setRoles(admin, admin.userId, ['staff'])).rejects.toBeInstanceOf(ValidationError);
+    await expect(t.ctx.identity.setRoles(admin, admin.userId, ['staff'])).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 
   it('never lets a record be updated or deleted', async () => {

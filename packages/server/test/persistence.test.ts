@@ -30,7 +30,11 @@ describe('embedded PGlite database', () => {
     const second = await openDatabase({ pgliteDir: join(dir, 'db') });
     expect(await pendingMigrations(second.db)).toEqual([]);
     expect(await migrateToLatest(second.db)).toEqual([]);
-    const row = await second.db.selectFrom('offices').select('name').where('slug', '=', 'persisted').executeTakeFirst();
+    const row = await second.db
+      .selectFrom('offices')
+      .select('name')
+      .where('slug', '=', 'persisted')
+      .executeTakeFirst();
     expect(row?.name).toBe('Persisted Office');
     await second.close();
   });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
 import { ROLES, type Role } from '../src/policy/roles.js';
-import { newTestContext, type TestContext } from './helpers/test-context.js';
 import { type Persona, personaFor, personas, signInAs } from './helpers/http.js';
+import { newTestContext, type TestContext } from './helpers/test-context.js';
 
 /**
  * Every route × every role, including the refusals. Expectations are written out here, not
@@ -22,8 +22,16 @@ interface Ids {
 
 const ROUTES: RouteCase[] = [
   { name: 'GET /api/v1/me', allowed: 'all', request: () => ({ method: 'GET', url: '/api/v1/me' }) },
-  { name: 'GET /api/v1/me/passkeys', allowed: 'all', request: () => ({ method: 'GET', url: '/api/v1/me/passkeys' }) },
-  { name: 'POST /api/v1/me/passkeys/options', allowed: 'all', request: () => ({ method: 'POST', url: '/api/v1/me/passkeys/options', payload: {} }) },
+  {
+    name: 'GET /api/v1/me/passkeys',
+    allowed: 'all',
+    request: () => ({ method: 'GET', url: '/api/v1/me/passkeys' }),
+  },
+  {
+    name: 'POST /api/v1/me/passkeys/options',
+    allowed: 'all',
+    request: () => ({ method: 'POST', url: '/api/v1/me/passkeys/options', payload: {} }),
+  },
   { name: 'GET /api/v1/offices', allowed: 'all', request: () => ({ method: 'GET', url: '/api/v1/offices' }) },
   { name: 'GET /api/v1/users', allowed: 'all', request: () => ({ method: 'GET', url: '/api/v1/users' }) },
   {
@@ -32,7 +40,14 @@ const ROUTES: RouteCase[] = [
     request: (ids) => ({
       method: 'POST',
       url: '/api/v1/offices',
-      payload: { slug: `matrix-${ids.n}`, name: `Matrix Office ${ids.n}`, country: 'DE', leaderTitle: 'Chancellor', leaderName: 'Friedrich Merz', timeZone: 'Europe/Berlin' },
+      payload: {
+        slug: `matrix-${ids.n}`,
+        name: `Matrix Office ${ids.n}`,
+        country: 'DE',
+        leaderTitle: 'Chancellor',
+        leaderName: 'Friedrich Merz',
+        timeZone: 'Europe/Berlin',
+      },
     }),
   },
   {
@@ -41,13 +56,24 @@ const ROUTES: RouteCase[] = [
     request: (ids) => ({
       method: 'POST',
       url: '/api/v1/users/invite',
-      payload: { officeId: ids.usOffice, email: `matrix${ids.n}@us.example.gov`, displayName: 'Matrix Person', title: 'Analyst', timeZone: 'America/New_York', roles: ['staff'] },
+      payload: {
+        officeId: ids.usOffice,
+        email: `matrix${ids.n}@us.example.gov`,
+        displayName: 'Matrix Person',
+        title: 'Analyst',
+        timeZone: 'America/New_York',
+        roles: ['staff'],
+      },
     }),
   },
   {
     name: 'PUT /api/v1/users/:id/roles',
     allowed: ['admin'],
-    request: (ids) => ({ method: 'PUT', url: `/api/v1/users/${ids.usStaffId}/roles`, payload: { roles: ['staff'] } }),
+    request: (ids) => ({
+      method: 'PUT',
+      url: `/api/v1/users/${ids.usStaffId}/roles`,
+      payload: { roles: ['staff'] },
+    }),
   },
 ];
 
@@ -63,7 +89,11 @@ describe('route × role authorization', () => {
     app = await buildApp(t.ctx, { webDir: null });
     list = await personas(app);
     for (const role of ROLES) cookies.set(role, await signInAs(app, personaFor(list, role).userId));
-    const office = await t.ctx.db.selectFrom('offices').select('id').where('slug', '=', 'us-potus').executeTakeFirstOrThrow();
+    const office = await t.ctx.db
+      .selectFrom('offices')
+      .select('id')
+      .where('slug', '=', 'us-potus')
+      .executeTakeFirstOrThrow();
     ids = { usOffice: office.id, usStaffId: personaFor(list, 'staff').userId, n: 0 };
   });
   afterAll(async () => {
@@ -81,7 +111,10 @@ describe('route × role authorization', () => {
       const allowed = route.allowed === 'all' || route.allowed.includes(role);
       it(`${route.name} as ${role}: ${allowed ? 'allowed' : 'refused with 403'}`, async () => {
         ids.n += 1;
-        const res = await app.inject({ ...(route.request(ids) as object), headers: { cookie: cookies.get(role)! } } as never);
+        const res = await app.inject({
+          ...(route.request(ids) as object),
+          headers: { cookie: cookies.get(role)! },
+        } as never);
         if (allowed) {
           expect(res.statusCode, res.body).toBeLessThan(300);
         } else {

@@ -3,17 +3,18 @@ import { AppContext, migrateToLatest } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 
-async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
+export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<void> {
   const cfg = loadConfig();
   let ctx: AppContext | undefined;
+  let error: unknown;
   try {
     ctx = await AppContext.fromConfig({ ...cfg, logLevel: 'warn' });
-    return await fn(ctx);
+    await fn(ctx);
   } catch (err) {
-    fail(err);
-  } finally {
-    await ctx?.close();
+    error = err;
   }
+  await ctx?.close();
+  if (error) fail(error);
 }
 
 function parseOrFail<T>(

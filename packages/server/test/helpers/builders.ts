@@ -34,8 +34,8 @@ export function newInviteInput(officeId: string, over: Partial<InviteUserInput> 
 /** An active user with the given roles, returned as an Actor. */
 export async function newActor(ctx: AppContext, officeId: string, roles: Role[]): Promise<Actor> {
   const input = newInviteInput(officeId, { roles });
-  const id = await ctx.db.transaction().execute((tx) =>
-    ctx.identity.createActiveUser(tx, { ...input, roles, demoPersona: false }),
-  );
+  const id = await ctx.db
+    .transaction()
+    .execute((tx) => ctx.identity.createActiveUser(tx, { ...input, roles, demoPersona: false }));
   return { userId: id, officeId, roles, displayName: input.displayName };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, silentLogger } from '@hotline/common';
+import { generateSignerKey, parseSignerKey } from '@hotline/ledger';
 import { envToConfig, type ServerConfig } from '../../src/config/config.js';
 import { AppContext } from '../../src/context.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
@@ -50,6 +51,7 @@ export async function newTestContext(env: Record<string, string> = {}): Promise<
     clock,
     logger: silentLogger(),
     cipher: new ArchiveCipher(ArchiveCipher.generateKey()),
+    logSigner: parseSignerKey(generateSignerKey(cfg.logOrigin).signer),
   });
   await migrateToLatest(ctx.db);
   return {

@@ -1,0 +1,124 @@
+import { NotFoundError, ValidationError } from '@hotline/common';
+import { parseTilePath, TILE_WIDTH, toBase64 } from '@hotline/ledger';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import type { App } from '../http/types.js';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * The records log over HTTP, per C2SP tlog-tiles: /log/checkpoint, /log/tile/<L>/<N>[.p/<W>],
+ * /log/tile/entries/<N>[.p/<W>]; plus JSON proofs for clients that do not read tiles.
+ * Public, no login, rate-limited.
+ */
+export function logRoutes(app: App, ctx: AppContext): void {
+  const limited = {
+    config: { rateLimit: { max: ctx.cfg.publicRateLimitPerMinute, timeWindow: '1 minute' } },
+  };
+
+  app.get('/log/checkpoint', { ...limited, schema: { tags: ['log'], hide: false } }, async (_req, reply) => {
+    const cp = await ctx.log.latestCheckpoint();
+    if (!cp) throw new NotFoundError('checkpoint', 'latest');
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('access-control-allow-origin', '*')
+      .send(cp.note);
+  });
+
+  app.get('/log/tile/*', { ...limited, schema: { tags: ['log'] } }, async (req, reply) => {
+    const rest = (req.params as { '*': string })['*'];
+    let parsed: ReturnType<typeof parseTilePath>;
+    try {
+      parsed = parseTilePath(`tile/${rest}`);
+    } catch (err) {
+      throw new ValidationError(
+        `${(err as Error).message}. Tile paths look like /log/tile/0/x001/234 or /log/tile/entries/000.p/17.`,
+      );
+    }
+    const body =
+      parsed.kind === 'entries'
+        ? await ctx.log.entryBundle(parsed.index, parsed.width)
+        : await ctx.log.tile(parsed.level, parsed.index, parsed.width);
+    if (!body) throw new NotFoundError('tile', `tile/${rest}`);
+    return reply
+      .type('application/octet-stream')
+      .header('cache-control', parsed.width === TILE_WIDTH ? IMMUTABLE : 'no-cache')
+      .header('access-control-allow-origin', '*')
+      .send(Buffer.from(body));
+  });
+
+  app.get(
+    '/api/v1/log/key',
+    {
+      ...limited,
+      schema: { tags: ['log'], response: { 200: z.object({ origin: z.string(), verifierKey: z.string() }) } },
+    },
+    async () => ({ origin: ctx.log.origin, verifierKey: ctx.log.verifierKey }),
+  );
+
+  app.get(
+    '/api/v1/log/proof',
+    {
+      ...limited,
+      schema: {
+        tags: ['log'],
+        querystring: z.object({
+          index: z.coerce.number().int().min(0),
+          size: z.coerce.number().int().min(1).optional(),
+        }),
+        response: {
+          200: z.object({
+            index: z.number(),
+            size: z.number(),
+            leafHash: z.string(),
+            proof: z.array(z.string()),
+            checkpoint: z.string(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const cp = req.query.size
+        ? await ctx.log.checkpointAt(req.query.size)
+        : await ctx.log.latestCheckpoint();
+      if (!cp) throw new NotFoundError('checkpoint', String(req.query.size ?? 'latest'));
+      if (req.query.index >= cp.size) {
+        throw new ValidationError(
+          `Entry ${req.query.index} is not in the published tree of size ${cp.size} yet; retry in a second.`,
+          { field: 'index' },
+        );
+      }
+      const p = await ctx.log.inclusionProof(req.query.index, cp.size);
+      return {
+        index: req.query.index,
+        size: cp.size,
+        leafHash: toBase64(p.leafHash),
+        proof: p.proof.map(toBase64),
+        checkpoint: cp.note,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/log/consistency',
+    {
+      ...limited,
+      schema: {
+        tags: ['log'],
+        querystring: z.object({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().min(1) }),
+        response: { 200: z.object({ from: z.number(), to: z.number(), proof: z.array(z.string()) }) },
+      },
+    },
+    async (req) => {
+      const { from, to } = req.query;
+      const cp = await ctx.log.latestCheckpoint();
+      if (!cp || to > cp.size || from > to) {
+        throw new ValidationError(`Give 0 ≤ from ≤ to ≤ ${cp?.size ?? 0} (the published size).`, {
+          field: 'to',
+        });
+      }
+      return { from, to, proof: (await ctx.log.consistencyProof(from, to)).map(toBase64) };
+    },
+  );
+}
