@@ -4,5 +4,6 @@ export { readEnv } from './config/env.js';
 export { AppContext } from './context.js';
 export { openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
-export { createArchiveKeyFile } from './keys.js';
+export { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './keys.js';
+export { verifyLocal } from './records/verify.js';
 export { serve } from './serve.js';

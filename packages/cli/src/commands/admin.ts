@@ -3,18 +3,25 @@ import { AppContext, migrateToLatest } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 
-export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<void> {
+/** Run `fn` with a context; errors propagate after the context is closed. */
+export async function usingContext(fn: (ctx: AppContext) => Promise<void>): Promise<void> {
   const cfg = loadConfig();
-  let ctx: AppContext | undefined;
-  let error: unknown;
+  const ctx = await AppContext.fromConfig({ ...cfg, logLevel: 'warn' });
   try {
-    ctx = await AppContext.fromConfig({ ...cfg, logLevel: 'warn' });
+    await migrateToLatest(ctx.db);
     await fn(ctx);
-  } catch (err) {
-    error = err;
+  } finally {
+    await ctx.close();
   }
-  await ctx?.close();
-  if (error) fail(error);
+}
+
+/** Run `fn` with a context; any error becomes a one-line message and a non-zero exit. */
+export async function withContext(fn: (ctx: AppContext) => Promise<void>): Promise<void> {
+  try {
+    await usingContext(fn);
+  } catch (err) {
+    fail(err);
+  }
 }
 
 function parseOrFail<T>(

@@ -1,24 +1,37 @@
 import { existsSync } from 'node:fs';
-import { createArchiveKeyFile } from '@hotline/server';
+import { parseSignerKey, verifierKeyString } from '@hotline/ledger';
+import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 
 export function keysCommands(program: Command): void {
   const keys = program
     .command('keys')
-    .description("Create and show the server's keys (kept in files, outside the database).");
+    .description("Create the server's keys (files with mode 0600, outside the database).");
   keys
     .command('init')
-    .description('Create the archive encryption key and the records-log signing key (mode 0600).')
+    .description(
+      'Create the archive encryption key and the records-log Ed25519 signing key, and print the verifier key.',
+    )
     .action(() => {
       const cfg = loadConfig();
       try {
         if (existsSync(cfg.archiveKeyFile)) {
-          process.stdout.write(`Archive key already exists: ${cfg.archiveKeyFile} (left unchanged)\n`);
+          process.stdout.write(`Archive key exists, left unchanged: ${cfg.archiveKeyFile}\n`);
         } else {
           createArchiveKeyFile(cfg.archiveKeyFile);
-          process.stdout.write(`Created archive key: ${cfg.archiveKeyFile}\n`);
+          process.stdout.write(`Created the archive key: ${cfg.archiveKeyFile}\n`);
         }
+        if (existsSync(cfg.logKeyFile)) {
+          process.stdout.write(`Log signing key exists, left unchanged: ${cfg.logKeyFile}\n`);
+        } else {
+          createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
+          process.stdout.write(`Created the log signing key: ${cfg.logKeyFile}\n`);
+        }
+        const s = parseSignerKey(readLogSignerKey(cfg.logKeyFile));
+        process.stdout.write(
+          `\nVerifier key (publish it; auditors use it to check checkpoints):\n${verifierKeyString(s.name, s.publicKey)}\n`,
+        );
       } catch (err) {
         fail(err);
       }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { keysCommands } from './keys.js';
+import { logCommands, verifyCommand } from './log.js';
 
-/** Command groups added by later parts (keys, log, verify, import). */
-export const extraCommands: ((program: Command) => void)[] = [keysCommands];
+/** Command groups beyond serve/migrate/offices/users. */
+export const extraCommands: ((program: Command) => void)[] = [keysCommands, logCommands, verifyCommand];

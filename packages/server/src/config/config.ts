@@ -112,7 +112,8 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     rpId: publicUrl.hostname,
     sessionTtlMs: parseIntVar('HOTLINE_SESSION_TTL_HOURS', env.sessionTtlHours, 12, 1, 24 * 30) * 3_600_000,
     inviteTtlMs: parseIntVar('HOTLINE_INVITE_TTL_HOURS', env.inviteTtlHours, 72, 1, 24 * 30) * 3_600_000,
-    logOrigin: env.logOrigin?.trim() || `${publicUrl.host}/log`,
+    // The origin names the log for good: it must not change with the port.
+    logOrigin: env.logOrigin?.trim() || `${publicUrl.hostname}/hotline/records`,
     logKeyFile: resolve(env.logKeyFile?.trim() || `${dataDir}/keys/log.key`),
     archiveKeyFile: resolve(env.archiveKeyFile?.trim() || `${dataDir}/keys/archive.key`),
     authRateLimitPerMinute: parseIntVar('HOTLINE_AUTH_RATE_LIMIT', env.authRateLimit, 30, 1, 100_000),

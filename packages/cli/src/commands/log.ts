@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { httpFetcher, LogClient, toBase64, toHex, verifyConsistency, verifyInclusion } from '@hotline/ledger';
+import { type AppContext, verifyLocal } from '@hotline/server';
+import type { Command } from 'commander';
+import { fail } from '../config.js';
+import { progressBar } from '../progress.js';
+import { usingContext, withContext } from './admin.js';
+
+function int(name: string, v: string): number {
+  if (!/^\d+$/.test(v)) fail(new Error(`${name} must be a non-negative whole number, got "${v}"`), 2);
+  return Number(v);
+}
+
+async function latest(ctx: AppContext) {
+  await ctx.log.integrateAll();
+  const cp = await ctx.log.latestCheckpoint();
+  if (!cp)
+    throw new Error(
+      'the log has no checkpoint yet; start the server once (hotline serve) or append a record',
+    );
+  return cp;
+}
+
+export function logCommands(program: Command): void {
+  const log = program.command('log').description('Inspect the verifiable records log.');
+
+  log
+    .command('checkpoint')
+    .description('Print the latest signed checkpoint (C2SP tlog-checkpoint as a signed note).')
+    .action(() => withContext(async (ctx) => void process.stdout.write((await latest(ctx)).note)));
+
+  log
+    .command('key')
+    .description("Print the log's verifier key (name+keyid+base64 key) and origin.")
+    .action(() => withContext(async (ctx) => void process.stdout.write(`${ctx.log.verifierKey}\n`)));
+
+  log
+    .command('prove <index>')
+    .description('Print and check the inclusion proof of entry <index>.')
+    .option('--size <n>', 'tree size of a published checkpoint (default: the latest)')
+    .action((index: string, opts: { size?: string }) =>
+      withContext(async (ctx) => {
+        const cp = opts.size ? await ctx.log.checkpointAt(int('--size', opts.size)) : await latest(ctx);
+        if (!cp) throw new Error(`no checkpoint was published at size ${opts.size}`);
+        const i = int('index', index);
+        if (i >= cp.size) throw new Error(`entry ${i} is not in the tree of size ${cp.size}`);
+        const p = await ctx.log.inclusionProof(i, cp.size);
+        const ok = verifyInclusion(ctx.log.hasher, i, cp.size, p.leafHash, p.proof, cp.root);
+        process.stdout.write(
+          `entry ${i} in tree of size ${cp.size}\nleaf hash ${toHex(p.leafHash)}\nroot      ${toHex(cp.root)}\nproof (${p.proof.length} hashes):\n${p.proof.map((x) => `  ${toBase64(x)}`).join('\n')}\n${ok ? 'verified' : 'DOES NOT VERIFY'}\n`,
+        );
+        if (!ok) process.exitCode = 1;
+      }),
+    );
+
+  log
+    .command('consistency <old> <new>')
+    .description('Print and check the consistency proof between two published tree sizes.')
+    .action((a: string, b: string) =>
+      withContext(async (ctx) => {
+        const older = await ctx.log.checkpointAt(int('old', a));
+        const newer = await ctx.log.checkpointAt(int('new', b));
+        if (!older || !newer)
+          throw new Error('both sizes must be published checkpoints; see "hotline log checkpoint"');
+        const proof = await ctx.log.consistencyProof(older.size, newer.size);
+        const ok = verifyConsistency(ctx.log.hasher, older.size, newer.size, older.root, newer.root, proof);
+        process.stdout.write(
+          `${older.size} → ${newer.size}: ${proof.length} hashes\n${proof.map((x) => `  ${toBase64(x)}`).join('\n')}\n${ok ? 'consistent' : 'NOT CONSISTENT'}\n`,
+        );
+        if (!ok) process.exitCode = 1;
+      }),
+    );
+}
+
+export function verifyCommand(program: Command): void {
+  program
+    .command('verify')
+    .description(
+      'Verify the whole records log: signature, every entry and tile, every content digest, and consistency with an older checkpoint.',
+    )
+    .option('--checkpoint <file>', 'an older signed checkpoint to check consistency with')
+    .option(
+      '--url <url>',
+      'verify a remote log from its tiles alone, like an outside auditor (e.g. https://host/log)',
+    )
+    .option(
+      '--key <verifier>',
+      'with --url: the verifier key (default: fetched from <host>/api/v1/log/key — pin it for real audits)',
+    )
+    .option('--origin <origin>', 'with --url: the expected origin line')
+    .action(async (opts: { checkpoint?: string; url?: string; key?: string; origin?: string }) => {
+      const older = opts.checkpoint ? readFileSync(opts.checkpoint, 'utf8') : undefined;
+      const bar = progressBar('verify');
+      const onProgress = (p: { phase: string; done: number; total: number }) =>
+        bar.update(p.done, p.total, p.phase);
+      const started = performance.now();
+      try {
+        if (opts.url) {
+          let key = opts.key;
+          let origin = opts.origin;
+          if (!key || !origin) {
+            const meta = (await (await fetch(new URL('/api/v1/log/key', opts.url))).json()) as {
+              verifierKey: string;
+              origin: string;
+            };
+            key ??= meta.verifierKey;
+            origin ??= meta.origin;
+          }
+          const client = new LogClient(httpFetcher(opts.url), key, origin);
+          const { checkpoint } = await client.checkpoint();
+          await client.audit(checkpoint, { onProgress });
+          if (older) await client.proveConsistency(client.openCheckpoint(older), checkpoint);
+          bar.stop();
+          process.stdout.write(
+            `OK: ${opts.url} — ${checkpoint.size} entries, root ${toHex(checkpoint.root)}${older ? ', consistent with the older checkpoint' : ''} (${Math.round(performance.now() - started)} ms)\n`,
+          );
+          return;
+        }
+        await usingContext(async (ctx) => {
+          await ctx.log.integrateAll();
+          const r = await verifyLocal(ctx.db, ctx.log, ctx.records, { olderCheckpoint: older, onProgress });
+          bar.stop();
+          process.stdout.write(
+            `OK: ${r.entries} entries, every tile, content digest and the signed checkpoint verify; root ${toHex(r.checkpoint.root)}${r.consistentWith !== undefined ? `; consistent with the checkpoint of size ${r.consistentWith}` : ''} (${Math.round(performance.now() - started)} ms)\n`,
+          );
+        });
+      } catch (err) {
+        bar.stop();
+        const where = (err as { where?: string }).where;
+        fail(new Error(`verification FAILED${where ? ` at ${where}` : ''}: ${(err as Error).message}`));
+      }
+    });
+}
