@@ -11,6 +11,9 @@ pg.types.setTypeParser(20, (v: string) => v);
 
 export type Db = Kysely<Database>;
 
+/** The PostgreSQL schema a handle was opened on, so migrations keep their own tables there. */
+export const schemaOf = new WeakMap<object, string>();
+
 export interface DatabaseHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
@@ -45,6 +48,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       }
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    if (opts.schema) schemaOf.set(db, opts.schema);
     const u = new URL(opts.url);
     return {
       db,

@@ -1,11 +1,15 @@
 import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import { schemaOf } from './database.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export function migrator(db: Kysely<Database>): Migrator {
+  // Kysely looks for its bookkeeping tables without regard to search_path; name the schema.
+  const schema = schemaOf.get(db);
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
 }
 

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Clock, Logger } from '@hotline/common';
 import {
   type Checkpoint,
   encodeBundle,
-  Hasher,
+  type Hasher,
   integrate,
   parseCheckpointBody,
   type Signer,
@@ -16,13 +15,7 @@ import {
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-
-/** Node's native SHA-256 behind the ledger's Hasher interface. */
-export const nodeHasher = new Hasher((...parts) => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
-});
+import { nodeHasher } from './node-hash.js';
 
 /** An arbitrary constant naming the integrator's advisory lock ("HOTL"). */
 const INTEGRATOR_LOCK = 0x484f544c;
@@ -153,27 +146,29 @@ export class LogService {
 
   /** Background loop: integrate and publish until the signal aborts. Logs errors, never throws. */
   async run(signal: AbortSignal): Promise<void> {
+    const onAbort = () => this.wake?.();
+    signal.addEventListener('abort', onAbort, { once: true });
     while (!signal.aborted) {
       let n = 0;
       try {
         n = await this.integrateOnce();
         if (n > 0) this.logger.debug({ integrated: n }, 'integrated log entries');
       } catch (err) {
-        if (signal.aborted) return;
+        if (signal.aborted) break;
         this.logger.error({ err }, 'log integration failed; retrying');
       }
-      if (n < this.maxBatch) {
+      if (n < this.maxBatch && !signal.aborted) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, this.idleMs);
           this.wake = () => {
             clearTimeout(t);
             resolve();
           };
-          signal.addEventListener('abort', () => this.wake?.(), { once: true });
         });
         this.wake = null;
       }
     }
+    signal.removeEventListener('abort', onAbort);
   }
 
   /** Nudge the integrator after an append (saves up to idleMs of latency). */

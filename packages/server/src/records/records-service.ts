@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Clock, canonicalJson, canonicalJsonBytes, newId, PushbackError } from '@hotline/common';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ArchiveCipher } from './archive-key.js';
 
@@ -41,6 +41,8 @@ export interface RecordsOptions {
   /** Refuse new entries (PushbackError) when this many sequenced entries await integration. */
   maxPending: number;
 }
+
+const utf8 = new TextEncoder();
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -93,13 +95,11 @@ export class RecordsService {
     const unique = new Map<string, Uint8Array>();
     for (const p of prepared) if (!unique.has(p.digest)) unique.set(p.digest, p.bytes);
     const contentRows = [...unique].map(([digest, bytes]) => ({ digest, bytes: this.cipher.seal(bytes) }));
-    for (let i = 0; i < contentRows.length; i += 500) {
-      await tx
-        .insertInto('record_content')
-        .values(contentRows.slice(i, i + 500))
-        .onConflict((oc) => oc.column('digest').doNothing())
-        .execute();
-    }
+    // One statement with array parameters (unnest) instead of thousands of bind parameters:
+    // PostgreSQL parses and plans it once, whatever the batch size.
+    await sql`insert into record_content (digest, bytes)
+      select * from unnest(${contentRows.map((r) => r.digest)}::text[], ${contentRows.map((r) => Buffer.from(r.bytes))}::bytea[])
+      on conflict (digest) do nothing`.execute(tx);
 
     const state = await tx
       .updateTable('log_state')
@@ -116,24 +116,20 @@ export class RecordsService {
       );
     }
 
-    const rows = prepared.map((p, i) => ({
-      seq: String(start + i),
-      id: p.id,
-      kind: p.input.kind,
-      at: p.at,
-      office_id: p.input.office ?? null,
-      actor_id: p.input.actor ?? null,
-      subject: p.input.subject ?? null,
-      digest: p.digest,
-      prev: p.input.prev ?? null,
-      envelope: new TextEncoder().encode(canonicalJson(p.envelope)),
-    }));
-    for (let i = 0; i < rows.length; i += 500) {
-      await tx
-        .insertInto('records')
-        .values(rows.slice(i, i + 500))
-        .execute();
-    }
+    const col = <T>(f: (p: (typeof prepared)[number], i: number) => T) => prepared.map(f);
+    await sql`insert into records (seq, id, kind, at, office_id, actor_id, subject, digest, prev, envelope)
+      select * from unnest(
+        ${col((_, i) => String(start + i))}::bigint[],
+        ${col((p) => p.id)}::uuid[],
+        ${col((p) => p.input.kind)}::text[],
+        ${col((p) => p.at.toISOString())}::timestamptz[],
+        ${col((p) => p.input.office ?? null)}::uuid[],
+        ${col((p) => p.input.actor ?? null)}::uuid[],
+        ${col((p) => p.input.subject ?? null)}::text[],
+        ${col((p) => p.digest)}::text[],
+        ${col((p) => p.input.prev ?? null)}::uuid[],
+        ${col((p) => Buffer.from(utf8.encode(canonicalJson(p.envelope))))}::bytea[]
+      )`.execute(tx);
     return prepared.map((p, i) => ({ id: p.id, seq: start + i, digest: p.digest, envelope: p.envelope }));
   }
 

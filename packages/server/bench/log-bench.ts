@@ -1,0 +1,130 @@
+/**
+ * Records-log throughput into PostgreSQL and PGlite, and the time from an acknowledged append to
+ * a signed checkpoint that covers it, with the integrator running as in the server.
+ * Figures are printed beside bare SHA-256 leaf hashing measured in the same run.
+ * Env: BENCH_PG_URL (default postgres://postgres@localhost:5432/test), BENCH_SECONDS (default 10).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@hotline/common';
+import { generateSignerKey, parseSignerKey } from '@hotline/ledger';
+import { type DatabaseHandle, openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { ArchiveCipher } from '../src/records/archive-key.js';
+import { LogService } from '../src/records/log-service.js';
+import { nodeHasher } from '../src/records/node-hash.js';
+import { RecordsService } from '../src/records/records-service.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@localhost:5432/test';
+const BATCH = 1000;
+
+function fmt(n: number) {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+function pct(xs: number[], p: number) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
+}
+
+function bareHashRate(): number {
+  const e = new TextEncoder().encode(
+    JSON.stringify({
+      v: 1,
+      kind: 'bench.append',
+      id: '0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a',
+      at: new Date().toISOString(),
+      office: null,
+      actor: null,
+      subject: null,
+      digest: 'ab'.repeat(32),
+    }),
+  );
+  const n = 500_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) nodeHasher.leaf(e);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function run(name: string, h: DatabaseHandle, writers: number) {
+  await migrateToLatest(h.db);
+  const clock = { now: () => new Date() };
+  const records = new RecordsService(clock, new ArchiveCipher(ArchiveCipher.generateKey()), {
+    maxPending: 5_000_000,
+  });
+  const key = generateSignerKey('bench.hotline/records');
+  const log = new LogService(
+    h.db,
+    { origin: 'bench.hotline/records', signer: parseSignerKey(key.signer), idleMs: 20 },
+    clock,
+    silentLogger(),
+  );
+  const ac = new AbortController();
+  const integrating = log.run(ac.signal);
+  const pending: { seq: number; t: number }[] = [];
+  const latencies: number[] = [];
+  let appended = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const poller = (async () => {
+    while (!ac.signal.aborted) {
+      const cp = await log.latestCheckpoint();
+      const now = performance.now();
+      while (pending.length && cp && pending[0]!.seq < cp.size) latencies.push(now - pending.shift()!.t);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      let i = 0;
+      while (performance.now() < deadline) {
+        const batch = Array.from({ length: BATCH }, () => ({
+          kind: 'bench.append',
+          content: { w, i: i++, text: 'Readout of the call with the Prime Minister' },
+        }));
+        const res = await h.db.transaction().execute((tx) => records.appendMany(tx, batch));
+        appended += res.length;
+        if (w === 0) pending.push({ seq: res.at(-1)!.seq, t: performance.now() });
+        // Yield to the event loop between transactions, as a server does between requests.
+        await new Promise((r) => setImmediate(r));
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  while (pending.length) await new Promise((r) => setTimeout(r, 20));
+  const drain = performance.now();
+  await log.integrateAll();
+  ac.abort();
+  await integrating;
+  await poller;
+  const rate = appended / elapsed;
+  console.log(
+    `${name.padEnd(11)} ${fmt(rate)} appends/s sustained (${fmt(appended)} in ${elapsed.toFixed(1)} s, ${writers} writer(s), ${BATCH}/tx); ` +
+      `append→signed checkpoint median ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms; drained in ${(performance.now() - drain).toFixed(0)} ms`,
+  );
+  return rate;
+}
+
+console.log(`\nRecords log in the server (${SECONDS} s per database)\n`);
+const bare = bareHashRate();
+console.log(`bare SHA-256 leaf hashing of a record envelope: ${fmt(bare)} /s`);
+
+const schema = `bench_${Date.now()}`;
+let pgRate = Number.NaN;
+try {
+  const pg = await openDatabase({ url: PG_URL, schema, poolSize: 6 });
+  pgRate = await run('PostgreSQL', pg, 4);
+  await pg.db.schema.dropSchema(schema).cascade().execute();
+  await pg.close();
+} catch (err) {
+  console.log(`PostgreSQL: skipped (${(err as Error).message})`);
+}
+const dir = mkdtempSync(join(tmpdir(), 'hotline-bench-'));
+const lite = await openDatabase({ pgliteDir: join(dir, 'db') });
+const liteRate = await run('PGlite', lite, 1);
+await lite.close();
+rmSync(dir, { recursive: true, force: true });
+console.log(
+  `\nratios to bare hashing: PostgreSQL ${(pgRate / bare).toFixed(3)}, PGlite ${(liteRate / bare).toFixed(3)}  (target ≥ 20,000 appends/s into PostgreSQL)`,
+);
