@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AppContext,
+  buildApp,
+  createArchiveKeyFile,
+  createLogKeyFile,
+  envToConfig,
+  readEnv,
+} from '@hotline/server';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+const root = new URL('..', import.meta.url).pathname;
+let built = false;
+
+/** Build the CLI bundle and web app once per run if their sources changed. */
+export function buildOnce(): void {
+  if (built) return;
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), '--if-stale'], { stdio: 'inherit' });
+  built = true;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface TestServer {
+  url: string;
+  ctx: AppContext;
+  close(): Promise<void>;
+}
+
+/** A real Hotline server on PGlite in a temp folder, on a free port, browsed at http://localhost. */
+export async function startServer(opts: {
+  demo: boolean;
+  env?: Record<string, string>;
+}): Promise<TestServer> {
+  buildOnce();
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'hotline-e2e-'));
+  const cfg = envToConfig({
+    ...readEnv({}),
+    port: String(port),
+    dataDir,
+    demo: opts.demo ? '1' : '0',
+    publicUrl: `http://localhost:${port}`,
+    logLevel: 'warn',
+    authRateLimit: '1000',
+    ...opts.env,
+  });
+  if (!opts.demo) {
+    createArchiveKeyFile(cfg.archiveKeyFile);
+    createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
+  }
+  const ctx = await AppContext.fromConfig(cfg);
+  await ctx.prepare();
+  ctx.startBackground();
+  const app = await buildApp(ctx, { webDir: join(root, 'packages/web/dist') });
+  await app.listen({ host: '127.0.0.1', port });
+  return {
+    url: `http://localhost:${port}`,
+    ctx,
+    async close() {
+      await app.close();
+      await ctx.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+/** Collect CSP violations and page errors so a test can assert there are none. */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = join(root, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+/** A CDP virtual authenticator (platform passkey with user verification). */
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<string> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return authenticatorId;
+}

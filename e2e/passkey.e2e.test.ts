@@ -1,0 +1,110 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addVirtualAuthenticator,
+  launchBrowser,
+  screenshot,
+  startServer,
+  type TestServer,
+  watchConsole,
+} from './harness.js';
+
+describe('passkeys in real Chromium (demo mode off)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer({ demo: false });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('registers a passkey from an invite, signs out, signs in with it and sees the directory', async () => {
+    const office = await server.ctx.identity.createOffice(null, {
+      slug: 'nz-dpmc',
+      name: 'Office of the Prime Minister of New Zealand',
+      country: 'NZ',
+      leaderTitle: 'Prime Minister',
+      leaderName: 'Christopher Luxon',
+      timeZone: 'Pacific/Auckland',
+    });
+    const invite = await server.ctx.identity.invite(null, {
+      officeId: office.id,
+      email: 'aroha.ngata@nz.example.govt.nz',
+      displayName: 'Aroha Ngata',
+      title: 'Senior Private Secretary (Foreign Affairs)',
+      timeZone: 'Pacific/Auckland',
+      roles: ['staff', 'admin'],
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await addVirtualAuthenticator(context, page);
+
+    await page.goto(`${server.url}/app/invite/${invite.token}`);
+    await expect.poll(() => page.getByText('Welcome, Aroha Ngata').isVisible()).toBe(true);
+    await page.getByLabel('Name for this passkey').fill('Test laptop');
+    await screenshot(page, 'passkey-invite');
+    await page.getByRole('button', { name: 'Create my passkey' }).click();
+    await page.waitForURL('**/app/directory');
+    await expect
+      .poll(() =>
+        page.getByRole('heading', { name: 'Office of the Prime Minister of New Zealand' }).isVisible(),
+      )
+      .toBe(true);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Hotline' }).isVisible()).toBe(true);
+    expect(await page.getByText('Demo: sign in as').count()).toBe(0);
+    const demo = await page.request.get(`${server.url}/api/v1/demo/personas`);
+    expect(demo.status()).toBe(404);
+
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL('**/app/directory');
+    await expect.poll(() => page.getByRole('row', { name: /Aroha Ngata/ }).isVisible()).toBe(true);
+    await screenshot(page, 'passkey-directory');
+
+    await page.goto(`${server.url}/app/profile`);
+    await expect.poll(() => page.getByRole('row', { name: /Test laptop/ }).isVisible()).toBe(true);
+
+    // The invite link works once.
+    await page.goto(`${server.url}/app/invite/${invite.token}`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already been used/);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses a passkey the server does not know with a clear message', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await addVirtualAuthenticator(context, page);
+    // A passkey for this origin, registered with a different Hotline (then forgotten by it).
+    const other = await startServer({ demo: false });
+    const office = await other.ctx.identity.createOffice(null, {
+      slug: 'xx-other',
+      name: 'Office of Another Server',
+      country: 'IE',
+      leaderTitle: 'Taoiseach',
+      leaderName: 'Test Leader',
+      timeZone: 'Europe/Dublin',
+    });
+    const inv = await other.ctx.identity.invite(null, {
+      officeId: office.id,
+      email: 'someone@ie.example.gov',
+      displayName: 'Someone Else',
+      title: 'Adviser',
+      timeZone: 'Europe/Dublin',
+      roles: ['staff'],
+    });
+    await page.goto(`${other.url}/app/invite/${inv.token}`);
+    await page.getByRole('button', { name: 'Create my passkey' }).click();
+    await page.waitForURL('**/app/directory');
+    await other.close();
+    await page.goto(`${server.url}/app/sign-in`);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not registered with Hotline/);
+    await context.close();
+  });
+});

@@ -1,0 +1,67 @@
+/** A small API client: JSON in and out, problem+json errors as ApiError. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly issues: { field: string; message: string }[] = [],
+  ) {
+    super(detail);
+  }
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+export function onUnauthorized(l: Listener): () => void {
+  unauthorizedListeners.add(l);
+  return () => unauthorizedListeners.delete(l);
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers:
+      body === undefined
+        ? { accept: 'application/json' }
+        : { 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.ok) {
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  let problem: {
+    code?: string;
+    detail?: string;
+    title?: string;
+    issues?: { field: string; message: string }[];
+  } = {};
+  try {
+    problem = await res.json();
+  } catch {
+    // not JSON: keep the status text
+  }
+  const err = new ApiError(
+    res.status,
+    problem.code ?? 'error',
+    problem.detail ?? problem.title ?? res.statusText,
+    problem.issues ?? [],
+  );
+  if (res.status === 401 && !path.includes('/auth/') && !path.includes('/demo/'))
+    unauthorizedListeners.forEach((l) => l());
+  throw err;
+}
+
+export const get = <T>(p: string) => api<T>('GET', p);
+export const post = <T>(p: string, b: unknown = {}) => api<T>('POST', p, b);
+export const put = <T>(p: string, b: unknown) => api<T>('PUT', p, b);
+
+/** Field errors from a problem: "body.email" → "email". */
+export function fieldErrors(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (err instanceof ApiError) {
+    for (const i of err.issues) out[i.field.replace(/^(body|query|params)\./, '')] = i.message;
+  }
+  return out;
+}
