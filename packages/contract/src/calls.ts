@@ -36,7 +36,11 @@ export const CreateCallRequestBody = z.object({
   /** The office whose leader is asked for the call (for a liaison: the host office). */
   ownerOfficeId: IdSchema,
   counterpartOfficeId: IdSchema.optional(),
-  counterpartLeader: z.string().trim().min(3, 'name the counterpart leader, e.g. "Prime Minister Mark Carney"').max(200),
+  counterpartLeader: z
+    .string()
+    .trim()
+    .min(3, 'name the counterpart leader, e.g. "Prime Minister Mark Carney"')
+    .max(200),
   counterpartCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CA'),
   purpose: z.string().trim().min(10, 'say in a sentence why the call is needed').max(2000),
   topics: z.array(z.string().trim().min(2).max(200)).min(1, 'list at least one topic').max(20),
@@ -166,7 +170,13 @@ export const CallDetailSchema = CallSummarySchema.extend({
   localTimes: z.array(z.object({ who: z.string(), zone: z.string(), text: z.string() })),
   clashes: z.array(z.object({ callId: IdSchema, counterpartLeader: z.string(), start: z.string() })),
   reviews: z.array(
-    z.object({ reviewer: z.string(), recommendation: z.string(), notes: z.string(), risks: z.string(), at: z.string() }),
+    z.object({
+      reviewer: z.string(),
+      recommendation: z.string(),
+      notes: z.string(),
+      risks: z.string(),
+      at: z.string(),
+    }),
   ),
   timeline: z.array(TimelineItemSchema),
 });

@@ -49,7 +49,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     problem.issues ?? [],
   );
   if (res.status === 401 && !path.includes('/auth/') && !path.includes('/demo/'))
-    unauthorizedListeners.forEach((l) => l());
+    for (const l of unauthorizedListeners) l();
   throw err;
 }
 

@@ -21,6 +21,8 @@ export function App() {
   const { me, meta, loading } = useSession();
   const invite = match('/invite/:token', path);
 
+  // Move focus to the new page's heading after navigation (screen readers announce it).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on purpose when the path changes.
   useEffect(() => {
     document.getElementById('page-title')?.focus();
   }, [path]);

@@ -7,7 +7,7 @@ export function navigate(to: string, replace = false): void {
   const url = to.startsWith('/app') ? to : `/app${to.startsWith('/') ? '' : '/'}${to}`;
   if (replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
   window.scrollTo(0, 0);
 }
 

@@ -3,10 +3,11 @@ import type { Db } from '../db/database.js';
 import type { IdentityService } from '../services/identity-service.js';
 import { DEMO_OFFICES } from './personas.js';
 
-export interface SeedHook {
-  /** Runs after offices and people exist; later issues add calls, readouts and captures here. */
-  (ctx: { officeIds: Record<string, string>; userIds: Record<string, string> }): Promise<void>;
-}
+/** Runs after offices and people exist; the calls and capture parts add their history here. */
+export type SeedHook = (ctx: {
+  officeIds: Record<string, string>;
+  userIds: Record<string, string>;
+}) => Promise<void>;
 
 /**
  * Seed the demo world once. Idempotent: if the first demo office exists, nothing happens.
