@@ -80,3 +80,19 @@ if (
   );
   console.log(`built packages/web/dist in ${Math.round(performance.now() - t0)} ms`);
 }
+
+// The public readout pages' in-browser verifier: the ledger's LogClient, bundled for the browser.
+const verifyOut = join(root, 'packages/web/dist-public/verify.js');
+if (stale(verifyOut, ['packages/ledger/src', 'packages/server/src/public'])) {
+  await build({
+    entryPoints: [join(root, 'packages/server/src/public/verify-page.ts')],
+    outfile: verifyOut,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'warning',
+  });
+  console.log('built packages/web/dist-public/verify.js');
+}

@@ -17,9 +17,11 @@ import { checkOrigin } from './http/session.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
 import { authRoutes } from './routes/auth.js';
+import { callRoutes } from './routes/calls.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { logRoutes } from './routes/log.js';
+import { publicRoutes } from './routes/public.js';
 
 export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
 
@@ -101,9 +103,11 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
   logRoutes(app, ctx);
+  callRoutes(app, ctx);
   for (const r of registrars) await r(app, ctx);
 
   const webDir = opts.webDir === undefined ? findWebDir() : opts.webDir;
+  publicRoutes(app, ctx, webDir);
   if (webDir) {
     await app.register(fastifyStatic, {
       root: webDir,
@@ -143,6 +147,6 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
       ),
     );
   }
-  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/app/'));
+  app.get('/', { schema: { hide: true } }, (_req, reply) => reply.redirect('/readouts'));
   return app;
 }

@@ -11,6 +11,7 @@ import type { ArchiveCipher } from './records/archive-key.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
 import { AuthService } from './services/auth-service.js';
+import { CallsService } from './services/calls-service.js';
 import { IdentityService } from './services/identity-service.js';
 
 export interface ContextOverrides {
@@ -37,6 +38,7 @@ export class AppContext {
     readonly identity: IdentityService,
     readonly auth: AuthService,
     readonly log: LogService,
+    readonly calls: CallsService,
     private readonly cipher: ArchiveCipher,
   ) {}
 
@@ -82,7 +84,8 @@ export class AppContext {
       clock,
       logger.child({ component: 'log' }),
     );
-    const ctx = new AppContext(cfg, logger, clock, database, records, identity, auth, log, cipher);
+    const calls = new CallsService(database.db, records, clock, undefined, cfg.publicUrl);
+    const ctx = new AppContext(cfg, logger, clock, database, records, identity, auth, log, calls, cipher);
     if (!overrides.db) ctx.disposers.push(() => database.close());
     return ctx;
   }

@@ -68,7 +68,10 @@ export function createLogKeyFile(path: string, name: string): string {
 export function readLogSignerKey(path: string): string {
   const raw = readKeyFile(path, 'HOTLINE_LOG_KEY_FILE');
   if (!raw.startsWith('PRIVATE+KEY+')) {
-    throw new ConfigError('HOTLINE_LOG_KEY_FILE', `${path} is not a signed-note signer key; recreate it with "hotline keys init".`);
+    throw new ConfigError(
+      'HOTLINE_LOG_KEY_FILE',
+      `${path} is not a signed-note signer key; recreate it with "hotline keys init".`,
+    );
   }
   return raw;
 }

@@ -5,8 +5,11 @@ export class ApiError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly issues: { field: string; message: string }[] = [],
+    /** A conflict about one input (e.g. a taken slug) names it in `field`. */
+    readonly field?: string,
   ) {
     super(detail);
+    this.name = 'ApiError';
   }
 }
 
@@ -36,6 +39,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     detail?: string;
     title?: string;
     issues?: { field: string; message: string }[];
+    field?: string;
   } = {};
   try {
     problem = await res.json();
@@ -47,6 +51,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     problem.code ?? 'error',
     problem.detail ?? problem.title ?? res.statusText,
     problem.issues ?? [],
+    typeof problem.field === 'string' ? problem.field : undefined,
   );
   if (res.status === 401 && !path.includes('/auth/') && !path.includes('/demo/'))
     for (const l of unauthorizedListeners) l();
@@ -61,7 +66,8 @@ export const put = <T>(p: string, b: unknown) => api<T>('PUT', p, b);
 export function fieldErrors(err: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (err instanceof ApiError) {
-    for (const i of err.issues) out[i.field.replace(/^(body|query|params)\./, '')] = i.message;
+    for (const i of err.issues) out[i.field.replace(/^(body|querystring|query|params)\./, '')] = i.message;
+    if (err.field && !out[err.field]) out[err.field] = err.detail;
   }
   return out;
 }

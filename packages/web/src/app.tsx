@@ -1,49 +1,51 @@
-import { type ReactNode, useEffect } from 'react';
-import { Link, Loading, RoleBadge } from './components';
-import { AdminPage } from './pages/admin';
-import { DirectoryPage } from './pages/directory';
+import type { ReactNode } from 'react';
+import { useEffect, useRef } from 'react';
+import { Link, Loading, PageHeader, RoleBadge } from './components';
 import { InvitePage } from './pages/invite';
-import { ProfilePage } from './pages/profile';
 import { SignInPage } from './pages/sign-in';
 import { match, navigate, usePath } from './router';
-import { extraRoutes, type NavItem, navItems } from './routes';
+import { navItems, screens } from './routes';
 import { can, useSession } from './session';
+import type { Me } from './types';
 
-const NAV: NavItem[] = [
-  ...navItems,
-  { path: '/directory', label: 'Directory', permission: 'directory.read' },
-  { path: '/admin', label: 'Administration', permission: 'users.invite' },
-  { path: '/profile', label: 'Profile', permission: 'profile.read' },
-];
+/** Where "/" leads a signed-in person: the first screen in the nav they may use. */
+function homePath(me: Me): string {
+  return navItems.find((n) => can(me, n.permission))?.path ?? '/profile';
+}
 
 export function App() {
   const path = usePath();
-  const { me, meta, loading } = useSession();
+  const { me, meta, loading, requireSignIn } = useSession();
   const invite = match('/invite/:token', path);
 
-  // Move focus to the new page's heading after navigation (screen readers announce it).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on purpose when the path changes.
+  // After a navigation (not the first page load), move focus to the new page's heading so
+  // keyboard and screen-reader users start there and hear its name.
+  const shownPath = useRef<string | null>(null);
   useEffect(() => {
-    document.getElementById('page-title')?.focus();
-  }, [path]);
+    if (loading) return;
+    if (shownPath.current !== null && shownPath.current !== path) {
+      document.getElementById('page-title')?.focus({ preventScroll: true });
+    }
+    shownPath.current = path;
+  }, [path, loading]);
+
+  useEffect(() => {
+    if (loading || invite) return;
+    if (me && (path === '/' || path === '/sign-in')) navigate(homePath(me), true);
+    else if (!me && path !== '/sign-in') requireSignIn(path);
+  }, [loading, me, path, invite, requireSignIn]);
 
   let body: ReactNode;
   if (invite) body = <InvitePage token={invite.token!} />;
   else if (loading) body = <Loading what="Starting Hotline" />;
   else if (!me) body = <SignInPage />;
-  else body = <SignedIn path={path} />;
-
-  useEffect(() => {
-    if (!loading && me && (path === '/' || path === '/sign-in'))
-      navigate(navItems[0] && can(me, navItems[0].permission) ? navItems[0].path : '/directory', true);
-  }, [loading, me, path]);
 
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        Skip to main content
       </a>
-      <div className="banner" role="note">
+      <div className={`banner${meta?.demo ? ' banner-demo' : ''}`} role="note" aria-label="Classification">
         UNCLASSIFIED{meta?.demo ? ' // DEMO' : ''}
       </div>
       <header className="topbar">
@@ -53,10 +55,12 @@ export function App() {
           </span>{' '}
           Hotline
         </Link>
-        {me && (
+        {me && !invite && (
           <div className="whoami">
             <span className="whoami-office">{me.office.name}</span>
+            <span className="whoami-sep" aria-hidden="true" />
             <span className="whoami-name">{me.user.displayName}</span>
+            <span className="visually-hidden">, roles: </span>
             {me.user.roles.map((r) => (
               <RoleBadge key={r} role={r} />
             ))}
@@ -64,7 +68,13 @@ export function App() {
           </div>
         )}
       </header>
-      {body}
+      {body ? (
+        <main id="main" className="signin" tabIndex={-1}>
+          {body}
+        </main>
+      ) : (
+        me && <SignedIn path={path} me={me} />
+      )}
     </>
   );
 }
@@ -72,47 +82,40 @@ export function App() {
 function SignOutButton() {
   const { signOut } = useSession();
   return (
-    <button
-      type="button"
-      className="btn btn-ghost"
-      onClick={() => {
-        void signOut().then(() => navigate('/sign-in', true));
-      }}
-    >
+    <button type="button" className="btn btn-ghost" onClick={() => void signOut()}>
       Sign out
     </button>
   );
 }
 
-function SignedIn({ path }: { path: string }) {
-  const { me } = useSession();
-  const items = NAV.filter((n) => can(me, n.permission));
+function SignedIn({ path, me }: { path: string; me: Me }) {
+  const items = navItems.filter((n) => can(me, n.permission));
   let page: ReactNode = null;
-  for (const r of extraRoutes) {
-    const m = match(r.pattern, path);
-    if (m && can(me, r.permission)) page = r.render(m);
+  for (const s of screens) {
+    const params = match(s.pattern, path);
+    if (params && can(me, s.permission)) {
+      page = s.render(params);
+      break;
+    }
   }
-  if (!page) {
-    if (path === '/directory') page = <DirectoryPage />;
-    else if (path === '/profile') page = <ProfilePage />;
-    else if (path === '/admin' && can(me, 'users.invite')) page = <AdminPage />;
-    else if (path === '/' || path === '/sign-in') page = <Loading />;
-    else page = <NotFound />;
-  }
+  if (!page) page = path === '/' || path === '/sign-in' ? <Loading /> : <NotFound />;
   return (
     <div className="layout">
       <nav className="sidenav" aria-label="Main">
         <ul>
-          {items.map((n) => (
-            <li key={n.path}>
-              <Link to={n.path} className={path === n.path || path.startsWith(`${n.path}/`) ? 'active' : ''}>
-                {n.label}
-              </Link>
-            </li>
-          ))}
+          {items.map((n) => {
+            const active = path === n.path || path.startsWith(`${n.path}/`);
+            return (
+              <li key={n.path}>
+                <Link to={n.path} className={active ? 'active' : undefined} current={active}>
+                  {n.label}
+                </Link>
+              </li>
+            );
+          })}
         </ul>
       </nav>
-      <main id="main" className="content">
+      <main id="main" className="content" tabIndex={-1}>
         {page}
       </main>
     </div>
@@ -122,11 +125,10 @@ function SignedIn({ path }: { path: string }) {
 function NotFound() {
   return (
     <>
-      <h1 id="page-title" tabIndex={-1}>
-        Not found
-      </h1>
+      <PageHeader title="Not found" />
       <p>
-        There is nothing here, or you may not see it. <Link to="/directory">Go to the directory</Link>.
+        There is nothing at this address, or your roles do not let you see it.{' '}
+        <Link to="/">Go to your start page</Link>.
       </p>
     </>
   );

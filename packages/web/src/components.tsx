@@ -1,6 +1,6 @@
-import type { ReactNode } from 'react';
+import { cloneElement, type InputHTMLAttributes, type ReactElement, type ReactNode, useEffect } from 'react';
 import { ApiError } from './api';
-import { navigate } from './router';
+import { href, navigate } from './router';
 
 export function Alert({ error, kind = 'error' }: { error: unknown; kind?: 'error' | 'info' | 'success' }) {
   if (!error) return null;
@@ -15,19 +15,31 @@ export function Alert({ error, kind = 'error' }: { error: unknown; kind?: 'error
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
-    <p className="loading" aria-live="polite">
+    <p className="loading" role="status">
       <span className="spinner" aria-hidden="true" /> {what}…
     </p>
   );
 }
 
-export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
+export function Link({
+  to,
+  children,
+  className,
+  current,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string | undefined;
+  current?: boolean;
+}) {
   return (
     <a
-      href={`/app${to}`}
+      href={href(to)}
       className={className}
+      aria-current={current ? 'page' : undefined}
       onClick={(e) => {
-        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+        // Let the browser handle new-tab and new-window clicks.
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
         e.preventDefault();
         navigate(to);
       }}
@@ -37,6 +49,10 @@ export function Link({ to, children, className }: { to: string; children: ReactN
   );
 }
 
+/**
+ * A labelled form field. The input (the single child) gets aria-describedby for the hint and
+ * the error, and aria-invalid when the server refused the value.
+ */
 export function Field({
   label,
   id,
@@ -48,8 +64,9 @@ export function Field({
   id: string;
   error?: string | undefined;
   hint?: string;
-  children: ReactNode;
+  children: ReactElement<InputHTMLAttributes<HTMLInputElement>>;
 }) {
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -58,9 +75,9 @@ export function Field({
           {hint}
         </p>
       )}
-      {children}
+      {cloneElement(children, { 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
       {error && (
-        <p className="field-error" id={`${id}-error`} role="alert">
+        <p className="field-error" id={`${id}-error`}>
           {error}
         </p>
       )}
@@ -84,7 +101,15 @@ export const ROLE_LABELS: Record<string, string> = {
   admin: 'Administrator',
 };
 
+/** The browser tab names the screen, so people with many tabs (and screen readers) know where they are. */
+export function useDocumentTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · Hotline`;
+  }, [title]);
+}
+
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <div className="page-header">
       <h1 id="page-title" tabIndex={-1}>

@@ -1,20 +1,21 @@
-import type { Me } from '@hotline/contract';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { get, onUnauthorized, post } from './api';
-
-interface Meta {
-  demo: boolean;
-  rpId: string;
-}
+import { currentPath, navigate } from './router';
+import type { Me, Meta } from './types';
 
 interface SessionState {
   me: Me | null;
   meta: Meta | null;
   loading: boolean;
+  /** A message for the sign-in page: signed out, or the session ended. */
   notice: string | null;
   refresh(): Promise<Me | null>;
+  /** After a successful sign-in: load /me and go back where the person was, or home. */
+  completeSignIn(): Promise<void>;
   signOut(): Promise<void>;
   setNotice(n: string | null): void;
+  /** Send a signed-out person to sign-in, and back to `from` afterwards. */
+  requireSignIn(from: string): void;
 }
 
 const Ctx = createContext<SessionState | null>(null);
@@ -25,6 +26,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [loading, setLoading] = useState(true);
   const [notice, setNotice] = useState<string | null>(null);
   const signedIn = useRef(false);
+  /** The page a person was on when their session ended; they return to it after signing in. */
+  const returnTo = useRef<string | null>(null);
   useEffect(() => {
     signedIn.current = me !== null;
   }, [me]);
@@ -43,27 +46,53 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    get<Meta>('/api/v1/meta').then(setMeta, () => setMeta({ demo: false, rpId: location.hostname }));
+    get<Meta>('/api/v1/meta').then(setMeta, () =>
+      setMeta({ name: 'Hotline', version: '', demo: false, rpId: location.hostname }),
+    );
     void refresh();
     return onUnauthorized(() => {
       // Only a session that was live can end; a first visit is simply not signed in.
       if (!signedIn.current) return;
+      signedIn.current = false;
+      const here = currentPath();
+      returnTo.current = here === '/sign-in' ? null : here;
       setMe(null);
-      setNotice('Your session ended. Sign in again to continue.');
+      setNotice('Your session has ended. Sign in again to continue where you were.');
+      navigate('/sign-in', true);
     });
+  }, [refresh]);
+
+  const completeSignIn = useCallback(async () => {
+    setNotice(null);
+    await refresh();
+    const to = returnTo.current;
+    returnTo.current = null;
+    navigate(to ?? '/', true);
   }, [refresh]);
 
   const signOut = useCallback(async () => {
     try {
       await post('/api/v1/auth/sign-out');
     } finally {
+      signedIn.current = false;
+      returnTo.current = null;
       setMe(null);
       setNotice('You have signed out.');
+      navigate('/sign-in', true);
     }
   }, []);
 
+  const requireSignIn = useCallback((from: string) => {
+    if (from !== '/' && from !== '/sign-in') returnTo.current = from;
+    navigate('/sign-in', true);
+  }, []);
+
   return (
-    <Ctx.Provider value={{ me, meta, loading, notice, refresh, signOut, setNotice }}>{children}</Ctx.Provider>
+    <Ctx.Provider
+      value={{ me, meta, loading, notice, refresh, completeSignIn, signOut, setNotice, requireSignIn }}
+    >
+      {children}
+    </Ctx.Provider>
   );
 }
 
@@ -73,6 +102,7 @@ export function useSession(): SessionState {
   return s;
 }
 
+/** Whether the signed-in person holds a permission (the list comes from GET /api/v1/me). */
 export function can(me: Me | null, permission: string): boolean {
   return !!me?.permissions.includes(permission);
 }

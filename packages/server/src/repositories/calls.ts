@@ -33,7 +33,9 @@ export function principalCalls(db: Kysely<Database>, principalId: string): Promi
   return db
     .selectFrom('calls')
     .selectAll()
-    .where((eb) => eb.or([eb('principal_id', '=', principalId), eb('counterpart_principal_id', '=', principalId)]))
+    .where((eb) =>
+      eb.or([eb('principal_id', '=', principalId), eb('counterpart_principal_id', '=', principalId)]),
+    )
     .where('state', 'in', ['scheduled', 'briefed', 'in_progress'])
     .execute();
 }
@@ -76,7 +78,12 @@ export function callReviews(db: Kysely<Database>, callId: string) {
 }
 
 export function latestBriefing(db: Kysely<Database>, callId: string) {
-  return db.selectFrom('briefings').selectAll().where('call_id', '=', callId).orderBy('version', 'desc').executeTakeFirst();
+  return db
+    .selectFrom('briefings')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
 }
 
 export function briefings(db: Kysely<Database>, callId: string) {
@@ -110,5 +117,9 @@ export function callLog(db: Kysely<Database>, callId: string) {
 
 export function userNames(db: Kysely<Database>, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('users').select(['id', 'display_name', 'time_zone', 'office_id', 'roles']).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'time_zone', 'office_id', 'roles'])
+    .where('id', 'in', ids)
+    .execute();
 }

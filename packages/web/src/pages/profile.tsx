@@ -1,9 +1,11 @@
-import type { Passkey } from '@hotline/contract';
-import { startRegistration } from '@simplewebauthn/browser';
-import { useCallback, useEffect, useState } from 'react';
-import { get, post } from '../api';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { get } from '../api';
 import { Alert, Field, Loading, PageHeader, RoleBadge } from '../components';
+import { addPasskey } from '../passkeys';
 import { useSession } from '../session';
+import type { Passkey } from '../types';
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function ProfilePage() {
   const { me } = useSession();
@@ -11,26 +13,26 @@ export function ProfilePage() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
   const [name, setName] = useState('Another device');
+  const [busy, setBusy] = useState(false);
 
   const load = useCallback(() => get<Passkey[]>('/api/v1/me/passkeys').then(setKeys, setError), []);
   useEffect(() => {
     void load();
   }, [load]);
 
-  async function addPasskey() {
+  async function add(e: FormEvent) {
+    e.preventDefault();
     setError(null);
     setDone(null);
+    setBusy(true);
     try {
-      const { challengeId, options } = await post<{ challengeId: string; options: never }>(
-        '/api/v1/me/passkeys/options',
-        {},
-      );
-      const response = await startRegistration({ optionsJSON: options });
-      await post('/api/v1/me/passkeys/verify', { challengeId, response, passkeyName: name });
-      setDone('Passkey added.');
+      await addPasskey(name.trim() || 'Another device');
+      setDone(`Passkey “${name.trim() || 'Another device'}” added. You can now sign in with it.`);
       await load();
     } catch (err) {
       setError(err);
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -38,7 +40,7 @@ export function ProfilePage() {
   return (
     <>
       <PageHeader title="Your profile" />
-      <section className="panel">
+      <section className="panel" aria-label="Your details">
         <dl className="facts">
           <dt>Name</dt>
           <dd>{me.user.displayName}</dd>
@@ -59,7 +61,7 @@ export function ProfilePage() {
           <dt>Session</dt>
           <dd>
             {me.session.method === 'demo' ? 'Demo sign-in' : 'Passkey'}, until{' '}
-            {new Date(me.session.expiresAt).toLocaleString()}
+            {dateTime.format(new Date(me.session.expiresAt))}
           </dd>
         </dl>
       </section>
@@ -84,26 +86,27 @@ export function ProfilePage() {
                 <tr key={k.id}>
                   <th scope="row">{k.name}</th>
                   <td>{k.deviceType === 'multiDevice' ? 'Synced passkey' : 'Device-bound'}</td>
-                  <td>{new Date(k.createdAt).toLocaleString()}</td>
-                  <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'Never'}</td>
+                  <td>{dateTime.format(new Date(k.createdAt))}</td>
+                  <td>{k.lastUsedAt ? dateTime.format(new Date(k.lastUsedAt)) : 'Never'}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
-        <div className="inline-form">
+        <form className="inline-form" onSubmit={add}>
           <Field label="Name for a new passkey" id="new-passkey-name">
             <input
               id="new-passkey-name"
               value={name}
               onChange={(e) => setName(e.target.value)}
               maxLength={100}
+              autoComplete="off"
             />
           </Field>
-          <button type="button" className="btn" onClick={() => void addPasskey()}>
-            Add a passkey
+          <button type="submit" className="btn" disabled={busy}>
+            {busy ? 'Waiting for your device…' : 'Add a passkey'}
           </button>
-        </div>
+        </form>
         <Alert error={error} />
         <Alert error={done} kind="success" />
       </section>

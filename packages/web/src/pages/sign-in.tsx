@@ -1,106 +1,95 @@
-import { startAuthentication } from '@simplewebauthn/browser';
 import { useEffect, useState } from 'react';
 import { get, post } from '../api';
-import { Alert, RoleBadge } from '../components';
-import { navigate } from '../router';
+import { Alert, Loading, RoleBadge, useDocumentTitle } from '../components';
+import { signInWithPasskey } from '../passkeys';
 import { useSession } from '../session';
-
-interface Persona {
-  userId: string;
-  displayName: string;
-  title: string;
-  roles: string[];
-  officeName: string;
-  officeSlug: string;
-}
+import type { DemoPersona } from '../types';
 
 export function SignInPage() {
-  const { meta, refresh, notice, setNotice } = useSession();
+  const { meta, notice, completeSignIn } = useSession();
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useDocumentTitle('Sign in');
 
-  async function signInWithPasskey() {
+  async function signIn() {
     setBusy(true);
     setError(null);
-    setNotice(null);
     try {
-      const { challengeId, options } = await post<{ challengeId: string; options: never }>(
-        '/api/v1/auth/login/options',
-        {},
-      );
-      const response = await startAuthentication({ optionsJSON: options });
-      await post('/api/v1/auth/login/verify', { challengeId, response });
-      await refresh();
-      navigate('/directory', true);
+      await signInWithPasskey();
+      await completeSignIn();
     } catch (err) {
-      setError(
-        err instanceof Error && err.name === 'NotAllowedError'
-          ? new Error('Sign-in was cancelled or timed out. Try again.')
-          : err,
-      );
-    } finally {
+      setError(err);
       setBusy(false);
     }
   }
 
   return (
-    <div className="signin">
-      <section className="signin-card" aria-labelledby="signin-title">
-        <h1 id="signin-title">Sign in to Hotline</h1>
+    <>
+      <section className="signin-card" aria-labelledby="page-title">
+        <h1 id="page-title" tabIndex={-1}>
+          Sign in to Hotline
+        </h1>
         <p className="lede">
-          Secure calls and records for leaders and their offices. Sign in with the passkey on this device.
+          The secure channel for leader calls and their records. Sign in with the passkey on this device.
         </p>
         {notice && <Alert error={notice} kind="info" />}
         <Alert error={error} />
         <button
           type="button"
           className="btn btn-primary btn-large"
-          onClick={signInWithPasskey}
+          onClick={() => void signIn()}
           disabled={busy}
         >
           {busy ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
         </button>
         <p className="hint">
-          New here? Open the one-time invite link your administrator sent you to create a passkey.
+          New to Hotline? Open the one-time invite link your administrator sent you to create your passkey.
         </p>
       </section>
       {meta?.demo && <DemoChooser />}
-    </div>
+    </>
   );
 }
 
+/** One-click sign-in as a seeded persona. Rendered only when the server says demo mode is on. */
 function DemoChooser() {
-  const { refresh } = useSession();
-  const [personas, setPersonas] = useState<Persona[] | null>(null);
+  const { completeSignIn } = useSession();
+  const [personas, setPersonas] = useState<DemoPersona[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<string | null>(null);
 
   useEffect(() => {
-    get<Persona[]>('/api/v1/demo/personas').then(setPersonas, setError);
+    get<DemoPersona[]>('/api/v1/demo/personas').then(setPersonas, setError);
   }, []);
 
-  async function choose(p: Persona) {
+  async function choose(p: DemoPersona) {
     setError(null);
+    setBusy(p.userId);
     try {
       await post('/api/v1/demo/sign-in', { userId: p.userId });
-      await refresh();
-      navigate('/', true);
+      await completeSignIn();
     } catch (err) {
       setError(err);
+      setBusy(null);
     }
   }
 
-  const offices = new Map<string, Persona[]>();
+  // Group by office, keeping the server's order of offices and of people within them.
+  const offices = new Map<string, DemoPersona[]>();
   for (const p of personas ?? []) offices.set(p.officeName, [...(offices.get(p.officeName) ?? []), p]);
 
   return (
     <section className="demo" aria-labelledby="demo-title">
       <h2 id="demo-title">Demo: sign in as…</h2>
-      <p className="hint">This server runs in demo mode. Pick a persona to see Hotline through their role.</p>
+      <p className="hint">
+        This server runs in demo mode with made-up data. Pick a person to see Hotline through their roles.
+      </p>
       <Alert error={error} />
+      {!personas && !error && <Loading what="Loading demo personas" />}
       <div className="demo-offices">
         {[...offices].map(([office, people]) => (
-          <section key={office} className="demo-office" aria-label={office}>
-            <h3>{office}</h3>
+          <section key={office} className="demo-office" aria-labelledby={`demo-${people[0]!.officeSlug}`}>
+            <h3 id={`demo-${people[0]!.officeSlug}`}>{office}</h3>
             <ul>
               {people.map((p) => (
                 <li key={p.userId}>
@@ -108,14 +97,20 @@ function DemoChooser() {
                     type="button"
                     className="persona"
                     onClick={() => void choose(p)}
-                    aria-label={`Sign in as ${p.displayName}, ${p.title}`}
+                    disabled={busy !== null}
+                    aria-labelledby={`pn-${p.userId}`}
+                    aria-describedby={`pd-${p.userId}`}
                   >
-                    <span className="persona-name">Sign in as {p.displayName}</span>
-                    <span className="persona-title">{p.title}</span>
-                    <span>
-                      {p.roles.map((r) => (
-                        <RoleBadge key={r} role={r} />
-                      ))}
+                    <span className="persona-name" id={`pn-${p.userId}`}>
+                      {busy === p.userId ? `Signing in as ${p.displayName}…` : `Sign in as ${p.displayName}`}
+                    </span>
+                    <span className="persona-detail" id={`pd-${p.userId}`}>
+                      <span className="persona-title">{p.title}</span>
+                      <span className="persona-roles">
+                        {p.roles.map((r) => (
+                          <RoleBadge key={r} role={r} />
+                        ))}
+                      </span>
                     </span>
                   </button>
                 </li>

@@ -1,0 +1,382 @@
+import { ConflictError, ForbiddenError, ValidationError } from '@hotline/common';
+import type { MemconInput } from '@hotline/contract';
+import { DateTime } from 'luxon';
+import type { Actor } from '../policy/policy.js';
+import { ROLE_LABELS, type Role } from '../policy/roles.js';
+
+/**
+ * The leader call lifecycle: the one module that says who may do what, from which state.
+ *
+ * Offices: the *owner* office is the one whose leader is asked for the call (our side: it
+ * reviews, schedules, notes, publishes). The *requesting* office made the request (the same
+ * office for its own staff, or a foreign office through its liaison). Transitions marked
+ * `owner` need the actor to belong to the owner office; `requester` needs the requesting office.
+ *
+ * Artifact actions (edit_briefing, edit_memcon, correct_memcon, edit_readout) change no state
+ * but are allowed only in the states and roles listed here.
+ */
+export type CallStateName =
+  | 'requested'
+  | 'under_review'
+  | 'approved'
+  | 'scheduled'
+  | 'briefed'
+  | 'in_progress'
+  | 'completed'
+  | 'memcon_draft'
+  | 'memcon_final'
+  | 'readout_published'
+  | 'readout_waived'
+  | 'closed'
+  | 'declined'
+  | 'withdrawn'
+  | 'cancelled';
+
+export interface ActionRule {
+  label: string;
+  from: readonly (CallStateName | null)[];
+  /** null: the action keeps the state (recommend, artifact edits) */
+  to: CallStateName | null;
+  roles: readonly Role[];
+  office: 'owner' | 'requester' | 'any';
+}
+
+const LATE: CallStateName[] = ['memcon_final', 'readout_published', 'readout_waived', 'closed'];
+
+export const ACTIONS: Record<string, ActionRule> = {
+  request: {
+    label: 'Request a call',
+    from: [null],
+    to: 'requested',
+    roles: ['staff', 'liaison'],
+    office: 'any',
+  },
+  log_off_channel: {
+    label: 'Log off-channel contact',
+    from: [null],
+    to: 'completed',
+    roles: ['staff', 'secretariat'],
+    office: 'owner',
+  },
+  begin_review: {
+    label: 'Begin review',
+    from: ['requested'],
+    to: 'under_review',
+    roles: ['reviewer', 'secretariat'],
+    office: 'owner',
+  },
+  recommend: { label: 'Recommend', from: ['under_review'], to: null, roles: ['reviewer'], office: 'owner' },
+  approve: { label: 'Approve', from: ['under_review'], to: 'approved', roles: ['reviewer'], office: 'owner' },
+  decline: {
+    label: 'Decline',
+    from: ['requested', 'under_review'],
+    to: 'declined',
+    roles: ['reviewer'],
+    office: 'owner',
+  },
+  withdraw: {
+    label: 'Withdraw the request',
+    from: ['requested', 'under_review', 'approved'],
+    to: 'withdrawn',
+    roles: ['staff', 'liaison'],
+    office: 'requester',
+  },
+  schedule: {
+    label: 'Schedule',
+    from: ['approved'],
+    to: 'scheduled',
+    roles: ['secretariat'],
+    office: 'owner',
+  },
+  reschedule: {
+    label: 'Reschedule',
+    from: ['scheduled', 'briefed'],
+    to: 'scheduled',
+    roles: ['secretariat'],
+    office: 'owner',
+  },
+  cancel: {
+    label: 'Cancel',
+    from: ['approved', 'scheduled', 'briefed'],
+    to: 'cancelled',
+    roles: ['secretariat'],
+    office: 'owner',
+  },
+  edit_briefing: {
+    label: 'Write the briefing',
+    from: ['approved', 'scheduled', 'briefed'],
+    to: null,
+    roles: ['staff', 'reviewer'],
+    office: 'owner',
+  },
+  brief: {
+    label: 'Approve the briefing',
+    from: ['scheduled'],
+    to: 'briefed',
+    roles: ['reviewer', 'secretariat'],
+    office: 'owner',
+  },
+  connect: {
+    label: 'Connect the call',
+    from: ['scheduled', 'briefed'],
+    to: 'in_progress',
+    roles: ['secretariat'],
+    office: 'owner',
+  },
+  end: {
+    label: 'End the call',
+    from: ['in_progress'],
+    to: 'completed',
+    roles: ['secretariat', 'principal'],
+    office: 'owner',
+  },
+  draft_memcon: {
+    label: 'Draft the memcon',
+    from: ['completed'],
+    to: 'memcon_draft',
+    roles: ['notetaker'],
+    office: 'owner',
+  },
+  edit_memcon: {
+    label: 'Edit the memcon draft',
+    from: ['memcon_draft'],
+    to: null,
+    roles: ['notetaker'],
+    office: 'owner',
+  },
+  finalize_memcon: {
+    label: 'Finalize the memcon',
+    from: ['memcon_draft'],
+    to: 'memcon_final',
+    roles: ['secretariat'],
+    office: 'owner',
+  },
+  correct_memcon: {
+    label: 'Correct the final memcon',
+    from: LATE,
+    to: null,
+    roles: ['notetaker', 'secretariat'],
+    office: 'owner',
+  },
+  edit_readout: {
+    label: 'Draft the readout',
+    from: ['memcon_final'],
+    to: null,
+    roles: ['press'],
+    office: 'owner',
+  },
+  publish_readout: {
+    label: 'Publish the readout',
+    from: ['memcon_final'],
+    to: 'readout_published',
+    roles: ['press'],
+    office: 'owner',
+  },
+  waive_readout: {
+    label: 'Waive the readout',
+    from: ['memcon_final'],
+    to: 'readout_waived',
+    roles: ['press', 'secretariat'],
+    office: 'owner',
+  },
+  close: {
+    label: 'Close',
+    from: ['readout_published', 'readout_waived'],
+    to: 'closed',
+    roles: ['secretariat'],
+    office: 'owner',
+  },
+};
+
+export interface LifecycleCall {
+  state: string | null;
+  owner_office_id: string;
+  requesting_office_id: string;
+  counterpart_office_id?: string | null;
+}
+
+export interface LifecyclePolicy {
+  flashRequiresReviewers: number;
+}
+
+function rule(action: string): ActionRule {
+  const r = ACTIONS[action];
+  if (!r)
+    throw new ValidationError(
+      `Unknown action "${action}". Known actions: ${Object.keys(ACTIONS).join(', ')}.`,
+      { field: 'action' },
+    );
+  return r;
+}
+
+function stateName(s: string | null): string {
+  return s === null ? 'new' : s.replace(/_/g, ' ');
+}
+
+/** Actions possible from a state for anyone (for error messages). */
+export function actionsFrom(state: string | null): string[] {
+  return Object.entries(ACTIONS)
+    .filter(([, r]) => r.from.includes(state as CallStateName))
+    .map(([a]) => a);
+}
+
+function officeOk(r: ActionRule, call: LifecycleCall, actor: Actor): boolean {
+  if (r.office === 'any') return true;
+  if (r.office === 'owner') return actor.officeId === call.owner_office_id;
+  return actor.officeId === call.requesting_office_id;
+}
+
+/**
+ * Decide an action: the next state (or the same, for actions that keep it). Throws
+ * ConflictError naming the current state and the allowed actions, or ForbiddenError naming
+ * the roles or office needed.
+ */
+export function decide(call: LifecycleCall, action: string, actor: Actor, _policy?: LifecyclePolicy): string {
+  const r = rule(action);
+  if (!r.from.includes(call.state as CallStateName)) {
+    const allowed = actionsFrom(call.state);
+    throw new ConflictError(
+      `Cannot ${r.label.toLowerCase()}: the call is ${stateName(call.state)}. From ${stateName(call.state)} the next steps are: ${allowed.length ? allowed.map((a) => ACTIONS[a]!.label.toLowerCase()).join(', ') : 'none (the call is finished)'}.`,
+      { state: call.state, allowed },
+    );
+  }
+  if (!actor.roles.some((role) => r.roles.includes(role))) {
+    throw new ForbiddenError(
+      `You may not ${r.label.toLowerCase()}: it needs one of these roles: ${r.roles.map((x) => ROLE_LABELS[x]).join(', ')}.`,
+      {
+        action,
+      },
+    );
+  }
+  if (!officeOk(r, call, actor)) {
+    throw new ForbiddenError(
+      r.office === 'owner'
+        ? `You may not ${r.label.toLowerCase()}: only the office whose leader takes the call may.`
+        : `You may not ${r.label.toLowerCase()}: only the office that requested the call may.`,
+      { action },
+    );
+  }
+  return r.to ?? (call.state as string);
+}
+
+/** Check an artifact action (no state change); throws like decide(). */
+export function assertArtifactAction(
+  call: LifecycleCall,
+  action: string,
+  actor: Actor,
+  policy?: LifecyclePolicy,
+): void {
+  decide(call, action, actor, policy);
+}
+
+export function allowedActions(call: LifecycleCall, actor: Actor, _policy?: LifecyclePolicy): string[] {
+  return Object.entries(ACTIONS)
+    .filter(
+      ([, r]) =>
+        r.from.includes(call.state as CallStateName) &&
+        actor.roles.some((x) => r.roles.includes(x)) &&
+        officeOk(r, call, actor),
+    )
+    .map(([a]) => a);
+}
+
+export function canSee(call: LifecycleCall, actor: Actor): boolean {
+  return [call.owner_office_id, call.requesting_office_id, call.counterpart_office_id].includes(
+    actor.officeId,
+  );
+}
+
+export function actionLabel(action: string): string {
+  return ACTIONS[action]?.label ?? action;
+}
+
+export function logLabel(kind: string, who: string): string {
+  const k: Record<string, string> = {
+    joined: 'joined',
+    left: 'left',
+    listening: 'is listening',
+    muted: 'muted',
+    unmuted: 'unmuted',
+    verified: 'verified the code',
+    mismatch: 'reported a code MISMATCH',
+    unverified: 'did not verify the code',
+  };
+  return `${who || 'Someone'} ${k[kind] ?? kind}`;
+}
+
+// ------------------------------------------------------------------ time
+
+/** "Tue 10 Mar 2026, 9:00 a.m. EDT" in the given IANA zone. */
+export function formatForZone(instant: Date | string, zone: string): string {
+  const d = DateTime.fromJSDate(new Date(instant), { zone });
+  const ampm = d.hour < 12 ? 'a.m.' : 'p.m.';
+  return `${d.toFormat('ccc d LLL yyyy, h:mm')} ${ampm} ${d.toFormat('ZZZZ')}`;
+}
+
+/**
+ * A local date-time in a zone → UTC. A time that does not exist (the spring-forward gap) is
+ * refused with the next valid time; an ambiguous one (the fall-back overlap) means the earlier
+ * instant, the first time the clock shows it.
+ */
+export function localToUtc(local: string, zone: string, field = 'start'): Date {
+  const d = DateTime.fromISO(local, { zone });
+  if (!d.isValid) throw new ValidationError(`${local} is not a valid local time in ${zone}.`, { field });
+  if (d.toFormat("yyyy-MM-dd'T'HH:mm") !== local.slice(0, 16)) {
+    throw new ValidationError(
+      `${local.replace('T', ' ')} does not exist in ${zone}: the clocks jump forward then. The next valid time is ${d.toFormat('yyyy-MM-dd HH:mm')}.`,
+      { field },
+    );
+  }
+  // In an overlap the same wall time occurs twice; take the earlier instant.
+  const hourBefore = DateTime.fromMillis(d.toMillis() - 3_600_000, { zone });
+  if (hourBefore.toFormat("yyyy-MM-dd'T'HH:mm") === local.slice(0, 16)) return hourBefore.toUTC().toJSDate();
+  return d.toUTC().toJSDate();
+}
+
+// ------------------------------------------------------------------ memcon
+
+const LEVELS: Record<string, number> = {
+  U: 0,
+  UNCLASSIFIED: 0,
+  C: 1,
+  CONFIDENTIAL: 1,
+  S: 2,
+  SECRET: 2,
+  TS: 3,
+  'TOP SECRET': 3,
+};
+
+export function classificationLevel(marking: string): number {
+  const m = marking.replace(/[()]/g, '').trim().toUpperCase();
+  const head = m.split(/[/ ]/)[0] ?? '';
+  const level = LEVELS[m.startsWith('TOP SECRET') ? 'TOP SECRET' : head] ?? LEVELS[m.split('//')[0]!.trim()];
+  if (level === undefined) {
+    throw new ValidationError(
+      `"${marking}" is not a classification marking; use U, C, S or TS (e.g. "(S/NF)") or UNCLASSIFIED, CONFIDENTIAL, SECRET, TOP SECRET.`,
+    );
+  }
+  return level;
+}
+
+/** Every paragraph carries a marking no higher than the banner. */
+export function validateMemcon(m: MemconInput): void {
+  const banner = classificationLevel(m.classification);
+  m.paragraphs.forEach((p, i) => {
+    let level: number;
+    try {
+      level = classificationLevel(p.marking);
+    } catch (err) {
+      throw new ValidationError(`Paragraph ${i + 1}: ${(err as Error).message}`, {
+        field: `paragraphs.${i}.marking`,
+      });
+    }
+    if (level > banner) {
+      throw new ValidationError(
+        `Paragraph ${i + 1} is marked ${p.marking}, above the document's classification ${m.classification}. Raise the banner or lower the marking.`,
+        {
+          field: `paragraphs.${i}.marking`,
+        },
+      );
+    }
+  });
+}

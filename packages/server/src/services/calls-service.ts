@@ -1,0 +1,1018 @@
+import {
+  type Clock,
+  ConflictError,
+  DAY,
+  ForbiddenError,
+  NotFoundError,
+  newId,
+  ValidationError,
+} from '@hotline/common';
+import type {
+  BriefingBody,
+  CallDetail,
+  CallSummary,
+  CreateCallRequestInput,
+  LogOffChannelBody,
+  MemconInput,
+  ReadoutBody,
+  ReviewBody,
+  ScheduleBody,
+} from '@hotline/contract';
+import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { buildInvite } from '../calls/icalendar.js';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import { type Actor, authorize } from '../policy/policy.js';
+import type { RecordsService } from '../records/records-service.js';
+import * as repo from '../repositories/calls.js';
+import { findOffice } from '../repositories/identity.js';
+import * as lifecycle from './calls-lifecycle.js';
+
+export interface CallPolicy {
+  flashRequiresReviewers: number;
+  memconDeadlineDays: number;
+  readoutDeadlineDays: number;
+  joinWindowMinutes: number;
+}
+
+export const DEFAULT_CALL_POLICY: CallPolicy = {
+  flashRequiresReviewers: 2,
+  memconDeadlineDays: 5,
+  readoutDeadlineDays: 7,
+  joinWindowMinutes: 15,
+};
+
+type Tx = Kysely<Database>;
+
+/**
+ * The leader call lifecycle. Every method starts with an access check, runs in one
+ * transaction, and appends one record per state change to the records log.
+ */
+export class CallsService {
+  constructor(
+    private readonly db: Db,
+    private readonly records: RecordsService,
+    private readonly clock: Clock,
+    readonly policy: CallPolicy = DEFAULT_CALL_POLICY,
+    private readonly publicUrl = 'http://localhost:8080',
+  ) {}
+
+  /** Memcons and readouts due or overdue for the actor's office, for the overdue dashboard. */
+  async dashboard(actor: Actor) {
+    authorize(actor, 'calls.dashboard', 'see the overdue dashboard');
+    const rows = (await repo.listCallsForOffice(this.db, actor.officeId)).filter(
+      (r) => r.owner_office_id === actor.officeId,
+    );
+    const now = this.clock.now();
+    const items: {
+      callId: string;
+      counterpartLeader: string;
+      channel: string | null;
+      kind: 'memcon' | 'readout';
+      dueAt: string;
+      daysOverdue: number;
+    }[] = [];
+    for (const r of rows) {
+      const due =
+        ['completed', 'memcon_draft'].includes(r.state) && r.memcon_due_at
+          ? { kind: 'memcon' as const, at: new Date(r.memcon_due_at) }
+          : r.state === 'memcon_final' && r.readout_due_at
+            ? { kind: 'readout' as const, at: new Date(r.readout_due_at) }
+            : null;
+      if (!due) continue;
+      items.push({
+        callId: r.id,
+        counterpartLeader: r.counterpart_leader,
+        channel: r.channel,
+        kind: due.kind,
+        dueAt: iso(due.at),
+        daysOverdue: Math.floor((now.getTime() - due.at.getTime()) / DAY),
+      });
+    }
+    items.sort((a, b) => b.daysOverdue - a.daysOverdue);
+    const count = (kind: 'memcon' | 'readout', overdue: boolean) =>
+      items.filter((i) => i.kind === kind && i.daysOverdue >= 0 === overdue).length;
+    return {
+      generatedAt: iso(now),
+      policy: {
+        memconDeadlineDays: this.policy.memconDeadlineDays,
+        readoutDeadlineDays: this.policy.readoutDeadlineDays,
+      },
+      memcons: { overdue: count('memcon', true), pending: count('memcon', false) },
+      readouts: { overdue: count('readout', true), pending: count('readout', false) },
+      items,
+    };
+  }
+
+  /** The iCalendar invitation of one participant (yourself, or anyone for the secretariat). */
+  async invite(
+    actor: Actor,
+    id: string,
+    userId?: string,
+  ): Promise<{ method: 'REQUEST' | 'CANCEL'; text: string }> {
+    authorize(actor, 'calls.read', 'see calls');
+    const row = await this.visibleCall(this.db, actor, id);
+    if (!row.scheduled_start || !row.duration_min) {
+      throw new ConflictError(
+        `The call is ${row.state.replace(/_/g, ' ')} and has no scheduled time yet, so there is no invitation.`,
+        { state: row.state },
+      );
+    }
+    const target = userId ?? actor.userId;
+    const participants = [
+      row.principal_id,
+      row.counterpart_principal_id,
+      ...row.interpreter_ids,
+      ...row.listener_ids,
+    ].filter(Boolean) as string[];
+    if (target !== actor.userId && !actor.roles.includes('secretariat')) {
+      throw new ForbiddenError('Only the secretariat may download invitations for other people.');
+    }
+    if (!participants.includes(target) && !actor.roles.includes('secretariat')) {
+      throw new ForbiddenError('You are not a participant of this call, so there is no invitation for you.');
+    }
+    const [person] = await this.db
+      .selectFrom('users')
+      .select(['display_name', 'email', 'time_zone'])
+      .where('id', '=', target)
+      .execute();
+    const owner = await findOffice(this.db, row.owner_office_id);
+    if (!person || !owner) throw new NotFoundError('user', target);
+    const method = row.state === 'cancelled' ? 'CANCEL' : 'REQUEST';
+    return {
+      method,
+      text: buildInvite({
+        uid: `${row.id}@hotline`,
+        sequence: row.schedule_sequence + (method === 'CANCEL' ? 1 : 0),
+        method,
+        start: new Date(row.scheduled_start),
+        durationMin: row.duration_min,
+        summary: `Hotline call: ${owner.leader_title} ${owner.leader_name} — ${row.counterpart_leader}`,
+        organizer: {
+          name: `${owner.name} secretariat`,
+          email: `secretariat@${new URL(this.publicUrl).hostname}`,
+        },
+        attendee: { name: person.display_name, email: person.email },
+        attendeeZone: person.time_zone,
+        url: `${this.publicUrl}/app/calls/${row.id}`,
+        stamp: new Date(row.updated_at),
+      }),
+    };
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async list(actor: Actor, scope: 'inbox' | 'upcoming' | 'all' = 'all'): Promise<CallSummary[]> {
+    authorize(actor, 'calls.read', 'see calls');
+    const rows = await repo.listCallsForOffice(this.db, actor.officeId);
+    const offices = await this.officeNames(rows.map((r) => r.owner_office_id));
+    const now = this.clock.now();
+    let out = rows.map((r) => this.summary(r, offices.get(r.owner_office_id) ?? '', now));
+    if (scope === 'upcoming') {
+      out = out
+        .filter((c) => c.scheduledStart && ['scheduled', 'briefed', 'in_progress'].includes(c.state))
+        .sort((a, b) => a.scheduledStart!.localeCompare(b.scheduledStart!));
+    } else if (scope === 'inbox') {
+      out = out.filter((c) => {
+        const row = rows.find((r) => r.id === c.id)!;
+        return lifecycle.allowedActions(row, actor, this.policy).length > 0 || c.overdue.length > 0;
+      });
+    }
+    return out;
+  }
+
+  async get(actor: Actor, id: string): Promise<CallDetail> {
+    authorize(actor, 'calls.read', 'see calls');
+    const row = await this.visibleCall(this.db, actor, id);
+    const now = this.clock.now();
+    const [events, reviews, briefs, mems, reads, log, office] = await Promise.all([
+      repo.callEvents(this.db, id),
+      repo.callReviews(this.db, id),
+      repo.briefings(this.db, id),
+      repo.memcons(this.db, id),
+      repo.readouts(this.db, id),
+      repo.callLog(this.db, id),
+      findOffice(this.db, row.owner_office_id),
+    ]);
+    const people = await repo.userNames(this.db, [
+      row.requested_by,
+      ...(row.principal_id ? [row.principal_id] : []),
+      ...(row.counterpart_principal_id ? [row.counterpart_principal_id] : []),
+      ...row.interpreter_ids,
+      ...row.listener_ids,
+    ]);
+    const person = (id: string | null) => {
+      const p = id ? people.find((x) => x.id === id) : undefined;
+      return p ? { id: p.id, name: p.display_name, timeZone: p.time_zone } : null;
+    };
+    const localTimes: CallDetail['localTimes'] = [];
+    if (row.scheduled_start) {
+      const zones = new Map<string, string>();
+      zones.set(office?.time_zone ?? 'UTC', office?.name ?? 'Host office');
+      for (const p of [person(row.principal_id), person(row.counterpart_principal_id)])
+        if (p) zones.set(p.timeZone, p.name);
+      zones.set(row.requester_zone, zones.get(row.requester_zone) ?? 'Requester');
+      for (const [zone, who] of zones) {
+        localTimes.push({ who, zone, text: lifecycle.formatForZone(row.scheduled_start, zone) });
+      }
+    }
+    const clashes = row.principal_id && row.scheduled_start ? await this.clashesFor(this.db, row) : [];
+
+    const timeline: CallDetail['timeline'] = [];
+    for (const e of events) {
+      timeline.push({
+        at: iso(e.at),
+        kind: 'transition',
+        label: lifecycle.actionLabel(e.action),
+        actor: e.actorName ?? null,
+        fromState: e.from_state,
+        toState: e.to_state,
+        reason: e.reason,
+        recordSeq: Number(e.record_seq),
+      });
+    }
+    for (const r of reviews) {
+      timeline.push({
+        at: iso(r.at),
+        kind: 'review',
+        label: `Review: ${r.recommendation}`,
+        actor: r.reviewerName,
+        reason: r.notes,
+        recordSeq: null,
+      });
+    }
+    for (const b of briefs) {
+      timeline.push({
+        at: iso(b.created_at),
+        kind: 'briefing',
+        label: `Briefing v${b.version}${b.approved_at ? ' (approved)' : ''}`,
+        actor: null,
+        recordSeq: Number(b.record_seq),
+      });
+    }
+    for (const m of mems) {
+      timeline.push({
+        at: iso(m.created_at),
+        kind: 'memcon',
+        label: `Memcon v${m.version} ${m.status}`,
+        actor: null,
+        recordSeq: Number(m.record_seq),
+      });
+    }
+    for (const r of reads) {
+      timeline.push({
+        at: iso(r.created_at),
+        kind: 'readout',
+        label: `Readout v${r.version} ${r.status}`,
+        actor: null,
+        recordSeq: Number(r.record_seq),
+      });
+    }
+    for (const l of log) {
+      timeline.push({
+        at: iso(l.at),
+        kind: 'log',
+        label: lifecycle.logLabel(l.kind, l.userName ?? ''),
+        actor: l.userName ?? null,
+        recordSeq: Number(l.record_seq),
+      });
+    }
+    for (const [kind, due] of [
+      ['memcon', row.memcon_due_at],
+      ['readout', row.readout_due_at],
+    ] as const) {
+      if (due) {
+        timeline.push({
+          at: iso(due),
+          kind: 'deadline',
+          label: `${kind === 'memcon' ? 'Memcon' : 'Readout'} due`,
+          actor: null,
+          recordSeq: null,
+          future: new Date(due) > now,
+        });
+      }
+    }
+    timeline.sort((a, b) => a.at.localeCompare(b.at));
+
+    return {
+      ...this.summary(row, office?.name ?? '', now),
+      requestedBy: { id: row.requested_by, name: person(row.requested_by)?.name ?? 'Unknown' },
+      language: row.language,
+      requesterZone: row.requester_zone,
+      proposedWindows: row.proposed_windows,
+      counterpartOfficeId: row.counterpart_office_id,
+      principal: person(row.principal_id),
+      counterpartPrincipal: person(row.counterpart_principal_id),
+      interpreters: row.interpreter_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
+      listeners: row.listener_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
+      scheduleSequence: row.schedule_sequence,
+      actualStart: row.actual_start ? iso(row.actual_start) : null,
+      actualEnd: row.actual_end ? iso(row.actual_end) : null,
+      waiveReason: row.waive_reason,
+      allowedActions: lifecycle.allowedActions(row, actor, this.policy),
+      localTimes,
+      clashes,
+      reviews: reviews.map((r) => ({
+        reviewer: r.reviewerName,
+        recommendation: r.recommendation,
+        notes: r.notes,
+        risks: r.risks,
+        at: iso(r.at),
+      })),
+      timeline,
+    };
+  }
+
+  async artifacts(actor: Actor, id: string) {
+    authorize(actor, 'calls.read', 'see calls');
+    await this.visibleCall(this.db, actor, id);
+    const [briefs, mems, reads] = await Promise.all([
+      repo.briefings(this.db, id),
+      repo.memcons(this.db, id),
+      repo.readouts(this.db, id),
+    ]);
+    return { briefings: briefs, memcons: mems, readouts: reads };
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async request(actor: Actor, input: CreateCallRequestInput): Promise<CallDetail> {
+    authorize(actor, 'calls.request', 'request calls');
+    const id = await this.db.transaction().execute(async (tx) => {
+      const owner = await findOffice(tx, input.ownerOfficeId);
+      if (!owner) throw new NotFoundError('office', input.ownerOfficeId);
+      if (input.counterpartOfficeId && !(await findOffice(tx, input.counterpartOfficeId))) {
+        throw new NotFoundError('office', input.counterpartOfficeId);
+      }
+      for (const w of input.proposedWindows)
+        lifecycle.localToUtc(w.start, input.requesterZone, 'proposedWindows.start');
+      const now = this.clock.now();
+      const id = newId(now.getTime());
+      const row = {
+        id,
+        owner_office_id: owner.id,
+        requesting_office_id: actor.officeId,
+        requested_by: actor.userId,
+        counterpart_office_id: input.counterpartOfficeId ?? null,
+        counterpart_leader: input.counterpartLeader,
+        counterpart_country: input.counterpartCountry,
+        purpose: input.purpose,
+        topics: input.topics,
+        urgency: input.urgency,
+        language: input.language,
+        requester_zone: input.requesterZone,
+        proposed_windows: input.proposedWindows,
+        state: 'requested',
+        channel: null,
+        scheduled_start: null,
+        duration_min: null,
+        schedule_sequence: 0,
+        principal_id: null,
+        counterpart_principal_id: null,
+        interpreter_ids: [],
+        listener_ids: [],
+        actual_start: null,
+        actual_end: null,
+        memcon_due_at: null,
+        readout_due_at: null,
+        waive_reason: null,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+      } as const;
+      lifecycle.decide({ ...row, state: null }, 'request', actor, this.policy);
+      await tx
+        .insertInto('calls')
+        .values({
+          ...row,
+          proposed_windows: JSON.stringify(row.proposed_windows) as never,
+          interpreter_ids: [],
+          listener_ids: [],
+        })
+        .execute();
+      await this.event(tx, row, 'request', null, 'requested', actor, null, { ...input });
+      return id;
+    });
+    return this.get(actor, id);
+  }
+
+  async logOffChannel(actor: Actor, input: z.infer<typeof LogOffChannelBody>): Promise<CallDetail> {
+    authorize(actor, 'calls.logOffChannel', 'log off-channel contact');
+    const start = new Date(input.start);
+    const end = new Date(input.end);
+    if (end <= start) throw new ValidationError('The contact must end after it starts.', { field: 'end' });
+    if (start > this.clock.now())
+      throw new ValidationError('Off-channel contact is logged after the fact; the start is in the future.', {
+        field: 'start',
+      });
+    const id = await this.db.transaction().execute(async (tx) => {
+      const owner = await findOffice(tx, input.ownerOfficeId);
+      if (!owner) throw new NotFoundError('office', input.ownerOfficeId);
+      if (owner.id !== actor.officeId)
+        throw new ForbiddenError('You can log off-channel contact only for your own office.');
+      const now = this.clock.now();
+      const id = newId(now.getTime());
+      const row = {
+        id,
+        owner_office_id: owner.id,
+        requesting_office_id: actor.officeId,
+        requested_by: actor.userId,
+        counterpart_office_id: input.counterpartOfficeId ?? null,
+        counterpart_leader: input.counterpartLeader,
+        counterpart_country: input.counterpartCountry,
+        purpose: input.summary,
+        topics: ['Off-channel contact'],
+        urgency: 'priority' as const,
+        language: 'Unknown',
+        requester_zone: owner.time_zone,
+        proposed_windows: [],
+        state: 'completed',
+        channel: 'off_channel' as const,
+        scheduled_start: start,
+        duration_min: Math.max(1, Math.round((end.getTime() - start.getTime()) / 60_000)),
+        schedule_sequence: 0,
+        principal_id: null,
+        counterpart_principal_id: null,
+        interpreter_ids: [],
+        listener_ids: [],
+        actual_start: start,
+        actual_end: end,
+        memcon_due_at: new Date(end.getTime() + this.policy.memconDeadlineDays * DAY),
+        readout_due_at: null,
+        waive_reason: null,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+      };
+      lifecycle.decide({ ...row, state: null }, 'log_off_channel', actor, this.policy);
+      await tx
+        .insertInto('calls')
+        .values({ ...row, proposed_windows: JSON.stringify([]) as never })
+        .execute();
+      await this.event(tx, row, 'log_off_channel', null, 'completed', actor, null, { ...input });
+      return id;
+    });
+    return this.get(actor, id);
+  }
+
+  /** Simple transitions that carry only a reason: begin_review, withdraw, cancel, connect, end, close, waive_readout. */
+  async transition(
+    actor: Actor,
+    id: string,
+    action: string,
+    reason?: string,
+    expectedVersion?: number,
+  ): Promise<CallDetail> {
+    await this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id, expectedVersion);
+      if (action === 'waive_readout' && !reason?.trim()) {
+        throw new ValidationError('Waiving a readout needs a reason that will be kept in the record.', {
+          field: 'reason',
+        });
+      }
+      const next = lifecycle.decide(call, action, actor, this.policy);
+      const now = this.clock.now();
+      const patch: Partial<repo.CallRow> = {};
+      if (action === 'connect') patch.actual_start = now;
+      if (action === 'end') {
+        patch.actual_end = now;
+        patch.memcon_due_at = new Date(now.getTime() + this.policy.memconDeadlineDays * DAY);
+      }
+      if (action === 'waive_readout') patch.waive_reason = reason!.trim();
+      await this.move(tx, call, action, next, actor, reason ?? null, patch);
+    });
+    return this.get(actor, id);
+  }
+
+  async review(actor: Actor, id: string, body: z.infer<typeof ReviewBody>): Promise<CallDetail> {
+    await this.db.transaction().execute(async (tx) => {
+      let call = await this.lockCall(tx, actor, id);
+      if (call.state === 'requested') {
+        const next = lifecycle.decide(call, 'begin_review', actor, this.policy);
+        call = await this.move(tx, call, 'begin_review', next, actor, null, {});
+      }
+      lifecycle.decide(call, 'recommend', actor, this.policy);
+      const now = this.clock.now();
+      await tx
+        .insertInto('call_reviews')
+        .values({
+          id: newId(now.getTime()),
+          call_id: id,
+          reviewer_id: actor.userId,
+          recommendation: body.recommendation,
+          notes: body.notes,
+          risks: body.risks,
+          at: now,
+        })
+        .execute();
+      await this.records.append(tx, {
+        kind: 'call.review',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        content: { callId: id, ...body },
+      });
+      if (body.recommendation === 'decline') {
+        const next = lifecycle.decide(call, 'decline', actor, this.policy);
+        await this.move(tx, call, 'decline', next, actor, body.notes, {});
+      } else if (body.recommendation === 'approve') {
+        const approvals = await tx
+          .selectFrom('call_reviews')
+          .select('reviewer_id')
+          .distinct()
+          .where('call_id', '=', id)
+          .where('recommendation', '=', 'approve')
+          .execute();
+        const needed = call.urgency === 'flash' ? this.policy.flashRequiresReviewers : 1;
+        if (approvals.length >= needed) {
+          const next = lifecycle.decide(call, 'approve', actor, this.policy);
+          await this.move(
+            tx,
+            call,
+            'approve',
+            next,
+            actor,
+            body.notes,
+            {},
+            { clearances: approvals.length, required: needed },
+          );
+        }
+      }
+    });
+    return this.get(actor, id);
+  }
+
+  async schedule(
+    actor: Actor,
+    id: string,
+    body: z.infer<typeof ScheduleBody>,
+    expectedVersion?: number,
+  ): Promise<CallDetail & { warnings: string[] }> {
+    const warnings: string[] = [];
+    await this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id, expectedVersion);
+      const action = call.state === 'approved' ? 'schedule' : 'reschedule';
+      const next = lifecycle.decide(call, action, actor, this.policy);
+      const start = new Date(body.start);
+      if (start.getTime() < this.clock.now().getTime())
+        throw new ValidationError('The call cannot be scheduled in the past.', { field: 'start' });
+      const people = await repo.userNames(tx, [
+        body.principalId,
+        ...(body.counterpartPrincipalId ? [body.counterpartPrincipalId] : []),
+        ...body.interpreterIds,
+        ...body.listenerIds,
+      ]);
+      const principal = people.find((p) => p.id === body.principalId);
+      if (!principal?.roles.includes('principal')) {
+        throw new ValidationError('principalId must name a person with the principal role.', {
+          field: 'principalId',
+        });
+      }
+      for (const l of body.listenerIds) {
+        if (!people.find((p) => p.id === l))
+          throw new ValidationError(`Listener ${l} is not a known user.`, { field: 'listenerIds' });
+      }
+      const patch = {
+        scheduled_start: start,
+        duration_min: body.durationMin,
+        channel: body.channel,
+        principal_id: body.principalId,
+        counterpart_principal_id: body.counterpartPrincipalId ?? null,
+        interpreter_ids: body.interpreterIds,
+        listener_ids: body.listenerIds,
+        schedule_sequence: call.schedule_sequence + (action === 'reschedule' ? 1 : 0),
+      };
+      const clashes = await this.clashesFor(tx, { ...call, ...patch });
+      for (const c of clashes)
+        warnings.push(`Clash: the principal already has a call with ${c.counterpartLeader} at ${c.start}.`);
+      await this.move(tx, call, action, next, actor, null, patch, { ...body, warnings });
+    });
+    return { ...(await this.get(actor, id)), warnings };
+  }
+
+  async saveBriefing(actor: Actor, id: string, body: z.infer<typeof BriefingBody>) {
+    return this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id);
+      lifecycle.assertArtifactAction(call, 'edit_briefing', actor, this.policy);
+      const prev = await repo.latestBriefing(tx, id);
+      const version = (prev?.version ?? 0) + 1;
+      const now = this.clock.now();
+      const rec = await this.records.append(tx, {
+        kind: 'call.briefing',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        content: { callId: id, version, ...body },
+      });
+      const row = {
+        id: newId(now.getTime()),
+        call_id: id,
+        version,
+        author_id: actor.userId,
+        background_md: body.backgroundMd,
+        objectives_md: body.objectivesMd,
+        talking_points_md: body.talkingPointsMd,
+        approved_by: null,
+        approved_at: null,
+        record_seq: String(rec.seq),
+        created_at: now,
+      };
+      await tx.insertInto('briefings').values(row).execute();
+      await this.bump(tx, call);
+      return row;
+    });
+  }
+
+  /** Approving the latest briefing moves the call to briefed. */
+  async approveBriefing(actor: Actor, id: string): Promise<CallDetail> {
+    await this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id);
+      const latest = await repo.latestBriefing(tx, id);
+      if (!latest)
+        throw new ConflictError('There is no briefing to approve yet; write one first.', {
+          state: call.state,
+        });
+      const next = lifecycle.decide(call, 'brief', actor, this.policy);
+      await tx
+        .updateTable('briefings')
+        .set({ approved_by: actor.userId, approved_at: this.clock.now() })
+        .where('id', '=', latest.id)
+        .execute();
+      await this.move(tx, call, 'brief', next, actor, null, {}, { briefingVersion: latest.version });
+    });
+    return this.get(actor, id);
+  }
+
+  /** Save a memcon version. The first save after the call moves it to memcon_draft; a save after final is a correction. */
+  async saveMemcon(actor: Actor, id: string, body: MemconInput) {
+    return this.db.transaction().execute(async (tx) => {
+      let call = await this.lockCall(tx, actor, id);
+      const versions = await repo.memcons(tx, id);
+      const prev = versions.at(-1);
+      lifecycle.validateMemcon(body);
+      let correction = false;
+      if (call.state === 'completed') {
+        const next = lifecycle.decide(call, 'draft_memcon', actor, this.policy);
+        call = await this.move(tx, call, 'draft_memcon', next, actor, null, {});
+      } else if (call.state === 'memcon_draft') {
+        lifecycle.assertArtifactAction(call, 'edit_memcon', actor, this.policy);
+      } else if (prev?.status === 'final') {
+        lifecycle.assertArtifactAction(call, 'correct_memcon', actor, this.policy);
+        if (!body.correctionReason) {
+          throw new ValidationError('The memcon is final; a correction needs a reason (correctionReason).', {
+            field: 'correctionReason',
+          });
+        }
+        correction = true;
+      } else {
+        lifecycle.assertArtifactAction(call, 'edit_memcon', actor, this.policy);
+      }
+      const now = this.clock.now();
+      const version = (prev?.version ?? 0) + 1;
+      const rec = await this.records.append(tx, {
+        kind: correction ? 'call.memcon.correction' : 'call.memcon.draft',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        prev: correction ? prev?.record_id : null,
+        content: { callId: id, version, ...body },
+      });
+      const row = {
+        id: newId(now.getTime()),
+        call_id: id,
+        version,
+        prev_id: prev?.id ?? null,
+        author_id: actor.userId,
+        status: correction ? ('final' as const) : ('draft' as const),
+        classification: body.classification,
+        distribution: body.distribution,
+        document: body as unknown as Record<string, unknown>,
+        record_id: rec.id,
+        record_seq: String(rec.seq),
+        created_at: now,
+      };
+      await tx
+        .insertInto('memcons')
+        .values({ ...row, document: JSON.stringify(body) as never })
+        .execute();
+      await this.bump(tx, call);
+      return { ...row, correction };
+    });
+  }
+
+  async finalizeMemcon(actor: Actor, id: string): Promise<CallDetail> {
+    await this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id);
+      const prev = (await repo.memcons(tx, id)).at(-1);
+      if (!prev) throw new ConflictError('There is no memcon draft to finalize.', { state: call.state });
+      const next = lifecycle.decide(call, 'finalize_memcon', actor, this.policy);
+      const now = this.clock.now();
+      const rec = await this.records.append(tx, {
+        kind: 'call.memcon.final',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        prev: prev.record_id,
+        content: {
+          callId: id,
+          version: prev.version + 1,
+          finalOf: prev.version,
+          ...(prev.document as object),
+        },
+      });
+      await tx
+        .insertInto('memcons')
+        .values({
+          id: newId(now.getTime()),
+          call_id: id,
+          version: prev.version + 1,
+          prev_id: prev.id,
+          author_id: actor.userId,
+          status: 'final',
+          classification: prev.classification,
+          distribution: prev.distribution,
+          document: JSON.stringify(prev.document) as never,
+          record_id: rec.id,
+          record_seq: String(rec.seq),
+          created_at: now,
+        })
+        .execute();
+      await this.move(tx, call, 'finalize_memcon', next, actor, null, {
+        readout_due_at: new Date(now.getTime() + this.policy.readoutDeadlineDays * DAY),
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  async saveReadout(actor: Actor, id: string, body: z.infer<typeof ReadoutBody>) {
+    return this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id);
+      lifecycle.assertArtifactAction(call, 'edit_readout', actor, this.policy);
+      const prev = (await repo.readouts(tx, id)).at(-1);
+      if (prev?.status === 'published')
+        throw new ConflictError('The readout is already published; it cannot be edited.', {
+          state: call.state,
+        });
+      const now = this.clock.now();
+      const version = (prev?.version ?? 0) + 1;
+      const rec = await this.records.append(tx, {
+        kind: 'call.readout.draft',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        content: { callId: id, version, ...body },
+      });
+      const row = {
+        id: newId(now.getTime()),
+        call_id: id,
+        version,
+        author_id: actor.userId,
+        status: 'draft' as const,
+        title: body.title,
+        body_md: body.bodyMd,
+        approved_by: null,
+        published_at: null,
+        record_id: rec.id,
+        record_seq: String(rec.seq),
+        created_at: now,
+      };
+      await tx.insertInto('readouts').values(row).execute();
+      await this.bump(tx, call);
+      return row;
+    });
+  }
+
+  /** Approve and publish the latest readout draft: the readout becomes public. */
+  async publishReadout(actor: Actor, id: string): Promise<CallDetail> {
+    await this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id);
+      const latest = (await repo.readouts(tx, id)).at(-1);
+      if (!latest)
+        throw new ConflictError('There is no readout draft to publish; write one first.', {
+          state: call.state,
+        });
+      const next = lifecycle.decide(call, 'publish_readout', actor, this.policy);
+      const now = this.clock.now();
+      const pubId = newId(now.getTime());
+      // The public page re-creates exactly this canonical JSON, so a browser can check the text.
+      const rec = await this.records.append(tx, {
+        kind: 'readout.published',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        prev: latest.record_id,
+        content: {
+          callId: id,
+          readoutId: pubId,
+          title: latest.title,
+          bodyMd: latest.body_md,
+          publishedAt: now.toISOString(),
+        },
+      });
+      await tx
+        .insertInto('readouts')
+        .values({
+          id: pubId,
+          call_id: id,
+          version: latest.version + 1,
+          author_id: latest.author_id,
+          status: 'published',
+          title: latest.title,
+          body_md: latest.body_md,
+          approved_by: actor.userId,
+          published_at: now,
+          record_id: rec.id,
+          record_seq: String(rec.seq),
+          created_at: now,
+        })
+        .execute();
+      await this.move(tx, call, 'publish_readout', next, actor, null, {});
+    });
+    return this.get(actor, id);
+  }
+
+  /** Record a call-log entry (join, leave, mute, verification) with its record. */
+  async logEntry(callId: string, kind: string, userId: string | null, details: Record<string, unknown>) {
+    return this.db.transaction().execute(async (tx) => {
+      const call = await repo.findCall(tx, callId);
+      if (!call) throw new NotFoundError('call', callId);
+      const now = this.clock.now();
+      const rec = await this.records.append(tx, {
+        kind: `call.log.${kind}`,
+        office: call.owner_office_id,
+        actor: userId,
+        subject: callId,
+        content: { callId, kind, userId, ...details },
+      });
+      await tx
+        .insertInto('call_log_entries')
+        .values({
+          id: newId(now.getTime()),
+          call_id: callId,
+          kind,
+          user_id: userId,
+          details: JSON.stringify(details) as never,
+          record_seq: String(rec.seq),
+          at: now,
+        })
+        .execute();
+      return rec;
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private async visibleCall(db: Kysely<Database>, actor: Actor, id: string): Promise<repo.CallRow> {
+    const row = await repo.findCall(db, id);
+    if (!row || !lifecycle.canSee(row, actor)) throw new NotFoundError('call', id);
+    return row;
+  }
+
+  private async lockCall(tx: Tx, actor: Actor, id: string, expectedVersion?: number): Promise<repo.CallRow> {
+    const row = await repo.findCallForUpdate(tx, id);
+    if (!row || !lifecycle.canSee(row, actor)) throw new NotFoundError('call', id);
+    if (expectedVersion !== undefined && expectedVersion !== row.version) {
+      throw new ConflictError(
+        `This call changed since you loaded it (version ${expectedVersion}, now ${row.version}, state ${row.state}). Reload and try again.`,
+        { state: row.state, version: row.version },
+      );
+    }
+    return row;
+  }
+
+  private async move(
+    tx: Tx,
+    call: repo.CallRow,
+    action: string,
+    to: string,
+    actor: Actor,
+    reason: string | null,
+    patch: Partial<repo.CallRow>,
+    details: Record<string, unknown> = {},
+  ): Promise<repo.CallRow> {
+    const now = this.clock.now();
+    const updated = { ...call, ...patch, state: to, version: call.version + 1, updated_at: now };
+    const {
+      proposed_windows: _pw,
+      id: _id,
+      ...set
+    } = { ...patch, state: to, version: call.version + 1, updated_at: now } as Partial<repo.CallRow>;
+    await tx.updateTable('calls').set(set).where('id', '=', call.id).execute();
+    await this.event(tx, updated, action, call.state, to, actor, reason, details);
+    return updated;
+  }
+
+  private async bump(tx: Tx, call: repo.CallRow) {
+    await tx
+      .updateTable('calls')
+      .set({ version: call.version + 1, updated_at: this.clock.now() })
+      .where('id', '=', call.id)
+      .execute();
+  }
+
+  private async event(
+    tx: Tx,
+    call: Pick<repo.CallRow, 'id' | 'owner_office_id'>,
+    action: string,
+    from: string | null,
+    to: string,
+    actor: Actor,
+    reason: string | null,
+    details: Record<string, unknown>,
+  ) {
+    const now = this.clock.now();
+    const rec = await this.records.append(tx, {
+      kind: `call.${action}`,
+      office: call.owner_office_id,
+      actor: actor.userId,
+      subject: call.id,
+      content: {
+        callId: call.id,
+        action,
+        from,
+        to,
+        by: actor.userId,
+        reason,
+        at: now.toISOString(),
+        ...details,
+      },
+    });
+    await tx
+      .insertInto('call_events')
+      .values({
+        id: newId(now.getTime()),
+        call_id: call.id,
+        action,
+        from_state: from,
+        to_state: to,
+        actor_id: actor.userId,
+        reason,
+        details: JSON.stringify(details) as never,
+        record_seq: String(rec.seq),
+        at: now,
+      })
+      .execute();
+  }
+
+  private async clashesFor(
+    db: Kysely<Database>,
+    call: Pick<repo.CallRow, 'id' | 'principal_id' | 'scheduled_start' | 'duration_min'>,
+  ) {
+    if (!call.principal_id || !call.scheduled_start) return [];
+    const others = (await repo.principalCalls(db, call.principal_id)).filter((c) => c.id !== call.id);
+    const start = new Date(call.scheduled_start).getTime();
+    const end = start + (call.duration_min ?? 30) * 60_000;
+    return others
+      .filter((o) => {
+        if (!o.scheduled_start) return false;
+        const os = new Date(o.scheduled_start).getTime();
+        const oe = os + (o.duration_min ?? 30) * 60_000;
+        return os < end && start < oe;
+      })
+      .map((o) => ({
+        callId: o.id,
+        counterpartLeader: o.counterpart_leader,
+        start: iso(o.scheduled_start!),
+      }));
+  }
+
+  private async officeNames(ids: string[]): Promise<Map<string, string>> {
+    const uniq = [...new Set(ids)];
+    if (uniq.length === 0) return new Map();
+    const rows = await this.db.selectFrom('offices').select(['id', 'name']).where('id', 'in', uniq).execute();
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  summary(r: repo.CallRow, ownerOfficeName: string, now: Date): CallSummary {
+    const overdue: ('memcon' | 'readout')[] = [];
+    if (r.memcon_due_at && new Date(r.memcon_due_at) < now && ['completed', 'memcon_draft'].includes(r.state))
+      overdue.push('memcon');
+    if (r.readout_due_at && new Date(r.readout_due_at) < now && r.state === 'memcon_final')
+      overdue.push('readout');
+    return {
+      id: r.id,
+      state: r.state as CallSummary['state'],
+      urgency: r.urgency,
+      channel: r.channel,
+      ownerOfficeId: r.owner_office_id,
+      ownerOfficeName,
+      requestingOfficeId: r.requesting_office_id,
+      counterpartLeader: r.counterpart_leader,
+      counterpartCountry: r.counterpart_country,
+      purpose: r.purpose,
+      topics: r.topics,
+      scheduledStart: r.scheduled_start ? iso(r.scheduled_start) : null,
+      durationMin: r.duration_min,
+      memconDueAt: r.memcon_due_at ? iso(r.memcon_due_at) : null,
+      readoutDueAt: r.readout_due_at ? iso(r.readout_due_at) : null,
+      overdue,
+      updatedAt: iso(r.updated_at),
+      version: r.version,
+    };
+  }
+}
+
+export function iso(d: Date | string): string {
+  return new Date(d).toISOString();
+}

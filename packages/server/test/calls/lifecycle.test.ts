@@ -1,0 +1,188 @@
+import { ConflictError, ForbiddenError, ValidationError } from '@hotline/common';
+import { describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/policy/roles.js';
+import { renderMarkdown } from '../../src/public/readouts-site.js';
+import {
+  ACTIONS,
+  allowedActions,
+  decide,
+  formatForZone,
+  localToUtc,
+  validateMemcon,
+} from '../../src/services/calls-lifecycle.js';
+
+const STATES = [
+  null,
+  'requested',
+  'under_review',
+  'approved',
+  'scheduled',
+  'briefed',
+  'in_progress',
+  'completed',
+  'memcon_draft',
+  'memcon_final',
+  'readout_published',
+  'readout_waived',
+  'closed',
+  'declined',
+  'withdrawn',
+  'cancelled',
+] as const;
+
+// The lifecycle, written out independently of the module: action → [from states, to, roles].
+const SPEC: Record<string, [readonly (string | null)[], string | null, readonly Role[]]> = {
+  request: [[null], 'requested', ['staff', 'liaison']],
+  log_off_channel: [[null], 'completed', ['staff', 'secretariat']],
+  begin_review: [['requested'], 'under_review', ['reviewer', 'secretariat']],
+  recommend: [['under_review'], null, ['reviewer']],
+  approve: [['under_review'], 'approved', ['reviewer']],
+  decline: [['requested', 'under_review'], 'declined', ['reviewer']],
+  withdraw: [['requested', 'under_review', 'approved'], 'withdrawn', ['staff', 'liaison']],
+  schedule: [['approved'], 'scheduled', ['secretariat']],
+  reschedule: [['scheduled', 'briefed'], 'scheduled', ['secretariat']],
+  cancel: [['approved', 'scheduled', 'briefed'], 'cancelled', ['secretariat']],
+  edit_briefing: [['approved', 'scheduled', 'briefed'], null, ['staff', 'reviewer']],
+  brief: [['scheduled'], 'briefed', ['reviewer', 'secretariat']],
+  connect: [['scheduled', 'briefed'], 'in_progress', ['secretariat']],
+  end: [['in_progress'], 'completed', ['secretariat', 'principal']],
+  draft_memcon: [['completed'], 'memcon_draft', ['notetaker']],
+  edit_memcon: [['memcon_draft'], null, ['notetaker']],
+  finalize_memcon: [['memcon_draft'], 'memcon_final', ['secretariat']],
+  correct_memcon: [
+    ['memcon_final', 'readout_published', 'readout_waived', 'closed'],
+    null,
+    ['notetaker', 'secretariat'],
+  ],
+  edit_readout: [['memcon_final'], null, ['press']],
+  publish_readout: [['memcon_final'], 'readout_published', ['press']],
+  waive_readout: [['memcon_final'], 'readout_waived', ['press', 'secretariat']],
+  close: [['readout_published', 'readout_waived'], 'closed', ['secretariat']],
+};
+
+const OWNER = '00000000-0000-7000-8000-000000000001';
+
+describe('call lifecycle state machine', () => {
+  it('defines exactly the specified actions', () => {
+    expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(SPEC).sort());
+  });
+
+  for (const state of STATES) {
+    for (const role of ROLES) {
+      it(`from ${state ?? 'new'} as ${role}`, () => {
+        const call = { state, owner_office_id: OWNER, requesting_office_id: OWNER };
+        const actor = { userId: 'u', officeId: OWNER, roles: [role], displayName: 'x' };
+        const expectedAllowed: string[] = [];
+        for (const [action, [from, to, roles]] of Object.entries(SPEC)) {
+          const inState = from.includes(state);
+          if (!inState) {
+            const err = (() => {
+              try {
+                decide(call, action, actor);
+              } catch (e) {
+                return e;
+              }
+            })();
+            expect(err, `${action} from ${state}`).toBeInstanceOf(ConflictError);
+            expect((err as Error).message).toContain(
+              `the call is ${state === null ? 'new' : state.replace(/_/g, ' ')}`,
+            );
+          } else if (!roles.includes(role)) {
+            expect(() => decide(call, action, actor), `${action} as ${role}`).toThrow(ForbiddenError);
+          } else {
+            expect(decide(call, action, actor)).toBe(to ?? state);
+            expectedAllowed.push(action);
+          }
+        }
+        expect(allowedActions(call, actor).sort()).toEqual(expectedAllowed.sort());
+      });
+    }
+  }
+
+  it('requires the owner office for owner actions and the requesting office to withdraw', () => {
+    const call = { state: 'requested', owner_office_id: OWNER, requesting_office_id: 'foreign' };
+    const foreignReviewer = {
+      userId: 'u',
+      officeId: 'foreign',
+      roles: ['reviewer'] as Role[],
+      displayName: 'x',
+    };
+    expect(() => decide(call, 'begin_review', foreignReviewer)).toThrow(
+      /only the office whose leader takes the call/,
+    );
+    const hostLiaison = { userId: 'u', officeId: OWNER, roles: ['liaison'] as Role[], displayName: 'x' };
+    expect(() => decide(call, 'withdraw', hostLiaison)).toThrow(/only the office that requested the call/);
+    expect(decide(call, 'withdraw', { ...hostLiaison, officeId: 'foreign' })).toBe('withdrawn');
+  });
+
+  it('names unknown actions', () => {
+    expect(() =>
+      decide({ state: 'requested', owner_office_id: OWNER, requesting_office_id: OWNER }, 'teleport', {
+        userId: 'u',
+        officeId: OWNER,
+        roles: ['admin'],
+        displayName: 'x',
+      }),
+    ).toThrow(ValidationError);
+  });
+});
+
+describe('time zones across clock changes', () => {
+  it('Ottawa to Paris in the week North America has changed and Europe has not: 5 hours apart, not 6', () => {
+    // North America springs forward on 2026-03-08; Europe on 2026-03-29.
+    const utc = localToUtc('2026-03-10T09:00', 'America/Toronto');
+    expect(utc.toISOString()).toBe('2026-03-10T13:00:00.000Z');
+    expect(formatForZone(utc, 'Europe/Paris')).toBe('Tue 10 Mar 2026, 2:00 p.m. GMT+1');
+    const after = localToUtc('2026-04-07T09:00', 'America/Toronto');
+    expect(formatForZone(after, 'Europe/Paris')).toBe('Tue 7 Apr 2026, 3:00 p.m. GMT+2');
+    const before = localToUtc('2026-03-03T09:00', 'America/Toronto');
+    expect(formatForZone(before, 'Europe/Paris')).toBe('Tue 3 Mar 2026, 3:00 p.m. GMT+1');
+  });
+
+  it('refuses a local time inside the spring-forward gap, naming the next valid time', () => {
+    expect(() => localToUtc('2026-03-08T02:30', 'America/New_York')).toThrow(
+      /does not exist in America\/New_York.*next valid time is 2026-03-08 03:30/,
+    );
+  });
+
+  it('takes the earlier instant for a time in the fall-back overlap', () => {
+    // 2026-11-01 01:30 happens twice in New York: 05:30Z (EDT) then 06:30Z (EST).
+    expect(localToUtc('2026-11-01T01:30', 'America/New_York').toISOString()).toBe('2026-11-01T05:30:00.000Z');
+  });
+});
+
+describe('memcons and markdown', () => {
+  const base = {
+    classification: 'CONFIDENTIAL',
+    subject: 'Telephone Conversation with President X',
+    participants: ['The President'],
+    notetakers: [],
+    dateTimePlace: 'March 10, 2026',
+    distribution: [],
+    classifiedBy: '',
+    derivedFrom: '',
+    declassifyOn: '',
+  };
+  it('rejects a paragraph marked above the banner and unknown markings', () => {
+    expect(() =>
+      validateMemcon({ ...base, paragraphs: [{ speaker: 'A', marking: '(C)', text: 'x' }] }),
+    ).not.toThrow();
+    expect(() =>
+      validateMemcon({ ...base, paragraphs: [{ speaker: 'A', marking: '(TS)', text: 'x' }] }),
+    ).toThrow(/above the document's classification/);
+    expect(() =>
+      validateMemcon({ ...base, paragraphs: [{ speaker: 'A', marking: '(Q)', text: 'x' }] }),
+    ).toThrow(/not a classification marking/);
+  });
+
+  it('renders markdown without HTML injection', () => {
+    const html = renderMarkdown(
+      '**hi** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.gov)',
+    );
+    expect(html).toContain('<strong>hi</strong>');
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('href="javascript:');
+    expect(html).toContain('href="https://example.gov"');
+  });
+});
