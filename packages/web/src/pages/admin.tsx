@@ -64,7 +64,13 @@ export function AdminPage() {
 }
 
 function InviteForm({ office, onDone }: { office: Office; onDone: () => Promise<void> }) {
-  const empty = { email: '', displayName: '', title: '', timeZone: office.timeZone, roles: ['staff'] as RoleName[] };
+  const empty = {
+    email: '',
+    displayName: '',
+    title: '',
+    timeZone: office.timeZone,
+    roles: ['staff'] as RoleName[],
+  };
   const [form, setForm] = useState(empty);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
@@ -110,7 +116,13 @@ function InviteForm({ office, onDone }: { office: Office; onDone: () => Promise<
           />
         </Field>
         <Field label="Full name" id="inv-name" error={errors.displayName}>
-          <input id="inv-name" value={form.displayName} onChange={set('displayName')} required autoComplete="off" />
+          <input
+            id="inv-name"
+            value={form.displayName}
+            onChange={set('displayName')}
+            required
+            autoComplete="off"
+          />
         </Field>
         <Field label="Title" id="inv-title" error={errors.title}>
           <input id="inv-title" value={form.title} onChange={set('title')} required autoComplete="off" />
@@ -173,8 +185,9 @@ function InviteLink({ created }: { created: InviteCreated }) {
   return (
     <div className="alert alert-success invite-result" role="status">
       <p>
-        Invite created for <strong>{created.user.displayName}</strong> ({created.user.email}). Send this one-time
-        link over a trusted channel; it works once, until {dateTime.format(new Date(created.expiresAt))}.
+        Invite created for <strong>{created.user.displayName}</strong> ({created.user.email}). Send this
+        one-time link over a trusted channel; it works once, until{' '}
+        {dateTime.format(new Date(created.expiresAt))}.
       </p>
       <p className="invite-row">
         <code className="invite-link" ref={code}>
@@ -198,7 +211,9 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
     setStatus(null);
     const roles = on ? [...u.roles, role] : u.roles.filter((r) => r !== role);
     if (roles.length === 0) {
-      setError(new Error(`${u.displayName} needs at least one role. Add another role before removing this one.`));
+      setError(
+        new Error(`${u.displayName} needs at least one role. Add another role before removing this one.`),
+      );
       return;
     }
     setBusy(u.id);
@@ -296,8 +311,13 @@ function OfficeForm({ onDone, offices }: { onDone: () => Promise<void>; offices:
     setOk(null);
     setBusy(true);
     try {
-      const o = await post<Office>('/api/v1/offices', { ...form, country: form.country.trim().toUpperCase() });
-      setOk(`Added the ${o.name}. A Hotline operator invites its first administrator (hotline users invite).`);
+      const o = await post<Office>('/api/v1/offices', {
+        ...form,
+        country: form.country.trim().toUpperCase(),
+      });
+      setOk(
+        `Added the ${o.name}. A Hotline operator invites its first administrator (hotline users invite).`,
+      );
       setForm(empty);
       await onDone();
     } catch (err) {
@@ -311,7 +331,8 @@ function OfficeForm({ onDone, offices }: { onDone: () => Promise<void>; offices:
     <section className="panel" aria-labelledby="office-title">
       <h2 id="office-title">Add an office</h2>
       <p className="hint">
-        Hotline has {offices.length} {offices.length === 1 ? 'office' : 'offices'}: {offices.map((o) => o.name).join('; ')}.
+        Hotline has {offices.length} {offices.length === 1 ? 'office' : 'offices'}:{' '}
+        {offices.map((o) => o.name).join('; ')}.
       </p>
       <form onSubmit={submit} className="grid-form" noValidate>
         {OFFICE_FIELDS.map(({ key, label, hint, list }) => (
