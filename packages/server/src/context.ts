@@ -6,6 +6,7 @@ import type { ServerConfig } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemo } from './demo/seed.js';
+import { seedDemoCalls } from './demo/seed-calls.js';
 import { createArchiveKeyFile, createLogKeyFile, loadArchiveCipher, readLogSignerKey } from './keys.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { LogService } from './records/log-service.js';
@@ -94,7 +95,11 @@ export class AppContext {
   async prepare(): Promise<void> {
     const applied = await migrateToLatest(this.db);
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
-    if (this.cfg.demo) await seedDemo(this.db, this.identity, this.logger);
+    if (this.cfg.demo) {
+      await seedDemo(this.db, this.identity, this.logger, [
+        () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy),
+      ]);
+    }
   }
 
   /** Start background work (the log integrator). Stopped by close(). */
