@@ -12,6 +12,7 @@ import {
   readEnv,
 } from '@hotline/server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
 let built = false;
@@ -124,4 +125,12 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
     },
   });
   return authenticatorId;
+}
+
+/**
+ * expect.poll with room for a real server on PGlite under load (the default gives up after 1 s,
+ * which a page load with several API calls can exceed on a busy CI machine).
+ */
+export function poll<T>(fn: () => T | Promise<T>) {
+  return expect.poll(fn, { timeout: 15_000, interval: 50 });
 }

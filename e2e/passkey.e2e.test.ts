@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addVirtualAuthenticator,
   launchBrowser,
+  poll,
   screenshot,
   startServer,
   type TestServer,
@@ -44,34 +45,49 @@ describe('passkeys in real Chromium (demo mode off)', () => {
     await addVirtualAuthenticator(context, page);
 
     await page.goto(`${server.url}/app/invite/${invite.token}`);
-    await expect.poll(() => page.getByText('Welcome, Aroha Ngata').isVisible()).toBe(true);
+    await poll(() => page.getByText('Welcome, Aroha Ngata').isVisible()).toBe(true);
     await page.getByLabel('Name for this passkey').fill('Test laptop');
     await screenshot(page, 'passkey-invite');
     await page.getByRole('button', { name: 'Create my passkey' }).click();
     await page.waitForURL('**/app/directory');
-    await expect
-      .poll(() =>
-        page.getByRole('heading', { name: 'Office of the Prime Minister of New Zealand' }).isVisible(),
-      )
-      .toBe(true);
+    await poll(() =>
+      page.getByRole('heading', { name: 'Office of the Prime Minister of New Zealand' }).isVisible(),
+    ).toBe(true);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Hotline' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: 'Sign in to Hotline' }).isVisible()).toBe(true);
     expect(await page.getByText('Demo: sign in as').count()).toBe(0);
     const demo = await page.request.get(`${server.url}/api/v1/demo/personas`);
     expect(demo.status()).toBe(404);
 
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    // Signed in, the person lands on their start page (the first screen their roles allow).
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await poll(() => nav.getByRole('link', { name: 'Directory' }).isVisible()).toBe(true);
+    await nav.getByRole('link', { name: 'Directory' }).click();
     await page.waitForURL('**/app/directory');
-    await expect.poll(() => page.getByRole('row', { name: /Aroha Ngata/ }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('row', { name: /Aroha Ngata/ }).isVisible()).toBe(true);
     await screenshot(page, 'passkey-directory');
 
     await page.goto(`${server.url}/app/profile`);
-    await expect.poll(() => page.getByRole('row', { name: /Test laptop/ }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('row', { name: /Test laptop/ }).isVisible()).toBe(true);
+    await screenshot(page, 'passkey-profile');
+
+    // A session that ends (here: the cookie is gone) sends the person to sign-in with a message,
+    // and back to the page they were on once they sign in again.
+    await context.clearCookies();
+    await nav.getByRole('link', { name: 'Directory' }).click();
+    await page.waitForURL('**/app/sign-in');
+    await poll(() => page.getByRole('status').first().textContent()).toMatch(/session has ended/);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForURL('**/app/directory');
+    await poll(() => page.getByRole('row', { name: /Aroha Ngata/ }).isVisible()).toBe(true);
 
     // The invite link works once.
     await page.goto(`${server.url}/app/invite/${invite.token}`);
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/already been used/);
+    await poll(() => page.getByRole('alert').textContent()).toMatch(/already been used/);
+    await poll(() => page.getByRole('heading', { name: 'This invite has been used' }).isVisible()).toBe(true);
+    await screenshot(page, 'passkey-invite-used');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -104,7 +120,7 @@ describe('passkeys in real Chromium (demo mode off)', () => {
     await other.close();
     await page.goto(`${server.url}/app/sign-in`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/not registered with Hotline/);
+    await poll(() => page.getByRole('alert').textContent()).toMatch(/not registered with Hotline/);
     await context.close();
   });
 });

@@ -1,16 +1,38 @@
 import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 import { Link, Loading, PageHeader, RoleBadge } from './components';
+import { AdminPage } from './pages/admin';
+import { DirectoryPage } from './pages/directory';
 import { InvitePage } from './pages/invite';
+import { ProfilePage } from './pages/profile';
 import { SignInPage } from './pages/sign-in';
 import { match, navigate, usePath } from './router';
-import { navItems, screens } from './routes';
+import { type ExtraRoute, extraRoutes, type NavItem, navItems } from './routes';
 import { can, useSession } from './session';
 import type { Me } from './types';
 
+/**
+ * The navigation: the work screens (routes.tsx: Inbox, Calendar, Calls…) first, then the shell's
+ * own. Each item shows only to people whose permissions (GET /api/v1/me) include its permission.
+ * To add a screen, add a nav item and a route with the same permission in routes.tsx.
+ */
+const NAV: NavItem[] = [
+  ...navItems,
+  { path: '/directory', label: 'Directory', permission: 'directory.read' },
+  { path: '/admin', label: 'Administration', permission: 'users.invite' },
+  { path: '/profile', label: 'Profile', permission: 'profile.read' },
+];
+
+const SCREENS: ExtraRoute[] = [
+  ...extraRoutes,
+  { pattern: '/directory', permission: 'directory.read', render: () => <DirectoryPage /> },
+  { pattern: '/admin', permission: 'users.invite', render: () => <AdminPage /> },
+  { pattern: '/profile', permission: 'profile.read', render: () => <ProfilePage /> },
+];
+
 /** Where "/" leads a signed-in person: the first screen in the nav they may use. */
 function homePath(me: Me): string {
-  return navItems.find((n) => can(me, n.permission))?.path ?? '/profile';
+  return NAV.find((n) => can(me, n.permission))?.path ?? '/profile';
 }
 
 export function App() {
@@ -45,7 +67,7 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <div className={`banner${meta?.demo ? ' banner-demo' : ''}`} role="note" aria-label="Classification">
+      <div className={`banner${meta?.demo ? ' banner-demo' : ''}`} role="note">
         UNCLASSIFIED{meta?.demo ? ' // DEMO' : ''}
       </div>
       <header className="topbar">
@@ -89,31 +111,39 @@ function SignOutButton() {
 }
 
 function SignedIn({ path, me }: { path: string; me: Me }) {
-  const items = navItems.filter((n) => can(me, n.permission));
+  // Work screens (routes.tsx) above, the shell's own (directory, administration, profile) below.
+  const work = navItems.filter((n) => can(me, n.permission));
+  const shell = NAV.slice(navItems.length).filter((n) => can(me, n.permission));
   let page: ReactNode = null;
-  for (const s of screens) {
+  for (const s of SCREENS) {
     const params = match(s.pattern, path);
     if (params && can(me, s.permission)) {
+      // A route may decline a path its pattern matches (render returns null); try the next one.
       page = s.render(params);
-      break;
+      if (page) break;
     }
   }
   if (!page) page = path === '/' || path === '/sign-in' ? <Loading /> : <NotFound />;
   return (
     <div className="layout">
       <nav className="sidenav" aria-label="Main">
-        <ul>
-          {items.map((n) => {
-            const active = path === n.path || path.startsWith(`${n.path}/`);
-            return (
-              <li key={n.path}>
-                <Link to={n.path} className={active ? 'active' : undefined} current={active}>
-                  {n.label}
-                </Link>
-              </li>
-            );
-          })}
-        </ul>
+        {[work, shell].map(
+          (list, i) =>
+            list.length > 0 && (
+              <ul key={i === 0 ? 'work' : 'shell'}>
+                {list.map((n) => {
+                  const active = path === n.path || path.startsWith(`${n.path}/`);
+                  return (
+                    <li key={n.path}>
+                      <Link to={n.path} className={active ? 'active' : undefined} current={active}>
+                        {n.label}
+                      </Link>
+                    </li>
+                  );
+                })}
+              </ul>
+            ),
+        )}
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         {page}

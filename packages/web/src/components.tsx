@@ -50,8 +50,9 @@ export function Link({
 }
 
 /**
- * A labelled form field. The input (the single child) gets aria-describedby for the hint and
- * the error, and aria-invalid when the server refused the value.
+ * A labelled form field: label, hint, error, then the input (the single child), which gets
+ * aria-describedby for the hint and the error, and aria-invalid when the server refused the
+ * value. The error sits above the input so inputs side by side in a grid stay aligned.
  */
 export function Field({
   label,
@@ -75,12 +76,13 @@ export function Field({
           {hint}
         </p>
       )}
-      {cloneElement(children, { 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
       {error && (
         <p className="field-error" id={`${id}-error`}>
-          {error}
+          {/* Contract messages read as predicates ("must be an email address…"): name the field. */}
+          {/^[a-z]/.test(error) ? `${label} ${error}` : error}
         </p>
       )}
+      {cloneElement(children, { 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
     </div>
   );
 }

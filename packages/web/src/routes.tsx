@@ -1,39 +1,39 @@
 import type { ReactNode } from 'react';
-import { AdminPage } from './pages/admin';
-import { DirectoryPage } from './pages/directory';
-import { ProfilePage } from './pages/profile';
+import { CallPage } from './calls/call-page';
+import { DashboardPage } from './calls/dashboard';
+import { NewCallPage, OffChannelPage } from './calls/forms';
+import { CalendarPage, InboxPage } from './calls/lists';
 
-/**
- * The signed-in screens. To add one (Inbox, Calls, Calendar, Records, Capture):
- *   1. write `pages/<name>.tsx` exporting a component that starts with <PageHeader title=… />;
- *   2. add a screen below with its path pattern and the permission (from the server's policy)
- *      that lets a person use it;
- *   3. add a nav item, in the order it should appear, with the same permission.
- * The nav shows each person only the items their permissions allow (GET /api/v1/me), and a
- * screen they may not use answers "Not found" just as the server refuses it.
- */
+/** Navigation entries and screens beyond the shell. Each shows only with its permission. */
 export interface NavItem {
   path: string;
   label: string;
   permission: string;
 }
 
-export interface Screen {
-  /** "/calls/:id": segments starting with ":" are params passed to render(). */
+export interface ExtraRoute {
   pattern: string;
   permission: string;
   render(params: Record<string, string>): ReactNode;
 }
 
 export const navItems: NavItem[] = [
-  // Later: { path: '/inbox', label: 'Inbox', permission: 'calls.read' }, Calls, Calendar, Records…
-  { path: '/directory', label: 'Directory', permission: 'directory.read' },
-  { path: '/admin', label: 'Administration', permission: 'users.invite' },
-  { path: '/profile', label: 'Profile', permission: 'profile.read' },
+  { path: '/inbox', label: 'Inbox', permission: 'calls.read' },
+  { path: '/calendar', label: 'Calendar', permission: 'calls.read' },
+  { path: '/calls/new', label: 'Request a call', permission: 'calls.request' },
+  { path: '/calls/off-channel', label: 'Log off-channel contact', permission: 'calls.logOffChannel' },
+  { path: '/dashboard', label: 'Overdue records', permission: 'calls.dashboard' },
 ];
 
-export const screens: Screen[] = [
-  { pattern: '/directory', permission: 'directory.read', render: () => <DirectoryPage /> },
-  { pattern: '/admin', permission: 'users.invite', render: () => <AdminPage /> },
-  { pattern: '/profile', permission: 'profile.read', render: () => <ProfilePage /> },
+export const extraRoutes: ExtraRoute[] = [
+  { pattern: '/inbox', permission: 'calls.read', render: () => <InboxPage /> },
+  { pattern: '/calendar', permission: 'calls.read', render: () => <CalendarPage /> },
+  { pattern: '/calls/new', permission: 'calls.request', render: () => <NewCallPage /> },
+  { pattern: '/calls/off-channel', permission: 'calls.logOffChannel', render: () => <OffChannelPage /> },
+  { pattern: '/dashboard', permission: 'calls.dashboard', render: () => <DashboardPage /> },
+  {
+    pattern: '/calls/:id',
+    permission: 'calls.read',
+    render: (p) => (p.id === 'new' || p.id === 'off-channel' ? null : <CallPage id={p.id!} />),
+  },
 ];

@@ -10,8 +10,8 @@ interface SessionState {
   /** A message for the sign-in page: signed out, or the session ended. */
   notice: string | null;
   refresh(): Promise<Me | null>;
-  /** After a successful sign-in: load /me and go back where the person was, or home. */
-  completeSignIn(): Promise<void>;
+  /** After a successful sign-in: load /me and go back where the person was, else to `fallback` (home). */
+  completeSignIn(fallback?: string): Promise<void>;
   signOut(): Promise<void>;
   setNotice(n: string | null): void;
   /** Send a signed-out person to sign-in, and back to `from` afterwards. */
@@ -62,13 +62,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, [refresh]);
 
-  const completeSignIn = useCallback(async () => {
-    setNotice(null);
-    await refresh();
-    const to = returnTo.current;
-    returnTo.current = null;
-    navigate(to ?? '/', true);
-  }, [refresh]);
+  const completeSignIn = useCallback(
+    async (fallback = '/') => {
+      setNotice(null);
+      await refresh();
+      const to = returnTo.current;
+      returnTo.current = null;
+      navigate(to ?? fallback, true);
+    },
+    [refresh],
+  );
 
   const signOut = useCallback(async () => {
     try {

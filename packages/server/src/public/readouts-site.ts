@@ -72,10 +72,9 @@ export function renderReadoutPage(r: PublicReadout): string {
 <p class="meta"><time datetime="${esc(r.publishedAt.toISOString())}">${esc(dateLine(r.publishedAt))}</time> · Participants: ${esc(r.participants.join(', '))}</p>
 ${renderMarkdown(r.bodyMd)}
 </article>
-<section class="verify" aria-labelledby="verify-title" id="verify" data-index="${r.recordSeq}" data-record="${esc(r.recordId)}">
+<section class="verify" aria-labelledby="verify-title" id="verify" data-index="${r.recordSeq}" data-record="${esc(r.recordId)}" data-content="${esc(r.content)}">
 <h2 id="verify-title">Is this the published text?</h2>
 <p>This readout is entry <strong>${r.recordSeq}</strong> of the records log. Your browser can check, without trusting this page, that the text above is exactly what the log committed to and that the entry is in the log's latest signed checkpoint.</p>
-<script type="application/json" id="readout-content">${esc(r.content)}</script>
 <button type="button" id="verify-button">Verify this readout</button>
 <output id="verify-result" aria-live="polite"></output>
 <dl id="verify-details" hidden></dl>

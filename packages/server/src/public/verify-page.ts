@@ -22,7 +22,8 @@ async function verify() {
   const details = document.getElementById('verify-details')!;
   const index = Number(section.dataset.index);
   const recordId = section.dataset.record!;
-  const content = document.getElementById('readout-content')!.textContent ?? '';
+  // An attribute value is entity-decoded by the browser: these are the exact committed bytes.
+  const content = section.dataset.content ?? '';
   out.textContent = 'Checking…';
   out.className = '';
   try {

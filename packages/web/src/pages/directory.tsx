@@ -75,7 +75,9 @@ export function DirectoryPage() {
       {offices && users && (
         <p className="meta" aria-live="polite">
           {offices.length} {offices.length === 1 ? 'office' : 'offices'} ·{' '}
-          {query.trim() ? `${shown.length} of ${users.length} people match` : `${users.length} people`}
+          {query.trim()
+            ? `${shown.length} of ${users.length} ${users.length === 1 ? 'person' : 'people'} match`
+            : `${users.length} ${users.length === 1 ? 'person' : 'people'}`}
         </p>
       )}
       {offices?.map((o) => {

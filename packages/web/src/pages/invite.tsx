@@ -26,7 +26,8 @@ export function InvitePage({ token }: { token: string }) {
     setError(null);
     try {
       await registerFromInvite(token, name.trim() || defaultPasskeyName());
-      await completeSignIn();
+      // A newcomer starts in the directory: who is who, in their office and the others.
+      await completeSignIn('/directory');
     } catch (err) {
       setError(err);
       setBusy(false);

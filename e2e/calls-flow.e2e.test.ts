@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+
+/** The whole leader call flow in real Chromium, one persona after another (issue 4). */
+describe('a leader call from request to published, verified readout', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+  let callUrl = '';
+  beforeAll(async () => {
+    server = await startServer({ demo: true });
+    browser = await launchBrowser();
+    const context = await browser.newContext({ acceptDownloads: true, timezoneId: 'America/New_York' });
+    page = await context.newPage();
+    problems = watchConsole(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function signInAs(name: string) {
+    if (await page.getByRole('button', { name: 'Sign out' }).count()) {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+    }
+    await page.goto(`${server.url}/app/sign-in`);
+    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
+    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+  }
+
+  async function openCall() {
+    await page.goto(callUrl);
+    await poll(() => page.getByRole('heading', { name: 'Story of the call' }).isVisible()).toBe(true);
+  }
+
+  it('1. a Canadian liaison requests a call', async () => {
+    await signInAs('Priya Sandhu');
+    await page.getByRole('link', { name: 'Request a call' }).click();
+    await poll(() => page.getByLabel('Counterpart leader').isVisible()).toBe(true);
+    await page
+      .getByLabel('Whose leader is asked for the call')
+      .selectOption({ label: 'Office of the President of the United States' });
+    await page.getByLabel('Counterpart leader').fill('Prime Minister Mark Carney of Canada');
+    await page.getByLabel('Counterpart country').fill('CA');
+    await page.getByLabel('Purpose').fill('Coordinate positions before the G7 summit on Arctic security.');
+    await page.getByLabel('Topics').fill('Arctic security, Trade');
+    await page.getByLabel(/Proposed window start/).fill('2027-01-12T09:00');
+    await page.getByLabel('Proposed window end').fill('2027-01-12T11:00');
+    await screenshot(page, 'calls-1-request');
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    await page.waitForURL(/\/app\/calls\/[0-9a-f-]{36}$/);
+    callUrl = page.url();
+    await poll(() => page.getByText('Requested', { exact: true }).first().isVisible()).toBe(true);
+  });
+
+  it('2. a US reviewer approves', async () => {
+    await signInAs('Dr. Samuel Okafor');
+    await openCall();
+    await page.getByLabel('Recommendation').selectOption('approve');
+    await page.getByLabel('Notes').fill('Timely; aligned with summit preparation.');
+    await page.getByRole('button', { name: 'Record the review' }).click();
+    await poll(() => page.getByText('Approved', { exact: true }).first().isVisible()).toBe(true);
+  });
+
+  it('3. the secretariat schedules it and the invitation downloads', async () => {
+    await signInAs('Linda Park');
+    await openCall();
+    await page.getByLabel(/^Start/).fill('2027-01-12T10:00');
+    await page.getByRole('checkbox', { name: 'James Whitaker' }).check();
+    await page.getByRole('button', { name: 'Schedule the call' }).click();
+    await poll(() => page.getByText('Scheduled', { exact: true }).first().isVisible()).toBe(true);
+    await poll(() =>
+      page
+        .getByText(/Tue 12 Jan 2027, 10:00 a\.m\. EST/)
+        .first()
+        .isVisible(),
+    ).toBe(true);
+    await screenshot(page, 'calls-3-scheduled');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Download calendar invitation/ }).click(),
+    ]);
+    const ics = readFileSync((await download.path())!, 'utf8');
+    expect(ics).toContain('BEGIN:VCALENDAR');
+    expect(ics).toContain('METHOD:REQUEST');
+    expect(ics).toContain('CLASS:CONFIDENTIAL');
+    await page.getByRole('button', { name: 'Connect the call' }).click();
+    await poll(() => page.getByText('In progress', { exact: true }).first().isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'End the call' }).click();
+    await poll(() => page.getByText('Completed', { exact: true }).first().isVisible()).toBe(true);
+  });
+
+  it('4. a note-taker drafts the memcon and the secretariat finalizes it', async () => {
+    await signInAs('James Whitaker');
+    await openCall();
+    await page.locator('#mc-class').selectOption('SECRET');
+    await page
+      .getByLabel('Paragraphs')
+      .fill(
+        'The President | (U) | Thanked the Prime Minister for the call.\nPrime Minister Carney | (S) | Described Arctic patrol plans.\nThe President | (U) | Agreed to stay in close touch.',
+      );
+    await page.getByRole('button', { name: 'Save memcon version' }).click();
+    await poll(() => page.getByText('Memcon draft', { exact: true }).first().isVisible()).toBe(true);
+    await screenshot(page, 'calls-4-memcon');
+    await signInAs('Linda Park');
+    await openCall();
+    await page.getByRole('button', { name: 'Finalize the memcon' }).click();
+    await poll(() => page.getByText('Memcon final', { exact: true }).first().isVisible()).toBe(true);
+  });
+
+  it('5. the press publishes the readout', async () => {
+    await signInAs('Rachel Moreno');
+    await openCall();
+    await page
+      .getByLabel('Title')
+      .fill("Readout of the President's Call with Prime Minister Mark Carney of Canada");
+    await page.getByRole('button', { name: 'Save readout draft' }).click();
+    await poll(() => page.getByRole('button', { name: 'Approve and publish the readout' }).isVisible()).toBe(
+      true,
+    );
+    await page.getByRole('button', { name: 'Approve and publish the readout' }).click();
+    await poll(() => page.getByText('Readout published', { exact: true }).first().isVisible()).toBe(true);
+    await screenshot(page, 'calls-5-published');
+  });
+
+  it('6. signed out, the public page and the feed show it, and "verify" succeeds', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await server.ctx.log.integrateAll();
+    await page.goto(`${server.url}/readouts`);
+    await page
+      .getByRole('link', {
+        name: "Readout of the President's Call with Prime Minister Mark Carney of Canada",
+      })
+      .click();
+    await poll(() => page.getByRole('button', { name: 'Verify this readout' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Verify this readout' }).click();
+    await poll(() => page.locator('#verify-result').textContent()).toMatch(
+      /^Verified: this readout is entry \d+ of the log/,
+    );
+    await screenshot(page, 'calls-6-public-verified');
+    const feed = await (await page.request.get(`${server.url}/readouts.atom`)).text();
+    expect(feed).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
+    expect(feed).toMatch(
+      /Readout of the President(&apos;|'|&#39;)s Call with Prime Minister Mark Carney of Canada/,
+    );
+    expect(problems).toEqual([]);
+  });
+});

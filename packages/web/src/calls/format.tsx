@@ -1,0 +1,61 @@
+export const STATE_LABELS: Record<string, string> = {
+  requested: 'Requested',
+  under_review: 'Under review',
+  approved: 'Approved',
+  scheduled: 'Scheduled',
+  briefed: 'Briefed',
+  in_progress: 'In progress',
+  completed: 'Completed',
+  memcon_draft: 'Memcon draft',
+  memcon_final: 'Memcon final',
+  readout_published: 'Readout published',
+  readout_waived: 'Readout waived',
+  closed: 'Closed',
+  declined: 'Declined',
+  withdrawn: 'Withdrawn',
+  cancelled: 'Cancelled',
+};
+
+export function when(iso: string | null | undefined, zone?: string): string {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+export function StateBadge({ state }: { state: string }) {
+  return <span className={`state state-${state}`}>{STATE_LABELS[state] ?? state}</span>;
+}
+
+/** A line diff (LCS) for memcon versions: unchanged, added and removed lines. */
+export function lineDiff(a: string, b: string): { kind: 'same' | 'add' | 'del'; text: string }[] {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  const n = x.length;
+  const m = y.length;
+  const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--)
+      L[i]![j] = x[i] === y[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+  const out: { kind: 'same' | 'add' | 'del'; text: string }[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (x[i] === y[j]) {
+      out.push({ kind: 'same', text: x[i]! });
+      i++;
+      j++;
+    } else if (L[i + 1]![j]! >= L[i]![j + 1]!) out.push({ kind: 'del', text: x[i++]! });
+    else out.push({ kind: 'add', text: y[j++]! });
+  }
+  while (i < n) out.push({ kind: 'del', text: x[i++]! });
+  while (j < m) out.push({ kind: 'add', text: y[j++]! });
+  return out;
+}

@@ -1,0 +1,137 @@
+import type { CallSummary } from '@hotline/contract';
+import { useEffect, useState } from 'react';
+import { get } from '../api';
+import { Alert, Link, Loading, PageHeader } from '../components';
+import { useSession } from '../session';
+import { StateBadge, when } from './format';
+
+function useCalls(scope: 'inbox' | 'upcoming' | 'all') {
+  const [calls, setCalls] = useState<CallSummary[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    get<CallSummary[]>(`/api/v1/calls?scope=${scope}`).then(setCalls, setError);
+  }, [scope]);
+  return { calls, error };
+}
+
+function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
+  if (calls.length === 0) return <p>Nothing here.</p>;
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th scope="col">Call</th>
+          <th scope="col">State</th>
+          <th scope="col">Urgency</th>
+          <th scope="col">When (your time)</th>
+          <th scope="col">Deadlines</th>
+        </tr>
+      </thead>
+      <tbody>
+        {calls.map((c) => (
+          <tr key={c.id}>
+            <th scope="row">
+              <Link to={`/calls/${c.id}`}>{c.counterpartLeader}</Link>
+              <div className="meta">
+                {c.ownerOfficeName} · {c.topics.join(', ')}
+              </div>
+            </th>
+            <td>
+              <StateBadge state={c.state} />
+              {c.channel === 'off_channel' && <span className="state state-alarm">Off-channel</span>}
+            </td>
+            <td className={c.urgency === 'flash' ? 'urgent' : ''}>{c.urgency}</td>
+            <td>{when(c.scheduledStart, zone)}</td>
+            <td>
+              {c.overdue.map((o) => (
+                <span key={o} className="state state-alarm">
+                  {o} overdue
+                </span>
+              ))}
+              {c.overdue.length === 0 && c.memconDueAt && c.state === 'completed' && (
+                <span className="meta">memcon due {when(c.memconDueAt, zone)}</span>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function InboxPage() {
+  const { me } = useSession();
+  const { calls, error } = useCalls('inbox');
+  const all = useCalls('all');
+  return (
+    <>
+      <PageHeader title="Inbox">
+        <p className="meta">Calls that need you now, and overdue records.</p>
+      </PageHeader>
+      <Alert error={error} />
+      {!calls && !error && <Loading what="Loading your inbox" />}
+      {calls && me && (
+        <section className="panel" aria-labelledby="needs-me">
+          <h2 id="needs-me">Needs you ({calls.length})</h2>
+          <CallTable calls={calls} zone={me.user.timeZone} />
+        </section>
+      )}
+      {all.calls && me && (
+        <section className="panel" aria-labelledby="all-calls">
+          <h2 id="all-calls">All calls of your office ({all.calls.length})</h2>
+          <CallTable calls={all.calls} zone={me.user.timeZone} />
+        </section>
+      )}
+    </>
+  );
+}
+
+export function CalendarPage() {
+  const { me } = useSession();
+  const { calls, error } = useCalls('upcoming');
+  const zone = me?.user.timeZone ?? 'UTC';
+  const days = new Map<string, CallSummary[]>();
+  for (const c of calls ?? []) {
+    const d = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone,
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+    }).format(new Date(c.scheduledStart!));
+    days.set(d, [...(days.get(d) ?? []), c]);
+  }
+  return (
+    <>
+      <PageHeader title="Calendar">
+        <p className="meta">Upcoming calls in your time zone ({zone}).</p>
+      </PageHeader>
+      <Alert error={error} />
+      {!calls && !error && <Loading what="Loading the agenda" />}
+      {calls?.length === 0 && <p>No upcoming calls.</p>}
+      {[...days].map(([day, list]) => (
+        <section key={day} className="panel agenda-day" aria-label={day}>
+          <h2>{day}</h2>
+          <ul className="agenda">
+            {list.map((c) => (
+              <li key={c.id}>
+                <span className="agenda-time">
+                  {new Intl.DateTimeFormat('en-GB', {
+                    timeZone: zone,
+                    hour: '2-digit',
+                    minute: '2-digit',
+                  }).format(new Date(c.scheduledStart!))}
+                </span>
+                <span className="agenda-what">
+                  <Link to={`/calls/${c.id}`}>{c.counterpartLeader}</Link> · {c.durationMin} min ·{' '}
+                  {c.channel === 'hotline' ? 'Hotline (in-app)' : 'Secure line'}{' '}
+                  <StateBadge state={c.state} />
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </>
+  );
+}
