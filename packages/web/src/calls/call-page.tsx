@@ -365,7 +365,13 @@ function Sub({
 function ReviewForm({ onSubmit }: { onSubmit: (b: unknown) => Promise<boolean> }) {
   const [f, setF] = useState({ recommendation: 'approve', notes: '', risks: '' });
   return (
-    <Sub title="Review" onSubmit={(e) => (e.preventDefault(), void onSubmit(f))}>
+    <Sub
+      title="Review"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit(f);
+      }}
+    >
       <Field label="Recommendation" id="rv-rec">
         <select
           id="rv-rec"
@@ -534,7 +540,10 @@ function BriefingForm({
   return (
     <Sub
       title={`Briefing (call sheet)${last ? ` — v${last.version}` : ''}`}
-      onSubmit={(e) => (e.preventDefault(), void onSubmit(f))}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit(f);
+      }}
     >
       <Field label="Background (Markdown)" id="br-bg">
         <textarea
@@ -705,7 +714,13 @@ function ReadoutForm({
       `The principal spoke today with ${call.counterpartLeader}. The leaders discussed ${call.topics.join(', ').toLowerCase()}.\n\nThe leaders agreed to stay in close touch.`,
   });
   return (
-    <Sub title="Readout (public)" onSubmit={(e) => (e.preventDefault(), void onSubmit(f))}>
+    <Sub
+      title="Readout (public)"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit(f);
+      }}
+    >
       <Field label="Title" id="ro-title">
         <input id="ro-title" value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} />
       </Field>
@@ -773,7 +788,7 @@ function ArtifactsView({ art }: { art: Artifacts }) {
               <h3>
                 Changes from v{prev.version} to v{last.version}
               </h3>
-              <pre className="diff" aria-label="Differences">
+              <pre className="diff">
                 {lineDiff(memconText(prev.document), memconText(last.document)).map((l, i) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed diff
                   <span key={i} className={`diff-${l.kind}`}>

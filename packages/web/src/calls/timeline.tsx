@@ -34,7 +34,7 @@ export function Timeline({ items, zone }: { items: CallDetail['timeline']; zone:
           const color = COLORS[it.kind] ?? '#333';
           const hollow = it.kind === 'deadline' && it.future;
           return (
-            <g key={`${it.at}-${i}`} data-kind={it.kind}>
+            <g key={`${it.at}-${it.kind}-${it.label}-${it.recordSeq ?? ''}`} data-kind={it.kind}>
               <text x="138" y={y + 4} textAnchor="end" fontSize="12" fill="#4d5766">
                 {fmt.format(new Date(it.at))}
               </text>
