@@ -18,7 +18,8 @@ import { RecordsService } from '../src/records/records-service.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@localhost:5432/test';
-const BATCH = 1000;
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 4);
 
 function fmt(n: number) {
   return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
@@ -113,8 +114,8 @@ console.log(`bare SHA-256 leaf hashing of a record envelope: ${fmt(bare)} /s`);
 const schema = `bench_${Date.now()}`;
 let pgRate = Number.NaN;
 try {
-  const pg = await openDatabase({ url: PG_URL, schema, poolSize: 6 });
-  pgRate = await run('PostgreSQL', pg, 4);
+  const pg = await openDatabase({ url: PG_URL, schema, poolSize: WRITERS + 2 });
+  pgRate = await run('PostgreSQL', pg, WRITERS);
   await pg.db.schema.dropSchema(schema).cascade().execute();
   await pg.close();
 } catch (err) {

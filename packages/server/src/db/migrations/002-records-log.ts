@@ -20,7 +20,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('envelope', 'bytea', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('records_subject_idx').on('records').column('subject').execute();
-  await db.schema.createIndex('records_kind_idx').on('records').columns(['kind', 'seq']).execute();
 
   await db.schema
     .createTable('log_state')
