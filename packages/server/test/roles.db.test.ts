@@ -12,13 +12,27 @@ import { newTestContext, type TestContext } from './helpers/test-context.js';
 interface RouteCase {
   name: string;
   allowed: readonly Role[] | 'all';
+  /** public routes answer anonymous callers too */
+  public?: boolean;
   request(ids: Ids): { method: 'GET' | 'POST' | 'PUT'; url: string; payload?: unknown };
 }
 interface Ids {
   usOffice: string;
   usStaffId: string;
+  usCallId: string;
   n: number;
 }
+
+const CALL_READERS: Role[] = [
+  'principal',
+  'staff',
+  'reviewer',
+  'secretariat',
+  'notetaker',
+  'press',
+  'records',
+  'liaison',
+];
 
 const ROUTES: RouteCase[] = [
   { name: 'GET /api/v1/me', allowed: 'all', request: () => ({ method: 'GET', url: '/api/v1/me' }) },
@@ -75,6 +89,74 @@ const ROUTES: RouteCase[] = [
       payload: { roles: ['staff'] },
     }),
   },
+  {
+    name: 'GET /api/v1/meta',
+    allowed: 'all',
+    public: true,
+    request: () => ({ method: 'GET', url: '/api/v1/meta' }),
+  },
+  {
+    name: 'GET /api/v1/log/key',
+    allowed: 'all',
+    public: true,
+    request: () => ({ method: 'GET', url: '/api/v1/log/key' }),
+  },
+  {
+    name: 'GET /api/v1/calls',
+    allowed: CALL_READERS,
+    request: () => ({ method: 'GET', url: '/api/v1/calls' }),
+  },
+  {
+    name: 'GET /api/v1/calls/:id',
+    allowed: CALL_READERS,
+    request: (ids) => ({ method: 'GET', url: `/api/v1/calls/${ids.usCallId}` }),
+  },
+  {
+    name: 'GET /api/v1/calls/:id/artifacts',
+    allowed: CALL_READERS,
+    request: (ids) => ({ method: 'GET', url: `/api/v1/calls/${ids.usCallId}/artifacts` }),
+  },
+  {
+    name: 'GET /api/v1/calls/dashboard',
+    allowed: ['staff', 'secretariat', 'press', 'records'],
+    request: () => ({ method: 'GET', url: '/api/v1/calls/dashboard' }),
+  },
+  {
+    name: 'POST /api/v1/calls',
+    allowed: ['staff', 'liaison'],
+    request: (ids) => ({
+      method: 'POST',
+      url: '/api/v1/calls',
+      payload: {
+        ownerOfficeId: ids.usOffice,
+        counterpartLeader: 'Prime Minister Mark Carney of Canada',
+        counterpartCountry: 'CA',
+        purpose: 'A matrix test request for a call.',
+        topics: ['Testing'],
+        urgency: 'routine',
+        language: 'English',
+        requesterZone: 'America/New_York',
+        proposedWindows: [{ start: '2026-04-01T09:00', end: '2026-04-01T10:00' }],
+      },
+    }),
+  },
+  {
+    name: 'POST /api/v1/calls/off-channel',
+    allowed: ['staff', 'secretariat'],
+    request: (ids) => ({
+      method: 'POST',
+      url: '/api/v1/calls/off-channel',
+      payload: {
+        ownerOfficeId: ids.usOffice,
+        counterpartLeader: 'President Emmanuel Macron of France',
+        counterpartCountry: 'FR',
+        start: '2026-03-01T10:00:00Z',
+        end: '2026-03-01T10:10:00Z',
+        participants: ['The President'],
+        summary: 'A matrix test of off-channel logging.',
+      },
+    }),
+  },
 ];
 
 describe('route × role authorization', () => {
@@ -94,7 +176,22 @@ describe('route × role authorization', () => {
       .select('id')
       .where('slug', '=', 'us-potus')
       .executeTakeFirstOrThrow();
-    ids = { usOffice: office.id, usStaffId: personaFor(list, 'staff').userId, n: 0 };
+    const staff = personaFor(list, 'staff');
+    const call = await t.ctx.calls.request(
+      { userId: staff.userId, officeId: office.id, roles: ['staff'], displayName: staff.displayName },
+      {
+        ownerOfficeId: office.id,
+        counterpartLeader: 'President Claudia Sheinbaum Pardo of Mexico',
+        counterpartCountry: 'MX',
+        purpose: 'A call to read in the matrix.',
+        topics: ['Testing'],
+        urgency: 'routine',
+        language: 'Spanish',
+        requesterZone: 'America/New_York',
+        proposedWindows: [{ start: '2026-04-02T09:00', end: '2026-04-02T10:00' }],
+      },
+    );
+    ids = { usOffice: office.id, usStaffId: staff.userId, usCallId: call.id, n: 0 };
   });
   afterAll(async () => {
     await app.close();
@@ -102,10 +199,10 @@ describe('route × role authorization', () => {
   });
 
   for (const route of ROUTES) {
-    it(`${route.name}: refuses anonymous callers with 401`, async () => {
+    it(`${route.name}: ${route.public ? 'answers anonymous callers' : 'refuses anonymous callers with 401'}`, async () => {
       ids.n += 1;
       const res = await app.inject(route.request(ids) as never);
-      expect(res.statusCode).toBe(401);
+      expect(res.statusCode).toBe(route.public ? 200 : 401);
     });
     for (const role of ROLES) {
       const allowed = route.allowed === 'all' || route.allowed.includes(role);
