@@ -109,6 +109,11 @@ describe('a leader call from request to published, verified readout', () => {
     await openCall();
     await page.getByRole('button', { name: 'Finalize the memcon' }).click();
     await poll(() => page.getByText('Memcon final', { exact: true }).first().isVisible()).toBe(true);
+    // Finalizing keeps the draft and adds a final version; the readout deadline starts.
+    await poll(() =>
+      page.getByRole('heading', { name: /Memcon v2 \(final\) · 2 versions/ }).isVisible(),
+    ).toBe(true);
+    await poll(() => page.getByText('Readout due').isVisible()).toBe(true);
   });
 
   it('5. the press publishes the readout', async () => {

@@ -464,6 +464,26 @@ export class CallsService {
     reason?: string,
     expectedVersion?: number,
   ): Promise<CallDetail> {
+    // Steps that create an artifact go through their own method, whichever endpoint was used.
+    if (action === 'finalize_memcon') return this.finalizeMemcon(actor, id);
+    if (action === 'publish_readout') return this.publishReadout(actor, id);
+    if (action === 'brief') return this.approveBriefing(actor, id);
+    const needsBody: Record<string, string> = {
+      request: 'POST /api/v1/calls',
+      log_off_channel: 'POST /api/v1/calls/off-channel',
+      recommend: 'POST /api/v1/calls/{id}/reviews',
+      approve: 'POST /api/v1/calls/{id}/reviews',
+      schedule: 'PUT /api/v1/calls/{id}/schedule',
+      reschedule: 'PUT /api/v1/calls/{id}/schedule',
+      edit_briefing: 'POST /api/v1/calls/{id}/briefings',
+      draft_memcon: 'POST /api/v1/calls/{id}/memcons',
+      edit_memcon: 'POST /api/v1/calls/{id}/memcons',
+      correct_memcon: 'POST /api/v1/calls/{id}/memcons',
+      edit_readout: 'POST /api/v1/calls/{id}/readouts',
+    };
+    if (needsBody[action]) {
+      throw new ValidationError(`"${action}" needs its form: use ${needsBody[action]}.`, { field: 'action' });
+    }
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id, expectedVersion);
       if (action === 'waive_readout' && !reason?.trim()) {

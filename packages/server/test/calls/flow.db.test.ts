@@ -97,6 +97,11 @@ describe('the leader call lifecycle over HTTP', () => {
       /the call is requested\. From requested the next steps are: begin review, decline, withdraw the request/,
     );
     expect(res.json().allowed).toEqual(['begin_review', 'decline', 'withdraw']);
+    const needsForm = await call('usReviewer', 'POST', `/api/v1/calls/${callId}/transitions`, {
+      action: 'approve',
+    });
+    expect(needsForm.statusCode).toBe(400);
+    expect(needsForm.json().detail).toMatch(/needs its form: use POST \/api\/v1\/calls\/\{id\}\/reviews/);
     const wrongRole = await call('usPress', 'POST', `/api/v1/calls/${callId}/reviews`, {
       recommendation: 'approve',
       notes: 'Looks fine.',
@@ -225,7 +230,10 @@ describe('the leader call lifecycle over HTTP', () => {
       ],
     });
     expect(v2.json().version).toBe(2);
-    const fin = await call('usSecretariat', 'POST', `/api/v1/calls/${callId}/memcons/finalize`);
+    // The generic transition endpoint goes through the same finalization as /memcons/finalize.
+    const fin = await call('usSecretariat', 'POST', `/api/v1/calls/${callId}/transitions`, {
+      action: 'finalize_memcon',
+    });
     expect(fin.json().state).toBe('memcon_final');
     const corr = await call('usNotetaker', 'POST', `/api/v1/calls/${callId}/memcons`, memcon);
     expect(corr.statusCode).toBe(400);
