@@ -13,6 +13,7 @@ import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
 import { AuthService } from './services/auth-service.js';
 import { CallsService } from './services/calls-service.js';
+import { CaptureService } from './services/capture-service.js';
 import { IdentityService } from './services/identity-service.js';
 
 export interface ContextOverrides {
@@ -40,6 +41,7 @@ export class AppContext {
     readonly auth: AuthService,
     readonly log: LogService,
     readonly calls: CallsService,
+    readonly capture: CaptureService,
     private readonly cipher: ArchiveCipher,
   ) {}
 
@@ -86,7 +88,20 @@ export class AppContext {
       logger.child({ component: 'log' }),
     );
     const calls = new CallsService(database.db, records, clock, undefined, cfg.publicUrl);
-    const ctx = new AppContext(cfg, logger, clock, database, records, identity, auth, log, calls, cipher);
+    const capture = new CaptureService(database.db, records, clock);
+    const ctx = new AppContext(
+      cfg,
+      logger,
+      clock,
+      database,
+      records,
+      identity,
+      auth,
+      log,
+      calls,
+      capture,
+      cipher,
+    );
     if (!overrides.db) ctx.disposers.push(() => database.close());
     return ctx;
   }

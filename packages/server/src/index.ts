@@ -7,3 +7,4 @@ export { migrateToLatest } from './db/migrate.js';
 export { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './keys.js';
 export { verifyLocal } from './records/verify.js';
 export { serve } from './serve.js';
+export type { ImportFormat } from './services/capture-service.js';

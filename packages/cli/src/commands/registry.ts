@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
+import { captureCommands } from './capture.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
 
 /** Command groups beyond serve/migrate/offices/users. */
-export const extraCommands: ((program: Command) => void)[] = [keysCommands, logCommands, verifyCommand];
+export const extraCommands: ((program: Command) => void)[] = [
+  keysCommands,
+  logCommands,
+  verifyCommand,
+  captureCommands,
+];

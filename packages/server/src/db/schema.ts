@@ -7,6 +7,7 @@ import type {
   MemconsTable,
   ReadoutsTable,
 } from './tables/calls.js';
+import type { CaptureAccountsTable, CapturedItemsTable, CaptureImportsTable } from './tables/capture.js';
 import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
 import type { OfficesTable } from './tables/offices.js';
@@ -40,4 +41,7 @@ export interface Database {
   memcons: MemconsTable;
   readouts: ReadoutsTable;
   call_log_entries: CallLogEntriesTable;
+  capture_accounts: CaptureAccountsTable;
+  captured_items: CapturedItemsTable;
+  capture_imports: CaptureImportsTable;
 }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m001 from './001-init.js';
 import * as m002 from './002-records-log.js';
 import * as m003 from './003-calls.js';
+import * as m004 from './004-capture.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
   '001-init': m001,
   '002-records-log': m002,
   '003-calls': m003,
+  '004-capture': m004,
 };

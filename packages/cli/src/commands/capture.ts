@@ -1,0 +1,41 @@
+import type { ImportFormat } from '@hotline/server';
+import type { Command } from 'commander';
+import { fail } from '../config.js';
+import { progressBar } from '../progress.js';
+import { usingContext } from './admin.js';
+
+export function captureCommands(program: Command): void {
+  program
+    .command('import <kind> <path>')
+    .description(
+      'Import records from a personal account: kind "mbox" (an mbox file) or "x" (an extracted X/Twitter archive folder).',
+    )
+    .requiredOption('--account <id>', 'the personal account, e.g. name@gmail.example.com or @handle')
+    .requiredOption('--owner <email>', 'the Hotline user who owns the account')
+    .addHelpText(
+      'after',
+      '\nA file imports whole or not at all; importing it again adds nothing twice. Stop the server first when it runs on the embedded database.',
+    )
+    .action(async (kind: string, path: string, opts: { account: string; owner: string }) => {
+      if (kind !== 'mbox' && kind !== 'x') fail(new Error(`unknown kind "${kind}"; use mbox or x`), 2);
+      const bar = progressBar('import');
+      try {
+        await usingContext(async (ctx) => {
+          const r = await ctx.capture.importFile(
+            null,
+            kind as ImportFormat,
+            path,
+            { identifier: opts.account, ownerEmail: opts.owner },
+            (p) => bar.update(p.bytesRead, p.totalBytes, `${p.items} items`),
+          );
+          bar.stop();
+          process.stdout.write(
+            `Imported ${r.added} new item(s) and ${r.attachments} attachment(s); ${r.skipped} already captured (import ${r.importId}).\n`,
+          );
+        });
+      } catch (err) {
+        bar.stop();
+        fail(err);
+      }
+    });
+}

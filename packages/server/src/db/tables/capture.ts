@@ -1,0 +1,32 @@
+export interface CaptureAccountsTable {
+  id: string;
+  owner_id: string;
+  kind: 'email' | 'x' | 'phone';
+  identifier: string;
+  official: boolean;
+  created_at: Date;
+}
+
+export interface CapturedItemsTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  source_id: string;
+  occurred_at: Date;
+  category: 'presidential' | 'personal' | 'unknown';
+  summary: Record<string, unknown>;
+  record_id: string;
+  record_seq: string;
+  import_id: string;
+}
+
+export interface CaptureImportsTable {
+  id: string;
+  account_id: string;
+  format: string;
+  file_name: string;
+  added: number;
+  skipped: number;
+  actor_id: string | null;
+  at: Date;
+}
