@@ -88,7 +88,7 @@ export class AppContext {
       logger.child({ component: 'log' }),
     );
     const calls = new CallsService(database.db, records, clock, undefined, cfg.publicUrl);
-    const capture = new CaptureService(database.db, records, clock);
+    const capture = new CaptureService(database.db, records, clock, calls);
     const ctx = new AppContext(
       cfg,
       logger,

@@ -17,7 +17,8 @@ export function captureCommands(program: Command): void {
       '\nA file imports whole or not at all; importing it again adds nothing twice. Stop the server first when it runs on the embedded database.',
     )
     .action(async (kind: string, path: string, opts: { account: string; owner: string }) => {
-      if (kind !== 'mbox' && kind !== 'x') fail(new Error(`unknown kind "${kind}"; use mbox or x`), 2);
+      if (!['mbox', 'x', 'phone'].includes(kind))
+        fail(new Error(`unknown kind "${kind}"; use mbox, x or phone`), 2);
       const bar = progressBar('import');
       try {
         await usingContext(async (ctx) => {

@@ -7,7 +7,13 @@ import type {
   MemconsTable,
   ReadoutsTable,
 } from './tables/calls.js';
-import type { CaptureAccountsTable, CapturedItemsTable, CaptureImportsTable } from './tables/capture.js';
+import type {
+  CaptureAccountsTable,
+  CapturedItemsTable,
+  CaptureImportsTable,
+  ForeignContactsTable,
+  OffChannelAlertsTable,
+} from './tables/capture.js';
 import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
 import type { OfficesTable } from './tables/offices.js';
@@ -44,4 +50,6 @@ export interface Database {
   capture_accounts: CaptureAccountsTable;
   captured_items: CapturedItemsTable;
   capture_imports: CaptureImportsTable;
+  foreign_contacts: ForeignContactsTable;
+  off_channel_alerts: OffChannelAlertsTable;
 }

@@ -313,6 +313,31 @@ export async function seedDemoCalls(
     start: T + 14 * DAY,
     until: 'requested',
   });
+  // Known numbers of foreign leaders and offices (fictional), for off-channel detection.
+  await db
+    .insertInto('foreign_contacts')
+    .values([
+      {
+        number: '+525550000101',
+        leader: 'President Claudia Sheinbaum Pardo of Mexico',
+        country: 'MX',
+        office_id: office('mx-presidencia'),
+      },
+      {
+        number: '+16135550199',
+        leader: 'Prime Minister Mark Carney of Canada',
+        country: 'CA',
+        office_id: office('ca-pmo'),
+      },
+      {
+        number: '+33155550123',
+        leader: 'President Emmanuel Macron of France',
+        country: 'FR',
+        office_id: office('fr-elysee'),
+      },
+    ])
+    .onConflict((oc) => oc.column('number').doNothing())
+    .execute();
   // The leader took a call on a personal phone nine days ago: logged after the fact, memcon overdue.
   at(T - 8 * DAY);
   await calls.logOffChannel(who('staff', 'us-potus'), {

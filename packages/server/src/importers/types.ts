@@ -3,7 +3,7 @@ import { HotlineError } from '@hotline/common';
 
 /** One item captured from a personal account, normalized across formats. */
 export interface CapturedItem {
-  kind: 'email' | 'tweet' | 'tweet.deleted';
+  kind: 'email' | 'tweet' | 'tweet.deleted' | 'sms' | 'mms' | 'call';
   /** stable id for dedupe: Message-ID, tweet id, or a content hash */
   sourceId: string;
   occurredAt: Date;

@@ -287,6 +287,7 @@ export function canSee(call: LifecycleCall, actor: Actor): boolean {
 }
 
 export function actionLabel(action: string): string {
+  if (action === 'detect_off_channel') return 'Off-channel contact detected by Hotline';
   return ACTIONS[action]?.label ?? action;
 }
 

@@ -456,6 +456,94 @@ export class CallsService {
     return this.get(actor, id);
   }
 
+  /**
+   * Off-channel contact found by capture (a foreign leader's number in a personal phone's log
+   * with no official call): a completed `off_channel` call with a memcon deadline, recorded as
+   * detected by Hotline (no human actor).
+   */
+  async logDetectedOffChannel(input: {
+    ownerOfficeId: string;
+    ownerUserId: string;
+    counterpartOfficeId: string | null;
+    counterpartLeader: string;
+    counterpartCountry: string;
+    start: Date;
+    end: Date;
+    summary: string;
+    evidence: Record<string, unknown>;
+  }): Promise<string> {
+    return this.db.transaction().execute(async (tx) => {
+      const now = this.clock.now();
+      const id = newId(now.getTime());
+      await tx
+        .insertInto('calls')
+        .values({
+          id,
+          owner_office_id: input.ownerOfficeId,
+          requesting_office_id: input.ownerOfficeId,
+          requested_by: input.ownerUserId,
+          counterpart_office_id: input.counterpartOfficeId,
+          counterpart_leader: input.counterpartLeader,
+          counterpart_country: input.counterpartCountry,
+          purpose: input.summary,
+          topics: ['Off-channel contact (detected)'],
+          urgency: 'priority',
+          language: 'Unknown',
+          requester_zone: 'UTC',
+          proposed_windows: JSON.stringify([]) as never,
+          state: 'completed',
+          channel: 'off_channel',
+          scheduled_start: input.start,
+          duration_min: Math.max(1, Math.round((input.end.getTime() - input.start.getTime()) / 60_000)),
+          schedule_sequence: 0,
+          principal_id: input.ownerUserId,
+          counterpart_principal_id: null,
+          interpreter_ids: [],
+          listener_ids: [],
+          actual_start: input.start,
+          actual_end: input.end,
+          memcon_due_at: new Date(
+            Math.max(now.getTime(), input.end.getTime()) + this.policy.memconDeadlineDays * DAY,
+          ),
+          readout_due_at: null,
+          waive_reason: null,
+          version: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const rec = await this.records.append(tx, {
+        kind: 'call.detect_off_channel',
+        office: input.ownerOfficeId,
+        actor: null,
+        subject: id,
+        content: {
+          callId: id,
+          action: 'detect_off_channel',
+          to: 'completed',
+          by: 'hotline',
+          ...input.evidence,
+        },
+      });
+      await tx
+        .insertInto('call_events')
+        .values({
+          id: newId(now.getTime()),
+          call_id: id,
+          action: 'detect_off_channel',
+          from_state: null,
+          to_state: 'completed',
+          actor_id: null,
+          reason: input.summary,
+          details: JSON.stringify(input.evidence) as never,
+          record_seq: String(rec.seq),
+          at: now,
+        })
+        .execute();
+      return id;
+    });
+  }
+
   /** Simple transitions that carry only a reason: begin_review, withdraw, cancel, connect, end, close, waive_readout. */
   async transition(
     actor: Actor,

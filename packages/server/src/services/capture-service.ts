@@ -2,22 +2,29 @@ import { basename } from 'node:path';
 import { type Clock, NotFoundError, newId, ValidationError } from '@hotline/common';
 import type { Db } from '../db/database.js';
 import { parseMbox } from '../importers/mbox.js';
+import { parsePhoneBackup } from '../importers/phone.js';
 import type { CapturedItem, ImportProgress } from '../importers/types.js';
 import { parseXArchive } from '../importers/x-archive.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import type { RecordsService } from '../records/records-service.js';
 import { writeAudit } from './audit.js';
+import type { CallsService } from './calls-service.js';
 
-export type ImportFormat = 'mbox' | 'x';
+export type ImportFormat = 'mbox' | 'x' | 'phone';
 
 export interface ImportResult {
   importId: string;
   added: number;
   skipped: number;
   attachments: number;
+  /** off-channel contacts found in this import (each now a call that needs a memcon) */
+  offChannel: { callId: string; leader: string; at: string }[];
 }
 
-const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x'> = { mbox: 'email', x: 'x' };
+const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x' | 'phone'> = { mbox: 'email', x: 'x', phone: 'phone' };
+
+/** An official call within this window of a personal-phone contact counts as the record of it. */
+const MATCH_WINDOW_MS = 2 * 60 * 60 * 1000;
 
 /**
  * Personal-account capture. One file is one transaction: parsing streams inside it, so a
@@ -29,6 +36,7 @@ export class CaptureService {
     private readonly db: Db,
     private readonly records: RecordsService,
     private readonly clock: Clock,
+    private readonly calls?: CallsService,
   ) {}
 
   async importFile(
@@ -52,9 +60,13 @@ export class CaptureService {
         { field: 'account' },
       );
     const items: AsyncGenerator<CapturedItem> =
-      format === 'mbox' ? parseMbox(path, { onProgress }) : parseXArchive(path, { onProgress });
+      format === 'mbox'
+        ? parseMbox(path, { onProgress })
+        : format === 'x'
+          ? parseXArchive(path, { onProgress })
+          : parsePhoneBackup(path, { onProgress });
 
-    return this.db.transaction().execute(async (tx) => {
+    const result = await this.db.transaction().execute(async (tx) => {
       const now = this.clock.now();
       await tx
         .insertInto('capture_accounts')
@@ -158,7 +170,97 @@ export class CaptureService {
         subject: importId,
         details: { format, file: basename(path), account: identifier, added, skipped, attachments },
       });
-      return { importId, added, skipped, attachments };
+      return { importId, added, skipped, attachments, offChannel: [] as ImportResult['offChannel'] };
     });
+    if (format === 'phone')
+      result.offChannel = await this.detectOffChannel(result.importId, owner.id, owner.office_id);
+    return result;
+  }
+
+  /**
+   * Calls and texts between the account owner's personal number and a foreign leader's known
+   * number, with no official call of the owner's office within two hours, become off-channel
+   * contact alerts and `off_channel` calls that require a memcon. Idempotent per captured item.
+   */
+  async detectOffChannel(importId: string, ownerUserId: string, ownerOfficeId: string) {
+    const found: ImportResult['offChannel'] = [];
+    const owner = await this.db
+      .selectFrom('users')
+      .select('roles')
+      .where('id', '=', ownerUserId)
+      .executeTakeFirst();
+    if (!owner?.roles.includes('principal') || !this.calls) return found;
+    const contacts = await this.db.selectFrom('foreign_contacts').selectAll().execute();
+    const byNumber = new Map(contacts.map((c) => [c.number, c]));
+    const items = await this.db
+      .selectFrom('captured_items')
+      .select(['id', 'kind', 'occurred_at', 'summary'])
+      .where('import_id', '=', importId)
+      .where('kind', 'in', ['call', 'sms', 'mms'])
+      .execute();
+    for (const it of items) {
+      const summary = it.summary as {
+        number?: string;
+        numbers?: string[];
+        durationSeconds?: number;
+        direction?: string;
+      };
+      const numbers = summary.number ? [summary.number] : (summary.numbers ?? []);
+      const contact = numbers.map((n) => byNumber.get(n)).find(Boolean);
+      if (
+        !contact ||
+        summary.direction === 'missed' ||
+        summary.direction === 'rejected' ||
+        summary.direction === 'blocked'
+      )
+        continue;
+      const at = new Date(it.occurred_at);
+      const official = await this.db
+        .selectFrom('calls')
+        .select('id')
+        .where('owner_office_id', '=', ownerOfficeId)
+        .where('channel', 'in', ['hotline', 'secure_line'])
+        .where((eb) =>
+          eb.or([
+            eb('counterpart_leader', '=', contact.leader),
+            ...(contact.office_id ? [eb('counterpart_office_id', '=', contact.office_id)] : []),
+          ]),
+        )
+        .where('scheduled_start', '>=', new Date(at.getTime() - MATCH_WINDOW_MS))
+        .where('scheduled_start', '<=', new Date(at.getTime() + MATCH_WINDOW_MS))
+        .executeTakeFirst();
+      if (official) continue;
+      const already = await this.db
+        .selectFrom('off_channel_alerts')
+        .select('id')
+        .where('captured_item_id', '=', it.id)
+        .executeTakeFirst();
+      if (already) continue;
+      const end = new Date(at.getTime() + Math.max(60, summary.durationSeconds ?? 60) * 1000);
+      const callId = await this.calls.logDetectedOffChannel({
+        ownerOfficeId,
+        ownerUserId,
+        counterpartOfficeId: contact.office_id,
+        counterpartLeader: contact.leader,
+        counterpartCountry: contact.country,
+        start: at,
+        end,
+        summary: `A ${it.kind === 'call' ? 'call' : 'text message'} with ${contact.leader} (${contact.number}) on a personal phone, with no official call on record.`,
+        evidence: { capturedItemId: it.id, number: contact.number, kind: it.kind, at: at.toISOString() },
+      });
+      await this.db
+        .insertInto('off_channel_alerts')
+        .values({
+          id: newId(),
+          captured_item_id: it.id,
+          call_id: callId,
+          number: contact.number,
+          leader: contact.leader,
+          at,
+        })
+        .execute();
+      found.push({ callId, leader: contact.leader, at: at.toISOString() });
+    }
+    return found;
   }
 }

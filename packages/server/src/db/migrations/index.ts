@@ -3,6 +3,7 @@ import * as m001 from './001-init.js';
 import * as m002 from './002-records-log.js';
 import * as m003 from './003-calls.js';
 import * as m004 from './004-capture.js';
+import * as m005 from './005-off-channel.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '002-records-log': m002,
   '003-calls': m003,
   '004-capture': m004,
+  '005-off-channel': m005,
 };

@@ -30,3 +30,19 @@ export interface CaptureImportsTable {
   actor_id: string | null;
   at: Date;
 }
+
+export interface ForeignContactsTable {
+  number: string;
+  leader: string;
+  country: string;
+  office_id: string | null;
+}
+
+export interface OffChannelAlertsTable {
+  id: string;
+  captured_item_id: string;
+  call_id: string;
+  number: string;
+  leader: string;
+  at: Date;
+}
