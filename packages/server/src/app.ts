@@ -18,6 +18,7 @@ import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
 import { authRoutes } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
+import { captureRoutes } from './routes/capture.js';
 import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { logRoutes } from './routes/log.js';
@@ -104,6 +105,7 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
   identityRoutes(app, ctx);
   logRoutes(app, ctx);
   callRoutes(app, ctx);
+  captureRoutes(app, ctx);
   for (const r of registrars) await r(app, ctx);
 
   const webDir = opts.webDir === undefined ? findWebDir() : opts.webDir;

@@ -12,31 +12,34 @@ export function captureCommands(program: Command): void {
     )
     .requiredOption('--account <id>', 'the personal account, e.g. name@gmail.example.com or @handle')
     .requiredOption('--owner <email>', 'the Hotline user who owns the account')
+    .option('--official', 'this is an official account (its copies satisfy the 20-day rule)')
     .addHelpText(
       'after',
       '\nA file imports whole or not at all; importing it again adds nothing twice. Stop the server first when it runs on the embedded database.',
     )
-    .action(async (kind: string, path: string, opts: { account: string; owner: string }) => {
-      if (!['mbox', 'x', 'phone'].includes(kind))
-        fail(new Error(`unknown kind "${kind}"; use mbox, x or phone`), 2);
-      const bar = progressBar('import');
-      try {
-        await usingContext(async (ctx) => {
-          const r = await ctx.capture.importFile(
-            null,
-            kind as ImportFormat,
-            path,
-            { identifier: opts.account, ownerEmail: opts.owner },
-            (p) => bar.update(p.bytesRead, p.totalBytes, `${p.items} items`),
-          );
+    .action(
+      async (kind: string, path: string, opts: { account: string; owner: string; official?: boolean }) => {
+        if (!['mbox', 'x', 'phone'].includes(kind))
+          fail(new Error(`unknown kind "${kind}"; use mbox, x or phone`), 2);
+        const bar = progressBar('import');
+        try {
+          await usingContext(async (ctx) => {
+            const r = await ctx.capture.importFile(
+              null,
+              kind as ImportFormat,
+              path,
+              { identifier: opts.account, ownerEmail: opts.owner, official: !!opts.official },
+              (p) => bar.update(p.bytesRead, p.totalBytes, `${p.items} items`),
+            );
+            bar.stop();
+            process.stdout.write(
+              `Imported ${r.added} new item(s) and ${r.attachments} attachment(s); ${r.skipped} already captured (import ${r.importId}).\n`,
+            );
+          });
+        } catch (err) {
           bar.stop();
-          process.stdout.write(
-            `Imported ${r.added} new item(s) and ${r.attachments} attachment(s); ${r.skipped} already captured (import ${r.importId}).\n`,
-          );
-        });
-      } catch (err) {
-        bar.stop();
-        fail(err);
-      }
-    });
+          fail(err);
+        }
+      },
+    );
 }

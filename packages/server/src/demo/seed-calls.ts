@@ -1,4 +1,5 @@
 import { DAY, HOUR, ManualClock, MINUTE } from '@hotline/common';
+import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
@@ -313,6 +314,24 @@ export async function seedDemoCalls(
     start: T + 14 * DAY,
     until: 'requested',
   });
+  // 2209(c): the President is covered, and so are the immediate staff.
+  await db
+    .updateTable('users')
+    .set({ covered: 'president' })
+    .where('id', '=', who('principal', 'us-potus').userId)
+    .execute();
+  await db
+    .updateTable('users')
+    .set({ covered: 'covered_employee' })
+    .where('office_id', '=', office('us-potus'))
+    .where('covered', '=', 'not_covered')
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`'staff'`, '=', eb.fn.any('roles')),
+        eb(sql<string>`'reviewer'`, '=', eb.fn.any('roles')),
+      ]),
+    )
+    .execute();
   // Known numbers of foreign leaders and offices (fictional), for off-channel detection.
   await db
     .insertInto('foreign_contacts')

@@ -1,5 +1,13 @@
 import { basename } from 'node:path';
 import { type Clock, NotFoundError, newId, ValidationError } from '@hotline/common';
+import {
+  type CoveredStatus,
+  evaluate,
+  type OfficialCopy,
+  type PraCategory,
+  type RuleItem,
+  type RuleStatus,
+} from '../capture/twenty-day-rule.js';
 import type { Db } from '../db/database.js';
 import { parseMbox } from '../importers/mbox.js';
 import { parsePhoneBackup } from '../importers/phone.js';
@@ -8,6 +16,18 @@ import { parseXArchive } from '../importers/x-archive.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import type { RecordsService } from '../records/records-service.js';
 import { writeAudit } from './audit.js';
+
+export interface ComplianceRow {
+  itemId: string;
+  kind: string;
+  owner: string;
+  account: string;
+  occurredAt: string;
+  subject: string | null;
+  category: PraCategory;
+  result: RuleStatus;
+}
+
 import type { CallsService } from './calls-service.js';
 
 export type ImportFormat = 'mbox' | 'x' | 'phone';
@@ -43,7 +63,7 @@ export class CaptureService {
     actor: Actor | null,
     format: ImportFormat,
     path: string,
-    account: { identifier: string; ownerEmail: string },
+    account: { identifier: string; ownerEmail: string; official?: boolean },
     onProgress?: (p: ImportProgress) => void,
   ): Promise<ImportResult> {
     if (actor) authorize(actor, 'capture.import', 'import personal-account records');
@@ -75,7 +95,7 @@ export class CaptureService {
           owner_id: owner.id,
           kind: ACCOUNT_KIND[format],
           identifier,
-          official: false,
+          official: account.official ?? false,
           created_at: now,
         })
         .onConflict((oc) => oc.columns(['kind', 'identifier']).doNothing())
@@ -262,5 +282,259 @@ export class CaptureService {
       found.push({ callId, leader: contact.leader, at: at.toISOString() });
     }
     return found;
+  }
+
+  /** Items from personal accounts waiting for the records officer to classify (2203(b)). */
+  async queue(actor: Actor) {
+    authorize(actor, 'capture.review', 'see the classification queue');
+    return this.db
+      .selectFrom('captured_items')
+      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+      .select([
+        'captured_items.id',
+        'captured_items.kind',
+        'captured_items.occurred_at',
+        'captured_items.summary',
+        'capture_accounts.identifier',
+        'users.display_name',
+      ])
+      .where('captured_items.category', '=', 'unknown')
+      .where('capture_accounts.official', '=', false)
+      .where('users.office_id', '=', actor.officeId)
+      .orderBy('captured_items.occurred_at')
+      .limit(500)
+      .execute();
+  }
+
+  /** A records officer's classification decision: one record in the log, pointing at the item's record. */
+  async classify(actor: Actor, itemId: string, category: 'presidential' | 'personal', reason: string) {
+    authorize(actor, 'capture.review', 'classify captured records');
+    return this.db.transaction().execute(async (tx) => {
+      const item = await tx
+        .selectFrom('captured_items')
+        .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+        .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+        .select([
+          'captured_items.id',
+          'captured_items.category',
+          'captured_items.record_id',
+          'users.office_id',
+        ])
+        .where('captured_items.id', '=', itemId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!item || item.office_id !== actor.officeId) throw new NotFoundError('captured item', itemId);
+      const rec = await this.records.append(tx, {
+        kind: 'capture.classified',
+        office: item.office_id,
+        actor: actor.userId,
+        subject: itemId,
+        prev: item.record_id,
+        content: { itemId, from: item.category, to: category, reason, statute: '44 U.S.C. 2203(b)' },
+      });
+      await tx.updateTable('captured_items').set({ category }).where('id', '=', itemId).execute();
+      return { itemId, category, recordSeq: rec.seq };
+    });
+  }
+
+  /** The 20-day rule over every captured item of the actor's office. */
+  async compliance(actor: Actor, now = this.clock.now()): Promise<ComplianceRow[]> {
+    authorize(actor, 'capture.read', 'see records compliance');
+    const rows = await this.db
+      .selectFrom('captured_items')
+      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+      .select([
+        'captured_items.id',
+        'captured_items.kind',
+        'captured_items.occurred_at',
+        'captured_items.category',
+        'captured_items.summary',
+        'capture_accounts.identifier',
+        'capture_accounts.official',
+        'users.display_name',
+        'users.covered',
+        'users.email',
+      ])
+      .where('users.office_id', '=', actor.officeId)
+      .execute();
+    const officialAccounts = new Set<string>();
+    for (const a of await this.db
+      .selectFrom('capture_accounts')
+      .select('identifier')
+      .where('official', '=', true)
+      .execute())
+      officialAccounts.add(a.identifier);
+    for (const u of await this.db
+      .selectFrom('users')
+      .select('email')
+      .where('office_id', '=', actor.officeId)
+      .execute())
+      officialAccounts.add(u.email.toLowerCase());
+    type Summary = {
+      to?: string[];
+      cc?: string[];
+      bcc?: string[];
+      messageId?: string | null;
+      bodyHash?: string;
+      subject?: string | null;
+      from?: string | null;
+      number?: string;
+      forwardedOf?: {
+        from?: string | null;
+        date?: string | null;
+        subject?: string | null;
+        messageId?: string;
+      } | null;
+    };
+    const officialCopies: OfficialCopy[] = rows
+      .filter((r) => r.official)
+      .map((r) => {
+        const s = r.summary as Summary;
+        const f = s.forwardedOf;
+        return {
+          at: new Date(r.occurred_at),
+          account: r.identifier,
+          ...(s.messageId ? { messageId: s.messageId } : {}),
+          ...(s.bodyHash ? { contentHash: s.bodyHash } : {}),
+          ...(f
+            ? {
+                forwardedOf: {
+                  ...(f.messageId ? { messageId: f.messageId } : {}),
+                  ...(f.from ? { from: (/<([^>]+)>/.exec(f.from)?.[1] ?? f.from).toLowerCase() } : {}),
+                  ...(f.date ? { date: new Date(f.date) } : {}),
+                  ...(f.subject ? { subject: f.subject } : {}),
+                },
+              }
+            : {}),
+        };
+      });
+    return rows
+      .filter((r) => !r.official)
+      .map((r) => {
+        const s = r.summary as Summary;
+        const item: RuleItem = {
+          createdAt: new Date(r.occurred_at),
+          kind: r.kind as RuleItem['kind'],
+          category: r.category,
+          owner: r.covered as CoveredStatus,
+          recipients: [...(s.to ?? []), ...(s.cc ?? []), ...(s.bcc ?? [])],
+          ...(s.messageId ? { messageId: s.messageId } : {}),
+          ...(s.bodyHash ? { contentHash: s.bodyHash } : {}),
+          ...(s.subject ? { subject: s.subject } : {}),
+          ...(s.from ? { from: s.from } : {}),
+        };
+        return {
+          itemId: r.id,
+          kind: r.kind,
+          owner: r.display_name,
+          account: r.identifier,
+          occurredAt: new Date(r.occurred_at).toISOString(),
+          subject: s.subject ?? null,
+          category: r.category,
+          result: evaluate(item, { officialAccounts, officialCopies, now }),
+        };
+      });
+  }
+
+  /** The compliance table as CSV (RFC 4180), for the records officer's files. */
+  async complianceCsv(actor: Actor): Promise<string> {
+    const rows = await this.compliance(actor);
+    const q = (v: unknown) => {
+      const s = v === null || v === undefined ? '' : String(v);
+      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const detail = (r: RuleStatus) =>
+      r.status === 'due'
+        ? `${r.daysLeft} days left; deadline ${r.deadline.toISOString()}`
+        : r.status === 'overdue'
+          ? `${r.daysOverdue} days overdue; deadline ${r.deadline.toISOString()}`
+          : r.status === 'compliant-forwarded'
+            ? `${r.method} at ${r.at.toISOString()} to ${r.account}`
+            : r.status === 'compliant-copied'
+              ? `copied ${r.account}`
+              : r.status === 'not-applicable'
+                ? r.reason
+                : '';
+    const lines = [
+      ['item_id', 'kind', 'owner', 'account', 'occurred_at', 'subject', 'category', 'status', 'detail'].join(
+        ',',
+      ),
+    ];
+    for (const r of rows)
+      lines.push(
+        [
+          r.itemId,
+          r.kind,
+          r.owner,
+          r.account,
+          r.occurredAt,
+          r.subject,
+          r.category,
+          r.result.status,
+          detail(r.result),
+        ]
+          .map(q)
+          .join(','),
+      );
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /** The records officer's dashboard: counts by status and person, what falls due within 5 days, a monthly series. */
+  async complianceSummary(actor: Actor) {
+    const rows = await this.compliance(actor);
+    const byStatus: Record<string, number> = {};
+    const byPerson: Record<string, Record<string, number>> = {};
+    const byMonth: Record<string, Record<string, number>> = {};
+    for (const r of rows) {
+      const st = r.result.status;
+      byStatus[st] = (byStatus[st] ?? 0) + 1;
+      byPerson[r.owner] ??= {};
+      byPerson[r.owner]![st] = (byPerson[r.owner]![st] ?? 0) + 1;
+      const month = r.occurredAt.slice(0, 7);
+      byMonth[month] ??= {};
+      byMonth[month]![st] = (byMonth[month]![st] ?? 0) + 1;
+    }
+    const dueSoon = rows
+      .filter((r) => r.result.status === 'due' && r.result.daysLeft <= 5)
+      .map((r) => ({
+        itemId: r.itemId,
+        owner: r.owner,
+        account: r.account,
+        subject: r.subject,
+        kind: r.kind,
+        daysLeft: r.result.status === 'due' ? r.result.daysLeft : 0,
+      }))
+      .sort((a, b) => a.daysLeft - b.daysLeft);
+    const alerts = await this.db
+      .selectFrom('off_channel_alerts')
+      .innerJoin('calls', 'calls.id', 'off_channel_alerts.call_id')
+      .select([
+        'off_channel_alerts.call_id',
+        'off_channel_alerts.leader',
+        'off_channel_alerts.number',
+        'off_channel_alerts.at',
+        'calls.state',
+      ])
+      .where('calls.owner_office_id', '=', actor.officeId)
+      .orderBy('off_channel_alerts.at', 'desc')
+      .execute();
+    return {
+      total: rows.length,
+      byStatus,
+      byPerson,
+      byMonth: Object.entries(byMonth)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([month, counts]) => ({ month, counts })),
+      dueSoon,
+      alerts: alerts.map((a) => ({
+        callId: a.call_id,
+        leader: a.leader,
+        number: a.number,
+        at: new Date(a.at).toISOString(),
+        state: a.state,
+      })),
+    };
   }
 }

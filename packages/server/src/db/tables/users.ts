@@ -12,5 +12,6 @@ export interface UsersTable {
   roles: string[];
   status: 'invited' | 'active' | 'disabled';
   demo_persona: boolean;
+  covered: Generated<'president' | 'vice_president' | 'covered_employee' | 'not_covered'>;
   created_at: Generated<Date>;
 }
