@@ -7,6 +7,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemo } from './demo/seed.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
+import { seedDemoCapture } from './demo/seed-capture.js';
 import { createArchiveKeyFile, createLogKeyFile, loadArchiveCipher, readLogSignerKey } from './keys.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { LogService } from './records/log-service.js';
@@ -113,6 +114,7 @@ export class AppContext {
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy),
+        () => seedDemoCapture(this.db, this.capture, this.clock.now()),
       ]);
     }
   }

@@ -3,6 +3,7 @@ import { CallPage } from './calls/call-page';
 import { DashboardPage } from './calls/dashboard';
 import { NewCallPage, OffChannelPage } from './calls/forms';
 import { CalendarPage, InboxPage } from './calls/lists';
+import { RecordsPage } from './records/records-page';
 
 /** Navigation entries and screens beyond the shell. Each shows only with its permission. */
 export interface NavItem {
@@ -23,6 +24,7 @@ export const navItems: NavItem[] = [
   { path: '/calls/new', label: 'Request a call', permission: 'calls.request' },
   { path: '/calls/off-channel', label: 'Log off-channel contact', permission: 'calls.logOffChannel' },
   { path: '/dashboard', label: 'Overdue records', permission: 'calls.dashboard' },
+  { path: '/records', label: 'Records: 20-day rule', permission: 'capture.read' },
 ];
 
 export const extraRoutes: ExtraRoute[] = [
@@ -31,6 +33,7 @@ export const extraRoutes: ExtraRoute[] = [
   { pattern: '/calls/new', permission: 'calls.request', render: () => <NewCallPage /> },
   { pattern: '/calls/off-channel', permission: 'calls.logOffChannel', render: () => <OffChannelPage /> },
   { pattern: '/dashboard', permission: 'calls.dashboard', render: () => <DashboardPage /> },
+  { pattern: '/records', permission: 'capture.read', render: () => <RecordsPage /> },
   {
     pattern: '/calls/:id',
     permission: 'calls.read',

@@ -1,0 +1,52 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+
+describe('the records officer in real Chromium (issue 6, demo captures)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer({ demo: true });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('sees 20-day compliance drawn, the off-channel alert, and classifies a queued item', async () => {
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${server.url}/app/sign-in`);
+    await page.getByRole('button', { name: /Sign in as Thomas Brennan/ }).click();
+    await page.getByRole('link', { name: 'Records: 20-day rule' }).click();
+    await poll(() => page.getByRole('img', { name: 'Captured items per month, by status' }).isVisible()).toBe(
+      true,
+    );
+    await poll(() =>
+      page.getByText(/contact with President Claudia Sheinbaum Pardo of Mexico/).isVisible(),
+    ).toBe(true);
+    await screenshot(page, 'records-compliance');
+    const row = page.getByRole('row', { name: /Infrastructure bill/ });
+    await row.getByRole('button', { name: 'Presidential' }).click();
+    await poll(() =>
+      page
+        .getByRole('status')
+        .filter({ hasText: /Classified as presidential; the decision is log entry \d+/ })
+        .isVisible(),
+    ).toBe(true);
+    await poll(() => page.getByRole('row', { name: /Infrastructure bill/ }).count()).toBe(0);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('hotline-20-day-compliance.csv');
+    await page.getByRole('link', { name: /Open the call \(memcon required\)/ }).click();
+    await poll(() => page.getByText('Off-channel contact detected by Hotline').first().isVisible()).toBe(
+      true,
+    );
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,256 @@
+import { useCallback, useEffect, useState } from 'react';
+import { get, post } from '../api';
+import { Alert, Link, Loading, PageHeader } from '../components';
+import { can, useSession } from '../session';
+
+interface Summary {
+  total: number;
+  byStatus: Record<string, number>;
+  byPerson: Record<string, Record<string, number>>;
+  byMonth: { month: string; counts: Record<string, number> }[];
+  dueSoon: {
+    itemId: string;
+    owner: string;
+    account: string;
+    subject: string | null;
+    kind: string;
+    daysLeft: number;
+  }[];
+  alerts: { callId: string; leader: string; number: string; at: string; state: string }[];
+}
+interface QueueItem {
+  id: string;
+  kind: string;
+  occurred_at: string;
+  identifier: string;
+  display_name: string;
+  summary: {
+    subject?: string | null;
+    from?: string | null;
+    to?: string[];
+    number?: string;
+    direction?: string;
+  };
+}
+
+const STATUSES: [string, string, string][] = [
+  ['overdue', 'Overdue', '#b3261e'],
+  ['due', 'Due', '#d08a00'],
+  ['needs-classification', 'Needs classification', '#6b4fa1'],
+  ['compliant-copied', 'Copied at creation', '#1f6f43'],
+  ['compliant-forwarded', 'Forwarded in time', '#4f9a6d'],
+  ['not-applicable', 'Not applicable', '#9aa6b5'],
+];
+
+/** The records officer's view: the 20-day rule (44 U.S.C. 2209) at a glance, and the classification queue. */
+export function RecordsPage() {
+  const { me } = useSession();
+  const [s, setS] = useState<Summary | null>(null);
+  const [queue, setQueue] = useState<QueueItem[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    try {
+      setS(await get<Summary>('/api/v1/capture/compliance'));
+      if (can(me, 'capture.review')) setQueue(await get<QueueItem[]>('/api/v1/capture/queue'));
+    } catch (err) {
+      setError(err);
+    }
+  }, [me]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  async function classify(item: QueueItem, category: 'presidential' | 'personal') {
+    setError(null);
+    try {
+      const r = await post<{ recordSeq: number }>(`/api/v1/capture/items/${item.id}/classify`, {
+        category,
+        reason: `Classified ${category} by the records officer.`,
+      });
+      setNotice(`Classified as ${category}; the decision is log entry ${r.recordSeq}.`);
+      await load();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const maxMonth = Math.max(
+    1,
+    ...(s?.byMonth.map((m) => Object.values(m.counts).reduce((a, b) => a + b, 0)) ?? [1]),
+  );
+  return (
+    <>
+      <PageHeader title="Records: the 20-day rule">
+        <a className="btn" href="/api/v1/capture/compliance.csv" download>
+          Export CSV
+        </a>
+      </PageHeader>
+      <p className="meta">
+        Presidential records made on personal accounts must copy an official account at creation, or reach one
+        in complete copy within 20 days (44 U.S.C. 2209). Days are calendar days in the office's time zone.
+      </p>
+      <Alert error={error} />
+      <Alert error={notice} kind="success" />
+      {!s && !error && <Loading what="Computing compliance" />}
+      {s && (
+        <>
+          <section className="panel" aria-labelledby="by-status">
+            <h2 id="by-status">By status ({s.total} captured items)</h2>
+            <ul className="tiles">
+              {STATUSES.map(([k, label, color]) => (
+                <li key={k} className="tile">
+                  <span className="tile-swatch" style={{ background: color }} aria-hidden="true" />
+                  <span className="tile-count">{s.byStatus[k] ?? 0}</span> {label}
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section className="panel" aria-labelledby="over-time">
+            <h2 id="over-time">Over time (by month created)</h2>
+            <svg
+              width="100%"
+              height={40 + s.byMonth.length * 30}
+              viewBox={`0 0 640 ${40 + s.byMonth.length * 30}`}
+              role="img"
+              aria-label="Captured items per month, by status"
+            >
+              {s.byMonth.map((m, i) => {
+                let x = 90;
+                return (
+                  <g key={m.month} transform={`translate(0 ${10 + i * 30})`}>
+                    <text x="0" y="16" fontSize="13" fill="#1b2330">
+                      {m.month}
+                    </text>
+                    {STATUSES.map(([k, label, color]) => {
+                      const n = m.counts[k] ?? 0;
+                      const w = (500 * n) / maxMonth;
+                      const rect = n ? (
+                        <rect key={k} x={x} y="2" width={w} height="20" fill={color}>
+                          <title>{`${label}: ${n}`}</title>
+                        </rect>
+                      ) : null;
+                      x += w;
+                      return rect;
+                    })}
+                  </g>
+                );
+              })}
+            </svg>
+          </section>
+          <div className="call-grid">
+            <section className="panel" aria-labelledby="due-soon">
+              <h2 id="due-soon">Due in the next 5 days</h2>
+              {s.dueSoon.length === 0 ? (
+                <p>Nothing falls due in the next 5 days.</p>
+              ) : (
+                <ul className="plain">
+                  {s.dueSoon.map((d) => (
+                    <li key={d.itemId}>
+                      <strong>
+                        {d.daysLeft === 0 ? 'Today' : `${d.daysLeft} day${d.daysLeft === 1 ? '' : 's'}`}
+                      </strong>{' '}
+                      — {d.owner}, {d.kind} “{d.subject ?? '(no subject)'}” from {d.account}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+            <section className="panel" aria-labelledby="by-person">
+              <h2 id="by-person">By person</h2>
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">Person</th>
+                    <th scope="col">Overdue</th>
+                    <th scope="col">Due</th>
+                    <th scope="col">Compliant</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(s.byPerson).map(([p, c]) => (
+                    <tr key={p}>
+                      <th scope="row">{p}</th>
+                      <td className={c.overdue ? 'urgent' : ''}>{c.overdue ?? 0}</td>
+                      <td>{c.due ?? 0}</td>
+                      <td>{(c['compliant-copied'] ?? 0) + (c['compliant-forwarded'] ?? 0)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          </div>
+          <section className="panel" aria-labelledby="alerts">
+            <h2 id="alerts">Off-channel contact detected</h2>
+            {s.alerts.length === 0 ? (
+              <p>No off-channel contact found in captured phone records.</p>
+            ) : (
+              <ul className="plain">
+                {s.alerts.map((a) => (
+                  <li key={a.callId} className="alert alert-error">
+                    {new Date(a.at).toLocaleString()}: contact with <strong>{a.leader}</strong> ({a.number})
+                    on a personal phone, with no official call on record.{' '}
+                    <Link to={`/calls/${a.callId}`}>Open the call (memcon required)</Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </>
+      )}
+      {queue && (
+        <section className="panel" aria-labelledby="queue">
+          <h2 id="queue">Classification queue ({queue.length})</h2>
+          <p className="meta">
+            Presidential or personal, as 44 U.S.C. 2203(b) requires. Each decision is a record in the log.
+          </p>
+          {queue.length === 0 ? (
+            <p>Nothing waits for classification.</p>
+          ) : (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Item</th>
+                  <th scope="col">Account</th>
+                  <th scope="col">When</th>
+                  <th scope="col">Decision</th>
+                </tr>
+              </thead>
+              <tbody>
+                {queue.map((q) => (
+                  <tr key={q.id}>
+                    <th scope="row">
+                      {q.kind}: {q.summary.subject ?? q.summary.number ?? '—'}
+                    </th>
+                    <td>
+                      {q.identifier} ({q.display_name})
+                    </td>
+                    <td>{new Date(q.occurred_at).toLocaleString()}</td>
+                    <td>
+                      <div className="btn-row">
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => void classify(q, 'presidential')}
+                        >
+                          Presidential
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          onClick={() => void classify(q, 'personal')}
+                        >
+                          Personal
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
