@@ -29,6 +29,14 @@ export function captureRoutes(app: App, ctx: AppContext): void {
   app.get('/api/v1/capture/compliance', { schema: { tags, response: { 200: z.unknown() } } }, async (req) =>
     ctx.capture.complianceSummary(await requireActor(ctx, req)),
   );
+  app.get('/api/v1/capture/sources', { schema: { tags, response: { 200: z.unknown() } } }, async (req) =>
+    ctx.capture.deviceSources(await requireActor(ctx, req)),
+  );
+  app.get(
+    '/api/v1/capture/location-leaks',
+    { schema: { tags, response: { 200: z.unknown() } } },
+    async (req) => ctx.capture.locationLeaks(await requireActor(ctx, req)),
+  );
   app.get('/api/v1/capture/compliance.csv', { schema: { tags } }, async (req, reply) =>
     reply
       .type('text/csv; charset=utf-8')

@@ -9,6 +9,7 @@ import {
   type RuleStatus,
 } from '../capture/twenty-day-rule.js';
 import type { Db } from '../db/database.js';
+import { readPhotoGps } from '../importers/exif.js';
 import { parseMbox } from '../importers/mbox.js';
 import { parsePhoneBackup } from '../importers/phone.js';
 import type { CapturedItem, ImportProgress } from '../importers/types.js';
@@ -123,6 +124,13 @@ export class CaptureService {
         }
         const id = newId(now.getTime());
         const source = `personal:${ACCOUNT_KIND[format]}:${identifier}`;
+        // Location leaks: a photo whose EXIF carries a GPS position.
+        const photoGps: { filename: string; lat: number; lon: number }[] = [];
+        for (const a of item.attachments) {
+          if (!a.contentType.startsWith('image/')) continue;
+          const g = await readPhotoGps(a.bytes);
+          if (g) photoGps.push({ filename: a.filename, ...g });
+        }
         const rec = await this.records.append(tx, {
           kind: `capture.${item.kind}`,
           office: owner.office_id,
@@ -162,6 +170,8 @@ export class CaptureService {
                 sha256: a.sha256,
               })),
               ...item.metadata,
+              photoGps,
+              locationLeak: !!item.metadata.locationLeak || photoGps.length > 0,
             }) as never,
             record_id: rec.id,
             record_seq: String(rec.seq),
@@ -536,5 +546,90 @@ export class CaptureService {
         state: a.state,
       })),
     };
+  }
+
+  /**
+   * Which device wrote what: posts per `source` (e.g. "Twitter for iPhone") per month for each X
+   * account, and the share of each source's posts that leaked a location (geo, place, photo GPS).
+   */
+  async deviceSources(actor: Actor) {
+    authorize(actor, 'capture.read', 'see device-source analysis');
+    const rows = await this.db
+      .selectFrom('captured_items')
+      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+      .select([
+        'capture_accounts.identifier',
+        'captured_items.occurred_at',
+        'captured_items.summary',
+        'captured_items.kind',
+      ])
+      .where('users.office_id', '=', actor.officeId)
+      .where('captured_items.kind', 'in', ['tweet', 'tweet.deleted'])
+      .execute();
+    const accounts: Record<
+      string,
+      { sources: Record<string, { posts: number; flagged: number; byMonth: Record<string, number> }> }
+    > = {};
+    for (const r of rows) {
+      const s = r.summary as { source?: string | null; locationLeak?: boolean };
+      const src = s.source || 'unknown';
+      const a = (accounts[r.identifier] ??= { sources: {} });
+      const e = (a.sources[src] ??= { posts: 0, flagged: 0, byMonth: {} });
+      e.posts++;
+      if (s.locationLeak) e.flagged++;
+      const m = new Date(r.occurred_at).toISOString().slice(0, 7);
+      e.byMonth[m] = (e.byMonth[m] ?? 0) + 1;
+    }
+    return Object.entries(accounts).map(([account, v]) => ({
+      account,
+      sources: Object.entries(v.sources).map(([source, e]) => ({
+        source,
+        posts: e.posts,
+        flagged: e.flagged,
+        flaggedShare: e.posts ? e.flagged / e.posts : 0,
+        byMonth: e.byMonth,
+      })),
+    }));
+  }
+
+  /** Items that leaked a location: tweet geo/coordinates/place, or photo EXIF GPS. */
+  async locationLeaks(actor: Actor) {
+    authorize(actor, 'capture.read', 'see location leaks');
+    const rows = await this.db
+      .selectFrom('captured_items')
+      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+      .select([
+        'captured_items.id',
+        'captured_items.kind',
+        'captured_items.occurred_at',
+        'captured_items.summary',
+        'capture_accounts.identifier',
+      ])
+      .where('users.office_id', '=', actor.officeId)
+      .execute();
+    return rows
+      .filter((r) => (r.summary as { locationLeak?: boolean }).locationLeak)
+      .map((r) => {
+        const s = r.summary as {
+          coordinates?: { coordinates?: [string | number, string | number] } | null;
+          place?: { full_name?: string; name?: string } | null;
+          photoGps?: { lat: number; lon: number }[];
+        };
+        const c = s.coordinates?.coordinates;
+        const points = [
+          ...(c ? [{ lat: Number(c[1]), lon: Number(c[0]) }] : []),
+          ...(s.photoGps ?? []).map((g) => ({ lat: g.lat, lon: g.lon })),
+        ];
+        return {
+          itemId: r.id,
+          kind: r.kind,
+          account: r.identifier,
+          at: new Date(r.occurred_at).toISOString(),
+          place: s.place?.full_name ?? s.place?.name ?? null,
+          points,
+        };
+      });
   }
 }

@@ -18,6 +18,18 @@ interface Summary {
   }[];
   alerts: { callId: string; leader: string; number: string; at: string; state: string }[];
 }
+interface Leak {
+  itemId: string;
+  kind: string;
+  account: string;
+  at: string;
+  place: string | null;
+  points: { lat: number; lon: number }[];
+}
+interface Sources {
+  account: string;
+  sources: { source: string; posts: number; flagged: number; flaggedShare: number }[];
+}
 interface QueueItem {
   id: string;
   kind: string;
@@ -47,11 +59,15 @@ export function RecordsPage() {
   const { me } = useSession();
   const [s, setS] = useState<Summary | null>(null);
   const [queue, setQueue] = useState<QueueItem[] | null>(null);
+  const [leaks, setLeaks] = useState<Leak[]>([]);
+  const [sources, setSources] = useState<Sources[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const load = useCallback(async () => {
     try {
       setS(await get<Summary>('/api/v1/capture/compliance'));
+      setLeaks(await get<Leak[]>('/api/v1/capture/location-leaks'));
+      setSources(await get<Sources[]>('/api/v1/capture/sources'));
       if (can(me, 'capture.review')) setQueue(await get<QueueItem[]>('/api/v1/capture/queue'));
     } catch (err) {
       setError(err);
@@ -197,6 +213,57 @@ export function RecordsPage() {
             )}
           </section>
         </>
+      )}
+      {(leaks.length > 0 || sources.length > 0) && (
+        <div className="call-grid">
+          <section className="panel" aria-labelledby="leaks">
+            <h2 id="leaks">Location leaks ({leaks.length})</h2>
+            <p className="meta">Posts with geo or place data, and photos whose EXIF carries GPS.</p>
+            <ul className="plain">
+              {leaks.map((l) => (
+                <li key={l.itemId}>
+                  {new Date(l.at).toLocaleDateString()} · {l.account} · {l.place ?? ''}{' '}
+                  {l.points.map((p) => (
+                    <code key={`${p.lat},${p.lon}`}>
+                      {p.lat.toFixed(4)}, {p.lon.toFixed(4)}
+                    </code>
+                  ))}
+                </li>
+              ))}
+            </ul>
+          </section>
+          <section className="panel" aria-labelledby="sources">
+            <h2 id="sources">Which device posted</h2>
+            {sources.map((a) => {
+              const max = Math.max(1, ...a.sources.map((x) => x.posts));
+              return (
+                <figure key={a.account} className="timeline">
+                  <figcaption>{a.account}</figcaption>
+                  <svg
+                    width="100%"
+                    height={a.sources.length * 26 + 6}
+                    viewBox={`0 0 420 ${a.sources.length * 26 + 6}`}
+                    role="img"
+                    aria-label={`Posts by device for ${a.account}`}
+                  >
+                    {a.sources.map((x, i) => (
+                      <g key={x.source} transform={`translate(0 ${i * 26})`}>
+                        <text x="0" y="16" fontSize="12" fill="#1b2330">
+                          {x.source}
+                        </text>
+                        <rect x="150" y="4" width={(200 * x.posts) / max} height="16" fill="#1d5fa8" />
+                        <rect x="150" y="4" width={(200 * x.flagged) / max} height="16" fill="#b3261e" />
+                        <text x="360" y="16" fontSize="12" fill="#1b2330">
+                          {x.posts} ({Math.round(x.flaggedShare * 100)}% flagged)
+                        </text>
+                      </g>
+                    ))}
+                  </svg>
+                </figure>
+              );
+            })}
+          </section>
+        </div>
       )}
       {queue && (
         <section className="panel" aria-labelledby="queue">
