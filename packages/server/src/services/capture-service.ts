@@ -574,8 +574,10 @@ export class CaptureService {
     for (const r of rows) {
       const s = r.summary as { source?: string | null; locationLeak?: boolean };
       const src = s.source || 'unknown';
-      const a = (accounts[r.identifier] ??= { sources: {} });
-      const e = (a.sources[src] ??= { posts: 0, flagged: 0, byMonth: {} });
+      accounts[r.identifier] ??= { sources: {} };
+      const a = accounts[r.identifier]!;
+      a.sources[src] ??= { posts: 0, flagged: 0, byMonth: {} };
+      const e = a.sources[src]!;
       e.posts++;
       if (s.locationLeak) e.flagged++;
       const m = new Date(r.occurred_at).toISOString().slice(0, 7);
