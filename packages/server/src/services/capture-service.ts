@@ -111,52 +111,70 @@ export class CaptureService {
       let added = 0;
       let skipped = 0;
       let attachments = 0;
-      for await (const item of items) {
-        const seen = await tx
-          .selectFrom('captured_items')
-          .select('id')
-          .where('account_id', '=', acct.id)
-          .where('source_id', '=', item.sourceId)
-          .executeTakeFirst();
-        if (seen) {
-          skipped++;
-          continue;
+      // Streamed in batches: memory is bounded by the batch, and each batch is a few statements.
+      const flushBatch = async (batch: CapturedItem[]) => {
+        if (batch.length === 0) return;
+        const ids = [...new Set(batch.map((b) => b.sourceId))];
+        const seen = new Set(
+          (
+            await tx
+              .selectFrom('captured_items')
+              .select('source_id')
+              .where('account_id', '=', acct.id)
+              .where('source_id', 'in', ids)
+              .execute()
+          ).map((r) => r.source_id),
+        );
+        const fresh: CapturedItem[] = [];
+        for (const item of batch) {
+          if (seen.has(item.sourceId)) {
+            skipped++;
+            continue;
+          }
+          seen.add(item.sourceId);
+          fresh.push(item);
         }
-        const id = newId(now.getTime());
+        if (fresh.length === 0) return;
+        const itemIds = fresh.map(() => newId(now.getTime()));
         const source = `personal:${ACCOUNT_KIND[format]}:${identifier}`;
-        // Location leaks: a photo whose EXIF carries a GPS position.
-        const photoGps: { filename: string; lat: number; lon: number }[] = [];
-        for (const a of item.attachments) {
-          if (!a.contentType.startsWith('image/')) continue;
-          const g = await readPhotoGps(a.bytes);
-          if (g) photoGps.push({ filename: a.filename, ...g });
-        }
-        const rec = await this.records.append(tx, {
-          kind: `capture.${item.kind}`,
-          office: owner.office_id,
-          actor: actor?.userId ?? null,
-          subject: id,
-          at: item.occurredAt,
-          content: item.raw,
-        });
-        for (const a of item.attachments) {
-          await this.records.append(tx, {
+        const recs = await this.records.appendMany(
+          tx,
+          fresh.map((item, k) => ({
+            kind: `capture.${item.kind}`,
+            office: owner.office_id,
+            actor: actor?.userId ?? null,
+            subject: itemIds[k]!,
+            at: item.occurredAt,
+            content: item.raw,
+          })),
+        );
+        const att = fresh.flatMap((item, k) =>
+          item.attachments.map((a) => ({
             kind: 'capture.attachment',
             office: owner.office_id,
-            subject: id,
+            subject: itemIds[k]!,
             content: a.bytes,
-          });
-          attachments++;
-        }
-        await tx
-          .insertInto('captured_items')
-          .values({
-            id,
+          })),
+        );
+        await this.records.appendMany(tx, att);
+        attachments += att.length;
+        const rows = [];
+        for (let k = 0; k < fresh.length; k++) {
+          const item = fresh[k]!;
+          // Location leaks: a photo whose EXIF carries a GPS position.
+          const photoGps: { filename: string; lat: number; lon: number }[] = [];
+          for (const a of item.attachments) {
+            if (!a.contentType.startsWith('image/')) continue;
+            const g = await readPhotoGps(a.bytes);
+            if (g) photoGps.push({ filename: a.filename, ...g });
+          }
+          rows.push({
+            id: itemIds[k]!,
             account_id: acct.id,
             kind: item.kind,
             source_id: item.sourceId,
             occurred_at: item.occurredAt,
-            category: 'unknown',
+            category: 'unknown' as const,
             summary: JSON.stringify({
               source,
               from: item.from,
@@ -173,13 +191,23 @@ export class CaptureService {
               photoGps,
               locationLeak: !!item.metadata.locationLeak || photoGps.length > 0,
             }) as never,
-            record_id: rec.id,
-            record_seq: String(rec.seq),
+            record_id: recs[k]!.id,
+            record_seq: String(recs[k]!.seq),
             import_id: importId,
-          })
-          .execute();
-        added++;
+          });
+        }
+        await tx.insertInto('captured_items').values(rows).execute();
+        added += fresh.length;
+      };
+      let batch: CapturedItem[] = [];
+      for await (const item of items) {
+        batch.push(item);
+        if (batch.length >= 200) {
+          await flushBatch(batch);
+          batch = [];
+        }
       }
+      await flushBatch(batch);
       await tx
         .insertInto('capture_imports')
         .values({
