@@ -13,14 +13,22 @@ export function captureCommands(program: Command): void {
     .requiredOption('--account <id>', 'the personal account, e.g. name@gmail.example.com or @handle')
     .requiredOption('--owner <email>', 'the Hotline user who owns the account')
     .option('--official', 'this is an official account (its copies satisfy the 20-day rule)')
+    .option(
+      '--columns <mapping>',
+      'for csv: which columns hold what, e.g. date=Date,number=Number,minutes=Minutes,direction=Type',
+    )
     .addHelpText(
       'after',
       '\nA file imports whole or not at all; importing it again adds nothing twice. Stop the server first when it runs on the embedded database.',
     )
     .action(
-      async (kind: string, path: string, opts: { account: string; owner: string; official?: boolean }) => {
-        if (!['mbox', 'x', 'phone'].includes(kind))
-          fail(new Error(`unknown kind "${kind}"; use mbox, x or phone`), 2);
+      async (
+        kind: string,
+        path: string,
+        opts: { account: string; owner: string; official?: boolean; columns?: string },
+      ) => {
+        if (!['mbox', 'eml', 'x', 'phone', 'csv'].includes(kind))
+          fail(new Error(`unknown kind "${kind}"; use mbox, eml, x, phone or csv`), 2);
         const bar = progressBar('import');
         try {
           await usingContext(async (ctx) => {
@@ -28,7 +36,12 @@ export function captureCommands(program: Command): void {
               null,
               kind as ImportFormat,
               path,
-              { identifier: opts.account, ownerEmail: opts.owner, official: !!opts.official },
+              {
+                identifier: opts.account,
+                ownerEmail: opts.owner,
+                official: !!opts.official,
+                ...(opts.columns ? { columns: opts.columns } : {}),
+              },
               (p) => bar.update(p.bytesRead, p.totalBytes, `${p.items} items`),
             );
             bar.stop();

@@ -154,3 +154,15 @@ export async function* parseMbox(
     yield last;
   }
 }
+
+/** A single .eml file (RFC 5322). */
+export async function* parseEml(
+  path: string,
+  opts: { onProgress?: (p: ImportProgress) => void } = {},
+): AsyncGenerator<CapturedItem> {
+  const { readFileSync } = await import('node:fs');
+  const raw = readFileSync(path);
+  const item = await parseMessage(raw, basename(path), 'the message');
+  opts.onProgress?.({ bytesRead: raw.length, totalBytes: raw.length, items: 1 });
+  yield item;
+}

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type CapturedItem, ImportFormatError, type ImportProgress, sha256Hex } from './types.js';
+import { extractZip } from './zip.js';
 
 const MAX_JS_BYTES = 512 * 1024 * 1024;
 
@@ -117,8 +118,27 @@ function toItem(
   };
 }
 
-/** An extracted X/Twitter archive folder: data/tweets.js and data/deleted-tweets.js. */
+/** An X/Twitter archive: the .zip as downloaded, or its extracted folder. */
 export async function* parseXArchive(
+  path: string,
+  opts: { onProgress?: (p: ImportProgress) => void } = {},
+): AsyncGenerator<CapturedItem> {
+  if (!path.toLowerCase().endsWith('.zip')) {
+    yield* parseXFolder(path, opts);
+    return;
+  }
+  const dir = await extractZip(path, (name) =>
+    /^data\/(tweets\.js|deleted-tweets\.js|tweets_media\/[^/]+)$/.test(name),
+  );
+  try {
+    yield* parseXFolder(dir, opts);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An extracted X/Twitter archive folder: data/tweets.js and data/deleted-tweets.js. */
+async function* parseXFolder(
   dir: string,
   opts: { onProgress?: (p: ImportProgress) => void } = {},
 ): AsyncGenerator<CapturedItem> {

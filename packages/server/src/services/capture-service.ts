@@ -9,8 +9,9 @@ import {
   type RuleStatus,
 } from '../capture/twenty-day-rule.js';
 import type { Db } from '../db/database.js';
+import { parseCarrierCsv, parseColumnMapping } from '../importers/csv.js';
 import { readPhotoGps } from '../importers/exif.js';
-import { parseMbox } from '../importers/mbox.js';
+import { parseEml, parseMbox } from '../importers/mbox.js';
 import { parsePhoneBackup } from '../importers/phone.js';
 import type { CapturedItem, ImportProgress } from '../importers/types.js';
 import { parseXArchive } from '../importers/x-archive.js';
@@ -31,7 +32,7 @@ export interface ComplianceRow {
 
 import type { CallsService } from './calls-service.js';
 
-export type ImportFormat = 'mbox' | 'x' | 'phone';
+export type ImportFormat = 'mbox' | 'eml' | 'x' | 'phone' | 'csv';
 
 export interface ImportResult {
   importId: string;
@@ -42,7 +43,13 @@ export interface ImportResult {
   offChannel: { callId: string; leader: string; at: string }[];
 }
 
-const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x' | 'phone'> = { mbox: 'email', x: 'x', phone: 'phone' };
+const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x' | 'phone'> = {
+  mbox: 'email',
+  eml: 'email',
+  x: 'x',
+  phone: 'phone',
+  csv: 'phone',
+};
 
 /** An official call within this window of a personal-phone contact counts as the record of it. */
 const MATCH_WINDOW_MS = 2 * 60 * 60 * 1000;
@@ -64,7 +71,7 @@ export class CaptureService {
     actor: Actor | null,
     format: ImportFormat,
     path: string,
-    account: { identifier: string; ownerEmail: string; official?: boolean },
+    account: { identifier: string; ownerEmail: string; official?: boolean; columns?: string },
     onProgress?: (p: ImportProgress) => void,
   ): Promise<ImportResult> {
     if (actor) authorize(actor, 'capture.import', 'import personal-account records');
@@ -83,9 +90,13 @@ export class CaptureService {
     const items: AsyncGenerator<CapturedItem> =
       format === 'mbox'
         ? parseMbox(path, { onProgress })
-        : format === 'x'
-          ? parseXArchive(path, { onProgress })
-          : parsePhoneBackup(path, { onProgress });
+        : format === 'eml'
+          ? parseEml(path, { onProgress })
+          : format === 'x'
+            ? parseXArchive(path, { onProgress })
+            : format === 'csv'
+              ? parseCarrierCsv(path, parseColumnMapping(account.columns ?? ''), { onProgress })
+              : parsePhoneBackup(path, { onProgress });
 
     const result = await this.db.transaction().execute(async (tx) => {
       const now = this.clock.now();
@@ -230,7 +241,7 @@ export class CaptureService {
       });
       return { importId, added, skipped, attachments, offChannel: [] as ImportResult['offChannel'] };
     });
-    if (format === 'phone')
+    if (format === 'phone' || format === 'csv')
       result.offChannel = await this.detectOffChannel(result.importId, owner.id, owner.office_id);
     return result;
   }
