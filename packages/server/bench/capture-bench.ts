@@ -9,7 +9,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, silentLogger } from '@hotline/common';
+import { ManualClock } from '@hotline/common';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js';

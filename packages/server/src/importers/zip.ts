@@ -48,12 +48,12 @@ export async function extractZip(
     await new Promise<void>((resolve, reject) => {
       zip.on('error', (e: Error) => {
         // yauzl itself refuses entry names that are absolute or climb out with "..".
-        const escape = /invalid relative path|absolute path/i.exec(e.message);
+        const escaping = /invalid relative path|absolute path/i.exec(e.message);
         reject(
           new ImportFormatError(
             file,
-            escape ? `entry "${e.message.split(': ').pop()}"` : 'zip directory',
-            escape ? 'the path escapes the archive folder' : `the archive is corrupt (${e.message})`,
+            escaping ? `entry "${e.message.split(': ').pop()}"` : 'zip directory',
+            escaping ? 'the path escapes the archive folder' : `the archive is corrupt (${e.message})`,
           ),
         );
       });

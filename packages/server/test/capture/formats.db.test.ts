@@ -66,21 +66,21 @@ describe('more import formats: .eml, zipped X archives, carrier CSV', () => {
   });
 
   it('refuses a zip entry whose path escapes the folder, and a zip bomb', async () => {
-    const escape = join(dir, 'escape.zip');
+    const escaping = join(dir, 'escape.zip');
     // yazl refuses ".." itself; write a valid zip and patch the stored names to "../../evil.js".
-    await zip(escape, [
+    await zip(escaping, [
       ['data/tweets.js', Buffer.from('window.YTD.tweets.part0 = []')],
       ['aa/aa/evil.js', Buffer.from('x')],
     ]);
-    const buf = Buffer.from((await import('node:fs')).readFileSync(escape));
+    const buf = Buffer.from((await import('node:fs')).readFileSync(escaping));
     let i = buf.indexOf('aa/aa/evil.js');
     while (i >= 0) {
       buf.write('../../evil.js', i);
       i = buf.indexOf('aa/aa/evil.js', i + 1);
     }
-    writeFileSync(escape, buf);
+    writeFileSync(escaping, buf);
     await expect(
-      t.ctx.capture.importFile(null, 'x', escape, { identifier: '@escape', ownerEmail: owner }),
+      t.ctx.capture.importFile(null, 'x', escaping, { identifier: '@escape', ownerEmail: owner }),
     ).rejects.toThrow(/escape\.zip, entry "\.\.\/\.\.\/evil\.js": the path escapes the archive folder/);
     const bomb = join(dir, 'bomb.zip');
     await zip(bomb, [['data/tweets.js', Buffer.alloc(20 * 1024 * 1024, 0x20)]]);
