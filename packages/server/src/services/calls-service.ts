@@ -24,6 +24,7 @@ import { buildInvite } from '../calls/icalendar.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { type Actor, authorize } from '../policy/policy.js';
+import { renderMarkdown } from '../public/readouts-site.js';
 import type { RecordsService } from '../records/records-service.js';
 import * as repo from '../repositories/calls.js';
 import { findOffice } from '../repositories/identity.js';
@@ -332,7 +333,18 @@ export class CallsService {
       repo.memcons(this.db, id),
       repo.readouts(this.db, id),
     ]);
-    return { briefings: briefs, memcons: mems, readouts: reads };
+    // Markdown is rendered here, once, by the same sanitizing renderer as the public site
+    // (markdown-it with raw HTML off and only http(s)/mailto links).
+    return {
+      briefings: briefs.map((b) => ({
+        ...b,
+        html: renderMarkdown(
+          `## Background\n\n${b.background_md}\n\n## Objectives\n\n${b.objectives_md}\n\n## Talking points\n\n${b.talking_points_md}`,
+        ),
+      })),
+      memcons: mems,
+      readouts: reads.map((r) => ({ ...r, html: renderMarkdown(r.body_md) })),
+    };
   }
 
   // ---------------------------------------------------------------- writes

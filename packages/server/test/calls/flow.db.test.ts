@@ -178,6 +178,12 @@ describe('the leader call lifecycle over HTTP', () => {
     });
     expect(b.statusCode, b.body).toBe(201);
     expect(b.json().version).toBe(1);
+    const art = (await call('usReviewer', 'GET', `/api/v1/calls/${callId}/artifacts`)).json();
+    const html: string = art.briefings[0].html;
+    expect(html).toContain('<strong>Arctic</strong>');
+    expect(html).toContain('<h2>Talking points</h2>');
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;');
     const a = await call('usReviewer', 'POST', `/api/v1/calls/${callId}/briefings/approve`);
     expect(a.json().state).toBe('briefed');
   });

@@ -12,6 +12,7 @@ interface Artifacts {
     background_md: string;
     objectives_md: string;
     talking_points_md: string;
+    html: string;
     approved_at: string | null;
   }[];
   memcons: {
@@ -21,7 +22,7 @@ interface Artifacts {
     document: MemconDoc;
     created_at: string;
   }[];
-  readouts: { version: number; status: string; title: string; body_md: string }[];
+  readouts: { version: number; status: string; title: string; body_md: string; html: string }[];
 }
 interface MemconDoc {
   classification: string;
@@ -767,13 +768,7 @@ function ArtifactsView({ art }: { art: Artifacts }) {
             Briefing v{art.briefings.at(-1)!.version}{' '}
             {art.briefings.at(-1)!.approved_at ? '(approved)' : '(draft)'}
           </h2>
-          <pre className="doc">
-            {[
-              art.briefings.at(-1)!.background_md,
-              art.briefings.at(-1)!.objectives_md,
-              art.briefings.at(-1)!.talking_points_md,
-            ].join('\n\n')}
-          </pre>
+          <Rendered html={art.briefings.at(-1)!.html} />
         </section>
       )}
       {last && (
@@ -808,9 +803,15 @@ function ArtifactsView({ art }: { art: Artifacts }) {
             Readout v{art.readouts.at(-1)!.version} ({art.readouts.at(-1)!.status})
           </h2>
           <h3>{art.readouts.at(-1)!.title}</h3>
-          <pre className="doc">{art.readouts.at(-1)!.body_md}</pre>
+          <Rendered html={art.readouts.at(-1)!.html} />
         </section>
       )}
     </>
   );
+}
+
+/** Markdown the server rendered with its sanitizing renderer (no raw HTML, safe links only). */
+function Rendered({ html }: { html: string }) {
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: server-rendered by markdown-it with html disabled and links restricted; see renderMarkdown.
+  return <div className="doc-rendered" dangerouslySetInnerHTML={{ __html: html }} />;
 }
