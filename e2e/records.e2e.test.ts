@@ -37,6 +37,20 @@ describe('the records officer in real Chromium (issue 6, demo captures)', () => 
         .isVisible(),
     ).toBe(true);
     await poll(() => page.getByRole('row', { name: /Infrastructure bill/ }).count()).toBe(0);
+    // Upload an export through the web app: progress, then the result.
+    await page.locator('#imp-kind').selectOption('eml');
+    await page.locator('#imp-account').fill('leader.private@personal.example.com');
+    await page.locator('#imp-owner').fill('potus@us.example.gov');
+    await page.locator('#imp-file').setInputFiles({
+      name: 'message.eml',
+      mimeType: 'message/rfc822',
+      buffer: Buffer.from(
+        'From: a@personal.example.com\r\nTo: b@personal.example.com\r\nSubject: Uploaded from the browser\r\nDate: Mon, 02 Feb 2026 10:00:00 +0000\r\nMessage-ID: <browser-1@x>\r\n\r\nHello\r\n',
+      ),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await poll(() => page.getByText(/Imported 1 new item\(s\)/).isVisible()).toBe(true);
+    await poll(() => page.getByRole('row', { name: /Uploaded from the browser/ }).isVisible()).toBe(true);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Export CSV' }).click(),

@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -75,6 +76,8 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
       message: `Too many requests: the limit is ${c.max} per ${c.after}. Wait ${Math.ceil(c.ttl / 1000)} s and try again.`,
     }),
   });
+  // Uploads of personal-account exports (routes/capture.ts); JSON bodies keep the 1 MiB limit.
+  await app.register(multipart, { limits: { fileSize: 1024 ** 3, files: 1, fields: 10 } });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -122,6 +122,45 @@ const ROUTES: RouteCase[] = [
     request: () => ({ method: 'GET', url: '/api/v1/calls/dashboard' }),
   },
   {
+    name: 'GET /api/v1/capture/queue',
+    allowed: ['records'],
+    request: () => ({ method: 'GET', url: '/api/v1/capture/queue' }),
+  },
+  {
+    name: 'GET /api/v1/capture/compliance',
+    allowed: ['records'],
+    request: () => ({ method: 'GET', url: '/api/v1/capture/compliance' }),
+  },
+  {
+    name: 'GET /api/v1/capture/compliance.csv',
+    allowed: ['records'],
+    request: () => ({ method: 'GET', url: '/api/v1/capture/compliance.csv' }),
+  },
+  {
+    name: 'GET /api/v1/capture/sources',
+    allowed: ['records'],
+    request: () => ({ method: 'GET', url: '/api/v1/capture/sources' }),
+  },
+  {
+    name: 'GET /api/v1/capture/location-leaks',
+    allowed: ['records'],
+    request: () => ({ method: 'GET', url: '/api/v1/capture/location-leaks' }),
+  },
+  {
+    name: 'GET /api/v1/capture/registry',
+    allowed: ['records', 'admin'],
+    request: () => ({ method: 'GET', url: '/api/v1/capture/registry' }),
+  },
+  {
+    name: 'PUT /api/v1/capture/covered/:id',
+    allowed: ['records', 'admin'],
+    request: (ids) => ({
+      method: 'PUT',
+      url: `/api/v1/capture/covered/${ids.usStaffId}`,
+      payload: { covered: 'covered_employee' },
+    }),
+  },
+  {
     name: 'POST /api/v1/calls',
     allowed: ['staff', 'liaison'],
     request: (ids) => ({

@@ -48,6 +48,7 @@ export const PERMISSIONS = {
   'capture.import': ['records', 'admin'],
   'capture.review': ['records'],
   'capture.read': ['records'],
+  'capture.registry': ['records', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -12,7 +12,7 @@ import type { Db } from '../db/database.js';
 import { parseCarrierCsv, parseColumnMapping } from '../importers/csv.js';
 import { readPhotoGps } from '../importers/exif.js';
 import { parseEml, parseMbox } from '../importers/mbox.js';
-import { parsePhoneBackup } from '../importers/phone.js';
+import { parsePhoneBackup, toE164 } from '../importers/phone.js';
 import type { CapturedItem, ImportProgress } from '../importers/types.js';
 import { parseXArchive } from '../importers/x-archive.js';
 import { type Actor, authorize } from '../policy/policy.js';
@@ -672,5 +672,94 @@ export class CaptureService {
           points,
         };
       });
+  }
+
+  /** Official accounts (emails, handles, numbers) and who in the office is covered by 2209(c). */
+  async registry(actor: Actor) {
+    authorize(actor, 'capture.registry', 'see the records registry');
+    const accounts = await this.db
+      .selectFrom('capture_accounts')
+      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+      .select([
+        'capture_accounts.id',
+        'capture_accounts.kind',
+        'capture_accounts.identifier',
+        'capture_accounts.official',
+        'users.display_name as owner',
+      ])
+      .where('users.office_id', '=', actor.officeId)
+      .orderBy('capture_accounts.official', 'desc')
+      .orderBy('capture_accounts.identifier')
+      .execute();
+    const people = await this.db
+      .selectFrom('users')
+      .select(['id', 'display_name', 'title', 'covered'])
+      .where('office_id', '=', actor.officeId)
+      .orderBy('display_name')
+      .execute();
+    return { accounts, people };
+  }
+
+  async addOfficialAccount(
+    actor: Actor,
+    input: { kind: 'email' | 'x' | 'phone'; identifier: string; ownerId: string },
+  ) {
+    authorize(actor, 'capture.registry', 'register official accounts');
+    const identifier =
+      input.kind === 'phone' ? toE164(input.identifier) : input.identifier.trim().toLowerCase();
+    return this.db.transaction().execute(async (tx) => {
+      const owner = await tx
+        .selectFrom('users')
+        .select(['id', 'office_id'])
+        .where('id', '=', input.ownerId)
+        .executeTakeFirst();
+      if (!owner || owner.office_id !== actor.officeId) throw new NotFoundError('user', input.ownerId);
+      const now = this.clock.now();
+      const existing = await tx
+        .selectFrom('capture_accounts')
+        .select(['id', 'official'])
+        .where('kind', '=', input.kind)
+        .where('identifier', '=', identifier)
+        .executeTakeFirst();
+      if (existing)
+        throw new ValidationError(
+          `${identifier} is already registered as ${existing.official ? 'an official' : 'a personal'} account.`,
+          { field: 'identifier' },
+        );
+      const id = newId(now.getTime());
+      await tx
+        .insertInto('capture_accounts')
+        .values({ id, owner_id: owner.id, kind: input.kind, identifier, official: true, created_at: now })
+        .execute();
+      await writeAudit(tx, this.records, {
+        action: 'capture.official_account_added',
+        actor,
+        office: owner.office_id,
+        subject: id,
+        details: { kind: input.kind, identifier },
+      });
+      return { id, kind: input.kind, identifier };
+    });
+  }
+
+  async setCovered(actor: Actor, userId: string, covered: CoveredStatus) {
+    authorize(actor, 'capture.registry', 'set who is covered by 44 U.S.C. 2209');
+    return this.db.transaction().execute(async (tx) => {
+      const u = await tx
+        .selectFrom('users')
+        .select(['id', 'office_id', 'covered'])
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!u || u.office_id !== actor.officeId) throw new NotFoundError('user', userId);
+      await tx.updateTable('users').set({ covered }).where('id', '=', userId).execute();
+      await writeAudit(tx, this.records, {
+        action: 'capture.coverage_changed',
+        actor,
+        office: u.office_id,
+        subject: userId,
+        details: { from: u.covered, to: covered, statute: '44 U.S.C. 2209(c)' },
+      });
+      return { userId, covered };
+    });
   }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseMbox } from '../../src/importers/mbox.js';
+import { parseCarrierCsv } from '../../src/importers/csv.js';
+import { parseEml, parseMbox } from '../../src/importers/mbox.js';
 import { parsePhoneBackup } from '../../src/importers/phone.js';
 import { ImportFormatError } from '../../src/importers/types.js';
 import { parseXArchive } from '../../src/importers/x-archive.js';
@@ -165,5 +166,40 @@ describe('parsers survive malformed and hostile input', () => {
       { numRuns: 1500 },
     );
     expect(refused).toBeGreaterThan(100);
+  });
+
+  it('carrier CSV: thousands of mutations give a result or a clear ImportFormatError', async () => {
+    const p = join(dir, 'f.csv');
+    const csv = Buffer.from(
+      'Date,Number,Minutes,Type\n2026-03-01T02:10:00Z,+52 55 5000 0101,12,Incoming\n2026-03-01T05:00:00Z,"202-555-0177",3,Outgoing\n',
+    );
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (ms) => {
+        writeFileSync(p, mutate(csv, ms));
+        if (
+          (await drain(
+            parseCarrierCsv(p, { date: 'Date', number: 'Number', minutes: 'Minutes', direction: 'Type' }),
+          )) === 'refused'
+        )
+          refused++;
+      }),
+      { numRuns: 1500 },
+    );
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('single .eml: thousands of mutations give a result or a clear ImportFormatError', async () => {
+    const p = join(dir, 'f.eml');
+    const eml = MBOX.subarray(MBOX.indexOf('\n') + 1, MBOX.indexOf('\n\nFrom b@x'));
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (ms) => {
+        writeFileSync(p, mutate(Buffer.from(eml), ms));
+        if ((await drain(parseEml(p))) === 'refused') refused++;
+      }),
+      { numRuns: 1500 },
+    );
+    expect(refused).toBeGreaterThan(0);
   });
 });

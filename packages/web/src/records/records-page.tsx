@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { get, post } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { can, useSession } from '../session';
+import { ImportPanel, RegistryPanel } from './registry';
 
 interface Summary {
   total: number;
@@ -265,6 +266,8 @@ export function RecordsPage() {
           </section>
         </div>
       )}
+      <ImportPanel onDone={() => void load()} />
+      <RegistryPanel />
       {queue && (
         <section className="panel" aria-labelledby="queue">
           <h2 id="queue">Classification queue ({queue.length})</h2>
