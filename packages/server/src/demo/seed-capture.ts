@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DAY, HOUR } from '@hotline/common';
@@ -92,7 +92,25 @@ export async function seedDemoCapture(db: Db, capture: CaptureService, now: Date
       join(dir, 'calls.xml'),
       `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count="2">\n<call number="+52 55 5000 0101" duration="540" date="${T - 4 * DAY + 3 * HOUR}" type="1" presentation="1" contact_name="C.S." />\n<call number="(202) 555-0188" duration="120" date="${T - 2 * DAY}" type="2" presentation="1" />\n</calls>\n`,
     );
+    // A personal X account: posts from two devices over three months, a few leaking a location.
+    mkdirSync(join(dir, 'x', 'data'), { recursive: true });
+    const devices = [
+      '<a href="http://twitter.com/download/android" rel="nofollow">Twitter for Android</a>',
+      '<a href="http://twitter.com/download/iphone" rel="nofollow">Twitter for iPhone</a>',
+    ];
+    const tweets = Array.from({ length: 24 }, (_, i) => ({
+      tweet: {
+        id_str: String(1_990_000_000_000_000_000n + BigInt(i)),
+        created_at: new Date(T - (90 - i * 3.5) * DAY).toUTCString(),
+        full_text:
+          i % 5 === 0 ? 'Great rally tonight!' : `Statement ${i}: working hard for the American people.`,
+        source: devices[i % 3 === 0 ? 1 : 0],
+        ...(i % 7 === 0 ? { place: { full_name: 'Palm Beach, FL' } } : {}),
+      },
+    }));
+    writeFileSync(join(dir, 'x', 'data', 'tweets.js'), `window.YTD.tweets.part0 = ${JSON.stringify(tweets)}`);
     const owner = { ownerEmail: 'potus@us.example.gov' };
+    await capture.importFile(null, 'x', join(dir, 'x'), { ...owner, identifier: '@leader_personal' });
     await capture.importFile(null, 'mbox', join(dir, 'personal.mbox'), {
       ...owner,
       identifier: 'potus.private@personal.example.com',
@@ -121,10 +139,14 @@ export async function seedDemoCapture(db: Db, capture: CaptureService, now: Date
     for (const q of queue) {
       const subject = (q.summary as { subject?: string }).subject;
       if (subject === 'Infrastructure bill' || q.kind === 'call') continue;
+      // Campaign posts and family mail are personal (2203(b)); statements are presidential.
+      const tweetId = (q.summary as { tweetId?: string }).tweetId;
+      const rally = tweetId !== undefined && (BigInt(tweetId) - 1_990_000_000_000_000_000n) % 5n === 0n;
+      const personal = subject === 'Happy birthday' || rally;
       await capture.classify(
         actor,
         q.id,
-        subject === 'Happy birthday' ? 'personal' : 'presidential',
+        personal ? 'personal' : 'presidential',
         'Reviewed against the PRA categories.',
       );
     }

@@ -29,7 +29,13 @@ interface Leak {
 }
 interface Sources {
   account: string;
-  sources: { source: string; posts: number; flagged: number; flaggedShare: number }[];
+  sources: {
+    source: string;
+    posts: number;
+    flagged: number;
+    flaggedShare: number;
+    byMonth: Record<string, number>;
+  }[];
 }
 interface QueueItem {
   id: string;
@@ -236,30 +242,61 @@ export function RecordsPage() {
           <section className="panel" aria-labelledby="sources">
             <h2 id="sources">Which device posted</h2>
             {sources.map((a) => {
-              const max = Math.max(1, ...a.sources.map((x) => x.posts));
+              const months = [...new Set(a.sources.flatMap((x) => Object.keys(x.byMonth)))].sort();
+              const maxCell = Math.max(1, ...a.sources.flatMap((x) => Object.values(x.byMonth)));
+              const colors = ['#1d5fa8', '#d08a00', '#6b4fa1', '#1f6f43', '#b3261e'];
+              const w = Math.max(24, Math.floor(260 / Math.max(1, months.length)));
               return (
                 <figure key={a.account} className="timeline">
-                  <figcaption>{a.account}</figcaption>
+                  <figcaption>
+                    {a.account}: posts per month by device (flagged share:{' '}
+                    {a.sources.map((x) => `${x.source} ${Math.round(x.flaggedShare * 100)}%`).join(', ')})
+                  </figcaption>
                   <svg
                     width="100%"
-                    height={a.sources.length * 26 + 6}
-                    viewBox={`0 0 420 ${a.sources.length * 26 + 6}`}
+                    height="150"
+                    viewBox={`0 0 ${40 + months.length * w} 150`}
                     role="img"
-                    aria-label={`Posts by device for ${a.account}`}
+                    aria-label={`Posts per month by device for ${a.account}`}
                   >
-                    {a.sources.map((x, i) => (
-                      <g key={x.source} transform={`translate(0 ${i * 26})`}>
-                        <text x="0" y="16" fontSize="12" fill="#1b2330">
-                          {x.source}
-                        </text>
-                        <rect x="150" y="4" width={(200 * x.posts) / max} height="16" fill="#1d5fa8" />
-                        <rect x="150" y="4" width={(200 * x.flagged) / max} height="16" fill="#b3261e" />
-                        <text x="360" y="16" fontSize="12" fill="#1b2330">
-                          {x.posts} ({Math.round(x.flaggedShare * 100)}% flagged)
-                        </text>
-                      </g>
-                    ))}
+                    {months.map((m, i) => {
+                      let y = 120;
+                      return (
+                        <g key={m}>
+                          {a.sources.map((x, k) => {
+                            const n = x.byMonth[m] ?? 0;
+                            const h = (100 * n) / (maxCell * a.sources.length);
+                            y -= h;
+                            return n ? (
+                              <rect
+                                key={x.source}
+                                x={30 + i * w}
+                                y={y}
+                                width={w - 4}
+                                height={h}
+                                fill={colors[k % colors.length]}
+                              >
+                                <title>{`${m} · ${x.source}: ${n}`}</title>
+                              </rect>
+                            ) : null;
+                          })}
+                          <text x={30 + i * w} y="138" fontSize="10" fill="#4d5766">
+                            {m.slice(2)}
+                          </text>
+                        </g>
+                      );
+                    })}
                   </svg>
+                  <ul className="timeline-legend">
+                    {a.sources.map((x, k) => (
+                      <li key={x.source}>
+                        <svg width="12" height="12" aria-hidden="true">
+                          <rect width="12" height="12" fill={colors[k % colors.length]} />
+                        </svg>{' '}
+                        {x.source} ({x.posts})
+                      </li>
+                    ))}
+                  </ul>
                 </figure>
               );
             })}

@@ -1,0 +1,237 @@
+import type { CallMediaRole } from '@hotline/contract';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import './call-room.css';
+import { MeshCall, type MeshPeerView, type MeshSnapshot, type PeerStats } from './mesh';
+import { formatSas } from './sas';
+
+export interface CallRoomProps {
+  callId: string;
+  me: { userId: string; displayName: string };
+  /** Default: ws(s)://<this origin>/api/v1/live. */
+  liveUrl?: string;
+  /** Join as soon as the component mounts (default: wait for the Join button). */
+  autoJoin?: boolean;
+}
+
+export function defaultLiveUrl(): string {
+  const u = new URL('/api/v1/live', window.location.href);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+const ROLE_LABEL: Record<CallMediaRole, string> = {
+  principal: 'Principal',
+  interpreter: 'Interpreter',
+  listener: 'Listener',
+};
+
+const STATE_LABEL: Record<MeshSnapshot['state'], string> = {
+  idle: 'Not joined',
+  connecting: 'Connecting…',
+  joined: 'Connected',
+  reconnecting: 'Reconnecting…',
+  left: 'You left the call',
+  refused: 'Not admitted',
+};
+
+function useMeshSnapshot(mesh: MeshCall): MeshSnapshot {
+  return useSyncExternalStore(
+    (notify) => mesh.on('change', notify),
+    () => mesh.snapshot(),
+  );
+}
+
+/** The live call: participants, verification codes, quality figures, and Join/Leave/Mute. */
+export function CallRoom({ callId, me, liveUrl, autoJoin = false }: CallRoomProps) {
+  const [mesh, setMesh] = useState<MeshCall | null>(null);
+  useEffect(() => {
+    const m = new MeshCall({ callId, liveUrl: liveUrl ?? defaultLiveUrl() });
+    setMesh(m);
+    if (autoJoin) m.join();
+    return () => m.leave();
+  }, [callId, liveUrl, autoJoin]);
+  if (!mesh) return null;
+  return <CallRoomView mesh={mesh} me={me} />;
+}
+
+function CallRoomView({ mesh, me }: { mesh: MeshCall; me: CallRoomProps['me'] }) {
+  const snap = useMeshSnapshot(mesh);
+  const inCall = snap.state === 'joined' || snap.state === 'reconnecting';
+  const alarms = snap.peers.filter((p) => p.alarm);
+  return (
+    <section className="call-room" aria-label="Call" data-testid="call-room" data-state={snap.state}>
+      <header className="call-room-bar">
+        <span className={`call-room-state call-room-state-${snap.state}`} data-testid="call-state" role="status">
+          {STATE_LABEL[snap.state]}
+          {snap.reconnects > 0 ? ` (reconnected ${snap.reconnects}×)` : ''}
+        </span>
+        <span className="call-room-buttons">
+          {!inCall && (
+            <button type="button" className="btn btn-primary" data-testid="join" onClick={() => mesh.join()}>
+              Join call
+            </button>
+          )}
+          {inCall && snap.self?.canSend && (
+            <button
+              type="button"
+              className="btn"
+              data-testid="mute"
+              aria-pressed={snap.self.muted}
+              onClick={() => mesh.setMuted(!snap.self?.muted)}
+            >
+              {snap.self.muted ? 'Unmute' : 'Mute'}
+            </button>
+          )}
+          {inCall && (
+            <button type="button" className="btn btn-danger" data-testid="leave" onClick={() => mesh.leave()}>
+              Leave
+            </button>
+          )}
+        </span>
+      </header>
+
+      {snap.error && (
+        <div className="alert alert-error" role="alert" data-testid="call-error" data-code={snap.error.code}>
+          {snap.error.detail}
+        </div>
+      )}
+
+      {alarms.length > 0 && (
+        <div className="call-room-alarm" role="alert" data-testid="sas-alarm">
+          <strong>Warning: the connection may be intercepted.</strong>
+          <ul>
+            {alarms.map((p) => (
+              <li key={p.peerId}>
+                {p.displayName}: {p.alarm}
+              </li>
+            ))}
+          </ul>
+          <p>Stop talking about anything sensitive, hang up, and call again through the secretariat.</p>
+        </div>
+      )}
+
+      {snap.self && (
+        <ul className="call-room-people" aria-label="Participants">
+          <li className="call-room-person call-room-me" data-testid="participant-self"
+            data-peer-id={snap.self.peerId}
+            data-role={snap.self.role}
+          >
+            <SpeakingDot on={snap.self.speaking} />
+            <span className="call-room-name">{me.displayName} (you)</span>
+            <RoleBadge role={snap.self.role} />
+            {snap.self.muted && <span className="call-room-muted">Muted</span>}
+          </li>
+          {snap.peers.map((p) => (
+            <PeerRow key={p.peerId} peer={p} mesh={mesh} />
+          ))}
+        </ul>
+      )}
+      {inCall && snap.peers.length === 0 && <p className="call-room-empty">Waiting for the others to join…</p>}
+    </section>
+  );
+}
+
+function RoleBadge({ role }: { role: CallMediaRole }) {
+  return (
+    <span className={`call-room-badge call-room-badge-${role}`}>
+      {ROLE_LABEL[role]}
+      {role === 'listener' ? ' · Listening' : ''}
+    </span>
+  );
+}
+
+function SpeakingDot({ on }: { on: boolean }) {
+  return (
+    <span
+      className={`call-room-speaking${on ? ' is-speaking' : ''}`}
+      data-testid="speaking"
+      data-speaking={on}
+      role="img"
+      aria-label={on ? 'speaking' : 'not speaking'}
+    />
+  );
+}
+
+function PeerRow({ peer, mesh }: { peer: MeshPeerView; mesh: MeshCall }) {
+  return (
+    <li
+      className={`call-room-person${peer.alarm ? ' has-alarm' : ''}`}
+      data-testid="participant"
+      data-peer-id={peer.peerId}
+      data-user-id={peer.userId}
+      data-role={peer.role}
+      data-connection={peer.connection}
+    >
+      <SpeakingDot on={peer.speakingNow} />
+      <span className="call-room-name">{peer.displayName}</span>
+      <RoleBadge role={peer.role} />
+      {peer.muted && <span className="call-room-muted">Muted</span>}
+      <span className="call-room-conn">{peer.connection === 'none' ? 'no direct audio' : peer.connection}</span>
+      {peer.sas && <Verification peer={peer} mesh={mesh} />}
+      {peer.stats && <Quality stats={peer.stats} />}
+    </li>
+  );
+}
+
+function Verification({ peer, mesh }: { peer: MeshPeerView; mesh: MeshCall }) {
+  const code = peer.sas ?? '';
+  return (
+    <div className="call-room-verify" data-testid="verification">
+      <p>
+        Read this code to {peer.displayName}:{' '}
+        <strong className="call-room-code" data-testid="sas-code" data-code={code}>
+          {formatSas(code)}
+        </strong>
+      </p>
+      {peer.myVerification === null ? (
+        <span className="call-room-buttons">
+          <button
+            type="button"
+            className="btn"
+            data-testid="sas-match"
+            onClick={() => mesh.reportVerification(peer.peerId, 'verified')}
+          >
+            Codes match
+          </button>
+          <button
+            type="button"
+            className="btn btn-danger"
+            data-testid="sas-differ"
+            onClick={() => mesh.reportVerification(peer.peerId, 'mismatch')}
+          >
+            Codes differ
+          </button>
+        </span>
+      ) : (
+        <span data-testid="sas-result" data-result={peer.myVerification}>
+          {peer.myVerification === 'verified' ? 'Verified' : 'Codes differ'}
+          {peer.theirVerification === 'verified' ? ` · verified by ${peer.displayName} too` : ''}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function fmt(n: number | null, digits = 0): string {
+  return n === null ? '–' : n.toFixed(digits);
+}
+
+function Quality({ stats }: { stats: PeerStats }) {
+  return (
+    <dl
+      className="call-room-stats"
+      data-testid="stats"
+      data-bytes-received={stats.bytesReceived}
+      data-bytes-sent={stats.bytesSent}
+    >
+      <dt>RTT</dt>
+      <dd data-testid="stat-rtt">{fmt(stats.rttMs)} ms</dd>
+      <dt>Jitter</dt>
+      <dd data-testid="stat-jitter">{fmt(stats.jitterMs, 1)} ms</dd>
+      <dt>Loss</dt>
+      <dd data-testid="stat-loss">{fmt(stats.lossPct, 1)} %</dd>
+      <dt>Received</dt>
+      <dd>{Math.round(stats.bytesReceived / 1024)} KiB</dd>
+    </dl>
+  );
+}
