@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, MINUTE } from '@hotline/common';
+import { createLogger, ManualClock, MINUTE } from '@hotline/common';
 import { build } from 'esbuild';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -15,6 +15,12 @@ import {
   memoryCallAccess,
 } from '../../packages/server/test/realtime/helpers.js';
 import { CHROMIUM_ARGS } from '../harness.js';
+
+declare global {
+  interface Window {
+    __pcs: RTCPeerConnection[];
+  }
+}
 
 const root = new URL('../..', import.meta.url).pathname;
 
@@ -91,7 +97,7 @@ export async function startRtcServer(opts: Partial<LiveDeps> = {}): Promise<RtcS
     onCallEvent: async (ev) => {
       events.push(ev);
     },
-    logger: console,
+    logger: createLogger({ level: 'warn', name: 'live-e2e' }),
     clock,
     resumeGraceMs: 20_000,
     ...opts,

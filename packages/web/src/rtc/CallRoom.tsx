@@ -61,7 +61,11 @@ function CallRoomView({ mesh, me }: { mesh: MeshCall; me: CallRoomProps['me'] })
   return (
     <section className="call-room" aria-label="Call" data-testid="call-room" data-state={snap.state}>
       <header className="call-room-bar">
-        <span className={`call-room-state call-room-state-${snap.state}`} data-testid="call-state" role="status">
+        <span
+          className={`call-room-state call-room-state-${snap.state}`}
+          data-testid="call-state"
+          role="status"
+        >
           {STATE_LABEL[snap.state]}
           {snap.reconnects > 0 ? ` (reconnected ${snap.reconnects}×)` : ''}
         </span>
@@ -112,7 +116,9 @@ function CallRoomView({ mesh, me }: { mesh: MeshCall; me: CallRoomProps['me'] })
 
       {snap.self && (
         <ul className="call-room-people" aria-label="Participants">
-          <li className="call-room-person call-room-me" data-testid="participant-self"
+          <li
+            className="call-room-person call-room-me"
+            data-testid="participant-self"
             data-peer-id={snap.self.peerId}
             data-role={snap.self.role}
           >
@@ -126,7 +132,9 @@ function CallRoomView({ mesh, me }: { mesh: MeshCall; me: CallRoomProps['me'] })
           ))}
         </ul>
       )}
-      {inCall && snap.peers.length === 0 && <p className="call-room-empty">Waiting for the others to join…</p>}
+      {inCall && snap.peers.length === 0 && (
+        <p className="call-room-empty">Waiting for the others to join…</p>
+      )}
     </section>
   );
 }
@@ -166,7 +174,9 @@ function PeerRow({ peer, mesh }: { peer: MeshPeerView; mesh: MeshCall }) {
       <span className="call-room-name">{peer.displayName}</span>
       <RoleBadge role={peer.role} />
       {peer.muted && <span className="call-room-muted">Muted</span>}
-      <span className="call-room-conn">{peer.connection === 'none' ? 'no direct audio' : peer.connection}</span>
+      <span className="call-room-conn">
+        {peer.connection === 'none' ? 'no direct audio' : peer.connection}
+      </span>
       {peer.sas && <Verification peer={peer} mesh={mesh} />}
       {peer.stats && <Quality stats={peer.stats} />}
     </li>

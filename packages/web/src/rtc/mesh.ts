@@ -94,6 +94,10 @@ interface Link {
   peerId: string;
   pc: RTCPeerConnection;
   polite: boolean;
+  /** Makes the first offer. Later offers (ICE restarts) may come from either side. */
+  initiator: boolean;
+  /** The first offer/answer has completed. */
+  negotiated: boolean;
   makingOffer: boolean;
   ignoreOffer: boolean;
   settingRemoteAnswer: boolean;
@@ -291,7 +295,7 @@ export class MeshCall {
     this.state = 'joined';
     const present = new Set(msg.peers.map((p) => p.peerId));
     for (const peerId of [...this.peers.keys()]) if (!present.has(peerId)) this.removePeer(peerId);
-    for (const p of msg.peers) this.addPeer(p);
+    for (const p of msg.peers) this.addPeer(p, true);
     if (sameIdentity && msg.resumed) {
       // The signaling path was down; the network path may have changed too.
       for (const link of this.links.values()) link.pc.restartIce();
@@ -301,7 +305,8 @@ export class MeshCall {
     }
   }
 
-  private addPeer(p: LivePeer): void {
+  /** `newcomer`: I am joining and the peer was already there (from `joined`), not the other way. */
+  private addPeer(p: LivePeer, newcomer = false): void {
     const existing = this.peers.get(p.peerId);
     if (existing) {
       Object.assign(existing, p);
@@ -318,7 +323,12 @@ export class MeshCall {
       speakingNow: false,
     });
     // Media flows only if one of the two sends; two listeners need no connection.
-    if (this.self && (this.self.canSend || p.canSend)) this.openLink(p.peerId);
+    if (this.self && (this.self.canSend || p.canSend)) {
+      // One side makes the first offer, so a new pair never starts in glare: the sender towards
+      // a listener, and the newcomer between two senders.
+      const initiator = this.self.canSend && (!p.canSend || newcomer);
+      this.openLink(p.peerId, initiator);
+    }
   }
 
   private removePeer(peerId: string): void {
@@ -326,7 +336,7 @@ export class MeshCall {
     this.peers.delete(peerId);
   }
 
-  private openLink(peerId: string): Link {
+  private openLink(peerId: string, initiator: boolean): Link {
     const self = this.self!;
     const pc = new RTCPeerConnection({
       iceServers: this.iceServers as RTCIceServer[],
@@ -337,6 +347,8 @@ export class MeshCall {
       peerId,
       pc,
       polite: self.peerId < peerId,
+      initiator,
+      negotiated: false,
       makingOffer: false,
       ignoreOffer: false,
       settingRemoteAnswer: false,
@@ -346,6 +358,9 @@ export class MeshCall {
     this.links.set(peerId, link);
 
     pc.onnegotiationneeded = async () => {
+      // Not before the first exchange unless this side starts it; never in mid-exchange (the
+      // browser fires the event again once it is back to stable and still needs it).
+      if ((!link.initiator && !link.negotiated) || pc.signalingState !== 'stable') return;
       try {
         link.makingOffer = true;
         await pc.setLocalDescription();
@@ -367,7 +382,10 @@ export class MeshCall {
       this.changed();
     };
     pc.onsignalingstatechange = () => {
-      if (pc.signalingState === 'stable') void this.updateSas(link);
+      if (pc.signalingState === 'stable' && pc.currentRemoteDescription) {
+        link.negotiated = true;
+        void this.updateSas(link);
+      }
     };
     pc.ontrack = (ev) => {
       if (this.opts.playAudio === false || typeof document === 'undefined') return;
@@ -431,7 +449,7 @@ export class MeshCall {
     let link = this.links.get(msg.from);
     if (!link) {
       if (!this.peers.has(msg.from) || !this.self) return;
-      link = this.openLink(msg.from);
+      link = this.openLink(msg.from, false);
     }
     const pc = link.pc;
     if (msg.description) {
