@@ -17,6 +17,7 @@ import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { checkOrigin } from './http/session.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
+import { wireLive } from './realtime-wiring.js';
 import { authRoutes } from './routes/auth.js';
 import { callRoutes } from './routes/calls.js';
 import { captureRoutes } from './routes/capture.js';
@@ -109,6 +110,8 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
   logRoutes(app, ctx);
   callRoutes(app, ctx);
   captureRoutes(app, ctx);
+  // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
+  await wireLive(app, ctx);
   for (const r of registrars) await r(app, ctx);
 
   const webDir = opts.webDir === undefined ? findWebDir() : opts.webDir;

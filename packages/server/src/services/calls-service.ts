@@ -59,6 +59,69 @@ export class CallsService {
     private readonly publicUrl = 'http://localhost:8080',
   ) {}
 
+  private readonly endedListeners = new Set<(callId: string) => void>();
+
+  /** Called after a call ends (the in-app room closes its connections). */
+  onEnded(fn: (callId: string) => void): void {
+    this.endedListeners.add(fn);
+  }
+
+  /**
+   * The last principal hung up in the in-app call: `in_progress` → `completed`, recorded as done
+   * by Hotline (no human actor), with the memcon deadline starting now.
+   */
+  async endFromLive(callId: string, reason: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const call = await repo.findCallForUpdate(tx, callId);
+      if (!call) throw new NotFoundError('call', callId);
+      if (call.state !== 'in_progress')
+        throw new ConflictError(`The call is ${call.state}, not in progress.`, { state: call.state });
+      const now = this.clock.now();
+      const memconDue = new Date(now.getTime() + this.policy.memconDeadlineDays * DAY);
+      await tx
+        .updateTable('calls')
+        .set({
+          state: 'completed',
+          actual_end: now,
+          memcon_due_at: memconDue,
+          version: call.version + 1,
+          updated_at: now,
+        })
+        .where('id', '=', callId)
+        .execute();
+      const rec = await this.records.append(tx, {
+        kind: 'call.end',
+        office: call.owner_office_id,
+        actor: null,
+        subject: callId,
+        content: {
+          callId,
+          action: 'end',
+          from: 'in_progress',
+          to: 'completed',
+          by: 'hotline',
+          reason,
+          at: now.toISOString(),
+        },
+      });
+      await tx
+        .insertInto('call_events')
+        .values({
+          id: newId(now.getTime()),
+          call_id: callId,
+          action: 'end',
+          from_state: 'in_progress',
+          to_state: 'completed',
+          actor_id: null,
+          reason,
+          details: JSON.stringify({ by: 'hotline' }) as never,
+          record_seq: String(rec.seq),
+          at: now,
+        })
+        .execute();
+    });
+  }
+
   /** Memcons and readouts due or overdue for the actor's office, for the overdue dashboard. */
   async dashboard(actor: Actor) {
     authorize(actor, 'calls.dashboard', 'see the overdue dashboard');
@@ -602,6 +665,7 @@ export class CallsService {
       if (action === 'waive_readout') patch.waive_reason = reason!.trim();
       await this.move(tx, call, action, next, actor, reason ?? null, patch);
     });
+    if (action === 'end' || action === 'cancel') for (const fn of this.endedListeners) fn(id);
     return this.get(actor, id);
   }
 

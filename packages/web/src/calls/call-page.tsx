@@ -2,6 +2,7 @@ import type { CallDetail, User } from '@hotline/contract';
 import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from 'react';
 import { fieldErrors, get, post, put } from '../api';
 import { Alert, Field, Loading, PageHeader } from '../components';
+import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
 import { lineDiff, StateBadge, when } from './format';
 import { Timeline } from './timeline';
@@ -269,6 +270,14 @@ export function CallPage({ id }: { id: string }) {
           )}
         </section>
       </div>
+      {call.channel === 'hotline' &&
+        ['scheduled', 'briefed', 'in_progress'].includes(call.state) &&
+        participant && (
+          <section className="panel" aria-labelledby="room">
+            <h2 id="room">Secure call room</h2>
+            <CallRoom callId={call.id} me={{ userId: me.user.id, displayName: me.user.displayName }} />
+          </section>
+        )}
       <section className="panel" aria-labelledby="story">
         <h2 id="story">Story of the call</h2>
         <Timeline items={call.timeline} zone={zone} />
