@@ -106,21 +106,7 @@ export class AuthService {
 
   async registrationOptions(inviteToken: string) {
     const invite = await this.inspectInvite(inviteToken);
-    const existing = await this.db
-      .selectFrom('passkeys')
-      .select(['id', 'transports'])
-      .where('user_id', '=', invite.userId)
-      .execute();
-    const options = await generateRegistrationOptions({
-      rpName: this.opts.rpName,
-      rpID: this.opts.rpId,
-      userName: invite.email,
-      userDisplayName: invite.display_name,
-      userID: uuidBytes(invite.userId),
-      attestationType: 'none',
-      excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
-      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-    });
+    const options = await this.creationOptions(invite.userId, invite.email, invite.display_name);
     const challengeId = await this.storeChallenge(
       options.challenge,
       'register',
@@ -240,21 +226,7 @@ export class AuthService {
   async addPasskeyOptions(actor: Actor) {
     const user = await repo.findUser(this.db, actor.userId);
     if (!user) throw new NotFoundError('user', actor.userId);
-    const existing = await this.db
-      .selectFrom('passkeys')
-      .select(['id', 'transports'])
-      .where('user_id', '=', user.id)
-      .execute();
-    const options = await generateRegistrationOptions({
-      rpName: this.opts.rpName,
-      rpID: this.opts.rpId,
-      userName: user.email,
-      userDisplayName: user.display_name,
-      userID: uuidBytes(user.id),
-      attestationType: 'none',
-      excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
-      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-    });
+    const options = await this.creationOptions(user.id, user.email, user.display_name);
     const challengeId = await this.storeChallenge(options.challenge, 'register', user.id, null);
     return { challengeId, options };
   }
@@ -368,6 +340,25 @@ export class AuthService {
         subject: session.actor.userId,
         details: { sessionId: session.sessionId },
       });
+    });
+  }
+
+  /** WebAuthn creation options for a user: discoverable, user-verified, excluding their existing passkeys. */
+  private async creationOptions(userId: string, email: string, displayName: string) {
+    const existing = await this.db
+      .selectFrom('passkeys')
+      .select(['id', 'transports'])
+      .where('user_id', '=', userId)
+      .execute();
+    return generateRegistrationOptions({
+      rpName: this.opts.rpName,
+      rpID: this.opts.rpId,
+      userName: email,
+      userDisplayName: displayName,
+      userID: uuidBytes(userId),
+      attestationType: 'none',
+      excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
+      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
     });
   }
 

@@ -336,10 +336,7 @@ export class CaptureService {
   /** Items from personal accounts waiting for the records officer to classify (2203(b)). */
   async queue(actor: Actor) {
     authorize(actor, 'capture.review', 'see the classification queue');
-    return this.db
-      .selectFrom('captured_items')
-      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
-      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    return this.officeItems()
       .select([
         'captured_items.id',
         'captured_items.kind',
@@ -390,10 +387,7 @@ export class CaptureService {
   /** The 20-day rule over every captured item of the actor's office. */
   async compliance(actor: Actor, now = this.clock.now()): Promise<ComplianceRow[]> {
     authorize(actor, 'capture.read', 'see records compliance');
-    const rows = await this.db
-      .selectFrom('captured_items')
-      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
-      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    const rows = await this.officeItems()
       .select([
         'captured_items.id',
         'captured_items.kind',
@@ -593,10 +587,7 @@ export class CaptureService {
    */
   async deviceSources(actor: Actor) {
     authorize(actor, 'capture.read', 'see device-source analysis');
-    const rows = await this.db
-      .selectFrom('captured_items')
-      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
-      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    const rows = await this.officeItems()
       .select([
         'capture_accounts.identifier',
         'captured_items.occurred_at',
@@ -637,10 +628,7 @@ export class CaptureService {
   /** Items that leaked a location: tweet geo/coordinates/place, or photo EXIF GPS. */
   async locationLeaks(actor: Actor) {
     authorize(actor, 'capture.read', 'see location leaks');
-    const rows = await this.db
-      .selectFrom('captured_items')
-      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
-      .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    const rows = await this.officeItems()
       .select([
         'captured_items.id',
         'captured_items.kind',
@@ -761,5 +749,13 @@ export class CaptureService {
       });
       return { userId, covered };
     });
+  }
+
+  /** Captured items joined to their account and owner (callers filter by the owner's office). */
+  private officeItems() {
+    return this.db
+      .selectFrom('captured_items')
+      .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+      .innerJoin('users', 'users.id', 'capture_accounts.owner_id');
   }
 }
