@@ -13,6 +13,10 @@ export function formatCheckpoint(c: Checkpoint): string {
   if (!c.origin || c.origin.includes('\n'))
     throw new NoteError('checkpoint origin must be one non-empty line');
   if (c.root.length !== 32) throw new NoteError('checkpoint root must be 32 bytes');
+  if (!(Number.isSafeInteger(c.size) && c.size >= 0))
+    throw new NoteError(`checkpoint tree size must be a non-negative integer, got ${c.size}`);
+  if (c.extensions.some((e) => e === '' || e.includes('\n')))
+    throw new NoteError('checkpoint extension lines must be non-empty single lines');
   return `${c.origin}\n${c.size}\n${toBase64(c.root)}\n${c.extensions.map((e) => `${e}\n`).join('')}`;
 }
 

@@ -51,7 +51,7 @@ export interface ParsedTilePath {
 
 /** Parse "tile/<L>/<N>[.p/<W>]" or "tile/entries/<N>[.p/<W>]" (without leading slash). */
 export function parseTilePath(path: string): ParsedTilePath {
-  const m = /^tile\/(entries|\d{1,2})\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d{1,3}))?$/.exec(path);
+  const m = /^tile\/(entries|0|[1-9]\d?)\/((?:x\d{3}\/)*\d{3})(?:\.p\/(\d{1,3}))?$/.exec(path);
   if (!m) throw new Error(`not a tile path: "${path}"`);
   const width = m[3] === undefined ? TILE_WIDTH : Number(m[3]);
   if (m[3] !== undefined && (width < 1 || width > 255 || String(width) !== m[3])) {
@@ -63,9 +63,14 @@ export function parseTilePath(path: string): ParsedTilePath {
   return { kind, level, index: decodeTileIndex(m[2]!), width };
 }
 
+/** 256^level without floating point surprises for the levels a safe-integer tree can have. */
+function pow256(level: number): number {
+  return 2 ** (TILE_HEIGHT * level);
+}
+
 /** Number of node hashes at tile level `level` (height 8·level) in a tree of `size` leaves. */
 export function hashesAtLevel(size: number, level: number): number {
-  return Math.floor(size / TILE_WIDTH ** level);
+  return Math.floor(size / pow256(level));
 }
 
 /** Width of tile `index` at `level` in a tree of `size` leaves (0 if it does not exist). */
@@ -80,6 +85,88 @@ export function tilesForSize(size: number): { level: number; index: number; widt
   for (let level = 0; hashesAtLevel(size, level) > 0; level++) {
     const n = hashesAtLevel(size, level);
     for (let i = 0; i * TILE_WIDTH < n; i++) out.push({ level, index: i, width: tileWidth(size, level, i) });
+  }
+  return out;
+}
+
+/** Width of the partial tile at `level` for a tree of `size` (0 when that level has none). */
+export function partialTileWidth(size: number, level: number): number {
+  return hashesAtLevel(size, level) % TILE_WIDTH;
+}
+
+/**
+ * The node hashes a tile holds: `width` consecutive nodes at tree height 8·level, the first
+ * being node `index`·256 (a level-0 tile holds leaf hashes `index`·256 …).
+ */
+export function tileNodes(
+  level: number,
+  index: number,
+  width = TILE_WIDTH,
+): {
+  height: number;
+  first: number;
+  count: number;
+} {
+  return { height: TILE_HEIGHT * level, first: index * TILE_WIDTH, count: width };
+}
+
+/** The leaf range [start, end) a tile of `width` hashes spans (C2SP "start index"/"end index"). */
+export function tileLeafRange(
+  level: number,
+  index: number,
+  width = TILE_WIDTH,
+): { start: number; end: number } {
+  const span = pow256(level);
+  return { start: index * TILE_WIDTH * span, end: (index * TILE_WIDTH + width) * span };
+}
+
+/**
+ * Where the node at (`height`, `index`) is found: the tile at level floor(height / 8) that holds
+ * its descendants at height 8·level, as the range [offset, offset + count) of that tile's hashes.
+ * The node itself is the Merkle root of those `count` hashes (count = 1 when height is a
+ * multiple of 8: the node is stored as is).
+ */
+export function nodeLocation(
+  height: number,
+  index: number,
+): { level: number; tile: number; offset: number; count: number } {
+  const level = Math.floor(height / TILE_HEIGHT);
+  const below = height - level * TILE_HEIGHT;
+  const first = index * 2 ** below;
+  const tile = Math.floor(first / TILE_WIDTH);
+  return { level, tile, offset: first - tile * TILE_WIDTH, count: 2 ** below };
+}
+
+/**
+ * The hash that full tile (`level`, `index`) contributes to the level above: position
+ * `index` mod 256 of tile floor(`index` / 256) at `level` + 1. Partial tiles contribute nothing.
+ */
+export function parentTileSlot(
+  level: number,
+  index: number,
+): { level: number; index: number; offset: number } {
+  return { level: level + 1, index: Math.floor(index / TILE_WIDTH), offset: index % TILE_WIDTH };
+}
+
+/**
+ * The tiles that differ between a tree of `oldSize` and one of `newSize` leaves: every tile a
+ * client or the integrator has to (re)write, level by level, left to right. Only the right edge
+ * of each level changes, so this is O(new tiles + log n).
+ */
+export function tilesChanged(
+  oldSize: number,
+  newSize: number,
+): { level: number; index: number; width: number }[] {
+  if (!(oldSize >= 0 && newSize >= oldSize))
+    throw new RangeError(`cannot grow from ${oldSize} to ${newSize}`);
+  const out: { level: number; index: number; width: number }[] = [];
+  for (let level = 0; hashesAtLevel(newSize, level) > 0; level++) {
+    const before = hashesAtLevel(oldSize, level);
+    const after = hashesAtLevel(newSize, level);
+    if (after === before) continue;
+    for (let i = Math.floor(before / TILE_WIDTH); i * TILE_WIDTH < after; i++) {
+      out.push({ level, index: i, width: tileWidth(newSize, level, i) });
+    }
   }
   return out;
 }

@@ -106,16 +106,23 @@ export function parseSignerKey(skey: string): Signer {
   return { name, keyId: id, publicKey, sign: (msg) => ed25519.sign(msg, seed) };
 }
 
-function checkText(text: string): void {
-  if (!text.endsWith('\n')) throw new NoteError('note text must end in a newline');
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x0a) || c === 0x7f) {
+/** Verifiers must accept at least 16 signatures (signed-note); beyond this a note is refused. */
+export const MAX_NOTE_SIGNATURES = 100;
+
+function checkControls(s: string, what: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 && c !== 0x0a) {
       throw new NoteError(
-        `note text must not contain control characters other than newline (found 0x${c.toString(16)} at ${i})`,
+        `${what} must not contain ASCII control characters other than newline (found 0x${c.toString(16).padStart(2, '0')} at ${i})`,
       );
     }
   }
+}
+
+function checkText(text: string): void {
+  if (!text.endsWith('\n')) throw new NoteError('note text must end in a newline');
+  checkControls(text, 'note text');
 }
 
 /** Sign a note text with one or more signers. */
@@ -148,6 +155,7 @@ export function openNote(note: string | Uint8Array, verifiers: Verifier[]): Open
   } catch {
     throw new NoteError('note is not valid UTF-8');
   }
+  checkControls(s, 'a signed note');
   const split = s.lastIndexOf('\n\n');
   if (split < 0) throw new NoteError('malformed note: no blank line before the signatures');
   const text = s.slice(0, split + 1);
@@ -158,8 +166,11 @@ export function openNote(note: string | Uint8Array, verifiers: Verifier[]): Open
   const msg = enc.encode(text);
   const verifiedBy: string[] = [];
   const unknown: { name: string; keyId: string }[] = [];
-  for (const line of sigBlock.slice(0, -1).split('\n')) {
-    const m = /^— (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
+  const lines = sigBlock.slice(0, -1).split('\n');
+  if (lines.length > MAX_NOTE_SIGNATURES)
+    throw new NoteError(`note has ${lines.length} signatures; at most ${MAX_NOTE_SIGNATURES} are accepted`);
+  for (const line of lines) {
+    const m = /^— ([^\s+]+) ([A-Za-z0-9+/=]+)$/u.exec(line);
     if (!m) throw new NoteError(`malformed signature line: "${line.slice(0, 80)}"`);
     let raw: Uint8Array;
     try {
@@ -175,7 +186,7 @@ export function openNote(note: string | Uint8Array, verifiers: Verifier[]): Open
       continue;
     }
     if (!v.verify(msg, raw.subarray(4))) throw new NoteError(`invalid signature by ${v.name}+${v.keyId}`);
-    verifiedBy.push(v.name);
+    if (!verifiedBy.includes(v.name)) verifiedBy.push(v.name);
   }
   if (verifiedBy.length === 0) throw new NoteError('no signature from a known key');
   return { text, verifiedBy, unknown };

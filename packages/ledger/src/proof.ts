@@ -90,8 +90,12 @@ export function verifyConsistency(
   return sn === 0n && equalBytes(fr, firstRoot) && equalBytes(sr, secondRoot);
 }
 
+/** Exact for every safe integer (Math.log2 rounds 2^50 + 1 to 50). */
 export function isPowerOfTwo(n: number): boolean {
-  return n > 0 && Number.isInteger(Math.log2(n));
+  if (!Number.isSafeInteger(n) || n < 1) return false;
+  let k = 1;
+  while (k < n) k *= 2;
+  return k === n;
 }
 
 /** Largest power of two strictly less than n (n ≥ 2). */

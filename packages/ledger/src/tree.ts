@@ -1,6 +1,6 @@
 import { defaultHasher, HASH_SIZE, type Hasher } from './hash.js';
-import { hashesAtLevel, TILE_HEIGHT, TILE_WIDTH } from './layout.js';
-import { splitPoint } from './proof.js';
+import { hashesAtLevel, nodeLocation, TILE_WIDTH } from './layout.js';
+import { isPowerOfTwo, splitPoint } from './proof.js';
 
 /**
  * Reads stored hash tiles. `readTile` returns the stored hashes of tile (level, index)
@@ -8,6 +8,15 @@ import { splitPoint } from './proof.js';
  */
 export interface TileReader {
   readTile(level: number, index: number): Promise<Uint8Array | null>;
+}
+
+/**
+ * Where the integrator's output goes. `writeTiles` stores each tile, replacing any narrower one
+ * at the same (level, index); a store may keep the narrower ones too (C2SP lets a log serve a
+ * partial tile until the full one exists).
+ */
+export interface TileStorage extends TileReader {
+  writeTiles(tiles: readonly Tile[]): Promise<void>;
 }
 
 export interface Tile {
@@ -56,32 +65,18 @@ export class TreeReader {
 
   /** Root of the perfect subtree of height `height` whose leftmost leaf is index·2^height. */
   async node(height: number, index: number): Promise<Uint8Array> {
-    const level = Math.floor(height / TILE_HEIGHT);
-    const r = height - level * TILE_HEIGHT;
-    const first = index * 2 ** r;
-    const count = 2 ** r;
     if ((index + 1) * 2 ** height > this.size) {
       throw new RangeError(`node (${height}, ${index}) is not complete in a tree of size ${this.size}`);
     }
-    const tileIndex = Math.floor(first / TILE_WIDTH);
-    const offset = first - tileIndex * TILE_WIDTH;
-    const t = await this.tile(level, tileIndex, offset + count);
-    let layer: Uint8Array[] = [];
-    for (let i = 0; i < count; i++)
-      layer.push(t.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE));
-    while (layer.length > 1) {
-      const next: Uint8Array[] = [];
-      for (let i = 0; i < layer.length; i += 2) next.push(this.h.node(layer[i]!, layer[i + 1]!));
-      layer = next;
-    }
-    return layer[0]!;
+    const at = nodeLocation(height, index);
+    const t = await this.tile(at.level, at.tile, at.offset + at.count);
+    return merkleRootOfHashes(this.h, t.subarray(at.offset * HASH_SIZE, (at.offset + at.count) * HASH_SIZE));
   }
 
   /** MTH of leaves [start, start+n). Ranges from the RFC recursion are always aligned. */
   async rangeRoot(start: number, n: number): Promise<Uint8Array> {
     if (n === 0) return this.h.emptyRoot();
-    const height = Math.log2(n);
-    if (Number.isInteger(height) && start % n === 0) return this.node(height, start / n);
+    if (isPowerOfTwo(n) && start % n === 0) return this.node(Math.round(Math.log2(n)), start / n);
     const k = splitPoint(n);
     return this.h.node(await this.rangeRoot(start, k), await this.rangeRoot(start + k, n - k));
   }
@@ -159,6 +154,12 @@ export async function integrate(
   leafHashes: readonly Uint8Array[],
   h: Hasher = defaultHasher,
 ): Promise<IntegrateResult> {
+  if (!(Number.isSafeInteger(fromSize) && fromSize >= 0))
+    throw new RangeError(`fromSize must be a non-negative integer, got ${fromSize}`);
+  for (let i = 0; i < leafHashes.length; i++) {
+    if (leafHashes[i]!.length !== HASH_SIZE)
+      throw new RangeError(`leaf hash ${i} of the batch is ${leafHashes[i]!.length} bytes, not ${HASH_SIZE}`);
+  }
   const newTiles = new Map<string, Tile>();
   let incoming: Uint8Array[] = [...leafHashes];
   for (let level = 0; incoming.length > 0; level++) {
@@ -203,6 +204,59 @@ function subtreeRoot(h: Hasher, hashes: Uint8Array[]): Uint8Array {
   return layer[0]!;
 }
 
+/**
+ * Merkle root of 2^k concatenated 32-byte hashes taken as the leaves of a perfect subtree. For a
+ * full tile this is the hash it contributes to the tile above (see `parentTileSlot`).
+ */
+export function merkleRootOfHashes(h: Hasher, hashes: Uint8Array): Uint8Array {
+  const n = hashes.length / HASH_SIZE;
+  if (!isPowerOfTwo(n)) throw new RangeError(`need a power of two of hashes, got ${hashes.length} bytes`);
+  const layer: Uint8Array[] = new Array(n);
+  for (let i = 0; i < n; i++) layer[i] = hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+  return subtreeRoot(h, layer);
+}
+
+/**
+ * Level-(L+1) hashes from consecutive full level-L tiles: hash i is the root of tile i. This is
+ * how a tile above is derived from the tiles below it; partial tiles are never hashed upward.
+ */
+export function parentTileHashes(h: Hasher, childTiles: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(childTiles.length * HASH_SIZE);
+  childTiles.forEach((t, i) => {
+    if (t.length !== TILE_WIDTH * HASH_SIZE)
+      throw new RangeError(
+        `tile ${i} has ${t.length / HASH_SIZE} hashes; only full tiles feed the level above`,
+      );
+    out.set(merkleRootOfHashes(h, t), i * HASH_SIZE);
+  });
+  return out;
+}
+
+/** Inclusion proof for leaf `index` in the tree of `size`, from tiles (O(log n) tile reads). */
+export function inclusionProof(
+  tiles: TileReader,
+  index: number,
+  size: number,
+  h: Hasher = defaultHasher,
+): Promise<Uint8Array[]> {
+  return new TreeReader(tiles, size, h).inclusionProof(index, size);
+}
+
+/** Consistency proof between sizes m ≤ n, from tiles. */
+export function consistencyProof(
+  tiles: TileReader,
+  m: number,
+  n: number,
+  h: Hasher = defaultHasher,
+): Promise<Uint8Array[]> {
+  return new TreeReader(tiles, n, h).consistencyProof(m, n);
+}
+
+/** MTH of the first `size` leaves, from tiles (any size up to the integrated one). */
+export function rootAt(tiles: TileReader, size: number, h: Hasher = defaultHasher): Promise<Uint8Array> {
+  return new TreeReader(tiles, size, h).root();
+}
+
 /** MTH computed directly from all leaf hashes (reference implementation, O(n) memory). */
 export function rootFromLeafHashes(h: Hasher, leaves: readonly Uint8Array[]): Uint8Array {
   if (leaves.length === 0) return h.emptyRoot();
@@ -215,11 +269,15 @@ export function rootFromLeafHashes(h: Hasher, leaves: readonly Uint8Array[]): Ui
 }
 
 /** In-memory tile storage for tests, benchmarks and the browser verifier. */
-export class MemoryTileStore implements TileReader {
+export class MemoryTileStore implements TileStorage {
   readonly tiles = new Map<string, Uint8Array>();
   async readTile(level: number, index: number): Promise<Uint8Array | null> {
     return this.tiles.get(`${level}/${index}`) ?? null;
   }
+  async writeTiles(tiles: readonly Tile[]): Promise<void> {
+    this.write(tiles);
+  }
+  /** Synchronous `writeTiles`. */
   write(tiles: readonly Tile[]): void {
     for (const t of tiles) {
       const cur = this.tiles.get(`${t.level}/${t.index}`);

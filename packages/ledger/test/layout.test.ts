@@ -1,11 +1,22 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   decodeBundle,
   encodeBundle,
   encodeTileIndex,
   entriesPath,
+  Hasher,
+  integrate,
+  MemoryTileStore,
+  nodeLocation,
+  parentTileHashes,
+  parentTileSlot,
   parseTilePath,
+  partialTileWidth,
+  tileLeafRange,
+  tileNodes,
   tilePath,
+  tilesChanged,
   tilesForSize,
 } from '../src/index.js';
 
@@ -40,6 +51,10 @@ describe('tlog-tiles layout', () => {
     'tile/0/001.p/256',
     'tile/0/001.p/07',
     'tile/x/000',
+    'tile/01/000',
+    'tile/64/000',
+    'tile/0/x000/001',
+    'tile/0/001.p/',
     '../etc/passwd',
   ])('rejects %s', (p) => {
     expect(() => parseTilePath(p)).toThrow();
@@ -59,5 +74,62 @@ describe('tlog-tiles layout', () => {
     const b = encodeBundle(entries);
     expect(decodeBundle(b)).toEqual(entries);
     expect(() => decodeBundle(b.subarray(0, b.length - 1))).toThrow(/truncated at byte 7/);
+  });
+});
+
+describe('tlog-tiles maths', () => {
+  const h = new Hasher((...parts) => {
+    const x = createHash('sha256');
+    for (const p of parts) x.update(p);
+    return new Uint8Array(x.digest());
+  });
+
+  it('matches the spec example of a tree of 70,000 entries', () => {
+    const tiles = tilesForSize(70_000);
+    const at = (level: number) => tiles.filter((t) => t.level === level);
+    expect(at(0).filter((t) => t.width === 256)).toHaveLength(273);
+    expect(at(0).filter((t) => t.width < 256)).toEqual([{ level: 0, index: 273, width: 112 }]);
+    expect(at(1)).toEqual([
+      { level: 1, index: 0, width: 256 },
+      { level: 1, index: 1, width: 17 },
+    ]);
+    expect(at(2)).toEqual([{ level: 2, index: 0, width: 1 }]);
+    expect(tiles).toHaveLength(277);
+    expect([0, 1, 2, 3].map((l) => partialTileWidth(70_000, l))).toEqual([112, 17, 1, 0]);
+    // "a tree of size 256 will be represented by a full level 0 tile and a partial level 1 tile of width 1"
+    expect(tilesForSize(256)).toEqual([
+      { level: 0, index: 0, width: 256 },
+      { level: 1, index: 0, width: 1 },
+    ]);
+  });
+
+  it('says which nodes a tile holds and where a node is found', () => {
+    expect(tileNodes(1, 3, 17)).toEqual({ height: 8, first: 768, count: 17 });
+    expect(tileLeafRange(1, 1)).toEqual({ start: 65_536, end: 131_072 });
+    expect(tileLeafRange(0, 273, 112)).toEqual({ start: 69_888, end: 70_000 });
+    expect(nodeLocation(0, 300)).toEqual({ level: 0, tile: 1, offset: 44, count: 1 });
+    expect(nodeLocation(3, 40)).toEqual({ level: 0, tile: 1, offset: 64, count: 8 });
+    expect(nodeLocation(16, 2)).toEqual({ level: 2, tile: 0, offset: 2, count: 1 });
+    expect(parentTileSlot(0, 513)).toEqual({ level: 1, index: 2, offset: 1 });
+  });
+
+  it('lists the tiles that change when a tree grows', () => {
+    expect(tilesChanged(0, 300)).toEqual(tilesForSize(300));
+    expect(tilesChanged(300, 300)).toEqual([]);
+    expect(tilesChanged(70_000, 70_001)).toEqual([{ level: 0, index: 273, width: 113 }]);
+    expect(tilesChanged(65_535, 65_536)).toEqual([
+      { level: 0, index: 255, width: 256 },
+      { level: 1, index: 0, width: 256 },
+      { level: 2, index: 0, width: 1 },
+    ]);
+  });
+
+  it('derives a level-1 tile from the full level-0 tiles below it', async () => {
+    const leaves = Array.from({ length: 256 * 3 + 10 }, (_, i) => h.leaf(new Uint8Array([i & 255, i >> 8])));
+    const store = new MemoryTileStore();
+    store.write((await integrate(store, 0, leaves, h)).tiles);
+    const level0 = [0, 1, 2].map((i) => store.tiles.get(`0/${i}`)!);
+    expect(Buffer.from(parentTileHashes(h, level0)).equals(Buffer.from(store.tiles.get('1/0')!))).toBe(true);
+    expect(() => parentTileHashes(h, [store.tiles.get('0/3')!])).toThrow(/only full tiles/);
   });
 });

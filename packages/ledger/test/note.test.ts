@@ -3,6 +3,7 @@ import {
   formatCheckpoint,
   fromBase64,
   generateSignerKey,
+  MAX_NOTE_SIGNATURES,
   openCheckpoint,
   openNote,
   parseCheckpointBody,
@@ -62,6 +63,53 @@ describe('C2SP signed-note with Ed25519', () => {
   });
 });
 
+describe('signed-note rules', () => {
+  const signer = parseSignerKey(SKEY);
+  const verifier = parseVerifierKey(VKEY);
+
+  it('ignores a signature that shares the name but not the key id of a known key', () => {
+    const impostor = generateSignerKey('PeterNeumann');
+    const note = signNote(TEXT, parseSignerKey(impostor.signer), signer);
+    expect(openNote(note, [verifier]).unknown).toEqual([
+      { name: 'PeterNeumann', keyId: parseVerifierKey(impostor.verifier).keyId },
+    ]);
+    expect(() => openNote(signNote(TEXT, parseSignerKey(impostor.signer)), [verifier])).toThrow(
+      /no signature from a known key/,
+    );
+  });
+
+  it('accepts 16 signatures and refuses more than the limit', () => {
+    const others = Array.from({ length: 15 }, (_, i) =>
+      parseSignerKey(generateSignerKey(`w${i}.example`).signer),
+    );
+    expect(openNote(signNote(TEXT, signer, ...others), [verifier]).unknown).toHaveLength(15);
+    const line = SIGNED.slice(TEXT.length + 1);
+    expect(() => openNote(`${TEXT}\n${line.repeat(MAX_NOTE_SIGNATURES + 1)}`, [verifier])).toThrow(
+      /at most 100/,
+    );
+  });
+
+  it('refuses control characters, an empty signature block and a name with a plus or a space', () => {
+    expect(() => signNote('tab\there\n', signer)).toThrow(/control characters/);
+    expect(() => openNote(`${SIGNED.slice(0, -1)}\r\n`, [verifier])).toThrow(/control characters/);
+    expect(() => openNote(`${TEXT}\n`, [verifier])).toThrow(/signature block|blank line/);
+    expect(() => openNote(SIGNED.replace('— PeterNeumann', '— Peter+Neumann'), [verifier])).toThrow(
+      /malformed signature line/,
+    );
+    expect(() => openNote(SIGNED.replace('— PeterNeumann', '— Peter Neumann'), [verifier])).toThrow(
+      /malformed signature line/,
+    );
+    expect(() => openNote(SIGNED.replace('— ', '- '), [verifier])).toThrow(/malformed signature line/);
+    expect(() => generateSignerKey('has space')).toThrow(/invalid key name/);
+    expect(() => parseVerifierKey(VKEY.replace('c74f20a3', 'c74f20a4'))).toThrow(/key id does not match/);
+  });
+
+  it('keeps empty lines inside the text: the last blank line separates the signatures', () => {
+    const text = 'first\n\nthird\n';
+    expect(openNote(signNote(text, signer), [verifier]).text).toBe(text);
+  });
+});
+
 describe('C2SP tlog-checkpoint', () => {
   const root = new Uint8Array(32).fill(7);
   it('formats origin, size and base64 root, each on its own line', () => {
@@ -73,6 +121,17 @@ describe('C2SP tlog-checkpoint', () => {
       root,
       extensions: [],
     });
+  });
+
+  it('parses the spec example body with an extension line', () => {
+    const body =
+      'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\next one\n';
+    const c = parseCheckpointBody(body);
+    expect(c.origin).toBe('example.com/behind-the-sofa');
+    expect(c.size).toBe(20852163);
+    expect(c.root).toHaveLength(32);
+    expect(c.extensions).toEqual(['ext one']);
+    expect(formatCheckpoint(c)).toBe(body);
   });
 
   it('signs and opens a checkpoint, checking the origin', () => {
@@ -90,6 +149,11 @@ describe('C2SP tlog-checkpoint', () => {
     ['o\n1\nnot base64!\n', /not base64/],
     ['o\n1\nAAAA\n', /32 bytes/],
     ['o\n1\n', /three lines/],
+    ['o\n-1\nAAAA\n', /canonical decimal/],
+    ['o\n1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=', /three lines/],
+    ['o\n1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n', /extension lines must not be empty/],
+    ['\n1\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n', /origin line is empty/],
+    ['o\n9007199254740993\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n', /too large/],
   ])('rejects malformed body %j', (text, msg) => {
     expect(() => parseCheckpointBody(text)).toThrow(msg);
   });

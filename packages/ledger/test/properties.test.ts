@@ -17,8 +17,10 @@ const h = new Hasher((...parts) => {
   return new Uint8Array(x.digest());
 });
 
+const leafCache: Uint8Array[] = [];
 function leaves(n: number): Uint8Array[] {
-  return Array.from({ length: n }, (_, i) => new TextEncoder().encode(`entry ${i}`));
+  for (let i = leafCache.length; i < n; i++) leafCache.push(new TextEncoder().encode(`entry ${i}`));
+  return leafCache.slice(0, n);
 }
 
 async function build(n: number, batches: number[] = [n]) {
@@ -35,6 +37,16 @@ async function build(n: number, batches: number[] = [n]) {
     roots[size] = r.root;
   }
   return { store, ls, roots, reader: new TreeReader(store, n, h) };
+}
+
+const rootCache = new Map<number, Uint8Array>();
+function rootOf(ls: Uint8Array[], size: number): Uint8Array {
+  let r = rootCache.get(size);
+  if (!r) {
+    r = rootFromLeafHashes(h, ls.slice(0, size));
+    rootCache.set(size, r);
+  }
+  return r;
 }
 
 function flip(b: Uint8Array, bit: number): Uint8Array {
@@ -65,11 +77,15 @@ describe('proof properties over random trees', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: N }), fc.nat(), fc.nat(), async (size, i, bit) => {
         const index = i % size;
-        const root = rootFromLeafHashes(h, t.ls.slice(0, size));
+        const root = rootOf(t.ls, size);
         const proof = await t.reader.inclusionProof(index, size);
         expect(verifyInclusion(h, index, size, t.ls[index]!, proof, root)).toBe(true);
         expect(verifyInclusion(h, index, size, t.ls[index]!, proof, flip(root, bit))).toBe(false);
         expect(verifyInclusion(h, index, size, flip(t.ls[index]!, bit), proof, root)).toBe(false);
+        // a one-bit change in the entry itself (entries here are at least 7 bytes)
+        expect(verifyInclusion(h, index, size, h.leaf(flip(leaves(N)[index]!, bit % 56)), proof, root)).toBe(
+          false,
+        );
         if (proof.length > 0) {
           const k = bit % proof.length;
           const bad = proof.map((p, j) => (j === k ? flip(p, bit >> 3) : p));
@@ -88,8 +104,8 @@ describe('proof properties over random trees', () => {
         fc.nat(),
         async (a, b, bit) => {
           const [m, n] = a <= b ? [a, b] : [b, a];
-          const r1 = rootFromLeafHashes(h, t.ls.slice(0, m));
-          const r2 = rootFromLeafHashes(h, t.ls.slice(0, n));
+          const r1 = rootOf(t.ls, m);
+          const r2 = rootOf(t.ls, n);
           const proof = await t.reader.consistencyProof(m, n);
           expect(verifyConsistency(h, m, n, r1, r2, proof)).toBe(true);
           if (m < n) {
@@ -110,6 +126,44 @@ describe('proof properties over random trees', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the integrator over random batches', () => {
+  it('gives the direct MTH after every batch and the same tiles as a one-shot build', async () => {
+    const all = leaves(2100).map((l) => h.leaf(l));
+    const oneShot = new MemoryTileStore();
+    oneShot.write((await integrate(oneShot, 0, all, h)).tiles);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 12 }),
+        async (bs) => {
+          const store = new MemoryTileStore();
+          let size = 0;
+          for (const b of bs) {
+            const take = all.slice(size, Math.min(all.length, size + b));
+            if (take.length === 0) break;
+            const r = await integrate(store, size, take, h);
+            await store.writeTiles(r.tiles);
+            size = r.size;
+            expect(Buffer.from(r.root).equals(Buffer.from(rootOf(all, size)))).toBe(true);
+          }
+          // every tile of the smaller tree is a prefix of the one-shot tile at the same place
+          for (const [k, v] of store.tiles) {
+            const full = oneShot.tiles.get(k)!;
+            expect(Buffer.from(v).equals(Buffer.from(full.subarray(0, v.length)))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('rejects a leaf hash that is not 32 bytes and a tile store missing the right edge', async () => {
+    await expect(integrate(new MemoryTileStore(), 0, [new Uint8Array(31)], h)).rejects.toThrow(/31 bytes/);
+    await expect(integrate(new MemoryTileStore(), 5, [h.leaf(new Uint8Array(0))], h)).rejects.toThrow(
+      /hash tile 0\/0 is missing/,
     );
   });
 });
