@@ -1,5 +1,6 @@
+import { ValidationError } from '@hotline/common';
 import { ICalCalendar, ICalCalendarMethod, ICalEventClass, ICalEventStatus } from 'ical-generator';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 
 export interface InviteInput {
@@ -14,7 +15,25 @@ export interface InviteInput {
   attendee: { name: string; email: string };
   attendeeZone: string;
   url: string;
-  stamp: Date;
+  /** DTSTAMP: when this version of the invitation was made (default: now). */
+  stamp?: Date;
+}
+
+/**
+ * The invitation's title: who talks to whom, by office, and nothing about the topics (an
+ * invite travels through mail servers and calendars outside Hotline).
+ * "Hotline call: President of the United States — Prime Minister of Canada".
+ */
+export function inviteSummary(ourLeaderOffice: string, counterpartOffice: string): string {
+  return `Hotline call: ${ourLeaderOffice} — ${counterpartOffice}`;
+}
+
+/** The VTIMEZONE block for an IANA zone, from timezones-ical-library; null if it has none. */
+export function vtimezone(zone: string): string | null {
+  const block = tzlib_get_ical_block(zone);
+  return Array.isArray(block) && typeof block[0] === 'string' && block[0].startsWith('BEGIN:VTIMEZONE')
+    ? block[0]
+    : null;
 }
 
 /**
@@ -22,18 +41,48 @@ export interface InviteInput {
  * UID, SEQUENCE bumped on every reschedule, METHOD:REQUEST (Outlook needs it) or CANCEL, and
  * CLASS:CONFIDENTIAL. Built with ical-generator; VTIMEZONE blocks from timezones-ical-library.
  */
+function assertZone(zone: string, field: string): void {
+  if (!IANAZone.isValidZone(zone)) {
+    throw new ValidationError(`${zone} is not an IANA time zone; use a name such as Europe/Paris.`, {
+      field,
+    });
+  }
+}
+
 export function buildInvite(i: InviteInput): string {
+  assertZone(i.attendeeZone, 'attendeeZone');
+  if (!vtimezone(i.attendeeZone)) {
+    throw new ValidationError(
+      `No VTIMEZONE is known for ${i.attendeeZone}; pick a canonical IANA zone name.`,
+      {
+        field: 'attendeeZone',
+      },
+    );
+  }
+  if (!Number.isInteger(i.sequence) || i.sequence < 0) {
+    throw new ValidationError(`SEQUENCE must be a whole number ≥ 0, got ${i.sequence}.`, {
+      field: 'sequence',
+    });
+  }
+  if (!Number.isInteger(i.durationMin) || i.durationMin <= 0) {
+    throw new ValidationError(`The duration must be a positive number of minutes, got ${i.durationMin}.`, {
+      field: 'durationMin',
+    });
+  }
+  if (!i.uid.trim() || /[\r\n]/.test(i.uid)) {
+    throw new ValidationError('The invitation needs a stable one-line UID.', { field: 'uid' });
+  }
   const cal = new ICalCalendar({
     prodId: { company: 'Hotline', product: 'Leader calls', language: 'EN' },
     method: i.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
     name: 'Hotline',
   });
+  // The zone goes on the event, not the calendar: with a calendar-level zone name,
+  // ical-generator writes DTSTAMP as a zone-less local time, which RFC 5545 forbids (DTSTAMP
+  // is UTC). A null name with a generator still emits a VTIMEZONE for every event zone.
   cal.timezone({
-    name: i.attendeeZone,
-    generator: (tz: string) => {
-      const block = tzlib_get_ical_block(tz);
-      return Array.isArray(block) ? (block[0] ?? null) : null;
-    },
+    name: null,
+    generator: (tz: string) => vtimezone(tz),
   });
   cal.createEvent({
     id: i.uid,
@@ -42,7 +91,7 @@ export function buildInvite(i: InviteInput): string {
     start: DateTime.fromJSDate(i.start).setZone(i.attendeeZone),
     end: DateTime.fromJSDate(i.start).setZone(i.attendeeZone).plus({ minutes: i.durationMin }),
     timezone: i.attendeeZone,
-    stamp: DateTime.fromJSDate(i.stamp).toUTC(),
+    stamp: DateTime.fromJSDate(i.stamp ?? new Date()).toUTC(),
     summary: i.summary,
     description:
       'Join from the Hotline call page at the scheduled time. Details and the briefing are in Hotline, not in this invitation.',

@@ -21,10 +21,10 @@ import type {
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { buildInvite } from '../calls/icalendar.js';
+import { renderMarkdown } from '../calls/markdown.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { type Actor, authorize } from '../policy/policy.js';
-import { renderMarkdown } from '../public/readouts-site.js';
 import type { RecordsService } from '../records/records-service.js';
 import * as repo from '../repositories/calls.js';
 import { findOffice } from '../repositories/identity.js';

@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, ValidationError } from '@hotline/common';
 import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/calls/markdown.js';
 import { ROLES, type Role } from '../../src/policy/roles.js';
-import { renderMarkdown } from '../../src/public/readouts-site.js';
 import {
   ACTIONS,
   allowedActions,
