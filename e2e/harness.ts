@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '@hotline/common';
 import {
   AppContext,
   buildApp,
@@ -39,6 +40,7 @@ async function freePort(): Promise<number> {
 export interface TestServer {
   url: string;
   ctx: AppContext;
+  app: Awaited<ReturnType<typeof buildApp>>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ export interface TestServer {
 export async function startServer(opts: {
   demo: boolean;
   env?: Record<string, string>;
+  /** The server's clock (default the system clock), e.g. a ShiftedClock to open a call's window. */
+  clock?: Clock;
 }): Promise<TestServer> {
   buildOnce();
   const port = await freePort();
@@ -64,7 +68,7 @@ export async function startServer(opts: {
     createArchiveKeyFile(cfg.archiveKeyFile);
     createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
   }
-  const ctx = await AppContext.fromConfig(cfg);
+  const ctx = await AppContext.fromConfig(cfg, opts.clock ? { clock: opts.clock } : {});
   await ctx.prepare();
   ctx.startBackground();
   const app = await buildApp(ctx, { webDir: join(root, 'packages/web/dist') });
@@ -72,12 +76,25 @@ export async function startServer(opts: {
   return {
     url: `http://localhost:${port}`,
     ctx,
+    app,
     async close() {
       await app.close();
       await ctx.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Real time moved by a fixed offset: the server lives `offsetMs` ahead (or behind) while time still passes. */
+export class ShiftedClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  /** Shift so that now() is `to` at this moment. */
+  setNow(to: Date | number): void {
+    this.offsetMs = new Date(to).getTime() - Date.now();
+  }
 }
 
 export const CHROMIUM_ARGS = [

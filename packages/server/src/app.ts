@@ -111,7 +111,7 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
   callRoutes(app, ctx);
   captureRoutes(app, ctx);
   // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
-  await wireLive(app, ctx);
+  app.decorate('liveHub', await wireLive(app, ctx));
   for (const r of registrars) await r(app, ctx);
 
   const webDir = opts.webDir === undefined ? findWebDir() : opts.webDir;

@@ -338,7 +338,8 @@ export class CallsService {
         at: iso(l.at),
         kind: 'log',
         label: lifecycle.logLabel(l.kind, l.userName ?? ''),
-        actor: l.userName ?? null,
+        // The label already names the person ("Donald J. Trump joined").
+        actor: null,
         recordSeq: Number(l.record_seq),
       });
     }
