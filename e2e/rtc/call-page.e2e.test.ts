@@ -159,7 +159,9 @@ describe('a hotline call on the real call page', () => {
     await sleep(1500);
     const n2 = await pageAudio(notetaker);
     expect(n2.inbound).toHaveLength(2);
-    n2.inbound.forEach((s, i) => expect(s.bytesReceived).toBeGreaterThan(n1.inbound[i]?.bytesReceived ?? 0));
+    for (const [i, s] of n2.inbound.entries()) {
+      expect(s.bytesReceived).toBeGreaterThan(n1.inbound[i]?.bytesReceived ?? 0);
+    }
     expect(n2.outboundBytes, 'the note-taker sends nothing').toBe(0);
     expect(n2.directions.every((d) => d === 'recvonly')).toBe(true);
     expect(await bytesFrom(potus, whitakerId)).toBe(0);
