@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { randomPool } from './random-pool.js';
 
 /**
  * Content is encrypted at rest under the archive key (AES-256-GCM). The stored form is
@@ -14,11 +15,21 @@ export class ArchiveCipher {
     return new Uint8Array(randomBytes(32));
   }
 
+  /** A fresh random 96-bit nonce per call (drawn from the CSPRNG in blocks, see random-pool.ts). */
   seal(plain: Uint8Array): Uint8Array {
-    const nonce = randomBytes(12);
+    const out = new Uint8Array(12 + plain.length + 16);
+    const nonce = randomPool.take(12);
+    out.set(nonce, 0);
     const c = createCipheriv('aes-256-gcm', this.key, nonce);
-    const body = Buffer.concat([c.update(plain), c.final()]);
-    return new Uint8Array(Buffer.concat([nonce, body, c.getAuthTag()]));
+    let o = 12;
+    const body = c.update(plain);
+    out.set(body, o);
+    o += body.length;
+    const rest = c.final();
+    out.set(rest, o);
+    o += rest.length;
+    out.set(c.getAuthTag(), o);
+    return out;
   }
 
   /** A secret for another purpose (e.g. cookie signing), derived so one key file suffices. */

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
-import { type Clock, canonicalJson, canonicalJsonBytes, newId, PushbackError } from '@hotline/common';
+import { hash } from 'node:crypto';
+import { type Clock, canonicalJson, canonicalJsonBytes, PushbackError } from '@hotline/common';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ArchiveCipher } from './archive-key.js';
+import { uuidV7 } from './random-pool.js';
 
 /** The leaf of the records log: canonical JSON of this object. Content stays out of it. */
 export interface RecordEnvelope {
@@ -42,10 +43,58 @@ export interface RecordsOptions {
   maxPending: number;
 }
 
-const utf8 = new TextEncoder();
-
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return hash('sha256', bytes, 'hex');
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A uuid column value as it goes into a comma-separated parameter: must be a UUID. */
+function uuidParam(value: string, field: string): string {
+  if (typeof value !== 'string' || !UUID_RE.test(value)) {
+    throw new TypeError(`record ${field} must be a UUID, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+function jsonString(s: string | null): string | null {
+  if (s === null) return 'null';
+  if (typeof s !== 'string' || SURROGATE.test(s)) return null;
+  return JSON.stringify(s);
+}
+
+/**
+ * Canonical JSON (RFC 8785) of an envelope, written out for its fixed shape: keys in UTF-16
+ * order, strings as ECMAScript JSON.stringify writes them (which is what RFC 8785 specifies).
+ * Anything unusual (a surrogate, a non-string) goes through the general canonicalizer, which
+ * also rejects lone surrogates. The tests check it against canonicalJson().
+ */
+export function envelopeJson(e: RecordEnvelope): string {
+  const actor = jsonString(e.actor);
+  const at = jsonString(e.at);
+  const digest = jsonString(e.digest);
+  const id = jsonString(e.id);
+  const kind = jsonString(e.kind);
+  const office = jsonString(e.office);
+  const prev = e.prev === undefined ? '' : jsonString(e.prev);
+  const subject = jsonString(e.subject);
+  if (
+    e.v !== 1 ||
+    actor === null ||
+    at === null ||
+    digest === null ||
+    id === null ||
+    kind === null ||
+    office === null ||
+    prev === null ||
+    subject === null
+  )
+    return canonicalJson(e);
+  return `{"actor":${actor},"at":${at},"digest":${digest},"id":${id},"kind":${kind},"office":${office},${
+    prev === '' ? '' : `"prev":${prev},`
+  }"subject":${subject},"v":1}`;
 }
 
 /**
@@ -70,13 +119,30 @@ export class RecordsService {
   }
 
   async appendMany(tx: Kysely<Database>, inputs: AppendInput[]): Promise<AppendedRecord[]> {
-    if (inputs.length === 0) return [];
-    const prepared = inputs.map((input) => {
+    const n = inputs.length;
+    if (n === 0) return [];
+    // Everything is computed before the sequencer lock is taken: content bytes, digests, ids,
+    // envelopes and every statement parameter. Under the lock run only one statement
+    // (UPDATE log_state + INSERT records) and the caller's COMMIT.
+    const out = new Array<AppendedRecord>(n);
+    const ids: string[] = new Array(n);
+    const kinds: string[] = new Array(n);
+    const ats: string[] = new Array(n);
+    const offices: (string | null)[] = new Array(n);
+    const actors: (string | null)[] = new Array(n);
+    const subjects: (string | null)[] = new Array(n);
+    const digests: string[] = new Array(n);
+    const prevs: (string | null)[] = new Array(n);
+    const envelopes: string[] = new Array(n);
+    const content = new Map<string, Uint8Array>();
+    for (let i = 0; i < n; i++) {
+      const input = inputs[i]!;
       const bytes =
         input.content instanceof Uint8Array ? input.content : canonicalJsonBytes(input.content ?? null);
       const digest = sha256Hex(bytes);
       const at = input.at ?? this.clock.now();
-      const id = input.id ?? newId(at.getTime());
+      const ms = at.getTime();
+      const id = input.id ?? uuidV7(ms);
       const envelope: RecordEnvelope = {
         v: 1,
         kind: input.kind,
@@ -88,49 +154,74 @@ export class RecordsService {
         digest,
         ...(input.prev ? { prev: input.prev } : {}),
       };
-      return { input, bytes, digest, at, id, envelope };
-    });
+      if (!content.has(digest)) content.set(digest, bytes);
+      ids[i] = uuidParam(id, 'id');
+      kinds[i] = envelope.kind;
+      ats[i] = envelope.at;
+      offices[i] = envelope.office === null ? null : uuidParam(envelope.office, 'office');
+      actors[i] = envelope.actor === null ? null : uuidParam(envelope.actor, 'actor');
+      subjects[i] = envelope.subject;
+      digests[i] = digest;
+      prevs[i] = input.prev ? uuidParam(input.prev, 'prev') : null;
+      envelopes[i] = envelopeJson(envelope);
+      out[i] = { id, seq: -1, digest, envelope };
+    }
+    const contentDigests: string[] = [];
+    const sealed: Buffer[] = [];
+    for (const [digest, bytes] of content) {
+      contentDigests.push(digest);
+      const s = this.cipher.seal(bytes);
+      sealed.push(Buffer.from(s.buffer, s.byteOffset, s.byteLength));
+    }
 
-    // Content first (content-addressed, idempotent), then sequence as late as possible.
-    const unique = new Map<string, Uint8Array>();
-    for (const p of prepared) if (!unique.has(p.digest)) unique.set(p.digest, p.bytes);
-    const contentRows = [...unique].map(([digest, bytes]) => ({ digest, bytes: this.cipher.seal(bytes) }));
-    // One statement with array parameters (unnest) instead of thousands of bind parameters:
-    // PostgreSQL parses and plans it once, whatever the batch size.
+    // Content first (content-addressed, idempotent), outside the lock. One statement with array
+    // parameters: PostgreSQL parses and plans it once, whatever the batch size.
     await sql`insert into record_content (digest, bytes)
-      select * from unnest(${contentRows.map((r) => r.digest)}::text[], ${contentRows.map((r) => Buffer.from(r.bytes))}::bytea[])
+      select * from unnest(string_to_array(${contentDigests.join(',')}, ','), ${sealed}::bytea[])
       on conflict (digest) do nothing`.execute(tx);
 
-    const state = await tx
-      .updateTable('log_state')
-      .set((eb) => ({ next_seq: eb('next_seq', '+', String(prepared.length)) }))
-      .where('id', '=', 1)
-      .returning(['next_seq', 'integrated_size'])
-      .executeTakeFirstOrThrow();
-    const end = Number(state.next_seq);
-    const start = end - prepared.length;
-    if (start - Number(state.integrated_size) > this.opts.maxPending) {
+    // Sequence and insert in one statement. The UPDATE takes the log_state row lock, held until
+    // the caller commits; seq is computed in SQL from the new next_seq. Over the pushback limit
+    // the UPDATE matches no row, so nothing is sequenced or inserted and no number is taken.
+    // Envelopes travel as one newline-separated text (canonical JSON never contains a raw
+    // newline) and the uuid columns as comma-separated text: both far cheaper for node-postgres
+    // to send than escaped array literals.
+    const res = await sql<{ start: string | null }>`with s as (
+        update log_state set next_seq = next_seq + ${n}::bigint
+        where id = 1 and next_seq - integrated_size <= ${this.opts.maxPending}::bigint
+        returning next_seq - ${n}::bigint as start
+      ), ins as (
+        insert into records (seq, id, kind, at, office_id, actor_id, subject, digest, prev, envelope)
+        select s.start + r.ord - 1, r.id::uuid, r.kind, r.at::timestamptz, nullif(r.office, '')::uuid,
+          nullif(r.actor, '')::uuid, r.subject, r.digest, nullif(r.prev, '')::uuid, convert_to(r.env, 'UTF8')
+        from s, rows from (
+          string_to_table(${ids.join(',')}, ','),
+          unnest(${kinds}::text[]),
+          string_to_table(${ats.join(',')}, ','),
+          string_to_table(${offices.map((x) => x ?? '').join(',')}, ','),
+          string_to_table(${actors.map((x) => x ?? '').join(',')}, ','),
+          unnest(${subjects}::text[]),
+          string_to_table(${digests.join(',')}, ','),
+          string_to_table(${prevs.map((x) => x ?? '').join(',')}, ','),
+          string_to_table(${envelopes.join('\n')}, ${'\n'})
+        ) with ordinality as r(id, kind, at, office, actor, subject, digest, prev, env, ord)
+      )
+      select (select start from s) as start`.execute(tx);
+    const startRaw = res.rows[0]?.start;
+    if (startRaw === null || startRaw === undefined) {
+      const state = await tx
+        .selectFrom('log_state')
+        .select(['next_seq', 'integrated_size'])
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
       throw new PushbackError(
-        `The records log has ${start - Number(state.integrated_size)} entries waiting to be integrated; try again in a few seconds.`,
+        `The records log has ${Number(state.next_seq) - Number(state.integrated_size)} entries waiting to be integrated; try again in a few seconds.`,
         2,
       );
     }
-
-    const col = <T>(f: (p: (typeof prepared)[number], i: number) => T) => prepared.map(f);
-    await sql`insert into records (seq, id, kind, at, office_id, actor_id, subject, digest, prev, envelope)
-      select * from unnest(
-        ${col((_, i) => String(start + i))}::bigint[],
-        ${col((p) => p.id)}::uuid[],
-        ${col((p) => p.input.kind)}::text[],
-        ${col((p) => p.at.toISOString())}::timestamptz[],
-        ${col((p) => p.input.office ?? null)}::uuid[],
-        ${col((p) => p.input.actor ?? null)}::uuid[],
-        ${col((p) => p.input.subject ?? null)}::text[],
-        ${col((p) => p.digest)}::text[],
-        ${col((p) => p.input.prev ?? null)}::uuid[],
-        ${col((p) => Buffer.from(utf8.encode(canonicalJson(p.envelope))))}::bytea[]
-      )`.execute(tx);
-    return prepared.map((p, i) => ({ id: p.id, seq: start + i, digest: p.digest, envelope: p.envelope }));
+    const start = Number(startRaw);
+    for (let i = 0; i < n; i++) out[i]!.seq = start + i;
+    return out;
   }
 
   /** Decrypted content of a record, by digest. */
