@@ -2,6 +2,7 @@ import type { Clock, Logger } from '@hotline/common';
 import {
   type Checkpoint,
   encodeBundle,
+  HASH_SIZE,
   type Hasher,
   integrate,
   parseCheckpointBody,
@@ -10,12 +11,18 @@ import {
   TILE_WIDTH,
   type TileReader,
   TreeReader,
+  tileWidth,
   verifierKeyString,
 } from '@hotline/ledger';
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { nodeHasher } from './node-hash.js';
+
+/** A Buffer view (no copy) of bytes, as node-postgres and PGlite take bytea parameters. */
+function bytes(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
 
 /** An arbitrary constant naming the integrator's advisory lock ("HOTL"). */
 const INTEGRATOR_LOCK = 0x484f544c;
@@ -62,6 +69,14 @@ export class LogService {
     this.idleMs = opts.idleMs ?? 100;
   }
 
+  /**
+   * The right edge of the tree as of the last pass: the last tile of each level, as written or
+   * read. A tile's first w hashes depend only on the (immutable) entries, so a remembered tile
+   * is used only when it holds at least as many hashes as the tree being extended has there;
+   * anything else is read from the database. Saves the tile reads of every pass.
+   */
+  private edge = new Map<number, { index: number; hashes: Uint8Array }>();
+
   /** One integration pass. Returns how many entries it integrated (0 if idle or another node holds the lock). */
   async integrateOnce(): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
@@ -69,65 +84,96 @@ export class LogService {
         ok: boolean;
       }>`select pg_try_advisory_xact_lock(${INTEGRATOR_LOCK}) as ok`.execute(tx);
       if (!locked.rows[0]?.ok) return 0;
-      const state = await tx
-        .selectFrom('log_state')
-        .select(['integrated_size', 'integrated_root'])
-        .where('id', '=', 1)
-        .executeTakeFirstOrThrow();
-      const from = Number(state.integrated_size);
-      const rows = await tx
-        .selectFrom('records')
-        .select(['seq', 'envelope'])
-        .where('seq', '>=', String(from))
-        .orderBy('seq')
-        .limit(this.maxBatch)
-        .execute();
+      // Read under the lock (a new statement, so a new snapshot): integrated_size and the run
+      // of entries after it, in one round trip.
+      const { rows } = await sql<{
+        integrated_size: string;
+        seq: string | null;
+        envelope: Uint8Array | null;
+      }>`
+        select s.integrated_size, r.seq, r.envelope
+        from log_state s left join lateral (
+          select seq, envelope from records where seq >= s.integrated_size order by seq limit ${this.maxBatch}
+        ) r on true
+        where s.id = 1`.execute(tx);
+      if (rows.length === 0) throw new Error('log_state is missing');
+      const from = Number(rows[0]!.integrated_size);
       // Only a contiguous run from `from` can be integrated; commits are ordered by the sequencer lock.
       let n = 0;
-      while (n < rows.length && Number(rows[n]!.seq) === from + n) n++;
+      while (n < rows.length && rows[n]!.seq !== null && Number(rows[n]!.seq) === from + n) n++;
       if (n === 0) {
-        await this.ensureCheckpoint(tx, from, state.integrated_root);
+        await this.ensureCheckpoint(tx, from);
         return 0;
       }
-      const leafHashes = rows.slice(0, n).map((r) => this.hasher.leaf(new Uint8Array(r.envelope)));
-      const result = await integrate(this.tileReader(tx), from, leafHashes, this.hasher);
-      for (const t of result.tiles) {
-        await tx
-          .insertInto('log_tiles')
-          .values({ level: t.level, idx: String(t.index), width: t.width, hashes: t.hashes })
-          .onConflict((oc) =>
-            oc
-              .columns(['level', 'idx'])
-              .doUpdateSet({ width: t.width, hashes: t.hashes })
-              .where('log_tiles.width', '<', t.width),
-          )
-          .execute();
-      }
-      await tx
-        .updateTable('log_state')
-        .set({ integrated_size: String(result.size), integrated_root: result.root })
-        .where('id', '=', 1)
-        .execute();
-      await this.publish(tx, result.size, result.root);
+      const leafHashes = new Array<Uint8Array>(n);
+      for (let i = 0; i < n; i++) leafHashes[i] = this.hasher.leaf(rows[i]!.envelope!);
+      const seen = new Map<number, { index: number; hashes: Uint8Array }>();
+      const note = (level: number, index: number, hashes: Uint8Array) => {
+        const cur = seen.get(level);
+        if (!cur || cur.index < index || (cur.index === index && cur.hashes.length < hashes.length))
+          seen.set(level, { index, hashes });
+      };
+      const db = this.tileReader(tx);
+      const reader: TileReader = {
+        readTile: async (level, index) => {
+          const e = this.edge.get(level);
+          let t: Uint8Array | null;
+          if (e && e.index === index && e.hashes.length >= tileWidth(from, level, index) * HASH_SIZE)
+            t = e.hashes;
+          else t = await db.readTile(level, index);
+          if (t) note(level, index, t);
+          return t;
+        },
+      };
+      const result = await integrate(reader, from, leafHashes, this.hasher);
+      // Every changed tile in one statement. A tile only ever grows, so an existing wider one
+      // (another process got further) is kept.
+      const tiles = result.tiles;
+      await sql`insert into log_tiles (level, idx, width, hashes)
+        select * from unnest(${tiles.map((t) => t.level)}::int[], ${tiles.map((t) => String(t.index))}::bigint[],
+          ${tiles.map((t) => t.width)}::int[], ${tiles.map((t) => bytes(t.hashes))}::bytea[])
+        on conflict (level, idx) do update set width = excluded.width, hashes = excluded.hashes
+        where log_tiles.width < excluded.width`.execute(tx);
+      for (const t of tiles) note(t.level, t.index, t.hashes);
+      await this.publish(tx, result.size, result.root, true);
+      this.edge = seen;
       return n;
     });
   }
 
-  private async ensureCheckpoint(tx: Kysely<Database>, size: number, root: Uint8Array | null) {
+  private async ensureCheckpoint(tx: Kysely<Database>, size: number) {
     const latest = await tx
       .selectFrom('log_checkpoints')
       .select('size')
       .orderBy('size', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!latest || Number(latest.size) < size) await this.publish(tx, size, root ?? this.hasher.emptyRoot());
+    if (!latest || Number(latest.size) < size) {
+      const state = await tx
+        .selectFrom('log_state')
+        .select('integrated_root')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      await this.publish(tx, size, state.integrated_root ?? this.hasher.emptyRoot(), false);
+    }
   }
 
-  private async publish(tx: Kysely<Database>, size: number, root: Uint8Array) {
+  /** Sign and store a checkpoint; with `advance`, also move log_state to it (one statement). */
+  private async publish(tx: Kysely<Database>, size: number, root: Uint8Array, advance: boolean) {
     const note = signCheckpoint({ origin: this.origin, size, root, extensions: [] }, this.opts.signer);
+    const at = this.clock.now();
+    if (advance) {
+      await sql`with u as (
+          update log_state set integrated_size = ${String(size)}::bigint, integrated_root = ${bytes(root)} where id = 1
+        )
+        insert into log_checkpoints (size, root, note, created_at)
+        values (${String(size)}::bigint, ${bytes(root)}, ${note}, ${at})
+        on conflict (size) do nothing`.execute(tx);
+      return;
+    }
     await tx
       .insertInto('log_checkpoints')
-      .values({ size: String(size), root, note, created_at: this.clock.now() })
+      .values({ size: String(size), root, note, created_at: at })
       .onConflict((oc) => oc.column('size').doNothing())
       .execute();
   }
