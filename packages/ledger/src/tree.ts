@@ -44,7 +44,14 @@ export class TileMissingError extends Error {
  * per proof, with a per-instance cache.
  */
 export class TreeReader {
-  private readonly cache = new Map<string, Uint8Array>();
+  /**
+   * Tiles read so far, most recently used last, each with the interior layers of its subtree
+   * computed on first use (layer j holds the roots of aligned runs of 2^j hashes). A node inside
+   * a tile then costs one lookup after the first, so a reader kept for a tree size answers
+   * proofs with only the hashing of the tiles it has not seen. At most `MAX_CACHED_TILES`.
+   */
+  private readonly cache = new Map<string, { hashes: Uint8Array; layers: Uint8Array[] }>();
+  static readonly MAX_CACHED_TILES = 512;
 
   constructor(
     private readonly tiles: TileReader,
@@ -52,14 +59,18 @@ export class TreeReader {
     private readonly h: Hasher = defaultHasher,
   ) {}
 
-  private async tile(level: number, index: number, need: number): Promise<Uint8Array> {
+  private async tile(level: number, index: number, need: number) {
     const key = `${level}/${index}`;
     let t = this.cache.get(key);
-    if (!t || t.length < need * HASH_SIZE) {
-      t = (await this.tiles.readTile(level, index)) ?? new Uint8Array(0);
-      if (t.length < need * HASH_SIZE) throw new TileMissingError(level, index, need, t.length / HASH_SIZE);
-      this.cache.set(key, t);
+    if (!t || t.hashes.length < need * HASH_SIZE) {
+      const hashes = (await this.tiles.readTile(level, index)) ?? new Uint8Array(0);
+      if (hashes.length < need * HASH_SIZE)
+        throw new TileMissingError(level, index, need, hashes.length / HASH_SIZE);
+      t = { hashes, layers: [hashes] };
     }
+    this.cache.delete(key);
+    this.cache.set(key, t);
+    if (this.cache.size > TreeReader.MAX_CACHED_TILES) this.cache.delete(this.cache.keys().next().value!);
     return t;
   }
 
@@ -70,7 +81,22 @@ export class TreeReader {
     }
     const at = nodeLocation(height, index);
     const t = await this.tile(at.level, at.tile, at.offset + at.count);
-    return merkleRootOfHashes(this.h, t.subarray(at.offset * HASH_SIZE, (at.offset + at.count) * HASH_SIZE));
+    const j = 31 - Math.clz32(at.count);
+    for (let k = t.layers.length; k <= j; k++) {
+      const below = t.layers[k - 1]!;
+      const m = Math.floor(below.length / (2 * HASH_SIZE));
+      const layer = new Uint8Array(m * HASH_SIZE);
+      for (let i = 0; i < m; i++) {
+        const l = 2 * i * HASH_SIZE;
+        layer.set(
+          this.h.node(below.subarray(l, l + HASH_SIZE), below.subarray(l + HASH_SIZE, l + 2 * HASH_SIZE)),
+          i * HASH_SIZE,
+        );
+      }
+      t.layers.push(layer);
+    }
+    const p = (at.offset / at.count) * HASH_SIZE;
+    return t.layers[j]!.slice(p, p + HASH_SIZE);
   }
 
   /** MTH of leaves [start, start+n). Ranges from the RFC recursion are always aligned. */
@@ -209,11 +235,22 @@ function subtreeRoot(h: Hasher, hashes: Uint8Array[]): Uint8Array {
  * full tile this is the hash it contributes to the tile above (see `parentTileSlot`).
  */
 export function merkleRootOfHashes(h: Hasher, hashes: Uint8Array): Uint8Array {
-  const n = hashes.length / HASH_SIZE;
+  let n = hashes.length / HASH_SIZE;
   if (!isPowerOfTwo(n)) throw new RangeError(`need a power of two of hashes, got ${hashes.length} bytes`);
-  const layer: Uint8Array[] = new Array(n);
-  for (let i = 0; i < n; i++) layer[i] = hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
-  return subtreeRoot(h, layer);
+  if (n === 1) return hashes.slice(0, HASH_SIZE);
+  // Reduce pairwise in one work buffer: no array of views per level, so proofs (which call this
+  // for every sibling) allocate little and trigger fewer garbage collections.
+  const work = new Uint8Array((n / 2) * HASH_SIZE);
+  let layer = hashes;
+  while (n > 1) {
+    for (let i = 0, o = 0; i < n; i += 2, o += HASH_SIZE) {
+      const l = i * HASH_SIZE;
+      work.set(h.node(layer.subarray(l, l + HASH_SIZE), layer.subarray(l + HASH_SIZE, l + 2 * HASH_SIZE)), o);
+    }
+    layer = work;
+    n /= 2;
+  }
+  return work.slice(0, HASH_SIZE);
 }
 
 /**
