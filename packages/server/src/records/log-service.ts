@@ -86,12 +86,14 @@ export class LogService {
       if (!locked.rows[0]?.ok) return 0;
       // Read under the lock (a new statement, so a new snapshot): integrated_size and the run
       // of entries after it, in one round trip.
+      // PostgreSQL computes the RFC 6962 leaf hash, SHA-256(0x00 ‖ envelope), of the stored bytes,
+      // so 32 bytes per entry cross the wire instead of the envelope in hex.
       const { rows } = await sql<{
         integrated_size: string;
         seq: string | null;
-        envelope: Uint8Array | null;
+        leaf: Uint8Array | null;
       }>`
-        select s.integrated_size, r.seq, r.envelope
+        select s.integrated_size, r.seq, sha256('\\x00'::bytea || r.envelope) as leaf
         from log_state s left join lateral (
           select seq, envelope from records where seq >= s.integrated_size order by seq limit ${this.maxBatch}
         ) r on true
@@ -106,7 +108,7 @@ export class LogService {
         return 0;
       }
       const leafHashes = new Array<Uint8Array>(n);
-      for (let i = 0; i < n; i++) leafHashes[i] = this.hasher.leaf(rows[i]!.envelope!);
+      for (let i = 0; i < n; i++) leafHashes[i] = rows[i]!.leaf!;
       const seen = new Map<number, { index: number; hashes: Uint8Array }>();
       const note = (level: number, index: number, hashes: Uint8Array) => {
         const cur = seen.get(level);
