@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
+import { MimeParseError, type ParsedMime, parseMime } from './mime-worker.js';
 import { type CapturedItem, ImportFormatError, type ImportProgress, sha256Hex } from './types.js';
 
 export type MboxQuoting = 'mboxrd' | 'mboxo';
@@ -21,20 +22,19 @@ export async function parseMessage(raw: Buffer, file: string, where: string): Pr
       'the message has no header block (expected "Name: value" lines, then a blank line)',
     );
   }
-  let m: Awaited<ReturnType<typeof simpleParser>>;
+  let m: ParsedMime;
   try {
-    m = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
+    // mailparser runs on a parser thread (see mime-worker.ts).
+    m = await parseMime(raw);
   } catch (err) {
-    throw new ImportFormatError(file, where, `the MIME structure is broken (${(err as Error).message})`);
+    if (!(err instanceof MimeParseError)) throw err;
+    throw new ImportFormatError(file, where, `the MIME structure is broken (${err.message})`);
   }
   if (!m.date || Number.isNaN(m.date.getTime()))
     throw new ImportFormatError(file, where, 'the message has no valid Date header');
   const bcc = addresses(m.bcc);
   // Delivered-To / X-Original-To show where a bcc copy went when no Bcc header survives.
-  for (const h of ['delivered-to', 'x-original-to']) {
-    const v = m.headers.get(h);
-    if (typeof v === 'string') bcc.push(v.toLowerCase());
-  }
+  for (const v of m.deliveredTo) bcc.push(v.toLowerCase());
   const text = m.text ?? '';
   const fwd =
     /-{5,} ?Forwarded message ?-{5,}\s*\n(?:From: (.*)\n)?(?:Date: (.*)\n)?(?:Subject: (.*)\n)?(?:To: (.*)\n)?/i.exec(
@@ -67,18 +67,26 @@ export async function parseMessage(raw: Buffer, file: string, where: string): Pr
       .map((a) => ({
         filename: a.filename ?? 'attachment',
         contentType: a.contentType,
-        bytes: new Uint8Array(a.content),
+        bytes: a.content,
         sha256: sha256Hex(a.content),
       })),
     raw: new Uint8Array(raw),
   };
 }
 
+/** Messages parsed ahead of the one being consumed: at most this many, or this many bytes. */
+const AHEAD_ITEMS = 64;
+const AHEAD_BYTES = 16 * 1024 * 1024;
+
 /**
  * Stream an mbox (RFC 4155) message by message: a message starts at a "From " line at the
  * start of the file or after an empty line. Quoted "From " lines in bodies are un-escaped:
  * mboxrd (default) removes one ">" from ">+From "; mboxo removes it from ">From " only.
- * Memory stays bounded by the largest message, not the file.
+ *
+ * Messages are parsed on a parser thread a little ahead of the consumer (a bounded window),
+ * so parsing overlaps with whatever the consumer does; they are yielded in file order, and a
+ * message that fails stops the stream exactly where parsing one by one would have stopped.
+ * Memory stays bounded by the window and the largest message, not the file.
  */
 export async function* parseMbox(
   path: string,
@@ -86,23 +94,63 @@ export async function* parseMbox(
 ): AsyncGenerator<CapturedItem> {
   const file = basename(path);
   const total = statSync(path).size;
-  const quoting = opts.quoting ?? 'mboxrd';
+  const ahead: { item: Promise<CapturedItem>; bytesRead: number; size: number }[] = [];
+  let aheadBytes = 0;
+  let items = 0;
+  const next = async () => {
+    const head = ahead.shift()!;
+    aheadBytes -= head.size;
+    const item = await head.item;
+    items++;
+    opts.onProgress?.({ bytesRead: head.bytesRead, totalBytes: total, items });
+    return item;
+  };
+  const split = splitMbox(path, file, opts.quoting ?? 'mboxrd');
+  try {
+    for (;;) {
+      let r: IteratorResult<MboxEntry>;
+      try {
+        r = await split.next();
+      } catch (err) {
+        // A splitting error comes after the messages before it, as when parsing one by one.
+        while (ahead.length) yield await next();
+        throw err;
+      }
+      if (r.done) break;
+      const item = parseMessage(r.value.raw, file, r.value.where);
+      item.catch(() => {}); // observed in order by next(); never unhandled meanwhile
+      ahead.push({ item, bytesRead: r.value.bytesRead, size: r.value.raw.length });
+      aheadBytes += r.value.raw.length;
+      while (ahead.length >= AHEAD_ITEMS || aheadBytes >= AHEAD_BYTES) yield await next();
+    }
+    while (ahead.length) yield await next();
+  } finally {
+    await split.return(undefined);
+  }
+}
+
+interface MboxEntry {
+  raw: Buffer;
+  where: string;
+  /** bytes of the file consumed when this message was complete */
+  bytesRead: number;
+}
+
+/** The mbox splitter: raw messages, un-escaped, in file order. */
+async function* splitMbox(path: string, file: string, quoting: MboxQuoting): AsyncGenerator<MboxEntry> {
   const unquote = quoting === 'mboxrd' ? /^>(>*From )/ : /^>(From )/;
   let offset = 0;
   let msgStart = -1;
   let lines: Buffer[] = [];
   let prevBlank = true;
-  let items = 0;
   let leftover = Buffer.alloc(0);
 
-  async function flush(): Promise<CapturedItem | null> {
+  function flush(): MboxEntry | null {
     if (msgStart < 0) return null;
     // The blank line before the next "From " belongs to the separator, not the message.
     while (lines.length && lines.at(-1)!.length === 0) lines.pop();
     const raw = Buffer.from(lines.map((l) => l.toString('latin1')).join('\n'), 'latin1');
-    const item = await parseMessage(raw, file, `message starting at byte ${msgStart}`);
-    items++;
-    return item;
+    return { raw, where: `message starting at byte ${msgStart}`, bytesRead: offset };
   }
 
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -116,11 +164,8 @@ export async function* parseMbox(
       buf = buf.subarray(nl + 1);
       nl = buf.indexOf(10);
       if (prevBlank && line.subarray(0, 5).toString('latin1') === 'From ') {
-        const done = await flush();
-        if (done) {
-          opts.onProgress?.({ bytesRead: offset, totalBytes: total, items });
-          yield done;
-        }
+        const done = flush();
+        if (done) yield done;
         msgStart = lineStart;
         lines = [];
         prevBlank = false;
@@ -148,11 +193,8 @@ export async function* parseMbox(
     offset += leftover.length;
   }
   if (msgStart < 0) throw new ImportFormatError(file, 'byte 0', 'the file holds no messages');
-  const last = await flush();
-  if (last) {
-    opts.onProgress?.({ bytesRead: offset, totalBytes: total, items });
-    yield last;
-  }
+  const last = flush();
+  if (last) yield last;
 }
 
 /** A single .eml file (RFC 5322). */
