@@ -2,9 +2,13 @@
  * Records-log throughput into PostgreSQL and PGlite, and the time from an acknowledged append to
  * a signed checkpoint that covers it, with the integrator running as in the server.
  * Figures are printed beside bare SHA-256 leaf hashing measured in the same run.
- * Env: BENCH_PG_URL (default postgres://postgres@localhost:5432/test), BENCH_SECONDS (default 10).
+ * Also printed: CPU time per record of this Node process and, when PostgreSQL runs on this
+ * machine (Linux), of all its processes. The two share the cores, and on a shared machine these
+ * are steadier than the rate. Other work on the same PostgreSQL server counts in its figure.
+ * Env: BENCH_PG_URL (default postgres://postgres@localhost:5432/test), BENCH_SECONDS (default 10),
+ * BENCH_WRITERS (4), BENCH_BATCH (1,000 records per transaction).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@hotline/common';
@@ -27,6 +31,35 @@ function fmt(n: number) {
 function pct(xs: number[], p: number) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
+}
+
+/** CPU seconds used so far by every local process named postgres (Linux /proc), or NaN. */
+function postgresCpuSeconds(): number {
+  try {
+    let t = 0;
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+        if (!st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')).startsWith('postgres')) continue;
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        t += (Number(f[11]) + Number(f[12])) / 100;
+      } catch {
+        // the process ended
+      }
+    }
+    return t;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+  } catch {
+    return '?';
+  }
 }
 
 function bareHashRate(): number {
@@ -75,6 +108,8 @@ async function run(name: string, h: DatabaseHandle, writers: number) {
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
+  const cpu0 = process.cpuUsage();
+  const pg0 = postgresCpuSeconds();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
@@ -93,6 +128,9 @@ async function run(name: string, h: DatabaseHandle, writers: number) {
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const nodeUs = ((cpu.user + cpu.system) / appended).toFixed(1);
+  const pgUs = name === 'PostgreSQL' ? (((postgresCpuSeconds() - pg0) * 1e6) / appended).toFixed(1) : '';
   while (pending.length) await new Promise((r) => setTimeout(r, 20));
   const drain = performance.now();
   await log.integrateAll();
@@ -102,7 +140,8 @@ async function run(name: string, h: DatabaseHandle, writers: number) {
   const rate = appended / elapsed;
   console.log(
     `${name.padEnd(11)} ${fmt(rate)} appends/s sustained (${fmt(appended)} in ${elapsed.toFixed(1)} s, ${writers} writer(s), ${BATCH}/tx); ` +
-      `append→signed checkpoint median ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms; drained in ${(performance.now() - drain).toFixed(0)} ms`,
+      `append→signed checkpoint median ${pct(latencies, 50).toFixed(0)} ms, p95 ${pct(latencies, 95).toFixed(0)} ms; drained in ${(performance.now() - drain).toFixed(0)} ms; ` +
+      `CPU per record: Node ${nodeUs} µs${pgUs && pgUs !== 'NaN' ? `, PostgreSQL ${pgUs} µs` : ''}; load average ${loadAverage()}`,
   );
   return rate;
 }
