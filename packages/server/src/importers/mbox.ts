@@ -74,9 +74,13 @@ export async function parseMessage(raw: Buffer, file: string, where: string): Pr
   };
 }
 
-/** Messages parsed ahead of the one being consumed: at most this many, or this many bytes. */
-const AHEAD_ITEMS = 64;
-const AHEAD_BYTES = 16 * 1024 * 1024;
+/**
+ * Messages parsed ahead of the one being consumed: at most this many, or this many bytes. At
+ * least one import write batch, so the parser thread has work queued while the main thread is
+ * busy writing one (PGlite blocks it), instead of idling after a few messages.
+ */
+const AHEAD_ITEMS = 512;
+const AHEAD_BYTES = 32 * 1024 * 1024;
 
 /**
  * Stream an mbox (RFC 4155) message by message: a message starts at a "From " line at the

@@ -26,7 +26,7 @@ describe('streaming mbox parsing on a parser thread', () => {
   it('yields every message in file order, more than the read-ahead window, with progress', async () => {
     const p = mbox(
       'many.mbox',
-      Array.from({ length: 300 }, (_, i) => message(i, { attachment: i % 3 === 0 })),
+      Array.from({ length: 600 }, (_, i) => message(i, { attachment: i % 3 === 0 })),
     );
     const progress: ImportProgress[] = [];
     const subjects: (string | null)[] = [];
@@ -42,9 +42,9 @@ describe('streaming mbox parsing on a parser thread', () => {
         expect(Buffer.from(item.attachments[0]!.bytes)).toEqual(Buffer.alloc(300, 3));
       }
     }
-    expect(subjects).toEqual(Array.from({ length: 300 }, (_, i) => `M${i}`));
-    expect(attachments).toBe(100);
-    expect(progress.map((x) => x.items)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(subjects).toEqual(Array.from({ length: 600 }, (_, i) => `M${i}`));
+    expect(attachments).toBe(200);
+    expect(progress.map((x) => x.items)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
     const bytes = progress.map((x) => x.bytesRead);
     expect([...bytes].sort((a, b) => a - b)).toEqual(bytes);
     expect(bytes.at(-1)).toBe(progress[0]!.totalBytes);
