@@ -1,7 +1,6 @@
-import { canonicalJson, isUuid } from '@hotline/common';
+import { canonicalJson, isUuid, RandomPool, newId as uuidV7 } from '@hotline/common';
 import { describe, expect, it } from 'vitest';
 import { ArchiveCipher } from '../src/records/archive-key.js';
-import { RandomPool, uuidV7 } from '../src/records/random-pool.js';
 import { envelopeJson, type RecordEnvelope } from '../src/records/records-service.js';
 
 const base: RecordEnvelope = {

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { randomPool } from './random-pool.js';
+import { randomPool } from '@hotline/common';
 
 /**
  * Content is encrypted at rest under the archive key (AES-256-GCM). The stored form is
@@ -15,7 +15,7 @@ export class ArchiveCipher {
     return new Uint8Array(randomBytes(32));
   }
 
-  /** A fresh random 96-bit nonce per call (drawn from the CSPRNG in blocks, see random-pool.ts). */
+  /** A fresh random 96-bit nonce per call (drawn from the CSPRNG in blocks: RandomPool in @hotline/common). */
   seal(plain: Uint8Array): Uint8Array {
     const out = new Uint8Array(12 + plain.length + 16);
     const nonce = randomPool.take(12);

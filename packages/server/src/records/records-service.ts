@@ -1,9 +1,8 @@
 import { hash } from 'node:crypto';
-import { type Clock, canonicalJson, canonicalJsonBytes, PushbackError } from '@hotline/common';
+import { type Clock, canonicalJson, canonicalJsonBytes, newId, PushbackError } from '@hotline/common';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ArchiveCipher } from './archive-key.js';
-import { uuidV7 } from './random-pool.js';
 
 /** The leaf of the records log: canonical JSON of this object. Content stays out of it. */
 export interface RecordEnvelope {
@@ -152,7 +151,7 @@ export class RecordsService {
       const digest = sha256Hex(bytes);
       const at = input.at ?? this.clock.now();
       const ms = at.getTime();
-      const id = input.id ?? uuidV7(ms);
+      const id = input.id ?? newId(ms);
       const envelope: RecordEnvelope = {
         v: 1,
         kind: input.kind,
