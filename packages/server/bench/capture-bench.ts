@@ -3,11 +3,13 @@
  * - an mbox of N messages (every 4th with an attachment) into PGlite and into PostgreSQL,
  *   beside bare mailparser parsing of the same file in the same run;
  * - 50,000 tweets from an X archive;
- * - peak RSS for a small and a 4× larger mbox (should stay flat: imports stream).
+ * - memory for a small and a 4× larger mbox (should stay flat: imports stream): live heap growth
+ *   while parsing, and the peak RSS of a whole import into PGlite, each in a fresh process.
  * Env: BENCH_MESSAGES (default 10000), BENCH_TWEETS (default 50000), BENCH_PG_URL.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@hotline/common';
 import { simpleParser } from 'mailparser';
@@ -86,6 +88,20 @@ async function withDb(h: DatabaseHandle) {
   );
 }
 
+// Child mode: import one mbox into a fresh PGlite and report this process's peak RSS.
+if (process.env.BENCH_CHILD_IMPORT) {
+  const h = await openDatabase({ pgliteDir: join(dir, 'db') });
+  const svc = await withDb(h);
+  const r = await svc.importFile(null, 'mbox', process.env.BENCH_CHILD_IMPORT, {
+    identifier: 'leader.private@personal.example.com',
+    ownerEmail: 'leader@bench.example.gov',
+  });
+  await h.close();
+  rmSync(dir, { recursive: true, force: true });
+  console.log(JSON.stringify({ added: r.added, maxRssKb: process.resourceUsage().maxRSS }));
+  process.exit(0);
+}
+
 const mboxPath = join(dir, 'big.mbox');
 let t0 = performance.now();
 await makeMbox(mboxPath, N);
@@ -104,7 +120,9 @@ const messages = readFileSync(mboxPath, 'latin1').split(/\n\nFrom leader [^\n]*\
 for (const m of messages) await simpleParser(Buffer.from(m.replace(/^From leader [^\n]*\n/, ''), 'latin1'));
 const bare = messages.length / ((performance.now() - t0) / 1000);
 console.log(`bare mailparser simpleParser:          ${fmt(bare)} messages/s`);
-console.log(`our streaming mbox parser (mailparser): ${fmt(ourParse)} messages/s`);
+console.log(
+  `our streaming mbox parser (mailparser): ${fmt(ourParse)} messages/s (on parser threads; ${availableParallelism()} cores)`,
+);
 
 const pgSchema = `capbench_${Date.now()}`;
 for (const [name, open] of [
@@ -168,7 +186,16 @@ for (const mult of [1, 4]) {
     }
   }
   console.log(
-    `live heap growth parsing a ${(statSync(p).size / 1e6).toFixed(1)} MB mbox: peak ${(peak / 1e6).toFixed(1)} MB${gc ? '' : ' (no --expose-gc: figures include garbage)'}`,
+    `live main-thread heap growth parsing a ${(statSync(p).size / 1e6).toFixed(1)} MB mbox: peak ${(peak / 1e6).toFixed(1)} MB${gc ? '' : ' (no --expose-gc: figures include garbage)'}`,
+  );
+  // The whole import (parser threads, PGlite, batches) in a fresh process: its peak RSS.
+  const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!], {
+    env: { ...process.env, BENCH_CHILD_IMPORT: p },
+    encoding: 'utf8',
+  });
+  const child = JSON.parse(out.trim().split('\n').at(-1)!) as { added: number; maxRssKb: number };
+  console.log(
+    `peak RSS importing a ${(statSync(p).size / 1e6).toFixed(1)} MB mbox (${fmt(child.added)} messages) into PGlite: ${(child.maxRssKb / 1024).toFixed(0)} MB`,
   );
 }
 rmSync(dir, { recursive: true, force: true });
