@@ -1,13 +1,41 @@
-import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely';
 import { schemaOf } from './database.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+
+/**
+ * The database as the Migrator sees it when it lives in one schema: table introspection limited
+ * to that schema. Kysely's own introspector reads every schema's columns and resolves each table
+ * by name (pg_get_serial_sequence), which fails with "schema … does not exist" when another
+ * schema on the same server is dropped at that moment (tests drop theirs when they finish).
+ */
+function scopedToSchema(db: Kysely<Database>, schema: string): Kysely<Database> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: () => db.introspection.getSchemas(),
+    async getTables() {
+      const { rows } = await sql<{ name: string; type: string }>`
+        select table_name as name, table_type as type from information_schema.tables
+        where table_schema = ${schema}`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: r.type === 'VIEW', columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await this.getTables() };
+    },
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const v = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
 
 export function migrator(db: Kysely<Database>): Migrator {
   // Kysely looks for its bookkeeping tables without regard to search_path; name the schema.
   const schema = schemaOf.get(db);
   return new Migrator({
-    db,
+    db: schema ? scopedToSchema(db, schema) : db,
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
