@@ -2,7 +2,7 @@ import { MINUTE } from '@hotline/common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll, ShiftedClock, screenshot, startServer, type TestServer, watchConsole } from '../harness.js';
-import { bytesFrom, launchRtcBrowser, pageAudio, sasFor, sleep } from './rtc-harness.js';
+import { bytesFrom, connectedTo, launchRtcBrowser, pageAudio, rising, sasFor, sleep } from './rtc-harness.js';
 
 /**
  * The in-app call through the real product: a demo server on PGlite, the staff web app, demo
@@ -53,20 +53,6 @@ describe('a hotline call on the real call page', () => {
     await page.goto(`${server.url}/app/calls/${call.id}`);
     await poll(() => page.getByRole('heading', { name: 'Story of the call' }).isVisible()).toBe(true);
     return page;
-  }
-
-  async function connectedTo(page: Page, userIds: string[]): Promise<void> {
-    for (const u of userIds) {
-      await page
-        .locator(`[data-testid="participant"][data-user-id="${u}"][data-connection="connected"]`)
-        .waitFor({ timeout: 30_000 });
-    }
-  }
-
-  async function rising(page: Page, from: string, ms = 1500): Promise<[number, number]> {
-    const before = await bytesFrom(page, from);
-    await sleep(ms);
-    return [before, await bytesFrom(page, from)];
   }
 
   async function callState(): Promise<string> {

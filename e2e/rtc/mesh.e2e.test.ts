@@ -7,9 +7,11 @@ import { watchConsole } from '../harness.js';
 import {
   bytesFrom,
   callPageUrl,
+  connectedTo,
   launchRtcBrowser,
   pageAudio,
   type RtcServer,
+  rising,
   sasFor,
   sleep,
   startRtcServer,
@@ -47,20 +49,6 @@ describe('hotline call in the browser (WebRTC mesh)', () => {
     problems.push(...watchConsole(page));
     await page.goto(callPageUrl(server, callId, as, name));
     return page;
-  }
-
-  async function connectedTo(page: Page, userIds: string[]): Promise<void> {
-    for (const u of userIds) {
-      await page
-        .locator(`[data-testid="participant"][data-user-id="${u}"][data-connection="connected"]`)
-        .waitFor({ timeout: 20_000 });
-    }
-  }
-
-  async function rising(page: Page, from: string, ms = 1500): Promise<[number, number]> {
-    const before = await bytesFrom(page, from);
-    await sleep(ms);
-    return [before, await bytesFrom(page, from)];
   }
 
   beforeAll(async () => {

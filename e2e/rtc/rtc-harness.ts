@@ -168,6 +168,22 @@ export function sasFor(page: Page, peerUserId: string): Promise<string | null> {
     .getAttribute('data-code');
 }
 
+/** Waits until the page shows a working media connection to each of these users. */
+export async function connectedTo(page: Page, userIds: string[], timeout = 30_000): Promise<void> {
+  for (const u of userIds) {
+    await page
+      .locator(`[data-testid="participant"][data-user-id="${u}"][data-connection="connected"]`)
+      .waitFor({ timeout });
+  }
+}
+
+/** Bytes received from one peer before and after `ms`: audio is flowing when the second is larger. */
+export async function rising(page: Page, from: string, ms = 1500): Promise<[number, number]> {
+  const before = await bytesFrom(page, from);
+  await sleep(ms);
+  return [before, await bytesFrom(page, from)];
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
