@@ -84,16 +84,8 @@ export class TreeReader {
     const j = 31 - Math.clz32(at.count);
     for (let k = t.layers.length; k <= j; k++) {
       const below = t.layers[k - 1]!;
-      const m = Math.floor(below.length / (2 * HASH_SIZE));
-      const layer = new Uint8Array(m * HASH_SIZE);
-      for (let i = 0; i < m; i++) {
-        const l = 2 * i * HASH_SIZE;
-        layer.set(
-          this.h.node(below.subarray(l, l + HASH_SIZE), below.subarray(l + HASH_SIZE, l + 2 * HASH_SIZE)),
-          i * HASH_SIZE,
-        );
-      }
-      t.layers.push(layer);
+      const pairs = Math.floor(below.length / (2 * HASH_SIZE));
+      t.layers.push(hashPairs(this.h, below, pairs, new Uint8Array(pairs * HASH_SIZE)));
     }
     const p = (at.offset / at.count) * HASH_SIZE;
     return t.layers[j]!.slice(p, p + HASH_SIZE);
@@ -243,14 +235,26 @@ export function merkleRootOfHashes(h: Hasher, hashes: Uint8Array): Uint8Array {
   const work = new Uint8Array((n / 2) * HASH_SIZE);
   let layer = hashes;
   while (n > 1) {
-    for (let i = 0, o = 0; i < n; i += 2, o += HASH_SIZE) {
-      const l = i * HASH_SIZE;
-      work.set(h.node(layer.subarray(l, l + HASH_SIZE), layer.subarray(l + HASH_SIZE, l + 2 * HASH_SIZE)), o);
-    }
-    layer = work;
     n /= 2;
+    layer = hashPairs(h, layer, n, work);
   }
   return work.slice(0, HASH_SIZE);
+}
+
+/**
+ * The layer above: node hashes of the first `pairs` adjacent pairs of 32-byte hashes in `below`,
+ * written to the start of `out` (which may be `below` itself: pair i is read before slot i is
+ * written). Returns `out`.
+ */
+function hashPairs(h: Hasher, below: Uint8Array, pairs: number, out: Uint8Array): Uint8Array {
+  for (let i = 0; i < pairs; i++) {
+    const l = 2 * i * HASH_SIZE;
+    out.set(
+      h.node(below.subarray(l, l + HASH_SIZE), below.subarray(l + HASH_SIZE, l + 2 * HASH_SIZE)),
+      i * HASH_SIZE,
+    );
+  }
+  return out;
 }
 
 /**

@@ -32,6 +32,11 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/** A Buffer view (no copy) of bytes, as node-postgres and PGlite take bytea parameters. */
+export function bufferView(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
   if (opts.url) {
     const pool = new pg.Pool({
@@ -70,7 +75,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       serializers: {
         17: (x: unknown) => {
           if (!(x instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
-          return `\\x${Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('hex')}`;
+          return `\\x${bufferView(x).toString('hex')}`;
         },
       },
     });

@@ -15,14 +15,9 @@ import {
   verifierKeyString,
 } from '@hotline/ledger';
 import { type Kysely, sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import { bufferView, type Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { nodeHasher } from './node-hash.js';
-
-/** A Buffer view (no copy) of bytes, as node-postgres and PGlite take bytea parameters. */
-function bytes(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
 
 /** An arbitrary constant naming the integrator's advisory lock ("HOTL"). */
 const INTEGRATOR_LOCK = 0x484f544c;
@@ -133,7 +128,7 @@ export class LogService {
       const tiles = result.tiles;
       await sql`insert into log_tiles (level, idx, width, hashes)
         select * from unnest(${tiles.map((t) => t.level)}::int[], ${tiles.map((t) => String(t.index))}::bigint[],
-          ${tiles.map((t) => t.width)}::int[], ${tiles.map((t) => bytes(t.hashes))}::bytea[])
+          ${tiles.map((t) => t.width)}::int[], ${tiles.map((t) => bufferView(t.hashes))}::bytea[])
         on conflict (level, idx) do update set width = excluded.width, hashes = excluded.hashes
         where log_tiles.width < excluded.width`.execute(tx);
       for (const t of tiles) note(t.level, t.index, t.hashes);
@@ -166,10 +161,10 @@ export class LogService {
     const at = this.clock.now();
     if (advance) {
       await sql`with u as (
-          update log_state set integrated_size = ${String(size)}::bigint, integrated_root = ${bytes(root)} where id = 1
+          update log_state set integrated_size = ${String(size)}::bigint, integrated_root = ${bufferView(root)} where id = 1
         )
         insert into log_checkpoints (size, root, note, created_at)
-        values (${String(size)}::bigint, ${bytes(root)}, ${note}, ${at})
+        values (${String(size)}::bigint, ${bufferView(root)}, ${note}, ${at})
         on conflict (size) do nothing`.execute(tx);
       return;
     }

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
-import { type Clock, canonicalJson, canonicalJsonBytes, newId, PushbackError } from '@hotline/common';
+import { type Clock, canonicalJson, canonicalJsonBytes, isUuid, newId, PushbackError } from '@hotline/common';
 import { type Kysely, sql } from 'kysely';
+import { bufferView } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { ArchiveCipher } from './archive-key.js';
 
@@ -47,17 +48,15 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 function base64(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+  return bufferView(b).toString('base64');
 }
 
 /** Entries prepared between yields to the event loop (about 2 ms of work). */
 const PREPARE_SLICE = 200;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A uuid column value as it goes into a comma-separated parameter: must be a UUID. */
 function uuidParam(value: string, field: string): string {
-  if (typeof value !== 'string' || !UUID_RE.test(value)) {
+  if (typeof value !== 'string' || !isUuid(value)) {
     throw new TypeError(`record ${field} must be a UUID, got ${JSON.stringify(value)}`);
   }
   return value;
