@@ -36,11 +36,6 @@ export function vtimezone(zone: string): string | null {
     : null;
 }
 
-/**
- * An RFC 5545 invitation for one participant, in their time zone with its VTIMEZONE, a stable
- * UID, SEQUENCE bumped on every reschedule, METHOD:REQUEST (Outlook needs it) or CANCEL, and
- * CLASS:CONFIDENTIAL. Built with ical-generator; VTIMEZONE blocks from timezones-ical-library.
- */
 function assertZone(zone: string, field: string): void {
   if (!IANAZone.isValidZone(zone)) {
     throw new ValidationError(`${zone} is not an IANA time zone; use a name such as Europe/Paris.`, {
@@ -49,6 +44,11 @@ function assertZone(zone: string, field: string): void {
   }
 }
 
+/**
+ * An RFC 5545 invitation for one participant, in their time zone with its VTIMEZONE, a stable
+ * UID, SEQUENCE bumped on every reschedule, METHOD:REQUEST (Outlook needs it) or CANCEL, and
+ * CLASS:CONFIDENTIAL. Built with ical-generator; VTIMEZONE blocks from timezones-ical-library.
+ */
 export function buildInvite(i: InviteInput): string {
   assertZone(i.attendeeZone, 'attendeeZone');
   if (!vtimezone(i.attendeeZone)) {

@@ -20,7 +20,7 @@ import type {
 } from '@hotline/contract';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { buildInvite } from '../calls/icalendar.js';
+import { buildInvite, inviteSummary } from '../calls/icalendar.js';
 import { renderMarkdown } from '../calls/markdown.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -212,7 +212,7 @@ export class CallsService {
         method,
         start: new Date(row.scheduled_start),
         durationMin: row.duration_min,
-        summary: `Hotline call: ${owner.leader_title} ${owner.leader_name} — ${row.counterpart_leader}`,
+        summary: inviteSummary(`${owner.leader_title} ${owner.leader_name}`, row.counterpart_leader),
         organizer: {
           name: `${owner.name} secretariat`,
           email: `secretariat@${new URL(this.publicUrl).hostname}`,
