@@ -5,10 +5,7 @@
  * the data-* attributes of the #verify section.
  */
 import { renderMarkdown } from '../calls/markdown.js';
-import { buildAtomFeed } from './atom.js';
 import { esc, layout } from './html.js';
-
-export { buildAtomFeed, renderMarkdown };
 
 export interface PublicReadout {
   id: string;

@@ -3,13 +3,9 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { App } from '../http/types.js';
+import { buildAtomFeed } from '../public/atom.js';
 import { SITE_CSS } from '../public/html.js';
-import {
-  buildAtomFeed,
-  renderNotFound,
-  renderReadoutList,
-  renderReadoutPage,
-} from '../public/readouts-site.js';
+import { renderNotFound, renderReadoutList, renderReadoutPage } from '../public/readouts-site.js';
 import { ReadoutsService } from '../services/readouts-service.js';
 
 /** The public site: published readouts (HTML), their Atom feed, and the browser verifier. No login. */
