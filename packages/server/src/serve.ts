@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config/config.js';
 import { AppContext } from './context.js';
+import { assertCanListen, explainListenError } from './http/port-check.js';
 
 export interface Served {
   ctx: AppContext;
@@ -8,8 +9,12 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Start Hotline: context, migrations, demo seed, HTTP. Clear errors for the usual failures. */
+/**
+ * Start Hotline: port check, context, migrations, demo seed, HTTP. Clear errors for the usual
+ * failures; a taken port is reported before the database is opened.
+ */
 export async function serve(cfg: ServerConfig): Promise<Served> {
+  await assertCanListen(cfg.host, cfg.port);
   const ctx = await AppContext.fromConfig(cfg);
   try {
     await ctx.prepare();
@@ -18,18 +23,7 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
     try {
       await app.listen({ host: cfg.host, port: cfg.port });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') {
-        throw new Error(
-          `port ${cfg.port} on ${cfg.host} is already in use by another program. Stop it, or choose another port with HOTLINE_PORT=8081.`,
-        );
-      }
-      if (code === 'EACCES') {
-        throw new Error(
-          `not allowed to listen on port ${cfg.port}; use a port above 1024 with HOTLINE_PORT.`,
-        );
-      }
-      throw err;
+      throw explainListenError(err, cfg.host, cfg.port) ?? err;
     }
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
