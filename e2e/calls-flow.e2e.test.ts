@@ -56,8 +56,8 @@ describe('a leader call from request to published, verified readout', () => {
     await page.getByLabel('Counterpart country').fill('CA');
     await page.getByLabel('Purpose').fill('Coordinate positions before the G7 summit on Arctic security.');
     await page.getByLabel('Topics').fill('Arctic security, Trade');
-    await page.getByLabel(/Proposed window start/).fill(at(9));
-    await page.getByLabel('Proposed window end').fill(at(11));
+    await page.getByLabel(/^Window 1 start/).fill(at(9));
+    await page.getByLabel(/^Window 1 end/).fill(at(11));
     await screenshot(page, 'calls-1-request');
     await page.getByRole('button', { name: 'Send the request' }).click();
     await page.waitForURL(/\/app\/calls\/[0-9a-f-]{36}$/);

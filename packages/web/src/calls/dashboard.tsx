@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
+import { useSession } from '../session';
+import { channelLabel, when } from './format';
 
 interface Dashboard {
   generatedAt: string;
@@ -19,6 +21,8 @@ interface Dashboard {
 
 /** Memcons and readouts past their deadlines, drawn as a chart. */
 export function DashboardPage() {
+  const { me } = useSession();
+  const zone = me?.user.timeZone ?? 'UTC';
   const [d, setD] = useState<Dashboard | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -81,8 +85,8 @@ export function DashboardPage() {
                 <tr>
                   <th scope="col">Call</th>
                   <th scope="col">Record</th>
-                  <th scope="col">Due</th>
-                  <th scope="col">Days overdue</th>
+                  <th scope="col">Due (your time, {zone})</th>
+                  <th scope="col">Overdue</th>
                 </tr>
               </thead>
               <tbody>
@@ -90,10 +94,12 @@ export function DashboardPage() {
                   <tr key={`${i.callId}-${i.kind}`}>
                     <th scope="row">
                       <Link to={`/calls/${i.callId}`}>{i.counterpartLeader}</Link>
-                      {i.channel === 'off_channel' && <span className="state state-alarm">Off-channel</span>}
+                      {i.channel === 'off_channel' && (
+                        <span className="state state-alarm">{channelLabel(i.channel)}</span>
+                      )}
                     </th>
                     <td>{i.kind}</td>
-                    <td>{new Date(i.dueAt).toLocaleString()}</td>
+                    <td>{when(i.dueAt, zone)}</td>
                     <td>
                       <svg width="160" height="14" aria-hidden="true">
                         <rect
@@ -102,7 +108,15 @@ export function DashboardPage() {
                           fill={i.daysOverdue >= 0 ? '#b3261e' : '#8aa6c8'}
                         />
                       </svg>{' '}
-                      {i.daysOverdue >= 0 ? i.daysOverdue : `due in ${-i.daysOverdue}`}
+                      {i.daysOverdue > 0 ? (
+                        <strong>
+                          overdue by {i.daysOverdue} day{i.daysOverdue === 1 ? '' : 's'}
+                        </strong>
+                      ) : i.daysOverdue === 0 ? (
+                        <strong>overdue (less than a day)</strong>
+                      ) : (
+                        `due in ${-i.daysOverdue} day${i.daysOverdue === -1 ? '' : 's'}`
+                      )}
                     </td>
                   </tr>
                 ))}

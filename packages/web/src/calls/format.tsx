@@ -16,6 +16,18 @@ export const STATE_LABELS: Record<string, string> = {
   cancelled: 'Cancelled',
 };
 
+export const CHANNEL_LABELS: Record<string, string> = {
+  hotline: 'Hotline (in-app)',
+  secure_line: 'Secure line',
+  off_channel: 'Off-channel',
+};
+
+/** How a call was or will be held, in words: "Hotline (in-app)", "Secure line", "Off-channel". */
+export function channelLabel(channel: string | null | undefined): string {
+  if (!channel) return 'Not yet chosen';
+  return CHANNEL_LABELS[channel] ?? channel.replace(/_/g, ' ');
+}
+
 export function when(iso: string | null | undefined, zone?: string): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat('en-GB', {

@@ -1,24 +1,46 @@
 import type { Office } from '@hotline/contract';
 import { type FormEvent, useEffect, useState } from 'react';
-import { fieldErrors, get, post } from '../api';
+import { get, post } from '../api';
 import { Alert, Field, PageHeader } from '../components';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { ErrorSummary, type FieldMap, formFieldErrors, groupListErrors } from './form-errors';
+import { zonedToIso } from './zoned';
+
+interface Window {
+  key: number;
+  start: string;
+  end: string;
+}
+
+/** "Prime Minister Mark Carney of Canada" from the directory, to prefill the counterpart leader. */
+function leaderOf(o: Office): string {
+  const name = new Intl.DisplayNames(['en'], { type: 'region' }).of(o.country) ?? o.country;
+  const country = ['US', 'GB', 'NL', 'PH', 'AE', 'CZ', 'DO', 'BS', 'GM'].includes(o.country)
+    ? `the ${name}`
+    : name;
+  return `${o.leaderTitle} ${o.leaderName} of ${country}`;
+}
 
 export function NewCallPage() {
   const { me } = useSession();
+  const zone = me?.user.timeZone ?? 'UTC';
+  const liaison = !!me?.user.roles.includes('liaison');
   const [offices, setOffices] = useState<Office[]>([]);
   const [form, setForm] = useState({
     ownerOfficeId: '',
+    counterpartOfficeId: '',
     counterpartLeader: '',
     counterpartCountry: '',
     purpose: '',
     topics: '',
     urgency: 'routine',
     language: 'English',
-    windowStart: '',
-    windowEnd: '',
   });
+  const [windows, setWindows] = useState<Window[]>([{ key: 0, start: '', end: '' }]);
+  const [nextKey, setNextKey] = useState(1);
+  /** The leader and country the last counterpart office filled in, so a typed name is never overwritten. */
+  const [filled, setFilled] = useState({ leader: '', country: '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -27,25 +49,73 @@ export function NewCallPage() {
     get<Office[]>('/api/v1/offices').then((o) => {
       setOffices(o);
       const mine = o.find((x) => x.id === me?.office.id);
+      const owner = liaison ? o.find((x) => x.id !== mine?.id) : mine;
       setForm((f) => ({
         ...f,
-        ownerOfficeId: me?.user.roles.includes('liaison')
-          ? (o.find((x) => x.id !== mine?.id)?.id ?? '')
-          : (mine?.id ?? ''),
+        ownerOfficeId: owner?.id ?? '',
+        // A liaison asks for a call with a host leader on behalf of their own office.
+        counterpartOfficeId: liaison ? (mine?.id ?? '') : '',
+        ...(liaison && mine ? { counterpartLeader: leaderOf(mine), counterpartCountry: mine.country } : {}),
       }));
+      if (liaison && mine) setFilled({ leader: leaderOf(mine), country: mine.country });
     }, setError);
-  }, [me]);
+  }, [me, liaison]);
+
+  function chooseCounterpart(id: string) {
+    const o = offices.find((x) => x.id === id);
+    const leader = o ? leaderOf(o) : '';
+    const country = o?.country ?? '';
+    setForm((f) => ({
+      ...f,
+      counterpartOfficeId: id,
+      counterpartLeader:
+        !f.counterpartLeader || f.counterpartLeader === filled.leader ? leader : f.counterpartLeader,
+      counterpartCountry:
+        !f.counterpartCountry || f.counterpartCountry === filled.country ? country : f.counterpartCountry,
+    }));
+    setFilled({ leader, country });
+  }
+
+  const fields: FieldMap = {
+    ownerOfficeId: { label: 'Whose leader is asked for the call', id: 'owner' },
+    counterpartOfficeId: { label: 'Counterpart office', id: 'counterpart-office' },
+    counterpartLeader: { label: 'Counterpart leader', id: 'counterpart' },
+    counterpartCountry: { label: 'Counterpart country', id: 'country' },
+    urgency: { label: 'Urgency', id: 'urgency' },
+    purpose: { label: 'Purpose', id: 'purpose' },
+    topics: { label: 'Topics', id: 'topics' },
+    language: { label: 'Language', id: 'language' },
+    requesterZone: { label: 'Your profile time zone', id: `window-${windows[0]?.key}-start` },
+    proposedWindows: { label: 'Proposed windows', id: `window-${windows[0]?.key}-start` },
+    'proposedWindows.start': { label: 'Proposed window start', id: `window-${windows[0]?.key}-start` },
+  };
+  windows.forEach((w, i) => {
+    fields[`proposedWindows.${i}.start`] = { label: `Window ${i + 1} start`, id: `window-${w.key}-start` };
+    fields[`proposedWindows.${i}.end`] = { label: `Window ${i + 1} end`, id: `window-${w.key}-end` };
+  });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    setError(null);
+    // Check each window in the profile zone first: a time in a spring-forward gap does not exist.
+    const local: Record<string, string> = {};
+    windows.forEach((w, i) => {
+      for (const k of ['start', 'end'] as const) {
+        if (!w[k]) continue;
+        const r = zonedToIso(w[k], zone);
+        if (!r.ok) local[`proposedWindows.${i}.${k}`] = r.message;
+      }
+    });
+    if (Object.keys(local).length) {
+      setErrors(local);
+      return;
+    }
     setBusy(true);
     setErrors({});
-    setError(null);
     try {
-      const mine = offices.find((o) => o.id === me?.office.id);
       const c = await post<{ id: string }>('/api/v1/calls', {
         ownerOfficeId: form.ownerOfficeId,
-        ...(me && form.ownerOfficeId !== me.office.id ? { counterpartOfficeId: me.office.id } : {}),
+        ...(form.counterpartOfficeId ? { counterpartOfficeId: form.counterpartOfficeId } : {}),
         counterpartLeader: form.counterpartLeader,
         counterpartCountry: form.counterpartCountry.toUpperCase(),
         purpose: form.purpose,
@@ -55,20 +125,17 @@ export function NewCallPage() {
           .filter(Boolean),
         urgency: form.urgency,
         language: form.language,
-        requesterZone: me?.user.timeZone ?? mine?.timeZone ?? 'UTC',
-        proposedWindows: form.windowStart
-          ? [{ start: form.windowStart, end: form.windowEnd || form.windowStart }]
-          : [],
+        requesterZone: zone,
+        // An empty end means the window is the start alone; the server then asks for an end after it.
+        proposedWindows: windows
+          .filter((w) => w.start || w.end)
+          .map((w) => ({ start: w.start, end: w.end || w.start })),
       });
       navigate(`/calls/${c.id}`);
     } catch (err) {
-      const fe = fieldErrors(err);
-      if (fe['proposedWindows.0.start'] || fe['proposedWindows.0.end'] || fe.proposedWindows) {
-        fe.windowStart =
-          fe['proposedWindows.0.start'] ?? fe.proposedWindows ?? fe['proposedWindows.0.end'] ?? '';
-      }
-      setErrors(fe);
-      setError(err);
+      const fe = formFieldErrors(err);
+      setErrors(groupListErrors(fe, { topics: 'Topic' }));
+      if (Object.keys(fe).length === 0) setError(err);
     } finally {
       setBusy(false);
     }
@@ -76,13 +143,39 @@ export function NewCallPage() {
 
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm({ ...form, [k]: e.target.value });
+  const setWindow = (key: number, k: 'start' | 'end', v: string) =>
+    setWindows(windows.map((w) => (w.key === key ? { ...w, [k]: v } : w)));
+  const counterpartChoices = offices.filter((o) => o.id !== form.ownerOfficeId);
   return (
     <>
       <PageHeader title="Request a leader call" />
-      <form className="panel grid-form" onSubmit={submit} noValidate>
+      <Alert error={error} />
+      <form className="panel grid-form" onSubmit={submit} noValidate aria-labelledby="page-title">
+        <div className="form-wide">
+          <ErrorSummary id="request-errors" errors={errors} fields={fields} />
+        </div>
         <Field label="Whose leader is asked for the call" id="owner" error={errors.ownerOfficeId}>
           <select id="owner" value={form.ownerOfficeId} onChange={set('ownerOfficeId')}>
             {offices.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field
+          label="Counterpart office"
+          id="counterpart-office"
+          error={errors.counterpartOfficeId}
+          hint="The other side's office if it uses Hotline; choosing it fills in its leader."
+        >
+          <select
+            id="counterpart-office"
+            value={form.counterpartOfficeId}
+            onChange={(e) => chooseCounterpart(e.target.value)}
+          >
+            <option value="">Not on Hotline (name the leader below)</option>
+            {counterpartChoices.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.name}
               </option>
@@ -108,6 +201,7 @@ export function NewCallPage() {
             value={form.counterpartCountry}
             onChange={set('counterpartCountry')}
             maxLength={2}
+            autoComplete="off"
           />
         </Field>
         <Field label="Urgency" id="urgency" error={errors.urgency}>
@@ -126,34 +220,81 @@ export function NewCallPage() {
         <Field label="Language" id="language" error={errors.language}>
           <input id="language" value={form.language} onChange={set('language')} />
         </Field>
-        <Field
-          label={`Proposed window start (your time, ${me?.user.timeZone})`}
-          id="window-start"
-          error={errors.windowStart}
-        >
-          <input
-            id="window-start"
-            type="datetime-local"
-            value={form.windowStart}
-            onChange={set('windowStart')}
-          />
-        </Field>
-        <Field label="Proposed window end" id="window-end">
-          <input id="window-end" type="datetime-local" value={form.windowEnd} onChange={set('windowEnd')} />
-        </Field>
-        <div>
+        <fieldset className="roles windows" aria-describedby="windows-hint">
+          <legend>Proposed time windows</legend>
+          <p className="hint" id="windows-hint">
+            Times are in your profile's zone, {zone}. Propose up to 10 windows; the secretariat picks a time
+            in one of them.
+          </p>
+          {(errors.proposedWindows || errors['proposedWindows.start']) && (
+            <p className="field-error">{errors.proposedWindows ?? errors['proposedWindows.start']}</p>
+          )}
+          {windows.map((w, i) => (
+            <div className="window-row" key={w.key}>
+              <Field
+                label={`Window ${i + 1} start (${zone})`}
+                id={`window-${w.key}-start`}
+                error={errors[`proposedWindows.${i}.start`]}
+              >
+                <input
+                  id={`window-${w.key}-start`}
+                  type="datetime-local"
+                  value={w.start}
+                  onChange={(e) => setWindow(w.key, 'start', e.target.value)}
+                />
+              </Field>
+              <Field
+                label={`Window ${i + 1} end (${zone})`}
+                id={`window-${w.key}-end`}
+                error={errors[`proposedWindows.${i}.end`]}
+              >
+                <input
+                  id={`window-${w.key}-end`}
+                  type="datetime-local"
+                  value={w.end}
+                  onChange={(e) => setWindow(w.key, 'end', e.target.value)}
+                />
+              </Field>
+              {windows.length > 1 && (
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  onClick={() => {
+                    setWindows(windows.filter((x) => x.key !== w.key));
+                    setErrors({});
+                  }}
+                >
+                  Remove window {i + 1}
+                </button>
+              )}
+            </div>
+          ))}
+          {windows.length < 10 && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => {
+                setWindows([...windows, { key: nextKey, start: '', end: '' }]);
+                setNextKey(nextKey + 1);
+              }}
+            >
+              Add another window
+            </button>
+          )}
+        </fieldset>
+        <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy ? 'Sending…' : 'Send the request'}
           </button>
         </div>
       </form>
-      <Alert error={error} />
     </>
   );
 }
 
 export function OffChannelPage() {
   const { me } = useSession();
+  const zone = me?.user.timeZone ?? 'UTC';
   const [form, setForm] = useState({
     counterpartLeader: '',
     counterpartCountry: '',
@@ -164,17 +305,34 @@ export function OffChannelPage() {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
+  const fields: FieldMap = {
+    counterpartLeader: { label: 'Counterpart leader', id: 'oc-counterpart' },
+    counterpartCountry: { label: 'Country', id: 'oc-country' },
+    start: { label: `Started (${zone})`, id: 'oc-start' },
+    end: { label: `Ended (${zone})`, id: 'oc-end' },
+    participants: { label: 'Participants', id: 'oc-participants' },
+    summary: { label: 'What is known', id: 'oc-summary' },
+  };
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setErrors({});
     setError(null);
+    const start = zonedToIso(form.start, zone);
+    const end = zonedToIso(form.end, zone);
+    const local: Record<string, string> = {};
+    if (!start.ok) local.start = start.message;
+    if (!end.ok) local.end = end.message;
+    if (Object.keys(local).length) {
+      setErrors(local);
+      return;
+    }
+    setErrors({});
     try {
       const c = await post<{ id: string }>('/api/v1/calls/off-channel', {
         ownerOfficeId: me?.office.id,
         counterpartLeader: form.counterpartLeader,
         counterpartCountry: form.counterpartCountry.toUpperCase(),
-        start: form.start ? new Date(form.start).toISOString() : '',
-        end: form.end ? new Date(form.end).toISOString() : '',
+        start: start.ok ? start.iso : '',
+        end: end.ok ? end.iso : '',
         participants: form.participants
           .split(',')
           .map((p) => p.trim())
@@ -183,8 +341,9 @@ export function OffChannelPage() {
       });
       navigate(`/calls/${c.id}`);
     } catch (err) {
-      setErrors(fieldErrors(err));
-      setError(err);
+      const fe = formFieldErrors(err);
+      setErrors(groupListErrors(fe, { participants: 'Participant' }));
+      if (Object.keys(fe).length === 0) setError(err);
     }
   }
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
@@ -196,22 +355,27 @@ export function OffChannelPage() {
         The leader spoke with a foreign leader outside Hotline (for example on a personal phone). Log it now:
         it becomes a completed call that needs a memcon by the deadline.
       </p>
-      <form className="panel grid-form" onSubmit={submit} noValidate>
+      <Alert error={error} />
+      <form className="panel grid-form" onSubmit={submit} noValidate aria-labelledby="page-title">
+        <div className="form-wide">
+          <ErrorSummary id="off-channel-errors" errors={errors} fields={fields} />
+        </div>
         <Field label="Counterpart leader" id="oc-counterpart" error={errors.counterpartLeader}>
           <input id="oc-counterpart" value={form.counterpartLeader} onChange={set('counterpartLeader')} />
         </Field>
-        <Field label="Country" id="oc-country" error={errors.counterpartCountry}>
+        <Field label="Country" id="oc-country" error={errors.counterpartCountry} hint="ISO code, e.g. CA">
           <input
             id="oc-country"
             value={form.counterpartCountry}
             onChange={set('counterpartCountry')}
             maxLength={2}
+            autoComplete="off"
           />
         </Field>
-        <Field label="Started (your browser's time)" id="oc-start" error={errors.start}>
+        <Field label={`Started (${zone})`} id="oc-start" error={errors.start}>
           <input id="oc-start" type="datetime-local" value={form.start} onChange={set('start')} />
         </Field>
-        <Field label="Ended" id="oc-end" error={errors.end}>
+        <Field label={`Ended (${zone})`} id="oc-end" error={errors.end}>
           <input id="oc-end" type="datetime-local" value={form.end} onChange={set('end')} />
         </Field>
         <Field label="Participants" id="oc-participants" error={errors.participants} hint="Comma-separated">
@@ -220,13 +384,12 @@ export function OffChannelPage() {
         <Field label="What is known" id="oc-summary" error={errors.summary}>
           <textarea id="oc-summary" value={form.summary} onChange={set('summary')} />
         </Field>
-        <div>
+        <div className="form-actions">
           <button type="submit" className="btn btn-primary">
             Log the contact
           </button>
         </div>
       </form>
-      <Alert error={error} />
     </>
   );
 }

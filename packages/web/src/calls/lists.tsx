@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { useSession } from '../session';
-import { StateBadge, when } from './format';
+import { channelLabel, StateBadge, when } from './format';
 
 function useCalls(scope: 'inbox' | 'upcoming' | 'all') {
   const [calls, setCalls] = useState<CallSummary[] | null>(null);
@@ -38,7 +38,9 @@ function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
             </th>
             <td>
               <StateBadge state={c.state} />
-              {c.channel === 'off_channel' && <span className="state state-alarm">Off-channel</span>}
+              {c.channel === 'off_channel' && (
+                <span className="state state-alarm">{channelLabel(c.channel)}</span>
+              )}
             </td>
             <td className={c.urgency === 'flash' ? 'urgent' : ''}>{c.urgency}</td>
             <td>{when(c.scheduledStart, zone)}</td>
@@ -124,8 +126,7 @@ export function CalendarPage() {
                 </span>
                 <span className="agenda-what">
                   <Link to={`/calls/${c.id}`}>{c.counterpartLeader}</Link> · {c.durationMin} min ·{' '}
-                  {c.channel === 'hotline' ? 'Hotline (in-app)' : 'Secure line'}{' '}
-                  <StateBadge state={c.state} />
+                  {channelLabel(c.channel)} <StateBadge state={c.state} />
                 </span>
               </li>
             ))}

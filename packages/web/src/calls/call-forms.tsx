@@ -1,0 +1,682 @@
+import type { CallDetail, User } from '@hotline/contract';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
+import { get } from '../api';
+import { Field } from '../components';
+import type { Briefing, MemconDoc, Readout } from './artifacts';
+import { ErrorSummary, type FieldMap, groupListErrors, type Outcome } from './form-errors';
+import { isoToZoned, zonedToIso } from './zoned';
+
+type Submit = (body: unknown) => Promise<Outcome>;
+
+/** The field errors of a form, set from its submit's outcome and cleared on success. */
+function useOutcome() {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  return {
+    errors,
+    setErrors,
+    async run(p: Promise<Outcome>): Promise<boolean> {
+      const r = await p;
+      setErrors(r.ok ? {} : r.fields);
+      return r.ok;
+    },
+  };
+}
+
+/** A form inside the actions panel: its title, the error summary, then its fields. */
+export function Sub({
+  id,
+  title,
+  errors,
+  fields,
+  children,
+  onSubmit,
+}: {
+  id: string;
+  title: string;
+  errors: Record<string, string>;
+  fields: FieldMap;
+  children: ReactNode;
+  onSubmit: (e: FormEvent) => void;
+}) {
+  return (
+    <form className="subform" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>{title}</h3>
+      <ErrorSummary id={`${id}-errors`} errors={errors} fields={fields} />
+      {children}
+    </form>
+  );
+}
+
+/** A step with at most a reason: a button, or a button that opens a one-field form. */
+export function SimpleAction({
+  label,
+  reason,
+  danger,
+  onRun,
+}: {
+  label: string;
+  reason?: 'optional' | 'required' | undefined;
+  danger: boolean;
+  onRun: (reason?: string) => Promise<Outcome>;
+}) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState('');
+  const { errors, run } = useOutcome();
+  if (!reason) {
+    return (
+      <button
+        type="button"
+        className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}
+        onClick={() => void onRun()}
+      >
+        {label}
+      </button>
+    );
+  }
+  if (!open) {
+    return (
+      <button
+        type="button"
+        className={`btn ${danger ? 'btn-danger' : ''}`}
+        aria-expanded={false}
+        onClick={() => setOpen(true)}
+      >
+        {label}…
+      </button>
+    );
+  }
+  const id = `reason-${label.replace(/\W+/g, '-').toLowerCase()}`;
+  const fieldLabel = `Reason${reason === 'required' ? ' (kept in the record)' : ' (optional)'}`;
+  return (
+    <Sub
+      id={id}
+      title={label}
+      errors={errors}
+      fields={{ reason: { label: 'Reason', id } }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(onRun(text.trim() || undefined)).then((ok) => ok && setOpen(false));
+      }}
+    >
+      <Field label={fieldLabel} id={id} error={errors.reason}>
+        <textarea
+          id={id}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-required={reason === 'required'}
+        />
+      </Field>
+      <div className="btn-row">
+        <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}>
+          {label}
+        </button>
+        <button type="button" className="btn" onClick={() => setOpen(false)}>
+          Keep as is
+        </button>
+      </div>
+    </Sub>
+  );
+}
+
+const REVIEW_FIELDS: FieldMap = {
+  recommendation: { label: 'Recommendation', id: 'rv-rec' },
+  notes: { label: 'Notes', id: 'rv-notes' },
+  risks: { label: 'Risks', id: 'rv-risks' },
+};
+
+export function ReviewForm({ call, onSubmit }: { call: CallDetail; onSubmit: Submit }) {
+  const [f, setF] = useState({ recommendation: 'approve', notes: '', risks: '' });
+  const { errors, run } = useOutcome();
+  return (
+    <Sub
+      id="review"
+      title="Review"
+      errors={errors}
+      fields={REVIEW_FIELDS}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(onSubmit(f));
+      }}
+    >
+      {call.urgency === 'flash' && (
+        <p className="meta">A flash request needs approvals from two different reviewers.</p>
+      )}
+      <Field label="Recommendation" id="rv-rec" error={errors.recommendation}>
+        <select
+          id="rv-rec"
+          value={f.recommendation}
+          onChange={(e) => setF({ ...f, recommendation: e.target.value })}
+        >
+          <option value="approve">Approve</option>
+          <option value="defer">Defer (keep under review)</option>
+          <option value="decline">Decline</option>
+        </select>
+      </Field>
+      <Field
+        label="Notes"
+        id="rv-notes"
+        error={errors.notes}
+        hint={f.recommendation === 'decline' ? 'Kept as the reason for declining.' : undefined}
+      >
+        <textarea id="rv-notes" value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />
+      </Field>
+      <Field label="Risks" id="rv-risks" error={errors.risks}>
+        <textarea id="rv-risks" value={f.risks} onChange={(e) => setF({ ...f, risks: e.target.value })} />
+      </Field>
+      <button type="submit" className="btn btn-primary">
+        Record the review
+      </button>
+    </Sub>
+  );
+}
+
+const SCHEDULE_FIELDS = (zone: string): FieldMap => ({
+  start: { label: `Start (${zone})`, id: 'sc-start' },
+  durationMin: { label: 'Duration (minutes)', id: 'sc-duration' },
+  channel: { label: 'Channel', id: 'sc-channel' },
+  principalId: { label: 'Our principal', id: 'sc-principal' },
+  counterpartPrincipalId: { label: 'Counterpart principal', id: 'sc-cp' },
+  interpreterIds: { label: 'Interpreters', id: 'sc-interpreters' },
+  listenerIds: { label: 'Listeners', id: 'sc-listeners' },
+});
+
+/** Checkboxes for a list of people; the fieldset gets the error and its description. */
+function PeopleChecklist({
+  id,
+  legend,
+  people,
+  chosen,
+  error,
+  hint,
+  onChange,
+}: {
+  id: string;
+  legend: string;
+  people: { id: string; label: string }[];
+  chosen: string[];
+  error?: string | undefined;
+  hint?: string;
+  onChange: (ids: string[]) => void;
+}) {
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <fieldset
+      className={`roles${error ? ' field-invalid' : ''}`}
+      aria-describedby={describedBy}
+      aria-invalid={error ? true : undefined}
+    >
+      <legend>{legend}</legend>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {/^[a-z]/.test(error) ? `${legend} ${error}` : error}
+        </p>
+      )}
+      {people.length === 0 && <p className="meta">Nobody to choose.</p>}
+      {people.map((p, i) => (
+        <label key={p.id} className="check">
+          <input
+            type="checkbox"
+            id={i === 0 ? id : undefined}
+            checked={chosen.includes(p.id)}
+            onChange={(e) =>
+              onChange(e.target.checked ? [...chosen, p.id] : chosen.filter((x) => x !== p.id))
+            }
+          />
+          {p.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone: string; onSubmit: Submit }) {
+  const [users, setUsers] = useState<User[]>([]);
+  const [counterparts, setCounterparts] = useState<User[]>([]);
+  const [f, setF] = useState({
+    start: call.scheduledStart ? isoToZoned(call.scheduledStart, zone) : '',
+    durationMin: String(call.durationMin ?? 30),
+    channel: call.channel === 'secure_line' ? 'secure_line' : 'hotline',
+    principalId: call.principal?.id ?? '',
+    counterpartPrincipalId: call.counterpartPrincipal?.id ?? '',
+    interpreterIds: call.interpreters.map((i) => i.id),
+    listenerIds: call.listeners.map((l) => l.id),
+  });
+  const { errors, setErrors, run } = useOutcome();
+  useEffect(() => {
+    void get<User[]>(`/api/v1/users?officeId=${call.ownerOfficeId}`).then((u) => {
+      setUsers(u);
+      setF((x) => ({
+        ...x,
+        principalId: x.principalId || (u.find((p) => p.roles.includes('principal'))?.id ?? ''),
+      }));
+    });
+    if (call.counterpartOfficeId)
+      void get<User[]>(`/api/v1/users?officeId=${call.counterpartOfficeId}`).then(setCounterparts);
+  }, [call.ownerOfficeId, call.counterpartOfficeId]);
+  const fields = SCHEDULE_FIELDS(zone);
+  const proposed = call.proposedWindows.map((w) => {
+    const s = zonedToIso(w.start, call.requesterZone);
+    const e = zonedToIso(w.end, call.requesterZone);
+    return s.ok && e.ok
+      ? `${isoToZoned(s.iso, zone).replace('T', ' ')} to ${isoToZoned(e.iso, zone).replace('T', ' ')}`
+      : `${w.start.replace('T', ' ')} to ${w.end.replace('T', ' ')} (${call.requesterZone})`;
+  });
+  const active = (u: User) => u.status !== 'disabled';
+  // Anyone of either office but the principals may interpret.
+  const interpreters = [...users, ...counterparts]
+    .filter((u) => active(u) && !u.roles.includes('principal'))
+    .map((u) => ({
+      id: u.id,
+      label: `${u.displayName} (${u.officeId === call.ownerOfficeId ? 'our office' : 'counterpart office'})`,
+    }));
+  const title = call.state === 'approved' ? 'Schedule' : 'Reschedule';
+  return (
+    <Sub
+      id="schedule"
+      title={title}
+      errors={errors}
+      fields={fields}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const start = zonedToIso(f.start, zone);
+        if (!start.ok) {
+          setErrors({ start: start.message });
+          return;
+        }
+        void run(
+          onSubmit({
+            start: start.iso,
+            durationMin: Number(f.durationMin),
+            channel: f.channel,
+            principalId: f.principalId,
+            ...(f.counterpartPrincipalId ? { counterpartPrincipalId: f.counterpartPrincipalId } : {}),
+            interpreterIds: f.interpreterIds,
+            listenerIds: f.listenerIds,
+            expectedVersion: call.version,
+          }),
+        );
+      }}
+    >
+      <Field
+        label={fields.start!.label}
+        id="sc-start"
+        error={errors.start}
+        hint={proposed.length ? `Proposed (your time): ${proposed.join('; ')}.` : undefined}
+      >
+        <input
+          id="sc-start"
+          type="datetime-local"
+          value={f.start}
+          onChange={(e) => setF({ ...f, start: e.target.value })}
+        />
+      </Field>
+      <Field label="Duration (minutes)" id="sc-duration" error={errors.durationMin}>
+        <input
+          id="sc-duration"
+          type="number"
+          min={5}
+          max={240}
+          value={f.durationMin}
+          onChange={(e) => setF({ ...f, durationMin: e.target.value })}
+        />
+      </Field>
+      <Field label="Channel" id="sc-channel" error={errors.channel}>
+        <select id="sc-channel" value={f.channel} onChange={(e) => setF({ ...f, channel: e.target.value })}>
+          <option value="hotline">Hotline (in-app secure call)</option>
+          <option value="secure_line">Secure line (placed by the secretariat)</option>
+        </select>
+      </Field>
+      <Field label="Our principal" id="sc-principal" error={errors.principalId}>
+        <select
+          id="sc-principal"
+          value={f.principalId}
+          onChange={(e) => setF({ ...f, principalId: e.target.value })}
+        >
+          {users
+            .filter((u) => u.roles.includes('principal'))
+            .map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.displayName}
+              </option>
+            ))}
+        </select>
+      </Field>
+      {counterparts.length > 0 && (
+        <Field label="Counterpart principal" id="sc-cp" error={errors.counterpartPrincipalId}>
+          <select
+            id="sc-cp"
+            value={f.counterpartPrincipalId}
+            onChange={(e) => setF({ ...f, counterpartPrincipalId: e.target.value })}
+          >
+            <option value="">—</option>
+            {counterparts
+              .filter((u) => u.roles.includes('principal'))
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName}
+                </option>
+              ))}
+          </select>
+        </Field>
+      )}
+      <div className="checklists">
+        <PeopleChecklist
+          id="sc-listeners"
+          legend="Listeners (note-takers)"
+          people={users
+            .filter((u) => active(u) && u.roles.includes('notetaker'))
+            .map((u) => ({ id: u.id, label: u.displayName }))}
+          chosen={f.listenerIds}
+          error={errors.listenerIds}
+          onChange={(listenerIds) => setF({ ...f, listenerIds })}
+        />
+        <PeopleChecklist
+          id="sc-interpreters"
+          legend="Interpreters"
+          hint="From either office; they hear and speak on the call."
+          people={interpreters}
+          chosen={f.interpreterIds}
+          error={errors.interpreterIds}
+          onChange={(interpreterIds) => setF({ ...f, interpreterIds })}
+        />
+      </div>
+      <button type="submit" className="btn btn-primary">
+        {call.state === 'approved' ? 'Schedule the call' : 'Reschedule'}
+      </button>
+    </Sub>
+  );
+}
+
+const BRIEFING_FIELDS: FieldMap = {
+  backgroundMd: { label: 'Background', id: 'br-bg' },
+  objectivesMd: { label: 'Objectives', id: 'br-obj' },
+  talkingPointsMd: { label: 'Talking points', id: 'br-tp' },
+};
+
+export function BriefingForm({ last, onSubmit }: { last: Briefing | undefined; onSubmit: Submit }) {
+  const [f, setF] = useState({
+    backgroundMd: last?.background_md ?? '',
+    objectivesMd: last?.objectives_md ?? '',
+    talkingPointsMd: last?.talking_points_md ?? '',
+  });
+  const { errors, run } = useOutcome();
+  return (
+    <Sub
+      id="briefing"
+      title={`Briefing (call sheet)${last ? ` — editing v${last.version}` : ''}`}
+      errors={errors}
+      fields={BRIEFING_FIELDS}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(onSubmit(f));
+      }}
+    >
+      <Field label="Background (Markdown)" id="br-bg" error={errors.backgroundMd}>
+        <textarea
+          id="br-bg"
+          value={f.backgroundMd}
+          onChange={(e) => setF({ ...f, backgroundMd: e.target.value })}
+        />
+      </Field>
+      <Field label="Objectives" id="br-obj" error={errors.objectivesMd}>
+        <textarea
+          id="br-obj"
+          value={f.objectivesMd}
+          onChange={(e) => setF({ ...f, objectivesMd: e.target.value })}
+        />
+      </Field>
+      <Field label="Talking points" id="br-tp" error={errors.talkingPointsMd}>
+        <textarea
+          id="br-tp"
+          value={f.talkingPointsMd}
+          onChange={(e) => setF({ ...f, talkingPointsMd: e.target.value })}
+        />
+      </Field>
+      <button type="submit" className="btn btn-primary">
+        Save the briefing
+      </button>
+    </Sub>
+  );
+}
+
+function paragraphsToText(p: MemconDoc['paragraphs']): string {
+  return p.map((x) => `${x.speaker} | ${x.marking} | ${x.text}`).join('\n');
+}
+
+const MEMCON_FIELDS: FieldMap = {
+  classification: { label: 'Classification', id: 'mc-class' },
+  subject: { label: 'Subject', id: 'mc-subject' },
+  participants: { label: 'Participants', id: 'mc-part' },
+  notetakers: { label: 'Note-takers', id: 'mc-nt' },
+  dateTimePlace: { label: 'Date, time and place', id: 'mc-dtp' },
+  paragraphs: { label: 'Paragraphs', id: 'mc-paras' },
+  distribution: { label: 'Distribution', id: 'mc-dist' },
+  correctionReason: { label: 'Reason for the correction', id: 'mc-reason' },
+};
+
+export function MemconForm({
+  call,
+  last,
+  correction,
+  onSubmit,
+}: {
+  call: CallDetail;
+  last: MemconDoc | undefined;
+  correction: boolean;
+  onSubmit: Submit;
+}) {
+  const [f, setF] = useState({
+    classification: last?.classification ?? 'CONFIDENTIAL',
+    subject: last?.subject ?? `Telephone Conversation with ${call.counterpartLeader}`,
+    participants: (
+      last?.participants ?? [call.principal?.name ?? 'The principal', call.counterpartLeader]
+    ).join(', '),
+    notetakers: (last?.notetakers ?? call.listeners.map((l) => l.name)).join(', '),
+    dateTimePlace: last?.dateTimePlace ?? (call.actualStart ? new Date(call.actualStart).toUTCString() : ''),
+    paragraphs: last ? paragraphsToText(last.paragraphs) : '',
+    distribution: (last?.distribution ?? []).join(', '),
+    correctionReason: '',
+  });
+  const { errors, setErrors } = useOutcome();
+  const split = (s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  return (
+    <Sub
+      id="memcon"
+      title={correction ? 'Correct the final memcon (a new version)' : 'Memorandum of conversation'}
+      errors={errors}
+      fields={MEMCON_FIELDS}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const paragraphs = f.paragraphs
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => {
+            const [speaker = '', marking = '', ...rest] = l.split('|').map((x) => x.trim());
+            return { speaker, marking, text: rest.join(' | ') };
+          });
+        void onSubmit({
+          classification: f.classification,
+          subject: f.subject,
+          participants: split(f.participants),
+          notetakers: split(f.notetakers),
+          dateTimePlace: f.dateTimePlace,
+          paragraphs,
+          distribution: split(f.distribution),
+          ...(correction ? { correctionReason: f.correctionReason } : {}),
+        }).then((r) =>
+          setErrors(
+            r.ok
+              ? {}
+              : groupListErrors(r.fields, {
+                  paragraphs: 'Paragraph',
+                  participants: 'Participant',
+                  notetakers: 'Note-taker',
+                  distribution: 'Distribution entry',
+                }),
+          ),
+        );
+      }}
+    >
+      <Field label="Classification" id="mc-class" error={errors.classification}>
+        <select
+          id="mc-class"
+          value={f.classification}
+          onChange={(e) => setF({ ...f, classification: e.target.value })}
+        >
+          {['UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET'].map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Subject" id="mc-subject" error={errors.subject}>
+        <input id="mc-subject" value={f.subject} onChange={(e) => setF({ ...f, subject: e.target.value })} />
+      </Field>
+      <Field label="Participants" id="mc-part" error={errors.participants} hint="Comma-separated">
+        <input
+          id="mc-part"
+          value={f.participants}
+          onChange={(e) => setF({ ...f, participants: e.target.value })}
+        />
+      </Field>
+      <Field label="Note-takers" id="mc-nt" error={errors.notetakers} hint="Comma-separated">
+        <input id="mc-nt" value={f.notetakers} onChange={(e) => setF({ ...f, notetakers: e.target.value })} />
+      </Field>
+      <Field label="Date, time and place" id="mc-dtp" error={errors.dateTimePlace}>
+        <input
+          id="mc-dtp"
+          value={f.dateTimePlace}
+          onChange={(e) => setF({ ...f, dateTimePlace: e.target.value })}
+        />
+      </Field>
+      <Field
+        label="Paragraphs"
+        id="mc-paras"
+        error={errors.paragraphs}
+        hint="One per line: Speaker | (marking) | text — e.g. The President | (U) | Thanked the Prime Minister."
+      >
+        <textarea
+          id="mc-paras"
+          rows={8}
+          value={f.paragraphs}
+          onChange={(e) => setF({ ...f, paragraphs: e.target.value })}
+        />
+      </Field>
+      <Field label="Distribution" id="mc-dist" error={errors.distribution} hint="Comma-separated">
+        <input
+          id="mc-dist"
+          value={f.distribution}
+          onChange={(e) => setF({ ...f, distribution: e.target.value })}
+        />
+      </Field>
+      {correction && (
+        <Field
+          label="Reason for the correction"
+          id="mc-reason"
+          error={errors.correctionReason}
+          hint="Kept with the new version and shown in its history."
+        >
+          <textarea
+            id="mc-reason"
+            value={f.correctionReason}
+            onChange={(e) => setF({ ...f, correctionReason: e.target.value })}
+          />
+        </Field>
+      )}
+      <p className="meta">This is not a verbatim transcript; it is built from notes.</p>
+      <button type="submit" className="btn btn-primary">
+        Save memcon version
+      </button>
+    </Sub>
+  );
+}
+
+const READOUT_FIELDS: FieldMap = {
+  title: { label: 'Title', id: 'ro-title' },
+  bodyMd: { label: 'Text', id: 'ro-body' },
+};
+
+export function ReadoutForm({
+  call,
+  last,
+  onSubmit,
+  onDraft,
+}: {
+  call: CallDetail;
+  last: Readout | undefined;
+  onSubmit: Submit;
+  /** Fetch a draft built from the final memcon's unclassified paragraphs, when the server offers one. */
+  onDraft?: (() => Promise<{ title: string; bodyMd: string } | null>) | undefined;
+}) {
+  const [f, setF] = useState({
+    title: last?.title ?? `Readout of the Call with ${call.counterpartLeader}`,
+    bodyMd:
+      last?.body_md ??
+      `The principal spoke today with ${call.counterpartLeader}. The leaders discussed ${call.topics.join(', ').toLowerCase()}.\n\nThe leaders agreed to stay in close touch.`,
+  });
+  const [drafted, setDrafted] = useState(false);
+  const { errors, run } = useOutcome();
+  return (
+    <Sub
+      id="readout"
+      title="Readout (public)"
+      errors={errors}
+      fields={READOUT_FIELDS}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run(onSubmit(f));
+      }}
+    >
+      {onDraft && (
+        <p className="btn-row">
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              void onDraft().then((d) => {
+                if (!d) return;
+                setF(d);
+                setDrafted(true);
+              })
+            }
+          >
+            Draft from the memcon
+          </button>
+          {drafted && (
+            <span className="meta" role="status">
+              Drafted from the final memcon's unclassified paragraphs. Edit it into a public paraphrase, then
+              save.
+            </span>
+          )}
+        </p>
+      )}
+      <Field label="Title" id="ro-title" error={errors.title}>
+        <input id="ro-title" value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} />
+      </Field>
+      <Field
+        label="Text (Markdown)"
+        id="ro-body"
+        error={errors.bodyMd}
+        hint="A public paraphrase: never copy classified memcon text."
+      >
+        <textarea
+          id="ro-body"
+          rows={6}
+          value={f.bodyMd}
+          onChange={(e) => setF({ ...f, bodyMd: e.target.value })}
+        />
+      </Field>
+      <button type="submit" className="btn btn-primary">
+        Save readout draft
+      </button>
+    </Sub>
+  );
+}
