@@ -88,7 +88,7 @@ export class AppContext {
       clock,
       logger.child({ component: 'log' }),
     );
-    const calls = new CallsService(database.db, records, clock, undefined, cfg.publicUrl);
+    const calls = new CallsService(database.db, records, clock, cfg.callPolicy, cfg.publicUrl);
     const capture = new CaptureService(database.db, records, clock, calls);
     const ctx = new AppContext(
       cfg,

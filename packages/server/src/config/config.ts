@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } from '@hotline/common';
+import { type CallPolicy, DEFAULT_CALL_POLICY } from '../policy/policy.js';
 import type { ServerEnv } from './env.js';
 
 export interface IceServer {
@@ -29,6 +30,8 @@ export interface ServerConfig {
   authRateLimitPerMinute: number;
   publicRateLimitPerMinute: number;
   iceServers: IceServer[];
+  /** Leader-call policy: approvals for flash requests, memcon and readout deadlines. */
+  callPolicy: CallPolicy;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -125,5 +128,29 @@ export function envToConfig(env: ServerEnv): ServerConfig {
       1_000_000,
     ),
     iceServers,
+    callPolicy: {
+      ...DEFAULT_CALL_POLICY,
+      flashRequiresReviewers: parseIntVar(
+        'HOTLINE_FLASH_REVIEWERS',
+        env.flashReviewers,
+        DEFAULT_CALL_POLICY.flashRequiresReviewers,
+        1,
+        10,
+      ),
+      memconDeadlineDays: parseIntVar(
+        'HOTLINE_MEMCON_DEADLINE_DAYS',
+        env.memconDeadlineDays,
+        DEFAULT_CALL_POLICY.memconDeadlineDays,
+        1,
+        90,
+      ),
+      readoutDeadlineDays: parseIntVar(
+        'HOTLINE_READOUT_DEADLINE_DAYS',
+        env.readoutDeadlineDays,
+        DEFAULT_CALL_POLICY.readoutDeadlineDays,
+        1,
+        90,
+      ),
+    },
   };
 }

@@ -15,6 +15,9 @@ export interface ServerEnv {
   authRateLimit?: string;
   publicRateLimit?: string;
   iceServers?: string;
+  flashReviewers?: string;
+  memconDeadlineDays?: string;
+  readoutDeadlineDays?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -34,5 +37,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     authRateLimit: env.HOTLINE_AUTH_RATE_LIMIT,
     publicRateLimit: env.HOTLINE_PUBLIC_RATE_LIMIT,
     iceServers: env.HOTLINE_ICE_SERVERS,
+    flashReviewers: env.HOTLINE_FLASH_REVIEWERS,
+    memconDeadlineDays: env.HOTLINE_MEMCON_DEADLINE_DAYS,
+    readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
   };
 }

@@ -80,3 +80,29 @@ export function authorizeSameOffice(actor: Actor, officeId: string, what: string
 export function permissionsOf(actor: Actor): Permission[] {
   return (Object.keys(PERMISSIONS) as Permission[]).filter((p) => can(actor, p));
 }
+
+// ------------------------------------------------------------------ leader calls
+
+/** The call policy: settings from the environment (config.ts), read by the lifecycle's decisions. */
+export interface CallPolicy {
+  /** Approvals from different reviewers that a flash request needs (routine and priority need 1). */
+  flashRequiresReviewers: number;
+  /** Days from the end of a call until its memcon is due. */
+  memconDeadlineDays: number;
+  /** Days from the final memcon until the readout (or its waiver) is due. */
+  readoutDeadlineDays: number;
+  /** Minutes before the start that the in-app call room opens. */
+  joinWindowMinutes: number;
+}
+
+export const DEFAULT_CALL_POLICY: Readonly<CallPolicy> = Object.freeze({
+  flashRequiresReviewers: 2,
+  memconDeadlineDays: 5,
+  readoutDeadlineDays: 7,
+  joinWindowMinutes: 15,
+});
+
+/** Approvals from different reviewers a request of this urgency needs before it is approved. */
+export function approvalsNeeded(urgency: string, policy: CallPolicy): number {
+  return urgency === 'flash' ? policy.flashRequiresReviewers : 1;
+}

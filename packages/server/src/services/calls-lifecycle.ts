@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, ValidationError } from '@hotline/common';
 import type { MemconInput } from '@hotline/contract';
 import { DateTime } from 'luxon';
-import type { Actor } from '../policy/policy.js';
+import { type Actor, approvalsNeeded, type CallPolicy, DEFAULT_CALL_POLICY } from '../policy/policy.js';
 import { ROLE_LABELS, type Role } from '../policy/roles.js';
 
 /**
@@ -193,10 +193,13 @@ export interface LifecycleCall {
   owner_office_id: string;
   requesting_office_id: string;
   counterpart_office_id?: string | null;
+  urgency?: string;
 }
 
-export interface LifecyclePolicy {
-  flashRequiresReviewers: number;
+/** What a decision needs to know beyond the call row. */
+export interface DecisionFacts {
+  /** Different reviewers who have recommended approval (for `approve`). */
+  approvals?: number;
 }
 
 function rule(action: string): ActionRule {
@@ -231,7 +234,13 @@ function officeOk(r: ActionRule, call: LifecycleCall, actor: Actor): boolean {
  * ConflictError naming the current state and the allowed actions, or ForbiddenError naming
  * the roles or office needed.
  */
-export function decide(call: LifecycleCall, action: string, actor: Actor, _policy?: LifecyclePolicy): string {
+export function decide(
+  call: LifecycleCall,
+  action: string,
+  actor: Actor,
+  policy: CallPolicy = DEFAULT_CALL_POLICY,
+  facts: DecisionFacts = {},
+): string {
   const r = rule(action);
   if (!r.from.includes(call.state as CallStateName)) {
     const allowed = actionsFrom(call.state);
@@ -256,6 +265,15 @@ export function decide(call: LifecycleCall, action: string, actor: Actor, _polic
       { action },
     );
   }
+  if (action === 'approve' && facts.approvals !== undefined) {
+    const need = approvalsNeeded(call.urgency ?? 'routine', policy);
+    if (facts.approvals < need) {
+      throw new ConflictError(
+        `Cannot approve yet: a ${call.urgency} request needs approvals from ${need} different reviewers and has ${facts.approvals}.`,
+        { state: call.state, approvals: { have: facts.approvals, need } },
+      );
+    }
+  }
   return r.to ?? (call.state as string);
 }
 
@@ -264,12 +282,12 @@ export function assertArtifactAction(
   call: LifecycleCall,
   action: string,
   actor: Actor,
-  policy?: LifecyclePolicy,
+  policy?: CallPolicy,
 ): void {
   decide(call, action, actor, policy);
 }
 
-export function allowedActions(call: LifecycleCall, actor: Actor, _policy?: LifecyclePolicy): string[] {
+export function allowedActions(call: LifecycleCall, actor: Actor): string[] {
   return Object.entries(ACTIONS)
     .filter(
       ([, r]) =>

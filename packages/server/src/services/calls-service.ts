@@ -24,25 +24,20 @@ import { buildInvite, inviteSummary } from '../calls/icalendar.js';
 import { renderMarkdown } from '../calls/markdown.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { type Actor, authorize } from '../policy/policy.js';
+import {
+  type Actor,
+  approvalsNeeded,
+  authorize,
+  type CallPolicy,
+  DEFAULT_CALL_POLICY,
+} from '../policy/policy.js';
 import type { RecordsService } from '../records/records-service.js';
 import * as repo from '../repositories/calls.js';
 import { findOffice } from '../repositories/identity.js';
 import * as lifecycle from './calls-lifecycle.js';
 
-export interface CallPolicy {
-  flashRequiresReviewers: number;
-  memconDeadlineDays: number;
-  readoutDeadlineDays: number;
-  joinWindowMinutes: number;
-}
-
-export const DEFAULT_CALL_POLICY: CallPolicy = {
-  flashRequiresReviewers: 2,
-  memconDeadlineDays: 5,
-  readoutDeadlineDays: 7,
-  joinWindowMinutes: 15,
-};
+// The policy settings live in the policy module (config.ts reads them from the environment).
+export { type CallPolicy, DEFAULT_CALL_POLICY } from '../policy/policy.js';
 
 type Tx = Kysely<Database>;
 
@@ -240,7 +235,7 @@ export class CallsService {
     } else if (scope === 'inbox') {
       out = out.filter((c) => {
         const row = rows.find((r) => r.id === c.id)!;
-        return lifecycle.allowedActions(row, actor, this.policy).length > 0 || c.overdue.length > 0;
+        return lifecycle.allowedActions(row, actor).length > 0 || c.overdue.length > 0;
       });
     }
     return out;
@@ -375,7 +370,7 @@ export class CallsService {
       actualStart: row.actual_start ? iso(row.actual_start) : null,
       actualEnd: row.actual_end ? iso(row.actual_end) : null,
       waiveReason: row.waive_reason,
-      allowedActions: lifecycle.allowedActions(row, actor, this.policy),
+      allowedActions: lifecycle.allowedActions(row, actor),
       localTimes,
       clashes,
       reviews: reviews.map((r) => ({
@@ -709,9 +704,9 @@ export class CallsService {
           .where('call_id', '=', id)
           .where('recommendation', '=', 'approve')
           .execute();
-        const needed = call.urgency === 'flash' ? this.policy.flashRequiresReviewers : 1;
+        const needed = approvalsNeeded(call.urgency, this.policy);
         if (approvals.length >= needed) {
-          const next = lifecycle.decide(call, 'approve', actor, this.policy);
+          const next = lifecycle.decide(call, 'approve', actor, this.policy, { approvals: approvals.length });
           await this.move(
             tx,
             call,

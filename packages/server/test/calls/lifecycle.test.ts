@@ -1,6 +1,7 @@
 import { ConflictError, ForbiddenError, ValidationError } from '@hotline/common';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/calls/markdown.js';
+import { DEFAULT_CALL_POLICY } from '../../src/policy/policy.js';
 import { ROLES, type Role } from '../../src/policy/roles.js';
 import {
   ACTIONS,
@@ -113,6 +114,24 @@ describe('call lifecycle state machine', () => {
     const hostLiaison = { userId: 'u', officeId: OWNER, roles: ['liaison'] as Role[], displayName: 'x' };
     expect(() => decide(call, 'withdraw', hostLiaison)).toThrow(/only the office that requested the call/);
     expect(decide(call, 'withdraw', { ...hostLiaison, officeId: 'foreign' })).toBe('withdrawn');
+  });
+
+  it('approves a request only with the approvals the policy asks for', () => {
+    const call = {
+      state: 'under_review',
+      owner_office_id: OWNER,
+      requesting_office_id: OWNER,
+      urgency: 'flash',
+    };
+    const reviewer = { userId: 'u', officeId: OWNER, roles: ['reviewer'] as Role[], displayName: 'x' };
+    const policy = { ...DEFAULT_CALL_POLICY, flashRequiresReviewers: 3 };
+    expect(() => decide(call, 'approve', reviewer, policy, { approvals: 2 })).toThrow(
+      /a flash request needs approvals from 3 different reviewers and has 2/,
+    );
+    expect(decide(call, 'approve', reviewer, policy, { approvals: 3 })).toBe('approved');
+    expect(decide({ ...call, urgency: 'routine' }, 'approve', reviewer, policy, { approvals: 1 })).toBe(
+      'approved',
+    );
   });
 
   it('names unknown actions', () => {

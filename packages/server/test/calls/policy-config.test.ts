@@ -1,0 +1,49 @@
+import { ConfigError } from '@hotline/common';
+import { describe, expect, it } from 'vitest';
+import { envToConfig } from '../../src/config/config.js';
+import { readEnv } from '../../src/config/env.js';
+import { DEFAULT_CALL_POLICY } from '../../src/policy/policy.js';
+
+describe('the call policy from the environment', () => {
+  it('defaults to DEFAULT_CALL_POLICY', () => {
+    expect(envToConfig(readEnv({})).callPolicy).toEqual(DEFAULT_CALL_POLICY);
+    expect(DEFAULT_CALL_POLICY).toMatchObject({
+      flashRequiresReviewers: 2,
+      memconDeadlineDays: 5,
+      readoutDeadlineDays: 7,
+    });
+  });
+
+  it('reads each HOTLINE_ setting', () => {
+    const cfg = envToConfig(
+      readEnv({
+        HOTLINE_FLASH_REVIEWERS: '3',
+        HOTLINE_MEMCON_DEADLINE_DAYS: '2',
+        HOTLINE_READOUT_DEADLINE_DAYS: '10',
+      }),
+    );
+    expect(cfg.callPolicy).toMatchObject({
+      flashRequiresReviewers: 3,
+      memconDeadlineDays: 2,
+      readoutDeadlineDays: 10,
+      joinWindowMinutes: DEFAULT_CALL_POLICY.joinWindowMinutes,
+    });
+  });
+
+  it.each([
+    [{ HOTLINE_FLASH_REVIEWERS: 'two' }, 'HOTLINE_FLASH_REVIEWERS', 'integer from 1 to 10'],
+    [{ HOTLINE_FLASH_REVIEWERS: '0' }, 'HOTLINE_FLASH_REVIEWERS', 'out of range'],
+    [{ HOTLINE_MEMCON_DEADLINE_DAYS: '5.5' }, 'HOTLINE_MEMCON_DEADLINE_DAYS', 'integer from 1 to 90'],
+    [{ HOTLINE_READOUT_DEADLINE_DAYS: '365' }, 'HOTLINE_READOUT_DEADLINE_DAYS', 'out of range'],
+  ])('rejects %j naming the variable and the allowed values', (env, variable, hint) => {
+    let err: unknown;
+    try {
+      envToConfig(readEnv(env));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).variable).toBe(variable);
+    expect((err as Error).message).toContain(hint);
+  });
+});
