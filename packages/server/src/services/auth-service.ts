@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AuthenticationError,
   type Clock,
@@ -185,34 +186,43 @@ export class AuthService {
       .where('id', '=', credentialId)
       .executeTakeFirst();
     if (!passkey) {
+      await this.auditFailedSignIn('unknown_passkey', null, credentialId);
       throw new AuthenticationError(
         'This passkey is not registered with Hotline. Use the passkey you registered from your invite, or ask your administrator for a new invite.',
         'unknown_passkey',
       );
     }
-    const verification = await verifyAuthenticationResponse({
-      response: response as unknown as AuthenticationResponseJSON,
-      expectedChallenge: challenge.challenge,
-      expectedOrigin: this.opts.origin,
-      expectedRPID: this.opts.rpId,
-      requireUserVerification: true,
-      credential: {
-        id: passkey.id,
-        publicKey: new Uint8Array(passkey.public_key),
-        counter: Number(passkey.counter),
-        transports: passkey.transports as never,
-      },
-    }).catch((err: unknown) => {
+    const rejected = async (why: string): Promise<never> => {
+      await this.auditFailedSignIn('passkey_rejected', passkey.user_id, passkey.id, why);
       throw new AuthenticationError(
-        `The passkey signature did not verify: ${errMessage(err)}.`,
+        `Your passkey's answer could not be verified (${why}), so you are not signed in. Try again; if it keeps failing, sign in with another of your passkeys or ask your administrator for a new invite.`,
         'passkey_rejected',
       );
-    });
-    if (!verification.verified)
-      throw new AuthenticationError('The passkey signature did not verify.', 'passkey_rejected');
+    };
+    let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    try {
+      verification = await verifyAuthenticationResponse({
+        response: response as unknown as AuthenticationResponseJSON,
+        expectedChallenge: challenge.challenge,
+        expectedOrigin: this.opts.origin,
+        expectedRPID: this.opts.rpId,
+        requireUserVerification: true,
+        credential: {
+          id: passkey.id,
+          publicKey: new Uint8Array(passkey.public_key),
+          counter: Number(passkey.counter),
+          transports: passkey.transports as never,
+        },
+      });
+    } catch (err) {
+      return rejected(errMessage(err));
+    }
+    if (!verification.verified) return rejected('the signature does not match the registered key');
     const user = await repo.findUser(this.db, passkey.user_id);
-    if (!user || user.status === 'disabled')
+    if (!user || user.status === 'disabled') {
+      await this.auditFailedSignIn('account_disabled', passkey.user_id, passkey.id);
       throw new ForbiddenError('This account is disabled; contact your administrator.');
+    }
     return this.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('passkeys')
@@ -221,6 +231,35 @@ export class AuthService {
         .execute();
       return this.issueSession(tx, user.id, 'passkey');
     });
+  }
+
+  /**
+   * A refused sign-in is a record in the log. It names the passkey (a registered credential id
+   * is public, and an unknown one only by its SHA-256) and never the signature, challenge or
+   * client data.
+   */
+  private async auditFailedSignIn(
+    reason: 'unknown_passkey' | 'passkey_rejected' | 'account_disabled',
+    userId: string | null,
+    credentialId: string,
+    why?: string,
+  ): Promise<void> {
+    const user = userId ? await repo.findUser(this.db, userId) : undefined;
+    await this.db.transaction().execute((tx) =>
+      writeAudit(tx, this.records, {
+        action: 'auth.sign_in_failed',
+        actor: null,
+        office: user?.office_id ?? null,
+        subject: userId,
+        details: {
+          reason,
+          ...(userId
+            ? { credentialId }
+            : { credentialIdSha256: createHash('sha256').update(credentialId).digest('hex') }),
+          ...(why ? { why: why.slice(0, 300) } : {}),
+        },
+      }),
+    );
   }
 
   async addPasskeyOptions(actor: Actor) {
