@@ -35,7 +35,14 @@ export function registerRoutes(r: RouteRegistrar): void {
 }
 
 /** Ecosystem plugins, then app plugins, then routes (Fastify's own order). */
-export async function buildApp(ctx: AppContext, opts: { webDir?: string | null } = {}): Promise<App> {
+export async function buildApp(
+  ctx: AppContext,
+  opts: {
+    webDir?: string | null;
+    /** Sees every route as it is added, plugins' routes included (the route × role test lists them). */
+    onRoute?: (route: { method: string | string[]; url: string }) => void;
+  } = {},
+): Promise<App> {
   const app: App = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the App type free of pino generics.
     // Per-request logs only at debug; warnings and errors always.
@@ -48,6 +55,7 @@ export async function buildApp(ctx: AppContext, opts: { webDir?: string | null }
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
