@@ -73,6 +73,11 @@ export const ReviewBody = z.object({
   recommendation: z.enum(['approve', 'decline', 'defer']),
   notes: z.string().trim().min(5).max(5000),
   risks: z.string().trim().max(5000).default(''),
+  /** The offices and desks that cleared this review, e.g. "Legal Adviser", "Regional desk (Europe)". */
+  clearances: z
+    .array(z.string().trim().min(2, 'name the office or desk, e.g. "Legal Adviser"').max(200))
+    .max(30)
+    .default([]),
 });
 
 export const ScheduleBody = z.object({
@@ -175,9 +180,12 @@ export const CallDetailSchema = CallSummarySchema.extend({
       recommendation: z.string(),
       notes: z.string(),
       risks: z.string(),
+      clearances: z.array(z.string()),
       at: z.string(),
     }),
   ),
+  /** Approvals from different reviewers so far, and how many this urgency needs ("1 of 2 approvals"). */
+  approvals: z.object({ have: z.number().int(), need: z.number().int() }),
   timeline: z.array(TimelineItemSchema),
 });
 export type CallDetail = z.infer<typeof CallDetailSchema>;

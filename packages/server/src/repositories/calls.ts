@@ -69,6 +69,7 @@ export function callReviews(db: Kysely<Database>, callId: string) {
       'call_reviews.recommendation',
       'call_reviews.notes',
       'call_reviews.risks',
+      'call_reviews.clearances',
       'call_reviews.at',
       'users.display_name as reviewerName',
     ])

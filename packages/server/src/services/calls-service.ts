@@ -295,7 +295,7 @@ export class CallsService {
       timeline.push({
         at: iso(r.at),
         kind: 'review',
-        label: `Review: ${r.recommendation}`,
+        label: `Review: ${r.recommendation}${r.clearances.length ? ` (cleared by ${r.clearances.join(', ')})` : ''}`,
         actor: r.reviewerName,
         reason: r.notes,
         recordSeq: null,
@@ -378,8 +378,13 @@ export class CallsService {
         recommendation: r.recommendation,
         notes: r.notes,
         risks: r.risks,
+        clearances: r.clearances,
         at: iso(r.at),
       })),
+      approvals: {
+        have: distinctApprovals(reviews),
+        need: approvalsNeeded(row.urgency, this.policy),
+      },
       timeline,
     };
   }
@@ -665,7 +670,9 @@ export class CallsService {
     return this.get(actor, id);
   }
 
-  async review(actor: Actor, id: string, body: z.infer<typeof ReviewBody>): Promise<CallDetail> {
+  /** A review (risks and clearances may be left out by callers inside the server, such as the demo seed). */
+  async review(actor: Actor, id: string, input: z.input<typeof ReviewBody>): Promise<CallDetail> {
+    const body = { ...input, risks: input.risks ?? '', clearances: [...new Set(input.clearances ?? [])] };
     await this.db.transaction().execute(async (tx) => {
       let call = await this.lockCall(tx, actor, id);
       if (call.state === 'requested') {
@@ -674,6 +681,7 @@ export class CallsService {
       }
       lifecycle.decide(call, 'recommend', actor, this.policy);
       const now = this.clock.now();
+      const { clearances } = body;
       await tx
         .insertInto('call_reviews')
         .values({
@@ -683,6 +691,7 @@ export class CallsService {
           recommendation: body.recommendation,
           notes: body.notes,
           risks: body.risks,
+          clearances,
           at: now,
         })
         .execute();
@@ -697,26 +706,12 @@ export class CallsService {
         const next = lifecycle.decide(call, 'decline', actor, this.policy);
         await this.move(tx, call, 'decline', next, actor, body.notes, {});
       } else if (body.recommendation === 'approve') {
-        const approvals = await tx
-          .selectFrom('call_reviews')
-          .select('reviewer_id')
-          .distinct()
-          .where('call_id', '=', id)
-          .where('recommendation', '=', 'approve')
-          .execute();
+        // Each reviewer counts once, however often they approve.
+        const approvals = distinctApprovals(await repo.callReviews(tx, id));
         const needed = approvalsNeeded(call.urgency, this.policy);
-        if (approvals.length >= needed) {
-          const next = lifecycle.decide(call, 'approve', actor, this.policy, { approvals: approvals.length });
-          await this.move(
-            tx,
-            call,
-            'approve',
-            next,
-            actor,
-            body.notes,
-            {},
-            { clearances: approvals.length, required: needed },
-          );
+        if (approvals >= needed) {
+          const next = lifecycle.decide(call, 'approve', actor, this.policy, { approvals });
+          await this.move(tx, call, 'approve', next, actor, body.notes, {}, { approvals, required: needed });
         }
       }
     });
@@ -1191,6 +1186,11 @@ export class CallsService {
       version: r.version,
     };
   }
+}
+
+/** Different reviewers who recommended approval. */
+function distinctApprovals(reviews: { reviewer_id: string; recommendation: string }[]): number {
+  return new Set(reviews.filter((r) => r.recommendation === 'approve').map((r) => r.reviewer_id)).size;
 }
 
 export function iso(d: Date | string): string {

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface ProposedWindow {
   /** local date-time in the requester's zone, ISO without offset: 2026-03-10T09:00 */
   start: string;
@@ -32,6 +34,8 @@ export interface CallsTable {
   memcon_due_at: Date | null;
   readout_due_at: Date | null;
   waive_reason: string | null;
+  /** Who took part, as logged for off-channel contact (scheduled calls name their people by id). */
+  participants: Generated<string[]>;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -57,6 +61,8 @@ export interface CallReviewsTable {
   recommendation: 'approve' | 'decline' | 'defer';
   notes: string;
   risks: string;
+  /** The offices and desks that cleared this review, e.g. "Legal Adviser". */
+  clearances: Generated<string[]>;
   at: Date;
 }
 
@@ -98,6 +104,7 @@ export interface ReadoutsTable {
   title: string;
   body_md: string;
   approved_by: string | null;
+  approved_at: Date | null;
   published_at: Date | null;
   record_id: string;
   record_seq: string;
