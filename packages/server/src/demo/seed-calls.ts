@@ -1,15 +1,30 @@
 import { DAY, HOUR, ManualClock, MINUTE } from '@hotline/common';
 import { sql } from 'kysely';
+import { DateTime } from 'luxon';
 import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
 import type { RecordsService } from '../records/records-service.js';
 import { type CallPolicy, CallsService } from '../services/calls-service.js';
 
+/** Where each demo office's principal takes calls, for the memcon's date, time and place. */
+const PLACES: Record<string, string> = {
+  'us-potus': 'Oval Office',
+  'ca-pmo': 'Office of the Prime Minister, Ottawa',
+  'fr-elysee': 'Palais de l’Élysée, Paris',
+  'mx-presidencia': 'Palacio Nacional, Mexico City',
+};
+
+/** A local wall time as a request form shows it: 2026-03-10T09:00. */
+const LOCAL = "yyyy-MM-dd'T'HH:mm";
+
 /**
  * A living demo history, made through the real services (so every step is a record): calls in
- * every state, published readouts, a waived readout, and an off-channel contact whose memcon is
- * overdue. A separate clock walks through the past; the log's entries carry those times.
+ * every state, including one in progress, a rescheduled one that clashes with another call of
+ * the same principal, a flash request waiting for its second reviewer, declined, withdrawn and
+ * cancelled ones with their reasons, published readouts, a waived readout, and an off-channel
+ * contact whose memcon is overdue. A separate clock walks through the past; the log's entries
+ * carry those times.
  */
 export async function seedDemoCalls(
   db: Db,
@@ -22,12 +37,24 @@ export async function seedDemoCalls(
   const people = await db
     .selectFrom('users')
     .innerJoin('offices', 'offices.id', 'users.office_id')
-    .select(['users.id', 'users.roles', 'users.office_id', 'users.display_name', 'offices.slug'])
+    .select([
+      'users.id',
+      'users.roles',
+      'users.office_id',
+      'users.display_name',
+      'users.time_zone',
+      'offices.slug',
+      'offices.time_zone as office_zone',
+    ])
     .where('users.demo_persona', '=', true)
     .execute();
-  const who = (role: string, slug: string): Actor => {
+  const person = (role: string, slug: string) => {
     const p = people.find((x) => x.slug === slug && x.roles.includes(role));
     if (!p) throw new Error(`demo: no ${role} in ${slug}`);
+    return p;
+  };
+  const who = (role: string, slug: string): Actor => {
+    const p = person(role, slug);
     return {
       userId: p.id,
       officeId: p.office_id,
@@ -35,9 +62,28 @@ export async function seedDemoCalls(
       displayName: p.display_name,
     };
   };
-  const office = (slug: string) => people.find((x) => x.slug === slug)!.office_id;
+  const office = (slug: string) => person('principal', slug).office_id;
   const at = (t: number) => clock.set(t);
   const T = now.getTime();
+
+  type Stage =
+    | 'requested'
+    | 'under_review'
+    | 'approved'
+    | 'scheduled'
+    | 'briefed'
+    | 'in_progress'
+    | 'completed'
+    | 'memcon_draft'
+    | 'memcon_final'
+    | 'published'
+    | 'waived'
+    | 'closed';
+
+  /** What happens to the call after it reached its stage: it leaves the happy path. */
+  type After =
+    | { action: 'decline' | 'withdraw' | 'cancel'; at: number; reason: string }
+    | { action: 'reschedule'; at: number; start: number };
 
   interface Plan {
     owner: string;
@@ -48,32 +94,56 @@ export async function seedDemoCalls(
     purpose: string;
     topics: string[];
     urgency?: 'routine' | 'priority' | 'flash';
+    /** Default: from the counterpart's country. */
+    language?: string;
+    channel?: 'hotline' | 'secure_line';
     start: number;
-    until:
-      | 'requested'
-      | 'under_review'
-      | 'approved'
-      | 'scheduled'
-      | 'briefed'
-      | 'memcon_draft'
-      | 'memcon_final'
-      | 'published'
-      | 'waived'
-      | 'closed';
+    /** When the request was sent (default: ten days before the call) and first reviewed (a day later). */
+    requestedAt?: number;
+    reviewedAt?: number;
+    /** The reviewer's recommendation (default: approve, or defer for a call left under review). */
+    review?: { recommendation: 'approve' | 'defer'; notes: string; risks: string };
+    until: Stage;
+    after?: After;
     readout?: { title: string; body: string };
     waive?: string;
   }
 
+  /**
+   * The requester's proposed window, as they would type it: two hours from the top of the hour
+   * before the call, in their own time zone. A wall time read off a real instant always exists,
+   * so the window never falls into a daylight-saving gap.
+   */
+  function proposedWindow(start: number, zone: string) {
+    const from = DateTime.fromMillis(start, { zone }).startOf('hour');
+    return { start: from.toFormat(LOCAL), end: from.plus({ hours: 2 }).toFormat(LOCAL) };
+  }
+
+  /** "March 10, 2026, 10:00–10:30 a.m. EDT, Oval Office", in the host office's zone. */
+  function dateTimePlace(p: Plan): string {
+    const zone = person('principal', p.owner).office_zone;
+    const from = DateTime.fromMillis(p.start, { zone });
+    const to = from.plus({ minutes: 30 });
+    const clock = (d: DateTime) => `${d.toFormat('h:mm')} ${d.hour < 12 ? 'a.m.' : 'p.m.'}`;
+    return `${from.toFormat('LLLL d, yyyy')}, ${clock(from)}–${clock(to)} ${from.toFormat('ZZZZ')}, ${PLACES[p.owner] ?? 'By secure telephone'}`;
+  }
+
+  function slot(p: Plan, start: number) {
+    return {
+      start: new Date(start).toISOString(),
+      durationMin: 30,
+      channel: p.channel ?? 'hotline',
+      principalId: who('principal', p.owner).userId,
+      counterpartPrincipalId: who('principal', p.counterpartSlug).userId,
+      interpreterIds: [],
+      listenerIds: [who('notetaker', p.owner).userId],
+    };
+  }
+
   async function run(p: Plan) {
-    at(p.start - 10 * DAY);
-    const zone =
-      p.requester[1] === 'us-potus'
-        ? 'America/New_York'
-        : p.requester[1] === 'ca-pmo'
-          ? 'America/Toronto'
-          : p.requester[1] === 'fr-elysee'
-            ? 'Europe/Paris'
-            : 'America/Mexico_City';
+    const requestedAt = p.requestedAt ?? p.start - 10 * DAY;
+    at(requestedAt);
+    const requester = person(p.requester[0], p.requester[1]);
     const c = await calls.request(who(p.requester[0], p.requester[1]), {
       ownerOfficeId: office(p.owner),
       counterpartOfficeId: office(p.counterpartSlug),
@@ -83,68 +153,72 @@ export async function seedDemoCalls(
       topics: p.topics,
       urgency: p.urgency ?? 'routine',
       language:
-        p.country === 'FR'
+        p.language ??
+        (p.country === 'FR'
           ? 'French (interpreted)'
           : p.country === 'MX'
             ? 'Spanish (interpreted)'
-            : 'English',
-      requesterZone: zone,
-      proposedWindows: [
-        {
-          start: new Date(p.start).toISOString().slice(0, 16),
-          end: new Date(p.start + 2 * HOUR).toISOString().slice(0, 16),
-        },
-      ],
+            : 'English'),
+      requesterZone: requester.time_zone,
+      proposedWindows: [proposedWindow(p.start, requester.time_zone)],
     });
+    await advance(p, c.id, p.reviewedAt ?? requestedAt + DAY);
+    if (p.after) await leave(p, c.id, p.after);
+  }
+
+  /** Walk the call from requested to its stage. */
+  async function advance(p: Plan, id: string, reviewedAt: number) {
     if (p.until === 'requested') return;
-    at(p.start - 9 * DAY);
+    at(reviewedAt);
     const reviewer = who('reviewer', p.owner);
     if (p.until === 'under_review') {
-      await calls.review(reviewer, c.id, {
-        recommendation: 'defer',
-        notes: 'Waiting for the regional directorate’s read-out of the ministers’ meeting.',
-        risks: 'Timing close to elections.',
-      });
+      await calls.review(
+        reviewer,
+        id,
+        p.review ?? {
+          recommendation: 'defer',
+          notes: 'Waiting for the regional directorate’s read-out of the ministers’ meeting.',
+          risks: 'Timing close to elections.',
+        },
+      );
       return;
     }
-    await calls.review(reviewer, c.id, {
-      recommendation: 'approve',
-      notes: 'Timely and in line with our priorities.',
-      risks: 'Expect questions on tariffs.',
-    });
+    await calls.review(
+      reviewer,
+      id,
+      p.review ?? {
+        recommendation: 'approve',
+        notes: 'Timely and in line with our priorities.',
+        risks: 'Expect questions on tariffs.',
+      },
+    );
     if (p.until === 'approved') return;
     at(p.start - 7 * DAY);
     const sec = who('secretariat', p.owner);
-    await calls.schedule(sec, c.id, {
-      start: new Date(p.start).toISOString(),
-      durationMin: 30,
-      channel: 'hotline',
-      principalId: who('principal', p.owner).userId,
-      counterpartPrincipalId: who('principal', p.counterpartSlug).userId,
-      interpreterIds: [],
-      listenerIds: [who('notetaker', p.owner).userId],
-    });
+    await calls.schedule(sec, id, slot(p, p.start));
     if (p.until === 'scheduled') return;
     at(p.start - 2 * DAY);
-    await calls.saveBriefing(who('staff', p.owner), c.id, {
+    await calls.saveBriefing(who('staff', p.owner), id, {
       backgroundMd: `${p.counterpart} last spoke with our principal three months ago. ${p.purpose}`,
       objectivesMd: p.topics.map((t) => `- Make progress on **${t}**`).join('\n'),
       talkingPointsMd:
         '1. Thank them for the call.\n2. Raise each topic in turn.\n3. Agree on next steps and to stay in close touch.',
     });
-    await calls.approveBriefing(reviewer, c.id);
+    await calls.approveBriefing(reviewer, id);
     if (p.until === 'briefed') return;
     at(p.start - 2 * MINUTE);
-    await calls.transition(sec, c.id, 'connect');
+    await calls.transition(sec, id, 'connect');
+    if (p.until === 'in_progress') return;
     at(p.start + 28 * MINUTE);
-    await calls.transition(sec, c.id, 'end');
+    await calls.transition(sec, id, 'end');
+    if (p.until === 'completed') return;
     at(p.start + 3 * HOUR);
     const memcon = {
       classification: 'SECRET',
       subject: `Telephone Conversation with ${p.counterpart}`,
       participants: ['The principal', p.counterpart],
       notetakers: [who('notetaker', p.owner).displayName],
-      dateTimePlace: `${new Date(p.start).toUTCString()}, 30 minutes`,
+      dateTimePlace: dateTimePlace(p),
       paragraphs: [
         { speaker: 'The principal', marking: '(U)', text: `Thanked ${p.counterpart} for the call.` },
         ...p.topics.map((t) => ({
@@ -159,22 +233,40 @@ export async function seedDemoCalls(
       derivedFrom: 'Multiple sources',
       declassifyOn: '20510101',
     };
-    await calls.saveMemcon(who('notetaker', p.owner), c.id, memcon);
+    await calls.saveMemcon(who('notetaker', p.owner), id, memcon);
     if (p.until === 'memcon_draft') return;
     at(p.start + 1 * DAY);
-    await calls.finalizeMemcon(sec, c.id);
+    await calls.finalizeMemcon(sec, id);
     if (p.until === 'memcon_final') return;
     at(p.start + 1 * DAY + 2 * HOUR);
     const press = who('press', p.owner);
     if (p.until === 'waived') {
-      await calls.transition(press, c.id, 'waive_readout', p.waive);
+      await calls.transition(press, id, 'waive_readout', p.waive);
       return;
     }
-    await calls.saveReadout(press, c.id, { title: p.readout!.title, bodyMd: p.readout!.body });
-    await calls.publishReadout(press, c.id);
+    await calls.saveReadout(press, id, { title: p.readout!.title, bodyMd: p.readout!.body });
+    await calls.publishReadout(press, id);
     if (p.until === 'published') return;
     at(p.start + 2 * DAY);
-    await calls.transition(sec, c.id, 'close');
+    await calls.transition(sec, id, 'close');
+  }
+
+  /** Decline, withdraw, cancel or reschedule, each by the person whose step it is. */
+  async function leave(p: Plan, id: string, after: After) {
+    at(after.at);
+    if (after.action === 'reschedule') {
+      await calls.schedule(who('secretariat', p.owner), id, slot(p, after.start));
+    } else if (after.action === 'decline') {
+      await calls.review(who('reviewer', p.owner), id, {
+        recommendation: 'decline',
+        notes: after.reason,
+        risks: '',
+      });
+    } else if (after.action === 'withdraw') {
+      await calls.transition(who(p.requester[0], p.requester[1]), id, 'withdraw', after.reason);
+    } else {
+      await calls.transition(who('secretariat', p.owner), id, 'cancel', after.reason);
+    }
   }
 
   await run({
@@ -258,6 +350,7 @@ export async function seedDemoCalls(
     start: T - 1 * DAY,
     until: 'memcon_draft',
   });
+  // The in-app call the live room is shown with: both principals and the US note-taker.
   await run({
     owner: 'us-potus',
     requester: ['liaison', 'fr-elysee'],
@@ -313,6 +406,136 @@ export async function seedDemoCalls(
     topics: ['AI safety summit'],
     start: T + 14 * DAY,
     until: 'requested',
+  });
+  // On the line right now: connected a quarter of an hour ago, not yet ended.
+  await run({
+    owner: 'mx-presidencia',
+    requester: ['staff', 'mx-presidencia'],
+    counterpartSlug: 'ca-pmo',
+    counterpart: 'Prime Minister Mark Carney of Canada',
+    country: 'CA',
+    language: 'Spanish and English (interpreted)',
+    purpose: 'Coordinate Mexico’s and Canada’s positions ahead of the joint review of the USMCA.',
+    topics: ['USMCA joint review', 'Automotive rules of origin'],
+    start: T - 15 * MINUTE,
+    until: 'in_progress',
+  });
+  // Ended this morning; the note-taker has not started the memcon yet.
+  await run({
+    owner: 'mx-presidencia',
+    requester: ['liaison', 'us-potus'],
+    counterpartSlug: 'us-potus',
+    counterpart: 'President Donald J. Trump of the United States',
+    country: 'US',
+    language: 'Spanish and English (interpreted)',
+    purpose: 'Discuss the tariffs on steel and aluminium and the security cooperation agreement.',
+    topics: ['Steel and aluminium tariffs', 'Security cooperation'],
+    channel: 'secure_line',
+    start: T - 5 * HOUR,
+    until: 'completed',
+  });
+  // Moved at the Prime Minister's request onto a slot where the President already has the
+  // World Cup call: the reschedule carries the clash warning, and the invitation SEQUENCE 1.
+  await run({
+    owner: 'us-potus',
+    requester: ['liaison', 'ca-pmo'],
+    counterpartSlug: 'ca-pmo',
+    counterpart: 'Prime Minister Mark Carney of Canada',
+    country: 'CA',
+    purpose: 'Discuss continental air defence: NORAD modernization and Canada’s part in missile defence.',
+    topics: ['NORAD modernization', 'Missile defence'],
+    channel: 'secure_line',
+    start: T + 4 * DAY,
+    until: 'scheduled',
+    after: { action: 'reschedule', at: T - 6 * HOUR, start: T + 6 * DAY + 15 * MINUTE },
+  });
+  await run({
+    owner: 'ca-pmo',
+    requester: ['liaison', 'fr-elysee'],
+    counterpartSlug: 'fr-elysee',
+    counterpart: 'President Emmanuel Macron of France',
+    country: 'FR',
+    language: 'French',
+    purpose: 'Discuss the timetable for ratifying CETA after the vote in the French Senate.',
+    topics: ['CETA ratification'],
+    start: T - 4 * DAY,
+    until: 'requested',
+    after: {
+      action: 'decline',
+      at: T - 13 * DAY,
+      reason:
+        'The Prime Minister saw President Macron at the G7 last week; the trade ministers will take the ratification timetable forward. A leaders’ call is not needed now.',
+    },
+  });
+  await run({
+    owner: 'fr-elysee',
+    requester: ['liaison', 'mx-presidencia'],
+    counterpartSlug: 'mx-presidencia',
+    counterpart: 'President Claudia Sheinbaum Pardo of Mexico',
+    country: 'MX',
+    language: 'Spanish and French (interpreted)',
+    purpose:
+      'Discuss the return of archaeological pieces held in French collections and cultural cooperation.',
+    topics: ['Cultural heritage', 'Museum cooperation'],
+    start: T + 3 * DAY,
+    review: {
+      recommendation: 'approve',
+      notes: 'Bienvenu : le dossier des restitutions avance et le Président souhaite en parler.',
+      risks: 'Ne pas anticiper la loi-cadre sur les restitutions.',
+    },
+    until: 'approved',
+    after: {
+      action: 'withdraw',
+      at: T - 2 * DAY,
+      reason:
+        'President Sheinbaum will see President Macron in person at the summit next week; the topics will be taken up there.',
+    },
+  });
+  await run({
+    owner: 'fr-elysee',
+    requester: ['staff', 'fr-elysee'],
+    counterpartSlug: 'ca-pmo',
+    counterpart: 'Prime Minister Mark Carney of Canada',
+    country: 'CA',
+    language: 'French',
+    purpose: 'Prepare the Francophonie summit and coordinate support for the mission in Haiti.',
+    topics: ['Francophonie summit', 'Haiti'],
+    channel: 'secure_line',
+    start: T + 2 * DAY,
+    review: {
+      recommendation: 'approve',
+      notes: 'Utile avant le sommet de la Francophonie.',
+      risks: 'Le calendrier canadien est chargé.',
+    },
+    until: 'scheduled',
+    after: {
+      action: 'cancel',
+      at: T - 1 * DAY,
+      reason:
+        'Cancelled at the request of the Prime Minister’s Office: the Prime Minister is visiting the regions hit by the floods. Both offices will propose a new date.',
+    },
+  });
+  // Flash: one reviewer has cleared it; the policy asks for a second before it is approved.
+  await run({
+    owner: 'ca-pmo',
+    requester: ['liaison', 'us-potus'],
+    counterpartSlug: 'us-potus',
+    counterpart: 'President Donald J. Trump of the United States',
+    country: 'US',
+    urgency: 'flash',
+    purpose:
+      'Urgent: coordinate the response to the cyberattack on the cross-border electricity grid and the outages in Ontario and New York.',
+    topics: ['Grid cyberattack', 'Critical infrastructure'],
+    start: T + 4 * HOUR,
+    requestedAt: T - 90 * MINUTE,
+    reviewedAt: T - 40 * MINUTE,
+    review: {
+      recommendation: 'approve',
+      notes:
+        'Concur: the outage affects both countries and the Prime Minister should speak to the President today.',
+      risks: 'Attribution is not confirmed; the Prime Minister should not name a state actor.',
+    },
+    until: 'under_review',
   });
   // 2209(c): the President is covered, and so are the immediate staff.
   await db
