@@ -122,11 +122,20 @@ const REVIEW_FIELDS: FieldMap = {
   recommendation: { label: 'Recommendation', id: 'rv-rec' },
   notes: { label: 'Notes', id: 'rv-notes' },
   risks: { label: 'Risks', id: 'rv-risks' },
+  clearances: { label: 'Clearances', id: 'rv-clearance' },
 };
 
 export function ReviewForm({ call, onSubmit }: { call: CallDetail; onSubmit: Submit }) {
   const [f, setF] = useState({ recommendation: 'approve', notes: '', risks: '' });
-  const { errors, run } = useOutcome();
+  const [clearances, setClearances] = useState<string[]>([]);
+  const [clearance, setClearance] = useState('');
+  const { errors, setErrors } = useOutcome();
+  const { have, need } = call.approvals;
+  const add = () => {
+    const c = clearance.trim();
+    if (c && !clearances.includes(c)) setClearances([...clearances, c]);
+    setClearance('');
+  };
   return (
     <Sub
       id="review"
@@ -135,11 +144,23 @@ export function ReviewForm({ call, onSubmit }: { call: CallDetail; onSubmit: Sub
       fields={REVIEW_FIELDS}
       onSubmit={(e) => {
         e.preventDefault();
-        void run(onSubmit(f));
+        // A clearance typed but not yet added is meant to be part of the review.
+        const typed = clearance.trim();
+        const all = typed && !clearances.includes(typed) ? [...clearances, typed] : clearances;
+        void onSubmit({ ...f, clearances: all }).then((r) => {
+          if (r.ok) {
+            setClearances([]);
+            setClearance('');
+          } else setClearances(all);
+          setErrors(r.ok ? {} : groupListErrors(r.fields, { clearances: 'Clearance' }));
+        });
       }}
     >
-      {call.urgency === 'flash' && (
-        <p className="meta">A flash request needs approvals from two different reviewers.</p>
+      {need > 1 && (
+        <p className="approvals" id="rv-approvals">
+          {have} of {need} approvals: this {call.urgency} request needs approvals from {need} different
+          reviewers.
+        </p>
       )}
       <Field label="Recommendation" id="rv-rec" error={errors.recommendation}>
         <select
@@ -163,6 +184,46 @@ export function ReviewForm({ call, onSubmit }: { call: CallDetail; onSubmit: Sub
       <Field label="Risks" id="rv-risks" error={errors.risks}>
         <textarea id="rv-risks" value={f.risks} onChange={(e) => setF({ ...f, risks: e.target.value })} />
       </Field>
+      <Field
+        label="Cleared by (office or desk)"
+        id="rv-clearance"
+        error={errors.clearances}
+        hint='Add each office that cleared the call, e.g. "Legal Adviser", "Regional desk (Europe)".'
+      >
+        <input
+          id="rv-clearance"
+          value={clearance}
+          onChange={(e) => setClearance(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              add();
+            }
+          }}
+        />
+      </Field>
+      <p className="btn-row">
+        <button type="button" className="btn btn-small" onClick={add}>
+          Add clearance
+        </button>
+      </p>
+      {clearances.length > 0 && (
+        <ul className="chips" aria-label="Clearances">
+          {clearances.map((c) => (
+            <li key={c}>
+              {c}{' '}
+              <button
+                type="button"
+                className="btn btn-small"
+                aria-label={`Remove clearance ${c}`}
+                onClick={() => setClearances(clearances.filter((x) => x !== c))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <button type="submit" className="btn btn-primary">
         Record the review
       </button>

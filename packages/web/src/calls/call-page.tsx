@@ -31,8 +31,13 @@ export function CallPage({ id }: { id: string }) {
   const alertRef = useRef<HTMLDivElement>(null);
   const load = useCallback(async () => {
     try {
-      setCall(await get<CallDetail>(`/api/v1/calls/${id}`));
-      setArt(await get<Artifacts>(`/api/v1/calls/${id}/artifacts`));
+      // Both at once, so the forms that start from the latest version see it when they first render.
+      const [c, a] = await Promise.all([
+        get<CallDetail>(`/api/v1/calls/${id}`),
+        get<Artifacts>(`/api/v1/calls/${id}/artifacts`),
+      ]);
+      setCall(c);
+      setArt(a);
     } catch (err) {
       setError(err);
     }
@@ -122,6 +127,14 @@ export function CallPage({ id }: { id: string }) {
             <dd>{call.purpose}</dd>
             <dt>Topics</dt>
             <dd>{call.topics.join(', ')}</dd>
+            {call.approvals.need > 1 && ['requested', 'under_review'].includes(call.state) && (
+              <>
+                <dt>Approvals</dt>
+                <dd>
+                  {call.approvals.have} of {call.approvals.need} approvals
+                </dd>
+              </>
+            )}
             <dt>Language</dt>
             <dd>{call.language}</dd>
             <dt>Proposed</dt>
@@ -300,6 +313,7 @@ export function CallPage({ id }: { id: string }) {
               <li key={r.at}>
                 <strong>{r.reviewer}</strong>: {r.recommendation} — {r.notes}{' '}
                 {r.risks && <em>Risks: {r.risks}</em>}
+                {r.clearances.length > 0 && <div className="meta">Cleared by {r.clearances.join(', ')}</div>}
               </li>
             ))}
           </ul>

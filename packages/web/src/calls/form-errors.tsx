@@ -31,10 +31,23 @@ export function humanize(message: string): string {
   return message;
 }
 
+/** A predicate ("must be…", "is required") reads after the field's label; anything else stands alone. */
+const PREDICATE = /^(must|is|are|needs?|can|cannot|should|has|have|does|was)\b/;
+
+/**
+ * A message ready to show: predicates stay lowercase (the label goes in front of them), other
+ * lowercase messages ("list at least one topic") become sentences ("List at least one topic.").
+ */
+export function sentence(message: string): string {
+  const m = humanize(message);
+  if (!/^[a-z]/.test(m) || PREDICATE.test(m)) return m;
+  return `${m[0]!.toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}`;
+}
+
 /** Field errors of a refused request, humanized, keyed by body path ("proposedWindows.1.end"). */
 export function formFieldErrors(err: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fieldErrors(err))) out[k] = humanize(v);
+  for (const [k, v] of Object.entries(fieldErrors(err))) out[k] = sentence(v);
   return out;
 }
 
@@ -52,16 +65,16 @@ export function groupListErrors(
     const item = lists[head];
     if (item && index !== undefined && /^\d+$/.test(index)) {
       const where = `${item} ${Number(index) + 1}${rest.length ? ` (${rest.join('.')})` : ''}`;
-      const text = /^[a-z]/.test(v) ? `${where} ${v}` : `${where}: ${v}`;
-      out[head] = out[head] ? `${out[head]} ${text}.` : `${text}.`;
+      const text = `${/^[a-z]/.test(v) ? `${where} ${v}` : `${where}: ${v}`}`.replace(/\.?$/, '.');
+      out[head] = out[head] ? `${out[head]} ${text}` : text;
     } else out[k] = v;
   }
   return out;
 }
 
-/** "Notes must be…" when the message is a predicate, else the message as written. */
+/** "Notes must be…" when the message is a predicate, else "Notes: Say why…" (the summary names every field). */
 export function withLabel(label: string, message: string): string {
-  return /^[a-z]/.test(message) ? `${label} ${message}` : message;
+  return /^[a-z]/.test(message) ? `${label} ${message}` : `${label}: ${message}`;
 }
 
 /** Where a field sits in its form: the label people see and the input's id. */

@@ -28,18 +28,36 @@ export function channelLabel(channel: string | null | undefined): string {
   return CHANNEL_LABELS[channel] ?? channel.replace(/_/g, ' ');
 }
 
+const zoneNames = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "Tue 10 Mar 2026, 9:00 a.m. EDT" in the given IANA zone: the same form as the server's local
+ * times (calls-lifecycle formatForZone), so one call reads the same everywhere on the page.
+ */
 export function when(iso: string | null | undefined, zone?: string): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-GB', {
+  const d = new Date(iso);
+  const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: zone,
     weekday: 'short',
     day: 'numeric',
     month: 'short',
     year: 'numeric',
-    hour: '2-digit',
+    hour: 'numeric',
     minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
+  const hour = Number(p('hour'));
+  const key = zone ?? '';
+  let names = zoneNames.get(key);
+  if (!names) {
+    // en-US names zones as people in them say it (EST, PDT); other locales give "GMT-5".
+    names = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+    zoneNames.set(key, names);
+  }
+  const abbr = names.formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  return `${p('weekday')} ${p('day')} ${p('month')} ${p('year')}, ${hour % 12 || 12}:${p('minute')} ${hour < 12 ? 'a.m.' : 'p.m.'} ${abbr}`;
 }
 
 export function StateBadge({ state }: { state: string }) {
