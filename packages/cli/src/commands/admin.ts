@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { CreateOfficeBody, InviteUserBody } from '@hotline/contract';
-import { AppContext, migrateToLatest } from '@hotline/server';
+import { AppContext, migrateToLatest, openDatabase } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 
@@ -47,14 +48,31 @@ export function adminCommands(program: Command): void {
   program
     .command('migrate')
     .description('Apply pending database migrations (serve does this too on start).')
-    .action(() =>
-      withContext(async (ctx) => {
-        const applied = await migrateToLatest(ctx.db);
-        process.stdout.write(
-          applied.length ? `Applied: ${applied.join(', ')}\n` : 'The database is up to date.\n',
+    .addHelpText(
+      'after',
+      '\nUses DATABASE_URL when set, else the embedded database in HOTLINE_DATA_DIR (default ./data). Needs no keys.',
+    )
+    .action(async () => {
+      const cfg = loadConfig();
+      try {
+        // Only the database: a fresh deployment can migrate before "hotline keys init".
+        const database = await openDatabase(
+          cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
         );
-      }),
-    );
+        try {
+          const applied = await migrateToLatest(database.db);
+          process.stdout.write(
+            applied.length
+              ? `Applied to ${database.describe}: ${applied.join(', ')}\n`
+              : `${database.describe} is up to date.\n`,
+          );
+        } finally {
+          await database.close();
+        }
+      } catch (err) {
+        fail(err);
+      }
+    });
 
   const offices = program.command('offices').description('Manage offices.');
   offices

@@ -8,8 +8,14 @@ export function captureCommands(program: Command): void {
   program
     .command('import <kind> <path>')
     .description(
-      'Import records from a personal account: kind "mbox" (an mbox file) or "x" (an extracted X/Twitter archive folder).',
+      'Import records from a personal account. <kind> is one of:\n' +
+        '  mbox   an mbox file of email (RFC 4155)\n' +
+        '  eml    a single email message (.eml)\n' +
+        '  x      an X/Twitter archive: the .zip as downloaded, or its extracted folder\n' +
+        '  phone  an "SMS Backup & Restore" export (sms-*.xml or calls-*.xml)\n' +
+        "  csv    a carrier's call-detail CSV, its columns named with --columns",
     )
+    .summary('Import records from a personal account: mbox, eml, x, phone or csv.')
     .requiredOption('--account <id>', 'the personal account, e.g. name@gmail.example.com or @handle')
     .requiredOption('--owner <email>', 'the Hotline user who owns the account')
     .option('--official', 'this is an official account (its copies satisfy the 20-day rule)')
