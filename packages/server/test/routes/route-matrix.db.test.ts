@@ -26,8 +26,8 @@ import type { Actor } from '../../src/policy/policy.js';
 import { isRole, ROLES, type Role } from '../../src/policy/roles.js';
 import { newActor, newInviteInput } from '../helpers/builders.js';
 import { type Persona, personaFor, personas, signInAs } from '../helpers/http.js';
-import { type SoftPasskey, softPasskey } from '../helpers/soft-passkey.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
+import { SoftAuthenticator } from '../helpers/webauthn.js';
 
 /**
  * Issue 2: every route the app registers × every role (the US office's demo personas) and no
@@ -114,7 +114,7 @@ describe('route × role matrix', () => {
   /** an invite nobody redeems (inspect, register options) */
   let openInvite = '';
   /** a registered software passkey and its user, for passkey sign-in */
-  let passkey: SoftPasskey;
+  let passkey: SoftAuthenticator;
   let passkeyUser = '';
 
   const us = (role: Role, slug = 'us-potus'): Actor => {
@@ -485,14 +485,14 @@ describe('route × role matrix', () => {
             payload: { inviteToken: fx.token },
           });
           const { challengeId, options } = OptionsResponse.parse(o.json());
-          const key = softPasskey(t.cfg.publicUrl, t.cfg.rpId);
+          const key = new SoftAuthenticator(t.cfg.publicUrl, t.cfg.rpId);
           return {
             method: 'POST',
             url: '/api/v1/auth/register/verify',
             payload: {
               challengeId,
               inviteToken: fx.token,
-              response: key.register(options as { challenge: string }),
+              response: key.register(options),
               passkeyName: 'Laptop',
             },
           };
@@ -521,7 +521,7 @@ describe('route × role matrix', () => {
           return {
             method: 'POST',
             url: '/api/v1/auth/login/verify',
-            payload: { challengeId, response: passkey.authenticate(options as { challenge: string }) },
+            payload: { challengeId, response: passkey.authenticate(options) },
           };
         },
         body: (res) => {
@@ -614,13 +614,13 @@ describe('route × role matrix', () => {
             payload: {},
           });
           const { challengeId, options } = OptionsResponse.parse(o.json());
-          const key = softPasskey(t.cfg.publicUrl, t.cfg.rpId);
+          const key = new SoftAuthenticator(t.cfg.publicUrl, t.cfg.rpId);
           return {
             method: 'POST',
             url: '/api/v1/me/passkeys/verify',
             payload: {
               challengeId,
-              response: key.register(options as { challenge: string }),
+              response: key.register(options),
               passkeyName: 'Phone',
             },
           };
@@ -1147,9 +1147,9 @@ describe('route × role matrix', () => {
     // A person who registered a passkey from an invite, to sign in with it.
     const inv = await t.ctx.identity.invite(null, newInviteInput(offices.get('us-potus')!));
     passkeyUser = inv.user.id;
-    passkey = softPasskey(t.cfg.publicUrl, t.cfg.rpId);
+    passkey = new SoftAuthenticator(t.cfg.publicUrl, t.cfg.rpId);
     const reg = await t.ctx.auth.registrationOptions(inv.token);
-    await t.ctx.auth.verifyRegistration(reg.challengeId, inv.token, passkey.register(reg.options));
+    await t.ctx.auth.verifyRegistration(reg.challengeId, inv.token, passkey.register({ ...reg.options }));
     await t.ctx.log.integrateAll();
     ids.treeSize = (await t.ctx.log.latestCheckpoint())!.size;
   });
@@ -1235,6 +1235,333 @@ describe('route × role matrix', () => {
       }
     });
   }
+
+  // ---------------------------------------------------------------- office scoping
+
+  /**
+   * The same roles in another office. Canada is the counterpart office of the fixture calls, so
+   * its people can see them (calls-lifecycle canSee) but take no host-office step; France is no
+   * party at all, so the calls do not exist for it (404, not a hint that they exist).
+   */
+  describe('office scoping', () => {
+    const otherCookies = new Map<string, string>();
+    const as = async (role: Role, slug: string) => {
+      const k = `${role}@${slug}`;
+      if (!otherCookies.has(k)) otherCookies.set(k, await signInAs(app, personaFor(list, role, slug).userId));
+      return otherCookies.get(k)!;
+    };
+    const send = async (role: Role, slug: string, req: Req) =>
+      app.inject({
+        ...req,
+        headers: { cookie: await as(role, slug), ...req.headers },
+        payload: req.payload as string,
+      } as never);
+    const refusedOnCall = async (
+      res: LightMyRequestResponse,
+      status: number,
+      callId: string,
+      before: unknown,
+      why?: RegExp,
+    ) => {
+      expectProblem(res, status);
+      if (why) expect(res.json().detail).toMatch(why);
+      expect(await callState(callId)).toEqual(before);
+    };
+    const HOST_ONLY = /only the office whose leader takes the call may/;
+
+    const hostSteps: [string, Role, Stage, Parameters<typeof callIn>[1], (id: string) => Req][] = [
+      [
+        'begins review of',
+        'reviewer',
+        'requested',
+        {},
+        (id) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${id}/transitions`,
+          payload: { action: 'begin_review' },
+        }),
+      ],
+      [
+        'reviews',
+        'reviewer',
+        'under_review',
+        {},
+        (id) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${id}/reviews`,
+          payload: { recommendation: 'approve', notes: 'Fine by us.' },
+        }),
+      ],
+      ['schedules', 'secretariat', 'approved', {}, (id) => schedule({ callId: id })],
+      [
+        'writes the briefing of',
+        'staff',
+        'approved',
+        {},
+        (id) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${id}/briefings`,
+          payload: { backgroundMd: 'B', objectivesMd: 'O', talkingPointsMd: 'T' },
+        }),
+      ],
+      [
+        'connects',
+        'secretariat',
+        'scheduled',
+        {},
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/transitions`, payload: { action: 'connect' } }),
+      ],
+      [
+        'ends',
+        'principal',
+        'in_progress',
+        {},
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/transitions`, payload: { action: 'end' } }),
+      ],
+      [
+        'drafts the memcon of',
+        'notetaker',
+        'completed',
+        {},
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/memcons`, payload: MEMCON }),
+      ],
+      [
+        'finalizes the memcon of',
+        'secretariat',
+        'memcon_draft',
+        {},
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/memcons/finalize` }),
+      ],
+      [
+        'publishes the readout of',
+        'press',
+        'memcon_final',
+        { readoutDraft: true },
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/readouts/publish` }),
+      ],
+      [
+        'closes',
+        'secretariat',
+        'readout_published',
+        {},
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/transitions`, payload: { action: 'close' } }),
+      ],
+    ];
+    for (const [verb, role, stage, extra, req] of hostSteps) {
+      it(`a ${role} of Canada (the counterpart) ${verb} a US call: refused (403)`, async () => {
+        const { callId } = await callIn(stage, extra);
+        const before = await callState(callId);
+        await refusedOnCall(await send(role, 'ca-pmo', req(callId)), 403, callId, before, HOST_ONLY);
+      });
+      it(`a ${role} of France (no party) ${verb} a US call: not found (404)`, async () => {
+        const { callId } = await callIn(stage, extra);
+        const before = await callState(callId);
+        await refusedOnCall(await send(role, 'fr-elysee', req(callId)), 404, callId, before);
+      });
+    }
+
+    it('a reviewer of France cannot read a US call, nor find it in its lists', async () => {
+      const { callId } = await callIn('requested');
+      expectProblem(
+        await send('reviewer', 'fr-elysee', { method: 'GET', url: `/api/v1/calls/${callId}` }),
+        404,
+      );
+      expectProblem(
+        await send('reviewer', 'fr-elysee', { method: 'GET', url: `/api/v1/calls/${callId}/artifacts` }),
+        404,
+      );
+      const listed = await send('reviewer', 'fr-elysee', { method: 'GET', url: '/api/v1/calls' });
+      expect(listed.json().map((c: { id: string }) => c.id)).not.toContain(callId);
+      // The counterpart office does see it.
+      const ca = await send('reviewer', 'ca-pmo', { method: 'GET', url: `/api/v1/calls/${callId}` });
+      expect(CallDetailSchema.parse(ca.json()).allowedActions).toEqual([]);
+    });
+
+    it("the counterpart's principal downloads an invitation; a principal of no party gets 404", async () => {
+      const { callId } = await callIn('scheduled');
+      const ca = await send('principal', 'ca-pmo', {
+        method: 'GET',
+        url: `/api/v1/calls/${callId}/invite.ics`,
+      });
+      expect(ca.statusCode, ca.body).toBe(200);
+      expect(ca.body).toMatch(/BEGIN:VCALENDAR/);
+      expectProblem(
+        await send('principal', 'fr-elysee', { method: 'GET', url: `/api/v1/calls/${callId}/invite.ics` }),
+        404,
+      );
+    });
+
+    it('withdrawing is for the requesting office: a Canadian liaison asks for a call with the President, US staff may not withdraw it, the liaison may', async () => {
+      const r = await send('liaison', 'ca-pmo', {
+        method: 'POST',
+        url: '/api/v1/calls',
+        payload: {
+          ownerOfficeId: offices.get('us-potus')!,
+          counterpartOfficeId: offices.get('ca-pmo')!,
+          counterpartLeader: 'Prime Minister Mark Carney of Canada',
+          counterpartCountry: 'CA',
+          purpose: 'The Prime Minister asks to discuss the tariffs.',
+          topics: ['Trade'],
+          urgency: 'priority',
+          language: 'English',
+          requesterZone: 'America/Toronto',
+          proposedWindows: [{ start: '2026-03-10T09:00', end: '2026-03-10T10:00' }],
+        },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      const callId = CallDetailSchema.parse(r.json()).id;
+      const before = await callState(callId);
+      const withdraw: Req = {
+        method: 'POST',
+        url: `/api/v1/calls/${callId}/transitions`,
+        payload: { action: 'withdraw' },
+      };
+      const byUsStaff = await app.inject({
+        ...withdraw,
+        headers: { cookie: cookies.get('staff')! },
+      } as never);
+      await refusedOnCall(byUsStaff, 403, callId, before, /only the office that requested the call may/);
+      const ok = await send('liaison', 'ca-pmo', withdraw);
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(CallDetailSchema.parse(ok.json()).state).toBe('withdrawn');
+    });
+
+    it('staff of Canada cannot withdraw a call the US office requested: refused (403)', async () => {
+      const { callId } = await callIn('requested');
+      const before = await callState(callId);
+      await refusedOnCall(
+        await send('staff', 'ca-pmo', {
+          method: 'POST',
+          url: `/api/v1/calls/${callId}/transitions`,
+          payload: { action: 'withdraw' },
+        }),
+        403,
+        callId,
+        before,
+        /only the office that requested the call may/,
+      );
+    });
+
+    it('the secretariat of Canada cannot log off-channel contact for the US office: refused (403)', async () => {
+      const res = await send('secretariat', 'ca-pmo', {
+        method: 'POST',
+        url: '/api/v1/calls/off-channel',
+        payload: {
+          ownerOfficeId: offices.get('us-potus')!,
+          counterpartLeader: 'President Emmanuel Macron of France',
+          counterpartCountry: 'FR',
+          start: '2026-03-01T10:00:00Z',
+          end: '2026-03-01T10:10:00Z',
+          participants: ['The President'],
+          summary: 'A call the US office did not log.',
+        },
+      });
+      expectProblem(res, 403);
+      expect(res.json().detail).toMatch(/only for your own office/);
+    });
+
+    it("the admin of Canada cannot invite into the US office nor change a US person's roles: refused (403)", async () => {
+      const inv = await send('admin', 'ca-pmo', {
+        method: 'POST',
+        url: '/api/v1/users/invite',
+        payload: newInviteInput(offices.get('us-potus')!),
+      });
+      expectProblem(inv, 403);
+      expect(inv.json().detail).toMatch(/for another office/);
+      const roles = await send('admin', 'ca-pmo', {
+        method: 'PUT',
+        url: `/api/v1/users/${ids.roleTarget}/roles`,
+        payload: { roles: ['admin'] },
+      });
+      expectProblem(roles, 403);
+      const target = await t.ctx.db
+        .selectFrom('users')
+        .select('roles')
+        .where('id', '=', ids.roleTarget)
+        .executeTakeFirstOrThrow();
+      expect(target.roles).not.toContain('admin');
+    });
+
+    it("the records officer of Canada cannot classify a US item, set a US person's coverage or register a US official account (404)", async () => {
+      const item = await t.ctx.db
+        .selectFrom('captured_items')
+        .select('category')
+        .where('id', '=', ids.capturedItem)
+        .executeTakeFirstOrThrow();
+      expectProblem(
+        await send('records', 'ca-pmo', {
+          method: 'POST',
+          url: `/api/v1/capture/items/${ids.capturedItem}/classify`,
+          payload: { category: 'personal', reason: 'Not ours to say, but trying.' },
+        }),
+        404,
+      );
+      expect(
+        (
+          await t.ctx.db
+            .selectFrom('captured_items')
+            .select('category')
+            .where('id', '=', ids.capturedItem)
+            .executeTakeFirstOrThrow()
+        ).category,
+      ).toBe(item.category);
+      expectProblem(
+        await send('records', 'ca-pmo', {
+          method: 'PUT',
+          url: `/api/v1/capture/covered/${ids.staff}`,
+          payload: { covered: 'not_covered' },
+        }),
+        404,
+      );
+      expectProblem(
+        await send('records', 'ca-pmo', {
+          method: 'POST',
+          url: '/api/v1/capture/official-accounts',
+          payload: { kind: 'email', identifier: 'ca-tries@us.example.gov', ownerId: ids.staff },
+        }),
+        404,
+      );
+    });
+
+    /**
+     * KNOWN BUG, reported, not encoded: CaptureService.importFile looks the owner up by email and
+     * never compares offices, so a records officer (or admin) of Canada can put items into a US
+     * person's capture account; every other capture write answers 404 for another office. This
+     * test states the rule and is expected to fail until importFile checks the owner's office.
+     */
+    it.fails("BUG: the records officer of Canada imports into a US person's account: should be refused (404)", async () => {
+      n += 1;
+      const mp = await multipart(
+        { kind: 'eml', account: 'potus.private@personal.example.com', owner: 'potus@us.example.gov' },
+        {
+          name: 'message.eml',
+          content: `From: a@personal.example.com\r\nTo: b@personal.example.com\r\nSubject: From Ottawa\r\nDate: Mon, 02 Feb 2026 10:00:00 +0000\r\nMessage-ID: <ca-${n}@personal.example.com>\r\n\r\nHi\r\n`,
+        },
+      );
+      const before = await t.ctx.db
+        .selectFrom('captured_items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const res = await send('records', 'ca-pmo', {
+        method: 'POST',
+        url: '/api/v1/capture/imports',
+        headers: mp.headers,
+        payload: mp.payload,
+      });
+      expectProblem(res, 404);
+      const after = await t.ctx.db
+        .selectFrom('captured_items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(after.n)).toBe(Number(before.n));
+    });
+
+    it("the records officer of Canada sees none of the US office's captured items", async () => {
+      const q = await send('records', 'ca-pmo', { method: 'GET', url: '/api/v1/capture/queue' });
+      expect(q.statusCode).toBe(200);
+      expect(q.json().map((i: { id: string }) => i.id)).not.toContain(ids.capturedItem);
+    });
+  });
 
   describe('web app files', () => {
     for (const [route, entry] of Object.entries(MATRIX)) {
