@@ -123,6 +123,9 @@ export const ReadoutBody = z.object({
   bodyMd: z.string().trim().min(20).max(50_000),
 });
 
+/** A readout drafted from the final memcon's unclassified paragraphs, for the press to edit and save. */
+export const ReadoutDraftSchema = z.object({ title: z.string(), bodyMd: z.string() });
+
 export const CallSummarySchema = z.object({
   id: IdSchema,
   state: CallStateSchema,

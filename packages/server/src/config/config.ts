@@ -151,6 +151,11 @@ export function envToConfig(env: ServerEnv): ServerConfig {
         1,
         90,
       ),
+      readoutSeparateApprover: parseBoolVar(
+        'HOTLINE_READOUT_SEPARATE_APPROVER',
+        env.readoutSeparateApprover,
+        DEFAULT_CALL_POLICY.readoutSeparateApprover,
+      ),
     },
   };
 }

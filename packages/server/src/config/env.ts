@@ -18,6 +18,7 @@ export interface ServerEnv {
   flashReviewers?: string;
   memconDeadlineDays?: string;
   readoutDeadlineDays?: string;
+  readoutSeparateApprover?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -40,5 +41,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     flashReviewers: env.HOTLINE_FLASH_REVIEWERS,
     memconDeadlineDays: env.HOTLINE_MEMCON_DEADLINE_DAYS,
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
+    readoutSeparateApprover: env.HOTLINE_READOUT_SEPARATE_APPROVER,
   };
 }

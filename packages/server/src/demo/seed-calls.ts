@@ -245,6 +245,7 @@ export async function seedDemoCalls(
       return;
     }
     await calls.saveReadout(press, id, { title: p.readout!.title, bodyMd: p.readout!.body });
+    await calls.approveReadout(press, id);
     await calls.publishReadout(press, id);
     if (p.until === 'published') return;
     at(p.start + 2 * DAY);

@@ -93,6 +93,8 @@ export interface CallPolicy {
   readoutDeadlineDays: number;
   /** Minutes before the start that the in-app call room opens. */
   joinWindowMinutes: number;
+  /** A readout version must be approved by someone other than its author. */
+  readoutSeparateApprover: boolean;
 }
 
 export const DEFAULT_CALL_POLICY: Readonly<CallPolicy> = Object.freeze({
@@ -100,6 +102,8 @@ export const DEFAULT_CALL_POLICY: Readonly<CallPolicy> = Object.freeze({
   memconDeadlineDays: 5,
   readoutDeadlineDays: 7,
   joinWindowMinutes: 15,
+  // Off by default: each demo office has a single press secretary.
+  readoutSeparateApprover: false,
 });
 
 /** Approvals from different reviewers a request of this urgency needs before it is approved. */

@@ -8,6 +8,7 @@ import {
   LogOffChannelBody,
   MemconBody,
   ReadoutBody,
+  ReadoutDraftSchema,
   ReviewBody,
   ScheduleBody,
   TransitionBody,
@@ -106,6 +107,16 @@ export function callRoutes(app: App, ctx: AppContext): void {
     { schema: { tags, params: IdParams, body: ReadoutBody, response: { 201: z.unknown() } } },
     async (req, reply) =>
       reply.status(201).send(await calls.saveReadout(await requireActor(ctx, req), req.params.id, req.body)),
+  );
+  app.get(
+    '/api/v1/calls/:id/readouts/draft',
+    { schema: { tags, params: IdParams, response: { 200: ReadoutDraftSchema } } },
+    async (req) => calls.readoutDraft(await requireActor(ctx, req), req.params.id),
+  );
+  app.post(
+    '/api/v1/calls/:id/readouts/approve',
+    { schema: { tags, params: IdParams, response: Detail } },
+    async (req) => calls.approveReadout(await requireActor(ctx, req), req.params.id),
   );
   app.post(
     '/api/v1/calls/:id/readouts/publish',

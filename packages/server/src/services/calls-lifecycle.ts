@@ -12,7 +12,7 @@ import { ROLE_LABELS, type Role } from '../policy/roles.js';
  * office for its own staff, or a foreign office through its liaison). Transitions marked
  * `owner` need the actor to belong to the owner office; `requester` needs the requesting office.
  *
- * Artifact actions (edit_briefing, edit_memcon, correct_memcon, edit_readout) change no state
+ * Artifact actions (edit_briefing, edit_memcon, correct_memcon, edit_readout, approve_readout) change no state
  * but are allowed only in the states and roles listed here.
  */
 export type CallStateName =
@@ -165,6 +165,13 @@ export const ACTIONS: Record<string, ActionRule> = {
     roles: ['press'],
     office: 'owner',
   },
+  approve_readout: {
+    label: 'Approve the readout',
+    from: ['memcon_final'],
+    to: null,
+    roles: ['press'],
+    office: 'owner',
+  },
   publish_readout: {
     label: 'Publish the readout',
     from: ['memcon_final'],
@@ -200,6 +207,8 @@ export interface LifecycleCall {
 export interface DecisionFacts {
   /** Different reviewers who have recommended approval (for `approve`). */
   approvals?: number;
+  /** The author of the readout version to approve (for `approve_readout`). */
+  readoutAuthorId?: string;
 }
 
 function rule(action: string): ActionRule {
@@ -273,6 +282,16 @@ export function decide(
         { state: call.state, approvals: { have: facts.approvals, need } },
       );
     }
+  }
+  if (
+    action === 'approve_readout' &&
+    policy.readoutSeparateApprover &&
+    facts.readoutAuthorId === actor.userId
+  ) {
+    throw new ForbiddenError(
+      'You wrote the latest readout version, and this office requires a different press officer to approve it (HOTLINE_READOUT_SEPARATE_APPROVER). Ask a colleague in press to approve it.',
+      { action },
+    );
   }
   return r.to ?? (call.state as string);
 }

@@ -22,6 +22,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { buildInvite, inviteSummary } from '../calls/icalendar.js';
 import { renderMarkdown } from '../calls/markdown.js';
+import { draftReadout } from '../calls/readout-draft.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import {
@@ -631,6 +632,7 @@ export class CallsService {
     // Steps that create an artifact go through their own method, whichever endpoint was used.
     if (action === 'finalize_memcon') return this.finalizeMemcon(actor, id);
     if (action === 'publish_readout') return this.publishReadout(actor, id);
+    if (action === 'approve_readout') return this.approveReadout(actor, id);
     if (action === 'brief') return this.approveBriefing(actor, id);
     const needsBody: Record<string, string> = {
       request: 'POST /api/v1/calls',
@@ -947,6 +949,7 @@ export class CallsService {
         title: body.title,
         body_md: body.bodyMd,
         approved_by: null,
+        approved_at: null,
         published_at: null,
         record_id: rec.id,
         record_seq: String(rec.seq),
@@ -958,16 +961,69 @@ export class CallsService {
     });
   }
 
-  /** Approve and publish the latest readout draft: the readout becomes public. */
+  /**
+   * Approve the latest readout version (press of the host office; with
+   * HOTLINE_READOUT_SEPARATE_APPROVER, not its author). A version saved later needs its own approval.
+   */
+  async approveReadout(actor: Actor, id: string): Promise<CallDetail> {
+    await this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id);
+      const latest = (await repo.readouts(tx, id)).at(-1);
+      const next = lifecycle.decide(call, 'approve_readout', actor, this.policy, {
+        ...(latest ? { readoutAuthorId: latest.author_id } : {}),
+      });
+      if (!latest)
+        throw new ConflictError('There is no readout draft to approve; write one first.', {
+          state: call.state,
+        });
+      if (latest.status !== 'draft') {
+        throw new ConflictError(
+          `Readout v${latest.version} is already ${latest.status}. Publish it, or save a new version to change it.`,
+          { state: call.state, readoutVersion: latest.version },
+        );
+      }
+      const now = this.clock.now();
+      await tx
+        .updateTable('readouts')
+        .set({ status: 'approved', approved_by: actor.userId, approved_at: now })
+        .where('id', '=', latest.id)
+        .execute();
+      await this.move(
+        tx,
+        call,
+        'approve_readout',
+        next,
+        actor,
+        null,
+        {},
+        {
+          readoutVersion: latest.version,
+          readoutRecordId: latest.record_id,
+          author: latest.author_id,
+          approvedBy: actor.userId,
+          approvedAt: now.toISOString(),
+        },
+      );
+    });
+    return this.get(actor, id);
+  }
+
+  /** Publish the latest readout version, which must be approved: the readout becomes public. */
   async publishReadout(actor: Actor, id: string): Promise<CallDetail> {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       const latest = (await repo.readouts(tx, id)).at(-1);
+      const next = lifecycle.decide(call, 'publish_readout', actor, this.policy);
       if (!latest)
         throw new ConflictError('There is no readout draft to publish; write one first.', {
           state: call.state,
         });
-      const next = lifecycle.decide(call, 'publish_readout', actor, this.policy);
+      if (latest.status !== 'approved' || !latest.approved_by || !latest.approved_at) {
+        throw new ConflictError(
+          `Readout v${latest.version} is not approved, so it cannot be published. Approve the latest version first (POST /api/v1/calls/${id}/readouts/approve).`,
+          { state: call.state, readoutVersion: latest.version },
+        );
+      }
       const now = this.clock.now();
       const pubId = newId(now.getTime());
       // The public page re-creates exactly this canonical JSON, so a browser can check the text.
@@ -995,7 +1051,8 @@ export class CallsService {
           status: 'published',
           title: latest.title,
           body_md: latest.body_md,
-          approved_by: actor.userId,
+          approved_by: latest.approved_by,
+          approved_at: latest.approved_at,
           published_at: now,
           record_id: rec.id,
           record_seq: String(rec.seq),
@@ -1005,6 +1062,33 @@ export class CallsService {
       await this.move(tx, call, 'publish_readout', next, actor, null, {});
     });
     return this.get(actor, id);
+  }
+
+  /**
+   * A first draft of the public readout (press of the host office, once the memcon is final),
+   * made from the final memcon's unclassified (U) paragraphs only. Nothing is saved.
+   */
+  async readoutDraft(actor: Actor, id: string): Promise<{ title: string; bodyMd: string }> {
+    authorize(actor, 'calls.read', 'see calls');
+    const call = await this.visibleCall(this.db, actor, id);
+    lifecycle.decide(call, 'edit_readout', actor, this.policy);
+    const final = (await repo.memcons(this.db, id)).filter((m) => m.status === 'final').at(-1);
+    const office = await findOffice(this.db, call.owner_office_id);
+    if (!final || !office) {
+      throw new ConflictError('There is no final memcon to draft the readout from yet.', {
+        state: call.state,
+      });
+    }
+    const memcon = final.document as unknown as MemconInput;
+    return draftReadout({
+      leaderTitle: office.leader_title,
+      leaderName: office.leader_name,
+      counterpartLeader: call.counterpart_leader,
+      counterpartCountry: call.counterpart_country,
+      at: new Date(call.actual_start ?? call.scheduled_start ?? final.created_at),
+      zone: office.time_zone,
+      memcon,
+    });
   }
 
   /** Record a call-log entry (join, leave, mute, verification) with its record. */

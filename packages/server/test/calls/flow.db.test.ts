@@ -261,6 +261,8 @@ describe('the leader call lifecycle over HTTP', () => {
         })
       ).statusCode,
     ).toBe(201);
+    const approved = await call('usPress', 'POST', `/api/v1/calls/${callId}/readouts/approve`);
+    expect(approved.statusCode, approved.body).toBe(200);
     const pub = await call('usPress', 'POST', `/api/v1/calls/${callId}/readouts/publish`);
     expect(pub.json().state).toBe('readout_published');
     await t.ctx.log.integrateAll();
@@ -329,6 +331,7 @@ describe('the leader call lifecycle over HTTP', () => {
       'call.memcon.final',
       'call.finalize_memcon',
       'call.memcon.correction',
+      'call.approve_readout',
       'readout.published',
       'call.publish_readout',
       'call.close',

@@ -56,6 +56,7 @@ const SPEC: Record<string, [readonly (string | null)[], string | null, readonly 
     ['notetaker', 'secretariat'],
   ],
   edit_readout: [['memcon_final'], null, ['press']],
+  approve_readout: [['memcon_final'], null, ['press']],
   publish_readout: [['memcon_final'], 'readout_published', ['press']],
   waive_readout: [['memcon_final'], 'readout_waived', ['press', 'secretariat']],
   close: [['readout_published', 'readout_waived'], 'closed', ['secretariat']],

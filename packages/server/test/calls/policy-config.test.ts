@@ -11,6 +11,7 @@ describe('the call policy from the environment', () => {
       flashRequiresReviewers: 2,
       memconDeadlineDays: 5,
       readoutDeadlineDays: 7,
+      readoutSeparateApprover: false,
     });
   });
 
@@ -20,12 +21,14 @@ describe('the call policy from the environment', () => {
         HOTLINE_FLASH_REVIEWERS: '3',
         HOTLINE_MEMCON_DEADLINE_DAYS: '2',
         HOTLINE_READOUT_DEADLINE_DAYS: '10',
+        HOTLINE_READOUT_SEPARATE_APPROVER: 'on',
       }),
     );
     expect(cfg.callPolicy).toMatchObject({
       flashRequiresReviewers: 3,
       memconDeadlineDays: 2,
       readoutDeadlineDays: 10,
+      readoutSeparateApprover: true,
       joinWindowMinutes: DEFAULT_CALL_POLICY.joinWindowMinutes,
     });
   });
@@ -35,6 +38,11 @@ describe('the call policy from the environment', () => {
     [{ HOTLINE_FLASH_REVIEWERS: '0' }, 'HOTLINE_FLASH_REVIEWERS', 'out of range'],
     [{ HOTLINE_MEMCON_DEADLINE_DAYS: '5.5' }, 'HOTLINE_MEMCON_DEADLINE_DAYS', 'integer from 1 to 90'],
     [{ HOTLINE_READOUT_DEADLINE_DAYS: '365' }, 'HOTLINE_READOUT_DEADLINE_DAYS', 'out of range'],
+    [
+      { HOTLINE_READOUT_SEPARATE_APPROVER: 'sometimes' },
+      'HOTLINE_READOUT_SEPARATE_APPROVER',
+      'use one of 1, 0',
+    ],
   ])('rejects %j naming the variable and the allowed values', (env, variable, hint) => {
     let err: unknown;
     try {

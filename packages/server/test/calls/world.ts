@@ -147,3 +147,41 @@ export const MEMCON = {
   derivedFrom: 'Multiple sources',
   declassifyOn: '20510101',
 };
+
+/**
+ * A call taken through the services to the given point: requested by the host's staff, approved,
+ * scheduled on a secure line on 27 Oct 2026 at 13:00 UTC (9:00 in Ottawa), connected, ended,
+ * and (for memcon_final) its memcon drafted from MEMCON and finalized. Leaves the clock after it.
+ */
+export async function callThrough(
+  w: CallWorld,
+  until: 'scheduled' | 'in_progress' | 'completed' | 'memcon_final',
+  over: Partial<CreateCallRequestInput> = {},
+): Promise<string> {
+  const { calls } = w.t.ctx;
+  const { staff, reviewer, secretariat, principal, notetaker } = w.host.people;
+  w.t.clock.set('2026-10-01T12:00:00Z');
+  const c = await calls.request(staff!, requestInput(w, over));
+  await calls.review(reviewer!, c.id, { recommendation: 'approve', notes: 'Fine by the desk.' });
+  await calls.schedule(secretariat!, c.id, {
+    start: '2026-10-27T13:00:00Z',
+    durationMin: 30,
+    channel: 'secure_line',
+    principalId: principal!.userId,
+    counterpartPrincipalId: w.other.people.principal!.userId,
+    interpreterIds: [],
+    listenerIds: [notetaker!.userId],
+  });
+  if (until === 'scheduled') return c.id;
+  w.t.clock.set('2026-10-27T12:59:00Z');
+  await calls.transition(secretariat!, c.id, 'connect');
+  if (until === 'in_progress') return c.id;
+  w.t.clock.set('2026-10-27T13:31:00Z');
+  await calls.transition(secretariat!, c.id, 'end');
+  if (until === 'completed') return c.id;
+  w.t.clock.set('2026-10-27T16:00:00Z');
+  await calls.saveMemcon(notetaker!, c.id, MEMCON);
+  w.t.clock.set('2026-10-28T10:00:00Z');
+  await calls.finalizeMemcon(secretariat!, c.id);
+  return c.id;
+}

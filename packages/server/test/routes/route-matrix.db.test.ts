@@ -165,7 +165,10 @@ describe('route × role matrix', () => {
    * A US call (requested by US staff, counterpart office Canada) brought to `stage` through the
    * services, as the US personas whose roles take each step.
    */
-  async function callIn(stage: Stage, extra: { briefing?: boolean; readoutDraft?: boolean } = {}) {
+  async function callIn(
+    stage: Stage,
+    extra: { briefing?: boolean; readoutDraft?: boolean; readoutApproved?: boolean } = {},
+  ) {
     const calls = t.ctx.calls;
     const now = t.clock.now().getTime();
     const c = await calls.request(us('staff'), {
@@ -222,7 +225,8 @@ describe('route × role matrix', () => {
     if (stage === 'memcon_draft') return fx;
     await calls.finalizeMemcon(us('secretariat'), id);
     if (stage === 'memcon_final') {
-      if (extra.readoutDraft) await calls.saveReadout(us('press'), id, READOUT);
+      if (extra.readoutDraft || extra.readoutApproved) await calls.saveReadout(us('press'), id, READOUT);
+      if (extra.readoutApproved) await calls.approveReadout(us('press'), id);
       return fx;
     }
     if (stage === 'readout_waived') {
@@ -230,6 +234,7 @@ describe('route × role matrix', () => {
       return fx;
     }
     await calls.saveReadout(us('press'), id, READOUT);
+    await calls.approveReadout(us('press'), id);
     await calls.publishReadout(us('press'), id);
     if (stage === 'readout_published') return fx;
     await calls.transition(us('secretariat'), id, 'close');
@@ -825,7 +830,8 @@ describe('route × role matrix', () => {
       step('brief', 'scheduled', 'briefed', ['reviewer', 'secretariat'], { briefing: true }),
       step('end', 'in_progress', 'completed', ['secretariat', 'principal']),
       step('finalize_memcon', 'memcon_draft', 'memcon_final', ['secretariat']),
-      step('publish_readout', 'memcon_final', 'readout_published', ['press'], { readoutDraft: true }),
+      step('approve_readout', 'memcon_final', 'memcon_final', ['press'], { readoutDraft: true }),
+      step('publish_readout', 'memcon_final', 'readout_published', ['press'], { readoutApproved: true }),
       step('waive_readout', 'memcon_final', 'readout_waived', ['press', 'secretariat'], {}, 'Agreed: none.'),
       step('close', 'readout_published', 'closed', ['secretariat']),
       step('close', 'readout_waived', 'closed', ['secretariat']),
@@ -950,12 +956,32 @@ describe('route × role matrix', () => {
         body: (res, fx) => expect(res.json()).toMatchObject({ call_id: fx.callId, status: 'draft' }),
       },
     ],
-    'POST /api/v1/calls/:id/readouts/publish': [
+    'GET /api/v1/calls/:id/readouts/draft': [
       {
-        what: 'publishing the readout draft',
+        what: 'a readout drafted from the final memcon',
+        access: ['press'],
+        fixture: () => callIn('memcon_final'),
+        request: (fx) => ({ method: 'GET', url: `/api/v1/calls/${fx.callId}/readouts/draft` }),
+        body: (res) =>
+          expect(res.json()).toMatchObject({ title: expect.any(String), bodyMd: expect.any(String) }),
+      },
+    ],
+    'POST /api/v1/calls/:id/readouts/approve': [
+      {
+        what: 'approving the latest readout version',
         access: ['press'],
         oneShot: true,
         fixture: () => callIn('memcon_final', { readoutDraft: true }),
+        request: (fx) => ({ method: 'POST', url: `/api/v1/calls/${fx.callId}/readouts/approve` }),
+        body: callDetail('memcon_final'),
+      },
+    ],
+    'POST /api/v1/calls/:id/readouts/publish': [
+      {
+        what: 'publishing the approved readout',
+        access: ['press'],
+        oneShot: true,
+        fixture: () => callIn('memcon_final', { readoutApproved: true }),
         request: (fx) => ({ method: 'POST', url: `/api/v1/calls/${fx.callId}/readouts/publish` }),
         body: callDetail('readout_published'),
       },
