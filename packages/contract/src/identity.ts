@@ -9,6 +9,8 @@ export const OfficeSchema = z.object({
   leaderTitle: z.string(),
   leaderName: z.string(),
   timeZone: z.string(),
+  /** The administrator who created the office in the app (they may invite its people); null for the CLI. */
+  createdBy: IdSchema.nullable(),
 });
 export type Office = z.infer<typeof OfficeSchema>;
 

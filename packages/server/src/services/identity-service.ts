@@ -60,6 +60,7 @@ export class IdentityService {
           leader_name: input.leaderName,
           time_zone: input.timeZone,
           created_at: this.clock.now(),
+          created_by: actor?.userId ?? null,
         })
         .execute();
       await writeAudit(tx, this.records, {
@@ -67,7 +68,7 @@ export class IdentityService {
         actor: actor ?? { userId: null, officeId: id },
         office: id,
         subject: id,
-        details: { ...input },
+        details: { ...input, createdBy: actor?.userId ?? null },
       });
       return toOffice((await repo.findOffice(tx, id))!);
     });
@@ -76,21 +77,32 @@ export class IdentityService {
   /**
    * Invite a person: creates the user (status invited) and a one-time link. Only the token's
    * hash is stored. `actor` null is the operator at the CLI (already trusted by the shell).
+   * An administrator invites to their own office, and to an office they created (so a new
+   * office gets its first administrator without the CLI).
    */
   async invite(actor: Actor | null, input: InviteUserInput): Promise<InviteResult> {
-    if (actor) {
-      authorize(actor, 'users.invite', 'invite users');
-      authorizeSameOffice(actor, input.officeId, 'invite users');
-    }
+    if (actor) authorize(actor, 'users.invite', 'invite users');
     return this.db.transaction().execute(async (tx) => {
       const office = await repo.findOffice(tx, input.officeId);
+      if (actor && office?.created_by !== actor.userId) {
+        // Same words whether the office exists or not: no probing other offices' ids.
+        authorizeSameOffice(actor, input.officeId, 'invite users');
+      }
       if (!office) throw new NotFoundError('office', input.officeId);
+      const asCreator = !!actor && actor.officeId !== office.id;
       const email = input.email.toLowerCase();
       const existing = await repo.findUserByEmail(tx, email);
       if (existing && existing.status !== 'invited') {
         throw new ConflictError(`${email} already has an account; they can sign in with their passkey.`, {
           field: 'email',
         });
+      }
+      // A new link for someone invited elsewhere would let this office's admin take that account.
+      if (existing && existing.office_id !== office.id) {
+        throw new ConflictError(
+          `${email} is already invited to another office; that office's administrator can send them a new link.`,
+          { field: 'email' },
+        );
       }
       const now = this.clock.now();
       const userId = existing?.id ?? newId(now.getTime());
@@ -130,7 +142,12 @@ export class IdentityService {
         actor,
         office: office.id,
         subject: userId,
-        details: { email, roles: input.roles, expiresAt: expiresAt.toISOString() },
+        details: {
+          email,
+          roles: input.roles,
+          expiresAt: expiresAt.toISOString(),
+          ...(asCreator ? { via: 'office_creator' } : {}),
+        },
       });
       return { user: toUser((await repo.findUser(tx, userId))!), token, expiresAt };
     });

@@ -13,6 +13,7 @@ export function toOffice(r: OfficeRow): Office {
     leaderTitle: r.leader_title,
     leaderName: r.leader_name,
     timeZone: r.time_zone,
+    createdBy: r.created_by,
   };
 }
 

@@ -6,6 +6,7 @@ import * as m004 from './004-capture.js';
 import * as m005 from './005-off-channel.js';
 import * as m006 from './006-covered.js';
 import * as m007 from './007-call-details.js';
+import * as m008 from './008-office-creator.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005-off-channel': m005,
   '006-covered': m006,
   '007-call-details': m007,
+  '008-office-creator': m008,
 };

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export const officesTableName = 'offices';
 
@@ -11,4 +11,6 @@ export interface OfficesTable {
   leader_name: string;
   time_zone: string;
   created_at: Generated<Date>;
+  /** The administrator who created it in the web app; null when an operator did at the CLI. */
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
