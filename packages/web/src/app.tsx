@@ -1,27 +1,23 @@
 import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
-import { Link, Loading, PageHeader, RoleBadge } from './components';
+import { Link, Loading, PageHeader, ROLE_LABELS, RoleBadge } from './components';
+import { type NavItem, navItems, shellNavItems } from './nav';
 import { AdminPage } from './pages/admin';
 import { DirectoryPage } from './pages/directory';
 import { InvitePage } from './pages/invite';
 import { ProfilePage } from './pages/profile';
 import { SignInPage } from './pages/sign-in';
 import { match, navigate, usePath } from './router';
-import { type ExtraRoute, extraRoutes, type NavItem, navItems } from './routes';
+import { type ExtraRoute, extraRoutes } from './routes';
 import { can, useSession } from './session';
 import type { Me } from './types';
 
 /**
- * The navigation: the work screens (routes.tsx: Inbox, Calendar, Calls…) first, then the shell's
+ * The navigation (nav.ts): the work screens (Inbox, Calendar, Calls…) first, then the shell's
  * own. Each item shows only to people whose permissions (GET /api/v1/me) include its permission.
- * To add a screen, add a nav item and a route with the same permission in routes.tsx.
+ * To add a screen, add a nav item in nav.ts and a route with the same permission in routes.tsx.
  */
-const NAV: NavItem[] = [
-  ...navItems,
-  { path: '/directory', label: 'Directory', permission: 'directory.read' },
-  { path: '/admin', label: 'Administration', permission: 'users.invite' },
-  { path: '/profile', label: 'Profile', permission: 'profile.read' },
-];
+const NAV: NavItem[] = [...navItems, ...shellNavItems];
 
 const SCREENS: ExtraRoute[] = [
   ...extraRoutes,
@@ -67,28 +63,30 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <div className={`banner${meta?.demo ? ' banner-demo' : ''}`} role="note">
-        UNCLASSIFIED{meta?.demo ? ' // DEMO' : ''}
-      </div>
-      <header className="topbar">
-        <Link to="/" className="wordmark">
-          <span className="wordmark-mark" aria-hidden="true">
-            ☎
-          </span>{' '}
-          Hotline
-        </Link>
-        {me && !invite && (
-          <div className="whoami">
-            <span className="whoami-office">{me.office.name}</span>
-            <span className="whoami-sep" aria-hidden="true" />
-            <span className="whoami-name">{me.user.displayName}</span>
-            <span className="visually-hidden">, roles: </span>
-            {me.user.roles.map((r) => (
-              <RoleBadge key={r} role={r} />
-            ))}
-            <SignOutButton />
-          </div>
-        )}
+      <header>
+        <div className={`banner${meta?.demo ? ' banner-demo' : ''}`} role="note">
+          UNCLASSIFIED{meta?.demo ? ' // DEMO' : ''}
+        </div>
+        <div className="topbar">
+          <Link to="/" className="wordmark">
+            <span className="wordmark-mark" aria-hidden="true">
+              ☎
+            </span>{' '}
+            Hotline
+          </Link>
+          {me && !invite && (
+            <div className="whoami">
+              <span className="whoami-office">{me.office.name}</span>
+              <span className="whoami-sep" aria-hidden="true" />
+              <span className="whoami-name">{me.user.displayName}</span>
+              <span className="visually-hidden">, roles: </span>
+              {me.user.roles.map((r) => (
+                <RoleBadge key={r} role={r} />
+              ))}
+              <SignOutButton />
+            </div>
+          )}
+        </div>
       </header>
       {body ? (
         <main id="main" className="signin" tabIndex={-1}>
@@ -113,17 +111,25 @@ function SignOutButton() {
 function SignedIn({ path, me }: { path: string; me: Me }) {
   // Work screens (routes.tsx) above, the shell's own (directory, administration, profile) below.
   const work = navItems.filter((n) => can(me, n.permission));
-  const shell = NAV.slice(navItems.length).filter((n) => can(me, n.permission));
+  const shell = shellNavItems.filter((n) => can(me, n.permission));
   let page: ReactNode = null;
+  let refused: ExtraRoute | null = null;
   for (const s of SCREENS) {
     const params = match(s.pattern, path);
-    if (params && can(me, s.permission)) {
-      // A route may decline a path its pattern matches (render returns null); try the next one.
-      page = s.render(params);
-      if (page) break;
+    if (!params) continue;
+    if (!can(me, s.permission)) {
+      refused ??= s;
+      continue;
     }
+    // A route may decline a path its pattern matches (render returns null); try the next one.
+    page = s.render(params);
+    if (page) break;
   }
-  if (!page) page = path === '/' || path === '/sign-in' ? <Loading /> : <NotFound />;
+  if (!page) {
+    if (path === '/' || path === '/sign-in') page = <Loading />;
+    else if (refused) page = <NotAllowed screen={refused} me={me} />;
+    else page = <NotFound />;
+  }
   return (
     <div className="layout">
       <nav className="sidenav" aria-label="Main">
@@ -152,13 +158,32 @@ function SignedIn({ path, me }: { path: string; me: Me }) {
   );
 }
 
+/** A screen that exists but that the person's roles do not open: say so, and what to do. */
+function NotAllowed({ screen, me }: { screen: ExtraRoute; me: Me }) {
+  // Name the screen as the navigation does (a call page has no entry of its own).
+  const named = NAV.find((n) => n.path === screen.pattern);
+  const roles = me.user.roles.map((r) => ROLE_LABELS[r] ?? r).join(', ');
+  return (
+    <>
+      <PageHeader title="Not allowed" />
+      <div className="alert alert-warn" role="alert">
+        {named ? `${named.label} is` : 'This page is'} not open to your roles ({roles}). Nothing was shown or
+        changed.
+      </div>
+      <p>
+        If your work needs it, ask your office's administrator to change your roles.{' '}
+        <Link to="/">Go to your start page</Link>.
+      </p>
+    </>
+  );
+}
+
 function NotFound() {
   return (
     <>
       <PageHeader title="Not found" />
       <p>
-        There is nothing at this address, or your roles do not let you see it.{' '}
-        <Link to="/">Go to your start page</Link>.
+        There is nothing at this address. <Link to="/">Go to your start page</Link>.
       </p>
     </>
   );

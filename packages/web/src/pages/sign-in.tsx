@@ -98,14 +98,15 @@ function DemoChooser() {
                     className="persona"
                     onClick={() => void choose(p)}
                     disabled={busy !== null}
-                    aria-labelledby={`pn-${p.userId}`}
-                    aria-describedby={`pd-${p.userId}`}
                   >
-                    <span className="persona-name" id={`pn-${p.userId}`}>
+                    {/* The name is all the visible text (WCAG 2.5.3), read with pauses between parts. */}
+                    <span className="persona-name">
                       {busy === p.userId ? `Signing in as ${p.displayName}…` : `Sign in as ${p.displayName}`}
                     </span>
-                    <span className="persona-detail" id={`pd-${p.userId}`}>
+                    <span className="visually-hidden">, </span>
+                    <span className="persona-detail">
                       <span className="persona-title">{p.title}</span>
+                      <span className="visually-hidden">, </span>
                       <span className="persona-roles">
                         {p.roles.map((r) => (
                           <RoleBadge key={r} role={r} />

@@ -1,0 +1,28 @@
+/**
+ * The navigation, as data: each entry shows only to people whose permissions (GET /api/v1/me)
+ * include its permission, and its screen (routes.tsx, app.tsx) needs the same permission. The
+ * permissions are the keys of PERMISSIONS in packages/server/src/policy/policy.ts. Plain data with
+ * no React, so the browser tests derive from it what each role must see.
+ */
+export interface NavItem {
+  path: string;
+  label: string;
+  permission: string;
+}
+
+/** The work screens, first in the navigation. To add a screen, add an entry here and a route in routes.tsx. */
+export const navItems: NavItem[] = [
+  { path: '/inbox', label: 'Inbox', permission: 'calls.read' },
+  { path: '/calendar', label: 'Calendar', permission: 'calls.read' },
+  { path: '/calls/new', label: 'Request a call', permission: 'calls.request' },
+  { path: '/calls/off-channel', label: 'Log off-channel contact', permission: 'calls.logOffChannel' },
+  { path: '/dashboard', label: 'Overdue records', permission: 'calls.dashboard' },
+  { path: '/records', label: 'Records: 20-day rule', permission: 'capture.read' },
+];
+
+/** The shell's own screens, below the work screens. */
+export const shellNavItems: NavItem[] = [
+  { path: '/directory', label: 'Directory', permission: 'directory.read' },
+  { path: '/admin', label: 'Administration', permission: 'users.invite' },
+  { path: '/profile', label: 'Profile', permission: 'profile.read' },
+];
