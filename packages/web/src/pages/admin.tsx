@@ -25,6 +25,7 @@ export function AdminPage() {
   const [offices, setOffices] = useState<Office[] | null>(null);
   const [users, setUsers] = useState<User[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [inviteTo, setInviteTo] = useState<string | null>(null);
   const officeId = me?.office.id;
   const load = useCallback(async () => {
     if (!officeId) return;
@@ -54,16 +55,44 @@ export function AdminPage() {
       {!users && !error && <Loading what="Loading your office" />}
       {users && offices && (
         <>
-          <InviteForm office={me.office} onDone={load} />
+          <InviteForm
+            // Your own office, and the offices you created (the server allows exactly these).
+            offices={[
+              me.office,
+              ...offices.filter((o) => o.createdBy === me.user.id && o.id !== me.office.id),
+            ]}
+            selected={inviteTo ?? me.office.id}
+            onSelect={setInviteTo}
+            onDone={load}
+          />
           <RoleEditor users={users} myId={me.user.id} onDone={load} />
-          {me.permissions.includes('offices.create') && <OfficeForm onDone={load} offices={offices} />}
+          {me.permissions.includes('offices.create') && (
+            <OfficeForm
+              onDone={async (created) => {
+                await load();
+                setInviteTo(created.id);
+              }}
+              offices={offices}
+            />
+          )}
         </>
       )}
     </>
   );
 }
 
-function InviteForm({ office, onDone }: { office: Office; onDone: () => Promise<void> }) {
+function InviteForm({
+  offices,
+  selected,
+  onSelect,
+  onDone,
+}: {
+  offices: Office[];
+  selected: string;
+  onSelect: (officeId: string) => void;
+  onDone: () => Promise<void>;
+}) {
+  const office = offices.find((o) => o.id === selected) ?? offices[0]!;
   const empty = {
     email: '',
     displayName: '',
@@ -72,6 +101,12 @@ function InviteForm({ office, onDone }: { office: Office; onDone: () => Promise<
     roles: ['staff'] as RoleName[],
   };
   const [form, setForm] = useState(empty);
+  // A newly chosen office brings its own time zone as the default.
+  const [zoneOf, setZoneOf] = useState(office.id);
+  if (zoneOf !== office.id) {
+    setZoneOf(office.id);
+    setForm({ ...form, timeZone: office.timeZone });
+  }
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -105,6 +140,22 @@ function InviteForm({ office, onDone }: { office: Office; onDone: () => Promise<
         They join the {office.name}. Hotline makes a one-time link that lets them create a passkey.
       </p>
       <form onSubmit={submit} className="grid-form" noValidate>
+        {offices.length > 1 && (
+          <Field
+            label="Office"
+            id="inv-office"
+            error={errors.officeId}
+            hint="Your office, or an office you added (invite its first administrator here)"
+          >
+            <select id="inv-office" value={office.id} onChange={(e) => onSelect(e.target.value)}>
+              {offices.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
         <Field label="Email" id="inv-email" error={errors.email}>
           <input
             id="inv-email"
@@ -290,7 +341,7 @@ const OFFICE_FIELDS: { key: OfficeField; label: string; hint?: string; list?: st
   { key: 'timeZone', label: 'Time zone', hint: 'IANA name, e.g. Europe/Berlin', list: 'time-zones' },
 ];
 
-function OfficeForm({ onDone, offices }: { onDone: () => Promise<void>; offices: Office[] }) {
+function OfficeForm({ onDone, offices }: { onDone: (created: Office) => Promise<void>; offices: Office[] }) {
   const empty: Record<OfficeField, string> = {
     slug: '',
     name: '',
@@ -316,10 +367,10 @@ function OfficeForm({ onDone, offices }: { onDone: () => Promise<void>; offices:
         country: form.country.trim().toUpperCase(),
       });
       setOk(
-        `Added the ${o.name}. A Hotline operator invites its first administrator (hotline users invite).`,
+        `Added the ${o.name}. Invite its first administrator under "Invite a person" above: it is chosen as the office there.`,
       );
       setForm(empty);
-      await onDone();
+      await onDone(o);
     } catch (err) {
       setErrors(fieldErrors(err));
       setError(err);
