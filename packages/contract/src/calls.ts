@@ -193,6 +193,119 @@ export const CallDetailSchema = CallSummarySchema.extend({
 });
 export type CallDetail = z.infer<typeof CallDetailSchema>;
 
+// ------------------------------------------------------------------ artifacts
+
+/** One briefing version, with the people who wrote and approved it. */
+export const BriefingVersionSchema = z.object({
+  id: IdSchema,
+  callId: IdSchema,
+  version: z.number().int(),
+  authorId: IdSchema,
+  authorName: z.string(),
+  backgroundMd: z.string(),
+  objectivesMd: z.string(),
+  talkingPointsMd: z.string(),
+  /** The three parts as sanitized HTML (raw HTML off, only http(s)/mailto links). */
+  html: z.string(),
+  approvedById: IdSchema.nullable(),
+  approvedByName: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  /** Its entry in the records log. */
+  recordSeq: z.number().int(),
+  createdAt: z.string(),
+});
+export type BriefingVersion = z.infer<typeof BriefingVersionSchema>;
+
+/** A memcon as stored (the body that was saved). */
+export const MemconDocumentSchema = z.object({
+  classification: z.string(),
+  subject: z.string(),
+  participants: z.array(z.string()),
+  notetakers: z.array(z.string()),
+  dateTimePlace: z.string(),
+  paragraphs: z.array(z.object({ speaker: z.string(), marking: z.string(), text: z.string() })),
+  distribution: z.array(z.string()),
+  classifiedBy: z.string(),
+  derivedFrom: z.string(),
+  declassifyOn: z.string(),
+  correctionReason: z.string().optional(),
+});
+export type MemconDocument = z.infer<typeof MemconDocumentSchema>;
+
+/**
+ * One memcon version. Versions are never changed: finalizing adds a final copy of the last
+ * draft, and correcting a final memcon adds a final version that names the one it corrects.
+ */
+export const MemconVersionSchema = z.object({
+  id: IdSchema,
+  callId: IdSchema,
+  version: z.number().int(),
+  status: z.enum(['draft', 'final']),
+  final: z.boolean(),
+  authorId: IdSchema,
+  authorName: z.string(),
+  classification: z.string(),
+  distribution: z.array(z.string()),
+  document: MemconDocumentSchema,
+  /** For a correction of a final memcon: the version it corrects, and why. */
+  correctsVersion: z.number().int().nullable(),
+  correctionReason: z.string().nullable(),
+  recordSeq: z.number().int(),
+  createdAt: z.string(),
+});
+export type MemconVersion = z.infer<typeof MemconVersionSchema>;
+
+/** Answer to saving a memcon: the new version, and whether it corrects a final one. */
+export const SavedMemconSchema = MemconVersionSchema.extend({ correction: z.boolean() });
+export type SavedMemcon = z.infer<typeof SavedMemconSchema>;
+
+/** One readout version: a draft, approved (only the latest version can be), or published. */
+export const ReadoutVersionSchema = z.object({
+  id: IdSchema,
+  callId: IdSchema,
+  version: z.number().int(),
+  status: z.enum(['draft', 'approved', 'published']),
+  authorId: IdSchema,
+  authorName: z.string(),
+  title: z.string(),
+  bodyMd: z.string(),
+  html: z.string(),
+  approvedById: IdSchema.nullable(),
+  approvedByName: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  recordSeq: z.number().int(),
+  createdAt: z.string(),
+});
+export type ReadoutVersion = z.infer<typeof ReadoutVersionSchema>;
+
+/** Every version of a call's briefing, memcon and readout, oldest first. */
+export const CallArtifactsSchema = z.object({
+  briefings: z.array(BriefingVersionSchema),
+  memcons: z.array(MemconVersionSchema),
+  readouts: z.array(ReadoutVersionSchema),
+});
+export type CallArtifacts = z.infer<typeof CallArtifactsSchema>;
+
+/** Memcons and readouts due or overdue for my office (negative daysOverdue: days left). */
+export const CallsDashboardSchema = z.object({
+  generatedAt: z.string(),
+  policy: z.object({ memconDeadlineDays: z.number().int(), readoutDeadlineDays: z.number().int() }),
+  memcons: z.object({ overdue: z.number().int(), pending: z.number().int() }),
+  readouts: z.object({ overdue: z.number().int(), pending: z.number().int() }),
+  items: z.array(
+    z.object({
+      callId: IdSchema,
+      counterpartLeader: z.string(),
+      channel: ChannelSchema.nullable(),
+      kind: z.enum(['memcon', 'readout']),
+      dueAt: z.string(),
+      daysOverdue: z.number().int(),
+    }),
+  ),
+});
+export type CallsDashboard = z.infer<typeof CallsDashboardSchema>;
+
 export const CallListQuery = z.object({
   state: CallStateSchema.optional(),
   scope: z.enum(['inbox', 'upcoming', 'all']).default('all'),

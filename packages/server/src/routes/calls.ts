@@ -1,15 +1,20 @@
 import {
   BriefingBody,
+  BriefingVersionSchema,
+  CallArtifactsSchema,
   CallDetailSchema,
   CallListQuery,
   CallSummarySchema,
+  CallsDashboardSchema,
   CreateCallRequestBody,
   IdParams,
   LogOffChannelBody,
   MemconBody,
   ReadoutBody,
   ReadoutDraftSchema,
+  ReadoutVersionSchema,
   ReviewBody,
+  SavedMemconSchema,
   ScheduleBody,
   TransitionBody,
 } from '@hotline/contract';
@@ -40,15 +45,17 @@ export function callRoutes(app: App, ctx: AppContext): void {
     async (req, reply) =>
       reply.status(201).send(await calls.logOffChannel(await requireActor(ctx, req), req.body)),
   );
-  app.get('/api/v1/calls/dashboard', { schema: { tags, response: { 200: z.unknown() } } }, async (req) =>
-    calls.dashboard(await requireActor(ctx, req)),
+  app.get(
+    '/api/v1/calls/dashboard',
+    { schema: { tags, response: { 200: CallsDashboardSchema } } },
+    async (req) => calls.dashboard(await requireActor(ctx, req)),
   );
   app.get('/api/v1/calls/:id', { schema: { tags, params: IdParams, response: Detail } }, async (req) =>
     calls.get(await requireActor(ctx, req), req.params.id),
   );
   app.get(
     '/api/v1/calls/:id/artifacts',
-    { schema: { tags, params: IdParams, response: { 200: z.unknown() } } },
+    { schema: { tags, params: IdParams, response: { 200: CallArtifactsSchema } } },
     async (req) => calls.artifacts(await requireActor(ctx, req), req.params.id),
   );
   app.post(
@@ -82,7 +89,7 @@ export function callRoutes(app: App, ctx: AppContext): void {
   );
   app.post(
     '/api/v1/calls/:id/briefings',
-    { schema: { tags, params: IdParams, body: BriefingBody, response: { 201: z.unknown() } } },
+    { schema: { tags, params: IdParams, body: BriefingBody, response: { 201: BriefingVersionSchema } } },
     async (req, reply) =>
       reply.status(201).send(await calls.saveBriefing(await requireActor(ctx, req), req.params.id, req.body)),
   );
@@ -93,7 +100,7 @@ export function callRoutes(app: App, ctx: AppContext): void {
   );
   app.post(
     '/api/v1/calls/:id/memcons',
-    { schema: { tags, params: IdParams, body: MemconBody, response: { 201: z.unknown() } } },
+    { schema: { tags, params: IdParams, body: MemconBody, response: { 201: SavedMemconSchema } } },
     async (req, reply) =>
       reply.status(201).send(await calls.saveMemcon(await requireActor(ctx, req), req.params.id, req.body)),
   );
@@ -104,7 +111,7 @@ export function callRoutes(app: App, ctx: AppContext): void {
   );
   app.post(
     '/api/v1/calls/:id/readouts',
-    { schema: { tags, params: IdParams, body: ReadoutBody, response: { 201: z.unknown() } } },
+    { schema: { tags, params: IdParams, body: ReadoutBody, response: { 201: ReadoutVersionSchema } } },
     async (req, reply) =>
       reply.status(201).send(await calls.saveReadout(await requireActor(ctx, req), req.params.id, req.body)),
   );

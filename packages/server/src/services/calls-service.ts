@@ -9,19 +9,29 @@ import {
 } from '@hotline/common';
 import type {
   BriefingBody,
+  BriefingVersion,
+  CallArtifacts,
   CallDetail,
   CallSummary,
+  CallsDashboard,
   CreateCallRequestInput,
   LogOffChannelBody,
   MemconInput,
   ReadoutBody,
+  ReadoutVersion,
   ReviewBody,
+  SavedMemcon,
   ScheduleBody,
 } from '@hotline/contract';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
+import {
+  toBriefingVersion,
+  toMemconVersion,
+  toMemconVersions,
+  toReadoutVersion,
+} from '../calls/artifacts.js';
 import { buildInvite, inviteSummary } from '../calls/icalendar.js';
-import { renderMarkdown } from '../calls/markdown.js';
 import { draftReadout } from '../calls/readout-draft.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
@@ -119,20 +129,13 @@ export class CallsService {
   }
 
   /** Memcons and readouts due or overdue for the actor's office, for the overdue dashboard. */
-  async dashboard(actor: Actor) {
+  async dashboard(actor: Actor): Promise<CallsDashboard> {
     authorize(actor, 'calls.dashboard', 'see the overdue dashboard');
     const rows = (await repo.listCallsForOffice(this.db, actor.officeId)).filter(
       (r) => r.owner_office_id === actor.officeId,
     );
     const now = this.clock.now();
-    const items: {
-      callId: string;
-      counterpartLeader: string;
-      channel: string | null;
-      kind: 'memcon' | 'readout';
-      dueAt: string;
-      daysOverdue: number;
-    }[] = [];
+    const items: CallsDashboard['items'] = [];
     for (const r of rows) {
       const due =
         ['completed', 'memcon_draft'].includes(r.state) && r.memcon_due_at
@@ -390,7 +393,8 @@ export class CallsService {
     };
   }
 
-  async artifacts(actor: Actor, id: string) {
+  /** Every version of the call's briefing, memcon and readout, with who wrote and approved each. */
+  async artifacts(actor: Actor, id: string): Promise<CallArtifacts> {
     authorize(actor, 'calls.read', 'see calls');
     await this.visibleCall(this.db, actor, id);
     const [briefs, mems, reads] = await Promise.all([
@@ -398,17 +402,15 @@ export class CallsService {
       repo.memcons(this.db, id),
       repo.readouts(this.db, id),
     ]);
-    // Markdown is rendered here, once, by the same sanitizing renderer as the public site
-    // (markdown-it with raw HTML off and only http(s)/mailto links).
+    const names = await this.namesOf(this.db, [
+      ...briefs.flatMap((b) => [b.author_id, b.approved_by]),
+      ...mems.map((m) => m.author_id),
+      ...reads.flatMap((r) => [r.author_id, r.approved_by]),
+    ]);
     return {
-      briefings: briefs.map((b) => ({
-        ...b,
-        html: renderMarkdown(
-          `## Background\n\n${b.background_md}\n\n## Objectives\n\n${b.objectives_md}\n\n## Talking points\n\n${b.talking_points_md}`,
-        ),
-      })),
-      memcons: mems,
-      readouts: reads.map((r) => ({ ...r, html: renderMarkdown(r.body_md) })),
+      briefings: briefs.map((b) => toBriefingVersion(b, names)),
+      memcons: toMemconVersions(mems, names),
+      readouts: reads.map((r) => toReadoutVersion(r, names)),
     };
   }
 
@@ -768,7 +770,7 @@ export class CallsService {
     return { ...(await this.get(actor, id)), warnings };
   }
 
-  async saveBriefing(actor: Actor, id: string, body: z.infer<typeof BriefingBody>) {
+  async saveBriefing(actor: Actor, id: string, body: z.infer<typeof BriefingBody>): Promise<BriefingVersion> {
     return this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       lifecycle.assertArtifactAction(call, 'edit_briefing', actor, this.policy);
@@ -797,7 +799,7 @@ export class CallsService {
       };
       await tx.insertInto('briefings').values(row).execute();
       await this.bump(tx, call);
-      return row;
+      return toBriefingVersion(row, new Map([[actor.userId, actor.displayName]]));
     });
   }
 
@@ -822,7 +824,7 @@ export class CallsService {
   }
 
   /** Save a memcon version. The first save after the call moves it to memcon_draft; a save after final is a correction. */
-  async saveMemcon(actor: Actor, id: string, body: MemconInput) {
+  async saveMemcon(actor: Actor, id: string, body: MemconInput): Promise<SavedMemcon> {
     return this.db.transaction().execute(async (tx) => {
       let call = await this.lockCall(tx, actor, id);
       const versions = await repo.memcons(tx, id);
@@ -874,7 +876,8 @@ export class CallsService {
         .values({ ...row, document: JSON.stringify(body) as never })
         .execute();
       await this.bump(tx, call);
-      return { ...row, correction };
+      const saved = toMemconVersion(row, prev, new Map([[actor.userId, actor.displayName]]));
+      return { ...saved, correction };
     });
   }
 
@@ -922,7 +925,7 @@ export class CallsService {
     return this.get(actor, id);
   }
 
-  async saveReadout(actor: Actor, id: string, body: z.infer<typeof ReadoutBody>) {
+  async saveReadout(actor: Actor, id: string, body: z.infer<typeof ReadoutBody>): Promise<ReadoutVersion> {
     return this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       lifecycle.assertArtifactAction(call, 'edit_readout', actor, this.policy);
@@ -957,7 +960,7 @@ export class CallsService {
       };
       await tx.insertInto('readouts').values(row).execute();
       await this.bump(tx, call);
-      return row;
+      return toReadoutVersion(row, new Map([[actor.userId, actor.displayName]]));
     });
   }
 
@@ -1234,6 +1237,13 @@ export class CallsService {
         counterpartLeader: o.counterpart_leader,
         start: iso(o.scheduled_start!),
       }));
+  }
+
+  /** Display names of users by id (ids may repeat or be null). */
+  private async namesOf(db: Kysely<Database>, ids: (string | null)[]): Promise<Map<string, string>> {
+    const uniq = [...new Set(ids.filter((x): x is string => !!x))];
+    const rows = await repo.userNames(db, uniq);
+    return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
   private async officeNames(ids: string[]): Promise<Map<string, string>> {

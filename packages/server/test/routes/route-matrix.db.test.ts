@@ -892,7 +892,7 @@ describe('route × role matrix', () => {
         }),
         status: 201,
         body: (res, fx) =>
-          expect(res.json()).toMatchObject({ call_id: fx.callId, version: expect.any(Number) }),
+          expect(res.json()).toMatchObject({ callId: fx.callId, version: expect.any(Number) }),
       },
     ],
     'POST /api/v1/calls/:id/briefings/approve': [
@@ -953,7 +953,7 @@ describe('route × role matrix', () => {
         fixture: () => callIn('memcon_final'),
         request: (fx) => ({ method: 'POST', url: `/api/v1/calls/${fx.callId}/readouts`, payload: READOUT }),
         status: 201,
-        body: (res, fx) => expect(res.json()).toMatchObject({ call_id: fx.callId, status: 'draft' }),
+        body: (res, fx) => expect(res.json()).toMatchObject({ callId: fx.callId, status: 'draft' }),
       },
     ],
     'GET /api/v1/calls/:id/readouts/draft': [
