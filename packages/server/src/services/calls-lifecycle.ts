@@ -238,10 +238,59 @@ function officeOk(r: ActionRule, call: LifecycleCall, actor: Actor): boolean {
   return actor.officeId === call.requesting_office_id;
 }
 
+/** States the call can reach from `state` by someone's next step (the state itself left out). */
+export function nextStatesFrom(state: string | null): string[] {
+  const to = Object.values(ACTIONS)
+    .filter((r) => r.from.includes(state as CallStateName) && r.to !== null && r.to !== state)
+    .map((r) => r.to as string);
+  return [...new Set(to)];
+}
+
+function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
 /**
- * Decide an action: the next state (or the same, for actions that keep it). Throws
- * ConflictError naming the current state and the allowed actions, or ForbiddenError naming
- * the roles or office needed.
+ * Where a refused step leaves the person: the current state, the actions they may take now,
+ * and the states anyone's next step can reach. Carried by every refused call step (problem+json).
+ */
+export function stepContext(
+  call: LifecycleCall,
+  actor: Actor,
+): { state: string | null; allowed: string[]; nextStates: string[] } {
+  return { state: call.state, allowed: allowedActions(call, actor), nextStates: nextStatesFrom(call.state) };
+}
+
+/** "The call is under review. Your next steps: approve, decline. From under review it can become: approved or declined." */
+export function stepsText(call: LifecycleCall, actor: Actor): string {
+  const here = stateName(call.state);
+  const { allowed, nextStates } = stepContext(call, actor);
+  const yours = allowed.length
+    ? `Your next steps: ${allowed.map((a) => ACTIONS[a]!.label.toLowerCase()).join(', ')}.`
+    : 'You have no step to take on it now.';
+  const onward = nextStates.length
+    ? `From ${here} it can become: ${list(nextStates.map(stateName))}.`
+    : 'No step leads on from here: the call is finished.';
+  return `The call is ${here}. ${yours} ${onward}`;
+}
+
+/** A refused call step: 409 (wrong state) or 403 (wrong role or office), with the step context. */
+export function refuseStep(
+  kind: 'conflict' | 'forbidden',
+  lead: string,
+  call: LifecycleCall,
+  actor: Actor,
+  extras: Record<string, unknown> = {},
+): ConflictError | ForbiddenError {
+  const detail = `${lead} ${stepsText(call, actor)}`;
+  const body = { ...stepContext(call, actor), ...extras };
+  return kind === 'conflict' ? new ConflictError(detail, body) : new ForbiddenError(detail, body);
+}
+
+/**
+ * Decide an action: the next state (or the same, for actions that keep it). Throws a 409
+ * naming the current state and the allowed next steps, or a 403 naming the roles or office
+ * needed (both with state, allowed and nextStates).
  */
 export function decide(
   call: LifecycleCall,
@@ -251,35 +300,39 @@ export function decide(
   facts: DecisionFacts = {},
 ): string {
   const r = rule(action);
+  const what = r.label.toLowerCase();
   if (!r.from.includes(call.state as CallStateName)) {
-    const allowed = actionsFrom(call.state);
-    throw new ConflictError(
-      `Cannot ${r.label.toLowerCase()}: the call is ${stateName(call.state)}. From ${stateName(call.state)} the next steps are: ${allowed.length ? allowed.map((a) => ACTIONS[a]!.label.toLowerCase()).join(', ') : 'none (the call is finished)'}.`,
-      { state: call.state, allowed },
-    );
+    throw refuseStep('conflict', `Cannot ${what} now.`, call, actor, { action });
   }
   if (!actor.roles.some((role) => r.roles.includes(role))) {
-    throw new ForbiddenError(
-      `You may not ${r.label.toLowerCase()}: it needs one of these roles: ${r.roles.map((x) => ROLE_LABELS[x]).join(', ')}.`,
-      {
-        action,
-      },
+    throw refuseStep(
+      'forbidden',
+      `You may not ${what}: it needs one of these roles: ${r.roles.map((x) => ROLE_LABELS[x]).join(', ')}.`,
+      call,
+      actor,
+      { action },
     );
   }
   if (!officeOk(r, call, actor)) {
-    throw new ForbiddenError(
+    throw refuseStep(
+      'forbidden',
       r.office === 'owner'
-        ? `You may not ${r.label.toLowerCase()}: only the office whose leader takes the call may.`
-        : `You may not ${r.label.toLowerCase()}: only the office that requested the call may.`,
+        ? `You may not ${what}: only the office whose leader takes the call may.`
+        : `You may not ${what}: only the office that requested the call may.`,
+      call,
+      actor,
       { action },
     );
   }
   if (action === 'approve' && facts.approvals !== undefined) {
     const need = approvalsNeeded(call.urgency ?? 'routine', policy);
     if (facts.approvals < need) {
-      throw new ConflictError(
+      throw refuseStep(
+        'conflict',
         `Cannot approve yet: a ${call.urgency} request needs approvals from ${need} different reviewers and has ${facts.approvals}.`,
-        { state: call.state, approvals: { have: facts.approvals, need } },
+        call,
+        actor,
+        { action, approvals: { have: facts.approvals, need } },
       );
     }
   }
@@ -288,8 +341,11 @@ export function decide(
     policy.readoutSeparateApprover &&
     facts.readoutAuthorId === actor.userId
   ) {
-    throw new ForbiddenError(
+    throw refuseStep(
+      'forbidden',
       'You wrote the latest readout version, and this office requires a different press officer to approve it (HOTLINE_READOUT_SEPARATE_APPROVER). Ask a colleague in press to approve it.',
+      call,
+      actor,
       { action },
     );
   }

@@ -808,11 +808,14 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       const latest = await repo.latestBriefing(tx, id);
-      if (!latest)
-        throw new ConflictError('There is no briefing to approve yet; write one first.', {
-          state: call.state,
-        });
       const next = lifecycle.decide(call, 'brief', actor, this.policy);
+      if (!latest)
+        throw lifecycle.refuseStep(
+          'conflict',
+          'There is no briefing to approve yet; write one first.',
+          call,
+          actor,
+        );
       await tx
         .updateTable('briefings')
         .set({ approved_by: actor.userId, approved_at: this.clock.now() })
@@ -885,8 +888,8 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       const prev = (await repo.memcons(tx, id)).at(-1);
-      if (!prev) throw new ConflictError('There is no memcon draft to finalize.', { state: call.state });
       const next = lifecycle.decide(call, 'finalize_memcon', actor, this.policy);
+      if (!prev) throw lifecycle.refuseStep('conflict', 'There is no memcon draft to finalize.', call, actor);
       const now = this.clock.now();
       const rec = await this.records.append(tx, {
         kind: 'call.memcon.final',
@@ -931,9 +934,12 @@ export class CallsService {
       lifecycle.assertArtifactAction(call, 'edit_readout', actor, this.policy);
       const prev = (await repo.readouts(tx, id)).at(-1);
       if (prev?.status === 'published')
-        throw new ConflictError('The readout is already published; it cannot be edited.', {
-          state: call.state,
-        });
+        throw lifecycle.refuseStep(
+          'conflict',
+          'The readout is already published; it cannot be edited.',
+          call,
+          actor,
+        );
       const now = this.clock.now();
       const version = (prev?.version ?? 0) + 1;
       const rec = await this.records.append(tx, {
@@ -976,13 +982,19 @@ export class CallsService {
         ...(latest ? { readoutAuthorId: latest.author_id } : {}),
       });
       if (!latest)
-        throw new ConflictError('There is no readout draft to approve; write one first.', {
-          state: call.state,
-        });
+        throw lifecycle.refuseStep(
+          'conflict',
+          'There is no readout draft to approve; write one first.',
+          call,
+          actor,
+        );
       if (latest.status !== 'draft') {
-        throw new ConflictError(
+        throw lifecycle.refuseStep(
+          'conflict',
           `Readout v${latest.version} is already ${latest.status}. Publish it, or save a new version to change it.`,
-          { state: call.state, readoutVersion: latest.version },
+          call,
+          actor,
+          { readoutVersion: latest.version },
         );
       }
       const now = this.clock.now();
@@ -1018,13 +1030,19 @@ export class CallsService {
       const latest = (await repo.readouts(tx, id)).at(-1);
       const next = lifecycle.decide(call, 'publish_readout', actor, this.policy);
       if (!latest)
-        throw new ConflictError('There is no readout draft to publish; write one first.', {
-          state: call.state,
-        });
+        throw lifecycle.refuseStep(
+          'conflict',
+          'There is no readout draft to publish; write one first.',
+          call,
+          actor,
+        );
       if (latest.status !== 'approved' || !latest.approved_by || !latest.approved_at) {
-        throw new ConflictError(
+        throw lifecycle.refuseStep(
+          'conflict',
           `Readout v${latest.version} is not approved, so it cannot be published. Approve the latest version first (POST /api/v1/calls/${id}/readouts/approve).`,
-          { state: call.state, readoutVersion: latest.version },
+          call,
+          actor,
+          { readoutVersion: latest.version },
         );
       }
       const now = this.clock.now();
@@ -1078,9 +1096,12 @@ export class CallsService {
     const final = (await repo.memcons(this.db, id)).filter((m) => m.status === 'final').at(-1);
     const office = await findOffice(this.db, call.owner_office_id);
     if (!final || !office) {
-      throw new ConflictError('There is no final memcon to draft the readout from yet.', {
-        state: call.state,
-      });
+      throw lifecycle.refuseStep(
+        'conflict',
+        'There is no final memcon to draft the readout from yet.',
+        call,
+        actor,
+      );
     }
     const memcon = final.document as unknown as MemconInput;
     return draftReadout({
@@ -1135,9 +1156,12 @@ export class CallsService {
     const row = await repo.findCallForUpdate(tx, id);
     if (!row || !lifecycle.canSee(row, actor)) throw new NotFoundError('call', id);
     if (expectedVersion !== undefined && expectedVersion !== row.version) {
-      throw new ConflictError(
-        `This call changed since you loaded it (version ${expectedVersion}, now ${row.version}, state ${row.state}). Reload and try again.`,
-        { state: row.state, version: row.version },
+      throw lifecycle.refuseStep(
+        'conflict',
+        `This call changed since you loaded it (version ${expectedVersion}, now ${row.version}). Reload and try again.`,
+        row,
+        actor,
+        { version: row.version },
       );
     }
     return row;

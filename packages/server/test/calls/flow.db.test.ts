@@ -94,9 +94,10 @@ describe('the leader call lifecycle over HTTP', () => {
     expect(res.statusCode).toBe(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json().detail).toMatch(
-      /the call is requested\. From requested the next steps are: begin review, decline, withdraw the request/,
+      /The call is requested\. Your next steps: begin review\. From requested it can become: under review, declined or withdrawn\./,
     );
-    expect(res.json().allowed).toEqual(['begin_review', 'decline', 'withdraw']);
+    expect(res.json().allowed).toEqual(['begin_review']);
+    expect(res.json().nextStates).toEqual(['under_review', 'declined', 'withdrawn']);
     const needsForm = await call('usReviewer', 'POST', `/api/v1/calls/${callId}/transitions`, {
       action: 'approve',
     });

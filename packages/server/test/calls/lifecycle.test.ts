@@ -64,6 +64,21 @@ const SPEC: Record<string, [readonly (string | null)[], string | null, readonly 
 
 const OWNER = '00000000-0000-7000-8000-000000000001';
 
+/** From the SPEC: what one role of the (owning and requesting) office may do in a state. */
+function expectedAllowedIn(state: string | null, role: Role): string[] {
+  return Object.entries(SPEC)
+    .filter(([, [from, , roles]]) => from.includes(state) && roles.includes(role))
+    .map(([a]) => a);
+}
+
+/** From the SPEC: the other states anyone's step reaches from a state. */
+function expectedNextStates(state: string | null): string[] {
+  const to = Object.values(SPEC)
+    .filter(([from, t]) => from.includes(state) && t !== null && t !== state)
+    .map(([, t]) => t as string);
+  return [...new Set(to)].sort();
+}
+
 describe('call lifecycle state machine', () => {
   it('defines exactly the specified actions', () => {
     expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(SPEC).sort());
@@ -87,10 +102,22 @@ describe('call lifecycle state machine', () => {
             })();
             expect(err, `${action} from ${state}`).toBeInstanceOf(ConflictError);
             expect((err as Error).message).toContain(
-              `the call is ${state === null ? 'new' : state.replace(/_/g, ' ')}`,
+              `The call is ${state === null ? 'new' : state.replace(/_/g, ' ')}.`,
             );
+            const extras = (err as ConflictError).extras as { allowed: string[]; nextStates: string[] };
+            expect(extras).toMatchObject({ state, action });
+            expect([...extras.allowed].sort()).toEqual(expectedAllowedIn(state, role).sort());
+            expect([...extras.nextStates].sort()).toEqual(expectedNextStates(state));
           } else if (!roles.includes(role)) {
             expect(() => decide(call, action, actor), `${action} as ${role}`).toThrow(ForbiddenError);
+            try {
+              decide(call, action, actor);
+            } catch (e) {
+              const extras = (e as ForbiddenError).extras as { allowed: string[]; nextStates: string[] };
+              expect([...extras.allowed].sort()).toEqual(expectedAllowedIn(state, role).sort());
+              expect([...extras.nextStates].sort()).toEqual(expectedNextStates(state));
+              expect((e as Error).message).toContain(`needs one of these roles`);
+            }
           } else {
             expect(decide(call, action, actor)).toBe(to ?? state);
             expectedAllowed.push(action);

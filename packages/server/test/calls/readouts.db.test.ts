@@ -146,7 +146,7 @@ describe('a readout drafted from the final memcon', () => {
     const callId = await callThrough(w, 'completed');
     const early = await http(w, w.host.people.press!, 'GET', `/api/v1/calls/${callId}/readouts/draft`);
     expect(early.statusCode).toBe(409);
-    expect(early.json().detail).toMatch(/the call is completed/);
+    expect(early.json().detail).toMatch(/The call is completed/);
     const done = await callThrough(w, 'memcon_final');
     const staff = await http(w, w.host.people.notetaker!, 'GET', `/api/v1/calls/${done}/readouts/draft`);
     expect(staff.statusCode).toBe(403);
