@@ -1,6 +1,9 @@
 import {
+  BriefingVersionSchema,
+  CallArtifactsSchema,
   CallDetailSchema,
   CallSummarySchema,
+  CallsDashboardSchema,
   DemoPersonaSchema,
   InviteCreatedSchema,
   InviteInfoSchema,
@@ -13,6 +16,9 @@ import {
   OptionsResponse,
   PasskeySchema,
   ProblemSchema,
+  ReadoutDraftSchema,
+  ReadoutVersionSchema,
+  SavedMemconSchema,
   SignedInSchema,
   UserSchema,
 } from '@hotline/contract';
@@ -737,13 +743,7 @@ describe('route × role matrix', () => {
         fixture: () => callIn('memcon_final', { readoutDraft: true }),
         request: (fx) => ({ method: 'GET', url: `/api/v1/calls/${fx.callId}/artifacts` }),
         body: (res) => {
-          const a = z
-            .object({
-              briefings: z.array(z.unknown()),
-              memcons: z.array(z.unknown()),
-              readouts: z.array(z.unknown()),
-            })
-            .parse(res.json());
+          const a = CallArtifactsSchema.parse(res.json());
           expect([a.briefings.length, a.memcons.length, a.readouts.length]).toEqual([1, 2, 1]);
         },
       },
@@ -754,9 +754,7 @@ describe('route × role matrix', () => {
         access: ['staff', 'secretariat', 'press', 'records'],
         request: () => ({ method: 'GET', url: '/api/v1/calls/dashboard' }),
         body: (res) => {
-          z.object({ memcons: z.object({ overdue: z.number() }), items: z.array(z.unknown()) }).parse(
-            res.json(),
-          );
+          CallsDashboardSchema.parse(res.json());
         },
       },
     ],
@@ -891,8 +889,7 @@ describe('route × role matrix', () => {
           payload: { backgroundMd: 'Background.', objectivesMd: 'Objectives.', talkingPointsMd: 'Points.' },
         }),
         status: 201,
-        body: (res, fx) =>
-          expect(res.json()).toMatchObject({ callId: fx.callId, version: expect.any(Number) }),
+        body: (res, fx) => expect(BriefingVersionSchema.parse(res.json()).callId).toBe(fx.callId),
       },
     ],
     'POST /api/v1/calls/:id/briefings/approve': [
@@ -913,7 +910,12 @@ describe('route × role matrix', () => {
         fixture: () => callIn('completed'),
         request: (fx) => ({ method: 'POST', url: `/api/v1/calls/${fx.callId}/memcons`, payload: MEMCON }),
         status: 201,
-        body: (res) => expect(res.json()).toMatchObject({ version: 1, status: 'draft', correction: false }),
+        body: (res) =>
+          expect(SavedMemconSchema.parse(res.json())).toMatchObject({
+            version: 1,
+            final: false,
+            correction: false,
+          }),
       },
       {
         what: 'editing the memcon draft',
@@ -921,7 +923,8 @@ describe('route × role matrix', () => {
         fixture: () => callIn('memcon_draft'),
         request: (fx) => ({ method: 'POST', url: `/api/v1/calls/${fx.callId}/memcons`, payload: MEMCON }),
         status: 201,
-        body: (res) => expect(res.json()).toMatchObject({ status: 'draft', correction: false }),
+        body: (res) =>
+          expect(SavedMemconSchema.parse(res.json())).toMatchObject({ final: false, correction: false }),
       },
       {
         what: 'correcting the final memcon',
@@ -933,7 +936,8 @@ describe('route × role matrix', () => {
           payload: { ...MEMCON, correctionReason: 'The date was wrong.' },
         }),
         status: 201,
-        body: (res) => expect(res.json()).toMatchObject({ status: 'final', correction: true }),
+        body: (res) =>
+          expect(SavedMemconSchema.parse(res.json())).toMatchObject({ final: true, correction: true }),
       },
     ],
     'POST /api/v1/calls/:id/memcons/finalize': [
@@ -953,7 +957,11 @@ describe('route × role matrix', () => {
         fixture: () => callIn('memcon_final'),
         request: (fx) => ({ method: 'POST', url: `/api/v1/calls/${fx.callId}/readouts`, payload: READOUT }),
         status: 201,
-        body: (res, fx) => expect(res.json()).toMatchObject({ callId: fx.callId, status: 'draft' }),
+        body: (res, fx) =>
+          expect(ReadoutVersionSchema.parse(res.json())).toMatchObject({
+            callId: fx.callId,
+            status: 'draft',
+          }),
       },
     ],
     'GET /api/v1/calls/:id/readouts/draft': [
@@ -962,8 +970,12 @@ describe('route × role matrix', () => {
         access: ['press'],
         fixture: () => callIn('memcon_final'),
         request: (fx) => ({ method: 'GET', url: `/api/v1/calls/${fx.callId}/readouts/draft` }),
-        body: (res) =>
-          expect(res.json()).toMatchObject({ title: expect.any(String), bodyMd: expect.any(String) }),
+        body: (res) => {
+          // Only the memcon's unclassified paragraphs make it into a public draft.
+          const draft = ReadoutDraftSchema.parse(res.json());
+          expect(draft.bodyMd).toMatch(/Thanked the Prime Minister for the call/);
+          expect(draft.bodyMd).not.toMatch(/Raised the steel tariffs/);
+        },
       },
     ],
     'POST /api/v1/calls/:id/readouts/approve': [
