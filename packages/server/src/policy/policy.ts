@@ -1,10 +1,21 @@
-import { ForbiddenError } from '@hotline/common';
+import { ConflictError, ForbiddenError } from '@hotline/common';
+import {
+  ACTIONS,
+  type ActionRule,
+  allowsFrom,
+  type LifecycleCall,
+  nextStatesFrom,
+  ruleFor,
+  stateName,
+} from '../services/calls-lifecycle.js';
 import { ROLE_LABELS, type Role } from './roles.js';
 
 /**
- * The one authorization policy. Services call `authorize()` first thing; routes never decide
- * access. Call-lifecycle transitions are decided by calls/state-machine.ts, which also lives in
- * the services layer and names roles the same way.
+ * The one authorization policy. Services call `authorize()` (permissions) or
+ * `authorizeCallAction()` (a step of a leader call) first thing; routes never decide access.
+ * Who may take each call step, from which state, is the table in
+ * services/calls-lifecycle.ts (the call state machine); this module applies it to a person,
+ * with the call policy settings (config.ts) and the call's facts.
  */
 export interface Actor {
   userId: string;
@@ -45,6 +56,8 @@ export const PERMISSIONS = {
   'calls.request': ['staff', 'liaison'],
   'calls.logOffChannel': ['staff', 'secretariat'],
   'calls.dashboard': ['secretariat', 'records', 'press', 'staff'],
+  /** Download anyone's calendar invitation (others download their own when on the call). */
+  'calls.invitations': ['secretariat'],
   'capture.import': ['records', 'admin'],
   'capture.review': ['records'],
   'capture.read': ['records'],
@@ -109,4 +122,181 @@ export const DEFAULT_CALL_POLICY: Readonly<CallPolicy> = Object.freeze({
 /** Approvals from different reviewers a request of this urgency needs before it is approved. */
 export function approvalsNeeded(urgency: string, policy: CallPolicy): number {
   return urgency === 'flash' ? policy.flashRequiresReviewers : 1;
+}
+
+// ------------------------------------------------------------------ call steps
+
+/** What a decision needs to know beyond the call row. */
+export interface CallActionFacts {
+  /** Different reviewers who have recommended approval (for `approve`). */
+  approvals?: number;
+  /** The author of the readout version to approve (for `approve_readout`). */
+  readoutAuthorId?: string;
+}
+
+function officeMay(r: ActionRule, call: LifecycleCall, actor: Actor): boolean {
+  if (r.office === 'any') return true;
+  if (r.office === 'owner') return actor.officeId === call.owner_office_id;
+  return actor.officeId === call.requesting_office_id;
+}
+
+function channelFits(r: ActionRule, call: LifecycleCall): boolean {
+  return !r.channels || r.channels.includes((call.channel ?? '') as never);
+}
+
+/** The person's own steps on this call now: by state and channel, role and office. */
+export function allowedCallActions(actor: Actor, call: LifecycleCall): string[] {
+  return Object.entries(ACTIONS)
+    .filter(
+      ([, r]) =>
+        allowsFrom(r, call.state) &&
+        channelFits(r, call) &&
+        actor.roles.some((x) => r.roles.includes(x)) &&
+        officeMay(r, call, actor),
+    )
+    .map(([a]) => a);
+}
+
+/** Offices that see a call: its host, the office that requested it, and the counterpart's. */
+export function canSeeCall(actor: Actor, call: LifecycleCall): boolean {
+  return [call.owner_office_id, call.requesting_office_id, call.counterpart_office_id].includes(
+    actor.officeId,
+  );
+}
+
+/**
+ * Where a refused step leaves the person: the current state, the actions they may take now,
+ * and the states anyone's next step can reach. Carried by every refused call step (problem+json).
+ */
+export function callStepContext(
+  actor: Actor,
+  call: LifecycleCall,
+): { state: string | null; allowed: string[]; nextStates: string[] } {
+  return {
+    state: call.state,
+    allowed: allowedCallActions(actor, call),
+    nextStates: nextStatesFrom(call.state),
+  };
+}
+
+function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+/** "The call is under review. Your next steps: approve, decline. From under review it can become: approved or declined." */
+export function callStepsText(actor: Actor, call: LifecycleCall): string {
+  const here = stateName(call.state);
+  const { allowed, nextStates } = callStepContext(actor, call);
+  const yours = allowed.length
+    ? `Your next steps: ${allowed.map((a) => ACTIONS[a]!.label.toLowerCase()).join(', ')}.`
+    : 'You have no step to take on it now.';
+  const onward = nextStates.length
+    ? `From ${here} it can become: ${list(nextStates.map(stateName))}.`
+    : 'No step leads on from here: the call is finished.';
+  return `The call is ${here}. ${yours} ${onward}`;
+}
+
+/** A refused call step: 409 (wrong state) or 403 (wrong role or office), with the step context. */
+export function refuseCallStep(
+  kind: 'conflict' | 'forbidden',
+  lead: string,
+  actor: Actor,
+  call: LifecycleCall,
+  extras: Record<string, unknown> = {},
+): ConflictError | ForbiddenError {
+  const detail = `${lead} ${callStepsText(actor, call)}`;
+  const body = { ...callStepContext(actor, call), ...extras };
+  return kind === 'conflict' ? new ConflictError(detail, body) : new ForbiddenError(detail, body);
+}
+
+/**
+ * May this person take this step of this call now? Returns the state the step leads to (the same
+ * state for steps that keep it). Consults the lifecycle's table for the states, roles and office,
+ * and the call policy for approvals and readout approvers. Throws a 409 naming the current state
+ * and the allowed next steps, or a 403 naming the roles or office needed (both with state,
+ * allowed and nextStates). An unknown action is a 400.
+ */
+export function authorizeCallAction(
+  actor: Actor,
+  call: LifecycleCall,
+  action: string,
+  policy: CallPolicy = DEFAULT_CALL_POLICY,
+  facts: CallActionFacts = {},
+): string {
+  const r = ruleFor(action);
+  const what = r.label.toLowerCase();
+  if (!allowsFrom(r, call.state)) {
+    throw refuseCallStep('conflict', `Cannot ${what} now.`, actor, call, { action });
+  }
+  if (!actor.roles.some((role) => r.roles.includes(role))) {
+    throw refuseCallStep(
+      'forbidden',
+      `You may not ${what}: it needs one of these roles: ${r.roles.map((x) => ROLE_LABELS[x]).join(', ')}.`,
+      actor,
+      call,
+      { action },
+    );
+  }
+  if (!officeMay(r, call, actor)) {
+    throw refuseCallStep(
+      'forbidden',
+      r.office === 'owner'
+        ? `You may not ${what}: only the office whose leader takes the call may.`
+        : `You may not ${what}: only the office that requested the call may.`,
+      actor,
+      call,
+      { action },
+    );
+  }
+  if (!channelFits(r, call)) {
+    throw refuseCallStep(
+      'conflict',
+      `Cannot ${what}: the call is on the ${stateName(call.channel ?? 'unknown')} channel, and this step is only for ${list((r.channels ?? []).map(stateName))} calls.`,
+      actor,
+      call,
+      { action, channel: call.channel ?? null },
+    );
+  }
+  if (action === 'approve' && facts.approvals !== undefined) {
+    const need = approvalsNeeded(call.urgency ?? 'routine', policy);
+    if (facts.approvals < need) {
+      throw refuseCallStep(
+        'conflict',
+        `Cannot approve yet: a ${call.urgency} request needs approvals from ${need} different reviewers and has ${facts.approvals}.`,
+        actor,
+        call,
+        { action, approvals: { have: facts.approvals, need } },
+      );
+    }
+  }
+  if (
+    action === 'approve_readout' &&
+    policy.readoutSeparateApprover &&
+    facts.readoutAuthorId === actor.userId
+  ) {
+    throw refuseCallStep(
+      'forbidden',
+      'You wrote the latest readout version, and this office requires a different press officer to approve it (HOTLINE_READOUT_SEPARATE_APPROVER). Ask a colleague in press to approve it.',
+      actor,
+      call,
+      { action },
+    );
+  }
+  return r.to ?? (call.state as string);
+}
+
+/**
+ * Whose calendar invitation a person may download: their own when they are on the call; anyone's
+ * (on the call or not) for the secretariat (calls.invitations).
+ */
+export function authorizeInvite(actor: Actor, targetUserId: string, participantIds: readonly string[]): void {
+  const forAnyone = can(actor, 'calls.invitations');
+  if (targetUserId !== actor.userId && !forAnyone) {
+    throw new ForbiddenError('Only the secretariat may download invitations for other people.', {
+      permission: 'calls.invitations',
+    });
+  }
+  if (!participantIds.includes(targetUserId) && !forAnyone) {
+    throw new ForbiddenError('You are not a participant of this call, so there is no invitation for you.');
+  }
 }

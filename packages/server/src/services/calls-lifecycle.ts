@@ -1,11 +1,12 @@
-import { ConflictError, ForbiddenError, ValidationError } from '@hotline/common';
+import { ValidationError } from '@hotline/common';
 import type { MemconInput } from '@hotline/contract';
 import { DateTime } from 'luxon';
-import { type Actor, approvalsNeeded, type CallPolicy, DEFAULT_CALL_POLICY } from '../policy/policy.js';
-import { ROLE_LABELS, type Role } from '../policy/roles.js';
+import type { Role } from '../policy/roles.js';
 
 /**
- * The leader call lifecycle: the one module that says who may do what, from which state.
+ * The leader call lifecycle: the one state machine. Its ACTIONS table says, for each step, from
+ * which states it may be taken, the state it leads to, and which roles of which office may take
+ * it; policy/policy.ts applies the table to a person (authorizeCallAction).
  *
  * Offices: the *owner* office is the one whose leader is asked for the call (our side: it
  * reviews, schedules, notes, publishes). The *requesting* office made the request (the same
@@ -39,6 +40,8 @@ export interface ActionRule {
   to: CallStateName | null;
   roles: readonly Role[];
   office: 'owner' | 'requester' | 'any';
+  /** Only on calls of these channels (any channel when absent). */
+  channels?: readonly ('hotline' | 'secure_line' | 'off_channel')[];
 }
 
 const LATE: CallStateName[] = ['memcon_final', 'readout_published', 'readout_waived', 'closed'];
@@ -201,17 +204,11 @@ export interface LifecycleCall {
   requesting_office_id: string;
   counterpart_office_id?: string | null;
   urgency?: string;
+  channel?: string | null;
 }
 
-/** What a decision needs to know beyond the call row. */
-export interface DecisionFacts {
-  /** Different reviewers who have recommended approval (for `approve`). */
-  approvals?: number;
-  /** The author of the readout version to approve (for `approve_readout`). */
-  readoutAuthorId?: string;
-}
-
-function rule(action: string): ActionRule {
+/** The rule of one action; an unknown action is a 400 that lists the known ones. */
+export function ruleFor(action: string): ActionRule {
   const r = ACTIONS[action];
   if (!r)
     throw new ValidationError(
@@ -221,162 +218,29 @@ function rule(action: string): ActionRule {
   return r;
 }
 
-function stateName(s: string | null): string {
+/** "under review"; a call not yet made is "new". */
+export function stateName(s: string | null): string {
   return s === null ? 'new' : s.replace(/_/g, ' ');
+}
+
+/** Whether the action may be taken from the call's state (who may take it is policy.ts's question). */
+export function allowsFrom(r: ActionRule, state: string | null): boolean {
+  return r.from.includes(state as CallStateName);
 }
 
 /** Actions possible from a state for anyone (for error messages). */
 export function actionsFrom(state: string | null): string[] {
   return Object.entries(ACTIONS)
-    .filter(([, r]) => r.from.includes(state as CallStateName))
+    .filter(([, r]) => allowsFrom(r, state))
     .map(([a]) => a);
-}
-
-function officeOk(r: ActionRule, call: LifecycleCall, actor: Actor): boolean {
-  if (r.office === 'any') return true;
-  if (r.office === 'owner') return actor.officeId === call.owner_office_id;
-  return actor.officeId === call.requesting_office_id;
 }
 
 /** States the call can reach from `state` by someone's next step (the state itself left out). */
 export function nextStatesFrom(state: string | null): string[] {
   const to = Object.values(ACTIONS)
-    .filter((r) => r.from.includes(state as CallStateName) && r.to !== null && r.to !== state)
+    .filter((r) => allowsFrom(r, state) && r.to !== null && r.to !== state)
     .map((r) => r.to as string);
   return [...new Set(to)];
-}
-
-function list(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
-}
-
-/**
- * Where a refused step leaves the person: the current state, the actions they may take now,
- * and the states anyone's next step can reach. Carried by every refused call step (problem+json).
- */
-export function stepContext(
-  call: LifecycleCall,
-  actor: Actor,
-): { state: string | null; allowed: string[]; nextStates: string[] } {
-  return { state: call.state, allowed: allowedActions(call, actor), nextStates: nextStatesFrom(call.state) };
-}
-
-/** "The call is under review. Your next steps: approve, decline. From under review it can become: approved or declined." */
-export function stepsText(call: LifecycleCall, actor: Actor): string {
-  const here = stateName(call.state);
-  const { allowed, nextStates } = stepContext(call, actor);
-  const yours = allowed.length
-    ? `Your next steps: ${allowed.map((a) => ACTIONS[a]!.label.toLowerCase()).join(', ')}.`
-    : 'You have no step to take on it now.';
-  const onward = nextStates.length
-    ? `From ${here} it can become: ${list(nextStates.map(stateName))}.`
-    : 'No step leads on from here: the call is finished.';
-  return `The call is ${here}. ${yours} ${onward}`;
-}
-
-/** A refused call step: 409 (wrong state) or 403 (wrong role or office), with the step context. */
-export function refuseStep(
-  kind: 'conflict' | 'forbidden',
-  lead: string,
-  call: LifecycleCall,
-  actor: Actor,
-  extras: Record<string, unknown> = {},
-): ConflictError | ForbiddenError {
-  const detail = `${lead} ${stepsText(call, actor)}`;
-  const body = { ...stepContext(call, actor), ...extras };
-  return kind === 'conflict' ? new ConflictError(detail, body) : new ForbiddenError(detail, body);
-}
-
-/**
- * Decide an action: the next state (or the same, for actions that keep it). Throws a 409
- * naming the current state and the allowed next steps, or a 403 naming the roles or office
- * needed (both with state, allowed and nextStates).
- */
-export function decide(
-  call: LifecycleCall,
-  action: string,
-  actor: Actor,
-  policy: CallPolicy = DEFAULT_CALL_POLICY,
-  facts: DecisionFacts = {},
-): string {
-  const r = rule(action);
-  const what = r.label.toLowerCase();
-  if (!r.from.includes(call.state as CallStateName)) {
-    throw refuseStep('conflict', `Cannot ${what} now.`, call, actor, { action });
-  }
-  if (!actor.roles.some((role) => r.roles.includes(role))) {
-    throw refuseStep(
-      'forbidden',
-      `You may not ${what}: it needs one of these roles: ${r.roles.map((x) => ROLE_LABELS[x]).join(', ')}.`,
-      call,
-      actor,
-      { action },
-    );
-  }
-  if (!officeOk(r, call, actor)) {
-    throw refuseStep(
-      'forbidden',
-      r.office === 'owner'
-        ? `You may not ${what}: only the office whose leader takes the call may.`
-        : `You may not ${what}: only the office that requested the call may.`,
-      call,
-      actor,
-      { action },
-    );
-  }
-  if (action === 'approve' && facts.approvals !== undefined) {
-    const need = approvalsNeeded(call.urgency ?? 'routine', policy);
-    if (facts.approvals < need) {
-      throw refuseStep(
-        'conflict',
-        `Cannot approve yet: a ${call.urgency} request needs approvals from ${need} different reviewers and has ${facts.approvals}.`,
-        call,
-        actor,
-        { action, approvals: { have: facts.approvals, need } },
-      );
-    }
-  }
-  if (
-    action === 'approve_readout' &&
-    policy.readoutSeparateApprover &&
-    facts.readoutAuthorId === actor.userId
-  ) {
-    throw refuseStep(
-      'forbidden',
-      'You wrote the latest readout version, and this office requires a different press officer to approve it (HOTLINE_READOUT_SEPARATE_APPROVER). Ask a colleague in press to approve it.',
-      call,
-      actor,
-      { action },
-    );
-  }
-  return r.to ?? (call.state as string);
-}
-
-/** Check an artifact action (no state change); throws like decide(). */
-export function assertArtifactAction(
-  call: LifecycleCall,
-  action: string,
-  actor: Actor,
-  policy?: CallPolicy,
-): void {
-  decide(call, action, actor, policy);
-}
-
-export function allowedActions(call: LifecycleCall, actor: Actor): string[] {
-  return Object.entries(ACTIONS)
-    .filter(
-      ([, r]) =>
-        r.from.includes(call.state as CallStateName) &&
-        actor.roles.some((x) => r.roles.includes(x)) &&
-        officeOk(r, call, actor),
-    )
-    .map(([a]) => a);
-}
-
-export function canSee(call: LifecycleCall, actor: Actor): boolean {
-  return [call.owner_office_id, call.requesting_office_id, call.counterpart_office_id].includes(
-    actor.officeId,
-  );
 }
 
 export function actionLabel(action: string): string {

@@ -2,7 +2,6 @@ import {
   type Clock,
   ConflictError,
   DAY,
-  ForbiddenError,
   NotFoundError,
   newId,
   ValidationError,
@@ -37,10 +36,15 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import {
   type Actor,
+  allowedCallActions,
   approvalsNeeded,
   authorize,
+  authorizeCallAction,
+  authorizeInvite,
   type CallPolicy,
+  canSeeCall,
   DEFAULT_CALL_POLICY,
+  refuseCallStep,
 } from '../policy/policy.js';
 import type { RecordsService } from '../records/records-service.js';
 import * as repo from '../repositories/calls.js';
@@ -189,12 +193,7 @@ export class CallsService {
       ...row.interpreter_ids,
       ...row.listener_ids,
     ].filter(Boolean) as string[];
-    if (target !== actor.userId && !actor.roles.includes('secretariat')) {
-      throw new ForbiddenError('Only the secretariat may download invitations for other people.');
-    }
-    if (!participants.includes(target) && !actor.roles.includes('secretariat')) {
-      throw new ForbiddenError('You are not a participant of this call, so there is no invitation for you.');
-    }
+    authorizeInvite(actor, target, participants);
     const [person] = await this.db
       .selectFrom('users')
       .select(['display_name', 'email', 'time_zone'])
@@ -239,7 +238,7 @@ export class CallsService {
     } else if (scope === 'inbox') {
       out = out.filter((c) => {
         const row = rows.find((r) => r.id === c.id)!;
-        return lifecycle.allowedActions(row, actor).length > 0 || c.overdue.length > 0;
+        return allowedCallActions(actor, row).length > 0 || c.overdue.length > 0;
       });
     }
     return out;
@@ -374,7 +373,7 @@ export class CallsService {
       actualStart: row.actual_start ? iso(row.actual_start) : null,
       actualEnd: row.actual_end ? iso(row.actual_end) : null,
       waiveReason: row.waive_reason,
-      allowedActions: lifecycle.allowedActions(row, actor),
+      allowedActions: allowedCallActions(actor, row),
       localTimes,
       clashes,
       reviews: reviews.map((r) => ({
@@ -460,7 +459,7 @@ export class CallsService {
         created_at: now,
         updated_at: now,
       } as const;
-      lifecycle.decide({ ...row, state: null }, 'request', actor, this.policy);
+      authorizeCallAction(actor, { ...row, state: null }, 'request', this.policy);
       await tx
         .insertInto('calls')
         .values({
@@ -488,8 +487,6 @@ export class CallsService {
     const id = await this.db.transaction().execute(async (tx) => {
       const owner = await findOffice(tx, input.ownerOfficeId);
       if (!owner) throw new NotFoundError('office', input.ownerOfficeId);
-      if (owner.id !== actor.officeId)
-        throw new ForbiddenError('You can log off-channel contact only for your own office.');
       const now = this.clock.now();
       const id = newId(now.getTime());
       const row = {
@@ -524,7 +521,7 @@ export class CallsService {
         created_at: now,
         updated_at: now,
       };
-      lifecycle.decide({ ...row, state: null }, 'log_off_channel', actor, this.policy);
+      authorizeCallAction(actor, { ...row, state: null }, 'log_off_channel', this.policy);
       await tx
         .insertInto('calls')
         .values({ ...row, proposed_windows: JSON.stringify([]) as never })
@@ -659,7 +656,7 @@ export class CallsService {
           field: 'reason',
         });
       }
-      const next = lifecycle.decide(call, action, actor, this.policy);
+      const next = authorizeCallAction(actor, call, action, this.policy);
       const now = this.clock.now();
       const patch: Partial<repo.CallRow> = {};
       if (action === 'connect') patch.actual_start = now;
@@ -680,10 +677,10 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       let call = await this.lockCall(tx, actor, id);
       if (call.state === 'requested') {
-        const next = lifecycle.decide(call, 'begin_review', actor, this.policy);
+        const next = authorizeCallAction(actor, call, 'begin_review', this.policy);
         call = await this.move(tx, call, 'begin_review', next, actor, null, {});
       }
-      lifecycle.decide(call, 'recommend', actor, this.policy);
+      authorizeCallAction(actor, call, 'recommend', this.policy);
       const now = this.clock.now();
       const { clearances } = body;
       await tx
@@ -707,14 +704,14 @@ export class CallsService {
         content: { callId: id, ...body },
       });
       if (body.recommendation === 'decline') {
-        const next = lifecycle.decide(call, 'decline', actor, this.policy);
+        const next = authorizeCallAction(actor, call, 'decline', this.policy);
         await this.move(tx, call, 'decline', next, actor, body.notes, {});
       } else if (body.recommendation === 'approve') {
         // Each reviewer counts once, however often they approve.
         const approvals = distinctApprovals(await repo.callReviews(tx, id));
         const needed = approvalsNeeded(call.urgency, this.policy);
         if (approvals >= needed) {
-          const next = lifecycle.decide(call, 'approve', actor, this.policy, { approvals });
+          const next = authorizeCallAction(actor, call, 'approve', this.policy, { approvals });
           await this.move(tx, call, 'approve', next, actor, body.notes, {}, { approvals, required: needed });
         }
       }
@@ -732,7 +729,7 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id, expectedVersion);
       const action = call.state === 'approved' ? 'schedule' : 'reschedule';
-      const next = lifecycle.decide(call, action, actor, this.policy);
+      const next = authorizeCallAction(actor, call, action, this.policy);
       const start = new Date(body.start);
       if (start.getTime() < this.clock.now().getTime())
         throw new ValidationError('The call cannot be scheduled in the past.', { field: 'start' });
@@ -773,7 +770,7 @@ export class CallsService {
   async saveBriefing(actor: Actor, id: string, body: z.infer<typeof BriefingBody>): Promise<BriefingVersion> {
     return this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
-      lifecycle.assertArtifactAction(call, 'edit_briefing', actor, this.policy);
+      authorizeCallAction(actor, call, 'edit_briefing', this.policy);
       const prev = await repo.latestBriefing(tx, id);
       const version = (prev?.version ?? 0) + 1;
       const now = this.clock.now();
@@ -808,13 +805,13 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       const latest = await repo.latestBriefing(tx, id);
-      const next = lifecycle.decide(call, 'brief', actor, this.policy);
+      const next = authorizeCallAction(actor, call, 'brief', this.policy);
       if (!latest)
-        throw lifecycle.refuseStep(
+        throw refuseCallStep(
           'conflict',
           'There is no briefing to approve yet; write one first.',
-          call,
           actor,
+          call,
         );
       await tx
         .updateTable('briefings')
@@ -835,12 +832,12 @@ export class CallsService {
       lifecycle.validateMemcon(body);
       let correction = false;
       if (call.state === 'completed') {
-        const next = lifecycle.decide(call, 'draft_memcon', actor, this.policy);
+        const next = authorizeCallAction(actor, call, 'draft_memcon', this.policy);
         call = await this.move(tx, call, 'draft_memcon', next, actor, null, {});
       } else if (call.state === 'memcon_draft') {
-        lifecycle.assertArtifactAction(call, 'edit_memcon', actor, this.policy);
+        authorizeCallAction(actor, call, 'edit_memcon', this.policy);
       } else if (prev?.status === 'final') {
-        lifecycle.assertArtifactAction(call, 'correct_memcon', actor, this.policy);
+        authorizeCallAction(actor, call, 'correct_memcon', this.policy);
         if (!body.correctionReason) {
           throw new ValidationError('The memcon is final; a correction needs a reason (correctionReason).', {
             field: 'correctionReason',
@@ -848,7 +845,7 @@ export class CallsService {
         }
         correction = true;
       } else {
-        lifecycle.assertArtifactAction(call, 'edit_memcon', actor, this.policy);
+        authorizeCallAction(actor, call, 'edit_memcon', this.policy);
       }
       const now = this.clock.now();
       const version = (prev?.version ?? 0) + 1;
@@ -888,8 +885,8 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       const prev = (await repo.memcons(tx, id)).at(-1);
-      const next = lifecycle.decide(call, 'finalize_memcon', actor, this.policy);
-      if (!prev) throw lifecycle.refuseStep('conflict', 'There is no memcon draft to finalize.', call, actor);
+      const next = authorizeCallAction(actor, call, 'finalize_memcon', this.policy);
+      if (!prev) throw refuseCallStep('conflict', 'There is no memcon draft to finalize.', actor, call);
       const now = this.clock.now();
       const rec = await this.records.append(tx, {
         kind: 'call.memcon.final',
@@ -931,14 +928,14 @@ export class CallsService {
   async saveReadout(actor: Actor, id: string, body: z.infer<typeof ReadoutBody>): Promise<ReadoutVersion> {
     return this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
-      lifecycle.assertArtifactAction(call, 'edit_readout', actor, this.policy);
+      authorizeCallAction(actor, call, 'edit_readout', this.policy);
       const prev = (await repo.readouts(tx, id)).at(-1);
       if (prev?.status === 'published')
-        throw lifecycle.refuseStep(
+        throw refuseCallStep(
           'conflict',
           'The readout is already published; it cannot be edited.',
-          call,
           actor,
+          call,
         );
       const now = this.clock.now();
       const version = (prev?.version ?? 0) + 1;
@@ -978,22 +975,22 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       const latest = (await repo.readouts(tx, id)).at(-1);
-      const next = lifecycle.decide(call, 'approve_readout', actor, this.policy, {
+      const next = authorizeCallAction(actor, call, 'approve_readout', this.policy, {
         ...(latest ? { readoutAuthorId: latest.author_id } : {}),
       });
       if (!latest)
-        throw lifecycle.refuseStep(
+        throw refuseCallStep(
           'conflict',
           'There is no readout draft to approve; write one first.',
-          call,
           actor,
+          call,
         );
       if (latest.status !== 'draft') {
-        throw lifecycle.refuseStep(
+        throw refuseCallStep(
           'conflict',
           `Readout v${latest.version} is already ${latest.status}. Publish it, or save a new version to change it.`,
-          call,
           actor,
+          call,
           { readoutVersion: latest.version },
         );
       }
@@ -1028,20 +1025,20 @@ export class CallsService {
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id);
       const latest = (await repo.readouts(tx, id)).at(-1);
-      const next = lifecycle.decide(call, 'publish_readout', actor, this.policy);
+      const next = authorizeCallAction(actor, call, 'publish_readout', this.policy);
       if (!latest)
-        throw lifecycle.refuseStep(
+        throw refuseCallStep(
           'conflict',
           'There is no readout draft to publish; write one first.',
-          call,
           actor,
+          call,
         );
       if (latest.status !== 'approved' || !latest.approved_by || !latest.approved_at) {
-        throw lifecycle.refuseStep(
+        throw refuseCallStep(
           'conflict',
           `Readout v${latest.version} is not approved, so it cannot be published. Approve the latest version first (POST /api/v1/calls/${id}/readouts/approve).`,
-          call,
           actor,
+          call,
           { readoutVersion: latest.version },
         );
       }
@@ -1092,15 +1089,15 @@ export class CallsService {
   async readoutDraft(actor: Actor, id: string): Promise<{ title: string; bodyMd: string }> {
     authorize(actor, 'calls.read', 'see calls');
     const call = await this.visibleCall(this.db, actor, id);
-    lifecycle.decide(call, 'edit_readout', actor, this.policy);
+    authorizeCallAction(actor, call, 'edit_readout', this.policy);
     const final = (await repo.memcons(this.db, id)).filter((m) => m.status === 'final').at(-1);
     const office = await findOffice(this.db, call.owner_office_id);
     if (!final || !office) {
-      throw lifecycle.refuseStep(
+      throw refuseCallStep(
         'conflict',
         'There is no final memcon to draft the readout from yet.',
-        call,
         actor,
+        call,
       );
     }
     const memcon = final.document as unknown as MemconInput;
@@ -1148,19 +1145,19 @@ export class CallsService {
 
   private async visibleCall(db: Kysely<Database>, actor: Actor, id: string): Promise<repo.CallRow> {
     const row = await repo.findCall(db, id);
-    if (!row || !lifecycle.canSee(row, actor)) throw new NotFoundError('call', id);
+    if (!row || !canSeeCall(actor, row)) throw new NotFoundError('call', id);
     return row;
   }
 
   private async lockCall(tx: Tx, actor: Actor, id: string, expectedVersion?: number): Promise<repo.CallRow> {
     const row = await repo.findCallForUpdate(tx, id);
-    if (!row || !lifecycle.canSee(row, actor)) throw new NotFoundError('call', id);
+    if (!row || !canSeeCall(actor, row)) throw new NotFoundError('call', id);
     if (expectedVersion !== undefined && expectedVersion !== row.version) {
-      throw lifecycle.refuseStep(
+      throw refuseCallStep(
         'conflict',
         `This call changed since you loaded it (version ${expectedVersion}, now ${row.version}). Reload and try again.`,
-        row,
         actor,
+        row,
         { version: row.version },
       );
     }

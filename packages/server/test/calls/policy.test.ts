@@ -1,0 +1,46 @@
+import { ForbiddenError } from '@hotline/common';
+import { describe, expect, it } from 'vitest';
+import {
+  type Actor,
+  authorizeInvite,
+  canSeeCall,
+  permissionsOf,
+} from '../../src/policy/policy.js';
+import type { Role } from '../../src/policy/roles.js';
+
+const HOST = 'host';
+const FOREIGN = 'foreign';
+const person = (roles: Role[], officeId = HOST, userId = 'me'): Actor => ({
+  userId,
+  officeId,
+  roles,
+  displayName: 'x',
+});
+
+describe('call authorization in the policy module', () => {
+  it('lets the secretariat download anyone’s invitation and others only their own, when on the call', () => {
+    expect(() => authorizeInvite(person(['secretariat']), 'someone', [])).not.toThrow();
+    expect(() => authorizeInvite(person(['principal']), 'me', ['me'])).not.toThrow();
+    expect(() => authorizeInvite(person(['principal']), 'someone', ['me', 'someone'])).toThrow(
+      /Only the secretariat may download invitations for other people/,
+    );
+    expect(() => authorizeInvite(person(['press']), 'me', ['someone'])).toThrow(ForbiddenError);
+    expect(permissionsOf(person(['secretariat']))).toContain('calls.invitations');
+    expect(permissionsOf(person(['principal']))).not.toContain('calls.invitations');
+  });
+
+  it('shows a call to its host, its requester and its counterpart office only', () => {
+    const call = {
+      state: 'requested',
+      owner_office_id: HOST,
+      requesting_office_id: 'req',
+      counterpart_office_id: FOREIGN,
+    };
+    expect([HOST, 'req', FOREIGN, 'other'].map((o) => canSeeCall(person(['staff'], o), call))).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
