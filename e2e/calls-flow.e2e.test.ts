@@ -65,11 +65,26 @@ describe('a leader call from request to published, verified readout', () => {
     await poll(() => page.getByText('Requested', { exact: true }).first().isVisible()).toBe(true);
   });
 
-  it('2. a US reviewer approves', async () => {
+  it('2. a US reviewer approves, after a refused note is shown beside its field', async () => {
     await signInAs('Dr. Samuel Okafor');
     await openCall();
     await page.getByLabel('Recommendation').selectOption('approve');
-    await page.getByLabel('Notes').fill('Timely; aligned with summit preparation.');
+    // Too short: the server refuses it, and the message sits beside Notes, not only at the top.
+    await page.getByLabel('Notes').fill('OK');
+    await page.getByRole('button', { name: 'Record the review' }).click();
+    const notes = page.getByLabel('Notes');
+    await poll(() => notes.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await notes.getAttribute('aria-describedby')) ?? '';
+    expect(describedBy.split(' ')).toContain('rv-notes-error');
+    expect(await page.locator('#rv-notes-error').textContent()).toBe(
+      'Notes must be at least 5 characters long',
+    );
+    await poll(() =>
+      page.getByRole('link', { name: 'Notes must be at least 5 characters long' }).isVisible(),
+    ).toBe(true);
+    expect(await page.getByText('Under review', { exact: true }).count()).toBe(0);
+    await screenshot(page, 'calls-2-field-error');
+    await notes.fill('Timely; aligned with summit preparation.');
     await page.getByRole('button', { name: 'Record the review' }).click();
     await poll(() => page.getByText('Approved', { exact: true }).first().isVisible()).toBe(true);
   });
@@ -78,7 +93,10 @@ describe('a leader call from request to published, verified readout', () => {
     await signInAs('Linda Park');
     await openCall();
     await page.getByLabel(/^Start/).fill(at(10));
-    await page.getByRole('checkbox', { name: 'James Whitaker' }).check();
+    await page
+      .getByRole('group', { name: 'Listeners (note-takers)' })
+      .getByRole('checkbox', { name: 'James Whitaker' })
+      .check();
     await page.getByRole('button', { name: 'Schedule the call' }).click();
     await poll(() => page.getByText('Scheduled', { exact: true }).first().isVisible()).toBe(true);
     await poll(() => page.getByText(SHOWN).first().isVisible()).toBe(true);
@@ -117,20 +135,32 @@ describe('a leader call from request to published, verified readout', () => {
     await poll(() =>
       page.getByRole('heading', { name: /Memcon v2 \(final\) · 2 versions/ }).isVisible(),
     ).toBe(true);
-    await poll(() => page.getByText('Readout due').isVisible()).toBe(true);
+    // The readout deadline is drawn on the timeline as due (not yet overdue), the memcon's as met.
+    const deadline = (what: string) => page.locator('.timeline g[data-kind="deadline"]', { hasText: what });
+    await poll(() => deadline('Readout due').getAttribute('data-status')).toBe('due');
+    expect(await deadline('Memcon due').getAttribute('data-status')).toBe('met');
   });
 
-  it('5. the press publishes the readout', async () => {
+  it('5. the press drafts the readout from the memcon, approves it, then publishes it', async () => {
     await signInAs('Rachel Moreno');
     await openCall();
+    await page.getByRole('button', { name: 'Draft from the memcon' }).click();
+    // Only the paragraphs marked (U) reach the draft; the (S) one stays out.
+    await poll(() => page.getByLabel('Text (Markdown)').inputValue()).toContain(
+      'Thanked the Prime Minister for the call.',
+    );
+    expect(await page.getByLabel('Text (Markdown)').inputValue()).not.toContain('Arctic patrol');
     await page
       .getByLabel('Title')
       .fill("Readout of the President's Call with Prime Minister Mark Carney of Canada");
     await page.getByRole('button', { name: 'Save readout draft' }).click();
-    await poll(() => page.getByRole('button', { name: 'Approve and publish the readout' }).isVisible()).toBe(
-      true,
-    );
-    await page.getByRole('button', { name: 'Approve and publish the readout' }).click();
+    await poll(() => page.getByRole('button', { name: 'Approve the readout' }).isVisible()).toBe(true);
+    // Publishing waits for the approval: there is no publish button for a draft.
+    expect(await page.getByRole('button', { name: 'Publish the readout' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Approve the readout' }).click();
+    await poll(() => page.getByRole('button', { name: 'Publish the readout' }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('heading', { name: /Readout v1 \(approved\)/ }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Publish the readout' }).click();
     await poll(() => page.getByText('Readout published', { exact: true }).first().isVisible()).toBe(true);
     await screenshot(page, 'calls-5-published');
   });

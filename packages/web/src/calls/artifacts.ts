@@ -46,6 +46,8 @@ export interface Readout {
   body_md: string;
   html: string;
   created_at: string;
+  approved_by?: string | null;
+  approved_at?: string | null;
   published_at?: string | null;
   record_seq: string | number;
   authorName?: string | null;

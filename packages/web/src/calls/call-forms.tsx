@@ -249,9 +249,12 @@ function PeopleChecklist({
   chosen,
   error,
   hint,
+  wide,
   onChange,
 }: {
   id: string;
+  /** A long list: the whole row, in columns. */
+  wide?: boolean;
   legend: string;
   people: { id: string; label: string }[];
   chosen: string[];
@@ -262,9 +265,8 @@ function PeopleChecklist({
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <fieldset
-      className={`roles${error ? ' field-invalid' : ''}`}
+      className={`roles${wide ? ' roles-wide' : ''}${error ? ' field-invalid' : ''}`}
       aria-describedby={describedBy}
-      aria-invalid={error ? true : undefined}
     >
       <legend>{legend}</legend>
       {hint && (
@@ -328,9 +330,12 @@ export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone:
       : `${w.start.replace('T', ' ')} to ${w.end.replace('T', ' ')} (${call.requesterZone})`;
   });
   const active = (u: User) => u.status !== 'disabled';
-  // Anyone of either office but the principals may interpret.
+  // Anyone of either office who works on calls may interpret; principals speak for themselves.
   const interpreters = [...users, ...counterparts]
-    .filter((u) => active(u) && !u.roles.includes('principal'))
+    .filter(
+      (u) =>
+        active(u) && !u.roles.includes('principal') && u.roles.some((r) => !['admin', 'records'].includes(r)),
+    )
     .map((u) => ({
       id: u.id,
       label: `${u.displayName} (${u.officeId === call.ownerOfficeId ? 'our office' : 'counterpart office'})`,
@@ -441,6 +446,7 @@ export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone:
           legend="Interpreters"
           hint="From either office; they hear and speak on the call."
           people={interpreters}
+          wide={interpreters.length > 6}
           chosen={f.interpreterIds}
           error={errors.interpreterIds}
           onChange={(interpreterIds) => setF({ ...f, interpreterIds })}
@@ -693,7 +699,7 @@ export function ReadoutForm({
       fields={READOUT_FIELDS}
       onSubmit={(e) => {
         e.preventDefault();
-        void run(onSubmit(f));
+        void run(onSubmit(f)).then((ok) => ok && setDrafted(false));
       }}
     >
       {onDraft && (

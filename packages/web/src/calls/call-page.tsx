@@ -1,6 +1,6 @@
 import type { CallDetail } from '@hotline/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { get, post, put } from '../api';
+import { ApiError, get, post, put } from '../api';
 import { Alert, Loading, PageHeader } from '../components';
 import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
@@ -66,6 +66,8 @@ export function CallPage({ id }: { id: string }) {
     } catch (err) {
       const fields = formFieldErrors(err);
       if (!form || Object.keys(fields).length === 0) setError(err);
+      // A refused step (409) means the call is not what this page shows: show what it is now.
+      if (err instanceof ApiError && err.status === 409) await load();
       return { ok: false, fields };
     }
   }
@@ -80,6 +82,8 @@ export function CallPage({ id }: { id: string }) {
     ...call.interpreters.map((i) => i.id),
   ].includes(me.user.id);
   const path = `/api/v1/calls/${call.id}`;
+  const readout = art?.readouts.at(-1);
+  const hasFinalMemcon = !!art?.memcons.some((m) => m.status === 'final');
   const proposed = call.proposedWindows.map((w) => {
     const s = zonedToIso(w.start, call.requesterZone);
     return {
@@ -261,21 +265,62 @@ export function CallPage({ id }: { id: string }) {
           {can('edit_readout') && (
             <ReadoutForm
               call={call}
-              last={art?.readouts.at(-1)}
+              last={readout}
               onSubmit={(b) => act(() => post(`${path}/readouts`, b), 'Readout draft saved.', true)}
+              onDraft={
+                hasFinalMemcon
+                  ? async () => {
+                      setError(null);
+                      try {
+                        return await get<{ title: string; bodyMd: string }>(`${path}/readouts/draft`);
+                      } catch (err) {
+                        setError(err);
+                        return null;
+                      }
+                    }
+                  : undefined
+              }
             />
           )}
-          {can('publish_readout') && (art?.readouts.length ?? 0) > 0 && (
-            <p className="btn-row">
-              <button
-                type="button"
-                className="btn btn-primary"
-                onClick={() => void act(() => post(`${path}/readouts/publish`), 'Readout published.')}
-              >
-                Approve and publish the readout
-              </button>
-            </p>
-          )}
+          {readout &&
+            readout.status !== 'published' &&
+            (can('approve_readout') || can('publish_readout')) && (
+              <div className="subform">
+                <h3>Release the readout</h3>
+                <p className="meta" id="readout-release-hint">
+                  {readout.status === 'approved'
+                    ? `Readout v${readout.version} is approved${readout.approvedByName ? ` by ${readout.approvedByName}` : ''}. Publishing makes it public and adds it to the records log.`
+                    : `Readout v${readout.version} is a draft. Approve it first; saving a new version needs a new approval.`}
+                </p>
+                <p className="btn-row">
+                  {can('approve_readout') && readout.status === 'draft' && (
+                    <button
+                      type="button"
+                      className="btn btn-primary"
+                      aria-describedby="readout-release-hint"
+                      onClick={() =>
+                        void act(
+                          () => post(`${path}/readouts/approve`),
+                          `Readout v${readout.version} approved.`,
+                        )
+                      }
+                    >
+                      Approve the readout
+                    </button>
+                  )}
+                  {can('publish_readout') && readout.status === 'approved' && (
+                    <button
+                      type="button"
+                      className="btn btn-primary"
+                      aria-describedby="readout-release-hint"
+                      onClick={() => void act(() => post(`${path}/readouts/publish`), 'Readout published.')}
+                    >
+                      Publish the readout
+                    </button>
+                  )}
+                </p>
+              </div>
+            )}
           {can('waive_readout') && (
             <SimpleAction
               label="Waive the readout"

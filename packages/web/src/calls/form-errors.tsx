@@ -89,10 +89,13 @@ export function ErrorSummary({
   errors,
   fields,
   id,
+  level = 4,
 }: {
   errors: Record<string, string>;
   fields: FieldMap;
   id: string;
+  /** The heading level that follows the form's own heading (h2 on a page form, h4 in a panel's form). */
+  level?: 2 | 3 | 4;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const entries = Object.entries(errors);
@@ -101,11 +104,12 @@ export function ErrorSummary({
     if (key) ref.current?.focus();
   }, [key]);
   if (entries.length === 0) return null;
+  const Heading = `h${level}` as const;
   return (
     <div className="error-summary" role="alert" tabIndex={-1} ref={ref} aria-labelledby={`${id}-title`}>
-      <h4 id={`${id}-title`}>
+      <Heading id={`${id}-title`}>
         {entries.length === 1 ? 'There is a problem' : `There are ${entries.length} problems`}
-      </h4>
+      </Heading>
       <ul>
         {entries.map(([k, message]) => {
           const f = fields[k];

@@ -152,7 +152,7 @@ export function NewCallPage() {
       <Alert error={error} />
       <form className="panel grid-form" onSubmit={submit} noValidate aria-labelledby="page-title">
         <div className="form-wide">
-          <ErrorSummary id="request-errors" errors={errors} fields={fields} />
+          <ErrorSummary id="request-errors" errors={errors} fields={fields} level={2} />
         </div>
         <Field label="Whose leader is asked for the call" id="owner" error={errors.ownerOfficeId}>
           <select id="owner" value={form.ownerOfficeId} onChange={set('ownerOfficeId')}>
@@ -358,7 +358,7 @@ export function OffChannelPage() {
       <Alert error={error} />
       <form className="panel grid-form" onSubmit={submit} noValidate aria-labelledby="page-title">
         <div className="form-wide">
-          <ErrorSummary id="off-channel-errors" errors={errors} fields={fields} />
+          <ErrorSummary id="off-channel-errors" errors={errors} fields={fields} level={2} />
         </div>
         <Field label="Counterpart leader" id="oc-counterpart" error={errors.counterpartLeader}>
           <input id="oc-counterpart" value={form.counterpartLeader} onChange={set('counterpartLeader')} />

@@ -181,8 +181,7 @@ function ReadoutHistory({ art, zone }: { art: Artifacts; zone: string }) {
   return (
     <section className="panel" aria-labelledby="readout-view">
       <h2 id="readout-view">
-        Readout v{last.version} ({last.status}
-        {last.status !== 'published' && last.approvedAt ? ', approved' : ''})
+        Readout v{last.version} ({last.status})
       </h2>
       <h3>{last.title}</h3>
       <Rendered html={last.html} />
@@ -208,10 +207,12 @@ function ReadoutHistory({ art, zone }: { art: Artifacts; zone: string }) {
                 <td>{who(r.authorName)}</td>
                 <td>{when(r.created_at, zone)}</td>
                 <td>
-                  {r.approvedByName ? (
+                  {r.approved_by || r.approvedByName ? (
                     <>
-                      {r.approvedByName}
-                      {r.approvedAt && <div className="meta">{when(r.approvedAt, zone)}</div>}
+                      {who(r.approvedByName)}
+                      {(r.approvedAt ?? r.approved_at) && (
+                        <div className="meta">{when(r.approvedAt ?? r.approved_at, zone)}</div>
+                      )}
                     </>
                   ) : (
                     <span className="meta">not approved</span>

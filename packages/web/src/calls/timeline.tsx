@@ -139,7 +139,7 @@ export function Timeline({
   return (
     <figure className="timeline" aria-labelledby="timeline-caption">
       <figcaption id="timeline-caption">
-        Timeline: {items.length} events, times in your zone ({zone})
+        Timeline: {items.length} event{items.length === 1 ? '' : 's'}, times in your zone ({zone})
       </figcaption>
       <svg width="100%" viewBox={`0 0 760 ${height}`} aria-hidden="true" focusable="false">
         <line x1="150" y1="12" x2="150" y2={height - 10} stroke="#c3ccd8" strokeWidth="3" />
@@ -151,7 +151,7 @@ export function Timeline({
               data-kind={it.kind}
               data-status={status ?? undefined}
             >
-              <text x="138" y={y + 4} textAnchor="end" fontSize="12" fill="#4d5766">
+              <text x="134" y={y + 4} textAnchor="end" fontSize="12" fill="#4d5766">
                 {fmt.format(new Date(it.at))}
               </text>
               {status ? (
