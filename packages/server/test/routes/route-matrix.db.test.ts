@@ -1495,7 +1495,7 @@ describe('route × role matrix', () => {
         },
       });
       expectProblem(res, 403);
-      expect(res.json().detail).toMatch(/only for your own office/);
+      expect(res.json().detail).toMatch(/only the office whose leader takes the call may/);
     });
 
     it("the admin of Canada cannot invite into the US office nor change a US person's roles: refused (403)", async () => {
