@@ -122,7 +122,7 @@ export async function buildApp(
   app.decorate('liveHub', await wireLive(app, ctx));
   for (const r of registrars) await r(app, ctx);
 
-  const webDir = opts.webDir === undefined ? findWebDir() : opts.webDir;
+  const webDir = opts.webDir === undefined ? findWebDir(ctx.cfg.webDir) : opts.webDir;
   publicRoutes(app, ctx, webDir);
   if (webDir) {
     await app.register(fastifyStatic, {

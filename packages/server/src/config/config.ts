@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } from '@hotline/common';
 import { type CallPolicy, DEFAULT_CALL_POLICY } from '../policy/policy.js';
 import type { ServerEnv } from './env.js';
@@ -30,6 +31,8 @@ export interface ServerConfig {
   authRateLimitPerMinute: number;
   publicRateLimitPerMinute: number;
   iceServers: IceServer[];
+  /** The built web app (a folder with index.html); undefined: look for packages/web/dist. */
+  webDir: string | undefined;
   /** Leader-call policy: approvals for flash requests, memcon and readout deadlines. */
   callPolicy: CallPolicy;
 }
@@ -104,6 +107,17 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     }
   }
 
+  let webDir: string | undefined;
+  if (env.webDir?.trim()) {
+    webDir = resolve(env.webDir.trim());
+    if (!existsSync(join(webDir, 'index.html'))) {
+      throw new ConfigError(
+        'HOTLINE_WEB_DIR',
+        `${webDir} has no index.html; point it at the built web app (packages/web/dist after "npm run build"), or unset it to use that folder.`,
+      );
+    }
+  }
+
   return {
     host,
     port,
@@ -128,6 +142,7 @@ export function envToConfig(env: ServerEnv): ServerConfig {
       1_000_000,
     ),
     iceServers,
+    webDir,
     callPolicy: {
       ...DEFAULT_CALL_POLICY,
       flashRequiresReviewers: parseIntVar(

@@ -15,6 +15,7 @@ export interface ServerEnv {
   authRateLimit?: string;
   publicRateLimit?: string;
   iceServers?: string;
+  webDir?: string;
   flashReviewers?: string;
   memconDeadlineDays?: string;
   readoutDeadlineDays?: string;
@@ -38,6 +39,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     authRateLimit: env.HOTLINE_AUTH_RATE_LIMIT,
     publicRateLimit: env.HOTLINE_PUBLIC_RATE_LIMIT,
     iceServers: env.HOTLINE_ICE_SERVERS,
+    webDir: env.HOTLINE_WEB_DIR,
     flashReviewers: env.HOTLINE_FLASH_REVIEWERS,
     memconDeadlineDays: env.HOTLINE_MEMCON_DEADLINE_DAYS,
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,

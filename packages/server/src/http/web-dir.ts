@@ -2,9 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Where the built web app is: HOTLINE_WEB_DIR, or packages/web/dist found upward from here or cwd. */
-export function findWebDir(): string | null {
-  if (process.env.HOTLINE_WEB_DIR) return resolve(process.env.HOTLINE_WEB_DIR);
+/**
+ * Where the built web app is: the configured folder (HOTLINE_WEB_DIR, checked by envToConfig),
+ * or packages/web/dist found upward from here or from the working directory.
+ */
+export function findWebDir(configured?: string): string | null {
+  if (configured) return resolve(configured);
   for (const start of [dirname(fileURLToPath(import.meta.url)), process.cwd()]) {
     let dir = start;
     for (let i = 0; i < 8; i++) {
