@@ -44,3 +44,8 @@ export const ProblemSchema = z
 export type Problem = z.infer<typeof ProblemSchema>;
 
 export const OkSchema = z.object({ ok: z.literal(true) });
+
+/** GET /healthz: the process is up. */
+export const HealthSchema = z.object({ status: z.literal('ok') });
+/** GET /readyz: the database answers and every migration is applied (else 503 problem+json). */
+export const ReadySchema = z.object({ status: z.literal('ready'), database: z.enum(['pglite', 'postgres']) });

@@ -100,7 +100,15 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // The docs live under the same strict CSP as everything else (helmet's header above): Swagger
+  // UI's scripts and styles are files served from here, so it needs no 'unsafe-inline', hashes or
+  // outside origins (its staticCSP would send "style-src https:"). The base layout leaves out the
+  // standalone top bar, whose inline SVG logo carries the one inline <style> the UI would need.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: false,
+    uiConfig: { layout: 'BaseLayout' },
+  });
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -3,17 +3,82 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '@hotline/common';
-import { IdParams } from '@hotline/contract';
+import {
+  ClassifiedSchema,
+  ClassifyBody,
+  ComplianceSummarySchema,
+  CoveredSetSchema,
+  DeviceSourcesSchema,
+  IdParams,
+  IMPORT_FORMATS,
+  type ImportFormatSchema,
+  ImportResultSchema,
+  ImportUploadForm,
+  LocationLeaksSchema,
+  OfficialAccountBody,
+  OfficialAccountSchema,
+  QueueSchema,
+  RegistrySchema,
+  SetCoveredBody,
+} from '@hotline/contract';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { requireActor } from '../http/session.js';
 import type { App } from '../http/types.js';
 
+type QueueItem = z.input<typeof QueueSchema>[number];
+type QueueSummary = QueueItem['summary'];
+const STRING_FIELDS = [
+  'source',
+  'from',
+  'subject',
+  'messageId',
+  'tweetId',
+  'deletedAt',
+  'number',
+  'direction',
+  'contactName',
+] as const;
+const LIST_FIELDS = ['to', 'cc', 'bcc', 'numbers'] as const;
+
+/**
+ * A queue row as the API shows it. The stored summary is JSON taken from outside files, so only
+ * the fields the queue shows, of the expected types, are passed on: one odd value in an imported
+ * archive must not make the whole queue fail its response schema.
+ */
+function toQueueItem(row: {
+  id: string;
+  kind: string;
+  occurred_at: Date | string;
+  summary: Record<string, unknown>;
+  identifier: string;
+  display_name: string;
+}): QueueItem {
+  const s = row.summary;
+  const summary: QueueSummary = {};
+  for (const k of STRING_FIELDS) if (typeof s[k] === 'string') summary[k] = s[k];
+  for (const k of LIST_FIELDS) {
+    const v = s[k];
+    if (Array.isArray(v)) summary[k] = v.filter((x): x is string => typeof x === 'string');
+  }
+  if (typeof s.durationSeconds === 'number') summary.durationSeconds = s.durationSeconds;
+  if (typeof s.locationLeak === 'boolean') summary.locationLeak = s.locationLeak;
+  if (Array.isArray(s.attachments)) {
+    summary.attachments = s.attachments.flatMap(
+      (a: { filename?: unknown; contentType?: unknown; sha256?: unknown }) =>
+        typeof a?.filename === 'string' && typeof a.contentType === 'string' && typeof a.sha256 === 'string'
+          ? [{ filename: a.filename, contentType: a.contentType, sha256: a.sha256 }]
+          : [],
+    );
+  }
+  return { ...row, occurred_at: new Date(row.occurred_at).toISOString(), summary };
+}
+
 /** Personal-account capture for records officers: review queue, classification, 20-day compliance. */
 export function captureRoutes(app: App, ctx: AppContext): void {
   const tags = ['capture'];
-  app.get('/api/v1/capture/queue', { schema: { tags, response: { 200: z.unknown() } } }, async (req) =>
-    ctx.capture.queue(await requireActor(ctx, req)),
+  app.get('/api/v1/capture/queue', { schema: { tags, response: { 200: QueueSchema } } }, async (req) =>
+    (await ctx.capture.queue(await requireActor(ctx, req))).map(toQueueItem),
   );
   app.post(
     '/api/v1/capture/items/:id/classify',
@@ -21,35 +86,49 @@ export function captureRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         params: IdParams,
-        body: z.object({
-          category: z.enum(['presidential', 'personal']),
-          reason: z.string().trim().min(3, 'say why, for the record').max(2000),
-        }),
-        response: { 200: z.object({ itemId: z.string(), category: z.string(), recordSeq: z.number() }) },
+        body: ClassifyBody,
+        response: { 200: ClassifiedSchema },
       },
     },
     async (req) =>
       ctx.capture.classify(await requireActor(ctx, req), req.params.id, req.body.category, req.body.reason),
   );
-  app.get('/api/v1/capture/compliance', { schema: { tags, response: { 200: z.unknown() } } }, async (req) =>
-    ctx.capture.complianceSummary(await requireActor(ctx, req)),
+  app.get(
+    '/api/v1/capture/compliance',
+    { schema: { tags, response: { 200: ComplianceSummarySchema } } },
+    async (req) => ctx.capture.complianceSummary(await requireActor(ctx, req)),
   );
-  app.get('/api/v1/capture/sources', { schema: { tags, response: { 200: z.unknown() } } }, async (req) =>
-    ctx.capture.deviceSources(await requireActor(ctx, req)),
+  app.get(
+    '/api/v1/capture/sources',
+    { schema: { tags, response: { 200: DeviceSourcesSchema } } },
+    async (req) => ctx.capture.deviceSources(await requireActor(ctx, req)),
   );
   app.get(
     '/api/v1/capture/location-leaks',
-    { schema: { tags, response: { 200: z.unknown() } } },
+    { schema: { tags, response: { 200: LocationLeaksSchema } } },
     async (req) => ctx.capture.locationLeaks(await requireActor(ctx, req)),
   );
-  app.get('/api/v1/capture/compliance.csv', { schema: { tags } }, async (req, reply) =>
-    reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="hotline-20-day-compliance.csv"')
-      .send(await ctx.capture.complianceCsv(await requireActor(ctx, req))),
+  app.get(
+    '/api/v1/capture/compliance.csv',
+    {
+      schema: {
+        tags,
+        response: {
+          200: {
+            description: 'The 20-day-rule table as CSV (RFC 4180), one row per captured item',
+            content: { 'text/csv': { schema: z.string() } },
+          },
+        },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="hotline-20-day-compliance.csv"')
+        .send(await ctx.capture.complianceCsv(await requireActor(ctx, req))),
   );
 
-  app.get('/api/v1/capture/registry', { schema: { tags, response: { 200: z.unknown() } } }, async (req) =>
+  app.get('/api/v1/capture/registry', { schema: { tags, response: { 200: RegistrySchema } } }, async (req) =>
     ctx.capture.registry(await requireActor(ctx, req)),
   );
   app.post(
@@ -57,12 +136,8 @@ export function captureRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        body: z.object({
-          kind: z.enum(['email', 'x', 'phone']),
-          identifier: z.string().trim().min(3).max(320),
-          ownerId: z.uuid(),
-        }),
-        response: { 201: z.object({ id: z.string(), kind: z.string(), identifier: z.string() }) },
+        body: OfficialAccountBody,
+        response: { 201: OfficialAccountSchema },
       },
     },
     async (req, reply) =>
@@ -74,10 +149,8 @@ export function captureRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         params: IdParams,
-        body: z.object({
-          covered: z.enum(['president', 'vice_president', 'covered_employee', 'not_covered']),
-        }),
-        response: { 200: z.object({ userId: z.string(), covered: z.string() }) },
+        body: SetCoveredBody,
+        response: { 200: CoveredSetSchema },
       },
     },
     async (req) => ctx.capture.setCovered(await requireActor(ctx, req), req.params.id, req.body.covered),
@@ -89,7 +162,17 @@ export function captureRoutes(app: App, ctx: AppContext): void {
    */
   app.post(
     '/api/v1/capture/imports',
-    { schema: { tags, consumes: ['multipart/form-data'] } },
+    {
+      schema: {
+        tags,
+        consumes: ['multipart/form-data'],
+        // Documents the form for OpenAPI. A multipart body reaches the handler as a stream of
+        // parts (Fastify's body stays null), so the schema lets that through and the handler
+        // checks each field as it reads it.
+        body: z.preprocess((b) => b ?? undefined, ImportUploadForm.optional()),
+        response: { 201: ImportResultSchema },
+      },
+    },
     async (req, reply) => {
       const actor = await requireActor(ctx, req);
       if (!req.isMultipart())
@@ -113,8 +196,8 @@ export function captureRoutes(app: App, ctx: AppContext): void {
             fields[part.fieldname] = String(part.value);
           }
         }
-        const kind = fields.kind;
-        if (!kind || !['mbox', 'eml', 'x', 'phone', 'csv'].includes(kind)) {
+        const kind = fields.kind as z.infer<typeof ImportFormatSchema> | undefined;
+        if (!kind || !IMPORT_FORMATS.includes(kind)) {
           throw new ValidationError(
             'Field "kind" must be one of mbox, eml, x (an archive .zip), phone or csv.',
             { field: 'kind' },
@@ -123,7 +206,7 @@ export function captureRoutes(app: App, ctx: AppContext): void {
         if (!path) throw new ValidationError('Attach the exported file.', { field: 'file' });
         if (!fields.account || !fields.owner)
           throw new ValidationError('Fields "account" and "owner" are required.', { field: 'account' });
-        const r = await ctx.capture.importFile(actor, kind as 'mbox', path, {
+        const r = await ctx.capture.importFile(actor, kind, path, {
           identifier: fields.account,
           ownerEmail: fields.owner,
           official: fields.official === 'true',

@@ -1,22 +1,24 @@
+import { HealthSchema, ProblemSchema, ReadySchema } from '@hotline/contract';
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { pendingMigrations } from '../db/migrate.js';
 import { sendProblem } from '../http/problem.js';
 import type { App } from '../http/types.js';
 
 export function healthRoutes(app: App, ctx: AppContext): void {
+  const tags = ['health'];
   app.get(
     '/healthz',
-    { schema: { hide: true, response: { 200: z.object({ status: z.literal('ok') }) } } },
+    { schema: { tags, summary: 'The process is up', response: { 200: HealthSchema } } },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/readyz',
     {
       schema: {
-        hide: true,
-        response: { 200: z.object({ status: z.literal('ready'), database: z.string() }) },
+        tags,
+        summary: 'Ready for traffic: the database answers and every migration is applied',
+        response: { 200: ReadySchema, 503: ProblemSchema },
       },
     },
     async (_req, reply) => {

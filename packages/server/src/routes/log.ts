@@ -1,6 +1,16 @@
 import { NotFoundError, ValidationError } from '@hotline/common';
+import {
+  CheckpointText,
+  ConsistencyProofQuery,
+  ConsistencyProofSchema,
+  InclusionProofQuery,
+  InclusionProofSchema,
+  LogKeySchema,
+  ProblemSchema,
+  TileBytes,
+} from '@hotline/contract';
 import { parseTilePath, TILE_WIDTH, toBase64 } from '@hotline/ledger';
-import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { App } from '../http/types.js';
 
@@ -15,44 +25,85 @@ export function logRoutes(app: App, ctx: AppContext): void {
   const limited = {
     config: { rateLimit: { max: ctx.cfg.publicRateLimitPerMinute, timeWindow: '1 minute' } },
   };
-
-  app.get('/log/checkpoint', { ...limited, schema: { tags: ['log'], hide: false } }, async (_req, reply) => {
-    const cp = await ctx.log.latestCheckpoint();
-    if (!cp) throw new NotFoundError('checkpoint', 'latest');
-    return reply
-      .type('text/plain; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('access-control-allow-origin', '*')
-      .send(cp.note);
+  const tags = ['log'];
+  const problem = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: ProblemSchema } },
   });
 
-  app.get('/log/tile/*', { ...limited, schema: { tags: ['log'] } }, async (req, reply) => {
-    const rest = (req.params as { '*': string })['*'];
-    let parsed: ReturnType<typeof parseTilePath>;
-    try {
-      parsed = parseTilePath(`tile/${rest}`);
-    } catch (err) {
-      throw new ValidationError(
-        `${(err as Error).message}. Tile paths look like /log/tile/0/x001/234 or /log/tile/entries/000.p/17.`,
-      );
-    }
-    const body =
-      parsed.kind === 'entries'
-        ? await ctx.log.entryBundle(parsed.index, parsed.width)
-        : await ctx.log.tile(parsed.level, parsed.index, parsed.width);
-    if (!body) throw new NotFoundError('tile', `tile/${rest}`);
-    return reply
-      .type('application/octet-stream')
-      .header('cache-control', parsed.width === TILE_WIDTH ? IMMUTABLE : 'no-cache')
-      .header('access-control-allow-origin', '*')
-      .send(Buffer.from(body));
-  });
+  app.get(
+    '/log/checkpoint',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary: 'The latest signed checkpoint (C2SP tlog-checkpoint, an Ed25519 signed note)',
+        response: {
+          200: { description: 'The signed note', content: { 'text/plain': { schema: CheckpointText } } },
+          404: problem('No checkpoint has been published yet'),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const cp = await ctx.log.latestCheckpoint();
+      if (!cp) throw new NotFoundError('checkpoint', 'latest');
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('access-control-allow-origin', '*')
+        .send(cp.note);
+    },
+  );
+
+  app.get(
+    '/log/tile/*',
+    {
+      ...limited,
+      schema: {
+        tags,
+        summary:
+          'A hash tile (tile/<L>/<N>[.p/<W>]) or an entry bundle (tile/entries/<N>[.p/<W>]), C2SP tlog-tiles',
+        response: {
+          200: {
+            description: 'The tile bytes',
+            content: { 'application/octet-stream': { schema: TileBytes } },
+          },
+          400: problem('Not a tile path'),
+          404: problem('No such tile (yet)'),
+        },
+      },
+    },
+    async (req, reply) => {
+      const rest = (req.params as { '*': string })['*'];
+      let parsed: ReturnType<typeof parseTilePath>;
+      try {
+        parsed = parseTilePath(`tile/${rest}`);
+      } catch (err) {
+        throw new ValidationError(
+          `${(err as Error).message}. Tile paths look like /log/tile/0/x001/234 or /log/tile/entries/000.p/17.`,
+        );
+      }
+      const body =
+        parsed.kind === 'entries'
+          ? await ctx.log.entryBundle(parsed.index, parsed.width)
+          : await ctx.log.tile(parsed.level, parsed.index, parsed.width);
+      if (!body) throw new NotFoundError('tile', `tile/${rest}`);
+      // Bytes go out as they are (Fastify never serializes a Buffer); the schema only documents them,
+      // so the reply is used untyped here.
+      const raw: FastifyReply = reply;
+      return raw
+        .type('application/octet-stream')
+        .header('cache-control', parsed.width === TILE_WIDTH ? IMMUTABLE : 'no-cache')
+        .header('access-control-allow-origin', '*')
+        .send(Buffer.from(body));
+    },
+  );
 
   app.get(
     '/api/v1/log/key',
     {
       ...limited,
-      schema: { tags: ['log'], response: { 200: z.object({ origin: z.string(), verifierKey: z.string() }) } },
+      schema: { tags, response: { 200: LogKeySchema } },
     },
     async () => ({ origin: ctx.log.origin, verifierKey: ctx.log.verifierKey }),
   );
@@ -62,20 +113,9 @@ export function logRoutes(app: App, ctx: AppContext): void {
     {
       ...limited,
       schema: {
-        tags: ['log'],
-        querystring: z.object({
-          index: z.coerce.number().int().min(0),
-          size: z.coerce.number().int().min(1).optional(),
-        }),
-        response: {
-          200: z.object({
-            index: z.number(),
-            size: z.number(),
-            leafHash: z.string(),
-            proof: z.array(z.string()),
-            checkpoint: z.string(),
-          }),
-        },
+        tags,
+        querystring: InclusionProofQuery,
+        response: { 200: InclusionProofSchema, 400: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (req) => {
@@ -105,9 +145,9 @@ export function logRoutes(app: App, ctx: AppContext): void {
     {
       ...limited,
       schema: {
-        tags: ['log'],
-        querystring: z.object({ from: z.coerce.number().int().min(0), to: z.coerce.number().int().min(1) }),
-        response: { 200: z.object({ from: z.number(), to: z.number(), proof: z.array(z.string()) }) },
+        tags,
+        querystring: ConsistencyProofQuery,
+        response: { 200: ConsistencyProofSchema, 400: ProblemSchema },
       },
     },
     async (req) => {

@@ -1,0 +1,35 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+
+describe('the API docs in real Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer({ demo: false });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('render under the strict CSP with no violation, the upload form included', async () => {
+    const page = await browser.newPage();
+    const problems = watchConsole(page);
+    const res = await page.goto(`${server.url}/api/docs`);
+    const csp = res?.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/style-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/https:|unsafe-inline/);
+    await poll(() => page.getByRole('heading', { name: /Hotline API/ }).isVisible()).toBe(true);
+    const upload = page.locator('#operations-capture-post_api_v1_capture_imports');
+    await poll(() => upload.isVisible()).toBe(true);
+    await upload.locator('.opblock-summary').click();
+    await poll(() => upload.textContent()).toMatch(/Request body[\s\S]*multipart\/form-data/);
+    await upload.getByRole('button', { name: 'Try it out' }).click();
+    await poll(() => upload.locator('input[type=file]').count()).toBe(1);
+    await screenshot(page, 'api-docs-upload');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

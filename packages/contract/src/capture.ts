@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { IdSchema } from './common.js';
+
+/** Personal-account capture and the 20-day rule (44 U.S.C. 2209): the records officer's API. */
+
+export const IMPORT_FORMATS = ['mbox', 'eml', 'x', 'phone', 'csv'] as const;
+export const ImportFormatSchema = z.enum(IMPORT_FORMATS);
+
+export const RULE_STATUSES = [
+  'not-applicable',
+  'needs-classification',
+  'compliant-copied',
+  'compliant-forwarded',
+  'due',
+  'overdue',
+] as const;
+const Count = z.number().int().min(0);
+const StatusCounts = z.partialRecord(z.enum(RULE_STATUSES), Count);
+const IsoDateTime = z.string().meta({ format: 'date-time' });
+
+/** What the classification queue shows of an item: who, what, when, never the body. */
+export const QueueItemSummarySchema = z.object({
+  source: z.string().nullish(),
+  from: z.string().nullish(),
+  to: z.array(z.string()).nullish(),
+  cc: z.array(z.string()).nullish(),
+  bcc: z.array(z.string()).nullish(),
+  subject: z.string().nullish(),
+  messageId: z.string().nullish(),
+  tweetId: z.string().nullish(),
+  deletedAt: z.string().nullish(),
+  number: z.string().nullish(),
+  numbers: z.array(z.string()).nullish(),
+  direction: z.string().nullish(),
+  durationSeconds: z.number().nullish(),
+  contactName: z.string().nullish(),
+  locationLeak: z.boolean().nullish(),
+  attachments: z
+    .array(z.object({ filename: z.string(), contentType: z.string(), sha256: z.string() }))
+    .nullish(),
+});
+
+export const QueueItemSchema = z.object({
+  id: IdSchema,
+  kind: z.string(),
+  occurred_at: IsoDateTime,
+  summary: QueueItemSummarySchema,
+  identifier: z.string(),
+  display_name: z.string(),
+});
+export const QueueSchema = z.array(QueueItemSchema);
+
+export const ClassifyBody = z.object({
+  category: z.enum(['presidential', 'personal']),
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
+export const ClassifiedSchema = z.object({
+  itemId: IdSchema,
+  category: z.enum(['presidential', 'personal']),
+  recordSeq: z.number().int().min(0),
+});
+
+export const ComplianceSummarySchema = z.object({
+  total: Count,
+  byStatus: StatusCounts,
+  /** by the owner's display name */
+  byPerson: z.record(z.string(), StatusCounts),
+  byMonth: z.array(z.object({ month: z.string().regex(/^\d{4}-\d{2}$/), counts: StatusCounts })),
+  dueSoon: z.array(
+    z.object({
+      itemId: IdSchema,
+      owner: z.string(),
+      account: z.string(),
+      subject: z.string().nullable(),
+      kind: z.string(),
+      daysLeft: z.number().int(),
+    }),
+  ),
+  /** off-channel contact: a foreign leader's number on a personal phone with no official call */
+  alerts: z.array(
+    z.object({
+      callId: IdSchema,
+      leader: z.string(),
+      number: z.string(),
+      at: IsoDateTime,
+      state: z.string(),
+    }),
+  ),
+});
+
+export const DeviceSourcesSchema = z.array(
+  z.object({
+    account: z.string(),
+    sources: z.array(
+      z.object({
+        source: z.string(),
+        posts: Count,
+        flagged: Count,
+        flaggedShare: z.number().min(0).max(1),
+        /** posts per month, "YYYY-MM" */
+        byMonth: z.record(z.string(), Count),
+      }),
+    ),
+  }),
+);
+
+export const LocationLeaksSchema = z.array(
+  z.object({
+    itemId: IdSchema,
+    kind: z.string(),
+    account: z.string(),
+    at: IsoDateTime,
+    place: z.string().nullable(),
+    points: z.array(z.object({ lat: z.number(), lon: z.number() })),
+  }),
+);
+
+export const COVERED_VALUES = ['president', 'vice_president', 'covered_employee', 'not_covered'] as const;
+export const CoveredSchema = z.enum(COVERED_VALUES);
+
+export const RegistrySchema = z.object({
+  accounts: z.array(
+    z.object({
+      id: IdSchema,
+      kind: z.enum(['email', 'x', 'phone']),
+      identifier: z.string(),
+      official: z.boolean(),
+      owner: z.string(),
+    }),
+  ),
+  people: z.array(
+    z.object({ id: IdSchema, display_name: z.string(), title: z.string(), covered: CoveredSchema }),
+  ),
+});
+
+export const OfficialAccountBody = z.object({
+  kind: z.enum(['email', 'x', 'phone']),
+  identifier: z.string().trim().min(3).max(320),
+  ownerId: IdSchema,
+});
+export const OfficialAccountSchema = z.object({
+  id: IdSchema,
+  kind: z.enum(['email', 'x', 'phone']),
+  identifier: z.string(),
+});
+
+export const SetCoveredBody = z.object({ covered: CoveredSchema });
+export const CoveredSetSchema = z.object({ userId: IdSchema, covered: CoveredSchema });
+
+/**
+ * The upload of an export, as multipart/form-data: the fields first, then the file. Described
+ * here for the OpenAPI document; the server reads the parts as a stream (the file can be 1 GiB).
+ */
+export const ImportUploadForm = z.object({
+  kind: ImportFormatSchema.meta({
+    description: 'mbox, eml, x (the archive .zip), phone (SMS Backup & Restore XML) or csv',
+  }),
+  account: z
+    .string()
+    .meta({ description: 'the personal account, e.g. name@gmail.example.com, @handle or a number' }),
+  owner: z.email().meta({ description: 'email of the Hotline user who owns the account' }),
+  official: z.enum(['true', 'false']).optional().meta({ description: 'an official account (default false)' }),
+  columns: z
+    .string()
+    .optional()
+    .meta({ description: 'for csv: which columns hold what, e.g. date=Date,number=Number,minutes=Minutes' }),
+  file: z.string().meta({ format: 'binary', description: 'the exported file (up to 1 GiB), sent last' }),
+});
+
+export const ImportResultSchema = z.object({
+  importId: IdSchema,
+  added: Count,
+  skipped: Count,
+  attachments: Count,
+  /** off-channel contacts found in this import, each now a call that needs a memcon */
+  offChannel: z.array(z.object({ callId: IdSchema, leader: z.string(), at: IsoDateTime })),
+});
+export type ImportResultBody = z.infer<typeof ImportResultSchema>;

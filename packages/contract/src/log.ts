@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** The records log's public API (C2SP tlog-tiles beside JSON proofs). Hashes are base64. */
+
+const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+/** A signed checkpoint: a C2SP tlog-checkpoint body and its Ed25519 signature lines (a signed note). */
+export const CheckpointText = z.string().meta({
+  description: 'origin, tree size and root hash (base64), a blank line, then "— <name> <signature>" lines',
+  example:
+    'hotline.example.gov/hotline/records\n42\nq1w2...=\n\n— hotline.example.gov/hotline/records Az3...=\n',
+});
+
+/** A hash tile (concatenated 32-byte hashes) or an entry bundle, as raw bytes. */
+export const TileBytes = z.string().meta({ format: 'binary' });
+
+export const LogKeySchema = z.object({
+  origin: z.string(),
+  /** the verifier key: name+keyid+base64 public key (C2SP signed-note) */
+  verifierKey: z.string(),
+});
+
+export const InclusionProofQuery = z.object({
+  index: z.coerce.number().int().min(0),
+  size: z.coerce.number().int().min(1).optional(),
+});
+export const InclusionProofSchema = z.object({
+  index: z.number().int().min(0),
+  size: z.number().int().min(1),
+  leafHash: Base64,
+  proof: z.array(Base64),
+  /** the signed checkpoint of `size` the proof leads to */
+  checkpoint: z.string(),
+});
+
+export const ConsistencyProofQuery = z.object({
+  from: z.coerce.number().int().min(0),
+  to: z.coerce.number().int().min(1),
+});
+export const ConsistencyProofSchema = z.object({
+  from: z.number().int().min(0),
+  to: z.number().int().min(1),
+  proof: z.array(Base64),
+});
