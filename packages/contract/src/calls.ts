@@ -90,6 +90,23 @@ export const ScheduleBody = z.object({
   listenerIds: z.array(IdSchema).max(10).default([]),
 });
 
+/** The secretariat's record of who was on a secure-line call. */
+export const CallLogBody = z.object({
+  entries: z
+    .array(
+      z.object({
+        name: z.string().trim().min(2, 'name the person, e.g. "Prime Minister Mark Carney"').max(200),
+        kind: z.enum(['joined', 'listened']),
+        /** When; left out: now while the call is in progress, its start after it. */
+        at: z.iso
+          .datetime({ offset: true, error: 'must be an ISO 8601 instant like 2026-03-10T14:05:00Z' })
+          .optional(),
+      }),
+    )
+    .min(1, 'record at least one person')
+    .max(50),
+});
+
 export const BriefingBody = z.object({
   backgroundMd: z.string().max(50_000),
   objectivesMd: z.string().max(50_000),
@@ -190,6 +207,22 @@ export const CallDetailSchema = CallSummarySchema.extend({
   /** Approvals from different reviewers so far, and how many this urgency needs ("1 of 2 approvals"). */
   approvals: z.object({ have: z.number().int(), need: z.number().int() }),
   timeline: z.array(TimelineItemSchema),
+  /** Who took part: as logged for off-channel contact; else the scheduled principals, interpreters and listeners. */
+  participants: z.array(z.string()),
+  /** Who was on the line and when, from the in-app room or the secretariat's record. */
+  callLog: z.object({
+    channel: ChannelSchema.nullable(),
+    actualStart: z.string().nullable(),
+    actualEnd: z.string().nullable(),
+    entries: z.array(
+      z.object({
+        at: z.string(),
+        name: z.string(),
+        kind: z.enum(['joined', 'left', 'listened', 'verified', 'noted']),
+        detail: z.string().nullable(),
+      }),
+    ),
+  }),
 });
 export type CallDetail = z.infer<typeof CallDetailSchema>;
 

@@ -4,6 +4,7 @@ import {
   CallArtifactsSchema,
   CallDetailSchema,
   CallListQuery,
+  CallLogBody,
   CallSummarySchema,
   CallsDashboardSchema,
   CreateCallRequestBody,
@@ -129,6 +130,14 @@ export function callRoutes(app: App, ctx: AppContext): void {
     '/api/v1/calls/:id/readouts/publish',
     { schema: { tags, params: IdParams, response: Detail } },
     async (req) => calls.publishReadout(await requireActor(ctx, req), req.params.id),
+  );
+  app.post(
+    '/api/v1/calls/:id/call-log',
+    { schema: { tags, params: IdParams, body: CallLogBody, response: { 201: CallDetailSchema } } },
+    async (req, reply) =>
+      reply
+        .status(201)
+        .send(await calls.recordCallLog(await requireActor(ctx, req), req.params.id, req.body)),
   );
   app.get(
     '/api/v1/calls/:id/invite.ics',

@@ -189,6 +189,15 @@ export const ACTIONS: Record<string, ActionRule> = {
     roles: ['press', 'secretariat'],
     office: 'owner',
   },
+  record_call_log: {
+    label: 'Record who was on the call',
+    from: ['in_progress', 'completed'],
+    to: null,
+    roles: ['secretariat'],
+    office: 'owner',
+    // The in-app room records its own joins; a secure line is recorded by the secretariat.
+    channels: ['secure_line'],
+  },
   close: {
     label: 'Close',
     from: ['readout_published', 'readout_waived'],

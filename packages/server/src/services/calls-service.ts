@@ -2,6 +2,7 @@ import {
   type Clock,
   ConflictError,
   DAY,
+  MINUTE,
   NotFoundError,
   newId,
   ValidationError,
@@ -11,6 +12,7 @@ import type {
   BriefingVersion,
   CallArtifacts,
   CallDetail,
+  CallLogBody,
   CallSummary,
   CallsDashboard,
   CreateCallRequestInput,
@@ -257,6 +259,10 @@ export class CallsService {
       repo.callLog(this.db, id),
       findOffice(this.db, row.owner_office_id),
     ]);
+    const counterpartOffice =
+      row.counterpart_office_id && !row.counterpart_principal_id
+        ? await findOffice(this.db, row.counterpart_office_id)
+        : undefined;
     const people = await repo.userNames(this.db, [
       row.requested_by,
       ...(row.principal_id ? [row.principal_id] : []),
@@ -274,6 +280,12 @@ export class CallsService {
       zones.set(office?.time_zone ?? 'UTC', office?.name ?? 'Host office');
       for (const p of [person(row.principal_id), person(row.counterpart_principal_id)])
         if (p) zones.set(p.timeZone, p.name);
+      // Without a counterpart principal on record, the counterpart office's zone stands for theirs.
+      if (counterpartOffice)
+        zones.set(
+          counterpartOffice.time_zone,
+          zones.get(counterpartOffice.time_zone) ?? row.counterpart_leader,
+        );
       zones.set(row.requester_zone, zones.get(row.requester_zone) ?? 'Requester');
       for (const [zone, who] of zones) {
         localTimes.push({ who, zone, text: lifecycle.formatForZone(row.scheduled_start, zone) });
@@ -335,7 +347,7 @@ export class CallsService {
       timeline.push({
         at: iso(l.at),
         kind: 'log',
-        label: lifecycle.logLabel(l.kind, l.userName ?? ''),
+        label: lifecycle.logLabel(l.kind, logName(l)),
         // The label already names the person ("Donald J. Trump joined").
         actor: null,
         recordSeq: Number(l.record_seq),
@@ -369,6 +381,17 @@ export class CallsService {
       counterpartPrincipal: person(row.counterpart_principal_id),
       interpreters: row.interpreter_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
       listeners: row.listener_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
+      participants: row.participants.length
+        ? row.participants
+        : [row.principal_id, row.counterpart_principal_id, ...row.interpreter_ids, ...row.listener_ids]
+            .map((i) => person(i)?.name)
+            .filter((n): n is string => !!n),
+      callLog: {
+        channel: row.channel,
+        actualStart: row.actual_start ? iso(row.actual_start) : null,
+        actualEnd: row.actual_end ? iso(row.actual_end) : null,
+        entries: log.map(toCallLogEntry),
+      },
       scheduleSequence: row.schedule_sequence,
       actualStart: row.actual_start ? iso(row.actual_start) : null,
       actualEnd: row.actual_end ? iso(row.actual_end) : null,
@@ -475,6 +498,7 @@ export class CallsService {
     return this.get(actor, id);
   }
 
+  /** Off-channel contact, logged after the fact: a completed call with its participants, memcon due. */
   async logOffChannel(actor: Actor, input: z.infer<typeof LogOffChannelBody>): Promise<CallDetail> {
     authorize(actor, 'calls.logOffChannel', 'log off-channel contact');
     const start = new Date(input.start);
@@ -487,6 +511,12 @@ export class CallsService {
     const id = await this.db.transaction().execute(async (tx) => {
       const owner = await findOffice(tx, input.ownerOfficeId);
       if (!owner) throw new NotFoundError('office', input.ownerOfficeId);
+      if (input.counterpartOfficeId && !(await findOffice(tx, input.counterpartOfficeId))) {
+        throw new ValidationError(
+          `counterpartOfficeId ${input.counterpartOfficeId} is not an office Hotline knows; leave it out or pick one from GET /api/v1/offices.`,
+          { field: 'counterpartOfficeId' },
+        );
+      }
       const now = this.clock.now();
       const id = newId(now.getTime());
       const row = {
@@ -517,6 +547,7 @@ export class CallsService {
         memcon_due_at: new Date(end.getTime() + this.policy.memconDeadlineDays * DAY),
         readout_due_at: null,
         waive_reason: null,
+        participants: input.participants,
         version: 0,
         created_at: now,
         updated_at: now,
@@ -551,6 +582,7 @@ export class CallsService {
     return this.db.transaction().execute(async (tx) => {
       const now = this.clock.now();
       const id = newId(now.getTime());
+      const [owner] = await repo.userNames(tx, [input.ownerUserId]);
       await tx
         .insertInto('calls')
         .values({
@@ -583,6 +615,7 @@ export class CallsService {
           ),
           readout_due_at: null,
           waive_reason: null,
+          participants: [...(owner ? [owner.display_name] : []), input.counterpartLeader],
           version: 0,
           created_at: now,
           updated_at: now,
@@ -645,6 +678,7 @@ export class CallsService {
       edit_memcon: 'POST /api/v1/calls/{id}/memcons',
       correct_memcon: 'POST /api/v1/calls/{id}/memcons',
       edit_readout: 'POST /api/v1/calls/{id}/readouts',
+      record_call_log: 'POST /api/v1/calls/{id}/call-log',
     };
     if (needsBody[action]) {
       throw new ValidationError(`"${action}" needs its form: use ${needsBody[action]}.`, { field: 'action' });
@@ -745,9 +779,29 @@ export class CallsService {
           field: 'principalId',
         });
       }
-      for (const l of body.listenerIds) {
-        if (!people.find((p) => p.id === l))
-          throw new ValidationError(`Listener ${l} is not a known user.`, { field: 'listenerIds' });
+      const known = new Set(people.map((p) => p.id));
+      const named: [string, string, string][] = [
+        ...(body.counterpartPrincipalId
+          ? [
+              ['counterpartPrincipalId', body.counterpartPrincipalId, 'The counterpart principal'] as [
+                string,
+                string,
+                string,
+              ],
+            ]
+          : []),
+        ...body.interpreterIds.map(
+          (u, i) => [`interpreterIds.${i}`, u, 'Interpreter'] as [string, string, string],
+        ),
+        ...body.listenerIds.map((u, i) => [`listenerIds.${i}`, u, 'Listener'] as [string, string, string]),
+      ];
+      for (const [field, userId, who] of named) {
+        if (!known.has(userId)) {
+          throw new ValidationError(
+            `${who} ${userId} (${field}) is not a known user. Pick people from the directory (GET /api/v1/directory).`,
+            { field, id: userId },
+          );
+        }
       }
       const patch = {
         scheduled_start: start,
@@ -1117,28 +1171,96 @@ export class CallsService {
     return this.db.transaction().execute(async (tx) => {
       const call = await repo.findCall(tx, callId);
       if (!call) throw new NotFoundError('call', callId);
-      const now = this.clock.now();
-      const rec = await this.records.append(tx, {
-        kind: `call.log.${kind}`,
-        office: call.owner_office_id,
-        actor: userId,
-        subject: callId,
-        content: { callId, kind, userId, ...details },
-      });
-      await tx
-        .insertInto('call_log_entries')
-        .values({
-          id: newId(now.getTime()),
-          call_id: callId,
-          kind,
-          user_id: userId,
-          details: JSON.stringify(details) as never,
-          record_seq: String(rec.seq),
-          at: now,
-        })
-        .execute();
-      return rec;
+      return this.insertLogEntry(tx, call, kind, userId, userId, details, this.clock.now());
     });
+  }
+
+  /**
+   * The secretariat records who was on a secure-line call (the in-app room records its own):
+   * while the call is in progress or after it. Each entry is a call-log entry with its record,
+   * all in one transaction. An entry without a time is taken as now while the call is in
+   * progress, and as the start of the call after it.
+   */
+  async recordCallLog(actor: Actor, id: string, body: z.infer<typeof CallLogBody>): Promise<CallDetail> {
+    await this.db.transaction().execute(async (tx) => {
+      const call = await this.lockCall(tx, actor, id);
+      authorizeCallAction(actor, call, 'record_call_log', this.policy);
+      const now = this.clock.now();
+      const opened = call.actual_start ?? call.scheduled_start;
+      const earliest = opened ? new Date(opened).getTime() - this.policy.joinWindowMinutes * MINUTE : null;
+      const latest = call.actual_end ? new Date(call.actual_end).getTime() : now.getTime();
+      const entries = body.entries.map((e, i) => {
+        const at =
+          e.at !== undefined
+            ? new Date(e.at)
+            : call.state === 'in_progress' || !call.actual_start
+              ? now
+              : new Date(call.actual_start);
+        const field = `entries.${i}.at`;
+        if (at.getTime() > latest) {
+          throw new ValidationError(
+            `Entry ${i + 1} (${e.name}) is at ${at.toISOString()}, after ${call.actual_end ? `the call ended (${iso(call.actual_end)})` : 'now'}.`,
+            { field },
+          );
+        }
+        if (earliest !== null && at.getTime() < earliest) {
+          throw new ValidationError(
+            `Entry ${i + 1} (${e.name}) is at ${at.toISOString()}, before the line opened (${new Date(earliest).toISOString()}).`,
+            { field },
+          );
+        }
+        return { ...e, at };
+      });
+      for (const e of entries) {
+        await this.insertLogEntry(
+          tx,
+          call,
+          e.kind === 'listened' ? 'listening' : 'joined',
+          null,
+          actor.userId,
+          {
+            name: e.name,
+            recordedBy: actor.userId,
+            recordedByName: actor.displayName,
+            source: 'secretariat',
+          },
+          e.at,
+        );
+      }
+      await this.bump(tx, call);
+    });
+    return this.get(actor, id);
+  }
+
+  private async insertLogEntry(
+    tx: Tx,
+    call: Pick<repo.CallRow, 'id' | 'owner_office_id'>,
+    kind: string,
+    userId: string | null,
+    recordActor: string | null,
+    details: Record<string, unknown>,
+    at: Date,
+  ) {
+    const rec = await this.records.append(tx, {
+      kind: `call.log.${kind}`,
+      office: call.owner_office_id,
+      actor: recordActor,
+      subject: call.id,
+      content: { callId: call.id, kind, userId, at: at.toISOString(), ...details },
+    });
+    await tx
+      .insertInto('call_log_entries')
+      .values({
+        id: newId(at.getTime()),
+        call_id: call.id,
+        kind,
+        user_id: userId,
+        details: JSON.stringify(details) as never,
+        record_seq: String(rec.seq),
+        at,
+      })
+      .execute();
+    return rec;
   }
 
   // ---------------------------------------------------------------- helpers
@@ -1300,6 +1422,42 @@ export class CallsService {
       updatedAt: iso(r.updated_at),
       version: r.version,
     };
+  }
+}
+
+type LogRow = Awaited<ReturnType<typeof repo.callLog>>[number];
+
+/** Who a call-log entry is about: the user, or the name the secretariat recorded. */
+function logName(l: LogRow): string {
+  const d = (l.details ?? {}) as { name?: unknown; displayName?: unknown };
+  return (
+    l.userName ??
+    (typeof d.name === 'string' ? d.name : typeof d.displayName === 'string' ? d.displayName : '')
+  );
+}
+
+/** A call-log row as the API's entry: joined, left, listened, verified, or noted (mutes, failed verifications). */
+function toCallLogEntry(l: LogRow): CallDetail['callLog']['entries'][number] {
+  const d = (l.details ?? {}) as Record<string, unknown>;
+  const withWhom = typeof d.with === 'string' ? ` with ${d.with}` : '';
+  const by = typeof d.recordedByName === 'string' ? `recorded by ${d.recordedByName}` : null;
+  const role = typeof d.role === 'string' ? `as ${d.role}` : null;
+  const base = { at: iso(l.at), name: logName(l) || 'Someone' };
+  switch (l.kind) {
+    case 'joined':
+      return { ...base, kind: 'joined', detail: by ?? role };
+    case 'listening':
+      return { ...base, kind: 'listened', detail: by ?? role };
+    case 'left':
+      return { ...base, kind: 'left', detail: typeof d.reason === 'string' ? d.reason : null };
+    case 'verified':
+      return { ...base, kind: 'verified', detail: `codes matched${withWhom}` };
+    case 'mismatch':
+      return { ...base, kind: 'noted', detail: `reported a code MISMATCH${withWhom}` };
+    case 'unverified':
+      return { ...base, kind: 'noted', detail: `did not verify the code${withWhom}` };
+    default:
+      return { ...base, kind: 'noted', detail: l.kind };
   }
 }
 

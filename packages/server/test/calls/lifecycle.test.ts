@@ -77,6 +77,8 @@ const SPEC: Record<string, [readonly (string | null)[], string | null, readonly 
   publish_readout: [['memcon_final'], 'readout_published', ['press']],
   waive_readout: [['memcon_final'], 'readout_waived', ['press', 'secretariat']],
   close: [['readout_published', 'readout_waived'], 'closed', ['secretariat']],
+  // Secure-line calls only (the calls here are on a secure line; policy.test.ts checks the channel).
+  record_call_log: [['in_progress', 'completed'], null, ['secretariat']],
 };
 
 const OWNER = '00000000-0000-7000-8000-000000000001';
@@ -104,7 +106,7 @@ describe('the call lifecycle table, applied by the policy (authorizeCallAction)'
   for (const state of STATES) {
     for (const role of ROLES) {
       it(`from ${state ?? 'new'} as ${role}`, () => {
-        const call = { state, owner_office_id: OWNER, requesting_office_id: OWNER };
+        const call = { state, owner_office_id: OWNER, requesting_office_id: OWNER, channel: 'secure_line' };
         const actor = { userId: 'u', officeId: OWNER, roles: [role], displayName: 'x' };
         const expectedAllowed: string[] = [];
         for (const [action, [from, to, roles]] of Object.entries(SPEC)) {

@@ -2,6 +2,8 @@ import { ForbiddenError } from '@hotline/common';
 import { describe, expect, it } from 'vitest';
 import {
   type Actor,
+  allowedCallActions,
+  authorizeCallAction,
   authorizeInvite,
   canSeeCall,
   permissionsOf,
@@ -42,5 +44,18 @@ describe('call authorization in the policy module', () => {
       true,
       false,
     ]);
+  });
+
+  it('keeps a step to the channels its rule names', () => {
+    const base = { state: 'in_progress', owner_office_id: HOST, requesting_office_id: HOST };
+    const sec = person(['secretariat']);
+    expect(allowedCallActions(sec, { ...base, channel: 'secure_line' })).toContain('record_call_log');
+    expect(allowedCallActions(sec, { ...base, channel: 'hotline' })).not.toContain('record_call_log');
+    expect(authorizeCallAction(sec, { ...base, channel: 'secure_line' }, 'record_call_log')).toBe(
+      'in_progress',
+    );
+    expect(() => authorizeCallAction(sec, { ...base, channel: 'hotline' }, 'record_call_log')).toThrow(
+      /the call is on the hotline channel, and this step is only for secure line calls/,
+    );
   });
 });

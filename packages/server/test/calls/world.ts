@@ -103,7 +103,10 @@ export function requestInput(
   };
 }
 
-/** HTTP through app.inject as one of the world's people (signed in once, cookie kept). */
+/**
+ * HTTP through app.inject as one of the world's people. The sign-in is kept, and made again when
+ * the test's clock has moved past the session's lifetime.
+ */
 export async function http(
   w: CallWorld,
   who: Actor,
@@ -113,17 +116,21 @@ export async function http(
 ) {
   const app = w.app;
   if (!app) throw new Error('this world was made without an app');
+  const send = (cookie: string) =>
+    app.inject({
+      method,
+      url,
+      headers: { cookie },
+      ...(payload !== undefined ? { payload: payload as object } : {}),
+    });
   let cookie = w.cookies.get(who.userId);
-  if (!cookie) {
-    cookie = await signInAs(app, who.userId);
-    w.cookies.set(who.userId, cookie);
+  if (cookie) {
+    const res = await send(cookie);
+    if (res.statusCode !== 401) return res;
   }
-  return app.inject({
-    method,
-    url,
-    headers: { cookie },
-    ...(payload !== undefined ? { payload: payload as object } : {}),
-  });
+  cookie = await signInAs(app, who.userId);
+  w.cookies.set(who.userId, cookie);
+  return send(cookie);
 }
 
 export const MEMCON = {
@@ -150,13 +157,14 @@ export const MEMCON = {
 
 /**
  * A call taken through the services to the given point: requested by the host's staff, approved,
- * scheduled on a secure line on 27 Oct 2026 at 13:00 UTC (9:00 in Ottawa), connected, ended,
+ * scheduled (on a secure line unless told) on 27 Oct 2026 at 13:00 UTC (9:00 in Ottawa), connected, ended,
  * and (for memcon_final) its memcon drafted from MEMCON and finalized. Leaves the clock after it.
  */
 export async function callThrough(
   w: CallWorld,
   until: 'scheduled' | 'in_progress' | 'completed' | 'memcon_final',
   over: Partial<CreateCallRequestInput> = {},
+  channel: 'secure_line' | 'hotline' = 'secure_line',
 ): Promise<string> {
   const { calls } = w.t.ctx;
   const { staff, reviewer, secretariat, principal, notetaker } = w.host.people;
@@ -166,7 +174,7 @@ export async function callThrough(
   await calls.schedule(secretariat!, c.id, {
     start: '2026-10-27T13:00:00Z',
     durationMin: 30,
-    channel: 'secure_line',
+    channel,
     principalId: principal!.userId,
     counterpartPrincipalId: w.other.people.principal!.userId,
     interpreterIds: [],

@@ -173,7 +173,12 @@ describe('route × role matrix', () => {
    */
   async function callIn(
     stage: Stage,
-    extra: { briefing?: boolean; readoutDraft?: boolean; readoutApproved?: boolean } = {},
+    extra: {
+      briefing?: boolean;
+      readoutDraft?: boolean;
+      readoutApproved?: boolean;
+      secureLine?: boolean;
+    } = {},
   ) {
     const calls = t.ctx.calls;
     const now = t.clock.now().getTime();
@@ -205,7 +210,7 @@ describe('route × role matrix', () => {
     await calls.schedule(us('secretariat'), id, {
       start: new Date(now + 10 * 60_000).toISOString(),
       durationMin: 30,
-      channel: 'hotline',
+      channel: extra.secureLine ? 'secure_line' : 'hotline',
       principalId: us('principal').userId,
       counterpartPrincipalId: us('principal', 'ca-pmo').userId,
       interpreterIds: [],
@@ -988,6 +993,23 @@ describe('route × role matrix', () => {
         body: callDetail('memcon_final'),
       },
     ],
+    'POST /api/v1/calls/:id/call-log': [
+      {
+        what: 'recording who was on a secure-line call',
+        access: ['secretariat'],
+        fixture: () => callIn('in_progress', { secureLine: true }),
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${fx.callId}/call-log`,
+          payload: { entries: [{ name: 'Prime Minister Mark Carney', kind: 'joined' }] },
+        }),
+        status: 201,
+        body: (res) =>
+          expect(CallDetailSchema.parse(res.json()).callLog.entries.map((e) => e.name)).toContain(
+            'Prime Minister Mark Carney',
+          ),
+      },
+    ],
     'POST /api/v1/calls/:id/readouts/publish': [
       {
         what: 'publishing the approved readout',
@@ -1278,7 +1300,7 @@ describe('route × role matrix', () => {
 
   /**
    * The same roles in another office. Canada is the counterpart office of the fixture calls, so
-   * its people can see them (calls-lifecycle canSee) but take no host-office step; France is no
+   * its people can see them (policy.ts canSeeCall) but take no host-office step; France is no
    * party at all, so the calls do not exist for it (404, not a hint that they exist).
    */
   describe('office scoping', () => {
