@@ -87,6 +87,12 @@ describe('the hotline program', () => {
     const level = await runCli(cli.path, ['serve'], { ...env(), HOTLINE_LOG_LEVEL: 'loud' });
     expect(level.code).toBe(2);
     expect(level.stderr).toMatch(/^hotline: HOTLINE_LOG_LEVEL: .*loud/);
+    const web = await runCli(cli.path, ['serve'], {
+      ...env(),
+      HOTLINE_WEB_DIR: join(dataDir, 'no-such-app'),
+    });
+    expect(web.code).toBe(2);
+    expect(web.stderr).toMatch(/^hotline: HOTLINE_WEB_DIR: .*no-such-app has no index\.html/);
     expect(readdirSync(dataDir)).toEqual([]);
   });
 
