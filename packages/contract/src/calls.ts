@@ -88,6 +88,8 @@ export const ScheduleBody = z.object({
   counterpartPrincipalId: IdSchema.optional(),
   interpreterIds: z.array(IdSchema).max(4).default([]),
   listenerIds: z.array(IdSchema).max(10).default([]),
+  /** The version the person saw; a stale version is refused (409) so nobody overwrites a change. */
+  expectedVersion: z.number().int().min(0).optional(),
 });
 
 /** The secretariat's record of who was on a secure-line call. */

@@ -33,7 +33,7 @@ export function callRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/calls',
     { schema: { tags, querystring: CallListQuery, response: { 200: z.array(CallSummarySchema) } } },
-    async (req) => calls.list(await requireActor(ctx, req), req.query.scope),
+    async (req) => calls.list(await requireActor(ctx, req), req.query.scope, req.query.state),
   );
   app.post(
     '/api/v1/calls',

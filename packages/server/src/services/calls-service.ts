@@ -227,9 +227,16 @@ export class CallsService {
 
   // ---------------------------------------------------------------- reads
 
-  async list(actor: Actor, scope: 'inbox' | 'upcoming' | 'all' = 'all'): Promise<CallSummary[]> {
+  /** The calls my office takes part in: all, those needing me (inbox) or upcoming; in one state if asked. */
+  async list(
+    actor: Actor,
+    scope: 'inbox' | 'upcoming' | 'all' = 'all',
+    state?: CallSummary['state'],
+  ): Promise<CallSummary[]> {
     authorize(actor, 'calls.read', 'see calls');
-    const rows = await repo.listCallsForOffice(this.db, actor.officeId);
+    const rows = (await repo.listCallsForOffice(this.db, actor.officeId)).filter(
+      (r) => state === undefined || r.state === state,
+    );
     const offices = await this.officeNames(rows.map((r) => r.owner_office_id));
     const now = this.clock.now();
     let out = rows.map((r) => this.summary(r, offices.get(r.owner_office_id) ?? '', now));
@@ -756,9 +763,11 @@ export class CallsService {
   async schedule(
     actor: Actor,
     id: string,
-    body: z.infer<typeof ScheduleBody>,
-    expectedVersion?: number,
+    input: z.infer<typeof ScheduleBody>,
+    expectedVersion = input.expectedVersion,
   ): Promise<CallDetail & { warnings: string[] }> {
+    // A stale expectedVersion is refused (409) like a stale transition; it is not part of the record.
+    const { expectedVersion: _seen, ...body } = input;
     const warnings: string[] = [];
     await this.db.transaction().execute(async (tx) => {
       const call = await this.lockCall(tx, actor, id, expectedVersion);
