@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type Clock, NotFoundError, newId, ValidationError } from '@hotline/common';
+import { type Clock, ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
 import { sql } from 'kysely';
 import {
   type CoveredStatus,
@@ -85,7 +85,10 @@ export class CaptureService {
       .select(['id', 'office_id'])
       .where('email', '=', account.ownerEmail.toLowerCase())
       .executeTakeFirst();
-    if (!owner) throw new NotFoundError('user', account.ownerEmail);
+    // Another office's people are not found: an office's records officer captures only its own.
+    if (!owner || (actor && owner.office_id !== actor.officeId)) {
+      throw new NotFoundError('user', account.ownerEmail);
+    }
     const identifier = account.identifier.trim().toLowerCase();
     if (!identifier)
       throw new ValidationError(
@@ -119,10 +122,16 @@ export class CaptureService {
         .execute();
       const acct = await tx
         .selectFrom('capture_accounts')
-        .select('id')
+        .select(['id', 'owner_id'])
         .where('kind', '=', ACCOUNT_KIND[format])
         .where('identifier', '=', identifier)
         .executeTakeFirstOrThrow();
+      if (acct.owner_id !== owner.id) {
+        throw new ConflictError(
+          `The account ${identifier} is already captured for another person; import it for that person, or name this person's own account.`,
+          { field: 'account' },
+        );
+      }
       const importId = newId(now.getTime());
       let added = 0;
       let skipped = 0;

@@ -114,6 +114,19 @@ describe('importing personal-account records', () => {
     });
   });
 
+  it("refuses to import one person's account for someone else, and keeps nothing", async () => {
+    const before = await t.ctx.db.selectFrom('captured_items').select('id').execute();
+    const err = await t.ctx.capture
+      .importFile(null, 'mbox', join(dir, 'personal.mbox'), {
+        ...owner,
+        ownerEmail: 'm.ellison@us.example.gov',
+      })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 409 });
+    expect(String((err as Error).message)).toMatch(/already captured for another person/);
+    expect(await t.ctx.db.selectFrom('captured_items').select('id').execute()).toHaveLength(before.length);
+  });
+
   it('refuses a malformed mbox naming the file and byte offset, and imports nothing from it', async () => {
     const before = await t.ctx.db.selectFrom('records').select('seq').execute();
     const p = join(dir, 'broken.mbox');

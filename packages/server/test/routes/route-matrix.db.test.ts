@@ -1583,13 +1583,8 @@ describe('route × role matrix', () => {
       );
     });
 
-    /**
-     * KNOWN BUG, reported, not encoded: CaptureService.importFile looks the owner up by email and
-     * never compares offices, so a records officer (or admin) of Canada can put items into a US
-     * person's capture account; every other capture write answers 404 for another office. This
-     * test states the rule and is expected to fail until importFile checks the owner's office.
-     */
-    it.fails("BUG: the records officer of Canada imports into a US person's account: should be refused (404)", async () => {
+    /** importFile finds the owner only in the importer's own office, like every other capture write. */
+    it("the records officer of Canada may not import into a US person's account (404, nothing kept)", async () => {
       n += 1;
       const mp = await multipart(
         { kind: 'eml', account: 'potus.private@personal.example.com', owner: 'potus@us.example.gov' },
