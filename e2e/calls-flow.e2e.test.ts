@@ -162,6 +162,10 @@ describe('a leader call from request to published, verified readout', () => {
     await poll(() => page.getByRole('heading', { name: /Readout v1 \(approved\)/ }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Publish the readout' }).click();
     await poll(() => page.getByText('Readout published', { exact: true }).first().isVisible()).toBe(true);
+    // The history names who wrote and approved each version, and when the published one went out.
+    const versions = page.locator('#readout-versions + table tbody tr');
+    await poll(() => versions.first().textContent()).toMatch(/^v2Published.*Rachel Moreno.*Rachel Moreno/);
+    expect(await versions.nth(1).textContent()).toMatch(/^v1approvedRachel Moreno/);
     await screenshot(page, 'calls-5-published');
   });
 

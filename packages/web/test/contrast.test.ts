@@ -144,6 +144,7 @@ const CONTROLS: [name: string, control: string[], surface: string[]][] = [
   ['refused group of fields', ['fieldset.field-invalid'], ['.panel']],
   ['directory filter', ['.search input[type="search"]'], []],
   ['memcon version picker', ['.diff-picker select'], ['.panel']],
+  ['calls state filter', ['.search select'], ['.panel']],
   ['button on a panel', ['.btn'], ['.panel']],
   ['button on the page', ['.btn'], []],
   ['danger button', ['.btn | .btn-danger'], ['.panel']],

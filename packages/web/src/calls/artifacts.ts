@@ -1,66 +1,17 @@
-/**
- * The versions of a call's briefing, memcon and readout as GET /api/v1/calls/:id/artifacts returns
- * them: the stored rows (snake_case) plus the names and links the server adds (camelCase).
- */
-export interface Briefing {
-  version: number;
-  background_md: string;
-  objectives_md: string;
-  talking_points_md: string;
-  html: string;
-  approved_at: string | null;
-  created_at: string;
-  record_seq: string | number;
-  authorName?: string | null;
-  approvedByName?: string | null;
-  approvedAt?: string | null;
-}
+import type {
+  BriefingVersion,
+  CallArtifacts,
+  MemconDocument,
+  MemconVersion,
+  ReadoutVersion,
+} from '@hotline/contract';
 
-export interface MemconDoc {
-  classification: string;
-  subject: string;
-  participants: string[];
-  notetakers: string[];
-  dateTimePlace: string;
-  paragraphs: { speaker: string; marking: string; text: string }[];
-  distribution: string[];
-  correctionReason?: string;
-}
-
-export interface Memcon {
-  version: number;
-  status: string;
-  classification: string;
-  document: MemconDoc;
-  created_at: string;
-  record_seq: string | number;
-  authorName?: string | null;
-  correctsVersion?: number | null;
-  correctionReason?: string | null;
-}
-
-export interface Readout {
-  version: number;
-  status: string;
-  title: string;
-  body_md: string;
-  html: string;
-  created_at: string;
-  approved_by?: string | null;
-  approved_at?: string | null;
-  published_at?: string | null;
-  record_seq: string | number;
-  authorName?: string | null;
-  approvedByName?: string | null;
-  approvedAt?: string | null;
-  publishedAt?: string | null;
-}
-
-export interface Artifacts {
-  briefings: Briefing[];
-  memcons: Memcon[];
-  readouts: Readout[];
-}
+/** The versions of a call's briefing, memcon and readout (GET /api/v1/calls/:id/artifacts), oldest first. */
+export type Artifacts = CallArtifacts;
+export type Briefing = BriefingVersion;
+export type Memcon = MemconVersion;
+export type MemconDoc = MemconDocument;
+export type Readout = ReadoutVersion;
 
 /** How a memcon version came to be: a draft, the final version of a draft, or a correction of a final one. */
 export function memconOrigin(
@@ -70,11 +21,10 @@ export function memconOrigin(
   const m = mems[i]!;
   const prev = i > 0 ? mems[i - 1] : undefined;
   if (m.status !== 'final') return { kind: 'draft', of: null, reason: null };
-  const correction = m.correctsVersion != null || prev?.status === 'final';
-  if (correction) {
+  if (m.correctsVersion !== null) {
     return {
       kind: 'correction',
-      of: m.correctsVersion ?? prev?.version ?? null,
+      of: m.correctsVersion,
       reason: m.correctionReason ?? m.document.correctionReason ?? null,
     };
   }
@@ -90,19 +40,19 @@ export function artifactNotes(
 ): Map<number, { actor: string | null; reason: string | null }> {
   const out = new Map<number, { actor: string | null; reason: string | null }>();
   if (!art) return out;
-  for (const b of art.briefings) out.set(Number(b.record_seq), { actor: b.authorName ?? null, reason: null });
+  for (const b of art.briefings) out.set(b.recordSeq, { actor: b.authorName, reason: null });
   art.memcons.forEach((m, i) => {
     const o = memconOrigin(art.memcons, i);
-    out.set(Number(m.record_seq), {
-      actor: m.authorName ?? null,
+    out.set(m.recordSeq, {
+      actor: m.authorName,
       reason: o.kind === 'correction' && o.reason ? `Correction of v${o.of}: ${o.reason}` : null,
     });
   });
-  for (const r of art.readouts) {
-    out.set(Number(r.record_seq), {
-      actor: (r.status === 'published' ? r.approvedByName : r.authorName) ?? r.authorName ?? null,
+  // A published version is the approved one made public: name who approved it.
+  for (const r of art.readouts)
+    out.set(r.recordSeq, {
+      actor: r.status === 'published' ? (r.approvedByName ?? r.authorName) : r.authorName,
       reason: null,
     });
-  }
   return out;
 }

@@ -5,7 +5,16 @@ import { Alert, Loading, PageHeader } from '../components';
 import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
 import { type Artifacts, artifactNotes } from './artifacts';
-import { BriefingForm, MemconForm, ReadoutForm, ReviewForm, ScheduleForm, SimpleAction } from './call-forms';
+import {
+  BriefingForm,
+  CallLogForm,
+  MemconForm,
+  ReadoutForm,
+  ReviewForm,
+  ScheduleForm,
+  SimpleAction,
+} from './call-forms';
+import { CallLogPanel } from './call-log';
 import { formFieldErrors, OK, type Outcome } from './form-errors';
 import { channelLabel, StateBadge, when } from './format';
 import { ArtifactsView } from './history';
@@ -176,6 +185,12 @@ export function CallPage({ id }: { id: string }) {
                 <dd>{call.durationMin} minutes</dd>
               </>
             )}
+            {call.channel === 'off_channel' && (
+              <>
+                <dt>Participants (as logged)</dt>
+                <dd>{call.participants.join(', ') || '—'}</dd>
+              </>
+            )}
             <dt>Principals</dt>
             <dd>
               {[call.principal?.name, call.counterpartPrincipal?.name].filter(Boolean).join(' · ') || '—'}
@@ -203,6 +218,11 @@ export function CallPage({ id }: { id: string }) {
         <section className="panel" aria-labelledby="actions">
           <h2 id="actions">What you can do</h2>
           {call.allowedActions.length === 0 && <p className="meta">Nothing for your role in this state.</p>}
+          {can('record_call_log') && (
+            <p>
+              <a href="#call-log-form-h">Record who was on the line</a> in the call log below.
+            </p>
+          )}
           <div className="btn-row">
             {Object.entries(SIMPLE)
               .filter(([a]) => can(a))
@@ -344,6 +364,18 @@ export function CallPage({ id }: { id: string }) {
             <h2 id="room">Secure call room</h2>
             <CallRoom callId={call.id} me={{ userId: me.user.id, displayName: me.user.displayName }} />
           </section>
+        )}
+      {call.callLog.channel &&
+        (call.callLog.actualStart || call.callLog.entries.length > 0 || can('record_call_log')) && (
+          <CallLogPanel call={call} zone={zone}>
+            {can('record_call_log') && (
+              <CallLogForm
+                call={call}
+                zone={zone}
+                onSubmit={(b) => act(() => post(`${path}/call-log`, b), 'Recorded in the call log.', true)}
+              />
+            )}
+          </CallLogPanel>
         )}
       <section className="panel" aria-labelledby="story">
         <h2 id="story">Story of the call</h2>

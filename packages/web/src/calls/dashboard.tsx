@@ -1,23 +1,11 @@
+import type { CallsDashboard } from '@hotline/contract';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { useSession } from '../session';
 import { channelLabel, when } from './format';
 
-interface Dashboard {
-  generatedAt: string;
-  policy: { memconDeadlineDays: number; readoutDeadlineDays: number };
-  memcons: { overdue: number; pending: number };
-  readouts: { overdue: number; pending: number };
-  items: {
-    callId: string;
-    counterpartLeader: string;
-    channel: string | null;
-    kind: 'memcon' | 'readout';
-    dueAt: string;
-    daysOverdue: number;
-  }[];
-}
+type Dashboard = CallsDashboard;
 
 /** Memcons and readouts past their deadlines, drawn as a chart. */
 export function DashboardPage() {

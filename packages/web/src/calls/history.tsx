@@ -32,7 +32,7 @@ function BriefingHistory({ art, zone }: { art: Artifacts; zone: string }) {
   return (
     <section className="panel" aria-labelledby="briefing-view">
       <h2 id="briefing-view">
-        Briefing v{last.version} {last.approved_at ? '(approved)' : '(draft)'}
+        Briefing v{last.version} {last.approvedAt ? '(approved)' : '(draft)'}
       </h2>
       <Rendered html={last.html} />
       <h3 id="briefing-versions">Versions</h3>
@@ -50,10 +50,10 @@ function BriefingHistory({ art, zone }: { art: Artifacts; zone: string }) {
           {[...art.briefings].reverse().map((b) => (
             <tr key={b.version}>
               <th scope="row">v{b.version}</th>
-              <td>{who(b.authorName)}</td>
-              <td>{when(b.created_at, zone)}</td>
-              <td>{b.approved_at ? who(b.approvedByName) : <span className="meta">not approved</span>}</td>
-              <td>{b.approved_at ? when(b.approvedAt ?? b.approved_at, zone) : '—'}</td>
+              <td>{b.authorName}</td>
+              <td>{when(b.createdAt, zone)}</td>
+              <td>{b.approvedAt ? who(b.approvedByName) : <span className="meta">not approved</span>}</td>
+              <td>{b.approvedAt ? when(b.approvedAt, zone) : '—'}</td>
             </tr>
           ))}
         </tbody>
@@ -100,8 +100,8 @@ function MemconHistory({ art, zone }: { art: Artifacts; zone: string }) {
                   {m.status === 'final' ? <strong>Final</strong> : 'Draft'}
                   {o.kind === 'correction' && <span className="tag">correction</span>}
                 </td>
-                <td>{who(m.authorName)}</td>
-                <td>{when(m.created_at, zone)}</td>
+                <td>{m.authorName}</td>
+                <td>{when(m.createdAt, zone)}</td>
                 <td>
                   {o.kind === 'draft' && 'Draft from notes'}
                   {o.kind === 'final' && (
@@ -198,30 +198,25 @@ function ReadoutHistory({ art, zone }: { art: Artifacts; zone: string }) {
           </tr>
         </thead>
         <tbody>
-          {[...art.readouts].reverse().map((r) => {
-            const published = r.publishedAt ?? r.published_at ?? null;
-            return (
-              <tr key={r.version}>
-                <th scope="row">v{r.version}</th>
-                <td>{r.status === 'published' ? <strong>Published</strong> : r.status}</td>
-                <td>{who(r.authorName)}</td>
-                <td>{when(r.created_at, zone)}</td>
-                <td>
-                  {r.approved_by || r.approvedByName ? (
-                    <>
-                      {who(r.approvedByName)}
-                      {(r.approvedAt ?? r.approved_at) && (
-                        <div className="meta">{when(r.approvedAt ?? r.approved_at, zone)}</div>
-                      )}
-                    </>
-                  ) : (
-                    <span className="meta">not approved</span>
-                  )}
-                </td>
-                <td>{published ? when(published, zone) : '—'}</td>
-              </tr>
-            );
-          })}
+          {[...art.readouts].reverse().map((r) => (
+            <tr key={r.version}>
+              <th scope="row">v{r.version}</th>
+              <td>{r.status === 'published' ? <strong>Published</strong> : r.status}</td>
+              <td>{r.authorName}</td>
+              <td>{when(r.createdAt, zone)}</td>
+              <td>
+                {r.approvedAt ? (
+                  <>
+                    {who(r.approvedByName)}
+                    <div className="meta">{when(r.approvedAt, zone)}</div>
+                  </>
+                ) : (
+                  <span className="meta">not approved</span>
+                )}
+              </td>
+              <td>{r.publishedAt ? when(r.publishedAt, zone) : '—'}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </section>

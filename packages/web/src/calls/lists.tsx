@@ -3,14 +3,15 @@ import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { useSession } from '../session';
-import { channelLabel, StateBadge, when } from './format';
+import { channelLabel, STATE_LABELS, StateBadge, when } from './format';
 
-function useCalls(scope: 'inbox' | 'upcoming' | 'all') {
+function useCalls(scope: 'inbox' | 'upcoming' | 'all', state = '') {
   const [calls, setCalls] = useState<CallSummary[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    get<CallSummary[]>(`/api/v1/calls?scope=${scope}`).then(setCalls, setError);
-  }, [scope]);
+    const q = new URLSearchParams({ scope, ...(state ? { state } : {}) });
+    get<CallSummary[]>(`/api/v1/calls?${q}`).then(setCalls, setError);
+  }, [scope, state]);
   return { calls, error };
 }
 
@@ -64,7 +65,8 @@ function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
 export function InboxPage() {
   const { me } = useSession();
   const { calls, error } = useCalls('inbox');
-  const all = useCalls('all');
+  const [state, setState] = useState('');
+  const all = useCalls('all', state);
   return (
     <>
       <PageHeader title="Inbox">
@@ -80,7 +82,23 @@ export function InboxPage() {
       )}
       {all.calls && me && (
         <section className="panel" aria-labelledby="all-calls">
-          <h2 id="all-calls">All calls of your office ({all.calls.length})</h2>
+          <div className="office-header">
+            <h2 id="all-calls">
+              {state ? `${STATE_LABELS[state]} calls` : 'All calls'} of your office ({all.calls.length})
+            </h2>
+            <div className="search">
+              <label htmlFor="state-filter">Show</label>
+              <select id="state-filter" value={state} onChange={(e) => setState(e.target.value)}>
+                <option value="">every state</option>
+                {Object.entries(STATE_LABELS).map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <Alert error={all.error} />
           <CallTable calls={all.calls} zone={me.user.timeZone} />
         </section>
       )}
