@@ -295,7 +295,9 @@ export function NewCallPage() {
 export function OffChannelPage() {
   const { me } = useSession();
   const zone = me?.user.timeZone ?? 'UTC';
+  const [offices, setOffices] = useState<Office[]>([]);
   const [form, setForm] = useState({
+    counterpartOfficeId: '',
     counterpartLeader: '',
     counterpartCountry: '',
     start: '',
@@ -305,7 +307,19 @@ export function OffChannelPage() {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    get<Office[]>('/api/v1/offices').then(setOffices, setError);
+  }, []);
+  function chooseCounterpart(id: string) {
+    const o = offices.find((x) => x.id === id);
+    setForm((f) => ({
+      ...f,
+      counterpartOfficeId: id,
+      ...(o ? { counterpartLeader: leaderOf(o), counterpartCountry: o.country } : {}),
+    }));
+  }
   const fields: FieldMap = {
+    counterpartOfficeId: { label: 'Counterpart office', id: 'oc-office' },
     counterpartLeader: { label: 'Counterpart leader', id: 'oc-counterpart' },
     counterpartCountry: { label: 'Country', id: 'oc-country' },
     start: { label: `Started (${zone})`, id: 'oc-start' },
@@ -329,6 +343,7 @@ export function OffChannelPage() {
     try {
       const c = await post<{ id: string }>('/api/v1/calls/off-channel', {
         ownerOfficeId: me?.office.id,
+        ...(form.counterpartOfficeId ? { counterpartOfficeId: form.counterpartOfficeId } : {}),
         counterpartLeader: form.counterpartLeader,
         counterpartCountry: form.counterpartCountry.toUpperCase(),
         start: start.ok ? start.iso : '',
@@ -360,6 +375,27 @@ export function OffChannelPage() {
         <div className="form-wide">
           <ErrorSummary id="off-channel-errors" errors={errors} fields={fields} level={2} />
         </div>
+        <Field
+          label="Counterpart office"
+          id="oc-office"
+          error={errors.counterpartOfficeId}
+          hint="If the other leader's office uses Hotline; choosing it fills in the leader."
+        >
+          <select
+            id="oc-office"
+            value={form.counterpartOfficeId}
+            onChange={(e) => chooseCounterpart(e.target.value)}
+          >
+            <option value="">Not on Hotline (name the leader)</option>
+            {offices
+              .filter((o) => o.id !== me?.office.id)
+              .map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+          </select>
+        </Field>
         <Field label="Counterpart leader" id="oc-counterpart" error={errors.counterpartLeader}>
           <input id="oc-counterpart" value={form.counterpartLeader} onChange={set('counterpartLeader')} />
         </Field>
