@@ -45,7 +45,9 @@ function country(code: string): string {
  */
 export function draftReadout(i: ReadoutDraftInput): { title: string; bodyMd: string } {
   const where = country(i.counterpartCountry);
-  const counterpart = `${i.counterpartLeader} of ${where}`;
+  // "President Sheinbaum Pardo of Mexico" already names the country; do not say it twice.
+  const leader = i.counterpartLeader.trim();
+  const counterpart = leader.toLowerCase().endsWith(where.toLowerCase()) ? leader : `${leader} of ${where}`;
   const date = DateTime.fromJSDate(i.at, { zone: i.zone }).toFormat('cccc d LLLL yyyy');
   const title = `Readout of the ${i.leaderTitle}'s Call with ${counterpart}`;
   const subjectMarking = leadingMarking(i.memcon.subject);

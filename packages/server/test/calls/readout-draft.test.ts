@@ -46,6 +46,20 @@ describe('drafting a readout from a memcon', () => {
     expect(d.bodyMd).not.toMatch(/secret|internal schedule|Subject/);
   });
 
+  it('names the country once when the leader is already named with it', () => {
+    const d = draftReadout({
+      ...base,
+      counterpartLeader: 'Prime Minister Mark Carney of Canada',
+      memcon: {
+        subject: '(U) Telephone Conversation',
+        participants: ['The President'],
+        paragraphs: [{ speaker: 'The President', marking: '(U)', text: 'Thanked him.' }],
+      },
+    });
+    expect(d.title).toBe("Readout of the President's Call with Prime Minister Mark Carney of Canada");
+    expect(d.bodyMd).not.toContain('of Canada of Canada');
+  });
+
   it('keeps an unclassified subject without its marking, and says when no paragraph may be used', () => {
     const d = draftReadout({
       ...base,
