@@ -286,17 +286,36 @@ export function authorizeCallAction(
 }
 
 /**
- * Whose calendar invitation a person may download: their own when they are on the call; anyone's
- * (on the call or not) for the secretariat (calls.invitations).
+ * Whose calendar invitation a person may download:
+ * - their own when they are on the call, or when they are the secretariat (which runs the call);
+ * - someone else's only as the secretariat (calls.invitations), only for a person on the call, and
+ *   only for their own office's people unless theirs is the host office (which sends every
+ *   invitation). The counterpart's secretariat so never receives the host principal's address.
  */
-export function authorizeInvite(actor: Actor, targetUserId: string, participantIds: readonly string[]): void {
-  const forAnyone = can(actor, 'calls.invitations');
-  if (targetUserId !== actor.userId && !forAnyone) {
+export function authorizeInvite(
+  actor: Actor,
+  call: { ownerOfficeId: string; participantIds: readonly string[] },
+  target: { userId: string; officeId: string },
+): void {
+  const secretariat = can(actor, 'calls.invitations');
+  const onCall = call.participantIds.includes(target.userId);
+  if (target.userId === actor.userId) {
+    if (onCall || secretariat) return;
+    throw new ForbiddenError('You are not a participant of this call, so there is no invitation for you.');
+  }
+  if (!secretariat) {
     throw new ForbiddenError('Only the secretariat may download invitations for other people.', {
       permission: 'calls.invitations',
     });
   }
-  if (!participantIds.includes(targetUserId) && !forAnyone) {
-    throw new ForbiddenError('You are not a participant of this call, so there is no invitation for you.');
+  if (!onCall) {
+    throw new ForbiddenError(
+      'That person is not on this call, so there is no invitation for them; add them as a listener or interpreter when you schedule it.',
+    );
+  }
+  if (actor.officeId !== call.ownerOfficeId && target.officeId !== actor.officeId) {
+    throw new ForbiddenError(
+      "You may download invitations only for your own office's people on this call; the host office's secretariat sends the others.",
+    );
   }
 }

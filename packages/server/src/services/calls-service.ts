@@ -195,12 +195,16 @@ export class CallsService {
       ...row.interpreter_ids,
       ...row.listener_ids,
     ].filter(Boolean) as string[];
-    authorizeInvite(actor, target, participants);
     const [person] = await this.db
       .selectFrom('users')
-      .select(['display_name', 'email', 'time_zone'])
+      .select(['display_name', 'email', 'time_zone', 'office_id'])
       .where('id', '=', target)
       .execute();
+    authorizeInvite(
+      actor,
+      { ownerOfficeId: row.owner_office_id, participantIds: participants },
+      { userId: target, officeId: person?.office_id ?? '' },
+    );
     const owner = await findOffice(this.db, row.owner_office_id);
     if (!person || !owner) throw new NotFoundError('user', target);
     const method = row.state === 'cancelled' ? 'CANCEL' : 'REQUEST';

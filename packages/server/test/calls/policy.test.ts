@@ -20,13 +20,32 @@ const person = (roles: Role[], officeId = HOST, userId = 'me'): Actor => ({
 });
 
 describe('call authorization in the policy module', () => {
-  it('lets the secretariat download anyone’s invitation and others only their own, when on the call', () => {
-    expect(() => authorizeInvite(person(['secretariat']), 'someone', [])).not.toThrow();
-    expect(() => authorizeInvite(person(['principal']), 'me', ['me'])).not.toThrow();
-    expect(() => authorizeInvite(person(['principal']), 'someone', ['me', 'someone'])).toThrow(
+  it('lets the host secretariat download anyone’s invitation on the call, the counterpart’s only its own people’s, others only their own', () => {
+    const call = { ownerOfficeId: HOST, participantIds: ['me', 'potus', 'pm'] };
+    const potus = { userId: 'potus', officeId: HOST };
+    const pm = { userId: 'pm', officeId: FOREIGN };
+    expect(() => authorizeInvite(person(['secretariat']), call, pm)).not.toThrow();
+    expect(() => authorizeInvite(person(['secretariat'], FOREIGN, 'sec'), call, pm)).not.toThrow();
+    expect(() => authorizeInvite(person(['secretariat'], FOREIGN, 'sec'), call, potus)).toThrow(
+      /only for your own office's people/,
+    );
+    // Nobody gets an invitation for a person who is not on the call.
+    expect(() => authorizeInvite(person(['secretariat']), call, { userId: 'press', officeId: HOST })).toThrow(
+      /not on this call/,
+    );
+    // The secretariat runs the call, so it may hold its own invitation without being on it.
+    expect(() =>
+      authorizeInvite(person(['secretariat'], HOST, 'sec'), call, { userId: 'sec', officeId: HOST }),
+    ).not.toThrow();
+    expect(() =>
+      authorizeInvite(person(['principal']), call, { userId: 'me', officeId: HOST }),
+    ).not.toThrow();
+    expect(() => authorizeInvite(person(['principal']), call, potus)).toThrow(
       /Only the secretariat may download invitations for other people/,
     );
-    expect(() => authorizeInvite(person(['press']), 'me', ['someone'])).toThrow(ForbiddenError);
+    expect(() =>
+      authorizeInvite(person(['press'], HOST, 'press'), call, { userId: 'press', officeId: HOST }),
+    ).toThrow(ForbiddenError);
     expect(permissionsOf(person(['secretariat']))).toContain('calls.invitations');
     expect(permissionsOf(person(['principal']))).not.toContain('calls.invitations');
   });

@@ -1452,6 +1452,31 @@ describe('route × role matrix', () => {
       );
     });
 
+    it("invitations for others: the host secretariat gets anyone's on the call; the counterpart's only its own office's; nobody gets one for a person not on the call", async () => {
+      const { callId } = await callIn('scheduled');
+      const ics = (who: Role, slug: string, userId: string) =>
+        send(who, slug, { method: 'GET', url: `/api/v1/calls/${callId}/invite.ics?userId=${userId}` });
+      const usPrincipal = us('principal').userId;
+      const caPrincipal = us('principal', 'ca-pmo').userId;
+      // The host office's secretariat sends every invitation, the counterpart principal's too.
+      const host = await ics('secretariat', 'us-potus', caPrincipal);
+      expect(host.statusCode, host.body).toBe(200);
+      expect(host.body).toMatch(/BEGIN:VCALENDAR/);
+      // Canada's secretariat: its own Prime Minister's invitation, not the President's (his address).
+      const own = await ics('secretariat', 'ca-pmo', caPrincipal);
+      expect(own.statusCode, own.body).toBe(200);
+      const theirs = await ics('secretariat', 'ca-pmo', usPrincipal);
+      expectProblem(theirs, 403);
+      expect(theirs.body).not.toContain('potus@');
+      // The press secretary is not on the call: no invitation for her, even from the host secretariat.
+      expectProblem(await ics('secretariat', 'us-potus', us('press').userId), 403);
+      // Someone not on the call and not the secretariat: none of their own either.
+      expectProblem(
+        await send('press', 'us-potus', { method: 'GET', url: `/api/v1/calls/${callId}/invite.ics` }),
+        403,
+      );
+    });
+
     it('withdrawing is for the requesting office: a Canadian liaison asks for a call with the President, US staff may not withdraw it, the liaison may', async () => {
       const r = await send('liaison', 'ca-pmo', {
         method: 'POST',
