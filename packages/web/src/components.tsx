@@ -1,4 +1,12 @@
-import { cloneElement, type InputHTMLAttributes, type ReactElement, type ReactNode, useEffect } from 'react';
+import {
+  type ComponentProps,
+  cloneElement,
+  type ElementType,
+  type InputHTMLAttributes,
+  type ReactElement,
+  type ReactNode,
+  useEffect,
+} from 'react';
 import { ApiError } from './api';
 import { href, navigate } from './router';
 
@@ -49,6 +57,49 @@ export function Link({
   );
 }
 
+/** The ids a control's aria-describedby names: its hint and its error, when shown. */
+export function describedBy(id: string, hint?: string, error?: string): string | undefined {
+  return [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+}
+
+/**
+ * A field's hint and error paragraphs (ids `${id}-hint`, `${id}-error`). Contract messages read
+ * as predicates ("must be an email address…"), so the error then names the field.
+ */
+export function FieldNotes({
+  id,
+  label,
+  hint,
+  error,
+}: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+}) {
+  return (
+    <>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {/^[a-z]/.test(error) ? `${label} ${error}` : error}
+        </p>
+      )}
+    </>
+  );
+}
+
+interface Labelled {
+  label: string;
+  id: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+}
+
 /**
  * A labelled form field: label, hint, error, then the input (the single child), which gets
  * aria-describedby for the hint and the error, and aria-invalid when the server refused the
@@ -60,30 +111,57 @@ export function Field({
   error,
   hint,
   children,
-}: {
-  label: string;
-  id: string;
-  error?: string | undefined;
-  hint?: string;
-  children: ReactElement<InputHTMLAttributes<HTMLInputElement>>;
-}) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+}: Labelled & { children: ReactElement<InputHTMLAttributes<HTMLInputElement>> }) {
   return (
     <div className={`field${error ? ' field-invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {/* Contract messages read as predicates ("must be an email address…"): name the field. */}
-          {/^[a-z]/.test(error) ? `${label} ${error}` : error}
-        </p>
-      )}
-      {cloneElement(children, { 'aria-describedby': describedBy, 'aria-invalid': error ? true : undefined })}
+      <FieldNotes id={id} label={label} hint={hint} error={error} />
+      {cloneElement(children, {
+        'aria-describedby': describedBy(id, hint, error),
+        'aria-invalid': error ? true : undefined,
+      })}
     </div>
+  );
+}
+
+type Control = 'input' | 'textarea' | 'select';
+
+/**
+ * A Field holding an <input> (or, with `as`, a <textarea> or <select> of the given options) whose
+ * id is the field's and whose text value is edited as a string, without the event.
+ */
+export function BoundField<T extends Control = 'input'>({
+  as,
+  label,
+  error,
+  hint,
+  onValue,
+  ...control
+}: Labelled & { as?: T; value: string; onValue: (value: string) => void } & Omit<
+    ComponentProps<T>,
+    'id' | 'value' | 'onChange'
+  >) {
+  const Tag: ElementType = as ?? 'input';
+  return (
+    <Field label={label} id={control.id} error={error} hint={hint}>
+      <Tag
+        {...(control as object)}
+        onChange={(e: { target: { value: string } }) => onValue(e.target.value)}
+      />
+    </Field>
+  );
+}
+
+/** One <option> per item, its id the value and its name the text (offices, people). */
+export function Options({ items }: { items: { id: string; name: string }[] }) {
+  return (
+    <>
+      {items.map((o) => (
+        <option key={o.id} value={o.id}>
+          {o.name}
+        </option>
+      ))}
+    </>
   );
 }
 

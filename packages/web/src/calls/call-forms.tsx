@@ -1,9 +1,9 @@
 import type { CallDetail, User } from '@hotline/contract';
 import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { get } from '../api';
-import { Field } from '../components';
+import { BoundField, describedBy, FieldNotes } from '../components';
 import type { Briefing, MemconDoc, Readout } from './artifacts';
-import { ErrorSummary, type FieldMap, groupListErrors, type Outcome } from './form-errors';
+import { binder, ErrorSummary, type FieldMap, groupListErrors, type Outcome } from './form-errors';
 import { isoToZoned, zonedToIso } from './zoned';
 
 type Submit = (body: unknown) => Promise<Outcome>;
@@ -98,14 +98,15 @@ export function SimpleAction({
         void run(onRun(text.trim() || undefined)).then((ok) => ok && setOpen(false));
       }}
     >
-      <Field label={fieldLabel} id={id} error={errors.reason}>
-        <textarea
-          id={id}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          aria-required={reason === 'required'}
-        />
-      </Field>
+      <BoundField
+        as="textarea"
+        label={fieldLabel}
+        id={id}
+        error={errors.reason}
+        value={text}
+        onValue={setText}
+        aria-required={reason === 'required'}
+      />
       <div className="btn-row">
         <button type="submit" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`}>
           {label}
@@ -130,6 +131,7 @@ export function ReviewForm({ call, onSubmit }: { call: CallDetail; onSubmit: Sub
   const [clearances, setClearances] = useState<string[]>([]);
   const [clearance, setClearance] = useState('');
   const { errors, setErrors } = useOutcome();
+  const bind = binder(f, setF, errors, REVIEW_FIELDS);
   const { have, need } = call.approvals;
   const add = () => {
     const c = clearance.trim();
@@ -162,46 +164,32 @@ export function ReviewForm({ call, onSubmit }: { call: CallDetail; onSubmit: Sub
           reviewers.
         </p>
       )}
-      <Field label="Recommendation" id="rv-rec" error={errors.recommendation}>
-        <select
-          id="rv-rec"
-          value={f.recommendation}
-          onChange={(e) => setF({ ...f, recommendation: e.target.value })}
-        >
-          <option value="approve">Approve</option>
-          <option value="defer">Defer (keep under review)</option>
-          <option value="decline">Decline</option>
-        </select>
-      </Field>
-      <Field
+      <BoundField as="select" label="Recommendation" {...bind('recommendation')}>
+        <option value="approve">Approve</option>
+        <option value="defer">Defer (keep under review)</option>
+        <option value="decline">Decline</option>
+      </BoundField>
+      <BoundField
+        as="textarea"
         label="Notes"
-        id="rv-notes"
-        error={errors.notes}
         hint={f.recommendation === 'decline' ? 'Kept as the reason for declining.' : undefined}
-      >
-        <textarea id="rv-notes" value={f.notes} onChange={(e) => setF({ ...f, notes: e.target.value })} />
-      </Field>
-      <Field label="Risks" id="rv-risks" error={errors.risks}>
-        <textarea id="rv-risks" value={f.risks} onChange={(e) => setF({ ...f, risks: e.target.value })} />
-      </Field>
-      <Field
+        {...bind('notes')}
+      />
+      <BoundField as="textarea" label="Risks" {...bind('risks')} />
+      <BoundField
         label="Cleared by (office or desk)"
         id="rv-clearance"
         error={errors.clearances}
         hint='Add each office that cleared the call, e.g. "Legal Adviser", "Regional desk (Europe)".'
-      >
-        <input
-          id="rv-clearance"
-          value={clearance}
-          onChange={(e) => setClearance(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              add();
-            }
-          }}
-        />
-      </Field>
+        value={clearance}
+        onValue={setClearance}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            add();
+          }
+        }}
+      />
       <p className="btn-row">
         <button type="button" className="btn btn-small" onClick={add}>
           Add clearance
@@ -262,23 +250,13 @@ function PeopleChecklist({
   hint?: string;
   onChange: (ids: string[]) => void;
 }) {
-  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <fieldset
       className={`roles${wide ? ' roles-wide' : ''}${error ? ' field-invalid' : ''}`}
-      aria-describedby={describedBy}
+      aria-describedby={describedBy(id, hint, error)}
     >
       <legend>{legend}</legend>
-      {hint && (
-        <p className="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {/^[a-z]/.test(error) ? `${legend} ${error}` : error}
-        </p>
-      )}
+      <FieldNotes id={id} label={legend} hint={hint} error={error} />
       {people.length === 0 && <p className="meta">Nobody to choose.</p>}
       {people.map((p, i) => (
         <label key={p.id} className="check">
@@ -294,6 +272,21 @@ function PeopleChecklist({
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/** One <option> per principal among the users. */
+function PrincipalOptions({ users }: { users: User[] }) {
+  return (
+    <>
+      {users
+        .filter((u) => u.roles.includes('principal'))
+        .map((u) => (
+          <option key={u.id} value={u.id}>
+            {u.displayName}
+          </option>
+        ))}
+    </>
   );
 }
 
@@ -322,6 +315,7 @@ export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone:
       void get<User[]>(`/api/v1/users?officeId=${call.counterpartOfficeId}`).then(setCounterparts);
   }, [call.ownerOfficeId, call.counterpartOfficeId]);
   const fields = SCHEDULE_FIELDS(zone);
+  const bind = binder(f, setF, errors, fields);
   const proposed = call.proposedWindows.map((w) => {
     const s = zonedToIso(w.start, call.requesterZone);
     const e = zonedToIso(w.end, call.requesterZone);
@@ -368,67 +362,25 @@ export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone:
         );
       }}
     >
-      <Field
+      <BoundField
         label={fields.start!.label}
-        id="sc-start"
-        error={errors.start}
         hint={proposed.length ? `Proposed (your time): ${proposed.join('; ')}.` : undefined}
-      >
-        <input
-          id="sc-start"
-          type="datetime-local"
-          value={f.start}
-          onChange={(e) => setF({ ...f, start: e.target.value })}
-        />
-      </Field>
-      <Field label="Duration (minutes)" id="sc-duration" error={errors.durationMin}>
-        <input
-          id="sc-duration"
-          type="number"
-          min={5}
-          max={240}
-          value={f.durationMin}
-          onChange={(e) => setF({ ...f, durationMin: e.target.value })}
-        />
-      </Field>
-      <Field label="Channel" id="sc-channel" error={errors.channel}>
-        <select id="sc-channel" value={f.channel} onChange={(e) => setF({ ...f, channel: e.target.value })}>
-          <option value="hotline">Hotline (in-app secure call)</option>
-          <option value="secure_line">Secure line (placed by the secretariat)</option>
-        </select>
-      </Field>
-      <Field label="Our principal" id="sc-principal" error={errors.principalId}>
-        <select
-          id="sc-principal"
-          value={f.principalId}
-          onChange={(e) => setF({ ...f, principalId: e.target.value })}
-        >
-          {users
-            .filter((u) => u.roles.includes('principal'))
-            .map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.displayName}
-              </option>
-            ))}
-        </select>
-      </Field>
+        type="datetime-local"
+        {...bind('start')}
+      />
+      <BoundField label="Duration (minutes)" type="number" min={5} max={240} {...bind('durationMin')} />
+      <BoundField as="select" label="Channel" {...bind('channel')}>
+        <option value="hotline">Hotline (in-app secure call)</option>
+        <option value="secure_line">Secure line (placed by the secretariat)</option>
+      </BoundField>
+      <BoundField as="select" label="Our principal" {...bind('principalId')}>
+        <PrincipalOptions users={users} />
+      </BoundField>
       {counterparts.length > 0 && (
-        <Field label="Counterpart principal" id="sc-cp" error={errors.counterpartPrincipalId}>
-          <select
-            id="sc-cp"
-            value={f.counterpartPrincipalId}
-            onChange={(e) => setF({ ...f, counterpartPrincipalId: e.target.value })}
-          >
-            <option value="">—</option>
-            {counterparts
-              .filter((u) => u.roles.includes('principal'))
-              .map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.displayName}
-                </option>
-              ))}
-          </select>
-        </Field>
+        <BoundField as="select" label="Counterpart principal" {...bind('counterpartPrincipalId')}>
+          <option value="">—</option>
+          <PrincipalOptions users={counterparts} />
+        </BoundField>
       )}
       <div className="checklists">
         <PeopleChecklist
@@ -472,6 +424,7 @@ export function BriefingForm({ last, onSubmit }: { last: Briefing | undefined; o
     talkingPointsMd: last?.talkingPointsMd ?? '',
   });
   const { errors, run } = useOutcome();
+  const bind = binder(f, setF, errors, BRIEFING_FIELDS);
   return (
     <Sub
       id="briefing"
@@ -483,27 +436,9 @@ export function BriefingForm({ last, onSubmit }: { last: Briefing | undefined; o
         void run(onSubmit(f));
       }}
     >
-      <Field label="Background (Markdown)" id="br-bg" error={errors.backgroundMd}>
-        <textarea
-          id="br-bg"
-          value={f.backgroundMd}
-          onChange={(e) => setF({ ...f, backgroundMd: e.target.value })}
-        />
-      </Field>
-      <Field label="Objectives" id="br-obj" error={errors.objectivesMd}>
-        <textarea
-          id="br-obj"
-          value={f.objectivesMd}
-          onChange={(e) => setF({ ...f, objectivesMd: e.target.value })}
-        />
-      </Field>
-      <Field label="Talking points" id="br-tp" error={errors.talkingPointsMd}>
-        <textarea
-          id="br-tp"
-          value={f.talkingPointsMd}
-          onChange={(e) => setF({ ...f, talkingPointsMd: e.target.value })}
-        />
-      </Field>
+      <BoundField as="textarea" label="Background (Markdown)" {...bind('backgroundMd')} />
+      <BoundField as="textarea" label="Objectives" {...bind('objectivesMd')} />
+      <BoundField as="textarea" label="Talking points" {...bind('talkingPointsMd')} />
       <button type="submit" className="btn btn-primary">
         Save the briefing
       </button>
@@ -550,6 +485,7 @@ export function MemconForm({
     correctionReason: '',
   });
   const { errors, setErrors } = useOutcome();
+  const bind = binder(f, setF, errors, MEMCON_FIELDS);
   const split = (s: string) =>
     s
       .split(',')
@@ -593,70 +529,30 @@ export function MemconForm({
         );
       }}
     >
-      <Field label="Classification" id="mc-class" error={errors.classification}>
-        <select
-          id="mc-class"
-          value={f.classification}
-          onChange={(e) => setF({ ...f, classification: e.target.value })}
-        >
-          {['UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET'].map((c) => (
-            <option key={c}>{c}</option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Subject" id="mc-subject" error={errors.subject}>
-        <input id="mc-subject" value={f.subject} onChange={(e) => setF({ ...f, subject: e.target.value })} />
-      </Field>
-      <Field label="Participants" id="mc-part" error={errors.participants} hint="Comma-separated">
-        <input
-          id="mc-part"
-          value={f.participants}
-          onChange={(e) => setF({ ...f, participants: e.target.value })}
-        />
-      </Field>
-      <Field label="Note-takers" id="mc-nt" error={errors.notetakers} hint="Comma-separated">
-        <input id="mc-nt" value={f.notetakers} onChange={(e) => setF({ ...f, notetakers: e.target.value })} />
-      </Field>
-      <Field label="Date, time and place" id="mc-dtp" error={errors.dateTimePlace}>
-        <input
-          id="mc-dtp"
-          value={f.dateTimePlace}
-          onChange={(e) => setF({ ...f, dateTimePlace: e.target.value })}
-        />
-      </Field>
-      <Field
+      <BoundField as="select" label="Classification" {...bind('classification')}>
+        {['UNCLASSIFIED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET'].map((c) => (
+          <option key={c}>{c}</option>
+        ))}
+      </BoundField>
+      <BoundField label="Subject" {...bind('subject')} />
+      <BoundField label="Participants" hint="Comma-separated" {...bind('participants')} />
+      <BoundField label="Note-takers" hint="Comma-separated" {...bind('notetakers')} />
+      <BoundField label="Date, time and place" {...bind('dateTimePlace')} />
+      <BoundField
+        as="textarea"
         label="Paragraphs"
-        id="mc-paras"
-        error={errors.paragraphs}
         hint="One per line: Speaker | (marking) | text — e.g. The President | (U) | Thanked the Prime Minister."
-      >
-        <textarea
-          id="mc-paras"
-          rows={8}
-          value={f.paragraphs}
-          onChange={(e) => setF({ ...f, paragraphs: e.target.value })}
-        />
-      </Field>
-      <Field label="Distribution" id="mc-dist" error={errors.distribution} hint="Comma-separated">
-        <input
-          id="mc-dist"
-          value={f.distribution}
-          onChange={(e) => setF({ ...f, distribution: e.target.value })}
-        />
-      </Field>
+        rows={8}
+        {...bind('paragraphs')}
+      />
+      <BoundField label="Distribution" hint="Comma-separated" {...bind('distribution')} />
       {correction && (
-        <Field
+        <BoundField
+          as="textarea"
           label="Reason for the correction"
-          id="mc-reason"
-          error={errors.correctionReason}
           hint="Kept with the new version and shown in its history."
-        >
-          <textarea
-            id="mc-reason"
-            value={f.correctionReason}
-            onChange={(e) => setF({ ...f, correctionReason: e.target.value })}
-          />
-        </Field>
+          {...bind('correctionReason')}
+        />
       )}
       <p className="meta">This is not a verbatim transcript; it is built from notes.</p>
       <button type="submit" className="btn btn-primary">
@@ -691,6 +587,7 @@ export function ReadoutForm({
   });
   const [drafted, setDrafted] = useState(false);
   const { errors, run } = useOutcome();
+  const bind = binder(f, setF, errors, READOUT_FIELDS);
   return (
     <Sub
       id="readout"
@@ -725,22 +622,14 @@ export function ReadoutForm({
           )}
         </p>
       )}
-      <Field label="Title" id="ro-title" error={errors.title}>
-        <input id="ro-title" value={f.title} onChange={(e) => setF({ ...f, title: e.target.value })} />
-      </Field>
-      <Field
+      <BoundField label="Title" {...bind('title')} />
+      <BoundField
+        as="textarea"
         label="Text (Markdown)"
-        id="ro-body"
-        error={errors.bodyMd}
         hint="A public paraphrase: never copy classified memcon text."
-      >
-        <textarea
-          id="ro-body"
-          rows={6}
-          value={f.bodyMd}
-          onChange={(e) => setF({ ...f, bodyMd: e.target.value })}
-        />
-      </Field>
+        rows={6}
+        {...bind('bodyMd')}
+      />
       <button type="submit" className="btn btn-primary">
         Save readout draft
       </button>
@@ -822,32 +711,33 @@ export function CallLogForm({ call, zone, onSubmit }: { call: CallDetail; zone: 
       </datalist>
       {rows.map((r, i) => (
         <div className="call-log-form" key={r.key}>
-          <Field label={`Person ${i + 1}`} id={`cl-${r.key}-name`} error={errors[`entries.${i}.name`]}>
-            <input
-              id={`cl-${r.key}-name`}
-              list="cl-known"
-              value={r.name}
-              onChange={(e) => set(r.key, { name: e.target.value })}
-            />
-          </Field>
-          <Field label="On the call as" id={`cl-${r.key}-kind`} error={errors[`entries.${i}.kind`]}>
-            <select
-              id={`cl-${r.key}-kind`}
-              value={r.kind}
-              onChange={(e) => set(r.key, { kind: e.target.value as LogRow['kind'] })}
-            >
-              <option value="joined">Joined (spoke)</option>
-              <option value="listened">Listened</option>
-            </select>
-          </Field>
-          <Field label={`Time (${zone}, optional)`} id={`cl-${r.key}-at`} error={errors[`entries.${i}.at`]}>
-            <input
-              id={`cl-${r.key}-at`}
-              type="datetime-local"
-              value={r.at}
-              onChange={(e) => set(r.key, { at: e.target.value })}
-            />
-          </Field>
+          <BoundField
+            label={`Person ${i + 1}`}
+            id={`cl-${r.key}-name`}
+            error={errors[`entries.${i}.name`]}
+            list="cl-known"
+            value={r.name}
+            onValue={(name) => set(r.key, { name })}
+          />
+          <BoundField
+            as="select"
+            label="On the call as"
+            id={`cl-${r.key}-kind`}
+            error={errors[`entries.${i}.kind`]}
+            value={r.kind}
+            onValue={(kind) => set(r.key, { kind: kind as LogRow['kind'] })}
+          >
+            <option value="joined">Joined (spoke)</option>
+            <option value="listened">Listened</option>
+          </BoundField>
+          <BoundField
+            label={`Time (${zone}, optional)`}
+            id={`cl-${r.key}-at`}
+            error={errors[`entries.${i}.at`]}
+            type="datetime-local"
+            value={r.at}
+            onValue={(at) => set(r.key, { at })}
+          />
           {rows.length > 1 && (
             <button
               type="button"

@@ -135,3 +135,21 @@ export function ErrorSummary({
     </div>
   );
 }
+
+/**
+ * The props that tie a BoundField to one text entry of a form's state: the id from the form's
+ * field map, the value, its setter and the entry's error.
+ */
+export function binder<F extends object>(
+  f: F,
+  setF: (f: F) => void,
+  errors: Record<string, string>,
+  fields: FieldMap,
+) {
+  return (k: { [K in keyof F]: F[K] extends string ? K : never }[keyof F] & string) => ({
+    id: fields[k]!.id,
+    error: errors[k],
+    value: f[k] as string,
+    onValue: (v: string) => setF({ ...f, [k]: v }),
+  });
+}

@@ -1,10 +1,10 @@
 import type { Office } from '@hotline/contract';
 import { type FormEvent, useEffect, useState } from 'react';
 import { get, post } from '../api';
-import { Alert, Field, PageHeader } from '../components';
+import { Alert, BoundField, Options, PageHeader } from '../components';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import { ErrorSummary, type FieldMap, formFieldErrors, groupListErrors } from './form-errors';
+import { binder, ErrorSummary, type FieldMap, formFieldErrors, groupListErrors } from './form-errors';
 import { zonedToIso } from './zoned';
 
 interface Window {
@@ -141,8 +141,7 @@ export function NewCallPage() {
     }
   }
 
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [k]: e.target.value });
+  const bind = binder(form, setForm, errors, fields);
   const setWindow = (key: number, k: 'start' | 'end', v: string) =>
     setWindows(windows.map((w) => (w.key === key ? { ...w, [k]: v } : w)));
   const counterpartChoices = offices.filter((o) => o.id !== form.ownerOfficeId);
@@ -154,72 +153,39 @@ export function NewCallPage() {
         <div className="form-wide">
           <ErrorSummary id="request-errors" errors={errors} fields={fields} level={2} />
         </div>
-        <Field label="Whose leader is asked for the call" id="owner" error={errors.ownerOfficeId}>
-          <select id="owner" value={form.ownerOfficeId} onChange={set('ownerOfficeId')}>
-            {offices.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
+        <BoundField as="select" label="Whose leader is asked for the call" {...bind('ownerOfficeId')}>
+          <Options items={offices} />
+        </BoundField>
+        <BoundField
+          as="select"
           label="Counterpart office"
-          id="counterpart-office"
-          error={errors.counterpartOfficeId}
           hint="The other side's office if it uses Hotline; choosing it fills in its leader."
+          {...bind('counterpartOfficeId')}
+          onValue={chooseCounterpart}
         >
-          <select
-            id="counterpart-office"
-            value={form.counterpartOfficeId}
-            onChange={(e) => chooseCounterpart(e.target.value)}
-          >
-            <option value="">Not on Hotline (name the leader below)</option>
-            {counterpartChoices.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field
+          <option value="">Not on Hotline (name the leader below)</option>
+          <Options items={counterpartChoices} />
+        </BoundField>
+        <BoundField
           label="Counterpart leader"
-          id="counterpart"
-          error={errors.counterpartLeader}
           hint='e.g. "Prime Minister Mark Carney of Canada"'
-        >
-          <input id="counterpart" value={form.counterpartLeader} onChange={set('counterpartLeader')} />
-        </Field>
-        <Field
+          {...bind('counterpartLeader')}
+        />
+        <BoundField
           label="Counterpart country"
-          id="country"
-          error={errors.counterpartCountry}
           hint="ISO code, e.g. CA"
-        >
-          <input
-            id="country"
-            value={form.counterpartCountry}
-            onChange={set('counterpartCountry')}
-            maxLength={2}
-            autoComplete="off"
-          />
-        </Field>
-        <Field label="Urgency" id="urgency" error={errors.urgency}>
-          <select id="urgency" value={form.urgency} onChange={set('urgency')}>
-            <option value="routine">Routine</option>
-            <option value="priority">Priority</option>
-            <option value="flash">Flash (two reviewers)</option>
-          </select>
-        </Field>
-        <Field label="Purpose" id="purpose" error={errors.purpose}>
-          <textarea id="purpose" value={form.purpose} onChange={set('purpose')} />
-        </Field>
-        <Field label="Topics" id="topics" error={errors.topics} hint="Comma-separated">
-          <input id="topics" value={form.topics} onChange={set('topics')} />
-        </Field>
-        <Field label="Language" id="language" error={errors.language}>
-          <input id="language" value={form.language} onChange={set('language')} />
-        </Field>
+          {...bind('counterpartCountry')}
+          maxLength={2}
+          autoComplete="off"
+        />
+        <BoundField as="select" label="Urgency" {...bind('urgency')}>
+          <option value="routine">Routine</option>
+          <option value="priority">Priority</option>
+          <option value="flash">Flash (two reviewers)</option>
+        </BoundField>
+        <BoundField as="textarea" label="Purpose" {...bind('purpose')} />
+        <BoundField label="Topics" hint="Comma-separated" {...bind('topics')} />
+        <BoundField label="Language" {...bind('language')} />
         <fieldset className="roles windows" aria-describedby="windows-hint">
           <legend>Proposed time windows</legend>
           <p className="hint" id="windows-hint">
@@ -231,30 +197,17 @@ export function NewCallPage() {
           )}
           {windows.map((w, i) => (
             <div className="window-row" key={w.key}>
-              <Field
-                label={`Window ${i + 1} start (${zone})`}
-                id={`window-${w.key}-start`}
-                error={errors[`proposedWindows.${i}.start`]}
-              >
-                <input
-                  id={`window-${w.key}-start`}
+              {(['start', 'end'] as const).map((k) => (
+                <BoundField
+                  key={k}
+                  label={`Window ${i + 1} ${k} (${zone})`}
+                  id={`window-${w.key}-${k}`}
+                  error={errors[`proposedWindows.${i}.${k}`]}
                   type="datetime-local"
-                  value={w.start}
-                  onChange={(e) => setWindow(w.key, 'start', e.target.value)}
+                  value={w[k]}
+                  onValue={(v) => setWindow(w.key, k, v)}
                 />
-              </Field>
-              <Field
-                label={`Window ${i + 1} end (${zone})`}
-                id={`window-${w.key}-end`}
-                error={errors[`proposedWindows.${i}.end`]}
-              >
-                <input
-                  id={`window-${w.key}-end`}
-                  type="datetime-local"
-                  value={w.end}
-                  onChange={(e) => setWindow(w.key, 'end', e.target.value)}
-                />
-              </Field>
+              ))}
               {windows.length > 1 && (
                 <button
                   type="button"
@@ -361,8 +314,7 @@ export function OffChannelPage() {
       if (Object.keys(fe).length === 0) setError(err);
     }
   }
-  const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [k]: e.target.value });
+  const bind = binder(form, setForm, errors, fields);
   return (
     <>
       <PageHeader title="Log off-channel contact" />
@@ -375,51 +327,28 @@ export function OffChannelPage() {
         <div className="form-wide">
           <ErrorSummary id="off-channel-errors" errors={errors} fields={fields} level={2} />
         </div>
-        <Field
+        <BoundField
+          as="select"
           label="Counterpart office"
-          id="oc-office"
-          error={errors.counterpartOfficeId}
           hint="If the other leader's office uses Hotline; choosing it fills in the leader."
+          {...bind('counterpartOfficeId')}
+          onValue={chooseCounterpart}
         >
-          <select
-            id="oc-office"
-            value={form.counterpartOfficeId}
-            onChange={(e) => chooseCounterpart(e.target.value)}
-          >
-            <option value="">Not on Hotline (name the leader)</option>
-            {offices
-              .filter((o) => o.id !== me?.office.id)
-              .map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-          </select>
-        </Field>
-        <Field label="Counterpart leader" id="oc-counterpart" error={errors.counterpartLeader}>
-          <input id="oc-counterpart" value={form.counterpartLeader} onChange={set('counterpartLeader')} />
-        </Field>
-        <Field label="Country" id="oc-country" error={errors.counterpartCountry} hint="ISO code, e.g. CA">
-          <input
-            id="oc-country"
-            value={form.counterpartCountry}
-            onChange={set('counterpartCountry')}
-            maxLength={2}
-            autoComplete="off"
-          />
-        </Field>
-        <Field label={`Started (${zone})`} id="oc-start" error={errors.start}>
-          <input id="oc-start" type="datetime-local" value={form.start} onChange={set('start')} />
-        </Field>
-        <Field label={`Ended (${zone})`} id="oc-end" error={errors.end}>
-          <input id="oc-end" type="datetime-local" value={form.end} onChange={set('end')} />
-        </Field>
-        <Field label="Participants" id="oc-participants" error={errors.participants} hint="Comma-separated">
-          <input id="oc-participants" value={form.participants} onChange={set('participants')} />
-        </Field>
-        <Field label="What is known" id="oc-summary" error={errors.summary}>
-          <textarea id="oc-summary" value={form.summary} onChange={set('summary')} />
-        </Field>
+          <option value="">Not on Hotline (name the leader)</option>
+          <Options items={offices.filter((o) => o.id !== me?.office.id)} />
+        </BoundField>
+        <BoundField label="Counterpart leader" {...bind('counterpartLeader')} />
+        <BoundField
+          label="Country"
+          hint="ISO code, e.g. CA"
+          {...bind('counterpartCountry')}
+          maxLength={2}
+          autoComplete="off"
+        />
+        <BoundField label={`Started (${zone})`} type="datetime-local" {...bind('start')} />
+        <BoundField label={`Ended (${zone})`} type="datetime-local" {...bind('end')} />
+        <BoundField label="Participants" hint="Comma-separated" {...bind('participants')} />
+        <BoundField as="textarea" label="What is known" {...bind('summary')} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary">
             Log the contact

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { fieldErrors, get, post, put } from '../api';
-import { Alert, Field, Loading, PageHeader, ROLE_LABELS } from '../components';
+import { Alert, Field, Loading, Options, PageHeader, ROLE_LABELS } from '../components';
 import { useSession } from '../session';
 import type { InviteCreated, Office, RoleName, User } from '../types';
 
@@ -148,11 +148,7 @@ function InviteForm({
             hint="Your office, or an office you added (invite its first administrator here)"
           >
             <select id="inv-office" value={office.id} onChange={(e) => onSelect(e.target.value)}>
-              {offices.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
+              <Options items={offices} />
             </select>
           </Field>
         )}
