@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { CallSummary } from '@hotline/contract';
 import type { AxeResults, Result } from 'axe-core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 /**
  * Accessibility of the staff app and the public site in real Chromium (issue 2): axe-core runs in
@@ -46,16 +46,7 @@ async function axeViolations(page: Page): Promise<string[]> {
     .map(describeViolation);
 }
 
-let server: TestServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startServer({ demo: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = withBrowserServer({ demo: true });
 
 describe('accessibility of every screen (axe-core in Chromium)', () => {
   const contexts: BrowserContext[] = [];
@@ -69,11 +60,11 @@ describe('accessibility of every screen (axe-core in Chromium)', () => {
    * can be injected; the other browser tests check the CSP itself.
    */
   async function signedIn(name: string | null): Promise<Page> {
-    const context = await browser.newContext({ bypassCSP: true, timezoneId: 'America/New_York' });
+    const context = await e2e.browser.newContext({ bypassCSP: true, timezoneId: 'America/New_York' });
     contexts.push(context);
     const page = await context.newPage();
     problems.push(watchConsole(page));
-    await page.goto(`${server.url}/app/sign-in`);
+    await page.goto(`${e2e.server.url}/app/sign-in`);
     if (name) {
       await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
       await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
@@ -88,7 +79,7 @@ describe('accessibility of every screen (axe-core in Chromium)', () => {
     ready: (p: Page) => ReturnType<Page['locator']>,
     shot: string,
   ) {
-    if (path) await page.goto(`${server.url}${path}`);
+    if (path) await page.goto(`${e2e.server.url}${path}`);
     await poll(() => ready(page).first().isVisible()).toBe(true);
     await poll(() => page.locator('.loading').count()).toBe(0);
     await screenshot(page, `a11y-${shot}`);
@@ -141,7 +132,7 @@ describe('accessibility of every screen (axe-core in Chromium)', () => {
 
   it('the calls screens: inbox, calendar, request, off-channel, overdue records (staff)', async () => {
     const page = await signedIn('Margaret Ellison');
-    calls = await (await page.request.get(`${server.url}/api/v1/calls?scope=all`)).json();
+    calls = await (await page.request.get(`${e2e.server.url}/api/v1/calls?scope=all`)).json();
     expect(calls.length).toBeGreaterThan(5);
     await check(
       page,
@@ -210,11 +201,11 @@ describe('accessibility of every screen (axe-core in Chromium)', () => {
   });
 
   it('the public readouts, a readout page and the not-found page', async () => {
-    const context = await browser.newContext({ bypassCSP: true });
+    const context = await e2e.browser.newContext({ bypassCSP: true });
     contexts.push(context);
     const page = await context.newPage();
     problems.push(watchConsole(page));
-    await server.ctx.log.integrateAll();
+    await e2e.server.ctx.log.integrateAll();
     await check(page, '/readouts', (p) => p.getByRole('heading', { level: 1 }), 'public-readouts');
     await check(page, '/readouts?q=Carney', (p) => p.getByRole('heading', { level: 1 }), 'public-search');
     await page
@@ -299,10 +290,10 @@ describe('keyboard only (Chromium)', () => {
   }
 
   it('signs in, moves through the navigation, skips to the content and signs out without a mouse', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${server.url}/app/sign-in`);
+    await page.goto(`${e2e.server.url}/app/sign-in`);
     await poll(() => page.getByRole('button', { name: /Sign in as Margaret Ellison/ }).isVisible()).toBe(
       true,
     );

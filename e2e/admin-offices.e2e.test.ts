@@ -1,29 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addVirtualAuthenticator,
-  launchBrowser,
-  poll,
-  screenshot,
-  startServer,
-  type TestServer,
-  watchConsole,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { addVirtualAuthenticator, poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 describe('an administrator adds an office and invites its first administrator in the app', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer({ demo: false });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = withBrowserServer({ demo: false });
 
   it('offers the new office in the invite form and creates the link', async () => {
-    const home = await server.ctx.identity.createOffice(null, {
+    const home = await e2e.server.ctx.identity.createOffice(null, {
       slug: 'ie-taoiseach',
       name: 'Department of the Taoiseach',
       country: 'IE',
@@ -31,7 +13,7 @@ describe('an administrator adds an office and invites its first administrator in
       leaderName: 'Test Leader',
       timeZone: 'Europe/Dublin',
     });
-    const invite = await server.ctx.identity.invite(null, {
+    const invite = await e2e.server.ctx.identity.invite(null, {
       officeId: home.id,
       email: 'admin@ie.example.gov',
       displayName: 'Siobhán Admin',
@@ -39,15 +21,15 @@ describe('an administrator adds an office and invites its first administrator in
       timeZone: 'Europe/Dublin',
       roles: ['admin'],
     });
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     const problems = watchConsole(page);
     await addVirtualAuthenticator(context, page);
-    await page.goto(`${server.url}/app/invite/${invite.token}`);
+    await page.goto(`${e2e.server.url}/app/invite/${invite.token}`);
     await page.getByRole('button', { name: 'Create my passkey' }).click();
     await page.waitForURL((u) => !u.pathname.includes('/invite/'));
 
-    await page.goto(`${server.url}/app/admin`);
+    await page.goto(`${e2e.server.url}/app/admin`);
     await poll(() => page.getByRole('heading', { name: 'Add an office' }).isVisible()).toBe(true);
     // Only one office to invite to yet: no office chooser.
     expect(await page.locator('#inv-office').count()).toBe(0);
@@ -78,12 +60,12 @@ describe('an administrator adds an office and invites its first administrator in
     );
     await screenshot(page, 'admin-first-admin-of-new-office');
 
-    const office = await server.ctx.db
+    const office = await e2e.server.ctx.db
       .selectFrom('offices')
       .selectAll()
       .where('slug', '=', 'is-pm')
       .executeTakeFirstOrThrow();
-    const user = await server.ctx.db
+    const user = await e2e.server.ctx.db
       .selectFrom('users')
       .selectAll()
       .where('email', '=', 'first.admin@is.example.gov')

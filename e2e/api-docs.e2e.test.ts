@@ -1,23 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 describe('the API docs in real Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer({ demo: false });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = withBrowserServer({ demo: false });
 
   it('render under the strict CSP with no violation, the upload form included', async () => {
-    const page = await browser.newPage();
+    const page = await e2e.browser.newPage();
     const problems = watchConsole(page);
-    const res = await page.goto(`${server.url}/api/docs`);
+    const res = await page.goto(`${e2e.server.url}/api/docs`);
     const csp = res?.headers()['content-security-policy'] ?? '';
     expect(csp).toMatch(/style-src 'self'(;|$)/);
     expect(csp).not.toMatch(/https:|unsafe-inline/);

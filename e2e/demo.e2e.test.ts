@@ -1,10 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_OFFICES } from '../packages/server/src/demo/personas.js';
 import { PERMISSIONS, type Permission } from '../packages/server/src/policy/policy.js';
 import { ROLE_LABELS, ROLES, type Role } from '../packages/server/src/policy/roles.js';
 import { type NavItem, navItems, shellNavItems } from '../packages/web/src/nav.js';
-import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 /** What a person holding only `role` may use, by the server's policy. */
 function allowed(role: Role, item: NavItem): boolean {
@@ -12,22 +12,13 @@ function allowed(role: Role, item: NavItem): boolean {
 }
 
 describe('the demo chooser in real Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer({ demo: true });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = withBrowserServer({ demo: true });
 
   it('offers the four offices, signs in as personas, and shows each role only what it may do', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${server.url}/app/`);
+    await page.goto(`${e2e.server.url}/app/`);
     for (const office of [
       'Office of the President of the United States',
       'Office of the Prime Minister of Canada',
@@ -71,7 +62,7 @@ describe('the demo chooser in real Chromium', () => {
     await page.getByRole('button', { name: /Sign in as Rachel Moreno/ }).click();
     await poll(() => page.getByRole('link', { name: 'Directory' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Administration' }).count()).toBe(0);
-    await page.goto(`${server.url}/app/admin`);
+    await page.goto(`${e2e.server.url}/app/admin`);
     await poll(() => page.getByRole('heading', { name: 'Not allowed' }).isVisible()).toBe(true);
     expect(problems).toEqual([]);
     await context.close();
@@ -100,10 +91,10 @@ describe('the demo chooser in real Chromium', () => {
       const mayUse = navItems.filter((n) => allowed(role, n));
       const mayUseShell = shellNavItems.filter((n) => allowed(role, n));
       const refused = [...navItems, ...shellNavItems].filter((n) => !allowed(role, n));
-      const context = await browser.newContext();
+      const context = await e2e.browser.newContext();
       const page = await context.newPage();
       const problems = watchConsole(page);
-      await page.goto(`${server.url}/app/sign-in`);
+      await page.goto(`${e2e.server.url}/app/sign-in`);
       await page.getByRole('button', { name: new RegExp(`^Sign in as ${person.displayName}\\b`) }).click();
       const nav = page.getByRole('navigation', { name: 'Main' });
       await poll(() => nav.isVisible()).toBe(true);
@@ -133,7 +124,7 @@ describe('the demo chooser in real Chromium', () => {
       // A direct visit to any other screen is refused, by name, and says what to do.
       expect(refused.length, `${role} is refused something`).toBeGreaterThan(0);
       for (const item of refused) {
-        await page.goto(`${server.url}/app${item.path}`);
+        await page.goto(`${e2e.server.url}/app${item.path}`);
         expect(await pageTitle(page), `${role} visiting ${item.path}`).toBe('Not allowed');
         const alert = page.getByRole('alert');
         expect(await alert.textContent()).toContain(

@@ -12,8 +12,8 @@ import {
   envToConfig,
   readEnv,
 } from '@hotline/server';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
 let built = false;
@@ -111,6 +111,26 @@ export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
+/**
+ * A server and a browser for the enclosing describe block (or file): started in beforeAll, closed
+ * in afterAll. Read them as `.server` and `.browser` inside hooks and tests.
+ */
+export function withBrowserServer(opts: Parameters<typeof startServer>[0]): {
+  readonly server: TestServer;
+  readonly browser: Browser;
+} {
+  const live = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    live.server = await startServer(opts);
+    live.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await live.browser?.close();
+    await live.server?.close();
+  });
+  return live;
+}
+
 /** Collect CSP violations and page errors so a test can assert there are none. */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
@@ -127,8 +147,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
-/** A CDP virtual authenticator (platform passkey with user verification). */
-export async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<string> {
+/**
+ * A CDP virtual authenticator (platform passkey with user verification). Returns the CDP session
+ * and the authenticator's id, for a test that adds or inspects credentials itself.
+ */
+export async function addVirtualAuthenticator(
+  context: BrowserContext,
+  page: Page,
+): Promise<{ cdp: CDPSession; authenticatorId: string }> {
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -141,7 +167,7 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
       automaticPresenceSimulation: true,
     },
   });
-  return authenticatorId;
+  return { cdp, authenticatorId };
 }
 
 /**

@@ -1,30 +1,12 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addVirtualAuthenticator,
-  launchBrowser,
-  poll,
-  screenshot,
-  startServer,
-  type TestServer,
-  watchConsole,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { addVirtualAuthenticator, poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 describe('passkeys in real Chromium (demo mode off)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer({ demo: false });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = withBrowserServer({ demo: false });
 
   async function failedSignIns(): Promise<number> {
-    const rows = await server.ctx.db
+    const rows = await e2e.server.ctx.db
       .selectFrom('records')
       .select('seq')
       .where('kind', '=', 'audit.auth.sign_in_failed')
@@ -33,7 +15,7 @@ describe('passkeys in real Chromium (demo mode off)', () => {
   }
 
   it('registers a passkey from an invite, signs out, signs in with it and sees the directory', async () => {
-    const office = await server.ctx.identity.createOffice(null, {
+    const office = await e2e.server.ctx.identity.createOffice(null, {
       slug: 'nz-dpmc',
       name: 'Office of the Prime Minister of New Zealand',
       country: 'NZ',
@@ -41,7 +23,7 @@ describe('passkeys in real Chromium (demo mode off)', () => {
       leaderName: 'Christopher Luxon',
       timeZone: 'Pacific/Auckland',
     });
-    const invite = await server.ctx.identity.invite(null, {
+    const invite = await e2e.server.ctx.identity.invite(null, {
       officeId: office.id,
       email: 'aroha.ngata@nz.example.govt.nz',
       displayName: 'Aroha Ngata',
@@ -49,12 +31,12 @@ describe('passkeys in real Chromium (demo mode off)', () => {
       timeZone: 'Pacific/Auckland',
       roles: ['staff', 'admin'],
     });
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     const problems = watchConsole(page);
     await addVirtualAuthenticator(context, page);
 
-    await page.goto(`${server.url}/app/invite/${invite.token}`);
+    await page.goto(`${e2e.server.url}/app/invite/${invite.token}`);
     await poll(() => page.getByText('Welcome, Aroha Ngata').isVisible()).toBe(true);
     await page.getByLabel('Name for this passkey').fill('Test laptop');
     await screenshot(page, 'passkey-invite');
@@ -67,7 +49,7 @@ describe('passkeys in real Chromium (demo mode off)', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await poll(() => page.getByRole('heading', { name: 'Sign in to Hotline' }).isVisible()).toBe(true);
     expect(await page.getByText('Demo: sign in as').count()).toBe(0);
-    const demo = await page.request.get(`${server.url}/api/v1/demo/personas`);
+    const demo = await page.request.get(`${e2e.server.url}/api/v1/demo/personas`);
     expect(demo.status()).toBe(404);
 
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
@@ -79,7 +61,7 @@ describe('passkeys in real Chromium (demo mode off)', () => {
     await poll(() => page.getByRole('row', { name: /Aroha Ngata/ }).isVisible()).toBe(true);
     await screenshot(page, 'passkey-directory');
 
-    await page.goto(`${server.url}/app/profile`);
+    await page.goto(`${e2e.server.url}/app/profile`);
     await poll(() => page.getByRole('row', { name: /Test laptop/ }).isVisible()).toBe(true);
     await screenshot(page, 'passkey-profile');
 
@@ -94,7 +76,7 @@ describe('passkeys in real Chromium (demo mode off)', () => {
     await poll(() => page.getByRole('row', { name: /Aroha Ngata/ }).isVisible()).toBe(true);
 
     // The invite link works once.
-    await page.goto(`${server.url}/app/invite/${invite.token}`);
+    await page.goto(`${e2e.server.url}/app/invite/${invite.token}`);
     await poll(() => page.getByRole('alert').textContent()).toMatch(/already been used/);
     await poll(() => page.getByRole('heading', { name: 'This invite has been used' }).isVisible()).toBe(true);
     await screenshot(page, 'passkey-invite-used');
@@ -103,24 +85,13 @@ describe('passkeys in real Chromium (demo mode off)', () => {
   });
 
   it('refuses a passkey the server does not know with a clear message', async () => {
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     // A real discoverable passkey for this origin that this Hotline never registered (as if made
     // for another Hotline at the same host name), put straight into a virtual authenticator.
     // Starting a second server and registering it there cost a whole PGlite start and
     // migrations: most of this test's time, and over a minute on a loaded CI machine.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
     const credentialId = randomBytes(32);
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await cdp.send('WebAuthn.addCredential', {
@@ -136,7 +107,7 @@ describe('passkeys in real Chromium (demo mode off)', () => {
     });
     const before = await failedSignIns();
 
-    await page.goto(`${server.url}/app/sign-in`);
+    await page.goto(`${e2e.server.url}/app/sign-in`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await poll(() => page.getByRole('alert').textContent()).toMatch(/not registered with Hotline/);
     await poll(() => page.getByRole('button', { name: 'Sign in with a passkey' }).isEnabled()).toBe(true);

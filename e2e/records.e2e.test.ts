@@ -1,24 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 describe('the records officer in real Chromium (issue 6, demo captures)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer({ demo: true });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const e2e = withBrowserServer({ demo: true });
 
   it('sees 20-day compliance drawn, the off-channel alert, and classifies a queued item', async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await e2e.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${server.url}/app/sign-in`);
+    await page.goto(`${e2e.server.url}/app/sign-in`);
     await page.getByRole('button', { name: /Sign in as Thomas Brennan/ }).click();
     await page.getByRole('link', { name: 'Records: 20-day rule' }).click();
     await poll(() => page.getByRole('img', { name: 'Captured items per month, by status' }).isVisible()).toBe(

@@ -25,6 +25,15 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL', 'postgres://user:password@host'],
     [{ HOTLINE_PUBLIC_URL: 'http://hotline.example.gov' }, 'HOTLINE_PUBLIC_URL', 'must be https://'],
     [{ HOTLINE_ICE_SERVERS: '{"urls":1}' }, 'HOTLINE_ICE_SERVERS', 'JSON array'],
+    [{ HOTLINE_FLASH_REVIEWERS: 'two' }, 'HOTLINE_FLASH_REVIEWERS', 'integer from 1 to 10'],
+    [{ HOTLINE_FLASH_REVIEWERS: '0' }, 'HOTLINE_FLASH_REVIEWERS', 'out of range'],
+    [{ HOTLINE_MEMCON_DEADLINE_DAYS: '5.5' }, 'HOTLINE_MEMCON_DEADLINE_DAYS', 'integer from 1 to 90'],
+    [{ HOTLINE_READOUT_DEADLINE_DAYS: '365' }, 'HOTLINE_READOUT_DEADLINE_DAYS', 'out of range'],
+    [
+      { HOTLINE_READOUT_SEPARATE_APPROVER: 'sometimes' },
+      'HOTLINE_READOUT_SEPARATE_APPROVER',
+      'use one of 1, 0',
+    ],
   ])('rejects %j naming the variable and the allowed values', (env, variable, hint) => {
     let err: unknown;
     try {

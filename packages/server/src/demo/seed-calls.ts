@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
 import type { RecordsService } from '../records/records-service.js';
+import type { CallStateName } from '../services/calls-lifecycle.js';
 import { type CallPolicy, CallsService } from '../services/calls-service.js';
 
 /** Where each demo office's principal takes calls, for the memcon's date, time and place. */
@@ -66,19 +67,11 @@ export async function seedDemoCalls(
   const at = (t: number) => clock.set(t);
   const T = now.getTime();
 
+  /** The happy-path states a demo call is brought to; the readout ones by a shorter name. */
   type Stage =
-    | 'requested'
-    | 'under_review'
-    | 'approved'
-    | 'scheduled'
-    | 'briefed'
-    | 'in_progress'
-    | 'completed'
-    | 'memcon_draft'
-    | 'memcon_final'
+    | Exclude<CallStateName, 'declined' | 'withdrawn' | 'cancelled' | 'readout_published' | 'readout_waived'>
     | 'published'
-    | 'waived'
-    | 'closed';
+    | 'waived';
 
   /** What happens to the call after it reached its stage: it leaves the happy path. */
   type After =

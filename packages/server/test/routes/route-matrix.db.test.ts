@@ -30,6 +30,7 @@ import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
 import type { Actor } from '../../src/policy/policy.js';
 import { isRole, ROLES, type Role } from '../../src/policy/roles.js';
+import type { CallStateName } from '../../src/services/calls-lifecycle.js';
 import { newActor, newInviteInput } from '../helpers/builders.js';
 import { type Persona, personaFor, personas, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
@@ -83,16 +84,7 @@ interface Case {
 type Route = Case[] | { websocket: true; note: string } | { static: string };
 
 /** Readers of calls: calls.read in policy.ts (every role but admin). */
-const CALL_READERS: Role[] = [
-  'principal',
-  'staff',
-  'reviewer',
-  'secretariat',
-  'notetaker',
-  'press',
-  'records',
-  'liaison',
-];
+const CALL_READERS: Role[] = ROLES.filter((r) => r !== 'admin');
 
 const json = (res: LightMyRequestResponse) => res.json() as Record<string, unknown>;
 const detail = (schema: z.ZodType) => (res: LightMyRequestResponse) => {
@@ -133,19 +125,8 @@ describe('route × role matrix', () => {
     };
   };
 
-  type Stage =
-    | 'requested'
-    | 'under_review'
-    | 'approved'
-    | 'scheduled'
-    | 'briefed'
-    | 'in_progress'
-    | 'completed'
-    | 'memcon_draft'
-    | 'memcon_final'
-    | 'readout_published'
-    | 'readout_waived'
-    | 'closed';
+  /** The states of the happy path a call can be brought to (not the ends that leave it). */
+  type Stage = Exclude<CallStateName, 'declined' | 'withdrawn' | 'cancelled'>;
 
   const MEMCON = {
     classification: 'SECRET',
