@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupListErrors, humanize, sentence, withLabel } from '../src/calls/form-errors.js';
-import { channelLabel, when } from '../src/calls/format.js';
+import { channelLabel, memconDateTimePlace, when } from '../src/calls/format.js';
 import { deadlineStatus, wrap } from '../src/calls/timeline.js';
 
 describe('field error messages', () => {
@@ -87,5 +87,17 @@ describe('the timeline drawing', () => {
     expect(deadlineStatus({ label: 'Readout due', future: false }, { overdue: [], state: 'closed' })).toBe(
       'met',
     );
+  });
+});
+
+describe("the memcon's date, time and place", () => {
+  it('comes from the call log in the host zone, with the channel as the place', () => {
+    expect(
+      memconDateTimePlace('2026-11-25T15:14:00Z', '2026-11-25T15:42:00Z', 'America/New_York', 'hotline'),
+    ).toBe('Wed 25 Nov 2026, 10:14 a.m. EST – 10:42 a.m. EST, Hotline (in-app)');
+    expect(memconDateTimePlace('2026-07-01T08:05:00Z', null, 'Europe/Paris', 'secure_line')).toBe(
+      'Wed 1 Jul 2026, 10:05 a.m. GMT+2, Secure line',
+    );
+    expect(memconDateTimePlace(null, null, 'Europe/Paris', 'hotline')).toBe('');
   });
 });

@@ -4,6 +4,7 @@ import { get } from '../api';
 import { BoundField, describedBy, FieldNotes } from '../components';
 import type { Briefing, MemconDoc, Readout } from './artifacts';
 import { binder, ErrorSummary, type FieldMap, groupListErrors, type Outcome } from './form-errors';
+import { memconDateTimePlace } from './format';
 import { isoToZoned, zonedToIso } from './zoned';
 
 type Submit = (body: unknown) => Promise<Outcome>;
@@ -479,7 +480,9 @@ export function MemconForm({
       last?.participants ?? [call.principal?.name ?? 'The principal', call.counterpartLeader]
     ).join(', '),
     notetakers: (last?.notetakers ?? call.listeners.map((l) => l.name)).join(', '),
-    dateTimePlace: last?.dateTimePlace ?? (call.actualStart ? new Date(call.actualStart).toUTCString() : ''),
+    dateTimePlace:
+      last?.dateTimePlace ??
+      memconDateTimePlace(call.actualStart, call.actualEnd, call.principal?.timeZone, call.channel),
     paragraphs: last ? paragraphsToText(last.paragraphs) : '',
     distribution: (last?.distribution ?? []).join(', '),
     correctionReason: '',

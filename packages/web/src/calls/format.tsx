@@ -89,3 +89,18 @@ export function lineDiff(a: string, b: string): { kind: 'same' | 'add' | 'del'; 
   while (j < m) out.push({ kind: 'add', text: y[j++]! });
   return out;
 }
+
+/**
+ * The memcon's DATE, TIME AND PLACE line from the call log, in the host principal's zone:
+ * "Wed 25 Nov 2026, 10:14 a.m. EST – 10:42 a.m. EST, Hotline (in-app)". Empty before the call.
+ */
+export function memconDateTimePlace(
+  start: string | null,
+  end: string | null,
+  zone: string | undefined,
+  channel: string | null,
+): string {
+  if (!start) return '';
+  const to = end ? ` – ${when(end, zone).split(', ')[1]}` : '';
+  return `${when(start, zone)}${to}, ${channelLabel(channel)}`;
+}
