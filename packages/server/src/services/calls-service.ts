@@ -379,7 +379,12 @@ export class CallsService {
         });
       }
     }
-    timeline.sort((a, b) => a.at.localeCompare(b.at));
+    // By time, and at the same instant in the log's order (deadlines, which have no record, last).
+    timeline.sort(
+      (a, b) =>
+        a.at.localeCompare(b.at) ||
+        (a.recordSeq ?? Number.MAX_SAFE_INTEGER) - (b.recordSeq ?? Number.MAX_SAFE_INTEGER),
+    );
 
     return {
       ...this.summary(row, office?.name ?? '', now),

@@ -339,6 +339,13 @@ describe('the leader call lifecycle over HTTP', () => {
     ]) {
       expect(kinds).toContain(k);
     }
+    // The timeline tells the story in order: by time, and at one instant in the log's order.
+    const { timeline } = (await call('usSecretariat', 'GET', `/api/v1/calls/${callId}`)).json() as {
+      timeline: { at: string; recordSeq: number | null }[];
+    };
+    const key = (i: { at: string; recordSeq: number | null }) =>
+      [i.at, String(i.recordSeq ?? Number.MAX_SAFE_INTEGER).padStart(16, '0')].join(' ');
+    expect(timeline.map(key)).toEqual(timeline.map(key).sort());
   });
 
   it('logs off-channel contact as a completed call that needs a memcon, shown overdue on the dashboard', async () => {
