@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
-import { personaFor, personas, signInAs } from './helpers/http.js';
+import { multipart, personaFor, personas, signInAs } from './helpers/http.js';
 import { newTestContext, type TestContext } from './helpers/test-context.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -121,23 +121,19 @@ describe('response schemas and the API docs', () => {
   });
 
   it('answers an upload with the import result, and the log routes with text, bytes and proofs', async () => {
-    const fd = new FormData();
-    fd.append('kind', 'eml');
-    fd.append('account', 'schema.test@personal.example.com');
-    fd.append('owner', 'potus@us.example.gov');
-    fd.append(
-      'file',
-      new Blob([
-        'From: schema.test@personal.example.com\r\nTo: b@personal.example.com\r\nSubject: Schemas\r\nDate: Mon, 02 Feb 2026 10:00:00 +0000\r\nMessage-ID: <schemas-1@x>\r\n\r\nHello\r\n',
-      ]),
-      'message.eml',
+    const mp = await multipart(
+      { kind: 'eml', account: 'schema.test@personal.example.com', owner: 'potus@us.example.gov' },
+      {
+        name: 'message.eml',
+        content:
+          'From: schema.test@personal.example.com\r\nTo: b@personal.example.com\r\nSubject: Schemas\r\nDate: Mon, 02 Feb 2026 10:00:00 +0000\r\nMessage-ID: <schemas-1@x>\r\n\r\nHello\r\n',
+      },
     );
-    const body = new Response(fd);
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/capture/imports',
-      headers: { 'content-type': body.headers.get('content-type')!, cookie: records },
-      payload: Buffer.from(await body.arrayBuffer()),
+      headers: { ...mp.headers, cookie: records },
+      payload: mp.payload,
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(ImportResultSchema.parse(res.json())).toMatchObject({ added: 1, skipped: 0 });

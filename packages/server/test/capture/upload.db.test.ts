@@ -1,20 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
-import { personaFor, personas, signInAs } from '../helpers/http.js';
+import { multipart, personaFor, personas, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
-
-/** Serialize a FormData the way a browser does, for app.inject. */
-async function multipart(fields: Record<string, string>, file: { name: string; content: string }) {
-  const fd = new FormData();
-  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  fd.append('file', new Blob([file.content]), file.name);
-  const res = new Response(fd);
-  return {
-    payload: Buffer.from(await res.arrayBuffer()),
-    headers: { 'content-type': res.headers.get('content-type')! },
-  };
-}
 
 describe('upload imports, coverage and the official-account registry over HTTP', () => {
   let t: TestContext;

@@ -28,3 +28,18 @@ export function personaFor(list: Persona[], role: string, officeSlug = 'us-potus
   if (!p) throw new Error(`no demo persona with role ${role} in ${officeSlug}`);
   return p;
 }
+
+/** Serialize form fields and one file the way a browser does, for app.inject. */
+export async function multipart(
+  fields: Record<string, string>,
+  file: { name: string; content: string },
+): Promise<{ payload: Buffer; headers: { 'content-type': string } }> {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  fd.append('file', new Blob([file.content]), file.name);
+  const res = new Response(fd);
+  return {
+    payload: Buffer.from(await res.arrayBuffer()),
+    headers: { 'content-type': res.headers.get('content-type')! },
+  };
+}

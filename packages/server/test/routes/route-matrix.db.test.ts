@@ -32,7 +32,7 @@ import type { Actor } from '../../src/policy/policy.js';
 import { isRole, ROLES, type Role } from '../../src/policy/roles.js';
 import type { CallStateName } from '../../src/services/calls-lifecycle.js';
 import { newActor, newInviteInput } from '../helpers/builders.js';
-import { type Persona, personaFor, personas, signInAs } from '../helpers/http.js';
+import { multipart, type Persona, personaFor, personas, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 import { SoftAuthenticator } from '../helpers/webauthn.js';
 
@@ -259,17 +259,6 @@ describe('route × role matrix', () => {
     }),
     body: callDetail(to),
   });
-
-  async function multipart(fields: Record<string, string>, file: { name: string; content: string }) {
-    const fd = new FormData();
-    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-    fd.append('file', new Blob([file.content]), file.name);
-    const res = new Response(fd);
-    return {
-      payload: Buffer.from(await res.arrayBuffer()),
-      headers: { 'content-type': res.headers.get('content-type')! },
-    };
-  }
 
   const hasText = (type: RegExp, text: RegExp) => (res: LightMyRequestResponse) => {
     expect(res.headers['content-type']).toMatch(type);
