@@ -327,22 +327,34 @@ export class CallsService {
         recordSeq: null,
       });
     }
+    // Artifact versions name who wrote them (a published readout: who approved it) and why a
+    // final memcon was corrected.
+    const names = await this.namesOf(this.db, [
+      ...briefs.map((b) => b.author_id),
+      ...mems.map((m) => m.author_id),
+      ...reads.flatMap((r) => [r.author_id, r.approved_by]),
+    ]);
+    const nameOf = (id: string | null) => (id ? (names.get(id) ?? null) : null);
     for (const b of briefs) {
       timeline.push({
         at: iso(b.created_at),
         kind: 'briefing',
         label: `Briefing v${b.version}${b.approved_at ? ' (approved)' : ''}`,
-        actor: null,
+        actor: nameOf(b.author_id),
         recordSeq: Number(b.record_seq),
       });
     }
-    for (const m of mems) {
+    for (const m of toMemconVersions(mems, names)) {
       timeline.push({
-        at: iso(m.created_at),
+        at: m.createdAt,
         kind: 'memcon',
         label: `Memcon v${m.version} ${m.status}`,
-        actor: null,
-        recordSeq: Number(m.record_seq),
+        actor: m.authorName,
+        reason:
+          m.correctsVersion !== null && m.correctionReason
+            ? `Correction of v${m.correctsVersion}: ${m.correctionReason}`
+            : null,
+        recordSeq: m.recordSeq,
       });
     }
     for (const r of reads) {
@@ -350,7 +362,7 @@ export class CallsService {
         at: iso(r.created_at),
         kind: 'readout',
         label: `Readout v${r.version} ${r.status}`,
-        actor: null,
+        actor: nameOf(r.status === 'published' ? (r.approved_by ?? r.author_id) : r.author_id),
         recordSeq: Number(r.record_seq),
       });
     }

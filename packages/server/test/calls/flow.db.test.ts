@@ -250,6 +250,17 @@ describe('the leader call lifecycle over HTTP', () => {
       correctionReason: 'Fix the time line.',
     });
     expect(c2.json()).toMatchObject({ correction: true, version: 4 });
+    // The timeline names who wrote each version, and why the final one was corrected.
+    const { timeline } = (await call('usSecretariat', 'GET', `/api/v1/calls/${callId}`)).json() as {
+      timeline: { kind: string; label: string; actor: string | null; reason?: string | null }[];
+    };
+    const memcons = timeline.filter((i) => i.kind === 'memcon');
+    expect(memcons.map((i) => [i.label, i.actor, i.reason ?? null])).toEqual([
+      ['Memcon v1 draft', 'James Whitaker', null],
+      ['Memcon v2 draft', 'James Whitaker', null],
+      ['Memcon v3 final', 'Linda Park', null],
+      ['Memcon v4 final', 'James Whitaker', 'Correction of v3: Fix the time line.'],
+    ]);
   });
 
   it('the press publishes the readout; the public page, the feed and the log show it', async () => {

@@ -30,29 +30,3 @@ export function memconOrigin(
   }
   return { kind: 'final', of: prev?.version ?? null, reason: null };
 }
-
-/**
- * Who did it and why, for each timeline item that is an artifact version, keyed by its records-log
- * sequence number (the timeline and the artifacts both carry it).
- */
-export function artifactNotes(
-  art: Artifacts | null,
-): Map<number, { actor: string | null; reason: string | null }> {
-  const out = new Map<number, { actor: string | null; reason: string | null }>();
-  if (!art) return out;
-  for (const b of art.briefings) out.set(b.recordSeq, { actor: b.authorName, reason: null });
-  art.memcons.forEach((m, i) => {
-    const o = memconOrigin(art.memcons, i);
-    out.set(m.recordSeq, {
-      actor: m.authorName,
-      reason: o.kind === 'correction' && o.reason ? `Correction of v${o.of}: ${o.reason}` : null,
-    });
-  });
-  // A published version is the approved one made public: name who approved it.
-  for (const r of art.readouts)
-    out.set(r.recordSeq, {
-      actor: r.status === 'published' ? (r.approvedByName ?? r.authorName) : r.authorName,
-      reason: null,
-    });
-  return out;
-}

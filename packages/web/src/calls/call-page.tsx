@@ -4,7 +4,7 @@ import { ApiError, get, post, put } from '../api';
 import { Alert, Loading, PageHeader } from '../components';
 import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
-import { type Artifacts, artifactNotes } from './artifacts';
+import type { Artifacts } from './artifacts';
 import {
   BriefingForm,
   CallLogForm,
@@ -379,7 +379,7 @@ export function CallPage({ id }: { id: string }) {
         )}
       <section className="panel" aria-labelledby="story">
         <h2 id="story">Story of the call</h2>
-        <Timeline items={call.timeline} zone={zone} call={call} notes={artifactNotes(art)} />
+        <Timeline items={call.timeline} zone={zone} call={call} />
       </section>
       {art && <ArtifactsView art={art} zone={zone} />}
       {call.reviews.length > 0 && (

@@ -90,14 +90,11 @@ export function Timeline({
   items,
   zone,
   call,
-  notes,
   now = new Date(),
 }: {
   items: Item[];
   zone: string;
   call: Pick<CallDetail, 'overdue' | 'state'>;
-  /** Actor and reason for artifact items, by records-log sequence number. */
-  notes?: Map<number, { actor: string | null; reason: string | null }>;
   now?: Date;
 }) {
   const fmt = new Intl.DateTimeFormat('en-GB', {
@@ -110,9 +107,8 @@ export function Timeline({
   const rows: Row[] = [];
   let y = 20;
   for (const it of items) {
-    const extra = it.recordSeq !== null ? notes?.get(it.recordSeq) : undefined;
-    const actor = it.actor ?? extra?.actor ?? null;
-    const reason = it.reason ?? extra?.reason ?? null;
+    const actor = it.actor;
+    const reason = it.reason ?? null;
     let status: DeadlineStatus | null = null;
     let title = it.label;
     if (it.kind === 'deadline') {
