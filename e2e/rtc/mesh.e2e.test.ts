@@ -1,8 +1,8 @@
 import { ManualClock, MINUTE } from '@hotline/common';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RelayedSignal } from '../../packages/server/src/realtime/types.js';
-import { LISTENER, newCall, PRINCIPAL } from '../../packages/server/test/realtime/helpers.js';
+import type { RelayedSignal } from '../../packages/server/src/live/types.js';
+import { LISTENER, newCall, PRINCIPAL } from '../../packages/server/test/live/helpers.js';
 import { watchConsole } from '../harness.js';
 import {
   bytesFrom,

@@ -7,13 +7,13 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { App } from '../../packages/server/src/http/types.js';
-import { type LiveHub, liveRoutes } from '../../packages/server/src/realtime/live-hub.js';
-import type { CallEvent, LiveDeps } from '../../packages/server/src/realtime/types.js';
+import { type LiveHub, liveRoutes } from '../../packages/server/src/live/live-hub.js';
+import type { CallEvent, LiveDeps } from '../../packages/server/src/live/types.js';
 import {
   type FakeCall,
   fakeAuthenticate,
   memoryCallAccess,
-} from '../../packages/server/test/realtime/helpers.js';
+} from '../../packages/server/test/live/helpers.js';
 import { CHROMIUM_ARGS } from '../harness.js';
 
 declare global {

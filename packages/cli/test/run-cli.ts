@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { build } from 'esbuild';
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = new URL('../../..', import.meta.url).pathname;
 
 /**
  * Bundle the CLI the way scripts/build.mjs does (our packages from source, third-party packages

@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { ManualClock } from '@hotline/common';
 import { simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { CaptureService } from '../src/capture/capture-service.js';
+import { parseMbox } from '../src/capture/importers/mbox.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { parseMbox } from '../src/importers/mbox.js';
 import { ArchiveCipher } from '../src/records/archive-key.js';
 import { RecordsService } from '../src/records/records-service.js';
-import { CaptureService } from '../src/services/capture-service.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
 const TWEETS = Number(process.env.BENCH_TWEETS ?? 50_000);

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Page } from 'playwright-core';
 import { callPageUrl, launchRtcBrowser, sleep, startRtcServer } from '../../../e2e/rtc/rtc-harness.js';
-import { newCall, PRINCIPAL } from '../test/realtime/helpers.js';
+import { newCall, PRINCIPAL } from '../test/live/helpers.js';
 
 declare global {
   interface Window {

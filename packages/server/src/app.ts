@@ -12,19 +12,19 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { callRoutes } from './calls/routes.js';
+import { captureRoutes } from './capture/routes.js';
 import type { AppContext } from './context.js';
+import { healthRoutes } from './http/health-routes.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import { checkOrigin } from './http/session.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
-import { wireLive } from './realtime-wiring.js';
-import { authRoutes } from './routes/auth.js';
-import { callRoutes } from './routes/calls.js';
-import { captureRoutes } from './routes/capture.js';
-import { healthRoutes } from './routes/health.js';
-import { identityRoutes } from './routes/identity.js';
-import { logRoutes } from './routes/log.js';
-import { publicRoutes } from './routes/public.js';
+import { authRoutes } from './identity/auth-routes.js';
+import { identityRoutes } from './identity/routes.js';
+import { wireLive } from './live/wiring.js';
+import { publicRoutes } from './public/routes.js';
+import { logRoutes } from './records/routes.js';
 
 export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
 

@@ -2,20 +2,25 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
 import { parseSignerKey, type Signer } from '@hotline/ledger';
+import { CallsService } from './calls/calls-service.js';
+import { CaptureService } from './capture/capture-service.js';
 import type { ServerConfig } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemo } from './demo/seed.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
 import { seedDemoCapture } from './demo/seed-capture.js';
-import { createArchiveKeyFile, createLogKeyFile, loadArchiveCipher, readLogSignerKey } from './keys.js';
+import { AuthService } from './identity/auth-service.js';
+import { IdentityService } from './identity/identity-service.js';
 import type { ArchiveCipher } from './records/archive-key.js';
+import {
+  createArchiveKeyFile,
+  createLogKeyFile,
+  loadArchiveCipher,
+  readLogSignerKey,
+} from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
-import { AuthService } from './services/auth-service.js';
-import { CallsService } from './services/calls-service.js';
-import { CaptureService } from './services/capture-service.js';
-import { IdentityService } from './services/identity-service.js';
 
 export interface ContextOverrides {
   db?: DatabaseHandle;

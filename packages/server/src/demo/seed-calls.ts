@@ -1,12 +1,12 @@
 import { DAY, HOUR, ManualClock, MINUTE } from '@hotline/common';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
+import { type CallPolicy, CallsService } from '../calls/calls-service.js';
+import type { CallStateName } from '../calls/lifecycle.js';
 import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
 import type { RecordsService } from '../records/records-service.js';
-import type { CallStateName } from '../services/calls-lifecycle.js';
-import { type CallPolicy, CallsService } from '../services/calls-service.js';
 
 /** Where each demo office's principal takes calls, for the memcon's date, time and place. */
 const PLACES: Record<string, string> = {

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DAY, HOUR } from '@hotline/common';
+import type { CaptureService } from '../capture/capture-service.js';
 import type { Db } from '../db/database.js';
 import { isRole } from '../policy/roles.js';
-import type { CaptureService } from '../services/capture-service.js';
 
 function rfc822(i: number, date: Date, to: string, subject: string, body: string, bcc?: string): string {
   return [

@@ -1,6 +1,6 @@
 import type { Logger } from '@hotline/common';
 import type { Db } from '../db/database.js';
-import type { IdentityService } from '../services/identity-service.js';
+import type { IdentityService } from '../identity/identity-service.js';
 import { DEMO_OFFICES } from './personas.js';
 
 /** Runs after offices and people exist; the calls and capture parts add their history here. */

@@ -1,8 +1,8 @@
 import { AuthenticationError, ForbiddenError } from '@hotline/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import type { IssuedSession, ResolvedSession } from '../identity/auth-service.js';
 import type { Actor } from '../policy/policy.js';
-import type { IssuedSession, ResolvedSession } from '../services/auth-service.js';
 
 export const SESSION_COOKIE = 'hotline_session';
 

@@ -6,7 +6,7 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { LiveHub } from '../realtime/index.js';
+import type { LiveHub } from '../live/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -7,7 +7,7 @@ import {
   nextStatesFrom,
   ruleFor,
   stateName,
-} from '../services/calls-lifecycle.js';
+} from '../calls/lifecycle.js';
 import { ROLE_LABELS, type Role } from './roles.js';
 
 /**

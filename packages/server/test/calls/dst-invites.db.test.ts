@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatForZone, localToUtc } from '../../src/services/calls-lifecycle.js';
+import { formatForZone, localToUtc } from '../../src/calls/lifecycle.js';
 import { type CallWorld, callThrough, http, newCallWorld } from './world.js';
 
 /** The one VEVENT of an invitation, through node-ical, and the calendar through ical.js. */

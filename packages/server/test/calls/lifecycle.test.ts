@@ -1,5 +1,12 @@
 import { ConflictError, ForbiddenError, ValidationError } from '@hotline/common';
 import { describe, expect, it } from 'vitest';
+import {
+  ACTIONS,
+  formatForZone,
+  type LifecycleCall,
+  localToUtc,
+  validateMemcon,
+} from '../../src/calls/lifecycle.js';
 import { renderMarkdown } from '../../src/calls/markdown.js';
 import {
   type Actor,
@@ -10,13 +17,6 @@ import {
   DEFAULT_CALL_POLICY,
 } from '../../src/policy/policy.js';
 import { ROLES, type Role } from '../../src/policy/roles.js';
-import {
-  ACTIONS,
-  formatForZone,
-  type LifecycleCall,
-  localToUtc,
-  validateMemcon,
-} from '../../src/services/calls-lifecycle.js';
 
 /** The policy's decision, with the lifecycle test's argument order. */
 function decide(

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImportFormatError } from '../../src/importers/types.js';
+import { ImportFormatError } from '../../src/capture/importers/types.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /** Plain messages (every 5th with an attachment); `id(i)` picks each one's Message-ID. */

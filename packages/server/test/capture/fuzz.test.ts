@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCarrierCsv } from '../../src/importers/csv.js';
-import { parseEml, parseMbox } from '../../src/importers/mbox.js';
-import { parsePhoneBackup } from '../../src/importers/phone.js';
-import { ImportFormatError } from '../../src/importers/types.js';
-import { parseXArchive } from '../../src/importers/x-archive.js';
+import { parseCarrierCsv } from '../../src/capture/importers/csv.js';
+import { parseEml, parseMbox } from '../../src/capture/importers/mbox.js';
+import { parsePhoneBackup } from '../../src/capture/importers/phone.js';
+import { ImportFormatError } from '../../src/capture/importers/types.js';
+import { parseXArchive } from '../../src/capture/importers/x-archive.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotline-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImportFormatError } from '../../src/importers/types.js';
+import { ImportFormatError } from '../../src/capture/importers/types.js';
 import { verifyLocal } from '../../src/records/verify.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 

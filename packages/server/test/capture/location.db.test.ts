@@ -4,7 +4,7 @@ import { join } from 'node:path';
 // @ts-expect-error piexifjs ships no type declarations; it is used only to build a test fixture.
 import piexif from 'piexifjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPhotoGps } from '../../src/importers/exif.js';
+import { readPhotoGps } from '../../src/capture/importers/exif.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /** A JPEG whose EXIF holds the GPS position of the White House, written with piexifjs. */

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseMbox } from '../../src/importers/mbox.js';
-import { parseMime } from '../../src/importers/mime-worker.js';
-import { ImportFormatError, type ImportProgress } from '../../src/importers/types.js';
+import { parseMbox } from '../../src/capture/importers/mbox.js';
+import { parseMime } from '../../src/capture/importers/mime-worker.js';
+import { ImportFormatError, type ImportProgress } from '../../src/capture/importers/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hotline-mbox-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

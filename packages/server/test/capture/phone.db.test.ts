@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toE164 } from '../../src/importers/phone.js';
+import { toE164 } from '../../src/capture/importers/phone.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

@@ -2,10 +2,10 @@ import { DAY, HOUR } from '@hotline/common';
 import { CALL_STATES } from '@hotline/contract';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localToUtc } from '../../src/calls/lifecycle.js';
+import type { CallRow } from '../../src/calls/repository.js';
 import type { Actor } from '../../src/policy/policy.js';
 import { isRole } from '../../src/policy/roles.js';
-import type { CallRow } from '../../src/repositories/calls.js';
-import { localToUtc } from '../../src/services/calls-lifecycle.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**

@@ -1,6 +1,16 @@
 import { basename } from 'node:path';
 import { type Clock, ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
 import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import { type Actor, authorize } from '../policy/policy.js';
+import { writeAudit } from '../records/audit.js';
+import type { AppendInput, RecordsService } from '../records/records-service.js';
+import { parseCarrierCsv, parseColumnMapping } from './importers/csv.js';
+import { readPhotoGps } from './importers/exif.js';
+import { parseEml, parseMbox } from './importers/mbox.js';
+import { parsePhoneBackup, toE164 } from './importers/phone.js';
+import type { CapturedItem, ImportProgress } from './importers/types.js';
+import { parseXArchive } from './importers/x-archive.js';
 import {
   type CoveredStatus,
   evaluate,
@@ -8,17 +18,7 @@ import {
   type PraCategory,
   type RuleItem,
   type RuleStatus,
-} from '../capture/twenty-day-rule.js';
-import type { Db } from '../db/database.js';
-import { parseCarrierCsv, parseColumnMapping } from '../importers/csv.js';
-import { readPhotoGps } from '../importers/exif.js';
-import { parseEml, parseMbox } from '../importers/mbox.js';
-import { parsePhoneBackup, toE164 } from '../importers/phone.js';
-import type { CapturedItem, ImportProgress } from '../importers/types.js';
-import { parseXArchive } from '../importers/x-archive.js';
-import { type Actor, authorize } from '../policy/policy.js';
-import type { AppendInput, RecordsService } from '../records/records-service.js';
-import { writeAudit } from './audit.js';
+} from './twenty-day-rule.js';
 
 export interface ComplianceRow {
   itemId: string;
@@ -31,7 +31,7 @@ export interface ComplianceRow {
   result: RuleStatus;
 }
 
-import type { CallsService } from './calls-service.js';
+import type { CallsService } from '../calls/calls-service.js';
 
 export type ImportFormat = 'mbox' | 'eml' | 'x' | 'phone' | 'csv';
 

@@ -7,7 +7,7 @@ import {
   sasInput,
   shortAuthenticationString,
 } from '../../../web/src/rtc/sas.js';
-import { fingerprints, mediaSections, sendingMediaSections } from '../../src/realtime/sdp.js';
+import { fingerprints, mediaSections, sendingMediaSections } from '../../src/live/sdp.js';
 
 const FP_A =
   'E7:3B:38:46:1A:5D:88:B0:C4:2E:15:29:3F:4B:79:6E:0A:13:8C:59:DE:81:AB:2C:5F:06:7D:99:A4:12:C3:F0';

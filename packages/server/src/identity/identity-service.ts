@@ -6,10 +6,10 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
 import type { Role } from '../policy/roles.js';
+import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
-import * as repo from '../repositories/identity.js';
-import { writeAudit } from './audit.js';
 import { toOffice, toUser } from './mappers.js';
+import * as repo from './repository.js';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');

@@ -1,7 +1,7 @@
 import { canonicalJson } from '@hotline/common';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { PublicReadout } from '../public/readouts-site.js';
+import type { PublicReadout } from './readouts-site.js';
 
 /** Published readouts for the public site: no login, read-only. */
 export class ReadoutsService {

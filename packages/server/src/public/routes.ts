@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { App } from '../http/types.js';
-import { buildAtomFeed } from '../public/atom.js';
-import { SITE_CSS } from '../public/html.js';
-import { renderNotFound, renderReadoutList, renderReadoutPage } from '../public/readouts-site.js';
-import { ReadoutsService } from '../services/readouts-service.js';
+import { buildAtomFeed } from './atom.js';
+import { SITE_CSS } from './html.js';
+import { ReadoutsService } from './readouts-service.js';
+import { renderNotFound, renderReadoutList, renderReadoutPage } from './readouts-site.js';
 
 /** The public site: published readouts (HTML), their Atom feed, and the browser verifier. No login. */
 export function publicRoutes(app: App, ctx: AppContext, webDir: string | null): void {

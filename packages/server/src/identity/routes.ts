@@ -16,8 +16,8 @@ import type { AppContext } from '../context.js';
 import { requireActor, requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
 import { permissionsOf } from '../policy/policy.js';
-import { findOffice, findUser } from '../repositories/identity.js';
-import { toOffice, toUser } from '../services/mappers.js';
+import { toOffice, toUser } from './mappers.js';
+import { findOffice, findUser } from './repository.js';
 
 export function identityRoutes(app: App, ctx: AppContext): void {
   const tags = ['identity'];

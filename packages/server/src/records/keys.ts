@@ -2,7 +2,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '@hotline/common';
-import { ArchiveCipher } from './records/archive-key.js';
+import { ArchiveCipher } from './archive-key.js';
 
 /**
  * Key files live outside the database, mode 0600, created by `hotline keys init` (or by demo

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { clearSessionCookie, requireActor, requireSession, setSessionCookie } from '../http/session.js';
 import type { App } from '../http/types.js';
-import { listDemoPersonas } from '../services/demo-personas.js';
+import { listDemoPersonas } from './demo-personas.js';
 
 export function authRoutes(app: App, ctx: AppContext): void {
   const limited = { config: { rateLimit: { max: ctx.cfg.authRateLimitPerMinute, timeWindow: '1 minute' } } };

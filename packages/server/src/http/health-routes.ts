@@ -2,8 +2,8 @@ import { HealthSchema, ProblemSchema, ReadySchema } from '@hotline/contract';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import { pendingMigrations } from '../db/migrate.js';
-import { sendProblem } from '../http/problem.js';
-import type { App } from '../http/types.js';
+import { sendProblem } from './problem.js';
+import type { App } from './types.js';
 
 export function healthRoutes(app: App, ctx: AppContext): void {
   const tags = ['health'];

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Actor } from '../policy/policy.js';
-import type { AppendedRecord, RecordsService } from '../records/records-service.js';
+import type { AppendedRecord, RecordsService } from './records-service.js';
 
 /**
  * The one place an audit event is written. It becomes a record of kind `audit.<action>` in the

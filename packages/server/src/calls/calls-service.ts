@@ -26,16 +26,9 @@ import type {
 } from '@hotline/contract';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import {
-  toBriefingVersion,
-  toMemconVersion,
-  toMemconVersions,
-  toReadoutVersion,
-} from '../calls/artifacts.js';
-import { buildInvite, inviteSummary } from '../calls/icalendar.js';
-import { draftReadout } from '../calls/readout-draft.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
+import { findOffice } from '../identity/repository.js';
 import {
   type Actor,
   allowedCallActions,
@@ -49,9 +42,11 @@ import {
   refuseCallStep,
 } from '../policy/policy.js';
 import type { RecordsService } from '../records/records-service.js';
-import * as repo from '../repositories/calls.js';
-import { findOffice } from '../repositories/identity.js';
-import * as lifecycle from './calls-lifecycle.js';
+import { toBriefingVersion, toMemconVersion, toMemconVersions, toReadoutVersion } from './artifacts.js';
+import { buildInvite, inviteSummary } from './icalendar.js';
+import * as lifecycle from './lifecycle.js';
+import { draftReadout } from './readout-draft.js';
+import * as repo from './repository.js';
 
 // The policy settings live in the policy module (config.ts reads them from the environment).
 export { type CallPolicy, DEFAULT_CALL_POLICY } from '../policy/policy.js';

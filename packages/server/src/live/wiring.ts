@@ -1,9 +1,9 @@
 import { ConflictError, ForbiddenError, GoneError, MINUTE, NotFoundError } from '@hotline/common';
-import type { AppContext } from './context.js';
-import { requireActor } from './http/session.js';
-import type { App } from './http/types.js';
-import type { CallAccess, CallEvent, LiveHub } from './realtime/index.js';
-import { liveRoutes } from './realtime/index.js';
+import type { AppContext } from '../context.js';
+import { requireActor } from '../http/session.js';
+import type { App } from '../http/types.js';
+import type { CallAccess, CallEvent, LiveHub } from './index.js';
+import { liveRoutes } from './index.js';
 
 const LIVE_STATES = ['scheduled', 'briefed', 'in_progress'];
 

@@ -2,7 +2,7 @@ import type { Office, Passkey, User } from '@hotline/contract';
 import type { Selectable } from 'kysely';
 import type { PasskeysTable } from '../db/tables/passkeys.js';
 import { isRole } from '../policy/roles.js';
-import type { OfficeRow, UserRow } from '../repositories/identity.js';
+import type { OfficeRow, UserRow } from './repository.js';
 
 export function toOffice(r: OfficeRow): Office {
   return {

@@ -24,11 +24,11 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
+import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
-import * as repo from '../repositories/identity.js';
-import { writeAudit } from './audit.js';
 import { hashToken } from './identity-service.js';
 import { toPasskey, toUser } from './mappers.js';
+import * as repo from './repository.js';
 
 export interface AuthOptions {
   rpId: string;

@@ -5,14 +5,8 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WebSocket } from 'ws';
 import type { App } from '../../src/http/types.js';
-import { type LiveHub, liveRoutes } from '../../src/realtime/live-hub.js';
-import type {
-  CallAccess,
-  CallAccessGrant,
-  CallEvent,
-  LiveActor,
-  LiveDeps,
-} from '../../src/realtime/types.js';
+import { type LiveHub, liveRoutes } from '../../src/live/live-hub.js';
+import type { CallAccess, CallAccessGrant, CallEvent, LiveActor, LiveDeps } from '../../src/live/types.js';
 
 /** A scheduled call as the in-memory CallAccess sees it. */
 export interface FakeCall {
