@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import websocket from '@fastify/websocket';
 import { isHotlineError } from '@hotline/common';
 import {
   LIVE_CLOSE,
   type LiveClientMessage,
-  LiveClientMessageSchema,
   type LiveErrorCode,
   type LivePeer,
   type LiveServerMessage,
@@ -12,46 +10,29 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { App } from '../http/types.js';
+import {
+  errorFromAccess,
+  frameText,
+  LiveProtocolError,
+  MAX_MESSAGE_BYTES,
+  parseClientMessage,
+  RATE_PER_SECOND,
+  RateBucket,
+} from './protocol.js';
+import { describePeer, type Peer, type Room, Rooms } from './rooms.js';
 import { sendingMediaSections } from './sdp.js';
 import type { CallAccessGrant, CallEvent, LiveActor, LiveDeps } from './types.js';
 
 export const LIVE_PATH = '/api/v1/live';
-const MAX_MESSAGE_BYTES = 128 * 1024;
-const MAX_QUEUED_PER_PEER = 500;
-/** Token bucket per connection: a burst of ICE candidates for 5 peers fits, a flood does not. */
-const RATE_BURST = 400;
-const RATE_PER_SECOND = 100;
 const OPEN = 1;
 
 interface Conn {
   socket: WebSocket;
   actor: LiveActor | null;
-  peer: Peer | null;
+  peer: Peer<Conn> | null;
   /** Messages of one connection are handled one after the other (a join awaits the access check). */
   chain: Promise<void>;
-  tokens: number;
-  lastRefill: number;
-}
-
-interface Peer {
-  id: string;
-  callId: string;
-  actor: LiveActor;
-  grant: CallAccessGrant;
-  muted: boolean;
-  speaking: boolean;
-  resumeToken: string;
-  conn: Conn | null;
-  graceTimer: NodeJS.Timeout | null;
-  /** Signals for a peer whose socket dropped, delivered when it resumes. */
-  queue: string[];
-}
-
-interface Room {
-  callId: string;
-  peers: Map<string, Peer>;
-  /** Joins admitted but not yet recorded: they count against the mesh limit. */
-  pending: number;
+  rate: RateBucket;
 }
 
 /** What the hub exposes to the rest of the server (the calls service, tests, ops). */
@@ -60,59 +41,37 @@ export interface LiveHub {
   peers(callId: string): LivePeer[];
   /** Ends a call for everyone (the secretariat ended it, or the call was closed). */
   endCall(callId: string, detail: string): Promise<void>;
+  /**
+   * Closes every socket of a person at once (signed out, session revoked or expired, account
+   * disabled, role lost); a peer of theirs leaves its call with no grace period.
+   */
+  disconnectUser(userId: string, detail: string): Promise<void>;
   /** Cuts one peer's WebSocket as a network failure would; the peer may resume. For tests and ops. */
   dropConnection(peerId: string): boolean;
   close(): Promise<void>;
 }
 
-class LiveProtocolError extends Error {
-  constructor(
-    readonly code: LiveErrorCode,
-    detail: string,
-  ) {
-    super(detail);
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The in-app call signaling hub (/api/v1/live), for operators' tools and tests. */
+    liveHub: LiveHub;
   }
-}
-
-function newId(prefix: string, bytes: number): string {
-  return prefix + randomBytes(bytes).toString('base64url');
 }
 
 function send(conn: Conn | null, msg: LiveServerMessage): void {
   if (conn && conn.socket.readyState === OPEN) conn.socket.send(JSON.stringify(msg));
 }
 
-function errorFromAccess(err: unknown): LiveProtocolError | null {
-  if (!isHotlineError(err)) return null;
-  const code: LiveErrorCode =
-    err.status === 401 ? 'unauthenticated' : err.status === 410 ? 'call_ended' : 'forbidden';
-  return new LiveProtocolError(code, err.detail);
-}
-
-function describePeer(p: Peer): LivePeer {
-  return {
-    peerId: p.id,
-    userId: p.actor.userId,
-    displayName: p.actor.displayName,
-    role: p.grant.role,
-    canSend: p.grant.canSend,
-    muted: p.muted,
-    speaking: p.speaking,
-  };
-}
-
 /**
  * The WebSocket hub at /api/v1/live: authenticates the upgrade, admits a connection to one
  * call after CallAccess says yes, relays SDP and ICE candidates only between members of that
- * call, and keeps a dropped peer's identity for a grace period so it can resume.
+ * call, and keeps a dropped peer's identity for a grace period so it can resume. The rooms
+ * themselves are plain state (rooms.ts); the message format and limits are in protocol.ts.
  */
 export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
   const graceMs = deps.resumeGraceMs ?? 20_000;
-  const maxPeers = deps.maxPeersPerCall ?? 6;
   const log = deps.logger;
-  const rooms = new Map<string, Room>();
-  const peersById = new Map<string, Peer>();
-  const peersByToken = new Map<string, Peer>();
+  const rooms = new Rooms<Conn>(deps.maxPeersPerCall ?? 6);
   const conns = new Set<Conn>();
   /** Events are recorded in order per call, also across a room that empties and fills again. */
   const eventChains = new Map<string, Promise<void>>();
@@ -139,7 +98,7 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     );
   }
 
-  function eventBase(p: Peer) {
+  function eventBase(p: Peer<Conn>) {
     return {
       callId: p.callId,
       peerId: p.id,
@@ -151,29 +110,19 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     };
   }
 
-  function broadcast(room: Room, msg: LiveServerMessage, except?: Peer): void {
+  function broadcast(room: Room<Conn>, msg: LiveServerMessage, except?: Peer<Conn>): void {
     for (const p of room.peers.values()) if (p !== except) send(p.conn, msg);
   }
 
-  function deliver(target: Peer, msg: LiveServerMessage): void {
-    if (target.conn && target.conn.socket.readyState === OPEN) {
-      target.conn.socket.send(JSON.stringify(msg));
-      return;
-    }
-    target.queue.push(JSON.stringify(msg));
-    if (target.queue.length > MAX_QUEUED_PER_PEER) target.queue.shift();
+  function deliver(target: Peer<Conn>, msg: LiveServerMessage): void {
+    if (target.conn && target.conn.socket.readyState === OPEN) target.conn.socket.send(JSON.stringify(msg));
+    else rooms.queue(target, JSON.stringify(msg));
   }
 
-  function removePeer(peer: Peer, reason: 'left' | 'timeout' | 'ended'): void {
-    const room = rooms.get(peer.callId);
-    if (peer.graceTimer) clearTimeout(peer.graceTimer);
-    peer.graceTimer = null;
-    peersById.delete(peer.id);
-    peersByToken.delete(peer.resumeToken);
+  function removePeer(peer: Peer<Conn>, reason: 'left' | 'timeout' | 'ended'): void {
     if (peer.conn) peer.conn.peer = null;
-    if (!room || room.peers.get(peer.id) !== peer) return;
-    room.peers.delete(peer.id);
-    if (room.peers.size === 0 && room.pending === 0) rooms.delete(room.callId);
+    const room = rooms.remove(peer);
+    if (!room) return;
     broadcast(room, { type: 'peer-left', peerId: peer.id, reason });
     recordQuietly({
       ...eventBase(peer),
@@ -187,7 +136,7 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     });
   }
 
-  function joinedMessage(peer: Peer, room: Room, resumed: boolean): LiveServerMessage {
+  function joinedMessage(peer: Peer<Conn>, room: Room<Conn>, resumed: boolean): LiveServerMessage {
     return {
       type: 'joined',
       callId: peer.callId,
@@ -198,6 +147,24 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
       peers: [...room.peers.values()].filter((p) => p !== peer).map(describePeer),
       iceServers: deps.iceServers ?? [],
     };
+  }
+
+  function resume(conn: Conn, peer: Peer<Conn>, grant: CallAccessGrant): void {
+    const room = rooms.room(peer.callId)!;
+    const old = peer.conn;
+    if (old && old !== conn) {
+      old.peer = null;
+      old.socket.close(LIVE_CLOSE.replaced, 'resumed on another connection');
+    }
+    if (peer.graceTimer) clearTimeout(peer.graceTimer);
+    peer.graceTimer = null;
+    rooms.renewToken(peer);
+    peer.grant = grant;
+    peer.conn = conn;
+    conn.peer = peer;
+    send(conn, joinedMessage(peer, room, true));
+    for (const raw of peer.queue.splice(0)) conn.socket.send(raw);
+    log.debug({ callId: room.callId, peerId: peer.id }, 'peer resumed');
   }
 
   async function handleJoin(conn: Conn, actor: LiveActor, msg: Extract<LiveClientMessage, { type: 'join' }>) {
@@ -211,60 +178,13 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     try {
       grant = await deps.callAccess.check(msg.callId, actor, deps.clock.now());
     } catch (err) {
-      const mapped = errorFromAccess(err);
-      if (mapped) throw mapped;
-      throw err;
+      throw errorFromAccess(err) ?? err;
     }
+    const resuming = rooms.resumable(msg.resumeToken, msg.callId, actor.userId);
+    if (resuming) return resume(conn, resuming, grant);
 
-    const resuming = msg.resumeToken ? peersByToken.get(msg.resumeToken) : undefined;
-    if (resuming && resuming.callId === msg.callId && resuming.actor.userId === actor.userId) {
-      const room = rooms.get(resuming.callId);
-      if (room && room.peers.get(resuming.id) === resuming) {
-        const old = resuming.conn;
-        if (old && old !== conn) {
-          old.peer = null;
-          old.socket.close(LIVE_CLOSE.replaced, 'resumed on another connection');
-        }
-        if (resuming.graceTimer) clearTimeout(resuming.graceTimer);
-        resuming.graceTimer = null;
-        peersByToken.delete(resuming.resumeToken);
-        resuming.resumeToken = newId('', 32);
-        peersByToken.set(resuming.resumeToken, resuming);
-        resuming.grant = grant;
-        resuming.conn = conn;
-        conn.peer = resuming;
-        send(conn, joinedMessage(resuming, room, true));
-        const queued = resuming.queue.splice(0);
-        for (const raw of queued) conn.socket.send(raw);
-        log.debug({ callId: room.callId, peerId: resuming.id }, 'peer resumed');
-        return;
-      }
-    }
-
-    let room = rooms.get(msg.callId);
-    if (!room) {
-      room = { callId: msg.callId, peers: new Map(), pending: 0 };
-      rooms.set(msg.callId, room);
-    }
-    if (room.peers.size + room.pending >= maxPeers) {
-      throw new LiveProtocolError(
-        'call_full',
-        `This call already has ${maxPeers} connections, the most a peer-to-peer call carries. Ask someone to leave, or close a duplicate tab.`,
-      );
-    }
-    const peer: Peer = {
-      id: newId('p_', 12),
-      callId: msg.callId,
-      actor,
-      grant,
-      muted: false,
-      speaking: false,
-      resumeToken: newId('', 32),
-      conn,
-      graceTimer: null,
-      queue: [],
-    };
-    room.pending++;
+    const room = rooms.reserve(msg.callId);
+    const peer = rooms.newPeer(msg.callId, actor, grant, conn);
     try {
       await record({ ...eventBase(peer), kind: 'join', canSend: grant.canSend });
     } catch (err) {
@@ -274,36 +194,96 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
         'Your join could not be written to the call log, so you were not admitted. Try again in a moment.',
       );
     } finally {
-      room.pending--;
+      rooms.release(room);
     }
-    if (conn.socket.readyState !== OPEN) {
-      // The socket closed while the join was being recorded: the peer joined and left at once.
-      room.peers.set(peer.id, peer);
+    rooms.add(room, peer);
+    if (conn.socket.readyState !== OPEN || conn.actor === null) {
+      // The socket closed (or its session ended) while the join was being recorded: the peer
+      // joined and left at once.
       peer.conn = null;
       removePeer(peer, 'left');
       return;
     }
-    room.peers.set(peer.id, peer);
-    rooms.set(room.callId, room);
-    peersById.set(peer.id, peer);
-    peersByToken.set(peer.resumeToken, peer);
     conn.peer = peer;
     send(conn, joinedMessage(peer, room, false));
     broadcast(room, { type: 'peer-joined', peer: describePeer(peer) }, peer);
   }
 
-  function requirePeer(conn: Conn): Peer {
+  function requirePeer(conn: Conn): Peer<Conn> {
     if (!conn.peer)
       throw new LiveProtocolError('not_joined', 'Join a call first: send "join" with its callId.');
     return conn.peer;
   }
 
-  function roomPeer(peer: Peer, other: string): Peer {
-    const target = rooms.get(peer.callId)?.peers.get(other);
-    if (!target || target === peer) {
-      throw new LiveProtocolError('unknown_peer', `Peer ${other} is not in this call (it may have left).`);
+  function relaySignal(conn: Conn, msg: Extract<LiveClientMessage, { type: 'signal' }>): void {
+    const peer = requirePeer(conn);
+    const target = rooms.other(peer, msg.to);
+    const sdp = msg.description?.sdp;
+    if (!peer.grant.canSend && sdp) {
+      const sending = sendingMediaSections(sdp);
+      if (sending.length > 0) {
+        throw new LiveProtocolError(
+          'listener_cannot_send',
+          `You are listening on this call and may not send audio, but your ${msg.description?.type} offers to send ` +
+            `(${sending.map((s) => `m=${s.kind} ${s.direction}`).join(', ')}). It was not relayed.`,
+        );
+      }
     }
-    return target;
+    let relayed = {
+      callId: peer.callId,
+      from: peer.id,
+      to: target.id,
+      description: msg.description,
+      candidate: msg.candidate,
+    };
+    if (deps.transformSignal) relayed = { ...relayed, ...deps.transformSignal(relayed) };
+    deliver(target, {
+      type: 'signal',
+      from: peer.id,
+      ...(relayed.description ? { description: relayed.description } : {}),
+      ...(relayed.candidate !== undefined ? { candidate: relayed.candidate } : {}),
+    });
+  }
+
+  function setState(conn: Conn, msg: Extract<LiveClientMessage, { type: 'state' }>): void {
+    const peer = requirePeer(conn);
+    const muteChanged = peer.muted !== msg.muted;
+    peer.muted = msg.muted;
+    peer.speaking = msg.muted ? false : (msg.speaking ?? peer.speaking);
+    const room = rooms.room(peer.callId);
+    if (room) {
+      broadcast(
+        room,
+        { type: 'peer-state', peerId: peer.id, muted: peer.muted, speaking: peer.speaking },
+        peer,
+      );
+    }
+    if (muteChanged) recordQuietly({ ...eventBase(peer), kind: 'mute', muted: msg.muted });
+  }
+
+  async function verify(conn: Conn, msg: Extract<LiveClientMessage, { type: 'verify' }>): Promise<void> {
+    const peer = requirePeer(conn);
+    const other = rooms.other(peer, msg.peer);
+    try {
+      await record({
+        ...eventBase(peer),
+        kind: 'verification',
+        result: msg.result,
+        code: msg.code,
+        withPeerId: other.id,
+        withUserId: other.actor.userId,
+        withDisplayName: other.actor.displayName,
+      });
+    } catch (err) {
+      log.error({ err, callId: peer.callId }, 'could not record a verification result');
+      throw new LiveProtocolError(
+        'record_failed',
+        'Your verification result could not be written to the call log. Report it again.',
+      );
+    }
+    const room = rooms.room(peer.callId);
+    if (room)
+      broadcast(room, { type: 'verification', by: peer.id, peer: other.id, result: msg.result }, peer);
   }
 
   async function handle(conn: Conn, actor: LiveActor, msg: LiveClientMessage): Promise<void> {
@@ -312,103 +292,22 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
         send(conn, { type: 'pong', ...(msg.t === undefined ? {} : { t: msg.t }) });
         return;
       case 'join':
-        await handleJoin(conn, actor, msg);
+        return handleJoin(conn, actor, msg);
+      case 'leave':
+        removePeer(requirePeer(conn), 'left');
         return;
-      case 'leave': {
-        const peer = requirePeer(conn);
-        removePeer(peer, 'left');
-        return;
-      }
-      case 'signal': {
-        const peer = requirePeer(conn);
-        const target = roomPeer(peer, msg.to);
-        const sdp = msg.description?.sdp;
-        if (!peer.grant.canSend && sdp) {
-          const sending = sendingMediaSections(sdp);
-          if (sending.length > 0) {
-            throw new LiveProtocolError(
-              'listener_cannot_send',
-              `You are listening on this call and may not send audio, but your ${msg.description?.type} offers to send ` +
-                `(${sending.map((s) => `m=${s.kind} ${s.direction}`).join(', ')}). It was not relayed.`,
-            );
-          }
-        }
-        let relayed = {
-          callId: peer.callId,
-          from: peer.id,
-          to: target.id,
-          description: msg.description,
-          candidate: msg.candidate,
-        };
-        if (deps.transformSignal) relayed = { ...relayed, ...deps.transformSignal(relayed) };
-        deliver(target, {
-          type: 'signal',
-          from: peer.id,
-          ...(relayed.description ? { description: relayed.description } : {}),
-          ...(relayed.candidate !== undefined ? { candidate: relayed.candidate } : {}),
-        });
-        return;
-      }
-      case 'state': {
-        const peer = requirePeer(conn);
-        const muteChanged = peer.muted !== msg.muted;
-        peer.muted = msg.muted;
-        peer.speaking = msg.muted ? false : (msg.speaking ?? peer.speaking);
-        const room = rooms.get(peer.callId);
-        if (room) {
-          broadcast(
-            room,
-            { type: 'peer-state', peerId: peer.id, muted: peer.muted, speaking: peer.speaking },
-            peer,
-          );
-        }
-        if (muteChanged) recordQuietly({ ...eventBase(peer), kind: 'mute', muted: msg.muted });
-        return;
-      }
-      case 'verify': {
-        const peer = requirePeer(conn);
-        const other = roomPeer(peer, msg.peer);
-        try {
-          await record({
-            ...eventBase(peer),
-            kind: 'verification',
-            result: msg.result,
-            code: msg.code,
-            withPeerId: other.id,
-            withUserId: other.actor.userId,
-            withDisplayName: other.actor.displayName,
-          });
-        } catch (err) {
-          log.error({ err, callId: peer.callId }, 'could not record a verification result');
-          throw new LiveProtocolError(
-            'record_failed',
-            'Your verification result could not be written to the call log. Report it again.',
-          );
-        }
-        const room = rooms.get(peer.callId);
-        if (room)
-          broadcast(room, { type: 'verification', by: peer.id, peer: other.id, result: msg.result }, peer);
-        return;
-      }
+      case 'signal':
+        return relaySignal(conn, msg);
+      case 'state':
+        return setState(conn, msg);
+      case 'verify':
+        return verify(conn, msg);
     }
   }
 
-  function takeToken(conn: Conn): boolean {
-    const now = Date.now();
-    conn.tokens = Math.min(RATE_BURST, conn.tokens + ((now - conn.lastRefill) / 1000) * RATE_PER_SECOND);
-    conn.lastRefill = now;
-    if (conn.tokens < 1) return false;
-    conn.tokens -= 1;
-    return true;
-  }
-
   function onMessage(conn: Conn, authed: Promise<LiveActor | null>, data: unknown): void {
-    const text = Buffer.isBuffer(data)
-      ? data.toString('utf8')
-      : Array.isArray(data)
-        ? Buffer.concat(data as Buffer[]).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
-    if (!takeToken(conn)) {
+    const text = frameText(data);
+    if (!conn.rate.take()) {
       send(conn, {
         type: 'error',
         code: 'bad_message',
@@ -419,16 +318,11 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     }
     conn.chain = conn.chain.then(async () => {
       const actor = await authed;
-      if (!actor) return;
+      // A connection whose session ended is closed; anything it still sent is not handled.
+      if (!actor || conn.actor === null) return;
       let parsed: LiveClientMessage;
       try {
-        if (text.length > MAX_MESSAGE_BYTES) throw new Error(`larger than ${MAX_MESSAGE_BYTES} bytes`);
-        const result = LiveClientMessageSchema.safeParse(JSON.parse(text));
-        if (!result.success) {
-          const issue = result.error.issues[0];
-          throw new Error(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
-        }
-        parsed = result.data;
+        parsed = parseClientMessage(text);
       } catch (err) {
         send(conn, {
           type: 'error',
@@ -506,14 +400,7 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
   }
 
   app.get(LIVE_PATH, { websocket: true }, (socket, req) => {
-    const conn: Conn = {
-      socket,
-      actor: null,
-      peer: null,
-      chain: Promise.resolve(),
-      tokens: RATE_BURST,
-      lastRefill: Date.now(),
-    };
+    const conn: Conn = { socket, actor: null, peer: null, chain: Promise.resolve(), rate: new RateBucket() };
     conns.add(conn);
     // Listeners are attached before anything is awaited, so no early message is lost.
     const authed = authenticate(conn, req);
@@ -524,10 +411,10 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
 
   const hub: LiveHub = {
     peers(callId) {
-      return [...(rooms.get(callId)?.peers.values() ?? [])].map(describePeer);
+      return [...(rooms.room(callId)?.peers.values() ?? [])].map(describePeer);
     },
     async endCall(callId, detail) {
-      const room = rooms.get(callId);
+      const room = rooms.room(callId);
       if (!room) return;
       for (const peer of [...room.peers.values()]) {
         const conn = peer.conn;
@@ -536,15 +423,28 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
       }
       await (eventChains.get(callId) ?? Promise.resolve());
     },
+    async disconnectUser(userId, detail) {
+      const callIds = new Set<string>();
+      for (const peer of rooms.peersOf(userId)) {
+        callIds.add(peer.callId);
+        removePeer(peer, 'left');
+      }
+      for (const conn of [...conns]) {
+        if (conn.actor?.userId !== userId) continue;
+        conn.actor = null;
+        fail(conn, 'unauthenticated', detail, LIVE_CLOSE.unauthenticated);
+      }
+      await Promise.all([...callIds].map((id) => eventChains.get(id) ?? Promise.resolve()));
+    },
     dropConnection(peerId) {
-      const conn = peersById.get(peerId)?.conn;
+      const conn = rooms.peer(peerId)?.conn;
       if (!conn) return false;
       conn.socket.terminate();
       return true;
     },
     async close() {
       closed = true;
-      for (const peer of peersById.values()) if (peer.graceTimer) clearTimeout(peer.graceTimer);
+      for (const peer of rooms.allPeers()) if (peer.graceTimer) clearTimeout(peer.graceTimer);
       for (const conn of conns) conn.socket.terminate();
       await Promise.all([...eventChains.values()]);
     },
