@@ -1,4 +1,5 @@
 import { ConflictError, ForbiddenError } from '@hotline/common';
+import { PERMISSIONS, type Permission, ROLE_LABELS, type Role } from '@hotline/contract';
 import {
   ACTIONS,
   type ActionRule,
@@ -8,7 +9,6 @@ import {
   ruleFor,
   stateName,
 } from '../services/calls-lifecycle.js';
-import { ROLE_LABELS, type Role } from './roles.js';
 
 /**
  * The one authorization policy. Services call `authorize()` (permissions) or
@@ -23,48 +23,6 @@ export interface Actor {
   roles: readonly Role[];
   displayName: string;
 }
-
-export const PERMISSIONS = {
-  'directory.read': [
-    'principal',
-    'staff',
-    'reviewer',
-    'secretariat',
-    'notetaker',
-    'press',
-    'records',
-    'liaison',
-    'admin',
-  ],
-  'profile.read': [
-    'principal',
-    'staff',
-    'reviewer',
-    'secretariat',
-    'notetaker',
-    'press',
-    'records',
-    'liaison',
-    'admin',
-  ],
-  'offices.create': ['admin'],
-  'users.invite': ['admin'],
-  'users.setRoles': ['admin'],
-  'records.read': ['records', 'admin'],
-  'log.admin': ['records', 'admin'],
-  'calls.read': ['principal', 'staff', 'reviewer', 'secretariat', 'notetaker', 'press', 'records', 'liaison'],
-  'calls.request': ['staff', 'liaison'],
-  'calls.logOffChannel': ['staff', 'secretariat'],
-  'calls.dashboard': ['secretariat', 'records', 'press', 'staff'],
-  /** Download anyone's calendar invitation (others download their own when on the call). */
-  'calls.invitations': ['secretariat'],
-  'capture.import': ['records', 'admin'],
-  'capture.review': ['records'],
-  'capture.read': ['records'],
-  'capture.registry': ['records', 'admin'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Permission = keyof typeof PERMISSIONS;
 
 export function can(actor: Actor, permission: Permission): boolean {
   const allowed: readonly Role[] = PERMISSIONS[permission];
