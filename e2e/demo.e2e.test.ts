@@ -1,14 +1,13 @@
+import { PERMISSIONS, ROLE_LABELS, ROLES, type Role } from '@hotline/contract';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_OFFICES } from '../packages/server/src/demo/personas.js';
-import { PERMISSIONS, type Permission } from '../packages/server/src/policy/policy.js';
-import { ROLE_LABELS, ROLES, type Role } from '../packages/server/src/policy/roles.js';
 import { type NavItem, navItems, shellNavItems } from '../packages/web/src/nav.js';
 import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 /** What a person holding only `role` may use, by the server's policy. */
 function allowed(role: Role, item: NavItem): boolean {
-  return (PERMISSIONS[item.permission as Permission] as readonly Role[]).includes(role);
+  return PERMISSIONS[item.permission].includes(role);
 }
 
 describe('the demo chooser in real Chromium', () => {

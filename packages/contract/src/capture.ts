@@ -18,8 +18,11 @@ const Count = z.number().int().min(0);
 const StatusCounts = z.partialRecord(z.enum(RULE_STATUSES), Count);
 const IsoDateTime = z.string().meta({ format: 'date-time' });
 
-/** What the classification queue shows of an item: who, what, when, never the body. */
-export const QueueItemSummarySchema = z.object({
+/**
+ * A captured item's summary as the API shows it (the classification queue): who, what, when,
+ * never the body.
+ */
+export const CapturedItemSummarySchema = z.object({
   source: z.string().nullish(),
   from: z.string().nullish(),
   to: z.array(z.string()).nullish(),
@@ -39,15 +42,17 @@ export const QueueItemSummarySchema = z.object({
     .array(z.object({ filename: z.string(), contentType: z.string(), sha256: z.string() }))
     .nullish(),
 });
+export type CapturedItemSummary = z.infer<typeof CapturedItemSummarySchema>;
 
 export const QueueItemSchema = z.object({
   id: IdSchema,
   kind: z.string(),
   occurred_at: IsoDateTime,
-  summary: QueueItemSummarySchema,
+  summary: CapturedItemSummarySchema,
   identifier: z.string(),
   display_name: z.string(),
 });
+export type QueueItem = z.infer<typeof QueueItemSchema>;
 export const QueueSchema = z.array(QueueItemSchema);
 
 export const ClassifyBody = z.object({

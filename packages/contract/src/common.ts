@@ -1,18 +1,7 @@
 import { z } from 'zod';
+import { ROLES } from './roles.js';
 
-export const ROLE_VALUES = [
-  'principal',
-  'staff',
-  'reviewer',
-  'secretariat',
-  'notetaker',
-  'press',
-  'records',
-  'liaison',
-  'admin',
-] as const;
-export const RoleSchema = z.enum(ROLE_VALUES);
-export type RoleName = z.infer<typeof RoleSchema>;
+export const RoleSchema = z.enum(ROLES);
 
 export const IdSchema = z.uuid({ error: 'must be a UUID like 0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a' });
 export const IdParams = z.object({ id: IdSchema });

@@ -5,3 +5,4 @@ export * from './common.js';
 export * from './identity.js';
 export * from './live.js';
 export * from './log.js';
+export * from './roles.js';

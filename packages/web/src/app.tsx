@@ -1,6 +1,7 @@
+import { ROLE_LABELS } from '@hotline/contract/roles';
 import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
-import { Link, Loading, PageHeader, ROLE_LABELS, RoleBadge } from './components';
+import { Link, Loading, PageHeader, RoleBadge } from './components';
 import { type NavItem, navItems, shellNavItems } from './nav';
 import { AdminPage } from './pages/admin';
 import { DirectoryPage } from './pages/directory';
@@ -162,7 +163,7 @@ function SignedIn({ path, me }: { path: string; me: Me }) {
 function NotAllowed({ screen, me }: { screen: ExtraRoute; me: Me }) {
   // Name the screen as the navigation does (a call page has no entry of its own).
   const named = NAV.find((n) => n.path === screen.pattern);
-  const roles = me.user.roles.map((r) => ROLE_LABELS[r] ?? r).join(', ');
+  const roles = me.user.roles.map((r) => ROLE_LABELS[r]).join(', ');
   return (
     <>
       <PageHeader title="Not allowed" />

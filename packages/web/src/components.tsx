@@ -1,3 +1,4 @@
+import { ROLE_LABELS, type Role } from '@hotline/contract/roles';
 import {
   type ComponentProps,
   cloneElement,
@@ -165,21 +166,9 @@ export function Options({ items }: { items: { id: string; name: string }[] }) {
   );
 }
 
-export function RoleBadge({ role }: { role: string }) {
-  return <span className={`badge badge-${role}`}>{ROLE_LABELS[role] ?? role}</span>;
+export function RoleBadge({ role }: { role: Role }) {
+  return <span className={`badge badge-${role}`}>{ROLE_LABELS[role]}</span>;
 }
-
-export const ROLE_LABELS: Record<string, string> = {
-  principal: 'Principal',
-  staff: 'Staff',
-  reviewer: 'Reviewer',
-  secretariat: 'Secretariat',
-  notetaker: 'Note-taker',
-  press: 'Press',
-  records: 'Records officer',
-  liaison: 'Liaison',
-  admin: 'Administrator',
-};
 
 /** The browser tab names the screen, so people with many tabs (and screen readers) know where they are. */
 export function useDocumentTitle(title: string): void {

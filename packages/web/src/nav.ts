@@ -1,13 +1,16 @@
+import type { Permission } from '@hotline/contract/roles';
+
 /**
  * The navigation, as data: each entry shows only to people whose permissions (GET /api/v1/me)
  * include its permission, and its screen (routes.tsx, app.tsx) needs the same permission. The
- * permissions are the keys of PERMISSIONS in packages/server/src/policy/policy.ts. Plain data with
- * no React, so the browser tests derive from it what each role must see.
+ * permissions are the keys of PERMISSIONS in @hotline/contract (packages/contract/src/roles.ts),
+ * which the server's policy applies. Plain data with no React, so the browser tests derive from it
+ * what each role must see.
  */
 export interface NavItem {
   path: string;
   label: string;
-  permission: string;
+  permission: Permission;
 }
 
 /** The work screens, first in the navigation. To add a screen, add an entry here and a route in routes.tsx. */

@@ -1,3 +1,4 @@
+import type { Permission } from '@hotline/contract/roles';
 import type { ReactNode } from 'react';
 import { CallPage } from './calls/call-page';
 import { DashboardPage } from './calls/dashboard';
@@ -8,7 +9,7 @@ import { RecordsPage } from './records/records-page';
 /** Screens beyond the shell (their navigation entries are in nav.ts). Each opens only with its permission. */
 export interface ExtraRoute {
   pattern: string;
-  permission: string;
+  permission: Permission;
   render(params: Record<string, string>): ReactNode;
 }
 

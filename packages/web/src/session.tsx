@@ -1,3 +1,4 @@
+import type { Permission } from '@hotline/contract/roles';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { get, onUnauthorized, post } from './api';
 import { currentPath, navigate } from './router';
@@ -106,6 +107,6 @@ export function useSession(): SessionState {
 }
 
 /** Whether the signed-in person holds a permission (the list comes from GET /api/v1/me). */
-export function can(me: Me | null, permission: string): boolean {
+export function can(me: Me | null, permission: Permission): boolean {
   return !!me?.permissions.includes(permission);
 }

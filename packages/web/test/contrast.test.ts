@@ -1,21 +1,30 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { colourIn, contrast, hex, over, parseCss, type Rgba, resolveVars, rootVars } from './css-colours.js';
+import {
+  colourIn,
+  contrast,
+  hex,
+  over,
+  type Rgba,
+  readStylesheet,
+  resolveVars,
+  rootVars,
+} from './css-colours.js';
 
 /**
- * Contrast of the staff app's colours (packages/web/src/styles.css), WCAG 2.1 AA: text 4.5:1
- * (3:1 when large: 24px, or 18.66px bold), the borders of controls 3:1 against the surface they
- * sit on (1.4.11), and the focus ring 3:1 on every surface (2.4.7 with 1.4.11).
+ * Contrast of the staff app's colours (packages/web/src/styles.css, which imports the files of
+ * src/styles/ in cascade order), WCAG 2.1 AA: text 4.5:1 (3:1 when large: 24px, or 18.66px
+ * bold), the borders of controls 3:1 against the surface they sit on (1.4.11), and the focus
+ * ring 3:1 on every surface (2.4.7 with 1.4.11).
  *
  * Each check is a stack of elements as the app nests them, outermost first, each element named
  * by the rules that apply to it in cascade order ('.btn | .btn-ghost'). Within an element the
  * last background wins; an element's background is painted over its ancestors' (so a
  * transparent or translucent one counts); the text colour and font are the last declared, as
  * they inherit. `:root` (body text on the page) is always the outermost element. Every rule of
- * styles.css that sets a colour must appear in some check, so a new colour cannot go unchecked.
+ * the stylesheets that sets a colour must appear in some check, so a new colour cannot go unchecked.
  */
-const CSS = readFileSync(new URL('../src/styles.css', import.meta.url), 'utf8');
-const RULES = parseCss(CSS);
+const RULES = readStylesheet(new URL('../src/styles.css', import.meta.url));
 const VARS = rootVars(RULES);
 const TOP = RULES.filter((r) => r.atRule === null);
 
@@ -169,7 +178,7 @@ function layer(element: string): Map<string, string> {
   const decls = new Map<string, string>();
   for (const selector of selectorsOf(element)) {
     const rules = TOP.filter((r) => r.selectors.includes(selector));
-    if (rules.length === 0) throw new Error(`no rule for "${selector}" in styles.css; update this test`);
+    if (rules.length === 0) throw new Error(`no rule for "${selector}" in the stylesheets; update this test`);
     for (const r of rules) for (const [k, v] of r.decls) decls.set(k, v);
   }
   return decls;
@@ -230,6 +239,14 @@ function text(stack: string[]) {
 }
 
 describe('contrast of the staff app (styles.css, WCAG 2.1 AA)', () => {
+  it('reads every file of src/styles through styles.css', () => {
+    const imported = [...new Set(RULES.map((r) => r.file))].filter((f) => f !== 'styles.css');
+    const onDisk = readdirSync(new URL('../src/styles/', import.meta.url))
+      .filter((f) => f.endsWith('.css'))
+      .map((f) => `styles/${f}`);
+    expect([...imported].sort()).toEqual(onDisk.sort());
+  });
+
   it('parses the stylesheet and its custom properties', () => {
     expect(TOP.length).toBeGreaterThan(100);
     expect(hex(colourIn(resolveVars('var(--navy)', VARS))!)).toBe('#0b2545');
@@ -292,7 +309,7 @@ describe('contrast of the staff app (styles.css, WCAG 2.1 AA)', () => {
     const controls = new Set(CONTROLS.flatMap(([, c]) => c).flatMap(selectorsOf));
     const unchecked: string[] = [];
     for (const r of RULES) {
-      const where = `line ${r.line}: ${r.selectors.join(', ')}`;
+      const where = `${r.file} line ${r.line}: ${r.selectors.join(', ')}`;
       const sets = (p: string) => colourOf(r.decls, p) !== null && colourOf(r.decls, p)!.a > 0;
       const textColour = sets('color') || sets('background') || sets('background-color');
       const borderColour = sets('border') || sets('border-color');

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Just enough CSS for the contrast test: the rules of a stylesheet with their declarations, the
  * custom properties of :root resolved, colours parsed, and the WCAG 2.x contrast ratio.
@@ -9,6 +11,24 @@ export interface CssRule {
   /** The enclosing at-rule (an @media query), or null at the top level. */
   atRule: string | null;
   line: number;
+  /** The file the rule is in, when read with readStylesheet (e.g. 'styles/calls.css'). */
+  file?: string;
+}
+
+/**
+ * The rules of a stylesheet and of the files it @imports, in cascade order: each @import is
+ * replaced by the imported file's rules, so the result is what the browser (and the Vite build,
+ * which inlines the imports) applies. Each rule names its file, relative to the entry's folder.
+ */
+export function readStylesheet(entry: URL, base: URL = new URL('.', entry)): CssRule[] {
+  const css = readFileSync(entry, 'utf8');
+  const file = entry.href.slice(base.href.length);
+  const rules: CssRule[] = [];
+  const imports = [...css.matchAll(/@import\s+(?:url\()?\s*['"]([^'"]+)['"]\s*\)?\s*;/g)];
+  for (const m of imports) rules.push(...readStylesheet(new URL(m[1]!, entry), base));
+  // The entry's own rules come after its imports (CSS requires @import first).
+  rules.push(...parseCss(css).map((r) => ({ ...r, file })));
+  return rules;
 }
 
 /** Parse a flat stylesheet (rules, and rules nested one level in @media). @keyframes are skipped. */

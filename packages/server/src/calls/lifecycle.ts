@@ -1,5 +1,5 @@
 import { ValidationError } from '@hotline/common';
-import type { MemconInput } from '@hotline/contract';
+import type { CallState, MemconInput } from '@hotline/contract';
 import { DateTime } from 'luxon';
 import type { Role } from '../policy/roles.js';
 
@@ -16,22 +16,7 @@ import type { Role } from '../policy/roles.js';
  * Artifact actions (edit_briefing, edit_memcon, correct_memcon, edit_readout, approve_readout) change no state
  * but are allowed only in the states and roles listed here.
  */
-export type CallStateName =
-  | 'requested'
-  | 'under_review'
-  | 'approved'
-  | 'scheduled'
-  | 'briefed'
-  | 'in_progress'
-  | 'completed'
-  | 'memcon_draft'
-  | 'memcon_final'
-  | 'readout_published'
-  | 'readout_waived'
-  | 'closed'
-  | 'declined'
-  | 'withdrawn'
-  | 'cancelled';
+export type CallStateName = CallState;
 
 export interface ActionRule {
   label: string;

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '@hotline/common';
 import {
+  type CapturedItemSummary,
   ClassifiedSchema,
   ClassifyBody,
   ComplianceSummarySchema,
@@ -27,7 +28,6 @@ import { requireActor } from '../http/session.js';
 import type { App } from '../http/types.js';
 
 type QueueItem = z.input<typeof QueueSchema>[number];
-type QueueSummary = QueueItem['summary'];
 const STRING_FIELDS = [
   'source',
   'from',
@@ -55,7 +55,7 @@ function toQueueItem(row: {
   display_name: string;
 }): QueueItem {
   const s = row.summary;
-  const summary: QueueSummary = {};
+  const summary: CapturedItemSummary = {};
   for (const k of STRING_FIELDS) if (typeof s[k] === 'string') summary[k] = s[k];
   for (const k of LIST_FIELDS) {
     const v = s[k];

@@ -1,4 +1,5 @@
 import { ConflictError, ForbiddenError } from '@hotline/common';
+import { PERMISSIONS, type Permission, ROLE_LABELS, type Role } from '@hotline/contract';
 import {
   ACTIONS,
   type ActionRule,
@@ -8,13 +9,12 @@ import {
   ruleFor,
   stateName,
 } from '../calls/lifecycle.js';
-import { ROLE_LABELS, type Role } from './roles.js';
 
 /**
  * The one authorization policy. Services call `authorize()` (permissions) or
  * `authorizeCallAction()` (a step of a leader call) first thing; routes never decide access.
  * Who may take each call step, from which state, is the table in
- * services/calls-lifecycle.ts (the call state machine); this module applies it to a person,
+ * calls/lifecycle.ts (the call state machine); this module applies it to a person,
  * with the call policy settings (config.ts) and the call's facts.
  */
 export interface Actor {
@@ -23,48 +23,6 @@ export interface Actor {
   roles: readonly Role[];
   displayName: string;
 }
-
-export const PERMISSIONS = {
-  'directory.read': [
-    'principal',
-    'staff',
-    'reviewer',
-    'secretariat',
-    'notetaker',
-    'press',
-    'records',
-    'liaison',
-    'admin',
-  ],
-  'profile.read': [
-    'principal',
-    'staff',
-    'reviewer',
-    'secretariat',
-    'notetaker',
-    'press',
-    'records',
-    'liaison',
-    'admin',
-  ],
-  'offices.create': ['admin'],
-  'users.invite': ['admin'],
-  'users.setRoles': ['admin'],
-  'records.read': ['records', 'admin'],
-  'log.admin': ['records', 'admin'],
-  'calls.read': ['principal', 'staff', 'reviewer', 'secretariat', 'notetaker', 'press', 'records', 'liaison'],
-  'calls.request': ['staff', 'liaison'],
-  'calls.logOffChannel': ['staff', 'secretariat'],
-  'calls.dashboard': ['secretariat', 'records', 'press', 'staff'],
-  /** Download anyone's calendar invitation (others download their own when on the call). */
-  'calls.invitations': ['secretariat'],
-  'capture.import': ['records', 'admin'],
-  'capture.review': ['records'],
-  'capture.read': ['records'],
-  'capture.registry': ['records', 'admin'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Permission = keyof typeof PERMISSIONS;
 
 export function can(actor: Actor, permission: Permission): boolean {
   const allowed: readonly Role[] = PERMISSIONS[permission];

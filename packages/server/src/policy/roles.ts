@@ -1,30 +1,8 @@
-/** The roles of ARCHITECTURE.md. A user has one or more; authorization is decided in policy.ts. */
-export const ROLES = [
-  'principal',
-  'staff',
-  'reviewer',
-  'secretariat',
-  'notetaker',
-  'press',
-  'records',
-  'liaison',
-  'admin',
-] as const;
+import { ROLES } from '@hotline/contract';
 
-export type Role = (typeof ROLES)[number];
+/** The roles and their labels are the contract's (packages/contract/src/roles.ts); authorization is decided in policy.ts. */
+export { ROLE_LABELS, ROLES, type Role } from '@hotline/contract';
 
-export const ROLE_LABELS: Record<Role, string> = {
-  principal: 'Principal',
-  staff: 'Staff',
-  reviewer: 'Reviewer',
-  secretariat: 'Secretariat',
-  notetaker: 'Note-taker',
-  press: 'Press',
-  records: 'Records officer',
-  liaison: 'Liaison',
-  admin: 'Administrator',
-};
-
-export function isRole(s: string): s is Role {
+export function isRole(s: string): s is (typeof ROLES)[number] {
   return (ROLES as readonly string[]).includes(s);
 }

@@ -5,15 +5,13 @@ import { Alert, Loading, PageHeader } from '../components';
 import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
 import type { Artifacts } from './artifacts';
-import {
-  BriefingForm,
-  CallLogForm,
-  MemconForm,
-  ReadoutForm,
-  ReviewForm,
-  ScheduleForm,
-  SimpleAction,
-} from './call-forms';
+import { BriefingForm } from './call-forms/briefing-form';
+import { CallLogForm } from './call-forms/call-log-form';
+import { MemconForm } from './call-forms/memcon-form';
+import { ReadoutForm } from './call-forms/readout-form';
+import { ReviewForm } from './call-forms/review-form';
+import { ScheduleForm } from './call-forms/schedule-form';
+import { SimpleAction } from './call-forms/simple-action';
 import { CallLogPanel } from './call-log';
 import { formFieldErrors, OK, type Outcome } from './form-errors';
 import { channelLabel, StateBadge, when } from './format';

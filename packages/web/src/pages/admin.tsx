@@ -1,10 +1,10 @@
+import { ROLE_LABELS, ROLES, type Role } from '@hotline/contract/roles';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { fieldErrors, get, post, put } from '../api';
-import { Alert, Field, Loading, Options, PageHeader, ROLE_LABELS } from '../components';
+import { Alert, Field, Loading, Options, PageHeader } from '../components';
 import { useSession } from '../session';
-import type { InviteCreated, Office, RoleName, User } from '../types';
+import type { InviteCreated, Office, User } from '../types';
 
-const ROLES = Object.keys(ROLE_LABELS) as RoleName[];
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
 
 /** IANA zones this browser knows, offered as suggestions in the time zone fields. */
@@ -98,7 +98,7 @@ function InviteForm({
     displayName: '',
     title: '',
     timeZone: office.timeZone,
-    roles: ['staff'] as RoleName[],
+    roles: ['staff'] as Role[],
   };
   const [form, setForm] = useState(empty);
   // A newly chosen office brings its own time zone as the default.
@@ -253,7 +253,7 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  async function toggle(u: User, role: RoleName, on: boolean) {
+  async function toggle(u: User, role: Role, on: boolean) {
     setError(null);
     setStatus(null);
     const roles = on ? [...u.roles, role] : u.roles.filter((r) => r !== role);

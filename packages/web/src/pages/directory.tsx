@@ -1,6 +1,7 @@
+import { ROLE_LABELS } from '@hotline/contract/roles';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
-import { Alert, Loading, PageHeader, ROLE_LABELS, RoleBadge } from '../components';
+import { Alert, Loading, PageHeader, RoleBadge } from '../components';
 import { useSession } from '../session';
 import type { Office, User } from '../types';
 
@@ -32,7 +33,7 @@ function useNow(): Date {
 
 function matches(u: User, q: string): boolean {
   if (!q) return true;
-  const hay = [u.displayName, u.title, u.email, ...u.roles.map((r) => ROLE_LABELS[r] ?? r)].join(' ');
+  const hay = [u.displayName, u.title, u.email, ...u.roles.map((r) => ROLE_LABELS[r])].join(' ');
   return hay.toLowerCase().includes(q.toLowerCase());
 }
 

@@ -1,3 +1,4 @@
+import type { QueueItem } from '@hotline/contract';
 import { useCallback, useEffect, useState } from 'react';
 import { get, post } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
@@ -36,20 +37,6 @@ interface Sources {
     flaggedShare: number;
     byMonth: Record<string, number>;
   }[];
-}
-interface QueueItem {
-  id: string;
-  kind: string;
-  occurred_at: string;
-  identifier: string;
-  display_name: string;
-  summary: {
-    subject?: string | null;
-    from?: string | null;
-    to?: string[];
-    number?: string;
-    direction?: string;
-  };
 }
 
 const STATUSES: [string, string, string][] = [

@@ -1,0 +1,58 @@
+/**
+ * The roles of ARCHITECTURE.md, their labels, and the permissions each role holds: the one
+ * list, shared by the server (policy/policy.ts decides access from it) and the staff app (which
+ * shows the labels and picks its navigation by permission). No zod here, so the staff app can
+ * import it (@hotline/contract/roles) without bundling the schemas.
+ */
+export const ROLES = [
+  'principal',
+  'staff',
+  'reviewer',
+  'secretariat',
+  'notetaker',
+  'press',
+  'records',
+  'liaison',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  principal: 'Principal',
+  staff: 'Staff',
+  reviewer: 'Reviewer',
+  secretariat: 'Secretariat',
+  notetaker: 'Note-taker',
+  press: 'Press',
+  records: 'Records officer',
+  liaison: 'Liaison',
+  admin: 'Administrator',
+};
+
+const EVERY_ROLE = ROLES;
+
+const PERMISSION_TABLE = {
+  'directory.read': EVERY_ROLE,
+  'profile.read': EVERY_ROLE,
+  'offices.create': ['admin'],
+  'users.invite': ['admin'],
+  'users.setRoles': ['admin'],
+  'records.read': ['records', 'admin'],
+  'log.admin': ['records', 'admin'],
+  'calls.read': ['principal', 'staff', 'reviewer', 'secretariat', 'notetaker', 'press', 'records', 'liaison'],
+  'calls.request': ['staff', 'liaison'],
+  'calls.logOffChannel': ['staff', 'secretariat'],
+  'calls.dashboard': ['secretariat', 'records', 'press', 'staff'],
+  /** Download anyone's calendar invitation (others download their own when on the call). */
+  'calls.invitations': ['secretariat'],
+  'capture.import': ['records', 'admin'],
+  'capture.review': ['records'],
+  'capture.read': ['records'],
+  'capture.registry': ['records', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** A permission's name, e.g. 'calls.request'. GET /api/v1/me lists the person's permissions by name. */
+export type Permission = keyof typeof PERMISSION_TABLE;
+
+/** Which roles hold each permission; policy/policy.ts grants it to a person holding any of them. */
+export const PERMISSIONS: Readonly<Record<Permission, readonly Role[]>> = PERMISSION_TABLE;
