@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Build what `npm start` needs: the CLI/server bundle (esbuild) and the web app (Vite).
+// Build what `npm start` needs: the CLI/server bundle (esbuild) and the web package (Vite: the
+// staff app and the public readout pages' verifier, packages/web/vite.config.ts).
 // --if-stale skips a part whose output is newer than all of its sources.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -79,20 +80,4 @@ if (
     },
   );
   console.log(`built packages/web/dist in ${Math.round(performance.now() - t0)} ms`);
-}
-
-// The public readout pages' in-browser verifier: the ledger's LogClient, bundled for the browser.
-const verifyOut = join(root, 'packages/web/dist-public/verify.js');
-if (stale(verifyOut, ['packages/ledger/src', 'packages/server/src/public'])) {
-  await build({
-    entryPoints: [join(root, 'packages/server/src/public/verify-page.ts')],
-    outfile: verifyOut,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    logLevel: 'warning',
-  });
-  console.log('built packages/web/dist-public/verify.js');
 }
