@@ -44,8 +44,13 @@ if (stale(cliOut, serverSources)) {
     for (const d of Object.keys({ ...pkg.dependencies })) external.add(d);
   }
   await build({
-    entryPoints: [join(root, 'packages/cli/src/hotline.ts')],
-    outfile: cliOut,
+    // The mail parser's worker thread is a module of its own, beside hotline.js
+    // (packages/server/src/importers/mime-worker.ts starts it from there).
+    entryPoints: {
+      hotline: join(root, 'packages/cli/src/hotline.ts'),
+      'mime-parse-worker': join(root, 'packages/server/src/importers/mime-parse-worker.ts'),
+    },
+    outdir: join(root, 'packages/cli/dist'),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -57,7 +62,9 @@ if (stale(cliOut, serverSources)) {
     },
     logLevel: 'warning',
   });
-  console.log(`built packages/cli/dist/hotline.js in ${Math.round(performance.now() - t0)} ms`);
+  console.log(
+    `built packages/cli/dist/hotline.js and mime-parse-worker.js in ${Math.round(performance.now() - t0)} ms`,
+  );
 }
 
 const webOut = join(root, 'packages/web/dist/index.html');
