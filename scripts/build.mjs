@@ -34,7 +34,7 @@ const serverSources = [
   'packages/cli/src',
 ];
 const cliOut = join(root, 'packages/cli/dist/hotline.js');
-if (stale(cliOut, serverSources)) {
+if (stale(cliOut, serverSources) || !existsSync(join(root, 'packages/cli/dist/mime-parse-worker.js'))) {
   const t0 = performance.now();
   // Third-party packages stay external (resolved from node_modules at run time); our own
   // workspace packages are bundled from their TypeScript sources.
@@ -73,6 +73,7 @@ if (
   stale(webOut, [
     'packages/web/src',
     'packages/web/index.html',
+    'packages/web/vite.config.ts',
     'packages/ledger/src',
     'packages/contract/src',
   ])
