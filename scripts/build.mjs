@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Build what `npm start` needs: the CLI/server bundle (esbuild) and the web app (Vite).
+// Build what `npm start` needs: the CLI/server bundle (esbuild) and the web package (Vite: the
+// staff app and the public readout pages' verifier, packages/web/vite.config.ts).
 // --if-stale skips a part whose output is newer than all of its sources.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -33,7 +34,7 @@ const serverSources = [
   'packages/cli/src',
 ];
 const cliOut = join(root, 'packages/cli/dist/hotline.js');
-if (stale(cliOut, serverSources)) {
+if (stale(cliOut, serverSources) || !existsSync(join(root, 'packages/cli/dist/mime-parse-worker.js'))) {
   const t0 = performance.now();
   // Third-party packages stay external (resolved from node_modules at run time); our own
   // workspace packages are bundled from their TypeScript sources.
@@ -43,8 +44,13 @@ if (stale(cliOut, serverSources)) {
     for (const d of Object.keys({ ...pkg.dependencies })) external.add(d);
   }
   await build({
-    entryPoints: [join(root, 'packages/cli/src/hotline.ts')],
-    outfile: cliOut,
+    // The mail parser's worker thread is a module of its own, beside hotline.js
+    // (packages/server/src/capture/importers/mime-worker.ts starts it from there).
+    entryPoints: {
+      hotline: join(root, 'packages/cli/src/hotline.ts'),
+      'mime-parse-worker': join(root, 'packages/server/src/capture/importers/mime-parse-worker.ts'),
+    },
+    outdir: join(root, 'packages/cli/dist'),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -56,7 +62,9 @@ if (stale(cliOut, serverSources)) {
     },
     logLevel: 'warning',
   });
-  console.log(`built packages/cli/dist/hotline.js in ${Math.round(performance.now() - t0)} ms`);
+  console.log(
+    `built packages/cli/dist/hotline.js and mime-parse-worker.js in ${Math.round(performance.now() - t0)} ms`,
+  );
 }
 
 const webOut = join(root, 'packages/web/dist/index.html');
@@ -65,6 +73,7 @@ if (
   stale(webOut, [
     'packages/web/src',
     'packages/web/index.html',
+    'packages/web/vite.config.ts',
     'packages/ledger/src',
     'packages/contract/src',
   ])
@@ -79,20 +88,4 @@ if (
     },
   );
   console.log(`built packages/web/dist in ${Math.round(performance.now() - t0)} ms`);
-}
-
-// The public readout pages' in-browser verifier: the ledger's LogClient, bundled for the browser.
-const verifyOut = join(root, 'packages/web/dist-public/verify.js');
-if (stale(verifyOut, ['packages/ledger/src', 'packages/server/src/public'])) {
-  await build({
-    entryPoints: [join(root, 'packages/server/src/public/verify-page.ts')],
-    outfile: verifyOut,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    logLevel: 'warning',
-  });
-  console.log('built packages/web/dist-public/verify.js');
 }

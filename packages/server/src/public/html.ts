@@ -17,14 +17,16 @@ export interface LayoutOptions {
   feed?: boolean;
   /** The page's language (BCP 47), default "en". */
   lang?: string;
-  /** External scripts (same origin), loaded with defer. */
+  /** External scripts (same origin), loaded as modules (deferred). */
   scripts?: string[];
   /** A short description for <meta name="description">. */
   description?: string;
 }
 
 export function layout(title: string, body: string, opts: LayoutOptions = {}): string {
-  const scripts = (opts.scripts ?? []).map((s) => `<script src="${esc(s)}" defer></script>`).join('\n');
+  const scripts = (opts.scripts ?? [])
+    .map((s) => `<script type="module" src="${esc(s)}"></script>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="${esc(opts.lang ?? 'en')}">
 <head>

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { App } from '../http/types.js';
@@ -14,7 +14,8 @@ export function publicRoutes(app: App, ctx: AppContext, webDir: string | null): 
   const limited = {
     config: { rateLimit: { max: ctx.cfg.publicRateLimitPerMinute, timeWindow: '1 minute' } },
   };
-  const verifyJs = webDir ? join(dirname(webDir), 'dist-public', 'verify.js') : null;
+  // Built by the web package's Vite build, next to the staff app (see packages/web/vite.config.ts).
+  const verifyJs = webDir ? join(webDir, 'public', 'verify.js') : null;
 
   app.get(
     '/readouts',

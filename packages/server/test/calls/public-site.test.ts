@@ -59,7 +59,7 @@ describe('readout page', () => {
       'data-content="{&quot;body&quot;:&quot;&lt;b&gt;x&lt;/b&gt;&quot;,&quot;title&quot;:&quot;it&#39;s&quot;}"',
     );
     const scripts = html.match(/<script[^>]*>[\s\S]*?<\/script>/g) ?? [];
-    expect(scripts).toEqual(['<script src="/public/verify.js" defer></script>']);
+    expect(scripts).toEqual(['<script type="module" src="/public/verify.js"></script>']);
     expect(html).not.toMatch(/\son[a-z]+=|style=|javascript:/i);
   });
 

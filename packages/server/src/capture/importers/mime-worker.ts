@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AddressObject } from 'mailparser';
@@ -23,48 +23,30 @@ export interface ParsedMime {
 /** mailparser failed on the message: its message, for the importer's ImportFormatError. */
 export class MimeParseError extends Error {}
 
+/** A message for the parser thread (mime-parse-worker.ts) and its answer. */
+export interface MimeRequest {
+  id: number;
+  raw: Uint8Array;
+}
+export type MimeReply =
+  | { id: number; mime: ParsedMime; error?: undefined }
+  | { id: number; mime?: undefined; error: string };
+
 /**
- * The worker's code. Plain JavaScript kept as text (no TypeScript toolchain inside the worker,
- * and nothing to add to the CLI bundle): it loads mailparser by the path the main thread
- * resolved, parses each message it is sent with the importers' options, and answers with the
- * fields above. Attachment bytes are copied into their own buffers and transferred.
+ * Start a parser thread running mime-parse-worker. In the CLI bundle (packages/cli/dist) it is
+ * the compiled mime-parse-worker.js beside hotline.js; from the TypeScript sources (Vitest, tsx)
+ * the thread loads mime-parse-worker.ts through tsx, as node itself cannot run TypeScript.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { simpleParser } = require(workerData.mailparser);
-const OPTIONS = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true };
-parentPort.on('message', async ({ id, raw }) => {
-  let m;
-  try {
-    m = await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), OPTIONS);
-  } catch (err) {
-    parentPort.postMessage({ id, error: String((err && err.message) || err) });
-    return;
-  }
-  const deliveredTo = [];
-  for (const h of ['delivered-to', 'x-original-to']) {
-    const v = m.headers.get(h);
-    if (typeof v === 'string') deliveredTo.push(v);
-  }
-  const transfer = [];
-  const attachments = m.attachments.map((a) => {
-    const content = new Uint8Array(a.content);
-    transfer.push(content.buffer);
-    return { filename: a.filename, contentType: a.contentType, content };
-  });
-  parentPort.postMessage(
-    {
-      id,
-      mime: {
-        date: m.date, messageId: m.messageId, inReplyTo: m.inReplyTo, references: m.references,
-        subject: m.subject, from: m.from, to: m.to, cc: m.cc, bcc: m.bcc, deliveredTo,
-        text: m.text, attachments,
-      },
-    },
-    transfer,
+function startWorker(): Worker {
+  const built = new URL('./mime-parse-worker.js', import.meta.url);
+  if (existsSync(built)) return new Worker(built);
+  const source = new URL('./mime-parse-worker.ts', import.meta.url);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(source.href)}, ${JSON.stringify(import.meta.url)}));`,
+    { eval: true },
   );
-});
-`;
+}
 
 type Pending = { resolve: (m: ParsedMime) => void; reject: (e: Error) => void };
 
@@ -75,10 +57,10 @@ class MimeThread {
   private nextId = 0;
   dead = false;
 
-  constructor(mailparserPath: string) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { mailparser: mailparserPath } });
+  constructor() {
+    this.worker = startWorker();
     this.worker.unref();
-    this.worker.on('message', (msg: { id: number; mime?: ParsedMime; error?: string }) => {
+    this.worker.on('message', (msg: MimeReply) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -105,7 +87,7 @@ class MimeThread {
       this.pending.set(id, { resolve, reject });
       // Keep the process alive while an answer is owed; idle threads never hold it open.
       if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, raw }, [raw.buffer as ArrayBuffer]);
+      this.worker.postMessage({ id, raw } satisfies MimeRequest, [raw.buffer as ArrayBuffer]);
     });
   }
 }
@@ -121,9 +103,8 @@ let threads: MimeThread[] = [];
 export function parseMime(raw: Uint8Array): Promise<ParsedMime> {
   threads = threads.filter((t) => !t.dead);
   if (threads.length === 0) {
-    const path = createRequire(import.meta.url).resolve('mailparser');
     const n = Math.min(4, Math.max(1, availableParallelism() - 1));
-    threads = Array.from({ length: n }, () => new MimeThread(path));
+    threads = Array.from({ length: n }, () => new MimeThread());
   }
   let t = threads[0]!;
   for (const u of threads) if (u.load < t.load) t = u;

@@ -1,5 +1,6 @@
 /**
- * The "Verify this readout" button on public readout pages (bundled to /public/verify.js).
+ * The "Verify this readout" button on public readout pages (a second entry of the web
+ * package's Vite build, served at /public/verify.js).
  * It checks, in the browser: the log's signed checkpoint, the inclusion proof of the readout's
  * entry built from the log's tiles, that the entry is this readout's record, and that the text
  * on the page hashes to the digest the log committed to.
