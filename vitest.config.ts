@@ -54,6 +54,5 @@ export default defineConfig({
   test: {
     projects,
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
   },
 });

@@ -130,8 +130,18 @@ describe('hotline call in the browser (WebRTC mesh)', () => {
       'bob',
       'nora',
     ]);
-    expect(alice.locator('[data-testid="sas-alarm"]')).toBeDefined();
-    expect(await alice.locator('[data-testid="sas-alarm"]').count()).toBe(0);
+    // Each side shows the pair as verified by both, and neither raises the alarm.
+    for (const [page, other] of [
+      [alice, 'bob'],
+      [bob, 'alice'],
+    ] as const) {
+      const result = page.locator(
+        `[data-testid="participant"][data-user-id="${other}"] [data-testid="sas-result"]`,
+      );
+      await expect.poll(() => result.textContent()).toMatch(/^Verified · verified by .+ too$/);
+      expect(await result.getAttribute('data-result')).toBe('verified');
+      expect(await page.locator('[data-testid="sas-alarm"]').count()).toBe(0);
+    }
 
     // The server cuts Alice's WebSocket: she reconnects with the same peer id, ICE restarts,
     // audio flows again, and Bob never sees her leave.

@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ImportFormatError } from '../../src/capture/importers/types.js';
-import { newTestContext, type TestContext } from '../helpers/test-context.js';
+import { importTestContext } from '../helpers/import-context.js';
 
 /** Plain messages (every 5th with an attachment); `id(i)` picks each one's Message-ID. */
 function mbox(path: string, n: number, id: (i: number) => string, broken?: number): string {
@@ -23,18 +22,8 @@ function mbox(path: string, n: number, id: (i: number) => string, broken?: numbe
 }
 
 describe('imports larger than one write batch', () => {
-  let t: TestContext;
-  let dir: string;
+  const t = importTestContext('batches');
   const owner = { identifier: 'batches@personal.example.com', ownerEmail: 'potus@us.example.gov' };
-  beforeAll(async () => {
-    t = await newTestContext({ demo: '1' });
-    await t.ctx.prepare();
-    dir = mkdtempSync(join(tmpdir(), 'hotline-batches-'));
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   const recordCount = async () =>
     Number(
@@ -49,7 +38,7 @@ describe('imports larger than one write batch', () => {
   it('dedupes within and across batches, and gives every item and attachment its own record', async () => {
     // Message 700 repeats message 10 (an earlier batch); 701 repeats 700 (the same batch).
     // 240 messages carry an attachment; 700 is one of them and is skipped.
-    const p = mbox(join(dir, 'a.mbox'), 1200, (i) =>
+    const p = mbox(join(t.dir, 'a.mbox'), 1200, (i) =>
       i === 700 ? '<b10@x>' : i === 701 ? '<b10@x>' : `<b${i}@x>`,
     );
     const before = await recordCount();
@@ -101,7 +90,7 @@ describe('imports larger than one write batch', () => {
 
   it('rolls back the whole file when a message in a later batch is broken', async () => {
     const before = await recordCount();
-    const p = mbox(join(dir, 'b.mbox'), 1100, (i) => `<c${i}@x>`, 1050);
+    const p = mbox(join(t.dir, 'b.mbox'), 1100, (i) => `<c${i}@x>`, 1050);
     const err = await t.ctx.capture.importFile(null, 'mbox', p, owner).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImportFormatError);
     expect((err as Error).message).toMatch(

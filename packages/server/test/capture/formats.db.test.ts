@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZipFile } from 'yazl';
-import { newTestContext, type TestContext } from '../helpers/test-context.js';
+import { importTestContext } from '../helpers/import-context.js';
 
 /** Build a real zip with yazl (not a hand-typed byte string). */
 async function zip(path: string, entries: [string, Buffer, { compress?: boolean }?][]): Promise<void> {
@@ -16,21 +15,11 @@ async function zip(path: string, entries: [string, Buffer, { compress?: boolean 
 }
 
 describe('more import formats: .eml, zipped X archives, carrier CSV', () => {
-  let t: TestContext;
-  let dir: string;
+  const t = importTestContext('formats');
   const owner = 'potus@us.example.gov';
-  beforeAll(async () => {
-    t = await newTestContext({ demo: '1' });
-    await t.ctx.prepare();
-    dir = mkdtempSync(join(tmpdir(), 'hotline-formats-'));
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('imports a single .eml', async () => {
-    const p = join(dir, 'one.eml');
+    const p = join(t.dir, 'one.eml');
     writeFileSync(
       p,
       'From: a@personal.example.com\r\nTo: b@personal.example.com\r\nSubject: One\r\nDate: Mon, 02 Feb 2026 10:00:00 +0000\r\nMessage-ID: <one-eml@x>\r\n\r\nHello\r\n',
@@ -44,7 +33,7 @@ describe('more import formats: .eml, zipped X archives, carrier CSV', () => {
   });
 
   it('imports an X archive .zip as downloaded', async () => {
-    const p = join(dir, 'archive.zip');
+    const p = join(t.dir, 'archive.zip');
     const tweets = [
       {
         tweet: {
@@ -66,7 +55,7 @@ describe('more import formats: .eml, zipped X archives, carrier CSV', () => {
   });
 
   it('refuses a zip entry whose path escapes the folder, and a zip bomb', async () => {
-    const escaping = join(dir, 'escape.zip');
+    const escaping = join(t.dir, 'escape.zip');
     // yazl refuses ".." itself; write a valid zip and patch the stored names to "../../evil.js".
     await zip(escaping, [
       ['data/tweets.js', Buffer.from('window.YTD.tweets.part0 = []')],
@@ -82,7 +71,7 @@ describe('more import formats: .eml, zipped X archives, carrier CSV', () => {
     await expect(
       t.ctx.capture.importFile(null, 'x', escaping, { identifier: '@escape', ownerEmail: owner }),
     ).rejects.toThrow(/escape\.zip, entry "\.\.\/\.\.\/evil\.js": the path escapes the archive folder/);
-    const bomb = join(dir, 'bomb.zip');
+    const bomb = join(t.dir, 'bomb.zip');
     await zip(bomb, [['data/tweets.js', Buffer.alloc(20 * 1024 * 1024, 0x20)]]);
     await expect(
       t.ctx.capture.importFile(null, 'x', bomb, { identifier: '@bomb', ownerEmail: owner }),
@@ -97,7 +86,7 @@ describe('more import formats: .eml, zipped X archives, carrier CSV', () => {
   });
 
   it('imports a carrier CSV with a column mapping, normalizing numbers and flagging off-channel contact', async () => {
-    const p = join(dir, 'cdr.csv');
+    const p = join(t.dir, 'cdr.csv');
     writeFileSync(
       p,
       'Date,Number,Minutes,Type\n2026-03-01T02:10:00Z,011 52 55 5000 0101,12,Incoming\n2026-03-01T05:00:00Z,202-555-0177,3,Outgoing\n',

@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ImportFormatError } from '../../src/capture/importers/types.js';
 import { verifyLocal } from '../../src/records/verify.js';
-import { newTestContext, type TestContext } from '../helpers/test-context.js';
+import { importTestContext } from '../helpers/import-context.js';
 
 /** Build a real MIME message with nodemailer's composer (not a hand-typed string). */
 async function compose(opts: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
@@ -46,21 +45,11 @@ async function makeMbox(dir: string, n: number): Promise<string> {
 }
 
 describe('importing personal-account records', () => {
-  let t: TestContext;
-  let dir: string;
+  const t = importTestContext('capture');
   const owner = { identifier: 'potus.private@personal.example.com', ownerEmail: 'potus@us.example.gov' };
-  beforeAll(async () => {
-    t = await newTestContext({ demo: '1' });
-    await t.ctx.prepare();
-    dir = mkdtempSync(join(tmpdir(), 'hotline-capture-'));
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('imports an mbox made by a real MIME composer, with bcc, attachments and forwarded copies', async () => {
-    const path = await makeMbox(dir, 60);
+    const path = await makeMbox(t.dir, 60);
     const progress: number[] = [];
     const r = await t.ctx.capture.importFile(null, 'mbox', path, owner, (p) => progress.push(p.items));
     expect(r).toMatchObject({ added: 60, skipped: 0, attachments: 15 });
@@ -105,9 +94,9 @@ describe('importing personal-account records', () => {
   });
 
   it('adds nothing when the same file, or an overlapping later export, is imported again', async () => {
-    const again = await t.ctx.capture.importFile(null, 'mbox', join(dir, 'personal.mbox'), owner);
+    const again = await t.ctx.capture.importFile(null, 'mbox', join(t.dir, 'personal.mbox'), owner);
     expect(again).toMatchObject({ added: 0, skipped: 60 });
-    const bigger = await makeMbox(mkdtempSync(join(dir, 'b')), 70);
+    const bigger = await makeMbox(mkdtempSync(join(t.dir, 'b')), 70);
     expect(await t.ctx.capture.importFile(null, 'mbox', bigger, owner)).toMatchObject({
       added: 10,
       skipped: 60,
@@ -117,7 +106,7 @@ describe('importing personal-account records', () => {
   it("refuses to import one person's account for someone else, and keeps nothing", async () => {
     const before = await t.ctx.db.selectFrom('captured_items').select('id').execute();
     const err = await t.ctx.capture
-      .importFile(null, 'mbox', join(dir, 'personal.mbox'), {
+      .importFile(null, 'mbox', join(t.dir, 'personal.mbox'), {
         ...owner,
         ownerEmail: 'm.ellison@us.example.gov',
       })
@@ -129,7 +118,7 @@ describe('importing personal-account records', () => {
 
   it('refuses a malformed mbox naming the file and byte offset, and imports nothing from it', async () => {
     const before = await t.ctx.db.selectFrom('records').select('seq').execute();
-    const p = join(dir, 'broken.mbox');
+    const p = join(t.dir, 'broken.mbox');
     const good = (
       await compose({
         from: 'a@personal.example.com',
@@ -157,14 +146,14 @@ describe('importing personal-account records', () => {
         .where('source_id', '=', '<ok-broken@x>')
         .execute(),
     ).toHaveLength(0);
-    writeFileSync(join(dir, 'not.mbox'), 'hello\nworld\n');
-    await expect(t.ctx.capture.importFile(null, 'mbox', join(dir, 'not.mbox'), owner)).rejects.toThrow(
+    writeFileSync(join(t.dir, 'not.mbox'), 'hello\nworld\n');
+    await expect(t.ctx.capture.importFile(null, 'mbox', join(t.dir, 'not.mbox'), owner)).rejects.toThrow(
       /must start with a "From " separator/,
     );
   });
 
   it('imports an X archive (tweets and deleted tweets), flagging location leaks', async () => {
-    const arch = join(dir, 'twitter');
+    const arch = join(t.dir, 'twitter');
     mkdirSync(join(arch, 'data', 'tweets_media'), { recursive: true });
     const tweets = Array.from({ length: 5 }, (_, i) => ({
       tweet: {

@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 // @ts-expect-error piexifjs ships no type declarations; it is used only to build a test fixture.
 import piexif from 'piexifjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readPhotoGps } from '../../src/capture/importers/exif.js';
-import { newTestContext, type TestContext } from '../helpers/test-context.js';
+import { importTestContext } from '../helpers/import-context.js';
 
 /** A JPEG whose EXIF holds the GPS position of the White House, written with piexifjs. */
 function jpegWithGps(lat: number, lon: number): Buffer {
@@ -25,17 +24,7 @@ function jpegWithGps(lat: number, lon: number): Buffer {
 }
 
 describe('location leaks and device sources', () => {
-  let t: TestContext;
-  let dir: string;
-  beforeAll(async () => {
-    t = await newTestContext({ demo: '1' });
-    await t.ctx.prepare();
-    dir = mkdtempSync(join(tmpdir(), 'hotline-geo-'));
-  });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const t = importTestContext('geo');
 
   it('reads GPS from photo EXIF with exifr', async () => {
     const g = await readPhotoGps(jpegWithGps(38.8977, -77.0365));
@@ -45,7 +34,7 @@ describe('location leaks and device sources', () => {
   });
 
   it('flags tweets with geo, place or a photo carrying GPS, and counts posts per device', async () => {
-    const arch = join(dir, 'x');
+    const arch = join(t.dir, 'x');
     mkdirSync(join(arch, 'data', 'tweets_media'), { recursive: true });
     writeFileSync(join(arch, 'data', 'tweets_media', '3-photo.jpg'), jpegWithGps(38.8977, -77.0365));
     const iphone = '<a href="http://twitter.com/download/iphone" rel="nofollow">Twitter for iPhone</a>';

@@ -1,0 +1,131 @@
+import { expect } from 'vitest';
+import { z } from 'zod';
+import { multipart } from '../../helpers/http.js';
+import { hasText, type MatrixWorld, type RouteTable } from './harness.js';
+
+/** Personal-account capture (capture.* in policy.ts; records officers of the office). */
+export const captureRoutes = (w: MatrixWorld): RouteTable => ({
+  // ---- personal-account capture (capture.* in policy.ts; records officers of the office)
+  'GET /api/v1/capture/queue': [
+    {
+      what: 'the classification queue',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/queue' }),
+      body: (res) =>
+        expect(z.array(z.object({ id: z.string() })).parse(res.json()).length).toBeGreaterThan(0),
+    },
+  ],
+  'POST /api/v1/capture/items/:id/classify': [
+    {
+      what: 'classifying a captured item',
+      access: ['records'],
+      request: () => ({
+        method: 'POST',
+        url: `/api/v1/capture/items/${w.ids.capturedItem}/classify`,
+        payload: { category: 'presidential', reason: 'Official business on a personal account.' },
+      }),
+      body: (res) =>
+        expect(res.json()).toMatchObject({
+          itemId: w.ids.capturedItem,
+          category: 'presidential',
+          recordSeq: expect.any(Number),
+        }),
+    },
+  ],
+  'POST /api/v1/capture/imports': [
+    {
+      what: 'uploading a personal-account export',
+      access: ['records', 'admin'],
+      request: async () => {
+        const n = w.next();
+        const eml = `From: potus.private@personal.example.com\r\nTo: aide@personal.example.com\r\nSubject: Matrix ${n}\r\nDate: Mon, 02 Feb 2026 10:00:00 +0000\r\nMessage-ID: <matrix-${n}@personal.example.com>\r\n\r\nHello\r\n`;
+        const mp = await multipart(
+          { kind: 'eml', account: 'potus.private@personal.example.com', owner: 'potus@us.example.gov' },
+          { name: 'message.eml', content: eml },
+        );
+        return { method: 'POST', url: '/api/v1/capture/imports', headers: mp.headers, payload: mp.payload };
+      },
+      status: 201,
+      body: (res) => expect(res.json()).toMatchObject({ added: 1, skipped: 0 }),
+    },
+  ],
+  'GET /api/v1/capture/compliance': [
+    {
+      what: 'the 20-day compliance summary',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/compliance' }),
+      body: (res) => expect(res.json()).toHaveProperty('byStatus'),
+    },
+  ],
+  'GET /api/v1/capture/compliance.csv': [
+    {
+      what: 'the 20-day compliance table as CSV',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/compliance.csv' }),
+      body: hasText(
+        /text\/csv/,
+        /^item_id,kind,owner,account,occurred_at,subject,category,status,detail\r\n.+/,
+      ),
+    },
+  ],
+  'GET /api/v1/capture/sources': [
+    {
+      what: 'the device-source analysis',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/sources' }),
+      body: (res) => expect(res.json()).toBeTypeOf('object'),
+    },
+  ],
+  'GET /api/v1/capture/location-leaks': [
+    {
+      what: 'the location leaks',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/location-leaks' }),
+      body: (res) => expect(res.json()).toBeTypeOf('object'),
+    },
+  ],
+  'GET /api/v1/capture/registry': [
+    {
+      what: 'the records registry',
+      access: ['records', 'admin'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/registry' }),
+      body: (res) =>
+        expect(
+          z.object({ accounts: z.array(z.unknown()), people: z.array(z.unknown()) }).parse(res.json()).people
+            .length,
+        ).toBeGreaterThan(0),
+    },
+  ],
+  'PUT /api/v1/capture/covered/:id': [
+    {
+      what: 'setting who is covered',
+      access: ['records', 'admin'],
+      request: () => ({
+        method: 'PUT',
+        url: `/api/v1/capture/covered/${w.ids.staff}`,
+        payload: { covered: 'covered_employee' },
+      }),
+      body: (res) => expect(res.json()).toEqual({ userId: w.ids.staff, covered: 'covered_employee' }),
+    },
+  ],
+  'POST /api/v1/capture/official-accounts': [
+    {
+      what: 'registering an official account',
+      access: ['records', 'admin'],
+      request: () => {
+        const n = w.next();
+        return {
+          method: 'POST',
+          url: '/api/v1/capture/official-accounts',
+          payload: { kind: 'email', identifier: `official-${n}@us.example.gov`, ownerId: w.ids.staff },
+        };
+      },
+      status: 201,
+      body: (res) =>
+        expect(res.json()).toMatchObject({
+          kind: 'email',
+          identifier: expect.stringMatching(/^official-/),
+        }),
+    },
+  ],
+});
