@@ -25,6 +25,7 @@ import { healthRoutes } from './routes/health.js';
 import { identityRoutes } from './routes/identity.js';
 import { logRoutes } from './routes/log.js';
 import { publicRoutes } from './routes/public.js';
+import { sessionRoutes } from './routes/sessions.js';
 
 export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
 
@@ -123,6 +124,7 @@ export async function buildApp(
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   logRoutes(app, ctx);
   callRoutes(app, ctx);
   captureRoutes(app, ctx);

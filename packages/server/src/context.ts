@@ -16,6 +16,7 @@ import { AuthService } from './services/auth-service.js';
 import { CallsService } from './services/calls-service.js';
 import { CaptureService } from './services/capture-service.js';
 import { IdentityService } from './services/identity-service.js';
+import { SessionsService } from './services/sessions-service.js';
 
 export interface ContextOverrides {
   db?: DatabaseHandle;
@@ -44,7 +45,12 @@ export class AppContext {
     readonly calls: CallsService,
     readonly capture: CaptureService,
     private readonly cipher: ArchiveCipher,
-  ) {}
+  ) {
+    this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
+  }
+
+  /** Sessions, deactivation and pending invitations under the administrator's hand. */
+  readonly sessions: SessionsService;
 
   /** A secret derived from the archive key for another purpose (cookie signing). */
   cipherSecret(label: string): string {

@@ -50,6 +50,10 @@ export const PERMISSIONS = {
   'offices.create': ['admin'],
   'users.invite': ['admin'],
   'users.setRoles': ['admin'],
+  /** See and end an office member's sessions. */
+  'users.sessions': ['admin'],
+  /** Deactivate an office member: their sessions end and sign-in is refused. */
+  'users.deactivate': ['admin'],
   'records.read': ['records', 'admin'],
   'log.admin': ['records', 'admin'],
   'calls.read': ['principal', 'staff', 'reviewer', 'secretariat', 'notetaker', 'press', 'records', 'liaison'],
