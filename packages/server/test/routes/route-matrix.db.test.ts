@@ -15,10 +15,12 @@ import {
   OkSchema,
   OptionsResponse,
   PasskeySchema,
+  PendingInviteSchema,
   ProblemSchema,
   ReadoutDraftSchema,
   ReadoutVersionSchema,
   SavedMemconSchema,
+  SessionSchema,
   SignedInSchema,
   UserSchema,
 } from '@hotline/contract';
@@ -31,6 +33,7 @@ import type { App } from '../../src/http/types.js';
 import type { Actor } from '../../src/policy/policy.js';
 import { isRole, ROLES, type Role } from '../../src/policy/roles.js';
 import type { CallStateName } from '../../src/services/calls-lifecycle.js';
+import { hashToken } from '../../src/services/identity-service.js';
 import { newActor, newInviteInput } from '../helpers/builders.js';
 import { multipart, type Persona, personaFor, personas, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
@@ -56,7 +59,7 @@ const CALLERS: readonly Caller[] = ['anonymous', ...ROLES];
 type Access = 'everyone' | 'signed-in' | readonly Role[];
 
 interface Req {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   payload?: unknown;
   headers?: Record<string, string>;
@@ -264,6 +267,19 @@ describe('route × role matrix', () => {
     expect(res.headers['content-type']).toMatch(type);
     expect(res.body).toMatch(text);
   };
+
+  /** A new session of a persona (not the matrix's own cookie), by id. */
+  async function freshSession(role: Role): Promise<string> {
+    const cookie = await signInAs(app, personaFor(list, role).userId);
+    const signed = decodeURIComponent(cookie.slice('hotline_session='.length));
+    const token = signed.slice(0, signed.lastIndexOf('.'));
+    const row = await t.ctx.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
 
   // ---------------------------------------------------------------- the matrix
 
@@ -683,6 +699,93 @@ describe('route × role matrix', () => {
           payload: { roles: ['staff', 'reviewer'] },
         }),
         body: (res) => expect(UserSchema.parse(res.json()).roles).toEqual(['staff', 'reviewer']),
+      },
+    ],
+
+    // ---- sessions, deactivation, pending invitations (issue "Hardening", item 7)
+    'GET /api/v1/me/sessions': [
+      {
+        what: 'my sessions',
+        access: 'signed-in',
+        request: () => ({ method: 'GET', url: '/api/v1/me/sessions' }),
+        body: (res) =>
+          expect(
+            z
+              .array(SessionSchema)
+              .parse(res.json())
+              .some((s) => s.current),
+          ).toBe(true),
+      },
+    ],
+    'DELETE /api/v1/me/sessions/:id': [
+      {
+        what: 'ending another session of mine',
+        access: 'signed-in',
+        // A fresh session of the caller's own (anonymous: the staff persona's), so matrix cookies stay valid.
+        request: async (_fx, caller) => ({
+          method: 'DELETE',
+          url: `/api/v1/me/sessions/${await freshSession(caller === 'anonymous' ? 'staff' : caller)}`,
+        }),
+        body: detail(OkSchema),
+      },
+    ],
+    'GET /api/v1/users/:id/sessions': [
+      {
+        what: "an office member's sessions",
+        access: ['admin'],
+        request: () => ({ method: 'GET', url: `/api/v1/users/${ids.roleTarget}/sessions` }),
+        body: detail(z.array(SessionSchema)),
+      },
+    ],
+    'DELETE /api/v1/users/:id/sessions/:sessionId': [
+      {
+        what: "ending an office member's session",
+        access: ['admin'],
+        oneShot: true,
+        fixture: async () => ({ sessionId: await freshSession('notetaker') }),
+        request: (fx) => ({
+          method: 'DELETE',
+          url: `/api/v1/users/${personaFor(list, 'notetaker').userId}/sessions/${fx.sessionId}`,
+        }),
+        body: detail(OkSchema),
+      },
+    ],
+    'POST /api/v1/users/:id/deactivate': [
+      {
+        what: 'deactivating an office member',
+        access: ['admin'],
+        oneShot: true,
+        fixture: async () => ({
+          userId: (await newActor(t.ctx, offices.get('us-potus')!, ['staff'])).userId,
+        }),
+        request: (fx) => ({ method: 'POST', url: `/api/v1/users/${fx.userId}/deactivate`, payload: {} }),
+        body: (res) => expect(UserSchema.parse(res.json()).status).toBe('disabled'),
+      },
+    ],
+    'GET /api/v1/invites': [
+      {
+        what: 'pending invitations of my office',
+        access: ['admin'],
+        request: () => ({ method: 'GET', url: '/api/v1/invites' }),
+        body: (res) => expect(z.array(PendingInviteSchema).parse(res.json()).length).toBeGreaterThan(0),
+      },
+    ],
+    'DELETE /api/v1/invites/:id': [
+      {
+        what: 'withdrawing a pending invitation',
+        access: ['admin'],
+        oneShot: true,
+        fixture: async () => {
+          const inv = await t.ctx.identity.invite(null, newInviteInput(offices.get('us-potus')!));
+          const row = await t.ctx.db
+            .selectFrom('invites')
+            .select('id')
+            .where('user_id', '=', inv.user.id)
+            .executeTakeFirstOrThrow();
+          return { inviteId: row.id };
+        },
+        request: (fx) => ({ method: 'DELETE', url: `/api/v1/invites/${fx.inviteId}` }),
+        body: detail(OkSchema),
       },
     ],
 
