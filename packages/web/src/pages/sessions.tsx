@@ -208,7 +208,7 @@ export function PeopleAdmin({
       {people && (
         <ul className="people-list">
           {people.map((u) => (
-            <li key={u.id}>
+            <li key={u.id} className="person">
               <strong>{u.displayName}</strong> <span className="meta">{u.title}</span>
               {u.status === 'invited' && <span className="tag">Invited</span>}
               {u.status === 'disabled' && <span className="tag">Deactivated</span>}
