@@ -38,7 +38,11 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
-export const DirectoryQuery = z.object({ officeId: IdSchema.optional() });
+export const DirectoryQuery = z.object({
+  officeId: IdSchema.optional(),
+  /** `deactivated`: list deactivated people too (shown as such on the Administration screen). */
+  include: z.enum(['deactivated']).optional(),
+});
 
 export const InviteUserBody = z.object({
   officeId: IdSchema,
@@ -99,3 +103,35 @@ export const DemoPersonaSchema = z.object({
   officeSlug: z.string(),
 });
 export const DemoSignInBody = z.object({ userId: IdSchema });
+
+/** A sign-in session, as its owner or their office's administrator sees it. */
+export const SessionSchema = z.object({
+  id: IdSchema,
+  userId: IdSchema,
+  method: z.enum(['passkey', 'demo']),
+  userAgent: z.string().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string().nullable(),
+  expiresAt: z.string(),
+  /** The session this request was made with. */
+  current: z.boolean(),
+});
+export type Session = z.infer<typeof SessionSchema>;
+
+export const SessionParams = z.object({ id: IdSchema, sessionId: IdSchema });
+
+export const SessionsEndedSchema = z.object({ ended: z.number().int().nonnegative() });
+
+/** An invitation not yet used, revoked or expired. */
+export const PendingInviteSchema = z.object({
+  id: IdSchema,
+  user: UserSchema,
+  createdAt: z.string(),
+  createdBy: IdSchema.nullable(),
+  expiresAt: z.string(),
+});
+export type PendingInvite = z.infer<typeof PendingInviteSchema>;
+
+export const DeactivateUserBody = z.object({
+  reason: z.string().trim().max(500).optional(),
+});

@@ -36,6 +36,10 @@ const PERMISSION_TABLE = {
   'profile.read': EVERY_ROLE,
   'offices.create': ['admin'],
   'users.invite': ['admin'],
+  /** See and end an office member's sessions. */
+  'users.sessions': ['admin'],
+  /** Deactivate an office member: their sessions end and sign-in is refused. */
+  'users.deactivate': ['admin'],
   'users.setRoles': ['admin'],
   'records.read': ['records', 'admin'],
   'log.admin': ['records', 'admin'],

@@ -25,6 +25,7 @@ import { identityRoutes } from './identity/routes.js';
 import { wireLive } from './live/wiring.js';
 import { publicRoutes } from './public/routes.js';
 import { logRoutes } from './records/routes.js';
+import { sessionRoutes } from './identity/sessions.js';
 
 export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
 
@@ -123,6 +124,7 @@ export async function buildApp(
   healthRoutes(app, ctx);
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
+  sessionRoutes(app, ctx);
   logRoutes(app, ctx);
   callRoutes(app, ctx);
   captureRoutes(app, ctx);

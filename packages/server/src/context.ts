@@ -21,6 +21,7 @@ import {
 } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
+import { SessionsService } from './identity/sessions-service.js';
 
 export interface ContextOverrides {
   db?: DatabaseHandle;
@@ -49,7 +50,12 @@ export class AppContext {
     readonly calls: CallsService,
     readonly capture: CaptureService,
     private readonly cipher: ArchiveCipher,
-  ) {}
+  ) {
+    this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
+  }
+
+  /** Sessions, deactivation and pending invitations under the administrator's hand. */
+  readonly sessions: SessionsService;
 
   /** A secret derived from the archive key for another purpose (cookie signing). */
   cipherSecret(label: string): string {

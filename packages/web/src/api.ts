@@ -61,6 +61,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 export const get = <T>(p: string) => api<T>('GET', p);
 export const post = <T>(p: string, b: unknown = {}) => api<T>('POST', p, b);
 export const put = <T>(p: string, b: unknown) => api<T>('PUT', p, b);
+export const del = <T>(p: string) => api<T>('DELETE', p);
 
 /** Field errors from a problem: "body.email" → "email". */
 export function fieldErrors(err: unknown): Record<string, string> {

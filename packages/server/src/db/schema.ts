@@ -26,6 +26,7 @@ import type {
   RecordsTable,
 } from './tables/records.js';
 import type { SessionsTable } from './tables/sessions.js';
+import type { SignInRefusalsTable } from './tables/sign-in-refusals.js';
 import type { UsersTable } from './tables/users.js';
 
 export interface Database {
@@ -35,6 +36,7 @@ export interface Database {
   passkeys: PasskeysTable;
   sessions: SessionsTable;
   webauthn_challenges: ChallengesTable;
+  sign_in_refusals: SignInRefusalsTable;
   records: RecordsTable;
   log_state: LogStateTable;
   log_tiles: LogTilesTable;

@@ -13,10 +13,12 @@ import {
   RegisterVerifyBody,
   SignedInSchema,
 } from '@hotline/contract';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { clearSessionCookie, requireActor, requireSession, setSessionCookie } from '../http/session.js';
 import type { App } from '../http/types.js';
+import type { ClientInfo } from './auth-service.js';
 import { listDemoPersonas } from './demo-personas.js';
 
 export function authRoutes(app: App, ctx: AppContext): void {
@@ -55,6 +57,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
         req.body.inviteToken,
         req.body.response,
         req.body.passkeyName,
+        clientOf(req),
       );
       setSessionCookie(ctx, reply, s);
       return { user: s.user };
@@ -71,7 +74,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
     '/api/v1/auth/login/verify',
     { ...limited, schema: { tags, body: LoginVerifyBody, response: { 200: SignedInSchema } } },
     async (req, reply) => {
-      const s = await ctx.auth.verifyAuthentication(req.body.challengeId, req.body.response);
+      const s = await ctx.auth.verifyAuthentication(req.body.challengeId, req.body.response, clientOf(req));
       setSessionCookie(ctx, reply, s);
       return { user: s.user };
     },
@@ -123,12 +126,18 @@ export function authRoutes(app: App, ctx: AppContext): void {
       '/api/v1/demo/sign-in',
       { ...limited, schema: { tags: ['demo'], body: DemoSignInBody, response: { 200: SignedInSchema } } },
       async (req, reply) => {
-        const s = await ctx.auth.demoSignIn(req.body.userId);
+        const s = await ctx.auth.demoSignIn(req.body.userId, clientOf(req));
         setSessionCookie(ctx, reply, s);
         return { user: s.user };
       },
     );
   }
+}
+
+/** The caller's address (no proxy is trusted) and device, for refusal counts and session lists. */
+function clientOf(req: FastifyRequest): ClientInfo {
+  const ua = req.headers['user-agent'];
+  return { address: req.ip, ...(typeof ua === 'string' && ua ? { userAgent: ua } : {}) };
 }
 
 /** WebAuthn option objects are plain JSON; the contract types them as an open record. */

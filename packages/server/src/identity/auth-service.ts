@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   AuthenticationError,
   type Clock,
@@ -29,6 +28,8 @@ import type { RecordsService } from '../records/records-service.js';
 import { hashToken } from './identity-service.js';
 import { toPasskey, toUser } from './mappers.js';
 import * as repo from './repository.js';
+import { SessionEvents } from './session-events.js';
+import { SignInRefusals } from './sign-in-refusals.js';
 
 export interface AuthOptions {
   rpId: string;
@@ -51,16 +52,32 @@ export interface ResolvedSession {
   method: 'passkey' | 'demo';
 }
 
+/** Who is asking, as the HTTP layer sees it: the address refusals are counted by, the device shown in session lists. */
+export interface ClientInfo {
+  address?: string;
+  userAgent?: string;
+}
+
+/** A session's last_seen_at is written at most this often. */
+const LAST_SEEN_EVERY_MS = MINUTE;
+
 const CHALLENGE_TTL_MS = 5 * MINUTE;
 
 /** Passkey registration and sign-in (WebAuthn), sessions, sign-out, and demo sign-in. */
 export class AuthService {
+  /** "This person's sessions ended" (sign-out, revocation, deactivation), for the live layer. */
+  readonly sessionEvents = new SessionEvents();
+  /** Refused anonymous sign-ins, counted per address and window instead of one record each. */
+  readonly refusals: SignInRefusals;
+
   constructor(
     private readonly db: Db,
     private readonly records: RecordsService,
     private readonly clock: Clock,
     private readonly opts: AuthOptions,
-  ) {}
+  ) {
+    this.refusals = new SignInRefusals(db, records, clock);
+  }
 
   /** Checks an invite link and says exactly why it cannot be used. */
   async inspectInvite(token: string) {
@@ -72,6 +89,7 @@ export class AuthService {
         'invites.id as inviteId',
         'invites.used_at',
         'invites.expires_at',
+        'invites.revoked_at',
         'users.id as userId',
         'users.display_name',
         'users.email',
@@ -92,6 +110,12 @@ export class AuthService {
       throw new GoneError(
         'This invite link has already been used. Sign in with your passkey, or ask your administrator for a new invite.',
         'invite_used',
+      );
+    }
+    if (row.revoked_at) {
+      throw new GoneError(
+        'This invite link was withdrawn by your administrator. Ask them for a new one.',
+        'invite_revoked',
       );
     }
     if (new Date(row.expires_at).getTime() <= this.clock.now().getTime()) {
@@ -122,6 +146,7 @@ export class AuthService {
     inviteToken: string,
     response: Record<string, unknown>,
     passkeyName?: string,
+    client: ClientInfo = {},
   ): Promise<IssuedSession> {
     const challenge = await this.consumeChallenge(challengeId, 'register');
     const invite = await this.inspectInvite(inviteToken);
@@ -148,6 +173,7 @@ export class AuthService {
         .set({ used_at: this.clock.now() })
         .where('id', '=', invite.inviteId)
         .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
         .returning('id')
         .executeTakeFirst();
       if (!used)
@@ -164,7 +190,7 @@ export class AuthService {
         subject: invite.userId,
         details: { credentialId: info.credential.id, via: 'invite', inviteId: invite.inviteId },
       });
-      return this.issueSession(tx, invite.userId, 'passkey');
+      return this.issueSession(tx, invite.userId, 'passkey', client);
     });
   }
 
@@ -177,7 +203,11 @@ export class AuthService {
     return { challengeId, options };
   }
 
-  async verifyAuthentication(challengeId: string, response: Record<string, unknown>): Promise<IssuedSession> {
+  async verifyAuthentication(
+    challengeId: string,
+    response: Record<string, unknown>,
+    client: ClientInfo = {},
+  ): Promise<IssuedSession> {
     const challenge = await this.consumeChallenge(challengeId, 'authenticate');
     const credentialId = typeof response.id === 'string' ? response.id : '';
     const passkey = await this.db
@@ -186,7 +216,8 @@ export class AuthService {
       .where('id', '=', credentialId)
       .executeTakeFirst();
     if (!passkey) {
-      await this.auditFailedSignIn('unknown_passkey', null, credentialId);
+      // Anyone can send these: counted per address and window, one record per window (not per attempt).
+      await this.refusals.count(client.address ?? 'unknown');
       throw new AuthenticationError(
         'This passkey is not registered with Hotline. Use the passkey you registered from your invite, or ask your administrator for a new invite.',
         'unknown_passkey',
@@ -229,35 +260,29 @@ export class AuthService {
         .set({ counter: String(verification.authenticationInfo.newCounter), last_used_at: this.clock.now() })
         .where('id', '=', passkey.id)
         .execute();
-      return this.issueSession(tx, user.id, 'passkey');
+      return this.issueSession(tx, user.id, 'passkey', client);
     });
   }
 
   /**
-   * A refused sign-in is a record in the log. It names the passkey (a registered credential id
-   * is public, and an unknown one only by its SHA-256) and never the signature, challenge or
-   * client data.
+   * A refused sign-in of a registered passkey is a record in the log, naming the passkey (a
+   * registered credential id is public) and never the signature, challenge or client data.
+   * Unknown passkeys are counted instead (sign-in-refusals.ts).
    */
   private async auditFailedSignIn(
-    reason: 'unknown_passkey' | 'passkey_rejected' | 'account_disabled',
-    userId: string | null,
+    reason: 'passkey_rejected' | 'account_disabled',
+    userId: string,
     credentialId: string,
     why?: string,
   ): Promise<void> {
-    const user = userId ? await repo.findUser(this.db, userId) : undefined;
+    const user = await repo.findUser(this.db, userId);
     await this.db.transaction().execute((tx) =>
       writeAudit(tx, this.records, {
         action: 'auth.sign_in_failed',
         actor: null,
         office: user?.office_id ?? null,
         subject: userId,
-        details: {
-          reason,
-          ...(userId
-            ? { credentialId }
-            : { credentialIdSha256: createHash('sha256').update(credentialId).digest('hex') }),
-          ...(why ? { why: why.slice(0, 300) } : {}),
-        },
+        details: { reason, credentialId, ...(why ? { why: why.slice(0, 300) } : {}) },
       }),
     );
   }
@@ -313,13 +338,15 @@ export class AuthService {
   }
 
   /** Demo personas sign in with one click. This path does not exist unless demo mode is on. */
-  async demoSignIn(userId: string): Promise<IssuedSession> {
+  async demoSignIn(userId: string, client: ClientInfo = {}): Promise<IssuedSession> {
     if (!this.opts.demo) throw new NotFoundError('route', 'demo sign-in');
     const user = await repo.findUser(this.db, userId);
     if (!user?.demo_persona) {
       throw new ForbiddenError('Only demo personas can use one-click sign-in.');
     }
-    return this.db.transaction().execute((tx) => this.issueSession(tx, user.id, 'demo'));
+    if (user.status !== 'active')
+      throw new ForbiddenError('This account is disabled; contact your administrator.');
+    return this.db.transaction().execute((tx) => this.issueSession(tx, user.id, 'demo', client));
   }
 
   async resolveSession(token: string | undefined): Promise<ResolvedSession> {
@@ -335,6 +362,7 @@ export class AuthService {
         'sessions.expires_at',
         'sessions.revoked_at',
         'sessions.method',
+        'sessions.last_seen_at',
         'users.id as userId',
         'users.office_id',
         'users.roles',
@@ -352,6 +380,15 @@ export class AuthService {
     }
     if (row.status !== 'active')
       throw new AuthenticationError('This account is not active.', 'account_inactive');
+    const now = this.clock.now().getTime();
+    if (!row.last_seen_at || now - new Date(row.last_seen_at).getTime() >= LAST_SEEN_EVERY_MS) {
+      // Bookkeeping for the session lists, not a state change of the record: no audit record.
+      await this.db
+        .updateTable('sessions')
+        .set({ last_seen_at: this.clock.now() })
+        .where('id', '=', row.sessionId)
+        .execute();
+    }
     return {
       actor: {
         userId: row.userId,
@@ -380,6 +417,11 @@ export class AuthService {
         details: { sessionId: session.sessionId },
       });
     });
+    this.sessionEvents.emit('ended', {
+      userId: session.actor.userId,
+      sessionIds: [session.sessionId],
+      why: 'signed_out',
+    });
   }
 
   /** WebAuthn creation options for a user: discoverable, user-verified, excluding their existing passkeys. */
@@ -405,6 +447,7 @@ export class AuthService {
     tx: Kysely<Database>,
     userId: string,
     method: 'passkey' | 'demo',
+    client: ClientInfo = {},
   ): Promise<IssuedSession> {
     const user = (await repo.findUser(tx, userId))!;
     const now = this.clock.now();
@@ -421,6 +464,8 @@ export class AuthService {
         expires_at: expiresAt,
         revoked_at: null,
         method,
+        user_agent: client.userAgent?.slice(0, 500) ?? null,
+        last_seen_at: now,
       })
       .execute();
     await writeAudit(tx, this.records, {

@@ -35,9 +35,9 @@ export class IdentityService {
     return (await repo.listOffices(this.db)).map(toOffice);
   }
 
-  async directory(actor: Actor, officeId?: string): Promise<User[]> {
+  async directory(actor: Actor, officeId?: string, includeDeactivated = false): Promise<User[]> {
     authorize(actor, 'directory.read', 'see the directory');
-    return (await repo.listUsers(this.db, officeId)).map(toUser);
+    return (await repo.listUsers(this.db, officeId, includeDeactivated)).map(toUser);
   }
 
   async createOffice(actor: Actor | null, input: CreateOfficeInput): Promise<Office> {

@@ -27,8 +27,13 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
 }
 
-export function listUsers(db: Kysely<Database>, officeId?: string): Promise<UserRow[]> {
-  let q = db.selectFrom('users').selectAll().where('status', '!=', 'disabled');
+export function listUsers(
+  db: Kysely<Database>,
+  officeId?: string,
+  includeDisabled = false,
+): Promise<UserRow[]> {
+  let q = db.selectFrom('users').selectAll();
+  if (!includeDisabled) q = q.where('status', '!=', 'disabled');
   if (officeId) q = q.where('office_id', '=', officeId);
   return q.orderBy('display_name').execute();
 }

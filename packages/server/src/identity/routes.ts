@@ -58,7 +58,12 @@ export function identityRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/users',
     { schema: { tags, querystring: DirectoryQuery, response: { 200: z.array(UserSchema) } } },
-    async (req) => ctx.identity.directory(await requireActor(ctx, req), req.query.officeId),
+    async (req) =>
+      ctx.identity.directory(
+        await requireActor(ctx, req),
+        req.query.officeId,
+        req.query.include === 'deactivated',
+      ),
   );
 
   app.post(

@@ -4,6 +4,7 @@ import { fieldErrors, get, post, put } from '../api';
 import { Alert, Field, Loading, Options, PageHeader } from '../components';
 import { useSession } from '../session';
 import type { InviteCreated, Office, User } from '../types';
+import { PendingInvites, PeopleAdmin } from './sessions';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
 
@@ -65,7 +66,9 @@ export function AdminPage() {
             onSelect={setInviteTo}
             onDone={load}
           />
+          <PendingInvites reloadKey={users} />
           <RoleEditor users={users} myId={me.user.id} onDone={load} />
+          <PeopleAdmin officeId={me.office.id} myId={me.user.id} onDone={load} />
           {me.permissions.includes('offices.create') && (
             <OfficeForm
               onDone={async (created) => {

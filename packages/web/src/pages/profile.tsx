@@ -4,6 +4,7 @@ import { Alert, Field, Loading, PageHeader, RoleBadge } from '../components';
 import { addPasskey } from '../passkeys';
 import { useSession } from '../session';
 import type { Passkey } from '../types';
+import { OwnSessions } from './sessions';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -110,6 +111,7 @@ export function ProfilePage() {
         <Alert error={error} />
         <Alert error={done} kind="success" />
       </section>
+      <OwnSessions />
     </>
   );
 }

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export const invitesTableName = 'invites';
 
 /** One-time registration links. Only the SHA-256 of the token is stored. */
@@ -9,4 +11,6 @@ export interface InvitesTable {
   created_at: Date;
   expires_at: Date;
   used_at: Date | null;
+  /** An administrator withdrew the invitation before it was used. */
+  revoked_at: Generated<Date | null>;
 }

@@ -37,7 +37,7 @@ export const CALLERS: readonly Caller[] = ['anonymous', ...ROLES];
 export type Access = 'everyone' | 'signed-in' | readonly Role[];
 
 export interface Req {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   payload?: unknown;
   headers?: Record<string, string>;

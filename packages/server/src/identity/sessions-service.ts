@@ -1,0 +1,230 @@
+import { type Clock, ConflictError, NotFoundError, ValidationError } from '@hotline/common';
+import type { PendingInvite, Session, User } from '@hotline/contract';
+import type { Kysely, Selectable } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
+import type { SessionsTable } from '../db/tables/sessions.js';
+import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
+import type { RecordsService } from '../records/records-service.js';
+import * as repo from './repository.js';
+import { writeAudit } from '../records/audit.js';
+import type { ResolvedSession } from './auth-service.js';
+import { toUser } from './mappers.js';
+import type { SessionEvents } from './session-events.js';
+
+/**
+ * Sessions and people under the administrator's hand (issue "Hardening", item 7): a person's
+ * own sessions, an office member's sessions, deactivation, pending invitations. Every act is
+ * one transaction with its audit record naming who did it; ended sessions are announced on
+ * `events` after the commit.
+ */
+export class SessionsService {
+  constructor(
+    private readonly db: Db,
+    private readonly records: RecordsService,
+    private readonly clock: Clock,
+    private readonly events: SessionEvents,
+  ) {}
+
+  // ---------------------------------------------------------------- one's own sessions
+
+  async listOwn(session: ResolvedSession): Promise<Session[]> {
+    authorize(session.actor, 'profile.read', 'see your sessions');
+    return this.liveSessions(session.actor.userId, session.sessionId);
+  }
+
+  async revokeOwn(session: ResolvedSession, sessionId: string): Promise<void> {
+    authorize(session.actor, 'profile.read', 'end your sessions');
+    const { actor } = session;
+    await this.db.transaction().execute(async (tx) => {
+      const ended = await this.endSessions(tx, actor.userId, sessionId);
+      if (ended.length === 0) throw new NotFoundError('session', sessionId);
+      await writeAudit(tx, this.records, {
+        action: 'auth.session_revoked',
+        actor,
+        subject: actor.userId,
+        details: { sessionId, by: 'self' },
+      });
+    });
+    this.events.emit('ended', { userId: actor.userId, sessionIds: [sessionId], why: 'revoked' });
+  }
+
+  // ---------------------------------------------------------------- an office member's sessions
+
+  async listForUser(actor: Actor, userId: string, currentSessionId?: string): Promise<Session[]> {
+    authorize(actor, 'users.sessions', "see a person's sessions");
+    await this.memberOf(this.db, actor, userId, "see a person's sessions");
+    return this.liveSessions(userId, currentSessionId);
+  }
+
+  async revokeForUser(actor: Actor, userId: string, sessionId: string): Promise<void> {
+    authorize(actor, 'users.sessions', "end a person's sessions");
+    await this.db.transaction().execute(async (tx) => {
+      const user = await this.memberOf(tx, actor, userId, "end a person's sessions");
+      const ended = await this.endSessions(tx, userId, sessionId);
+      if (ended.length === 0) throw new NotFoundError('session', sessionId);
+      await writeAudit(tx, this.records, {
+        action: 'auth.session_revoked',
+        actor,
+        office: user.office_id,
+        subject: userId,
+        details: { sessionId, by: 'admin' },
+      });
+    });
+    this.events.emit('ended', { userId, sessionIds: [sessionId], why: 'revoked' });
+  }
+
+  /**
+   * Deactivate an office member: status disabled, every session ended, unused invitations
+   * withdrawn. Their sign-in is refused from then on (auth-service checks the status).
+   */
+  async deactivate(actor: Actor, userId: string, reason?: string): Promise<User> {
+    authorize(actor, 'users.deactivate', 'deactivate people');
+    const { user, ended } = await this.db.transaction().execute(async (tx) => {
+      const user = await this.memberOf(tx, actor, userId, 'deactivate people');
+      if (user.id === actor.userId) {
+        throw new ValidationError('You cannot deactivate yourself; ask another administrator.');
+      }
+      if (user.status === 'disabled') {
+        throw new ConflictError(`${user.display_name} is already deactivated.`);
+      }
+      const now = this.clock.now();
+      await tx.updateTable('users').set({ status: 'disabled' }).where('id', '=', userId).execute();
+      const ended = await this.endSessions(tx, userId);
+      const invites = await tx
+        .updateTable('invites')
+        .set({ revoked_at: now })
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .execute();
+      await writeAudit(tx, this.records, {
+        action: 'user.deactivated',
+        actor,
+        office: user.office_id,
+        subject: userId,
+        details: {
+          from: user.status,
+          sessionsEnded: ended,
+          invitesRevoked: invites.map((i) => i.id),
+          ...(reason ? { reason } : {}),
+        },
+      });
+      return { user: toUser((await repo.findUser(tx, userId))!), ended };
+    });
+    this.events.emit('ended', { userId, sessionIds: ended, why: 'deactivated' });
+    return user;
+  }
+
+  // ---------------------------------------------------------------- pending invitations
+
+  async listPendingInvites(actor: Actor): Promise<PendingInvite[]> {
+    authorize(actor, 'users.invite', 'see pending invitations');
+    const rows = await this.db
+      .selectFrom('invites')
+      .innerJoin('users', 'users.id', 'invites.user_id')
+      .selectAll('users')
+      .select([
+        'invites.id as inviteId',
+        'invites.created_at as inviteCreatedAt',
+        'invites.created_by as inviteCreatedBy',
+        'invites.expires_at as inviteExpiresAt',
+      ])
+      .where('users.office_id', '=', actor.officeId)
+      .where('invites.used_at', 'is', null)
+      .where('invites.revoked_at', 'is', null)
+      .where('invites.expires_at', '>', this.clock.now())
+      .orderBy('invites.created_at', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      id: r.inviteId,
+      user: toUser(r),
+      createdAt: new Date(r.inviteCreatedAt).toISOString(),
+      createdBy: r.inviteCreatedBy,
+      expiresAt: new Date(r.inviteExpiresAt).toISOString(),
+    }));
+  }
+
+  async revokeInvite(actor: Actor, inviteId: string): Promise<void> {
+    authorize(actor, 'users.invite', 'withdraw invitations');
+    await this.db.transaction().execute(async (tx) => {
+      const inv = await tx
+        .selectFrom('invites')
+        .innerJoin('users', 'users.id', 'invites.user_id')
+        .select([
+          'invites.id',
+          'invites.used_at',
+          'invites.revoked_at',
+          'users.id as userId',
+          'users.office_id',
+        ])
+        .where('invites.id', '=', inviteId)
+        .executeTakeFirst();
+      // Another office's invitation reads as missing: no probing other offices' ids.
+      if (!inv || inv.office_id !== actor.officeId) throw new NotFoundError('invite', inviteId);
+      if (inv.used_at)
+        throw new ConflictError('This invitation has already been used; deactivate the person instead.');
+      if (inv.revoked_at) throw new ConflictError('This invitation has already been withdrawn.');
+      await tx
+        .updateTable('invites')
+        .set({ revoked_at: this.clock.now() })
+        .where('id', '=', inviteId)
+        .execute();
+      await writeAudit(tx, this.records, {
+        action: 'user.invite_revoked',
+        actor,
+        office: inv.office_id,
+        subject: inv.userId,
+        details: { inviteId },
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The person, who must be in the actor's office (404 when missing, 403 for another office). */
+  private async memberOf(db: Kysely<Database>, actor: Actor, userId: string, what: string) {
+    const user = await repo.findUser(db, userId);
+    if (!user) throw new NotFoundError('user', userId);
+    authorizeSameOffice(actor, user.office_id, what);
+    return user;
+  }
+
+  private async liveSessions(userId: string, currentSessionId?: string): Promise<Session[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', this.clock.now())
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((r) => toSession(r, currentSessionId));
+  }
+
+  /** Ends the person's live sessions (one, or all); returns the ids ended. */
+  private async endSessions(tx: Kysely<Database>, userId: string, sessionId?: string): Promise<string[]> {
+    let q = tx
+      .updateTable('sessions')
+      .set({ revoked_at: this.clock.now() })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', this.clock.now());
+    if (sessionId) q = q.where('id', '=', sessionId);
+    return (await q.returning('id').execute()).map((r) => r.id);
+  }
+}
+
+function toSession(r: Selectable<SessionsTable>, currentSessionId?: string): Session {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    method: r.method,
+    userAgent: r.user_agent,
+    createdAt: new Date(r.created_at).toISOString(),
+    lastSeenAt: r.last_seen_at ? new Date(r.last_seen_at).toISOString() : null,
+    expiresAt: new Date(r.expires_at).toISOString(),
+    current: r.id === currentSessionId,
+  };
+}
