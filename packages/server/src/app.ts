@@ -77,7 +77,7 @@ export async function buildApp(
     crossOriginEmbedderPolicy: false,
     strictTransportSecurity: ctx.cfg.publicUrl.startsWith('https:'),
   });
-  await app.register(cookie, { secret: ctx.cipherSecret('session-cookie') });
+  await app.register(cookie, { secret: ctx.sessionSecret });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, c) => ({

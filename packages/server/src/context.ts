@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
 import { parseSignerKey, type Signer } from '@hotline/ledger';
 import type { ServerConfig } from './config/config.js';
+import { restrictUmask, securePrivateTree } from './data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { assertDemoAllowed, assertDemoMayCreateKey } from './demo/guard.js';
 import { seedDemo } from './demo/seed.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
 import { seedDemoCapture } from './demo/seed-capture.js';
-import { createArchiveKeyFile, createLogKeyFile, loadArchiveCipher, readLogSignerKey } from './keys.js';
+import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './key-rotation.js';
+import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './keys.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
@@ -16,6 +19,7 @@ import { AuthService } from './services/auth-service.js';
 import { CallsService } from './services/calls-service.js';
 import { CaptureService } from './services/capture-service.js';
 import { IdentityService } from './services/identity-service.js';
+import { ensureSessionSecret } from './session-key.js';
 
 export interface ContextOverrides {
   db?: DatabaseHandle;
@@ -23,6 +27,8 @@ export interface ContextOverrides {
   logger?: Logger;
   cipher?: ArchiveCipher;
   logSigner?: Signer;
+  /** The cookie-signing secret (default: the session key file). */
+  sessionSecret?: string;
 }
 
 /**
@@ -43,13 +49,10 @@ export class AppContext {
     readonly log: LogService,
     readonly calls: CallsService,
     readonly capture: CaptureService,
-    private readonly cipher: ArchiveCipher,
+    readonly cipher: ArchiveCipher,
+    /** Signs session cookies; its own key file (session.key), not derived from the archive key. */
+    readonly sessionSecret: string,
   ) {}
-
-  /** A secret derived from the archive key for another purpose (cookie signing). */
-  cipherSecret(label: string): string {
-    return this.cipher.deriveSecret(label);
-  }
 
   get db() {
     return this.database.db;
@@ -58,21 +61,46 @@ export class AppContext {
   static async fromConfig(cfg: ServerConfig, overrides: ContextOverrides = {}): Promise<AppContext> {
     const logger = overrides.logger ?? createLogger({ level: cfg.logLevel });
     const clock = overrides.clock ?? systemClock;
-    if (cfg.demo && !overrides.cipher && !existsSync(cfg.archiveKeyFile)) {
-      createArchiveKeyFile(cfg.archiveKeyFile);
-      logger.warn({ file: cfg.archiveKeyFile }, 'demo mode: created an archive key');
-    }
-    const cipher = overrides.cipher ?? loadArchiveCipher(cfg.archiveKeyFile);
-    if (cfg.demo && !overrides.logSigner && !existsSync(cfg.logKeyFile)) {
-      createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
-      logger.warn({ file: cfg.logKeyFile }, 'demo mode: created a records-log signing key');
-    }
-    const logSigner = overrides.logSigner ?? parseSignerKey(readLogSignerKey(cfg.logKeyFile));
+    // Everything Hotline writes (database, keys) is private to its user, whatever the umask.
+    restrictUmask();
+    securePrivateTree(cfg.dataDir, logger);
+    await assertDemoAllowed(cfg, undefined);
     const database =
       overrides.db ??
       (await openDatabase(
         cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
       ));
+    let cipher: ArchiveCipher;
+    let logSigner: Signer;
+    let sessionSecret: string;
+    try {
+      // PGlite writes some files with modes of its own (0644): fix them quietly, as on close.
+      securePrivateTree(cfg.dataDir);
+      await assertDemoAllowed(cfg, database.db);
+      if (cfg.demo && !overrides.cipher && !existsSync(cfg.archiveKeyFile)) {
+        await assertDemoMayCreateKey(database.db, cfg.archiveKeyFile, 'HOTLINE_ARCHIVE_KEY_FILE');
+        createArchiveKeyFile(cfg.archiveKeyFile);
+        logger.warn({ file: cfg.archiveKeyFile }, 'demo mode: created an archive key');
+      }
+      cipher = overrides.cipher ?? loadArchiveKeyring(cfg.archiveKeyFile);
+      if (cfg.demo && !overrides.logSigner && !existsSync(cfg.logKeyFile)) {
+        await assertDemoMayCreateKey(database.db, cfg.logKeyFile, 'HOTLINE_LOG_KEY_FILE');
+        createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
+        logger.warn({ file: cfg.logKeyFile }, 'demo mode: created a records-log signing key');
+      }
+      logSigner = overrides.logSigner ?? parseSignerKey(readLogSignerKey(cfg.logKeyFile));
+      sessionSecret =
+        overrides.sessionSecret ??
+        ensureSessionSecret(cfg.sessionKeyFile, (file) =>
+          logger.warn(
+            { file },
+            'created the session-cookie key (session.key); anyone signed in before must sign in again',
+          ),
+        );
+    } catch (err) {
+      if (!overrides.db) await database.close();
+      throw err;
+    }
     const records = new RecordsService(clock, cipher);
     const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs);
     const auth = new AuthService(database.db, records, clock, {
@@ -84,7 +112,11 @@ export class AppContext {
     });
     const log = new LogService(
       database.db,
-      { origin: cfg.logOrigin, signer: logSigner },
+      {
+        origin: cfg.logOrigin,
+        signer: logSigner,
+        cosigners: overrides.logSigner ? undefined : transitionCosigners(readLogTransition(cfg.logKeyFile)),
+      },
       clock,
       logger.child({ component: 'log' }),
     );
@@ -102,7 +134,9 @@ export class AppContext {
       calls,
       capture,
       cipher,
+      sessionSecret,
     );
+    ctx.disposers.push(async () => void securePrivateTree(cfg.dataDir));
     if (!overrides.db) ctx.disposers.push(() => database.close());
     return ctx;
   }
