@@ -7,6 +7,7 @@ import * as m005 from './005-off-channel.js';
 import * as m006 from './006-covered.js';
 import * as m007 from './007-call-details.js';
 import * as m008 from './008-office-creator.js';
+import * as m009 from './009-archive-key-id.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006-covered': m006,
   '007-call-details': m007,
   '008-office-creator': m008,
+  '009-archive-key-id': m009,
 };
