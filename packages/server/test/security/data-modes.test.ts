@@ -69,7 +69,9 @@ describe('the data folder is private to Hotline whatever the umask', () => {
     expect(fixed.sort()).toEqual(
       [dataDir, join(dataDir, 'db'), join(dataDir, 'exports'), join(dataDir, 'exports', 'old.csv')].sort(),
     );
-    expect(warnings.some((w) => w.includes(join(dataDir, 'exports', 'old.csv')) && w.includes('666'))).toBe(true);
+    expect(warnings.some((w) => w.includes(join(dataDir, 'exports', 'old.csv')) && w.includes('666'))).toBe(
+      true,
+    );
     expect(loose(dataDir)).toEqual([]);
   });
 });

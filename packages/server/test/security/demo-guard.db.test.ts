@@ -27,7 +27,9 @@ describe('demo mode refuses production settings', () => {
     });
     await expect(
       AppContext.fromConfig(cfg, { db: t.ctx.database, logger: silentLogger(), ...keys(cfg.logOrigin) }),
-    ).rejects.toThrow(/public URL https:\/\/hotline\.example\.gov.*HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA=1/);
+    ).rejects.toThrow(
+      /public URL https:\/\/hotline\.example\.gov.*HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA=1/,
+    );
     const forced = await AppContext.fromConfig(
       { ...cfg, demoForce: true },
       { db: t.ctx.database, logger: silentLogger(), ...keys(cfg.logOrigin) },
@@ -61,9 +63,9 @@ describe('demo mode refuses production settings', () => {
     t = await newTestContext();
     await t.ctx.identity.createOffice(null, newOfficeInput({ slug: 'demo-lookalike' }));
     const cfg = envToConfig({ dataDir: t.dataDir, demo: '1', logLevel: 'silent', demoForce: '1' });
-    await expect(
-      AppContext.fromConfig(cfg, { db: t.ctx.database, logger: silentLogger() }),
-    ).rejects.toThrow(new RegExp(`key file ${cfg.archiveKeyFile} is missing.*Restore`));
+    await expect(AppContext.fromConfig(cfg, { db: t.ctx.database, logger: silentLogger() })).rejects.toThrow(
+      new RegExp(`key file ${cfg.archiveKeyFile} is missing.*Restore`),
+    );
     expect(existsSync(cfg.archiveKeyFile)).toBe(false);
     await expect(
       AppContext.fromConfig(cfg, {
