@@ -22,10 +22,10 @@ import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
 import { authRoutes } from './identity/auth-routes.js';
 import { identityRoutes } from './identity/routes.js';
+import { sessionRoutes } from './identity/sessions.js';
 import { wireLive } from './live/wiring.js';
 import { publicRoutes } from './public/routes.js';
 import { logRoutes } from './records/routes.js';
-import { sessionRoutes } from './identity/sessions.js';
 
 export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
 
@@ -78,7 +78,7 @@ export async function buildApp(
     crossOriginEmbedderPolicy: false,
     strictTransportSecurity: ctx.cfg.publicUrl.startsWith('https:'),
   });
-  await app.register(cookie, { secret: ctx.cipherSecret('session-cookie') });
+  await app.register(cookie, { secret: ctx.sessionSecret });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, c) => ({

@@ -5,14 +5,19 @@ import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { CallsService } from './calls/calls-service.js';
 import { CaptureService } from './capture/capture-service.js';
 import type { ServerConfig } from './config/config.js';
+import { restrictUmask, securePrivateTree } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { assertDemoAllowed, assertDemoMayCreateKey } from './demo/guard.js';
 import { seedDemo } from './demo/seed.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
 import { seedDemoCapture } from './demo/seed-capture.js';
 import { AuthService } from './identity/auth-service.js';
 import { IdentityService } from './identity/identity-service.js';
+import { ensureSessionSecret } from './identity/session-key.js';
+import { SessionsService } from './identity/sessions-service.js';
 import type { ArchiveCipher } from './records/archive-key.js';
+import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
 import {
   createArchiveKeyFile,
   createLogKeyFile,
@@ -21,7 +26,6 @@ import {
 } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
-import { SessionsService } from './identity/sessions-service.js';
 
 export interface ContextOverrides {
   db?: DatabaseHandle;
@@ -29,6 +33,8 @@ export interface ContextOverrides {
   logger?: Logger;
   cipher?: ArchiveCipher;
   logSigner?: Signer;
+  /** The cookie-signing secret (default: the session key file). */
+  sessionSecret?: string;
 }
 
 /**
@@ -49,18 +55,15 @@ export class AppContext {
     readonly log: LogService,
     readonly calls: CallsService,
     readonly capture: CaptureService,
-    private readonly cipher: ArchiveCipher,
+    readonly cipher: ArchiveCipher,
+    /** Signs session cookies; its own key file (session.key), not derived from the archive key. */
+    readonly sessionSecret: string,
   ) {
     this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
   }
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;
-
-  /** A secret derived from the archive key for another purpose (cookie signing). */
-  cipherSecret(label: string): string {
-    return this.cipher.deriveSecret(label);
-  }
 
   get db() {
     return this.database.db;
@@ -69,21 +72,46 @@ export class AppContext {
   static async fromConfig(cfg: ServerConfig, overrides: ContextOverrides = {}): Promise<AppContext> {
     const logger = overrides.logger ?? createLogger({ level: cfg.logLevel });
     const clock = overrides.clock ?? systemClock;
-    if (cfg.demo && !overrides.cipher && !existsSync(cfg.archiveKeyFile)) {
-      createArchiveKeyFile(cfg.archiveKeyFile);
-      logger.warn({ file: cfg.archiveKeyFile }, 'demo mode: created an archive key');
-    }
-    const cipher = overrides.cipher ?? loadArchiveCipher(cfg.archiveKeyFile);
-    if (cfg.demo && !overrides.logSigner && !existsSync(cfg.logKeyFile)) {
-      createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
-      logger.warn({ file: cfg.logKeyFile }, 'demo mode: created a records-log signing key');
-    }
-    const logSigner = overrides.logSigner ?? parseSignerKey(readLogSignerKey(cfg.logKeyFile));
+    // Everything Hotline writes (database, keys) is private to its user, whatever the umask.
+    restrictUmask();
+    securePrivateTree(cfg.dataDir, logger);
+    await assertDemoAllowed(cfg, undefined);
     const database =
       overrides.db ??
       (await openDatabase(
         cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
       ));
+    let cipher: ArchiveCipher;
+    let logSigner: Signer;
+    let sessionSecret: string;
+    try {
+      // PGlite writes some files with modes of its own (0644): fix them quietly, as on close.
+      securePrivateTree(cfg.dataDir);
+      await assertDemoAllowed(cfg, database.db);
+      if (cfg.demo && !overrides.cipher && !existsSync(cfg.archiveKeyFile)) {
+        await assertDemoMayCreateKey(database.db, cfg.archiveKeyFile, 'HOTLINE_ARCHIVE_KEY_FILE');
+        createArchiveKeyFile(cfg.archiveKeyFile);
+        logger.warn({ file: cfg.archiveKeyFile }, 'demo mode: created an archive key');
+      }
+      cipher = overrides.cipher ?? loadArchiveKeyring(cfg.archiveKeyFile);
+      if (cfg.demo && !overrides.logSigner && !existsSync(cfg.logKeyFile)) {
+        await assertDemoMayCreateKey(database.db, cfg.logKeyFile, 'HOTLINE_LOG_KEY_FILE');
+        createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
+        logger.warn({ file: cfg.logKeyFile }, 'demo mode: created a records-log signing key');
+      }
+      logSigner = overrides.logSigner ?? parseSignerKey(readLogSignerKey(cfg.logKeyFile));
+      sessionSecret =
+        overrides.sessionSecret ??
+        ensureSessionSecret(cfg.sessionKeyFile, (file) =>
+          logger.warn(
+            { file },
+            'created the session-cookie key (session.key); anyone signed in before must sign in again',
+          ),
+        );
+    } catch (err) {
+      if (!overrides.db) await database.close();
+      throw err;
+    }
     const records = new RecordsService(clock, cipher);
     const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs);
     const auth = new AuthService(database.db, records, clock, {
@@ -95,7 +123,11 @@ export class AppContext {
     });
     const log = new LogService(
       database.db,
-      { origin: cfg.logOrigin, signer: logSigner },
+      {
+        origin: cfg.logOrigin,
+        signer: logSigner,
+        cosigners: overrides.logSigner ? undefined : transitionCosigners(readLogTransition(cfg.logKeyFile)),
+      },
       clock,
       logger.child({ component: 'log' }),
     );
@@ -113,7 +145,9 @@ export class AppContext {
       calls,
       capture,
       cipher,
+      sessionSecret,
     );
+    ctx.disposers.push(async () => void securePrivateTree(cfg.dataDir));
     if (!overrides.db) ctx.disposers.push(() => database.close());
     return ctx;
   }

@@ -3,8 +3,17 @@ export type { ImportFormat } from './capture/capture-service.js';
 export { envToConfig, type ServerConfig } from './config/config.js';
 export { readEnv } from './config/env.js';
 export { AppContext } from './context.js';
+export { restrictUmask, securePrivateTree } from './db/data-dir.js';
 export { openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
+export { createSessionKeyFile } from './identity/session-key.js';
+export {
+  countStaleSealed,
+  readLogTransition,
+  resealArchive,
+  rotateArchiveKeyFile,
+  rotateLogKeyFile,
+} from './records/key-rotation.js';
 export { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 export { verifyLocal } from './records/verify.js';
 export { serve } from './serve.js';

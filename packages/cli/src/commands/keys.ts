@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
 import { parseSignerKey, verifierKeyString } from '@hotline/ledger';
-import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from '@hotline/server';
+import {
+  createArchiveKeyFile,
+  createLogKeyFile,
+  createSessionKeyFile,
+  readLogSignerKey,
+} from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
+import { keysRotateCommands } from './keys-rotate.js';
 
 export function keysCommands(program: Command): void {
   const keys = program
@@ -11,7 +17,7 @@ export function keysCommands(program: Command): void {
   keys
     .command('init')
     .description(
-      'Create the archive encryption key and the records-log Ed25519 signing key, and print the verifier key.',
+      'Create the archive encryption key, the records-log Ed25519 signing key and the session-cookie key, and print the verifier key.',
     )
     .action(() => {
       const cfg = loadConfig();
@@ -28,6 +34,12 @@ export function keysCommands(program: Command): void {
           createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
           process.stdout.write(`Created the log signing key: ${cfg.logKeyFile}\n`);
         }
+        if (existsSync(cfg.sessionKeyFile)) {
+          process.stdout.write(`Session key exists, left unchanged: ${cfg.sessionKeyFile}\n`);
+        } else {
+          createSessionKeyFile(cfg.sessionKeyFile);
+          process.stdout.write(`Created the session-cookie key: ${cfg.sessionKeyFile}\n`);
+        }
         const s = parseSignerKey(readLogSignerKey(cfg.logKeyFile));
         process.stdout.write(
           `\nVerifier key (publish it; auditors use it to check checkpoints):\n${verifierKeyString(s.name, s.publicKey)}\n`,
@@ -36,4 +48,5 @@ export function keysCommands(program: Command): void {
         fail(err);
       }
     });
+  keysRotateCommands(keys);
 }

@@ -19,6 +19,8 @@ export interface ServerConfig {
   /** Set for PostgreSQL; undefined means PGlite under dataDir/db. */
   databaseUrl: string | undefined;
   demo: boolean;
+  /** HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA: run demo mode on a public URL or real data. */
+  demoForce: boolean;
   logLevel: LogLevel;
   /** The origin people use in their browsers; WebAuthn binds passkeys to its host (RP ID). */
   publicUrl: string;
@@ -28,6 +30,7 @@ export interface ServerConfig {
   logOrigin: string;
   logKeyFile: string;
   archiveKeyFile: string;
+  sessionKeyFile: string;
   authRateLimitPerMinute: number;
   publicRateLimitPerMinute: number;
   iceServers: IceServer[];
@@ -124,6 +127,7 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     dataDir,
     databaseUrl,
     demo: parseBoolVar('HOTLINE_DEMO', env.demo, false),
+    demoForce: parseBoolVar('HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA', env.demoForce, false),
     logLevel: parseEnumVar('HOTLINE_LOG_LEVEL', env.logLevel, LOG_LEVELS, 'info'),
     publicUrl: publicUrl.origin,
     rpId: publicUrl.hostname,
@@ -133,6 +137,7 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     logOrigin: env.logOrigin?.trim() || `${publicUrl.hostname}/hotline/records`,
     logKeyFile: resolve(env.logKeyFile?.trim() || `${dataDir}/keys/log.key`),
     archiveKeyFile: resolve(env.archiveKeyFile?.trim() || `${dataDir}/keys/archive.key`),
+    sessionKeyFile: resolve(env.sessionKeyFile?.trim() || `${dataDir}/keys/session.key`),
     authRateLimitPerMinute: parseIntVar('HOTLINE_AUTH_RATE_LIMIT', env.authRateLimit, 30, 1, 100_000),
     publicRateLimitPerMinute: parseIntVar(
       'HOTLINE_PUBLIC_RATE_LIMIT',

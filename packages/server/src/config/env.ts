@@ -5,6 +5,7 @@ export interface ServerEnv {
   dataDir?: string;
   databaseUrl?: string;
   demo?: string;
+  demoForce?: string;
   logLevel?: string;
   publicUrl?: string;
   sessionTtlHours?: string;
@@ -12,6 +13,7 @@ export interface ServerEnv {
   logOrigin?: string;
   logKeyFile?: string;
   archiveKeyFile?: string;
+  sessionKeyFile?: string;
   authRateLimit?: string;
   publicRateLimit?: string;
   iceServers?: string;
@@ -29,6 +31,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     dataDir: env.HOTLINE_DATA_DIR,
     databaseUrl: env.DATABASE_URL,
     demo: env.HOTLINE_DEMO,
+    demoForce: env.HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA,
     logLevel: env.HOTLINE_LOG_LEVEL,
     publicUrl: env.HOTLINE_PUBLIC_URL,
     sessionTtlHours: env.HOTLINE_SESSION_TTL_HOURS,
@@ -36,6 +39,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     logOrigin: env.HOTLINE_LOG_ORIGIN,
     logKeyFile: env.HOTLINE_LOG_KEY_FILE,
     archiveKeyFile: env.HOTLINE_ARCHIVE_KEY_FILE,
+    sessionKeyFile: env.HOTLINE_SESSION_KEY_FILE,
     authRateLimit: env.HOTLINE_AUTH_RATE_LIMIT,
     publicRateLimit: env.HOTLINE_PUBLIC_RATE_LIMIT,
     iceServers: env.HOTLINE_ICE_SERVERS,

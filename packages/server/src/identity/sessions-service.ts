@@ -5,11 +5,11 @@ import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import type { SessionsTable } from '../db/tables/sessions.js';
 import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
-import type { RecordsService } from '../records/records-service.js';
-import * as repo from './repository.js';
 import { writeAudit } from '../records/audit.js';
+import type { RecordsService } from '../records/records-service.js';
 import type { ResolvedSession } from './auth-service.js';
 import { toUser } from './mappers.js';
+import * as repo from './repository.js';
 import type { SessionEvents } from './session-events.js';
 
 /**

@@ -1,8 +1,8 @@
 import { type Clock, MINUTE } from '@hotline/common';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { RecordsService } from '../records/records-service.js';
 import { writeAudit } from '../records/audit.js';
+import type { RecordsService } from '../records/records-service.js';
 
 export const SIGN_IN_REFUSAL_WINDOW_MS = 10 * MINUTE;
 

@@ -7,8 +7,44 @@ import { randomPool } from '@hotline/common';
  * holding the key checks that the decrypted content is exactly what the log committed to.
  */
 export class ArchiveCipher {
+  /** Names the key (stored with each sealed row) without revealing it. */
+  readonly keyId: string;
+  /** Keys replaced by a rotation, kept to read content not yet re-sealed. */
+  private retired: ArchiveCipher[] = [];
+
   constructor(private readonly key: Uint8Array) {
     if (key.length !== 32) throw new Error('archive key must be 32 bytes');
+    this.keyId = createHmac('sha256', key).update('hotline:archive-key-id').digest('hex').slice(0, 16);
+  }
+
+  withRetired(retired: ArchiveCipher[]): this {
+    this.retired = retired.filter((c) => c.keyId !== this.keyId);
+    return this;
+  }
+
+  get retiredKeyIds(): string[] {
+    return this.retired.map((c) => c.keyId);
+  }
+
+  /** Open content sealed under the key `keyId` (null: a row from before key ids, try each key). */
+  openKeyed(sealed: Uint8Array, keyId: string | null): Uint8Array {
+    if (keyId === this.keyId) return this.open(sealed);
+    if (keyId !== null) {
+      const old = this.retired.find((c) => c.keyId === keyId);
+      if (!old)
+        throw new Error(
+          `content is sealed under archive key ${keyId}, which is not loaded; restore its retired key file next to the archive key`,
+        );
+      return old.open(sealed);
+    }
+    for (const c of [this, ...this.retired]) {
+      try {
+        return c.open(sealed);
+      } catch {
+        // not this key
+      }
+    }
+    throw new Error('content does not open under the archive key or any retired archive key');
   }
 
   static generateKey(): Uint8Array {
@@ -30,11 +66,6 @@ export class ArchiveCipher {
     o += rest.length;
     out.set(c.getAuthTag(), o);
     return out;
-  }
-
-  /** A secret for another purpose (e.g. cookie signing), derived so one key file suffices. */
-  deriveSecret(label: string): string {
-    return createHmac('sha256', this.key).update(`hotline:${label}`).digest('base64url');
   }
 
   open(sealed: Uint8Array): Uint8Array {

@@ -2,12 +2,13 @@ import type { Clock, Logger } from '@hotline/common';
 import {
   type Checkpoint,
   encodeBundle,
+  formatCheckpoint,
   HASH_SIZE,
   type Hasher,
   integrate,
   parseCheckpointBody,
   type Signer,
-  signCheckpoint,
+  signNote,
   TILE_WIDTH,
   type TileReader,
   TreeReader,
@@ -25,6 +26,8 @@ const INTEGRATOR_LOCK = 0x484f544c;
 export interface LogOptions {
   origin: string;
   signer: Signer;
+  /** Keys that also sign checkpoints published at `at` (the previous key during a rotation). */
+  cosigners?: (at: Date) => Signer[];
   /** most entries folded into tiles per integration transaction */
   maxBatch?: number;
   /** pause between integration passes when idle */
@@ -157,8 +160,12 @@ export class LogService {
 
   /** Sign and store a checkpoint; with `advance`, also move log_state to it (one statement). */
   private async publish(tx: Kysely<Database>, size: number, root: Uint8Array, advance: boolean) {
-    const note = signCheckpoint({ origin: this.origin, size, root, extensions: [] }, this.opts.signer);
     const at = this.clock.now();
+    const note = signNote(
+      formatCheckpoint({ origin: this.origin, size, root, extensions: [] }),
+      this.opts.signer,
+      ...(this.opts.cosigners?.(at) ?? []),
+    );
     if (advance) {
       await sql`with u as (
           update log_state set integrated_size = ${String(size)}::bigint, integrated_root = ${bufferView(root)} where id = 1

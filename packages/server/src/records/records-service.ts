@@ -184,8 +184,8 @@ export class RecordsService {
     // Content first (content-addressed, idempotent), outside the lock. One statement whatever the
     // batch size: PostgreSQL parses and plans it once. The sealed bytes go as comma-separated
     // base64 (never empty: a sealed value has at least 28 bytes).
-    await sql`insert into record_content (digest, bytes)
-      select u.digest, decode(u.b64, 'base64')
+    await sql`insert into record_content (digest, bytes, key_id)
+      select u.digest, decode(u.b64, 'base64'), ${this.cipher.keyId}::text
       from rows from (
         string_to_table(${contentDigests.join(',')}, ','),
         string_to_table(${sealed.map(base64).join(',')}, ',')
@@ -245,9 +245,9 @@ export class RecordsService {
   async content(db: Kysely<Database>, digest: string): Promise<Uint8Array | null> {
     const row = await db
       .selectFrom('record_content')
-      .select('bytes')
+      .select(['bytes', 'key_id'])
       .where('digest', '=', digest)
       .executeTakeFirst();
-    return row ? this.cipher.open(row.bytes) : null;
+    return row ? this.cipher.openKeyed(row.bytes, row.key_id) : null;
   }
 }

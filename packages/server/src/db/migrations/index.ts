@@ -8,6 +8,7 @@ import * as m006 from './006-covered.js';
 import * as m007 from './007-call-details.js';
 import * as m008 from './008-office-creator.js';
 import * as m009 from './009-sessions-admin.js';
+import * as m010 from './010-archive-key-id.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '007-call-details': m007,
   '008-office-creator': m008,
   '009-sessions-admin': m009,
+  '010-archive-key-id': m010,
 };

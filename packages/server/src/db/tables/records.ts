@@ -54,4 +54,6 @@ export const contentTableName = 'record_content';
 export interface ContentTable {
   digest: string;
   bytes: Uint8Array;
+  /** ArchiveCipher.keyId of the key that sealed `bytes`; null for rows from before 009. */
+  key_id: string | null;
 }

@@ -1,0 +1,153 @@
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseSignerKey, type Signer, verifierKeyString } from '@hotline/ledger';
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { ArchiveCipher } from './archive-key.js';
+import {
+  createArchiveKeyFile,
+  createLogKeyFile,
+  loadArchiveCipher,
+  readKeyFile,
+  readLogSignerKey,
+  writeKeyFile,
+} from './keys.js';
+import { sha256Hex } from './records-service.js';
+
+// ---- archive key ------------------------------------------------------------------------------
+
+/** Retired archive keys sit next to the archive key as `<archive key file>.retired-<key id>`. */
+export function retiredArchiveKeyFiles(archiveKeyFile: string): string[] {
+  const dir = dirname(archiveKeyFile);
+  if (!existsSync(dir)) return [];
+  const prefix = `${basename(archiveKeyFile)}.retired-`;
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(prefix))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** The archive key with every retired key loaded for reading. */
+export function loadArchiveKeyring(archiveKeyFile: string): ArchiveCipher {
+  const retired = retiredArchiveKeyFiles(archiveKeyFile).map((f) => loadArchiveCipher(f));
+  return loadArchiveCipher(archiveKeyFile).withRetired(retired);
+}
+
+/** Retire the current archive key (kept for reading) and create a new one. Returns both ids. */
+export function rotateArchiveKeyFile(archiveKeyFile: string): {
+  retiredFile: string;
+  oldId: string;
+  newId: string;
+} {
+  const old = loadArchiveCipher(archiveKeyFile);
+  const retiredFile = `${archiveKeyFile}.retired-${old.keyId}`;
+  const next = `${archiveKeyFile}.next`;
+  rmSync(next, { force: true });
+  createArchiveKeyFile(next);
+  const newId = loadArchiveCipher(next).keyId;
+  renameSync(archiveKeyFile, retiredFile);
+  renameSync(next, archiveKeyFile);
+  return { retiredFile, oldId: old.keyId, newId };
+}
+
+/** Rows of sealed content not yet under the current archive key. */
+export async function countStaleSealed(db: Db, cipher: ArchiveCipher): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*)::text as n from record_content
+    where key_id is distinct from ${cipher.keyId}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/**
+ * Re-seal every content row under the current archive key, in batches (each its own
+ * transaction, so an interrupted run resumes where it stopped). Each row's plaintext is checked
+ * against its digest before it is rewritten. Returns the number of rows re-sealed.
+ */
+export async function resealArchive(
+  db: Db,
+  cipher: ArchiveCipher,
+  onProgress?: (done: number, total: number) => void,
+  batch = 200,
+): Promise<number> {
+  const total = await countStaleSealed(db, cipher);
+  let done = 0;
+  onProgress?.(0, total);
+  for (;;) {
+    const rows = await db
+      .selectFrom('record_content')
+      .select(['digest', 'bytes', 'key_id'])
+      .where((eb) => eb.or([eb('key_id', 'is', null), eb('key_id', '!=', cipher.keyId)]))
+      .orderBy('digest')
+      .limit(batch)
+      .execute();
+    if (rows.length === 0) break;
+    await db.transaction().execute(async (tx) => {
+      for (const row of rows) {
+        const plain = cipher.openKeyed(new Uint8Array(row.bytes), row.key_id);
+        if (sha256Hex(plain) !== row.digest)
+          throw new Error(`content ${row.digest} does not match its digest; not re-sealing it`);
+        await tx
+          .updateTable('record_content')
+          .set({ bytes: cipher.seal(plain), key_id: cipher.keyId })
+          .where('digest', '=', row.digest)
+          .execute();
+      }
+    });
+    done += rows.length;
+    onProgress?.(Math.min(done, total), Math.max(total, done));
+  }
+  return done;
+}
+
+// ---- log signing key --------------------------------------------------------------------------
+
+/** During a rotation the previous log key sits next to the log key, with the transition's end. */
+export function previousLogKeyFile(logKeyFile: string): string {
+  return `${logKeyFile}.previous`;
+}
+
+export interface LogTransition {
+  signer: Signer;
+  verifierKey: string;
+  until: Date;
+}
+
+/** The previous log key and the end of its transition, or undefined when there is none. */
+export function readLogTransition(logKeyFile: string): LogTransition | undefined {
+  const file = previousLogKeyFile(logKeyFile);
+  if (!existsSync(file)) return undefined;
+  const [key, untilLine] = readKeyFile(file, 'HOTLINE_LOG_KEY_FILE').split('\n');
+  const until = new Date((untilLine ?? '').replace(/^until\s+/, ''));
+  if (!key?.startsWith('PRIVATE+KEY+') || Number.isNaN(until.getTime()))
+    throw new Error(`${file} is not a previous log key ("PRIVATE+KEY+…" then "until <ISO date>")`);
+  const signer = parseSignerKey(key);
+  return { signer, verifierKey: verifierKeyString(signer.name, signer.publicKey), until };
+}
+
+/** Checkpoint co-signers at `at`: the previous key while its transition lasts. */
+export function transitionCosigners(t: LogTransition | undefined): (at: Date) => Signer[] {
+  return (at) => (t && at < t.until ? [t.signer] : []);
+}
+
+/**
+ * Replace the log signing key: the old key moves to `<log key>.previous` with the end of the
+ * transition (until then checkpoints carry both signatures), a new key takes its place.
+ */
+export function rotateLogKeyFile(
+  logKeyFile: string,
+  name: string,
+  until: Date,
+): { previousVerifierKey: string; verifierKey: string } {
+  const oldRaw = readLogSignerKey(logKeyFile);
+  const old = parseSignerKey(oldRaw);
+  const prev = previousLogKeyFile(logKeyFile);
+  rmSync(prev, { force: true });
+  writeKeyFile(prev, `${oldRaw}\nuntil ${until.toISOString()}\n`);
+  const next = `${logKeyFile}.next`;
+  rmSync(next, { force: true });
+  const s = parseSignerKey(createLogKeyFile(next, name));
+  renameSync(next, logKeyFile);
+  return {
+    previousVerifierKey: verifierKeyString(old.name, old.publicKey),
+    verifierKey: verifierKeyString(s.name, s.publicKey),
+  };
+}
