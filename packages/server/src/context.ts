@@ -4,6 +4,7 @@ import { type Clock, createLogger, type Logger, systemClock } from '@hotline/com
 import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { CallsService } from './calls/calls-service.js';
 import { CaptureService } from './capture/capture-service.js';
+import { CaptureQueries } from './capture/queries.js';
 import type { ServerConfig } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -48,6 +49,7 @@ export class AppContext {
     readonly log: LogService,
     readonly calls: CallsService,
     readonly capture: CaptureService,
+    readonly captureQueries: CaptureQueries,
     private readonly cipher: ArchiveCipher,
   ) {}
 
@@ -106,6 +108,7 @@ export class AppContext {
       log,
       calls,
       capture,
+      new CaptureQueries(database.db, clock),
       cipher,
     );
     if (!overrides.db) ctx.disposers.push(() => database.close());
@@ -119,7 +122,7 @@ export class AppContext {
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy),
-        () => seedDemoCapture(this.db, this.capture, this.clock.now()),
+        () => seedDemoCapture(this.db, this.capture, this.captureQueries, this.clock.now()),
       ]);
     }
   }
