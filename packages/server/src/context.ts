@@ -13,6 +13,7 @@ import { seedDemoCalls } from './demo/seed-calls.js';
 import { seedDemoCapture } from './demo/seed-capture.js';
 import { AuthService } from './identity/auth-service.js';
 import { IdentityService } from './identity/identity-service.js';
+import { IdentityQueries } from './identity/queries.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import {
   createArchiveKeyFile,
@@ -45,6 +46,7 @@ export class AppContext {
     readonly database: DatabaseHandle,
     readonly records: RecordsService,
     readonly identity: IdentityService,
+    readonly identityQueries: IdentityQueries,
     readonly auth: AuthService,
     readonly log: LogService,
     readonly calls: CallsService,
@@ -104,6 +106,7 @@ export class AppContext {
       database,
       records,
       identity,
+      new IdentityQueries(database.db),
       auth,
       log,
       calls,

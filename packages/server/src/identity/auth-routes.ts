@@ -17,7 +17,6 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { clearSessionCookie, requireActor, requireSession, setSessionCookie } from '../http/session.js';
 import type { App } from '../http/types.js';
-import { listDemoPersonas } from './demo-personas.js';
 
 export function authRoutes(app: App, ctx: AppContext): void {
   const limited = { config: { rateLimit: { max: ctx.cfg.authRateLimitPerMinute, timeWindow: '1 minute' } } };
@@ -91,7 +90,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/me/passkeys',
     { schema: { tags, response: { 200: z.array(PasskeySchema) } } },
-    async (req) => ctx.auth.listPasskeys(await requireActor(ctx, req)),
+    async (req) => ctx.identityQueries.passkeys(await requireActor(ctx, req)),
   );
 
   app.post(
@@ -103,13 +102,16 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/v1/me/passkeys/verify',
     { ...limited, schema: { tags, body: AddPasskeyVerifyBody, response: { 200: PasskeySchema } } },
-    async (req) =>
-      ctx.auth.verifyAddPasskey(
-        await requireActor(ctx, req),
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const id = await ctx.auth.verifyAddPasskey(
+        actor,
         req.body.challengeId,
         req.body.response,
         req.body.passkeyName,
-      ),
+      );
+      return ctx.identityQueries.passkey(actor, id);
+    },
   );
 
   // Demo sign-in exists only in demo mode: without it these routes are not registered at all.
@@ -117,7 +119,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
     app.get(
       '/api/v1/demo/personas',
       { schema: { tags: ['demo'], response: { 200: z.array(DemoPersonaSchema) } } },
-      () => listDemoPersonas(ctx.db),
+      () => ctx.identityQueries.demoPersonas(),
     );
     app.post(
       '/api/v1/demo/sign-in',
