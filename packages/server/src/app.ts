@@ -22,7 +22,7 @@ import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
 import { authRoutes } from './identity/auth-routes.js';
 import { identityRoutes } from './identity/routes.js';
-import { sessionRoutes } from './identity/sessions.js';
+import { sessionRoutes } from './identity/sessions-routes.js';
 import { wireLive } from './live/wiring.js';
 import { publicRoutes } from './public/routes.js';
 import { logRoutes } from './records/routes.js';

@@ -4,6 +4,7 @@ import { type Clock, createLogger, type Logger, systemClock } from '@hotline/com
 import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { CallsService } from './calls/calls-service.js';
 import { CaptureService } from './capture/capture-service.js';
+import { CaptureQueries } from './capture/queries.js';
 import type { ServerConfig } from './config/config.js';
 import { restrictUmask, securePrivateTree } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
@@ -14,6 +15,7 @@ import { seedDemoCalls } from './demo/seed-calls.js';
 import { seedDemoCapture } from './demo/seed-capture.js';
 import { AuthService } from './identity/auth-service.js';
 import { IdentityService } from './identity/identity-service.js';
+import { IdentityQueries } from './identity/queries.js';
 import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
 import type { ArchiveCipher } from './records/archive-key.js';
@@ -51,10 +53,12 @@ export class AppContext {
     readonly database: DatabaseHandle,
     readonly records: RecordsService,
     readonly identity: IdentityService,
+    readonly identityQueries: IdentityQueries,
     readonly auth: AuthService,
     readonly log: LogService,
     readonly calls: CallsService,
     readonly capture: CaptureService,
+    readonly captureQueries: CaptureQueries,
     readonly cipher: ArchiveCipher,
     /** Signs session cookies; its own key file (session.key), not derived from the archive key. */
     readonly sessionSecret: string,
@@ -140,10 +144,12 @@ export class AppContext {
       database,
       records,
       identity,
+      new IdentityQueries(database.db),
       auth,
       log,
       calls,
       capture,
+      new CaptureQueries(database.db, clock),
       cipher,
       sessionSecret,
     );
@@ -159,7 +165,7 @@ export class AppContext {
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy),
-        () => seedDemoCapture(this.db, this.capture, this.clock.now()),
+        () => seedDemoCapture(this.db, this.capture, this.captureQueries, this.clock.now()),
       ]);
     }
   }

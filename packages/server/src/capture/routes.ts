@@ -78,7 +78,7 @@ function toQueueItem(row: {
 export function captureRoutes(app: App, ctx: AppContext): void {
   const tags = ['capture'];
   app.get('/api/v1/capture/queue', { schema: { tags, response: { 200: QueueSchema } } }, async (req) =>
-    (await ctx.capture.queue(await requireActor(ctx, req))).map(toQueueItem),
+    (await ctx.captureQueries.queue(await requireActor(ctx, req))).map(toQueueItem),
   );
   app.post(
     '/api/v1/capture/items/:id/classify',
@@ -90,23 +90,31 @@ export function captureRoutes(app: App, ctx: AppContext): void {
         response: { 200: ClassifiedSchema },
       },
     },
-    async (req) =>
-      ctx.capture.classify(await requireActor(ctx, req), req.params.id, req.body.category, req.body.reason),
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { itemId, recordSeq } = await ctx.capture.classify(
+        actor,
+        req.params.id,
+        req.body.category,
+        req.body.reason,
+      );
+      return { ...(await ctx.captureQueries.classification(actor, itemId)), recordSeq };
+    },
   );
   app.get(
     '/api/v1/capture/compliance',
     { schema: { tags, response: { 200: ComplianceSummarySchema } } },
-    async (req) => ctx.capture.complianceSummary(await requireActor(ctx, req)),
+    async (req) => ctx.captureQueries.complianceSummary(await requireActor(ctx, req)),
   );
   app.get(
     '/api/v1/capture/sources',
     { schema: { tags, response: { 200: DeviceSourcesSchema } } },
-    async (req) => ctx.capture.deviceSources(await requireActor(ctx, req)),
+    async (req) => ctx.captureQueries.deviceSources(await requireActor(ctx, req)),
   );
   app.get(
     '/api/v1/capture/location-leaks',
     { schema: { tags, response: { 200: LocationLeaksSchema } } },
-    async (req) => ctx.capture.locationLeaks(await requireActor(ctx, req)),
+    async (req) => ctx.captureQueries.locationLeaks(await requireActor(ctx, req)),
   );
   app.get(
     '/api/v1/capture/compliance.csv',
@@ -125,11 +133,11 @@ export function captureRoutes(app: App, ctx: AppContext): void {
       reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="hotline-20-day-compliance.csv"')
-        .send(await ctx.capture.complianceCsv(await requireActor(ctx, req))),
+        .send(await ctx.captureQueries.complianceCsv(await requireActor(ctx, req))),
   );
 
   app.get('/api/v1/capture/registry', { schema: { tags, response: { 200: RegistrySchema } } }, async (req) =>
-    ctx.capture.registry(await requireActor(ctx, req)),
+    ctx.captureQueries.registry(await requireActor(ctx, req)),
   );
   app.post(
     '/api/v1/capture/official-accounts',
@@ -140,8 +148,11 @@ export function captureRoutes(app: App, ctx: AppContext): void {
         response: { 201: OfficialAccountSchema },
       },
     },
-    async (req, reply) =>
-      reply.status(201).send(await ctx.capture.addOfficialAccount(await requireActor(ctx, req), req.body)),
+    async (req, reply) => {
+      const actor = await requireActor(ctx, req);
+      const { id } = await ctx.capture.addOfficialAccount(actor, req.body);
+      return reply.status(201).send(await ctx.captureQueries.account(actor, id));
+    },
   );
   app.put(
     '/api/v1/capture/covered/:id',
@@ -153,7 +164,11 @@ export function captureRoutes(app: App, ctx: AppContext): void {
         response: { 200: CoveredSetSchema },
       },
     },
-    async (req) => ctx.capture.setCovered(await requireActor(ctx, req), req.params.id, req.body.covered),
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { userId } = await ctx.capture.setCovered(actor, req.params.id, req.body.covered);
+      return ctx.captureQueries.coverage(actor, userId);
+    },
   );
 
   /**

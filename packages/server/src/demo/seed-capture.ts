@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DAY, HOUR } from '@hotline/common';
 import type { CaptureService } from '../capture/capture-service.js';
+import type { CaptureQueries } from '../capture/queries.js';
 import type { Db } from '../db/database.js';
 import { isRole } from '../policy/roles.js';
+import { findRecordsOfficer } from './repository.js';
 
 function rfc822(i: number, date: Date, to: string, subject: string, body: string, bcc?: string): string {
   return [
@@ -27,7 +29,12 @@ function rfc822(i: number, date: Date, to: string, subject: string, body: string
  * account, some not, one personal), the official mailbox with a forwarded copy, and a personal
  * phone's call log with a call from a foreign leader's number (an off-channel contact).
  */
-export async function seedDemoCapture(db: Db, capture: CaptureService, now: Date): Promise<void> {
+export async function seedDemoCapture(
+  db: Db,
+  capture: CaptureService,
+  queries: CaptureQueries,
+  now: Date,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hotline-demo-capture-'));
   try {
     const T = now.getTime();
@@ -122,20 +129,14 @@ export async function seedDemoCapture(db: Db, capture: CaptureService, now: Date
     });
     await capture.importFile(null, 'phone', join(dir, 'calls.xml'), { ...owner, identifier: '+12025550142' });
     // The records officer has classified all but two items.
-    const officer = await db
-      .selectFrom('users')
-      .innerJoin('offices', 'offices.id', 'users.office_id')
-      .select(['users.id', 'users.office_id', 'users.roles', 'users.display_name'])
-      .where('offices.slug', '=', 'us-potus')
-      .where((eb) => eb(eb.val('records'), '=', eb.fn.any('users.roles')))
-      .executeTakeFirstOrThrow();
+    const officer = await findRecordsOfficer(db, 'us-potus');
     const actor = {
       userId: officer.id,
       officeId: officer.office_id,
       roles: officer.roles.filter(isRole),
       displayName: officer.display_name,
     };
-    const queue = await capture.queue(actor);
+    const queue = await queries.queue(actor);
     for (const q of queue) {
       const subject = (q.summary as { subject?: string }).subject;
       if (subject === 'Infrastructure bill' || q.kind === 'call') continue;

@@ -2,6 +2,7 @@ import type { Logger } from '@hotline/common';
 import type { Db } from '../db/database.js';
 import type { IdentityService } from '../identity/identity-service.js';
 import { DEMO_OFFICES } from './personas.js';
+import { findOfficeBySlug, transaction } from './repository.js';
 
 /** Runs after offices and people exist; the calls and capture parts add their history here. */
 export type SeedHook = (ctx: {
@@ -19,18 +20,14 @@ export async function seedDemo(
   logger: Logger,
   hooks: SeedHook[] = [],
 ): Promise<boolean> {
-  const first = await db
-    .selectFrom('offices')
-    .select('id')
-    .where('slug', '=', DEMO_OFFICES[0]!.office.slug)
-    .executeTakeFirst();
+  const first = await findOfficeBySlug(db, DEMO_OFFICES[0]!.office.slug);
   if (first) return false;
   const officeIds: Record<string, string> = {};
   const userIds: Record<string, string> = {};
   for (const demo of DEMO_OFFICES) {
     const office = await identity.createOffice(null, demo.office);
     officeIds[demo.office.slug] = office.id;
-    await db.transaction().execute(async (tx) => {
+    await transaction(db, async (tx) => {
       for (const p of demo.people) {
         userIds[p.email] = await identity.createActiveUser(tx, {
           officeId: office.id,

@@ -19,7 +19,6 @@ import type { AppContext } from '../context.js';
 import { clearSessionCookie, requireActor, requireSession, setSessionCookie } from '../http/session.js';
 import type { App } from '../http/types.js';
 import type { ClientInfo } from './auth-service.js';
-import { listDemoPersonas } from './demo-personas.js';
 
 export function authRoutes(app: App, ctx: AppContext): void {
   const limited = { config: { rateLimit: { max: ctx.cfg.authRateLimitPerMinute, timeWindow: '1 minute' } } };
@@ -94,7 +93,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/me/passkeys',
     { schema: { tags, response: { 200: z.array(PasskeySchema) } } },
-    async (req) => ctx.auth.listPasskeys(await requireActor(ctx, req)),
+    async (req) => ctx.identityQueries.passkeys(await requireActor(ctx, req)),
   );
 
   app.post(
@@ -106,13 +105,16 @@ export function authRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/v1/me/passkeys/verify',
     { ...limited, schema: { tags, body: AddPasskeyVerifyBody, response: { 200: PasskeySchema } } },
-    async (req) =>
-      ctx.auth.verifyAddPasskey(
-        await requireActor(ctx, req),
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const id = await ctx.auth.verifyAddPasskey(
+        actor,
         req.body.challengeId,
         req.body.response,
         req.body.passkeyName,
-      ),
+      );
+      return ctx.identityQueries.passkey(actor, id);
+    },
   );
 
   // Demo sign-in exists only in demo mode: without it these routes are not registered at all.
@@ -120,7 +122,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
     app.get(
       '/api/v1/demo/personas',
       { schema: { tags: ['demo'], response: { 200: z.array(DemoPersonaSchema) } } },
-      () => listDemoPersonas(ctx.db),
+      () => ctx.identityQueries.demoPersonas(),
     );
     app.post(
       '/api/v1/demo/sign-in',
@@ -134,7 +136,7 @@ export function authRoutes(app: App, ctx: AppContext): void {
   }
 }
 
-/** The caller's address (no proxy is trusted) and device, for refusal counts and session lists. */
+/** The caller's address (as Fastify's trustProxy setting resolves it) and device, for refusal counts and session lists. */
 function clientOf(req: FastifyRequest): ClientInfo {
   const ua = req.headers['user-agent'];
   return { address: req.ip, ...(typeof ua === 'string' && ua ? { userAgent: ua } : {}) };

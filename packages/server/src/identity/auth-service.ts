@@ -4,32 +4,23 @@ import {
   ForbiddenError,
   GoneError,
   HotlineError,
-  MINUTE,
   NotFoundError,
-  newId,
-  newToken,
   ValidationError,
 } from '@hotline/common';
-import type { Passkey, User } from '@hotline/contract';
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
-import type { Kysely } from 'kysely';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
 import type { Actor } from '../policy/policy.js';
-import { isRole } from '../policy/roles.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import { hashToken } from './identity-service.js';
-import { toPasskey, toUser } from './mappers.js';
+import { errMessage, Passkeys } from './passkeys.js';
 import * as repo from './repository.js';
 import { SessionEvents } from './session-events.js';
+import { type ClientInfo, type IssuedSession, type ResolvedSession, Sessions } from './sessions.js';
 import { SignInRefusals } from './sign-in-refusals.js';
+
+export type { ClientInfo, IssuedSession, ResolvedSession } from './sessions.js';
 
 export interface AuthOptions {
   rpId: string;
@@ -39,32 +30,14 @@ export interface AuthOptions {
   demo: boolean;
 }
 
-export interface IssuedSession {
-  token: string;
-  expiresAt: Date;
-  user: User;
-}
-
-export interface ResolvedSession {
-  actor: Actor;
-  sessionId: string;
-  expiresAt: Date;
-  method: 'passkey' | 'demo';
-}
-
-/** Who is asking, as the HTTP layer sees it: the address refusals are counted by, the device shown in session lists. */
-export interface ClientInfo {
-  address?: string;
-  userAgent?: string;
-}
-
-/** A session's last_seen_at is written at most this often. */
-const LAST_SEEN_EVERY_MS = MINUTE;
-
-const CHALLENGE_TTL_MS = 5 * MINUTE;
-
-/** Passkey registration and sign-in (WebAuthn), sessions, sign-out, and demo sign-in. */
+/**
+ * Signing in: registering a first passkey from an invite link, passkey sign-in (WebAuthn), and
+ * demo sign-in. Passkeys (challenges, adding one) and Sessions (issue, resolve, sign out) are
+ * their own concerns; this service is the one the routes call.
+ */
 export class AuthService {
+  private readonly passkeys: Passkeys;
+  private readonly sessions: Sessions;
   /** "This person's sessions ended" (sign-out, revocation, deactivation), for the live layer. */
   readonly sessionEvents = new SessionEvents();
   /** Refused anonymous sign-ins, counted per address and window instead of one record each. */
@@ -76,28 +49,14 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly opts: AuthOptions,
   ) {
+    this.passkeys = new Passkeys(db, records, clock, opts);
+    this.sessions = new Sessions(db, records, clock, opts.sessionTtlMs);
     this.refusals = new SignInRefusals(db, records, clock);
   }
 
   /** Checks an invite link and says exactly why it cannot be used. */
   async inspectInvite(token: string) {
-    const row = await this.db
-      .selectFrom('invites')
-      .innerJoin('users', 'users.id', 'invites.user_id')
-      .innerJoin('offices', 'offices.id', 'users.office_id')
-      .select([
-        'invites.id as inviteId',
-        'invites.used_at',
-        'invites.expires_at',
-        'invites.revoked_at',
-        'users.id as userId',
-        'users.display_name',
-        'users.email',
-        'users.status',
-        'offices.name as officeName',
-      ])
-      .where('invites.token_hash', '=', hashToken(token))
-      .executeTakeFirst();
+    const row = await repo.findInvite(this.db, hashToken(token));
     if (!row) {
       throw new HotlineError(
         404,
@@ -131,8 +90,8 @@ export class AuthService {
 
   async registrationOptions(inviteToken: string) {
     const invite = await this.inspectInvite(inviteToken);
-    const options = await this.creationOptions(invite.userId, invite.email, invite.display_name);
-    const challengeId = await this.storeChallenge(
+    const options = await this.passkeys.creationOptions(invite.userId, invite.email, invite.display_name);
+    const challengeId = await this.passkeys.storeChallenge(
       options.challenge,
       'register',
       invite.userId,
@@ -148,41 +107,26 @@ export class AuthService {
     passkeyName?: string,
     client: ClientInfo = {},
   ): Promise<IssuedSession> {
-    const challenge = await this.consumeChallenge(challengeId, 'register');
+    const challenge = await this.passkeys.consumeChallenge(challengeId, 'register');
     const invite = await this.inspectInvite(inviteToken);
     if (challenge.invite_id !== invite.inviteId) {
       throw new ValidationError(
         'This registration was started with a different invite link; start again from your link.',
       );
     }
-    const verification = await verifyRegistrationResponse({
-      response: response as unknown as RegistrationResponseJSON,
-      expectedChallenge: challenge.challenge,
-      expectedOrigin: this.opts.origin,
-      expectedRPID: this.opts.rpId,
-      requireUserVerification: true,
-    }).catch((err: unknown) => {
-      throw new ValidationError(`The passkey could not be registered: ${errMessage(err)}. Try again.`);
+    const info = await this.passkeys.verifyRegistration(response, challenge.challenge, {
+      error: (why) => `The passkey could not be registered: ${why}. Try again.`,
+      unverified: 'The passkey could not be verified. Try again.',
     });
-    if (!verification.verified) throw new ValidationError('The passkey could not be verified. Try again.');
-    const info = verification.registrationInfo;
 
-    return this.db.transaction().execute(async (tx) => {
-      const used = await tx
-        .updateTable('invites')
-        .set({ used_at: this.clock.now() })
-        .where('id', '=', invite.inviteId)
-        .where('used_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .executeTakeFirst();
-      if (!used)
+    return repo.transaction(this.db, async (tx) => {
+      if (!(await repo.useInvite(tx, invite.inviteId, this.clock.now())))
         throw new GoneError(
           'This invite link has already been used. Sign in with your passkey.',
           'invite_used',
         );
-      await this.insertPasskey(tx, invite.userId, info, passkeyName);
-      await tx.updateTable('users').set({ status: 'active' }).where('id', '=', invite.userId).execute();
+      await this.passkeys.insert(tx, invite.userId, info, passkeyName);
+      await repo.activateUser(tx, invite.userId);
       const actorRef = { userId: invite.userId, officeId: null };
       await writeAudit(tx, this.records, {
         action: 'auth.passkey_registered',
@@ -190,7 +134,7 @@ export class AuthService {
         subject: invite.userId,
         details: { credentialId: info.credential.id, via: 'invite', inviteId: invite.inviteId },
       });
-      return this.issueSession(tx, invite.userId, 'passkey', client);
+      return this.sessions.issue(tx, invite.userId, 'passkey', client);
     });
   }
 
@@ -199,7 +143,7 @@ export class AuthService {
       rpID: this.opts.rpId,
       userVerification: 'required',
     });
-    const challengeId = await this.storeChallenge(options.challenge, 'authenticate', null, null);
+    const challengeId = await this.passkeys.storeChallenge(options.challenge, 'authenticate', null, null);
     return { challengeId, options };
   }
 
@@ -208,13 +152,9 @@ export class AuthService {
     response: Record<string, unknown>,
     client: ClientInfo = {},
   ): Promise<IssuedSession> {
-    const challenge = await this.consumeChallenge(challengeId, 'authenticate');
+    const challenge = await this.passkeys.consumeChallenge(challengeId, 'authenticate');
     const credentialId = typeof response.id === 'string' ? response.id : '';
-    const passkey = await this.db
-      .selectFrom('passkeys')
-      .selectAll()
-      .where('id', '=', credentialId)
-      .executeTakeFirst();
+    const passkey = await repo.findPasskey(this.db, credentialId);
     if (!passkey) {
       // Anyone can send these: counted per address and window, one record per window (not per attempt).
       await this.refusals.count(client.address ?? 'unknown');
@@ -254,13 +194,14 @@ export class AuthService {
       await this.auditFailedSignIn('account_disabled', passkey.user_id, passkey.id);
       throw new ForbiddenError('This account is disabled; contact your administrator.');
     }
-    return this.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('passkeys')
-        .set({ counter: String(verification.authenticationInfo.newCounter), last_used_at: this.clock.now() })
-        .where('id', '=', passkey.id)
-        .execute();
-      return this.issueSession(tx, user.id, 'passkey', client);
+    return repo.transaction(this.db, async (tx) => {
+      await repo.markPasskeyUsed(
+        tx,
+        passkey.id,
+        String(verification.authenticationInfo.newCounter),
+        this.clock.now(),
+      );
+      return this.sessions.issue(tx, user.id, 'passkey', client);
     });
   }
 
@@ -276,7 +217,7 @@ export class AuthService {
     why?: string,
   ): Promise<void> {
     const user = await repo.findUser(this.db, userId);
-    await this.db.transaction().execute((tx) =>
+    await repo.transaction(this.db, (tx) =>
       writeAudit(tx, this.records, {
         action: 'auth.sign_in_failed',
         actor: null,
@@ -285,56 +226,6 @@ export class AuthService {
         details: { reason, credentialId, ...(why ? { why: why.slice(0, 300) } : {}) },
       }),
     );
-  }
-
-  async addPasskeyOptions(actor: Actor) {
-    const user = await repo.findUser(this.db, actor.userId);
-    if (!user) throw new NotFoundError('user', actor.userId);
-    const options = await this.creationOptions(user.id, user.email, user.display_name);
-    const challengeId = await this.storeChallenge(options.challenge, 'register', user.id, null);
-    return { challengeId, options };
-  }
-
-  async verifyAddPasskey(
-    actor: Actor,
-    challengeId: string,
-    response: Record<string, unknown>,
-    name?: string,
-  ): Promise<Passkey> {
-    const challenge = await this.consumeChallenge(challengeId, 'register');
-    if (challenge.user_id !== actor.userId || challenge.invite_id) {
-      throw new ValidationError('This registration belongs to another session; start again.');
-    }
-    const verification = await verifyRegistrationResponse({
-      response: response as unknown as RegistrationResponseJSON,
-      expectedChallenge: challenge.challenge,
-      expectedOrigin: this.opts.origin,
-      expectedRPID: this.opts.rpId,
-      requireUserVerification: true,
-    }).catch((err: unknown) => {
-      throw new ValidationError(`The passkey could not be registered: ${errMessage(err)}.`);
-    });
-    if (!verification.verified) throw new ValidationError('The passkey could not be verified.');
-    return this.db.transaction().execute(async (tx) => {
-      const row = await this.insertPasskey(tx, actor.userId, verification.registrationInfo, name);
-      await writeAudit(tx, this.records, {
-        action: 'auth.passkey_registered',
-        actor,
-        subject: actor.userId,
-        details: { credentialId: row.id, via: 'profile' },
-      });
-      return row;
-    });
-  }
-
-  async listPasskeys(actor: Actor): Promise<Passkey[]> {
-    const rows = await this.db
-      .selectFrom('passkeys')
-      .selectAll()
-      .where('user_id', '=', actor.userId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map(toPasskey);
   }
 
   /** Demo personas sign in with one click. This path does not exist unless demo mode is on. */
@@ -346,212 +237,33 @@ export class AuthService {
     }
     if (user.status !== 'active')
       throw new ForbiddenError('This account is disabled; contact your administrator.');
-    return this.db.transaction().execute((tx) => this.issueSession(tx, user.id, 'demo', client));
+    return repo.transaction(this.db, (tx) => this.sessions.issue(tx, user.id, 'demo', client));
   }
 
-  async resolveSession(token: string | undefined): Promise<ResolvedSession> {
-    if (!token) throw new AuthenticationError();
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) {
-      throw new AuthenticationError('Your session cookie is not valid. Sign in again.', 'invalid_session');
-    }
-    const row = await this.db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select([
-        'sessions.id as sessionId',
-        'sessions.expires_at',
-        'sessions.revoked_at',
-        'sessions.method',
-        'sessions.last_seen_at',
-        'users.id as userId',
-        'users.office_id',
-        'users.roles',
-        'users.display_name',
-        'users.status',
-      ])
-      .where('sessions.token_hash', '=', hashToken(token))
-      .executeTakeFirst();
-    if (!row)
-      throw new AuthenticationError('Your session is not recognised. Sign in again.', 'invalid_session');
-    if (row.revoked_at)
-      throw new AuthenticationError('You signed out of this session. Sign in again.', 'session_revoked');
-    if (new Date(row.expires_at).getTime() <= this.clock.now().getTime()) {
-      throw new AuthenticationError('Your session has expired. Sign in again.', 'session_expired');
-    }
-    if (row.status !== 'active')
-      throw new AuthenticationError('This account is not active.', 'account_inactive');
-    const now = this.clock.now().getTime();
-    if (!row.last_seen_at || now - new Date(row.last_seen_at).getTime() >= LAST_SEEN_EVERY_MS) {
-      // Bookkeeping for the session lists, not a state change of the record: no audit record.
-      await this.db
-        .updateTable('sessions')
-        .set({ last_seen_at: this.clock.now() })
-        .where('id', '=', row.sessionId)
-        .execute();
-    }
-    return {
-      actor: {
-        userId: row.userId,
-        officeId: row.office_id,
-        roles: row.roles.filter(isRole),
-        displayName: row.display_name,
-      },
-      sessionId: row.sessionId,
-      expiresAt: new Date(row.expires_at),
-      method: row.method,
-    };
+  addPasskeyOptions(actor: Actor) {
+    return this.passkeys.addOptions(actor);
+  }
+
+  /** Adds a passkey for the signed-in person; returns its id. */
+  verifyAddPasskey(
+    actor: Actor,
+    challengeId: string,
+    response: Record<string, unknown>,
+    name?: string,
+  ): Promise<string> {
+    return this.passkeys.verifyAdd(actor, challengeId, response, name);
+  }
+
+  resolveSession(token: string | undefined): Promise<ResolvedSession> {
+    return this.sessions.resolve(token);
   }
 
   async signOut(session: ResolvedSession): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('sessions')
-        .set({ revoked_at: this.clock.now() })
-        .where('id', '=', session.sessionId)
-        .where('revoked_at', 'is', null)
-        .execute();
-      await writeAudit(tx, this.records, {
-        action: 'auth.signed_out',
-        actor: session.actor,
-        subject: session.actor.userId,
-        details: { sessionId: session.sessionId },
-      });
-    });
+    await this.sessions.signOut(session);
     this.sessionEvents.emit('ended', {
       userId: session.actor.userId,
       sessionIds: [session.sessionId],
       why: 'signed_out',
     });
   }
-
-  /** WebAuthn creation options for a user: discoverable, user-verified, excluding their existing passkeys. */
-  private async creationOptions(userId: string, email: string, displayName: string) {
-    const existing = await this.db
-      .selectFrom('passkeys')
-      .select(['id', 'transports'])
-      .where('user_id', '=', userId)
-      .execute();
-    return generateRegistrationOptions({
-      rpName: this.opts.rpName,
-      rpID: this.opts.rpId,
-      userName: email,
-      userDisplayName: displayName,
-      userID: uuidBytes(userId),
-      attestationType: 'none',
-      excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
-      authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-    });
-  }
-
-  private async issueSession(
-    tx: Kysely<Database>,
-    userId: string,
-    method: 'passkey' | 'demo',
-    client: ClientInfo = {},
-  ): Promise<IssuedSession> {
-    const user = (await repo.findUser(tx, userId))!;
-    const now = this.clock.now();
-    const token = newToken();
-    const expiresAt = new Date(now.getTime() + this.opts.sessionTtlMs);
-    const sessionId = newId(now.getTime());
-    await tx
-      .insertInto('sessions')
-      .values({
-        id: sessionId,
-        token_hash: hashToken(token),
-        user_id: userId,
-        created_at: now,
-        expires_at: expiresAt,
-        revoked_at: null,
-        method,
-        user_agent: client.userAgent?.slice(0, 500) ?? null,
-        last_seen_at: now,
-      })
-      .execute();
-    await writeAudit(tx, this.records, {
-      action: 'auth.signed_in',
-      actor: { userId, officeId: user.office_id },
-      subject: userId,
-      details: { method, sessionId, expiresAt: expiresAt.toISOString() },
-    });
-    return { token, expiresAt, user: toUser(user) };
-  }
-
-  private async insertPasskey(
-    tx: Kysely<Database>,
-    userId: string,
-    info: {
-      credential: { id: string; publicKey: Uint8Array; counter: number; transports?: string[] };
-      credentialDeviceType: string;
-      credentialBackedUp: boolean;
-    },
-    name?: string,
-  ): Promise<Passkey> {
-    const now = this.clock.now();
-    const row = {
-      id: info.credential.id,
-      user_id: userId,
-      public_key: info.credential.publicKey,
-      counter: String(info.credential.counter),
-      transports: info.credential.transports ?? [],
-      device_type: info.credentialDeviceType,
-      backed_up: info.credentialBackedUp,
-      name: name ?? `Passkey added ${now.toISOString().slice(0, 10)}`,
-      created_at: now,
-      last_used_at: null,
-    };
-    await tx.insertInto('passkeys').values(row).execute();
-    return toPasskey(row);
-  }
-
-  private async storeChallenge(
-    challenge: string,
-    purpose: 'register' | 'authenticate',
-    userId: string | null,
-    inviteId: string | null,
-  ) {
-    const now = this.clock.now();
-    const id = newId(now.getTime());
-    await this.db.deleteFrom('webauthn_challenges').where('expires_at', '<', now).execute();
-    await this.db
-      .insertInto('webauthn_challenges')
-      .values({
-        id,
-        challenge,
-        purpose,
-        user_id: userId,
-        invite_id: inviteId,
-        expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS),
-      })
-      .execute();
-    return id;
-  }
-
-  /** Single use: the row is deleted as it is read, so a replayed response finds nothing. */
-  private async consumeChallenge(id: string, purpose: 'register' | 'authenticate') {
-    const row = await this.db
-      .deleteFrom('webauthn_challenges')
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row || row.purpose !== purpose) {
-      throw new ValidationError('This sign-in attempt is unknown or was already used. Start again.', {
-        field: 'challengeId',
-      });
-    }
-    if (new Date(row.expires_at).getTime() <= this.clock.now().getTime()) {
-      throw new ValidationError('This sign-in attempt took too long and expired. Start again.', {
-        field: 'challengeId',
-      });
-    }
-    return row;
-  }
-}
-
-function uuidBytes(id: string): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(Buffer.from(id.replace(/-/g, ''), 'hex'));
-}
-
-function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

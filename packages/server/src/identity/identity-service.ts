@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Clock, ConflictError, NotFoundError, newId, newToken, ValidationError } from '@hotline/common';
 import type { CreateOfficeInput, InviteUserInput, Office, User } from '@hotline/contract';
-import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
 import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
 import type { Role } from '../policy/roles.js';
 import { writeAudit } from '../records/audit.js';
@@ -21,7 +19,7 @@ export interface InviteResult {
   expiresAt: Date;
 }
 
-/** Offices, users, roles and invites. Every write is one transaction with its audit record. */
+/** Offices, users, roles and invites: the writes (reads are in IdentityQueries). Every write is one transaction with its audit record. */
 export class IdentityService {
   constructor(
     private readonly db: Db,
@@ -30,39 +28,26 @@ export class IdentityService {
     private readonly inviteTtlMs: number,
   ) {}
 
-  async listOffices(actor: Actor): Promise<Office[]> {
-    authorize(actor, 'directory.read', 'see the directory');
-    return (await repo.listOffices(this.db)).map(toOffice);
-  }
-
-  async directory(actor: Actor, officeId?: string, includeDeactivated = false): Promise<User[]> {
-    authorize(actor, 'directory.read', 'see the directory');
-    return (await repo.listUsers(this.db, officeId, includeDeactivated)).map(toUser);
-  }
-
   async createOffice(actor: Actor | null, input: CreateOfficeInput): Promise<Office> {
     if (actor) authorize(actor, 'offices.create', 'create offices');
-    return this.db.transaction().execute(async (tx) => {
+    return repo.transaction(this.db, async (tx) => {
       if (await repo.findOfficeBySlug(tx, input.slug)) {
         throw new ConflictError(`An office with slug "${input.slug}" already exists; choose another slug.`, {
           field: 'slug',
         });
       }
       const id = newId(this.clock.now().getTime());
-      await tx
-        .insertInto('offices')
-        .values({
-          id,
-          slug: input.slug,
-          name: input.name,
-          country: input.country,
-          leader_title: input.leaderTitle,
-          leader_name: input.leaderName,
-          time_zone: input.timeZone,
-          created_at: this.clock.now(),
-          created_by: actor?.userId ?? null,
-        })
-        .execute();
+      await repo.insertOffice(tx, {
+        id,
+        slug: input.slug,
+        name: input.name,
+        country: input.country,
+        leader_title: input.leaderTitle,
+        leader_name: input.leaderName,
+        time_zone: input.timeZone,
+        created_at: this.clock.now(),
+        created_by: actor?.userId ?? null,
+      });
       await writeAudit(tx, this.records, {
         action: 'office.created',
         actor: actor ?? { userId: null, officeId: id },
@@ -82,7 +67,7 @@ export class IdentityService {
    */
   async invite(actor: Actor | null, input: InviteUserInput): Promise<InviteResult> {
     if (actor) authorize(actor, 'users.invite', 'invite users');
-    return this.db.transaction().execute(async (tx) => {
+    return repo.transaction(this.db, async (tx) => {
       const office = await repo.findOffice(tx, input.officeId);
       if (actor && office?.created_by !== actor.userId) {
         // Same words whether the office exists or not: no probing other offices' ids.
@@ -107,36 +92,30 @@ export class IdentityService {
       const now = this.clock.now();
       const userId = existing?.id ?? newId(now.getTime());
       if (!existing) {
-        await tx
-          .insertInto('users')
-          .values({
-            id: userId,
-            office_id: office.id,
-            email,
-            display_name: input.displayName,
-            title: input.title,
-            time_zone: input.timeZone,
-            roles: [...new Set(input.roles)],
-            status: 'invited',
-            demo_persona: false,
-            created_at: now,
-          })
-          .execute();
+        await repo.insertUser(tx, {
+          id: userId,
+          office_id: office.id,
+          email,
+          display_name: input.displayName,
+          title: input.title,
+          time_zone: input.timeZone,
+          roles: [...new Set(input.roles)],
+          status: 'invited',
+          demo_persona: false,
+          created_at: now,
+        });
       }
       const token = newToken();
       const expiresAt = new Date(now.getTime() + this.inviteTtlMs);
-      await tx
-        .insertInto('invites')
-        .values({
-          id: newId(now.getTime()),
-          token_hash: hashToken(token),
-          user_id: userId,
-          created_by: actor?.userId ?? null,
-          created_at: now,
-          expires_at: expiresAt,
-          used_at: null,
-        })
-        .execute();
+      await repo.insertInvite(tx, {
+        id: newId(now.getTime()),
+        token_hash: hashToken(token),
+        user_id: userId,
+        created_by: actor?.userId ?? null,
+        created_at: now,
+        expires_at: expiresAt,
+        used_at: null,
+      });
       await writeAudit(tx, this.records, {
         action: 'user.invited',
         actor,
@@ -155,7 +134,7 @@ export class IdentityService {
 
   async setRoles(actor: Actor, userId: string, roles: Role[]): Promise<User> {
     authorize(actor, 'users.setRoles', 'change roles');
-    return this.db.transaction().execute(async (tx) => {
+    return repo.transaction(this.db, async (tx) => {
       const user = await repo.findUser(tx, userId);
       if (!user) throw new NotFoundError('user', userId);
       authorizeSameOffice(actor, user.office_id, 'change roles');
@@ -165,7 +144,7 @@ export class IdentityService {
           field: 'roles',
         });
       }
-      await tx.updateTable('users').set({ roles: next }).where('id', '=', userId).execute();
+      await repo.setUserRoles(tx, userId, next);
       await writeAudit(tx, this.records, {
         action: 'user.roles_changed',
         actor,
@@ -179,26 +158,23 @@ export class IdentityService {
 
   /** Seeding helper: insert an already-active user (demo personas), with its audit record. */
   async createActiveUser(
-    tx: Kysely<Database>,
+    tx: Db,
     input: Omit<InviteUserInput, 'roles'> & { roles: Role[]; demoPersona: boolean },
   ): Promise<string> {
     const now = this.clock.now();
     const id = newId(now.getTime());
-    await tx
-      .insertInto('users')
-      .values({
-        id,
-        office_id: input.officeId,
-        email: input.email.toLowerCase(),
-        display_name: input.displayName,
-        title: input.title,
-        time_zone: input.timeZone,
-        roles: input.roles,
-        status: 'active',
-        demo_persona: input.demoPersona,
-        created_at: now,
-      })
-      .execute();
+    await repo.insertUser(tx, {
+      id,
+      office_id: input.officeId,
+      email: input.email.toLowerCase(),
+      display_name: input.displayName,
+      title: input.title,
+      time_zone: input.timeZone,
+      roles: input.roles,
+      status: 'active',
+      demo_persona: input.demoPersona,
+      created_at: now,
+    });
     await writeAudit(tx, this.records, {
       action: 'user.created',
       actor: null,

@@ -1,6 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { ChallengesTable } from '../db/tables/challenges.js';
+import type { InvitesTable } from '../db/tables/invites.js';
 import type { OfficesTable } from '../db/tables/offices.js';
+import type { PasskeysTable } from '../db/tables/passkeys.js';
+import type { SessionsTable } from '../db/tables/sessions.js';
 import type { UsersTable } from '../db/tables/users.js';
 
 export type OfficeRow = Selectable<OfficesTable>;
@@ -36,4 +40,165 @@ export function listUsers(
   if (!includeDisabled) q = q.where('status', '!=', 'disabled');
   if (officeId) q = q.where('office_id', '=', officeId);
   return q.orderBy('display_name').execute();
+}
+
+/** Run `fn` in one transaction. */
+export function transaction<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
+// ─── offices, users and invites (IdentityService's writes) ───────────────────────────────────
+
+export async function insertOffice(db: Kysely<Database>, row: Insertable<OfficesTable>): Promise<void> {
+  await db.insertInto('offices').values(row).execute();
+}
+
+export async function insertUser(db: Kysely<Database>, row: Insertable<UsersTable>): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export async function setUserRoles(db: Kysely<Database>, id: string, roles: string[]): Promise<void> {
+  await db.updateTable('users').set({ roles }).where('id', '=', id).execute();
+}
+
+export async function activateUser(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('users').set({ status: 'active' }).where('id', '=', id).execute();
+}
+
+export async function insertInvite(db: Kysely<Database>, row: Insertable<InvitesTable>): Promise<void> {
+  await db.insertInto('invites').values(row).execute();
+}
+
+/** An invite by its token's hash, with the invited user and their office's name. */
+export function findInvite(db: Kysely<Database>, tokenHash: string) {
+  return db
+    .selectFrom('invites')
+    .innerJoin('users', 'users.id', 'invites.user_id')
+    .innerJoin('offices', 'offices.id', 'users.office_id')
+    .select([
+      'invites.id as inviteId',
+      'invites.used_at',
+      'invites.expires_at',
+      'invites.revoked_at',
+      'users.id as userId',
+      'users.display_name',
+      'users.email',
+      'users.status',
+      'offices.name as officeName',
+    ])
+    .where('invites.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+/** Marks the invite used unless it already was; true when this call used it. */
+export async function useInvite(db: Kysely<Database>, id: string, at: Date): Promise<boolean> {
+  const used = await db
+    .updateTable('invites')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return !!used;
+}
+
+/** The demo chooser's rows: active demo personas with their office. */
+export function demoPersonaRows(db: Kysely<Database>) {
+  return db
+    .selectFrom('users')
+    .innerJoin('offices', 'offices.id', 'users.office_id')
+    .select([
+      'users.id',
+      'users.display_name',
+      'users.title',
+      'users.roles',
+      'offices.name as officeName',
+      'offices.slug',
+    ])
+    .where('users.demo_persona', '=', true)
+    .where('users.status', '=', 'active')
+    .orderBy('offices.name')
+    .orderBy('users.display_name')
+    .execute();
+}
+
+// ─── passkeys and WebAuthn challenges ────────────────────────────────────────────────────────
+
+export type PasskeyRow = Selectable<PasskeysTable>;
+
+export function findPasskey(db: Kysely<Database>, id: string): Promise<PasskeyRow | undefined> {
+  return db.selectFrom('passkeys').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listPasskeys(db: Kysely<Database>, userId: string): Promise<PasskeyRow[]> {
+  return db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+}
+
+export function passkeyCredentials(db: Kysely<Database>, userId: string) {
+  return db.selectFrom('passkeys').select(['id', 'transports']).where('user_id', '=', userId).execute();
+}
+
+export async function insertPasskey(db: Kysely<Database>, row: Insertable<PasskeysTable>): Promise<void> {
+  await db.insertInto('passkeys').values(row).execute();
+}
+
+export async function markPasskeyUsed(db: Kysely<Database>, id: string, counter: string, at: Date) {
+  await db.updateTable('passkeys').set({ counter, last_used_at: at }).where('id', '=', id).execute();
+}
+
+/** Drops expired challenges, then stores this one. */
+export async function storeChallenge(
+  db: Kysely<Database>,
+  row: Insertable<ChallengesTable>,
+  now: Date,
+): Promise<void> {
+  await db.deleteFrom('webauthn_challenges').where('expires_at', '<', now).execute();
+  await db.insertInto('webauthn_challenges').values(row).execute();
+}
+
+/** Single use: the row is deleted as it is read. */
+export function takeChallenge(db: Kysely<Database>, id: string) {
+  return db.deleteFrom('webauthn_challenges').where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+// ─── sessions ────────────────────────────────────────────────────────────────────────────────
+
+export async function insertSession(db: Kysely<Database>, row: Insertable<SessionsTable>): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+/** A session by its token's hash, with its user. */
+export function findSession(db: Kysely<Database>, tokenHash: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.id as sessionId',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'sessions.method',
+      'sessions.last_seen_at',
+      'users.id as userId',
+      'users.office_id',
+      'users.roles',
+      'users.display_name',
+      'users.status',
+    ])
+    .where('sessions.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+}
+
+export async function revokeSession(db: Kysely<Database>, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Bookkeeping for the session lists (not a state change of a record, so no audit record). */
+export async function touchSession(db: Kysely<Database>, id: string, at: Date): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
 }

@@ -1,4 +1,3 @@
-import { NotFoundError } from '@hotline/common';
 import {
   CreateOfficeBody,
   DirectoryQuery,
@@ -16,8 +15,6 @@ import type { AppContext } from '../context.js';
 import { requireActor, requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
 import { permissionsOf } from '../policy/policy.js';
-import { toOffice, toUser } from './mappers.js';
-import { findOffice, findUser } from './repository.js';
 
 export function identityRoutes(app: App, ctx: AppContext): void {
   const tags = ['identity'];
@@ -31,19 +28,15 @@ export function identityRoutes(app: App, ctx: AppContext): void {
 
   app.get('/api/v1/me', { schema: { tags, response: { 200: MeSchema } } }, async (req) => {
     const s = await requireSession(ctx, req);
-    const user = await findUser(ctx.db, s.actor.userId);
-    const office = await findOffice(ctx.db, s.actor.officeId);
-    if (!user || !office) throw new NotFoundError('user', s.actor.userId);
     return {
-      user: toUser(user),
-      office: toOffice(office),
+      ...(await ctx.identityQueries.me(s.actor)),
       permissions: permissionsOf(s.actor),
       session: { expiresAt: s.expiresAt.toISOString(), method: s.method },
     };
   });
 
   app.get('/api/v1/offices', { schema: { tags, response: { 200: z.array(OfficeSchema) } } }, async (req) =>
-    ctx.identity.listOffices(await requireActor(ctx, req)),
+    ctx.identityQueries.listOffices(await requireActor(ctx, req)),
   );
 
   app.post(
@@ -59,7 +52,7 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     '/api/v1/users',
     { schema: { tags, querystring: DirectoryQuery, response: { 200: z.array(UserSchema) } } },
     async (req) =>
-      ctx.identity.directory(
+      ctx.identityQueries.directory(
         await requireActor(ctx, req),
         req.query.officeId,
         req.query.include === 'deactivated',

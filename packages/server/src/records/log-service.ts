@@ -15,10 +15,9 @@ import {
   tileWidth,
   verifierKeyString,
 } from '@hotline/ledger';
-import { type Kysely, sql } from 'kysely';
-import { bufferView, type Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 import { nodeHasher } from './node-hash.js';
+import * as repo from './repository.js';
 
 /** An arbitrary constant naming the integrator's advisory lock ("HOTL"). */
 const INTEGRATOR_LOCK = 0x484f544c;
@@ -77,25 +76,13 @@ export class LogService {
 
   /** One integration pass. Returns how many entries it integrated (0 if idle or another node holds the lock). */
   async integrateOnce(): Promise<number> {
-    return this.db.transaction().execute(async (tx) => {
-      const locked = await sql<{
-        ok: boolean;
-      }>`select pg_try_advisory_xact_lock(${INTEGRATOR_LOCK}) as ok`.execute(tx);
-      if (!locked.rows[0]?.ok) return 0;
+    return repo.transaction(this.db, async (tx) => {
+      if (!(await repo.tryAdvisoryLock(tx, INTEGRATOR_LOCK))) return 0;
       // Read under the lock (a new statement, so a new snapshot): integrated_size and the run
       // of entries after it, in one round trip.
       // PostgreSQL computes the RFC 6962 leaf hash, SHA-256(0x00 ‖ envelope), of the stored bytes,
       // so 32 bytes per entry cross the wire instead of the envelope in hex.
-      const { rows } = await sql<{
-        integrated_size: string;
-        seq: string | null;
-        leaf: Uint8Array | null;
-      }>`
-        select s.integrated_size, r.seq, sha256('\\x00'::bytea || r.envelope) as leaf
-        from log_state s left join lateral (
-          select seq, envelope from records where seq >= s.integrated_size order by seq limit ${this.maxBatch}
-        ) r on true
-        where s.id = 1`.execute(tx);
+      const rows = await repo.pendingLeaves(tx, this.maxBatch);
       if (rows.length === 0) throw new Error('log_state is missing');
       const from = Number(rows[0]!.integrated_size);
       // Only a contiguous run from `from` can be integrated; commits are ordered by the sequencer lock.
@@ -126,14 +113,9 @@ export class LogService {
         },
       };
       const result = await integrate(reader, from, leafHashes, this.hasher);
-      // Every changed tile in one statement. A tile only ever grows, so an existing wider one
-      // (another process got further) is kept.
+      // Every changed tile in one statement; a wider tile already stored is kept.
       const tiles = result.tiles;
-      await sql`insert into log_tiles (level, idx, width, hashes)
-        select * from unnest(${tiles.map((t) => t.level)}::int[], ${tiles.map((t) => String(t.index))}::bigint[],
-          ${tiles.map((t) => t.width)}::int[], ${tiles.map((t) => bufferView(t.hashes))}::bytea[])
-        on conflict (level, idx) do update set width = excluded.width, hashes = excluded.hashes
-        where log_tiles.width < excluded.width`.execute(tx);
+      await repo.upsertTiles(tx, tiles);
       for (const t of tiles) note(t.level, t.index, t.hashes);
       await this.publish(tx, result.size, result.root, true);
       this.edge = seen;
@@ -141,25 +123,16 @@ export class LogService {
     });
   }
 
-  private async ensureCheckpoint(tx: Kysely<Database>, size: number) {
-    const latest = await tx
-      .selectFrom('log_checkpoints')
-      .select('size')
-      .orderBy('size', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+  private async ensureCheckpoint(tx: Db, size: number) {
+    const latest = await repo.latestCheckpoint(tx);
     if (!latest || Number(latest.size) < size) {
-      const state = await tx
-        .selectFrom('log_state')
-        .select('integrated_root')
-        .where('id', '=', 1)
-        .executeTakeFirstOrThrow();
+      const state = await repo.integratedRoot(tx);
       await this.publish(tx, size, state.integrated_root ?? this.hasher.emptyRoot(), false);
     }
   }
 
   /** Sign and store a checkpoint; with `advance`, also move log_state to it (one statement). */
-  private async publish(tx: Kysely<Database>, size: number, root: Uint8Array, advance: boolean) {
+  private async publish(tx: Db, size: number, root: Uint8Array, advance: boolean) {
     const at = this.clock.now();
     const note = signNote(
       formatCheckpoint({ origin: this.origin, size, root, extensions: [] }),
@@ -167,19 +140,10 @@ export class LogService {
       ...(this.opts.cosigners?.(at) ?? []),
     );
     if (advance) {
-      await sql`with u as (
-          update log_state set integrated_size = ${String(size)}::bigint, integrated_root = ${bufferView(root)} where id = 1
-        )
-        insert into log_checkpoints (size, root, note, created_at)
-        values (${String(size)}::bigint, ${bufferView(root)}, ${note}, ${at})
-        on conflict (size) do nothing`.execute(tx);
+      await repo.advanceWithCheckpoint(tx, size, root, note, at);
       return;
     }
-    await tx
-      .insertInto('log_checkpoints')
-      .values({ size: String(size), root, note, created_at: at })
-      .onConflict((oc) => oc.column('size').doNothing())
-      .execute();
+    await repo.insertCheckpoint(tx, size, root, note, at);
   }
 
   /** Integrate until nothing is pending (tests, CLI, shutdown). */
@@ -227,21 +191,12 @@ export class LogService {
   }
 
   async state(): Promise<{ sequenced: number; integrated: number }> {
-    const s = await this.db
-      .selectFrom('log_state')
-      .select(['next_seq', 'integrated_size'])
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
+    const s = await repo.logState(this.db);
     return { sequenced: Number(s.next_seq), integrated: Number(s.integrated_size) };
   }
 
-  async latestCheckpoint(db: Kysely<Database> = this.db): Promise<PublishedCheckpoint | null> {
-    const row = await db
-      .selectFrom('log_checkpoints')
-      .selectAll()
-      .orderBy('size', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+  async latestCheckpoint(db: Db = this.db): Promise<PublishedCheckpoint | null> {
+    const row = await repo.latestCheckpoint(db);
     return row
       ? {
           size: Number(row.size),
@@ -253,11 +208,7 @@ export class LogService {
   }
 
   async checkpointAt(size: number): Promise<PublishedCheckpoint | null> {
-    const row = await this.db
-      .selectFrom('log_checkpoints')
-      .selectAll()
-      .where('size', '=', String(size))
-      .executeTakeFirst();
+    const row = await repo.checkpointAt(this.db, size);
     return row
       ? {
           size: Number(row.size),
@@ -272,17 +223,9 @@ export class LogService {
     return parseCheckpointBody(note.slice(0, note.indexOf('\n\n') + 1));
   }
 
-  tileReader(db: Kysely<Database> = this.db): TileReader {
+  tileReader(db: Db = this.db): TileReader {
     return {
-      readTile: async (level, index) => {
-        const row = await db
-          .selectFrom('log_tiles')
-          .select('hashes')
-          .where('level', '=', level)
-          .where('idx', '=', String(index))
-          .executeTakeFirst();
-        return row ? new Uint8Array(row.hashes) : null;
-      },
+      readTile: (level, index) => repo.readTile(db, level, index),
     };
   }
 
@@ -298,13 +241,7 @@ export class LogService {
     const { integrated } = await this.state();
     const start = index * TILE_WIDTH;
     if (start + width > integrated) return null;
-    const rows = await this.db
-      .selectFrom('records')
-      .select(['seq', 'envelope'])
-      .where('seq', '>=', String(start))
-      .where('seq', '<', String(start + width))
-      .orderBy('seq')
-      .execute();
+    const rows = await repo.envelopes(this.db, start, width);
     if (rows.length !== width) return null;
     return encodeBundle(rows.map((r) => new Uint8Array(r.envelope)));
   }

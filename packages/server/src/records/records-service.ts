@@ -1,9 +1,8 @@
 import { hash } from 'node:crypto';
 import { type Clock, canonicalJson, canonicalJsonBytes, isUuid, newId, PushbackError } from '@hotline/common';
-import { type Kysely, sql } from 'kysely';
-import { bufferView } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/database.js';
 import type { ArchiveCipher } from './archive-key.js';
+import * as repo from './repository.js';
 
 /** The leaf of the records log: canonical JSON of this object. Content stays out of it. */
 export interface RecordEnvelope {
@@ -48,7 +47,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 function base64(b: Uint8Array): string {
-  return bufferView(b).toString('base64');
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 }
 
 /** Entries prepared between yields to the event loop (about 2 ms of work). */
@@ -118,12 +117,12 @@ export class RecordsService {
     private readonly opts: RecordsOptions = { maxPending: 500_000 },
   ) {}
 
-  async append(tx: Kysely<Database>, input: AppendInput): Promise<AppendedRecord> {
+  async append(tx: Db, input: AppendInput): Promise<AppendedRecord> {
     const [r] = await this.appendMany(tx, [input]);
     return r!;
   }
 
-  async appendMany(tx: Kysely<Database>, inputs: AppendInput[]): Promise<AppendedRecord[]> {
+  async appendMany(tx: Db, inputs: AppendInput[]): Promise<AppendedRecord[]> {
     const n = inputs.length;
     if (n === 0) return [];
     // Everything is computed before the sequencer lock is taken: content bytes, digests, ids,
@@ -181,56 +180,14 @@ export class RecordsService {
       sealed.push(this.cipher.seal(bytes));
     }
 
-    // Content first (content-addressed, idempotent), outside the lock. One statement whatever the
-    // batch size: PostgreSQL parses and plans it once. The sealed bytes go as comma-separated
-    // base64 (never empty: a sealed value has at least 28 bytes).
-    await sql`insert into record_content (digest, bytes, key_id)
-      select u.digest, decode(u.b64, 'base64'), ${this.cipher.keyId}::text
-      from rows from (
-        string_to_table(${contentDigests.join(',')}, ','),
-        string_to_table(${sealed.map(base64).join(',')}, ',')
-      ) as u(digest, b64)
-      on conflict (digest) do nothing`.execute(tx);
-
-    // Sequence and insert in one statement. The UPDATE takes the log_state row lock, held until
-    // the caller commits; seq is computed in SQL from the new next_seq. Over the pushback limit
-    // the UPDATE matches no row, so nothing is sequenced or inserted and no number is taken.
-    // Envelopes travel as one newline-separated text (canonical JSON never holds a raw newline),
-    // uuid and other plain columns as comma-separated text, free text as text[]: all far cheaper
-    // for node-postgres and PGlite to send, and for PostgreSQL to parse, than escaped array
-    // literals. (One binary bytea parameter sliced with substring() was as fast on PostgreSQL
-    // but 1.5x slower per record on PGlite.) A null uuid is an empty field
-    // (nullif); a batch of one null is the empty string, which string_to_table turns into no
-    // row, and rows from () pads a short column with null, so that is null too.
-    const res = await sql<{ start: string | null }>`with s as (
-        update log_state set next_seq = next_seq + ${n}::bigint
-        where id = 1 and next_seq - integrated_size <= ${this.opts.maxPending}::bigint
-        returning next_seq - ${n}::bigint as start
-      ), ins as (
-        insert into records (seq, id, kind, at, office_id, actor_id, subject, digest, prev, envelope)
-        select s.start + r.ord - 1, r.id::uuid, r.kind, r.at::timestamptz, nullif(r.office, '')::uuid,
-          nullif(r.actor, '')::uuid, r.subject, r.digest, nullif(r.prev, '')::uuid,
-          convert_to(r.env, 'UTF8')
-        from s, rows from (
-          string_to_table(${ids.join(',')}, ','),
-          unnest(${kinds}::text[]),
-          string_to_table(${ats.join(',')}, ','),
-          string_to_table(${offices.map((x) => x ?? '').join(',')}, ','),
-          string_to_table(${actors.map((x) => x ?? '').join(',')}, ','),
-          unnest(${subjects}::text[]),
-          string_to_table(${digests.join(',')}, ','),
-          string_to_table(${prevs.map((x) => x ?? '').join(',')}, ','),
-          string_to_table(${envelopes.join('\n')}, ${'\n'})
-        ) with ordinality as r(id, kind, at, office, actor, subject, digest, prev, env, ord)
-      )
-      select (select start from s) as start`.execute(tx);
-    const startRaw = res.rows[0]?.start;
-    if (startRaw === null || startRaw === undefined) {
-      const state = await tx
-        .selectFrom('log_state')
-        .select(['next_seq', 'integrated_size'])
-        .where('id', '=', 1)
-        .executeTakeFirstOrThrow();
+    await repo.insertRecordContent(tx, contentDigests, sealed.map(base64), this.cipher.keyId);
+    const startRaw = await repo.sequenceRecords(
+      tx,
+      { ids, kinds, ats, offices, actors, subjects, digests, prevs, envelopes },
+      this.opts.maxPending,
+    );
+    if (startRaw === null) {
+      const state = await repo.logState(tx);
       throw new PushbackError(
         `The records log has ${Number(state.next_seq) - Number(state.integrated_size)} entries waiting to be integrated; try again in a few seconds.`,
         2,
@@ -242,12 +199,8 @@ export class RecordsService {
   }
 
   /** Decrypted content of a record, by digest. */
-  async content(db: Kysely<Database>, digest: string): Promise<Uint8Array | null> {
-    const row = await db
-      .selectFrom('record_content')
-      .select(['bytes', 'key_id'])
-      .where('digest', '=', digest)
-      .executeTakeFirst();
+  async content(db: Db, digest: string): Promise<Uint8Array | null> {
+    const row = await repo.findContent(db, digest);
     return row ? this.cipher.openKeyed(row.bytes, row.key_id) : null;
   }
 }

@@ -80,13 +80,13 @@ describe('location leaks and device sources', () => {
       roles: ['records' as const],
       displayName: 'Thomas Brennan',
     };
-    const leaks = await t.ctx.capture.locationLeaks(actor);
+    const leaks = await t.ctx.captureQueries.locationLeaks(actor);
     expect(leaks.map((l) => l.place ?? l.points.length)).toEqual(
       expect.arrayContaining(['Palm Beach, FL', 1]),
     );
     const photo = leaks.find((l) => l.points.length === 1)!;
     expect(photo.points[0]!.lat).toBeCloseTo(38.8977, 3);
-    const sources = await t.ctx.capture.deviceSources(actor);
+    const sources = await t.ctx.captureQueries.deviceSources(actor);
     const acct = sources.find((s) => s.account === '@leader_private')!;
     expect(acct.sources.find((s) => s.source === 'Twitter for Android')).toMatchObject({
       posts: 3,

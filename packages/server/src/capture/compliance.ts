@@ -1,0 +1,189 @@
+import {
+  type CoveredStatus,
+  evaluate,
+  type OfficialCopy,
+  type PraCategory,
+  type RuleItem,
+  type RuleStatus,
+} from './twenty-day-rule.js';
+
+/** Pure: the 20-day rule over an office's captured items, the CSV and the dashboard's counts. */
+
+export interface ComplianceRow {
+  itemId: string;
+  kind: string;
+  owner: string;
+  account: string;
+  occurredAt: string;
+  subject: string | null;
+  category: PraCategory;
+  result: RuleStatus;
+}
+
+/** A captured item as the rule reads it: its row joined to its account and owner. */
+export interface ComplianceItem {
+  id: string;
+  kind: string;
+  occurred_at: Date | string;
+  category: PraCategory;
+  summary: Record<string, unknown>;
+  identifier: string;
+  official: boolean;
+  display_name: string;
+  covered: CoveredStatus;
+}
+
+type Summary = {
+  to?: string[];
+  cc?: string[];
+  bcc?: string[];
+  messageId?: string | null;
+  bodyHash?: string;
+  subject?: string | null;
+  from?: string | null;
+  number?: string;
+  forwardedOf?: {
+    from?: string | null;
+    date?: string | null;
+    subject?: string | null;
+    messageId?: string;
+  } | null;
+};
+
+/** An item of an official account, as the copy that can satisfy the rule for a personal one. */
+function officialCopy(r: ComplianceItem): OfficialCopy {
+  const s = r.summary as Summary;
+  const f = s.forwardedOf;
+  return {
+    at: new Date(r.occurred_at),
+    account: r.identifier,
+    ...(s.messageId ? { messageId: s.messageId } : {}),
+    ...(s.bodyHash ? { contentHash: s.bodyHash } : {}),
+    ...(f
+      ? {
+          forwardedOf: {
+            ...(f.messageId ? { messageId: f.messageId } : {}),
+            ...(f.from ? { from: (/<([^>]+)>/.exec(f.from)?.[1] ?? f.from).toLowerCase() } : {}),
+            ...(f.date ? { date: new Date(f.date) } : {}),
+            ...(f.subject ? { subject: f.subject } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Each personal-account item's status under the 20-day rule, given the official accounts (all
+ * offices' registered ones and the office's own addresses) and the items held in them.
+ */
+export function complianceRows(
+  rows: ComplianceItem[],
+  officialAccounts: Set<string>,
+  now: Date,
+): ComplianceRow[] {
+  const officialCopies = rows.filter((r) => r.official).map(officialCopy);
+  return rows
+    .filter((r) => !r.official)
+    .map((r) => {
+      const s = r.summary as Summary;
+      const item: RuleItem = {
+        createdAt: new Date(r.occurred_at),
+        kind: r.kind as RuleItem['kind'],
+        category: r.category,
+        owner: r.covered,
+        recipients: [...(s.to ?? []), ...(s.cc ?? []), ...(s.bcc ?? [])],
+        ...(s.messageId ? { messageId: s.messageId } : {}),
+        ...(s.bodyHash ? { contentHash: s.bodyHash } : {}),
+        ...(s.subject ? { subject: s.subject } : {}),
+        ...(s.from ? { from: s.from } : {}),
+      };
+      return {
+        itemId: r.id,
+        kind: r.kind,
+        owner: r.display_name,
+        account: r.identifier,
+        occurredAt: new Date(r.occurred_at).toISOString(),
+        subject: s.subject ?? null,
+        category: r.category,
+        result: evaluate(item, { officialAccounts, officialCopies, now }),
+      };
+    });
+}
+
+/** The compliance table as CSV (RFC 4180). */
+export function complianceCsv(rows: ComplianceRow[]): string {
+  const q = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const detail = (r: RuleStatus) =>
+    r.status === 'due'
+      ? `${r.daysLeft} days left; deadline ${r.deadline.toISOString()}`
+      : r.status === 'overdue'
+        ? `${r.daysOverdue} days overdue; deadline ${r.deadline.toISOString()}`
+        : r.status === 'compliant-forwarded'
+          ? `${r.method} at ${r.at.toISOString()} to ${r.account}`
+          : r.status === 'compliant-copied'
+            ? `copied ${r.account}`
+            : r.status === 'not-applicable'
+              ? r.reason
+              : '';
+  const lines = [
+    ['item_id', 'kind', 'owner', 'account', 'occurred_at', 'subject', 'category', 'status', 'detail'].join(
+      ',',
+    ),
+  ];
+  for (const r of rows)
+    lines.push(
+      [
+        r.itemId,
+        r.kind,
+        r.owner,
+        r.account,
+        r.occurredAt,
+        r.subject,
+        r.category,
+        r.result.status,
+        detail(r.result),
+      ]
+        .map(q)
+        .join(','),
+    );
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** Counts by status, by person and by month, and what falls due within 5 days. */
+export function complianceCounts(rows: ComplianceRow[]) {
+  const byStatus: Record<string, number> = {};
+  const byPerson: Record<string, Record<string, number>> = {};
+  const byMonth: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    const st = r.result.status;
+    byStatus[st] = (byStatus[st] ?? 0) + 1;
+    byPerson[r.owner] ??= {};
+    byPerson[r.owner]![st] = (byPerson[r.owner]![st] ?? 0) + 1;
+    const month = r.occurredAt.slice(0, 7);
+    byMonth[month] ??= {};
+    byMonth[month]![st] = (byMonth[month]![st] ?? 0) + 1;
+  }
+  const dueSoon = rows
+    .filter((r) => r.result.status === 'due' && r.result.daysLeft <= 5)
+    .map((r) => ({
+      itemId: r.itemId,
+      owner: r.owner,
+      account: r.account,
+      subject: r.subject,
+      kind: r.kind,
+      daysLeft: r.result.status === 'due' ? r.result.daysLeft : 0,
+    }))
+    .sort((a, b) => a.daysLeft - b.daysLeft);
+  return {
+    total: rows.length,
+    byStatus,
+    byPerson,
+    byMonth: Object.entries(byMonth)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, counts]) => ({ month, counts })),
+    dueSoon,
+  };
+}

@@ -1,0 +1,155 @@
+import { type Clock, ConflictError, NotFoundError } from '@hotline/common';
+import type { Db } from '../db/database.js';
+import { type Actor, authorize } from '../policy/policy.js';
+import { type ComplianceRow, complianceCounts, complianceCsv, complianceRows } from './compliance.js';
+import * as repo from './repository.js';
+import type { CoveredStatus } from './twenty-day-rule.js';
+
+/**
+ * The capture domain's reads for the records officer: the classification queue, 20-day
+ * compliance, device sources, location leaks and the registry, and the answers to its writes.
+ */
+export class CaptureQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Items from personal accounts waiting for the records officer to classify (2203(b)). */
+  async queue(actor: Actor) {
+    authorize(actor, 'capture.review', 'see the classification queue');
+    return repo.unclassifiedItems(this.db, actor.officeId);
+  }
+
+  /** A captured item's classification, after the records officer's decision. */
+  async classification(actor: Actor, itemId: string) {
+    authorize(actor, 'capture.review', 'classify captured records');
+    const item = await repo.findItem(this.db, itemId);
+    if (!item || item.office_id !== actor.officeId) throw new NotFoundError('captured item', itemId);
+    // Once classified an item is never unknown again (a later decision only changes which).
+    if (item.category === 'unknown') throw new ConflictError(`Captured item ${itemId} is not classified.`);
+    return { itemId: item.id, category: item.category };
+  }
+
+  /** The 20-day rule over every captured item of the actor's office. */
+  async compliance(actor: Actor, now = this.clock.now()): Promise<ComplianceRow[]> {
+    authorize(actor, 'capture.read', 'see records compliance');
+    const rows = await repo.complianceItems(this.db, actor.officeId);
+    const officialAccounts = new Set<string>(await repo.officialAccountIdentifiers(this.db));
+    for (const email of await repo.officeEmails(this.db, actor.officeId))
+      officialAccounts.add(email.toLowerCase());
+    return complianceRows(
+      rows.map((r) => ({ ...r, covered: r.covered as CoveredStatus })),
+      officialAccounts,
+      now,
+    );
+  }
+
+  /** The compliance table as CSV (RFC 4180), for the records officer's files. */
+  async complianceCsv(actor: Actor): Promise<string> {
+    return complianceCsv(await this.compliance(actor));
+  }
+
+  /** The records officer's dashboard: counts by status and person, what falls due within 5 days, a monthly series. */
+  async complianceSummary(actor: Actor) {
+    const counts = complianceCounts(await this.compliance(actor));
+    const alerts = await repo.officeOffChannelAlerts(this.db, actor.officeId);
+    return {
+      ...counts,
+      alerts: alerts.map((a) => ({
+        callId: a.call_id,
+        leader: a.leader,
+        number: a.number,
+        at: new Date(a.at).toISOString(),
+        state: a.state,
+      })),
+    };
+  }
+
+  /**
+   * Which device wrote what: posts per `source` (e.g. "Twitter for iPhone") per month for each X
+   * account, and the share of each source's posts that leaked a location (geo, place, photo GPS).
+   */
+  async deviceSources(actor: Actor) {
+    authorize(actor, 'capture.read', 'see device-source analysis');
+    const rows = await repo.officeTweets(this.db, actor.officeId);
+    const accounts: Record<
+      string,
+      { sources: Record<string, { posts: number; flagged: number; byMonth: Record<string, number> }> }
+    > = {};
+    for (const r of rows) {
+      const s = r.summary as { source?: string | null; locationLeak?: boolean };
+      const src = s.source || 'unknown';
+      accounts[r.identifier] ??= { sources: {} };
+      const a = accounts[r.identifier]!;
+      a.sources[src] ??= { posts: 0, flagged: 0, byMonth: {} };
+      const e = a.sources[src]!;
+      e.posts++;
+      if (s.locationLeak) e.flagged++;
+      const m = new Date(r.occurred_at).toISOString().slice(0, 7);
+      e.byMonth[m] = (e.byMonth[m] ?? 0) + 1;
+    }
+    return Object.entries(accounts).map(([account, v]) => ({
+      account,
+      sources: Object.entries(v.sources).map(([source, e]) => ({
+        source,
+        posts: e.posts,
+        flagged: e.flagged,
+        flaggedShare: e.posts ? e.flagged / e.posts : 0,
+        byMonth: e.byMonth,
+      })),
+    }));
+  }
+
+  /** Items that leaked a location: tweet geo/coordinates/place, or photo EXIF GPS. */
+  async locationLeaks(actor: Actor) {
+    authorize(actor, 'capture.read', 'see location leaks');
+    const rows = await repo.officeItemSummaries(this.db, actor.officeId);
+    return rows
+      .filter((r) => (r.summary as { locationLeak?: boolean }).locationLeak)
+      .map((r) => {
+        const s = r.summary as {
+          coordinates?: { coordinates?: [string | number, string | number] } | null;
+          place?: { full_name?: string; name?: string } | null;
+          photoGps?: { lat: number; lon: number }[];
+        };
+        const c = s.coordinates?.coordinates;
+        const points = [
+          ...(c ? [{ lat: Number(c[1]), lon: Number(c[0]) }] : []),
+          ...(s.photoGps ?? []).map((g) => ({ lat: g.lat, lon: g.lon })),
+        ];
+        return {
+          itemId: r.id,
+          kind: r.kind,
+          account: r.identifier,
+          at: new Date(r.occurred_at).toISOString(),
+          place: s.place?.full_name ?? s.place?.name ?? null,
+          points,
+        };
+      });
+  }
+
+  /** Official accounts (emails, handles, numbers) and who in the office is covered by 2209(c). */
+  async registry(actor: Actor) {
+    authorize(actor, 'capture.registry', 'see the records registry');
+    const accounts = await repo.officeAccounts(this.db, actor.officeId);
+    const people = await repo.officePeople(this.db, actor.officeId);
+    return { accounts, people };
+  }
+
+  /** A registered account, as the registry shows it once added. */
+  async account(actor: Actor, id: string) {
+    authorize(actor, 'capture.registry', 'see the records registry');
+    const a = await repo.findAccountById(this.db, id);
+    if (!a || a.office_id !== actor.officeId) throw new NotFoundError('account', id);
+    return { id: a.id, kind: a.kind, identifier: a.identifier };
+  }
+
+  /** A person's 2209(c) coverage. */
+  async coverage(actor: Actor, userId: string) {
+    authorize(actor, 'capture.registry', 'see the records registry');
+    const u = await repo.findUserCoverage(this.db, userId);
+    if (!u || u.office_id !== actor.officeId) throw new NotFoundError('user', userId);
+    return { userId: u.id, covered: u.covered as CoveredStatus };
+  }
+}

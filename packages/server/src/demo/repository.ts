@@ -1,0 +1,72 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+/** The demo seed's own database access: what the services have no write for (seeding only). */
+type Db = Kysely<Database>;
+
+/** Run `fn` in one transaction. */
+export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
+export function findOfficeBySlug(db: Db, slug: string) {
+  return db.selectFrom('offices').select('id').where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Every demo persona with their office's slug and zone. */
+export function demoPeople(db: Db) {
+  return db
+    .selectFrom('users')
+    .innerJoin('offices', 'offices.id', 'users.office_id')
+    .select([
+      'users.id',
+      'users.roles',
+      'users.office_id',
+      'users.display_name',
+      'users.time_zone',
+      'offices.slug',
+      'offices.time_zone as office_zone',
+    ])
+    .where('users.demo_persona', '=', true)
+    .execute();
+}
+
+/** The records officer of the office with this slug. */
+export function findRecordsOfficer(db: Db, slug: string) {
+  return db
+    .selectFrom('users')
+    .innerJoin('offices', 'offices.id', 'users.office_id')
+    .select(['users.id', 'users.office_id', 'users.roles', 'users.display_name'])
+    .where('offices.slug', '=', slug)
+    .where((eb) => eb(eb.val('records'), '=', eb.fn.any('users.roles')))
+    .executeTakeFirstOrThrow();
+}
+
+/** 2209(c): the president is covered, and so are the office's staff and reviewers not yet covered. */
+export async function markCovered(db: Db, presidentId: string, officeId: string): Promise<void> {
+  await db.updateTable('users').set({ covered: 'president' }).where('id', '=', presidentId).execute();
+  await db
+    .updateTable('users')
+    .set({ covered: 'covered_employee' })
+    .where('office_id', '=', officeId)
+    .where('covered', '=', 'not_covered')
+    .where((eb) =>
+      eb.or([
+        eb(sql<string>`'staff'`, '=', eb.fn.any('roles')),
+        eb(sql<string>`'reviewer'`, '=', eb.fn.any('roles')),
+      ]),
+    )
+    .execute();
+}
+
+/** Known numbers of foreign leaders (kept if already on file). */
+export async function insertForeignContacts(
+  db: Db,
+  rows: { number: string; leader: string; country: string; office_id: string | null }[],
+): Promise<void> {
+  await db
+    .insertInto('foreign_contacts')
+    .values(rows)
+    .onConflict((oc) => oc.column('number').doNothing())
+    .execute();
+}

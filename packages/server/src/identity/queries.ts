@@ -1,0 +1,55 @@
+import { NotFoundError } from '@hotline/common';
+import type { Office, Passkey, User } from '@hotline/contract';
+import type { Db } from '../db/database.js';
+import { type Actor, authorize } from '../policy/policy.js';
+import { isRole } from '../policy/roles.js';
+import { toOffice, toPasskey, toUser } from './mappers.js';
+import * as repo from './repository.js';
+
+/** The identity domain's reads: who is signed in, the directory, passkeys, demo personas. */
+export class IdentityQueries {
+  constructor(private readonly db: Db) {}
+
+  /** The signed-in person and their office. */
+  async me(actor: Actor): Promise<{ user: User; office: Office }> {
+    const user = await repo.findUser(this.db, actor.userId);
+    const office = await repo.findOffice(this.db, actor.officeId);
+    if (!user || !office) throw new NotFoundError('user', actor.userId);
+    return { user: toUser(user), office: toOffice(office) };
+  }
+
+  async listOffices(actor: Actor): Promise<Office[]> {
+    authorize(actor, 'directory.read', 'see the directory');
+    return (await repo.listOffices(this.db)).map(toOffice);
+  }
+
+  async directory(actor: Actor, officeId?: string, includeDeactivated = false): Promise<User[]> {
+    authorize(actor, 'directory.read', 'see the directory');
+    return (await repo.listUsers(this.db, officeId, includeDeactivated)).map(toUser);
+  }
+
+  /** The signed-in person's passkeys, oldest first. */
+  async passkeys(actor: Actor): Promise<Passkey[]> {
+    return (await repo.listPasskeys(this.db, actor.userId)).map(toPasskey);
+  }
+
+  /** One of the signed-in person's passkeys. */
+  async passkey(actor: Actor, id: string): Promise<Passkey> {
+    const row = await repo.findPasskey(this.db, id);
+    if (!row || row.user_id !== actor.userId) throw new NotFoundError('passkey', id);
+    return toPasskey(row);
+  }
+
+  /** The demo chooser's list. Only demo-flagged users appear, and only demo routes call this. */
+  async demoPersonas() {
+    const rows = await repo.demoPersonaRows(this.db);
+    return rows.map((r) => ({
+      userId: r.id,
+      displayName: r.display_name,
+      title: r.title,
+      roles: r.roles.filter(isRole),
+      officeName: r.officeName,
+      officeSlug: r.slug,
+    }));
+  }
+}
