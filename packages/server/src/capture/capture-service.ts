@@ -31,7 +31,7 @@ export interface ComplianceRow {
   result: RuleStatus;
 }
 
-import type { CallsService } from '../calls/calls-service.js';
+import type { RequestsService } from '../calls/requests-service.js';
 
 export type ImportFormat = 'mbox' | 'eml' | 'x' | 'phone' | 'csv';
 
@@ -69,7 +69,7 @@ export class CaptureService {
     private readonly db: Db,
     private readonly records: RecordsService,
     private readonly clock: Clock,
-    private readonly calls?: CallsService,
+    private readonly calls?: Pick<RequestsService, 'logDetectedOffChannel'>,
   ) {}
 
   async importFile(
