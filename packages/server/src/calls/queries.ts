@@ -12,11 +12,11 @@ import type { CallPolicy } from '../config/call-policy.js';
 import { findOffice } from '../identity/repository.js';
 import { type Actor, allowedCallActions, approvalsNeeded, authorize, canSeeCall } from '../policy/policy.js';
 import { toBriefingVersion, toMemconVersions, toReadoutVersion } from './artifacts.js';
-import { type PublishedReadout, toPublishedReadout } from './readout-record.js';
+import type { PublishedReadout } from './readout-record.js';
 import type { CallRow, Tx } from './repository.js';
 import * as repo from './repository.js';
 import { clashesAmong, distinctApprovals, dueNext, iso } from './rules.js';
-import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary } from './views.js';
+import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary, toPublishedReadout } from './views.js';
 
 /** The call, if the actor's office sees it; 404 otherwise (whether or not it exists). */
 export async function visibleCall(db: Tx, actor: Actor, id: string): Promise<CallRow> {

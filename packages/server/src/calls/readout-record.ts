@@ -1,6 +1,3 @@
-import { canonicalJson } from '@hotline/common';
-import type { PublishedReadoutRow } from './repository.js';
-
 /** What a published readout's record commits to. */
 export interface PublishedReadoutFacts {
   callId: string;
@@ -41,29 +38,4 @@ export interface PublishedReadout {
   recordSeq: number;
   /** The exact bytes the log committed to (canonical JSON), for the in-browser check. */
   content: string;
-}
-
-export function toPublishedReadout(r: PublishedReadoutRow): PublishedReadout {
-  const publishedAt = new Date(r.published_at!);
-  return {
-    id: r.id,
-    callId: r.call_id,
-    title: r.title,
-    bodyMd: r.body_md,
-    publishedAt,
-    officeName: r.officeName,
-    counterpart: r.counterpart_leader,
-    participants: [`${r.leader_title} ${r.leader_name}`, r.counterpart_leader],
-    recordId: r.record_id,
-    recordSeq: Number(r.record_seq),
-    content: canonicalJson(
-      publishedReadoutContent({
-        callId: r.call_id,
-        readoutId: r.id,
-        title: r.title,
-        bodyMd: r.body_md,
-        publishedAt,
-      }),
-    ),
-  };
 }

@@ -1,5 +1,7 @@
+import { canonicalJson } from '@hotline/common';
 import type { CallDetail, CallSummary, MemconVersion } from '@hotline/contract';
 import * as lifecycle from './lifecycle.js';
+import { type PublishedReadout, publishedReadoutContent } from './readout-record.js';
 import type * as repo from './repository.js';
 import { iso, overdueAt } from './rules.js';
 
@@ -191,4 +193,30 @@ export function localTimesFor(p: {
     zones.set(p.counterpartOffice.time_zone, zones.get(p.counterpartOffice.time_zone) ?? p.counterpartLeader);
   zones.set(p.requesterZone, zones.get(p.requesterZone) ?? 'Requester');
   return [...zones].map(([zone, who]) => ({ who, zone, text: lifecycle.formatForZone(p.start, zone) }));
+}
+
+/** A published readout for the public site, with the exact record content (canonical JSON) its page carries. */
+export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadout {
+  const publishedAt = new Date(r.published_at!);
+  return {
+    id: r.id,
+    callId: r.call_id,
+    title: r.title,
+    bodyMd: r.body_md,
+    publishedAt,
+    officeName: r.officeName,
+    counterpart: r.counterpart_leader,
+    participants: [`${r.leader_title} ${r.leader_name}`, r.counterpart_leader],
+    recordId: r.record_id,
+    recordSeq: Number(r.record_seq),
+    content: canonicalJson(
+      publishedReadoutContent({
+        callId: r.call_id,
+        readoutId: r.id,
+        title: r.title,
+        bodyMd: r.body_md,
+        publishedAt,
+      }),
+    ),
+  };
 }
