@@ -11,6 +11,9 @@ import type {
 } from '../db/tables/calls.js';
 
 export type CallRow = Selectable<CallsTable>;
+export type BriefingRow = Selectable<BriefingsTable>;
+export type MemconRow = Selectable<MemconsTable>;
+export type ReadoutRow = Selectable<ReadoutsTable>;
 export type NewCall = Omit<Insertable<CallsTable>, 'proposed_windows'> & Pick<CallRow, 'proposed_windows'>;
 export type CallPatch = Omit<Updateable<CallsTable>, 'id' | 'proposed_windows'>;
 

@@ -16,8 +16,8 @@ import { ROLE_LABELS, type Role } from './roles.js';
  * The one authorization policy. Services call `authorize()` (permissions) or
  * `authorizeCallAction()` (a step of a leader call) first thing; routes never decide access.
  * Who may take each call step, from which state, is the table in
- * services/calls-lifecycle.ts (the call state machine); this module applies it to a person,
- * with the call policy settings (config.ts) and the call's facts.
+ * calls/lifecycle.ts (the call state machine); this module applies it to a person,
+ * with the call policy settings (config/call-policy.ts) and the call's facts.
  */
 export interface Actor {
   userId: string;
