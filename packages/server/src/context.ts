@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
 import { parseSignerKey, type Signer } from '@hotline/ledger';
-import { CallsService } from './calls/calls-service.js';
+import { type Calls, createCalls } from './calls/domain.js';
 import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
 import type { ServerConfig } from './config/config.js';
@@ -56,7 +56,8 @@ export class AppContext {
     readonly identityQueries: IdentityQueries,
     readonly auth: AuthService,
     readonly log: LogService,
-    readonly calls: CallsService,
+    /** The leader-call domain: its services (writes) and queries (reads). */
+    readonly calls: Calls,
     readonly capture: CaptureService,
     readonly captureQueries: CaptureQueries,
     readonly cipher: ArchiveCipher,
@@ -135,8 +136,8 @@ export class AppContext {
       clock,
       logger.child({ component: 'log' }),
     );
-    const calls = new CallsService(database.db, records, clock, cfg.callPolicy, cfg.publicUrl);
-    const capture = new CaptureService(database.db, records, clock, calls);
+    const calls = createCalls(database.db, records, clock, cfg.callPolicy, cfg.publicUrl);
+    const capture = new CaptureService(database.db, records, clock, calls.requests);
     const ctx = new AppContext(
       cfg,
       logger,

@@ -216,7 +216,7 @@ describe('route × role authorization', () => {
       .where('slug', '=', 'us-potus')
       .executeTakeFirstOrThrow();
     const staff = personaFor(list, 'staff');
-    const call = await t.ctx.calls.request(
+    const callId = await t.ctx.calls.requests.request(
       { userId: staff.userId, officeId: office.id, roles: ['staff'], displayName: staff.displayName },
       {
         ownerOfficeId: office.id,
@@ -230,7 +230,7 @@ describe('route × role authorization', () => {
         proposedWindows: [{ start: '2026-04-02T09:00', end: '2026-04-02T10:00' }],
       },
     );
-    ids = { usOffice: office.id, usStaffId: staff.userId, usCallId: call.id, n: 0 };
+    ids = { usOffice: office.id, usStaffId: staff.userId, usCallId: callId, n: 0 };
   });
   afterAll(async () => {
     await app.close();

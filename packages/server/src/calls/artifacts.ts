@@ -1,7 +1,6 @@
 import type { BriefingVersion, MemconDocument, MemconVersion, ReadoutVersion } from '@hotline/contract';
-import type { Selectable } from 'kysely';
-import type { BriefingsTable, MemconsTable, ReadoutsTable } from '../db/tables/calls.js';
 import { renderMarkdown } from './markdown.js';
+import type { BriefingRow, MemconRow, ReadoutRow } from './repository.js';
 
 /** Mappers from artifact rows to the API's versions. `names` maps user ids to display names. */
 type Names = ReadonlyMap<string, string>;
@@ -9,7 +8,7 @@ type Names = ReadonlyMap<string, string>;
 const at = (d: Date | string | null): string | null => (d ? new Date(d).toISOString() : null);
 const nameOf = (names: Names, id: string | null): string | null => (id ? (names.get(id) ?? 'Unknown') : null);
 
-export function toBriefingVersion(b: Selectable<BriefingsTable>, names: Names): BriefingVersion {
+export function toBriefingVersion(b: BriefingRow, names: Names): BriefingVersion {
   return {
     id: b.id,
     callId: b.call_id,
@@ -53,8 +52,8 @@ function toDocument(raw: Record<string, unknown>): MemconDocument {
  * one is a correction of it.
  */
 export function toMemconVersion(
-  m: Selectable<MemconsTable>,
-  prev: Pick<Selectable<MemconsTable>, 'version' | 'status'> | undefined,
+  m: MemconRow,
+  prev: Pick<MemconRow, 'version' | 'status'> | undefined,
   names: Names,
 ): MemconVersion {
   const document = toDocument(m.document);
@@ -78,12 +77,12 @@ export function toMemconVersion(
 }
 
 /** Memcon versions in order, each mapped with the version before it. */
-export function toMemconVersions(rows: Selectable<MemconsTable>[], names: Names): MemconVersion[] {
+export function toMemconVersions(rows: MemconRow[], names: Names): MemconVersion[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return rows.map((m) => toMemconVersion(m, m.prev_id ? byId.get(m.prev_id) : undefined, names));
 }
 
-export function toReadoutVersion(r: Selectable<ReadoutsTable>, names: Names): ReadoutVersion {
+export function toReadoutVersion(r: ReadoutRow, names: Names): ReadoutVersion {
   return {
     id: r.id,
     callId: r.call_id,

@@ -1,10 +1,31 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { CallsTable } from '../db/tables/calls.js';
+import type {
+  BriefingsTable,
+  CallEventsTable,
+  CallLogEntriesTable,
+  CallReviewsTable,
+  CallsTable,
+  MemconsTable,
+  ReadoutsTable,
+} from '../db/tables/calls.js';
 
 export type CallRow = Selectable<CallsTable>;
+export type BriefingRow = Selectable<BriefingsTable>;
+export type MemconRow = Selectable<MemconsTable>;
+export type ReadoutRow = Selectable<ReadoutsTable>;
+export type NewCall = Omit<Insertable<CallsTable>, 'proposed_windows'> & Pick<CallRow, 'proposed_windows'>;
+export type CallPatch = Omit<Updateable<CallsTable>, 'id' | 'proposed_windows'>;
 
-/** Queries over calls and their artifacts. No rules here. */
+/** A database handle or an open transaction. */
+export type Tx = Kysely<Database>;
+
+/** Run `fn` in one transaction. */
+export function inTransaction<T>(db: Kysely<Database>, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
+/** The calls domain's queries and writes over calls and their artifacts. No rules here. */
 export function findCall(db: Kysely<Database>, id: string): Promise<CallRow | undefined> {
   return db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -123,4 +144,145 @@ export function userNames(db: Kysely<Database>, ids: string[]) {
     .select(['id', 'display_name', 'time_zone', 'office_id', 'roles'])
     .where('id', 'in', ids)
     .execute();
+}
+
+export function findUserContact(db: Kysely<Database>, id: string) {
+  return db
+    .selectFrom('users')
+    .select(['display_name', 'email', 'time_zone', 'office_id'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function officeNames(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>> {
+  const uniq = [...new Set(ids)];
+  if (uniq.length === 0) return new Map();
+  const rows = await db.selectFrom('offices').select(['id', 'name']).where('id', 'in', uniq).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+// ------------------------------------------------------------------ writes
+
+export async function insertCall(db: Kysely<Database>, row: NewCall): Promise<void> {
+  await db
+    .insertInto('calls')
+    .values({ ...row, proposed_windows: JSON.stringify(row.proposed_windows) as never })
+    .execute();
+}
+
+export async function updateCall(db: Kysely<Database>, id: string, set: CallPatch): Promise<void> {
+  await db.updateTable('calls').set(set).where('id', '=', id).execute();
+}
+
+export async function insertCallEvent(db: Kysely<Database>, row: Insertable<CallEventsTable>): Promise<void> {
+  await db
+    .insertInto('call_events')
+    .values({ ...row, details: JSON.stringify(row.details) as never })
+    .execute();
+}
+
+export async function insertCallReview(
+  db: Kysely<Database>,
+  row: Insertable<CallReviewsTable>,
+): Promise<void> {
+  await db.insertInto('call_reviews').values(row).execute();
+}
+
+export async function insertBriefing(db: Kysely<Database>, row: Insertable<BriefingsTable>): Promise<void> {
+  await db.insertInto('briefings').values(row).execute();
+}
+
+export async function approveBriefing(db: Kysely<Database>, id: string, by: string, at: Date): Promise<void> {
+  await db.updateTable('briefings').set({ approved_by: by, approved_at: at }).where('id', '=', id).execute();
+}
+
+export async function insertMemcon(db: Kysely<Database>, row: Insertable<MemconsTable>): Promise<void> {
+  await db
+    .insertInto('memcons')
+    .values({ ...row, document: JSON.stringify(row.document) as never })
+    .execute();
+}
+
+export async function insertReadout(db: Kysely<Database>, row: Insertable<ReadoutsTable>): Promise<void> {
+  await db.insertInto('readouts').values(row).execute();
+}
+
+export async function approveReadout(db: Kysely<Database>, id: string, by: string, at: Date): Promise<void> {
+  await db
+    .updateTable('readouts')
+    .set({ status: 'approved', approved_by: by, approved_at: at })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertCallLogEntry(
+  db: Kysely<Database>,
+  row: Insertable<CallLogEntriesTable>,
+): Promise<void> {
+  await db
+    .insertInto('call_log_entries')
+    .values({ ...row, details: JSON.stringify(row.details) as never })
+    .execute();
+}
+
+// ------------------------------------------------------------------ published readouts (the public site)
+
+function publishedBase(db: Kysely<Database>) {
+  return db
+    .selectFrom('readouts')
+    .innerJoin('calls', 'calls.id', 'readouts.call_id')
+    .innerJoin('offices', 'offices.id', 'calls.owner_office_id')
+    .leftJoin('records', 'records.id', 'readouts.record_id')
+    .select([
+      'readouts.id',
+      'readouts.call_id',
+      'readouts.title',
+      'readouts.body_md',
+      'readouts.published_at',
+      'readouts.record_id',
+      'readouts.record_seq',
+      'offices.name as officeName',
+      'offices.leader_title',
+      'offices.leader_name',
+      'calls.counterpart_leader',
+    ])
+    .where('readouts.status', '=', 'published');
+}
+
+export type PublishedReadoutRow = Awaited<
+  ReturnType<ReturnType<typeof publishedBase>['executeTakeFirstOrThrow']>
+>;
+
+/** Published readouts matching a search (title, text, counterpart, office), newest first, one page. */
+export async function publishedReadouts(
+  db: Kysely<Database>,
+  query: string,
+  page: number,
+  perPage: number,
+): Promise<{ rows: PublishedReadoutRow[]; total: number }> {
+  let q = publishedBase(db);
+  if (query.trim()) {
+    const like = `%${query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb('readouts.title', 'ilike', like),
+        eb('readouts.body_md', 'ilike', like),
+        eb('calls.counterpart_leader', 'ilike', like),
+        eb('offices.name', 'ilike', like),
+      ]),
+    );
+  }
+  const total = Number(
+    (await q.clearSelect().select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n,
+  );
+  const rows = await q
+    .orderBy('readouts.published_at', 'desc')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
+  return { rows, total };
+}
+
+export function publishedReadout(db: Kysely<Database>, id: string): Promise<PublishedReadoutRow | undefined> {
+  return publishedBase(db).where('readouts.id', '=', id).executeTakeFirst();
 }

@@ -1,5 +1,5 @@
 import { type Clock, NotFoundError, newId, ValidationError } from '@hotline/common';
-import type { CallsService } from '../calls/calls-service.js';
+import type { RequestsService } from '../calls/requests-service.js';
 import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
@@ -24,7 +24,7 @@ export class CaptureService {
     private readonly db: Db,
     private readonly records: RecordsService,
     private readonly clock: Clock,
-    private readonly calls?: CallsService,
+    private readonly calls?: Pick<RequestsService, 'logDetectedOffChannel'>,
   ) {}
 
   /**

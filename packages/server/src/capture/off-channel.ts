@@ -1,5 +1,5 @@
 import { newId } from '@hotline/common';
-import type { CallsService } from '../calls/calls-service.js';
+import type { RequestsService } from '../calls/requests-service.js';
 import type { Db } from '../db/database.js';
 import type { ImportResult } from './import-pipeline.js';
 import {
@@ -33,7 +33,7 @@ export function connected(direction: string | undefined): boolean {
  */
 export async function detectOffChannel(
   db: Db,
-  calls: CallsService | undefined,
+  calls: Pick<RequestsService, 'logDetectedOffChannel'> | undefined,
   importId: string,
   ownerUserId: string,
   ownerOfficeId: string,

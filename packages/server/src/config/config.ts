@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } from '@hotline/common';
-import { type CallPolicy, DEFAULT_CALL_POLICY } from '../policy/policy.js';
+import { type CallPolicy, DEFAULT_CALL_POLICY } from './call-policy.js';
 import type { ServerEnv } from './env.js';
 
 export interface IceServer {

@@ -1,6 +1,7 @@
 import { DAY, HOUR, ManualClock, MINUTE } from '@hotline/common';
 import { DateTime } from 'luxon';
-import { type CallPolicy, CallsService } from '../calls/calls-service.js';
+import { createCalls } from '../calls/domain.js';
+import type { CallPolicy } from '../config/call-policy.js';
 import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
@@ -26,7 +27,7 @@ export async function seedDemoCalls(
   policy?: CallPolicy,
 ): Promise<void> {
   const clock = new ManualClock(now);
-  const calls = new CallsService(db, records, clock, policy);
+  const { requests, scheduling, briefings, memcons, readouts } = createCalls(db, records, clock, policy);
   const people = await demoPeople(db);
   const person = (role: string, slug: string) => {
     const p = people.find((x) => x.slug === slug && x.roles.includes(role));
@@ -81,7 +82,7 @@ export async function seedDemoCalls(
     const requestedAt = p.requestedAt ?? p.start - 10 * DAY;
     at(requestedAt);
     const requester = person(p.requester[0], p.requester[1]);
-    const c = await calls.request(who(p.requester[0], p.requester[1]), {
+    const id = await requests.request(who(p.requester[0], p.requester[1]), {
       ownerOfficeId: office(p.owner),
       counterpartOfficeId: office(p.counterpartSlug),
       counterpartLeader: p.counterpart,
@@ -99,8 +100,8 @@ export async function seedDemoCalls(
       requesterZone: requester.time_zone,
       proposedWindows: [proposedWindow(p.start, requester.time_zone)],
     });
-    await advance(p, c.id, p.reviewedAt ?? requestedAt + DAY);
-    if (p.after) await leave(p, c.id, p.after);
+    await advance(p, id, p.reviewedAt ?? requestedAt + DAY);
+    if (p.after) await leave(p, id, p.after);
   }
 
   /** Walk the call from requested to its stage. */
@@ -109,7 +110,7 @@ export async function seedDemoCalls(
     at(reviewedAt);
     const reviewer = who('reviewer', p.owner);
     if (p.until === 'under_review') {
-      await calls.review(
+      await requests.review(
         reviewer,
         id,
         p.review ?? {
@@ -120,7 +121,7 @@ export async function seedDemoCalls(
       );
       return;
     }
-    await calls.review(
+    await requests.review(
       reviewer,
       id,
       p.review ?? {
@@ -132,22 +133,22 @@ export async function seedDemoCalls(
     if (p.until === 'approved') return;
     at(p.start - 7 * DAY);
     const sec = who('secretariat', p.owner);
-    await calls.schedule(sec, id, slot(p, p.start));
+    await scheduling.schedule(sec, id, slot(p, p.start));
     if (p.until === 'scheduled') return;
     at(p.start - 2 * DAY);
-    await calls.saveBriefing(who('staff', p.owner), id, {
+    await briefings.saveBriefing(who('staff', p.owner), id, {
       backgroundMd: `${p.counterpart} last spoke with our principal three months ago. ${p.purpose}`,
       objectivesMd: p.topics.map((t) => `- Make progress on **${t}**`).join('\n'),
       talkingPointsMd:
         '1. Thank them for the call.\n2. Raise each topic in turn.\n3. Agree on next steps and to stay in close touch.',
     });
-    await calls.approveBriefing(reviewer, id);
+    await briefings.approveBriefing(reviewer, id);
     if (p.until === 'briefed') return;
     at(p.start - 2 * MINUTE);
-    await calls.transition(sec, id, 'connect');
+    await requests.transition(sec, id, 'connect');
     if (p.until === 'in_progress') return;
     at(p.start + 28 * MINUTE);
-    await calls.transition(sec, id, 'end');
+    await requests.transition(sec, id, 'end');
     if (p.until === 'completed') return;
     at(p.start + 3 * HOUR);
     const memcon = {
@@ -170,40 +171,40 @@ export async function seedDemoCalls(
       derivedFrom: 'Multiple sources',
       declassifyOn: '20510101',
     };
-    await calls.saveMemcon(who('notetaker', p.owner), id, memcon);
+    await memcons.saveMemcon(who('notetaker', p.owner), id, memcon);
     if (p.until === 'memcon_draft') return;
     at(p.start + 1 * DAY);
-    await calls.finalizeMemcon(sec, id);
+    await memcons.finalizeMemcon(sec, id);
     if (p.until === 'memcon_final') return;
     at(p.start + 1 * DAY + 2 * HOUR);
     const press = who('press', p.owner);
     if (p.until === 'waived') {
-      await calls.transition(press, id, 'waive_readout', p.waive);
+      await requests.transition(press, id, 'waive_readout', p.waive);
       return;
     }
-    await calls.saveReadout(press, id, { title: p.readout!.title, bodyMd: p.readout!.body });
-    await calls.approveReadout(press, id);
-    await calls.publishReadout(press, id);
+    await readouts.saveReadout(press, id, { title: p.readout!.title, bodyMd: p.readout!.body });
+    await readouts.approveReadout(press, id);
+    await readouts.publishReadout(press, id);
     if (p.until === 'published') return;
     at(p.start + 2 * DAY);
-    await calls.transition(sec, id, 'close');
+    await requests.transition(sec, id, 'close');
   }
 
   /** Decline, withdraw, cancel or reschedule, each by the person whose step it is. */
   async function leave(p: Plan, id: string, after: After) {
     at(after.at);
     if (after.action === 'reschedule') {
-      await calls.schedule(who('secretariat', p.owner), id, slot(p, after.start));
+      await scheduling.schedule(who('secretariat', p.owner), id, slot(p, after.start));
     } else if (after.action === 'decline') {
-      await calls.review(who('reviewer', p.owner), id, {
+      await requests.review(who('reviewer', p.owner), id, {
         recommendation: 'decline',
         notes: after.reason,
         risks: '',
       });
     } else if (after.action === 'withdraw') {
-      await calls.transition(who(p.requester[0], p.requester[1]), id, 'withdraw', after.reason);
+      await requests.transition(who(p.requester[0], p.requester[1]), id, 'withdraw', after.reason);
     } else {
-      await calls.transition(who('secretariat', p.owner), id, 'cancel', after.reason);
+      await requests.transition(who('secretariat', p.owner), id, 'cancel', after.reason);
     }
   }
 
@@ -216,7 +217,7 @@ export async function seedDemoCalls(
   );
   // The leader took a call on a personal phone nine days ago: logged after the fact, memcon overdue.
   at(T - 8 * DAY);
-  await calls.logOffChannel(who('staff', 'us-potus'), {
+  await requests.logOffChannel(who('staff', 'us-potus'), {
     ownerOfficeId: office('us-potus'),
     counterpartOfficeId: office('mx-presidencia'),
     counterpartLeader: 'President Claudia Sheinbaum Pardo of Mexico',

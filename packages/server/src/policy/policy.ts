@@ -1,4 +1,4 @@
-import { ConflictError, ForbiddenError } from '@hotline/common';
+import { ConflictError, ForbiddenError, GoneError, MINUTE } from '@hotline/common';
 import { PERMISSIONS, type Permission, ROLE_LABELS, type Role } from '@hotline/contract';
 import {
   ACTIONS,
@@ -9,13 +9,15 @@ import {
   ruleFor,
   stateName,
 } from '../calls/lifecycle.js';
+import type { CallPolicy } from '../config/call-policy.js';
+import { DEFAULT_CALL_POLICY } from '../config/call-policy.js';
 
 /**
  * The one authorization policy. Services call `authorize()` (permissions) or
  * `authorizeCallAction()` (a step of a leader call) first thing; routes never decide access.
  * Who may take each call step, from which state, is the table in
  * calls/lifecycle.ts (the call state machine); this module applies it to a person,
- * with the call policy settings (config.ts) and the call's facts.
+ * with the call policy settings (config/call-policy.ts) and the call's facts.
  */
 export interface Actor {
   userId: string;
@@ -53,29 +55,6 @@ export function permissionsOf(actor: Actor): Permission[] {
 }
 
 // ------------------------------------------------------------------ leader calls
-
-/** The call policy: settings from the environment (config.ts), read by the lifecycle's decisions. */
-export interface CallPolicy {
-  /** Approvals from different reviewers that a flash request needs (routine and priority need 1). */
-  flashRequiresReviewers: number;
-  /** Days from the end of a call until its memcon is due. */
-  memconDeadlineDays: number;
-  /** Days from the final memcon until the readout (or its waiver) is due. */
-  readoutDeadlineDays: number;
-  /** Minutes before the start that the in-app call room opens. */
-  joinWindowMinutes: number;
-  /** A readout version must be approved by someone other than its author. */
-  readoutSeparateApprover: boolean;
-}
-
-export const DEFAULT_CALL_POLICY: Readonly<CallPolicy> = Object.freeze({
-  flashRequiresReviewers: 2,
-  memconDeadlineDays: 5,
-  readoutDeadlineDays: 7,
-  joinWindowMinutes: 15,
-  // Off by default: each demo office has a single press secretary.
-  readoutSeparateApprover: false,
-});
 
 /** Approvals from different reviewers a request of this urgency needs before it is approved. */
 export function approvalsNeeded(urgency: string, policy: CallPolicy): number {
@@ -276,4 +255,55 @@ export function authorizeInvite(
       "You may download invitations only for your own office's people on this call; the host office's secretariat sends the others.",
     );
   }
+}
+
+/** The facts of a call that decide who may join its in-app room, and when. */
+export interface CallJoinFacts {
+  state: string;
+  channel: string | null;
+  principal_id: string | null;
+  counterpart_principal_id: string | null;
+  interpreter_ids: readonly string[];
+  listener_ids: readonly string[];
+  scheduled_start: Date | string | null;
+}
+
+const LIVE_STATES = ['scheduled', 'briefed', 'in_progress'];
+
+/**
+ * Who may join a call's room: its scheduled principals, interpreters and listeners, on a
+ * `hotline` call, from the join window before the start until the call is completed.
+ */
+export function authorizeCallJoin(
+  call: CallJoinFacts,
+  userId: string,
+  now: Date,
+  policy: CallPolicy,
+): { role: 'principal' | 'interpreter' | 'listener'; canSend: boolean } {
+  if (call.channel !== 'hotline')
+    throw new ForbiddenError('This call does not use the in-app Hotline channel.');
+  const role = [call.principal_id, call.counterpart_principal_id].includes(userId)
+    ? 'principal'
+    : call.interpreter_ids.includes(userId)
+      ? 'interpreter'
+      : call.listener_ids.includes(userId)
+        ? 'listener'
+        : null;
+  if (!role)
+    throw new ForbiddenError(
+      'You are not a participant of this call: only its principals, interpreters and listeners may join.',
+    );
+  if (!LIVE_STATES.includes(call.state)) {
+    throw new GoneError(
+      `The call is ${call.state.replace(/_/g, ' ')}; it can no longer be joined.`,
+      'call_ended',
+    );
+  }
+  const opens = new Date(new Date(call.scheduled_start!).getTime() - policy.joinWindowMinutes * MINUTE);
+  if (now < opens) {
+    throw new ForbiddenError(
+      `The call window opens ${policy.joinWindowMinutes} minutes before the start, at ${opens.toISOString()}.`,
+    );
+  }
+  return { role, canSend: role !== 'listener' };
 }

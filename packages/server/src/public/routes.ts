@@ -10,7 +10,7 @@ import { renderNotFound, renderReadoutList, renderReadoutPage } from './readouts
 
 /** The public site: published readouts (HTML), their Atom feed, and the browser verifier. No login. */
 export function publicRoutes(app: App, ctx: AppContext, webDir: string | null): void {
-  const readouts = new ReadoutsService(ctx.db);
+  const readouts = new ReadoutsService(ctx.calls.queries);
   const limited = {
     config: { rateLimit: { max: ctx.cfg.publicRateLimitPerMinute, timeWindow: '1 minute' } },
   };

@@ -11,9 +11,9 @@ describe('interpreters, participants and the call log', () => {
   afterAll(() => w.close());
 
   it('scheduling refuses an interpreter, listener or counterpart principal who is not a user, naming the id', async () => {
-    const { calls } = w.t.ctx;
-    const c = await calls.request(w.host.people.staff!, requestInput(w));
-    await calls.review(w.host.people.reviewer!, c.id, { recommendation: 'approve', notes: 'Fine by us.' });
+    const { requests, queries } = w.t.ctx.calls;
+    const c = { id: await requests.request(w.host.people.staff!, requestInput(w)) };
+    await requests.review(w.host.people.reviewer!, c.id, { recommendation: 'approve', notes: 'Fine by us.' });
     const base = {
       start: '2026-10-27T13:00:00Z',
       durationMin: 30,
@@ -36,7 +36,7 @@ describe('interpreters, participants and the call log', () => {
       expect(res.json()).toMatchObject({ field, id: UNKNOWN });
       expect(res.json().detail).toContain(`${UNKNOWN} (${field}) is not a known user`);
     }
-    const after = await calls.get(w.host.people.secretariat!, c.id);
+    const after = await queries.get(w.host.people.secretariat!, c.id);
     expect([after.state, after.scheduledStart]).toEqual(['approved', null]);
     const ok = await http(w, w.host.people.secretariat!, 'PUT', `/api/v1/calls/${c.id}/schedule`, {
       ...base,
@@ -153,7 +153,7 @@ describe('interpreters, participants and the call log', () => {
 
     // After the call, an entry without a time is taken as the start of the call.
     w.t.clock.set('2026-10-27T13:31:00Z');
-    await w.t.ctx.calls.transition(sec, callId, 'end');
+    await w.t.ctx.calls.requests.transition(sec, callId, 'end');
     w.t.clock.set('2026-10-27T15:00:00Z');
     const late = await http(w, sec, 'POST', `/api/v1/calls/${callId}/call-log`, {
       entries: [{ name: 'Interpreter (French)', kind: 'listened' }],
@@ -216,7 +216,7 @@ describe('interpreters, participants and the call log', () => {
 
   it('shows what the in-app room logged: joins, listening, verifications, mutes and leaves', async () => {
     const callId = await callThrough(w, 'in_progress', {}, 'hotline');
-    const { calls } = w.t.ctx;
+    const { callLog, queries } = w.t.ctx.calls;
     const p = w.host.people.principal!;
     const fr = w.other.people.principal!;
     const n = w.host.people.notetaker!;
@@ -232,9 +232,9 @@ describe('interpreters, participants and the call log', () => {
     let minute = 0;
     for (const [kind, userId, details] of steps) {
       w.t.clock.set(new Date(Date.parse('2026-10-27T13:00:00Z') + minute++ * 60_000));
-      await calls.logEntry(callId, kind, userId, details);
+      await callLog.logEntry(callId, kind, userId, details);
     }
-    const d = await calls.get(w.host.people.secretariat!, callId);
+    const d = await queries.get(w.host.people.secretariat!, callId);
     expect(d.callLog.entries.map((e) => [e.kind, e.name, e.detail])).toEqual([
       ['joined', 'CA principal', 'as principal'],
       ['listened', 'CA notetaker', 'as listener'],

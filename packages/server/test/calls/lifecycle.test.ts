@@ -8,13 +8,12 @@ import {
   validateMemcon,
 } from '../../src/calls/lifecycle.js';
 import { renderMarkdown } from '../../src/calls/markdown.js';
+import { type CallPolicy, DEFAULT_CALL_POLICY } from '../../src/config/call-policy.js';
 import {
   type Actor,
   allowedCallActions,
   authorizeCallAction,
   type CallActionFacts,
-  type CallPolicy,
-  DEFAULT_CALL_POLICY,
 } from '../../src/policy/policy.js';
 import { ROLES, type Role } from '../../src/policy/roles.js';
 

@@ -7,10 +7,10 @@ describe('the list filters by state; scheduling checks the version the person sa
   let approved: string;
   beforeAll(async () => {
     w = await newCallWorld({}, true);
-    const { calls } = w.t.ctx;
-    requested = (await calls.request(w.host.people.staff!, requestInput(w))).id;
-    approved = (await calls.request(w.host.people.staff!, requestInput(w))).id;
-    await calls.review(w.host.people.reviewer!, approved, {
+    const { requests } = w.t.ctx.calls;
+    requested = await requests.request(w.host.people.staff!, requestInput(w));
+    approved = await requests.request(w.host.people.staff!, requestInput(w));
+    await requests.review(w.host.people.reviewer!, approved, {
       recommendation: 'approve',
       notes: 'Fine by us.',
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CALL_POLICY } from '../../src/config/call-policy.js';
 import { envToConfig } from '../../src/config/config.js';
 import { readEnv } from '../../src/config/env.js';
-import { DEFAULT_CALL_POLICY } from '../../src/policy/policy.js';
 
 describe('the call policy from the environment', () => {
   it('defaults to DEFAULT_CALL_POLICY', () => {

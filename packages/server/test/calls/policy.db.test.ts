@@ -18,36 +18,40 @@ describe('a call policy from non-default settings', () => {
   });
 
   it('a flash request stays under review until three different reviewers approve', async () => {
-    const { calls } = w.t.ctx;
+    const { requests, queries } = w.t.ctx.calls;
     const { staff, reviewer } = w.host.people;
-    const c = await calls.request(staff!, requestInput(w, { urgency: 'flash' }));
+    const c = { id: await requests.request(staff!, requestInput(w, { urgency: 'flash' })) };
     const approve = { recommendation: 'approve' as const, notes: 'Cleared on our side.', risks: '' };
-    expect((await calls.review(reviewer!, c.id, approve)).state).toBe('under_review');
+    const review = async (who: typeof reviewer) => {
+      await requests.review(who!, c.id, approve);
+      return queries.get(who!, c.id);
+    };
+    expect((await review(reviewer)).state).toBe('under_review');
     // The same reviewer approving again still counts once.
-    expect((await calls.review(reviewer!, c.id, approve)).state).toBe('under_review');
-    expect((await calls.review(w.reviewer2, c.id, approve)).state).toBe('under_review');
-    const done = await calls.review(w.reviewer3, c.id, approve);
+    expect((await review(reviewer)).state).toBe('under_review');
+    expect((await review(w.reviewer2)).state).toBe('under_review');
+    const done = await review(w.reviewer3);
     expect(done.state).toBe('approved');
   });
 
   it('a routine request needs one approval whatever the flash setting', async () => {
-    const { calls } = w.t.ctx;
-    const c = await calls.request(w.host.people.staff!, requestInput(w));
-    const r = await calls.review(w.host.people.reviewer!, c.id, {
+    const { requests, queries } = w.t.ctx.calls;
+    const c = { id: await requests.request(w.host.people.staff!, requestInput(w)) };
+    await requests.review(w.host.people.reviewer!, c.id, {
       recommendation: 'approve',
       notes: 'Routine; fine.',
       risks: '',
     });
-    expect(r.state).toBe('approved');
+    expect((await queries.get(w.host.people.reviewer!, c.id)).state).toBe('approved');
   });
 
   it('the memcon is due 2 days after the call ends and the readout 3 days after the memcon is final', async () => {
-    const { calls } = w.t.ctx;
+    const { requests, scheduling, memcons, queries } = w.t.ctx.calls;
     const { staff, reviewer, secretariat, principal, notetaker } = w.host.people;
     w.t.clock.set('2026-03-02T14:00:00Z');
-    const c = await calls.request(staff!, requestInput(w));
-    await calls.review(reviewer!, c.id, { recommendation: 'approve', notes: 'Fine by us.', risks: '' });
-    await calls.schedule(secretariat!, c.id, {
+    const c = { id: await requests.request(staff!, requestInput(w)) };
+    await requests.review(reviewer!, c.id, { recommendation: 'approve', notes: 'Fine by us.', risks: '' });
+    await scheduling.schedule(secretariat!, c.id, {
       start: '2026-03-10T13:00:00Z',
       durationMin: 30,
       channel: 'secure_line',
@@ -56,11 +60,12 @@ describe('a call policy from non-default settings', () => {
       listenerIds: [],
     });
     w.t.clock.set('2026-03-10T13:00:00Z');
-    await calls.transition(secretariat!, c.id, 'connect');
+    await requests.transition(secretariat!, c.id, 'connect');
     w.t.clock.set('2026-03-10T13:30:00Z');
-    const ended = await calls.transition(secretariat!, c.id, 'end');
+    await requests.transition(secretariat!, c.id, 'end');
+    const ended = await queries.get(secretariat!, c.id);
     expect(ended.memconDueAt).toBe('2026-03-12T13:30:00.000Z');
-    await calls.saveMemcon(notetaker!, c.id, {
+    await memcons.saveMemcon(notetaker!, c.id, {
       classification: 'UNCLASSIFIED',
       subject: 'Telephone Conversation with President Macron',
       participants: ['Prime Minister Carney', 'President Macron'],
@@ -73,9 +78,10 @@ describe('a call policy from non-default settings', () => {
       declassifyOn: '',
     });
     w.t.clock.set('2026-03-11T09:00:00Z');
-    const fin = await calls.finalizeMemcon(secretariat!, c.id);
+    await memcons.finalizeMemcon(secretariat!, c.id);
+    const fin = await queries.get(secretariat!, c.id);
     expect(fin.readoutDueAt).toBe('2026-03-14T09:00:00.000Z');
-    const dash = await calls.dashboard(secretariat!);
+    const dash = await queries.dashboard(secretariat!);
     expect(dash.policy).toEqual({ memconDeadlineDays: 2, readoutDeadlineDays: 3 });
   });
 });

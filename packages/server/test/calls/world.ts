@@ -166,12 +166,12 @@ export async function callThrough(
   over: Partial<CreateCallRequestInput> = {},
   channel: 'secure_line' | 'hotline' = 'secure_line',
 ): Promise<string> {
-  const { calls } = w.t.ctx;
+  const { requests, scheduling, memcons } = w.t.ctx.calls;
   const { staff, reviewer, secretariat, principal, notetaker } = w.host.people;
   w.t.clock.set('2026-10-01T12:00:00Z');
-  const c = await calls.request(staff!, requestInput(w, over));
-  await calls.review(reviewer!, c.id, { recommendation: 'approve', notes: 'Fine by the desk.' });
-  await calls.schedule(secretariat!, c.id, {
+  const c = { id: await requests.request(staff!, requestInput(w, over)) };
+  await requests.review(reviewer!, c.id, { recommendation: 'approve', notes: 'Fine by the desk.' });
+  await scheduling.schedule(secretariat!, c.id, {
     start: '2026-10-27T13:00:00Z',
     durationMin: 30,
     channel,
@@ -182,14 +182,14 @@ export async function callThrough(
   });
   if (until === 'scheduled') return c.id;
   w.t.clock.set('2026-10-27T12:59:00Z');
-  await calls.transition(secretariat!, c.id, 'connect');
+  await requests.transition(secretariat!, c.id, 'connect');
   if (until === 'in_progress') return c.id;
   w.t.clock.set('2026-10-27T13:31:00Z');
-  await calls.transition(secretariat!, c.id, 'end');
+  await requests.transition(secretariat!, c.id, 'end');
   if (until === 'completed') return c.id;
   w.t.clock.set('2026-10-27T16:00:00Z');
-  await calls.saveMemcon(notetaker!, c.id, MEMCON);
+  await memcons.saveMemcon(notetaker!, c.id, MEMCON);
   w.t.clock.set('2026-10-28T10:00:00Z');
-  await calls.finalizeMemcon(secretariat!, c.id);
+  await memcons.finalizeMemcon(secretariat!, c.id);
   return c.id;
 }

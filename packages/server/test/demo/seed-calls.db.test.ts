@@ -123,12 +123,12 @@ describe('the demo call history', () => {
     const c = moved[0]!;
     expect(c.state).toBe('scheduled');
     const sec = as('secretariat', 'us-potus');
-    const detail = await t.ctx.calls.get(sec, c.id);
+    const detail = await t.ctx.calls.queries.get(sec, c.id);
     expect(detail.scheduleSequence).toBe(1);
     expect(detail.clashes.map((x) => x.counterpartLeader)).toEqual([
       'President Claudia Sheinbaum Pardo of Mexico',
     ]);
-    const invite = await t.ctx.calls.invite(sec, c.id, c.principal_id!);
+    const invite = await t.ctx.calls.scheduling.invite(sec, c.id, c.principal_id!);
     expect(invite.method).toBe('REQUEST');
     expect(invite.text).toMatch(/^SEQUENCE:1\r?$/m);
     const ev = await t.ctx.db
@@ -147,7 +147,7 @@ describe('the demo call history', () => {
   it('has a cancelled call that had been scheduled, whose invitation is a CANCEL', async () => {
     const c = one('cancelled');
     expect(c.scheduled_start).not.toBeNull();
-    const invite = await t.ctx.calls.invite(as('secretariat', 'fr-elysee'), c.id, c.principal_id!);
+    const invite = await t.ctx.calls.scheduling.invite(as('secretariat', 'fr-elysee'), c.id, c.principal_id!);
     expect(invite.method).toBe('CANCEL');
     expect(invite.text).toMatch(/^METHOD:CANCEL\r?$/m);
     expect(invite.text).toMatch(/^SEQUENCE:1\r?$/m);
@@ -175,7 +175,7 @@ describe('the demo call history', () => {
       expect(rec.kind).toBe(`call.${action}`);
     }
     const declined = one('declined');
-    const detail = await t.ctx.calls.get(as('reviewer', 'ca-pmo'), declined.id);
+    const detail = await t.ctx.calls.queries.get(as('reviewer', 'ca-pmo'), declined.id);
     expect(detail.reviews).toEqual([expect.objectContaining({ recommendation: 'decline' })]);
   });
 
@@ -184,13 +184,13 @@ describe('the demo call history', () => {
     expect(flash).toHaveLength(1);
     const c = flash[0]!;
     expect(c.state).toBe('under_review');
-    const detail = await t.ctx.calls.get(as('reviewer', 'ca-pmo'), c.id);
+    const detail = await t.ctx.calls.queries.get(as('reviewer', 'ca-pmo'), c.id);
     expect(detail.approvals).toEqual({ have: 1, need: 2 });
     expect(detail.reviews.map((r) => r.recommendation)).toEqual(['approve']);
   });
 
   it('keeps the off-channel contact with its overdue memcon and the waived readout', async () => {
-    const dash = await t.ctx.calls.dashboard(as('records', 'us-potus'));
+    const dash = await t.ctx.calls.queries.dashboard(as('records', 'us-potus'));
     expect(dash.items).toContainEqual(
       expect.objectContaining({ kind: 'memcon', channel: 'off_channel', daysOverdue: 3 }),
     );

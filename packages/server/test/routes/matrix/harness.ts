@@ -159,9 +159,9 @@ export class MatrixWorld {
    */
   callIn = async (stage: Stage, extra: CallExtras = {}): Promise<Fx & { callId: string }> => {
     const { us, offices } = this;
-    const calls = this.t.ctx.calls;
+    const { requests, scheduling, briefings, memcons, readouts } = this.t.ctx.calls;
     const now = this.t.clock.now().getTime();
-    const c = await calls.request(us('staff'), {
+    const id = await requests.request(us('staff'), {
       ownerOfficeId: offices.get('us-potus')!,
       counterpartOfficeId: offices.get('ca-pmo')!,
       counterpartLeader: 'Prime Minister Mark Carney of Canada',
@@ -173,20 +173,19 @@ export class MatrixWorld {
       requesterZone: 'America/New_York',
       proposedWindows: [{ start: '2026-03-09T09:00', end: '2026-03-09T11:00' }],
     });
-    const id = c.id;
     const fx = { callId: id };
     if (stage === 'requested') return fx;
     if (stage === 'under_review') {
-      await calls.transition(us('reviewer'), id, 'begin_review');
+      await requests.transition(us('reviewer'), id, 'begin_review');
       return fx;
     }
-    await calls.review(us('reviewer'), id, {
+    await requests.review(us('reviewer'), id, {
       recommendation: 'approve',
       notes: 'In our interest.',
       risks: '',
     });
     if (stage === 'approved') return fx;
-    await calls.schedule(us('secretariat'), id, {
+    await scheduling.schedule(us('secretariat'), id, {
       start: new Date(now + 10 * 60_000).toISOString(),
       durationMin: 30,
       channel: extra.secureLine ? 'secure_line' : 'hotline',
@@ -201,33 +200,33 @@ export class MatrixWorld {
       talkingPointsMd: '1. Thanks',
     };
     if (stage === 'scheduled') {
-      if (extra.briefing) await calls.saveBriefing(us('staff'), id, briefing);
+      if (extra.briefing) await briefings.saveBriefing(us('staff'), id, briefing);
       return fx;
     }
-    await calls.saveBriefing(us('staff'), id, briefing);
-    await calls.approveBriefing(us('reviewer'), id);
+    await briefings.saveBriefing(us('staff'), id, briefing);
+    await briefings.approveBriefing(us('reviewer'), id);
     if (stage === 'briefed') return fx;
-    await calls.transition(us('secretariat'), id, 'connect');
+    await requests.transition(us('secretariat'), id, 'connect');
     if (stage === 'in_progress') return fx;
-    await calls.transition(us('secretariat'), id, 'end');
+    await requests.transition(us('secretariat'), id, 'end');
     if (stage === 'completed') return fx;
-    await calls.saveMemcon(us('notetaker'), id, MEMCON);
+    await memcons.saveMemcon(us('notetaker'), id, MEMCON);
     if (stage === 'memcon_draft') return fx;
-    await calls.finalizeMemcon(us('secretariat'), id);
+    await memcons.finalizeMemcon(us('secretariat'), id);
     if (stage === 'memcon_final') {
-      if (extra.readoutDraft || extra.readoutApproved) await calls.saveReadout(us('press'), id, READOUT);
-      if (extra.readoutApproved) await calls.approveReadout(us('press'), id);
+      if (extra.readoutDraft || extra.readoutApproved) await readouts.saveReadout(us('press'), id, READOUT);
+      if (extra.readoutApproved) await readouts.approveReadout(us('press'), id);
       return fx;
     }
     if (stage === 'readout_waived') {
-      await calls.transition(us('press'), id, 'waive_readout', 'Agreed with Ottawa: no public readout.');
+      await requests.transition(us('press'), id, 'waive_readout', 'Agreed with Ottawa: no public readout.');
       return fx;
     }
-    await calls.saveReadout(us('press'), id, READOUT);
-    await calls.approveReadout(us('press'), id);
-    await calls.publishReadout(us('press'), id);
+    await readouts.saveReadout(us('press'), id, READOUT);
+    await readouts.approveReadout(us('press'), id);
+    await readouts.publishReadout(us('press'), id);
     if (stage === 'readout_published') return fx;
-    await calls.transition(us('secretariat'), id, 'close');
+    await requests.transition(us('secretariat'), id, 'close');
     return fx;
   };
 

@@ -1,0 +1,284 @@
+import { type Clock, DAY, NotFoundError } from '@hotline/common';
+import type {
+  BriefingVersion,
+  CallArtifacts,
+  CallDetail,
+  CallSummary,
+  CallsDashboard,
+  MemconVersion,
+  ReadoutVersion,
+} from '@hotline/contract';
+import type { CallPolicy } from '../config/call-policy.js';
+import { findOffice } from '../identity/repository.js';
+import { type Actor, allowedCallActions, approvalsNeeded, authorize, canSeeCall } from '../policy/policy.js';
+import { toBriefingVersion, toMemconVersions, toReadoutVersion } from './artifacts.js';
+import type { PublishedReadout } from './readout-record.js';
+import type { CallRow, Tx } from './repository.js';
+import * as repo from './repository.js';
+import { clashesAmong, distinctApprovals, dueNext, iso } from './rules.js';
+import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary, toPublishedReadout } from './views.js';
+
+/** The call, if the actor's office sees it; 404 otherwise (whether or not it exists). */
+export async function visibleCall(db: Tx, actor: Actor, id: string): Promise<CallRow> {
+  const row = await repo.findCall(db, id);
+  if (!row || !canSeeCall(actor, row)) throw new NotFoundError('call', id);
+  return row;
+}
+
+/** The principal's other live calls that overlap this one. */
+export async function clashesFor(
+  db: Tx,
+  call: Pick<CallRow, 'id' | 'principal_id' | 'scheduled_start' | 'duration_min'>,
+) {
+  if (!call.principal_id || !call.scheduled_start) return [];
+  return clashesAmong(call, await repo.principalCalls(db, call.principal_id));
+}
+
+/** Display names of users by id (ids may repeat or be null). */
+async function namesOf(db: Tx, ids: (string | null)[]): Promise<Map<string, string>> {
+  const uniq = [...new Set(ids.filter((x): x is string => !!x))];
+  const rows = await repo.userNames(db, uniq);
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+/** The reads of the calls domain. Writes return ids; the routes answer with these. */
+export class CallQueries {
+  constructor(
+    private readonly db: Tx,
+    private readonly clock: Clock,
+    readonly policy: CallPolicy,
+  ) {}
+
+  /** The calls my office takes part in: all, those needing me (inbox) or upcoming; in one state if asked. */
+  async list(
+    actor: Actor,
+    scope: 'inbox' | 'upcoming' | 'all' = 'all',
+    state?: CallSummary['state'],
+  ): Promise<CallSummary[]> {
+    authorize(actor, 'calls.read', 'see calls');
+    const rows = (await repo.listCallsForOffice(this.db, actor.officeId)).filter(
+      (r) => state === undefined || r.state === state,
+    );
+    const offices = await repo.officeNames(
+      this.db,
+      rows.map((r) => r.owner_office_id),
+    );
+    const now = this.clock.now();
+    let out = rows.map((r) => toCallSummary(r, offices.get(r.owner_office_id) ?? '', now));
+    if (scope === 'upcoming') {
+      out = out
+        .filter((c) => c.scheduledStart && ['scheduled', 'briefed', 'in_progress'].includes(c.state))
+        .sort((a, b) => a.scheduledStart!.localeCompare(b.scheduledStart!));
+    } else if (scope === 'inbox') {
+      out = out.filter((c) => {
+        const row = rows.find((r) => r.id === c.id)!;
+        return allowedCallActions(actor, row).length > 0 || c.overdue.length > 0;
+      });
+    }
+    return out;
+  }
+
+  /** Memcons and readouts due or overdue for the actor's office, for the overdue dashboard. */
+  async dashboard(actor: Actor): Promise<CallsDashboard> {
+    authorize(actor, 'calls.dashboard', 'see the overdue dashboard');
+    const rows = (await repo.listCallsForOffice(this.db, actor.officeId)).filter(
+      (r) => r.owner_office_id === actor.officeId,
+    );
+    const now = this.clock.now();
+    const items: CallsDashboard['items'] = [];
+    for (const r of rows) {
+      const due = dueNext(r);
+      if (!due) continue;
+      items.push({
+        callId: r.id,
+        counterpartLeader: r.counterpart_leader,
+        channel: r.channel,
+        kind: due.kind,
+        dueAt: iso(due.at),
+        daysOverdue: Math.floor((now.getTime() - due.at.getTime()) / DAY),
+      });
+    }
+    items.sort((a, b) => b.daysOverdue - a.daysOverdue);
+    const count = (kind: 'memcon' | 'readout', overdue: boolean) =>
+      items.filter((i) => i.kind === kind && i.daysOverdue >= 0 === overdue).length;
+    return {
+      generatedAt: iso(now),
+      policy: {
+        memconDeadlineDays: this.policy.memconDeadlineDays,
+        readoutDeadlineDays: this.policy.readoutDeadlineDays,
+      },
+      memcons: { overdue: count('memcon', true), pending: count('memcon', false) },
+      readouts: { overdue: count('readout', true), pending: count('readout', false) },
+      items,
+    };
+  }
+
+  async get(actor: Actor, id: string): Promise<CallDetail> {
+    authorize(actor, 'calls.read', 'see calls');
+    const row = await visibleCall(this.db, actor, id);
+    const now = this.clock.now();
+    const [events, reviews, briefs, mems, reads, log, office] = await Promise.all([
+      repo.callEvents(this.db, id),
+      repo.callReviews(this.db, id),
+      repo.briefings(this.db, id),
+      repo.memcons(this.db, id),
+      repo.readouts(this.db, id),
+      repo.callLog(this.db, id),
+      findOffice(this.db, row.owner_office_id),
+    ]);
+    const counterpartOffice =
+      row.counterpart_office_id && !row.counterpart_principal_id
+        ? await findOffice(this.db, row.counterpart_office_id)
+        : undefined;
+    const people = await repo.userNames(this.db, [
+      row.requested_by,
+      ...(row.principal_id ? [row.principal_id] : []),
+      ...(row.counterpart_principal_id ? [row.counterpart_principal_id] : []),
+      ...row.interpreter_ids,
+      ...row.listener_ids,
+    ]);
+    const person = (id: string | null) => {
+      const p = id ? people.find((x) => x.id === id) : undefined;
+      return p ? { id: p.id, name: p.display_name, timeZone: p.time_zone } : null;
+    };
+    const localTimes = row.scheduled_start
+      ? localTimesFor({
+          start: row.scheduled_start,
+          office,
+          principals: [person(row.principal_id), person(row.counterpart_principal_id)],
+          counterpartOffice,
+          counterpartLeader: row.counterpart_leader,
+          requesterZone: row.requester_zone,
+        })
+      : [];
+    const clashes = row.principal_id && row.scheduled_start ? await clashesFor(this.db, row) : [];
+    const names = await namesOf(this.db, [
+      ...briefs.map((b) => b.author_id),
+      ...mems.map((m) => m.author_id),
+      ...reads.flatMap((r) => [r.author_id, r.approved_by]),
+    ]);
+    const timeline = buildTimeline({
+      call: row,
+      events,
+      reviews,
+      briefings: briefs,
+      memcons: toMemconVersions(mems, names),
+      readouts: reads,
+      log,
+      names,
+      now,
+    });
+
+    return {
+      ...toCallSummary(row, office?.name ?? '', now),
+      requestedBy: { id: row.requested_by, name: person(row.requested_by)?.name ?? 'Unknown' },
+      language: row.language,
+      requesterZone: row.requester_zone,
+      proposedWindows: row.proposed_windows,
+      counterpartOfficeId: row.counterpart_office_id,
+      principal: person(row.principal_id),
+      counterpartPrincipal: person(row.counterpart_principal_id),
+      interpreters: row.interpreter_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
+      listeners: row.listener_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
+      participants: row.participants.length
+        ? row.participants
+        : [row.principal_id, row.counterpart_principal_id, ...row.interpreter_ids, ...row.listener_ids]
+            .map((i) => person(i)?.name)
+            .filter((n): n is string => !!n),
+      callLog: {
+        channel: row.channel,
+        actualStart: row.actual_start ? iso(row.actual_start) : null,
+        actualEnd: row.actual_end ? iso(row.actual_end) : null,
+        entries: log.map(toCallLogEntry),
+      },
+      scheduleSequence: row.schedule_sequence,
+      actualStart: row.actual_start ? iso(row.actual_start) : null,
+      actualEnd: row.actual_end ? iso(row.actual_end) : null,
+      waiveReason: row.waive_reason,
+      allowedActions: allowedCallActions(actor, row),
+      localTimes,
+      clashes,
+      reviews: reviews.map((r) => ({
+        reviewer: r.reviewerName,
+        recommendation: r.recommendation,
+        notes: r.notes,
+        risks: r.risks,
+        clearances: r.clearances,
+        at: iso(r.at),
+      })),
+      approvals: {
+        have: distinctApprovals(reviews),
+        need: approvalsNeeded(row.urgency, this.policy),
+      },
+      timeline,
+    };
+  }
+
+  /** Every version of the call's briefing, memcon and readout, with who wrote and approved each. */
+  async artifacts(actor: Actor, id: string): Promise<CallArtifacts> {
+    authorize(actor, 'calls.read', 'see calls');
+    await visibleCall(this.db, actor, id);
+    const [briefs, mems, reads] = await Promise.all([
+      repo.briefings(this.db, id),
+      repo.memcons(this.db, id),
+      repo.readouts(this.db, id),
+    ]);
+    const names = await namesOf(this.db, [
+      ...briefs.flatMap((b) => [b.author_id, b.approved_by]),
+      ...mems.map((m) => m.author_id),
+      ...reads.flatMap((r) => [r.author_id, r.approved_by]),
+    ]);
+    return {
+      briefings: briefs.map((b) => toBriefingVersion(b, names)),
+      memcons: toMemconVersions(mems, names),
+      readouts: reads.map((r) => toReadoutVersion(r, names)),
+    };
+  }
+
+  /** One briefing version of the call (the answer to saving it). */
+  async briefing(actor: Actor, callId: string, briefingId: string): Promise<BriefingVersion> {
+    const found = (await this.artifacts(actor, callId)).briefings.find((b) => b.id === briefingId);
+    if (!found) throw new NotFoundError('briefing', briefingId);
+    return found;
+  }
+
+  /** One memcon version of the call (the answer to saving it). */
+  async memcon(actor: Actor, callId: string, memconId: string): Promise<MemconVersion> {
+    const found = (await this.artifacts(actor, callId)).memcons.find((m) => m.id === memconId);
+    if (!found) throw new NotFoundError('memcon', memconId);
+    return found;
+  }
+
+  /** One readout version of the call (the answer to saving it). */
+  async readout(actor: Actor, callId: string, readoutId: string): Promise<ReadoutVersion> {
+    const found = (await this.artifacts(actor, callId)).readouts.find((r) => r.id === readoutId);
+    if (!found) throw new NotFoundError('readout', readoutId);
+    return found;
+  }
+
+  /** The facts that decide who may join the call's in-app room (policy/ decides). */
+  async joinFacts(callId: string): Promise<CallRow> {
+    const call = await repo.findCall(this.db, callId);
+    if (!call) throw new NotFoundError('call', callId);
+    return call;
+  }
+
+  /** Published readouts for the public site (no login): a search, one page, newest first. */
+  async publishedReadouts(
+    query: string,
+    page: number,
+    perPage = 20,
+  ): Promise<{ readouts: PublishedReadout[]; total: number; pageCount: number }> {
+    const { rows, total } = await repo.publishedReadouts(this.db, query, page, perPage);
+    return {
+      readouts: rows.map(toPublishedReadout),
+      total,
+      pageCount: Math.max(1, Math.ceil(total / perPage)),
+    };
+  }
+
+  async publishedReadout(id: string): Promise<PublishedReadout | null> {
+    const r = await repo.publishedReadout(this.db, id);
+    return r ? toPublishedReadout(r) : null;
+  }
+}
