@@ -13,8 +13,8 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
+import { registerHardening } from './http/hardening.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
-import { checkOrigin } from './http/session.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
 import { wireLive } from './realtime-wiring.js';
@@ -112,13 +112,7 @@ export async function buildApp(
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/api/')) checkOrigin(ctx, req);
-  });
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
-      reply.header('cache-control', 'no-store');
-  });
+  registerHardening(app, ctx);
 
   healthRoutes(app, ctx);
   authRoutes(app, ctx);

@@ -14,6 +14,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { migrations } from '../src/db/migrations/index.js';
 import type { App } from '../src/http/types.js';
 import { ArchiveCipher } from '../src/records/archive-key.js';
+import { sameOrigin } from './helpers/http.js';
 import { openTestDatabase } from './helpers/test-context.js';
 
 /** A context on a database that is NOT migrated yet, with its log lines kept for the test. */
@@ -35,7 +36,7 @@ async function unmigratedApp() {
     cipher: new ArchiveCipher(ArchiveCipher.generateKey()),
     logSigner: parseSignerKey(generateSignerKey(cfg.logOrigin).signer),
   });
-  const app = await buildApp(ctx, { webDir: null });
+  const app = sameOrigin(await buildApp(ctx, { webDir: null }));
   let dropped = false;
   return {
     ctx,

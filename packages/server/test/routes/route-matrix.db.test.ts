@@ -32,7 +32,7 @@ import type { Actor } from '../../src/policy/policy.js';
 import { isRole, ROLES, type Role } from '../../src/policy/roles.js';
 import type { CallStateName } from '../../src/services/calls-lifecycle.js';
 import { newActor, newInviteInput } from '../helpers/builders.js';
-import { multipart, type Persona, personaFor, personas, signInAs } from '../helpers/http.js';
+import { multipart, type Persona, personaFor, personas, sameOrigin, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 import { SoftAuthenticator } from '../helpers/webauthn.js';
 
@@ -1145,12 +1145,14 @@ describe('route × role matrix', () => {
   beforeAll(async () => {
     t = await newTestContext({ demo: '1', authRateLimit: '100000', publicRateLimit: '100000' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, {
-      webDir: null,
-      onRoute: (r) => {
-        for (const m of [r.method].flat()) registered.add(`${m} ${r.url}`);
-      },
-    });
+    app = sameOrigin(
+      await buildApp(t.ctx, {
+        webDir: null,
+        onRoute: (r) => {
+          for (const m of [r.method].flat()) registered.add(`${m} ${r.url}`);
+        },
+      }),
+    );
     baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
     list = await personas(app);
     for (const role of ROLES) cookies.set(role, await signInAs(app, personaFor(list, role).userId));
