@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { authenticateFirst } from './auth-first.js';
 import { checkRequestOrigin } from './origin.js';
 import { routePath } from './route-path.js';
 import type { App } from './types.js';
@@ -43,6 +44,7 @@ export const PERMISSIONS_POLICY = [
 export function registerHardening(app: App, ctx: AppContext): void {
   app.addHook('onRequest', async (req) => {
     checkRequestOrigin(ctx.cfg.publicUrl, req);
+    await authenticateFirst(ctx, req);
   });
   app.addHook('onSend', async (req, reply) => {
     if (routePath(req).startsWith('/api/') && !reply.hasHeader('cache-control'))
