@@ -62,13 +62,14 @@ describe('errors a person sees, and readiness', () => {
     t = await unmigratedApp();
     app = t.app;
     // Test-only routes that fail the way real bugs do: a thrown Error whose message carries
-    // internals, and a query against a table that does not exist.
-    app.get('/api/v1/test/throws', async () => {
+    // internals, and a query against a table that does not exist. Outside /api/v1/, so they need
+    // no session (src/http/auth-first.ts).
+    app.get('/test/throws', async () => {
       throw new Error(
         'invariant broken: select token_hash from sessions where user_id = 42 (/srv/hotline/x.ts)',
       );
     });
-    app.get('/api/v1/test/bad-sql', async () => {
+    app.get('/test/bad-sql', async () => {
       await sql`select secret_column from no_such_table_for_test`.execute(t.ctx.db);
       return { ok: true };
     });
@@ -94,7 +95,7 @@ describe('errors a person sees, and readiness', () => {
   });
 
   it('answers an unexpected error with 500 problem+json carrying an error id and no internals', async () => {
-    for (const url of ['/api/v1/test/throws', '/api/v1/test/bad-sql']) {
+    for (const url of ['/test/throws', '/test/bad-sql']) {
       const res = await app.inject(url);
       expect(res.statusCode).toBe(500);
       expect(res.headers['content-type']).toContain('application/problem+json');
