@@ -50,7 +50,9 @@ export async function buildApp(
       { component: 'http' },
       { level: ctx.cfg.logLevel === 'debug' || ctx.cfg.logLevel === 'trace' ? ctx.cfg.logLevel : 'warn' },
     ) as FastifyBaseLogger,
-    trustProxy: false,
+    // Behind a reverse proxy (HOTLINE_TRUST_PROXY) req.ip, and so the rate limits' key, is the
+    // client's address from X-Forwarded-For, believed only from the listed proxies.
+    trustProxy: ctx.cfg.trustProxy.length > 0 ? ctx.cfg.trustProxy : false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

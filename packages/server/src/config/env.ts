@@ -20,6 +20,7 @@ export interface ServerEnv {
   memconDeadlineDays?: string;
   readoutDeadlineDays?: string;
   readoutSeparateApprover?: string;
+  trustProxy?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -44,5 +45,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     memconDeadlineDays: env.HOTLINE_MEMCON_DEADLINE_DAYS,
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
     readoutSeparateApprover: env.HOTLINE_READOUT_SEPARATE_APPROVER,
+    trustProxy: env.HOTLINE_TRUST_PROXY,
   };
 }
