@@ -20,9 +20,19 @@ export const LogKeySchema = z.object({
   verifierKey: z.string(),
 });
 
+/**
+ * A log index or tree size in a query string: plain decimal digits only (no "1e3", "0x10", "" or
+ * sign), and a safe integer (≤ 2^53 − 1), so no number loses precision on its way to a proof.
+ */
+const LogNumber = z
+  .string()
+  .regex(/^\d{1,16}$/, 'must be a whole number in decimal digits')
+  .transform(Number)
+  .pipe(z.number().int().min(0));
+
 export const InclusionProofQuery = z.object({
-  index: z.coerce.number().int().min(0),
-  size: z.coerce.number().int().min(1).optional(),
+  index: LogNumber,
+  size: LogNumber.pipe(z.number().min(1)).optional(),
 });
 export const InclusionProofSchema = z.object({
   index: z.number().int().min(0),
@@ -34,8 +44,8 @@ export const InclusionProofSchema = z.object({
 });
 
 export const ConsistencyProofQuery = z.object({
-  from: z.coerce.number().int().min(0),
-  to: z.coerce.number().int().min(1),
+  from: LogNumber,
+  to: LogNumber.pipe(z.number().min(1)),
 });
 export const ConsistencyProofSchema = z.object({
   from: z.number().int().min(0),

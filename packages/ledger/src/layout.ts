@@ -21,17 +21,24 @@ export function encodeTileIndex(n: number): string {
   return s;
 }
 
+/**
+ * "x001/x234/067" → 1234067. Parsed as a BigInt so a long path cannot lose precision: an index past
+ * Number.MAX_SAFE_INTEGER is refused (RangeError), never rounded to some other tile.
+ */
 export function decodeTileIndex(s: string): number {
   const parts = s.split('/');
-  let n = 0;
+  let n = 0n;
   parts.forEach((p, i) => {
     const last = i === parts.length - 1;
     const m = last ? /^(\d{3})$/.exec(p) : /^x(\d{3})$/.exec(p);
     if (!m) throw new Error(`bad tile index element "${p}" in "${s}"`);
-    n = n * 1000 + Number(m[1]);
+    n = n * 1000n + BigInt(m[1]!);
   });
   if (parts.length > 1 && parts[0] === 'x000') throw new Error(`non-canonical tile index "${s}"`);
-  return n;
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`tile index "${s}" is too large (past ${Number.MAX_SAFE_INTEGER})`);
+  }
+  return Number(n);
 }
 
 export function tilePath(level: number, index: number, width = TILE_WIDTH): string {
@@ -60,7 +67,17 @@ export function parseTilePath(path: string): ParsedTilePath {
   const kind = m[1] === 'entries' ? 'entries' : 'hash';
   const level = kind === 'entries' ? -1 : Number(m[1]);
   if (kind === 'hash' && level > 63) throw new Error(`tile level too large in "${path}"`);
-  return { kind, level, index: decodeTileIndex(m[2]!), width };
+  const index = decodeTileIndex(m[2]!);
+  // The first leaf the tile covers must be a safe integer too: no tree of safe-integer size has
+  // a tile past that, and index arithmetic (index · 256 · 256^level) would lose precision.
+  const firstLeaf =
+    BigInt(index) * BigInt(TILE_WIDTH) * (kind === 'entries' ? 1n : 1n << BigInt(TILE_HEIGHT * level));
+  if (firstLeaf > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(
+      `tile index too large for level ${kind === 'entries' ? 'entries' : level} in "${path}" (it starts past leaf ${Number.MAX_SAFE_INTEGER})`,
+    );
+  }
+  return { kind, level, index, width };
 }
 
 /** 256^level without floating point surprises for the levels a safe-integer tree can have. */

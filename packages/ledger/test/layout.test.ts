@@ -60,6 +60,23 @@ describe('tlog-tiles layout', () => {
     expect(() => parseTilePath(p)).toThrow();
   });
 
+  it.each([
+    'tile/0/x999/x999/x999/x999/x999/x999/999',
+    'tile/0/x009/x007/x199/x254/x740/x992/000',
+    'tile/entries/x009/x007/x199/x254/x740/x992/000',
+    'tile/1/x035/x184/x372/x089/000',
+    'tile/7/001',
+  ])('refuses %s: its index (or first leaf) is past 2^53', (p) => {
+    expect(() => parseTilePath(p)).toThrow(/too large/);
+  });
+
+  it('takes the largest tiles a safe-integer tree can have, exactly', () => {
+    // 2^53 - 1 = 9007199254740991: its last leaf is in level-0 tile 35184372088831 (…/831).
+    expect(parseTilePath('tile/0/x035/x184/x372/x088/831').index).toBe(35184372088831);
+    expect(parseTilePath('tile/entries/x035/x184/x372/x088/831.p/255').index).toBe(35184372088831);
+    expect(parseTilePath('tile/63/000').level).toBe(63);
+  });
+
   it('lists the tiles of a tree size', () => {
     expect(tilesForSize(0)).toEqual([]);
     expect(tilesForSize(300)).toEqual([

@@ -16,8 +16,8 @@ import { callRoutes } from './calls/routes.js';
 import { captureRoutes } from './capture/routes.js';
 import type { AppContext } from './context.js';
 import { healthRoutes } from './http/health-routes.js';
+import { registerHardening } from './http/hardening.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
-import { checkOrigin } from './http/session.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
 import { authRoutes } from './identity/auth-routes.js';
@@ -51,7 +51,9 @@ export async function buildApp(
       { component: 'http' },
       { level: ctx.cfg.logLevel === 'debug' || ctx.cfg.logLevel === 'trace' ? ctx.cfg.logLevel : 'warn' },
     ) as FastifyBaseLogger,
-    trustProxy: false,
+    // Behind a reverse proxy (HOTLINE_TRUST_PROXY) req.ip, and so the rate limits' key, is the
+    // client's address from X-Forwarded-For, believed only from the listed proxies.
+    trustProxy: ctx.cfg.trustProxy.length > 0 ? ctx.cfg.trustProxy : false,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -113,13 +115,7 @@ export async function buildApp(
 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/api/')) checkOrigin(ctx, req);
-  });
-  app.addHook('onSend', async (req, reply) => {
-    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
-      reply.header('cache-control', 'no-store');
-  });
+  registerHardening(app, ctx);
 
   healthRoutes(app, ctx);
   authRoutes(app, ctx);

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
-import { multipart, personaFor, personas, signInAs } from './helpers/http.js';
+import { multipart, personaFor, personas, sameOrigin, signInAs } from './helpers/http.js';
 import { newTestContext, type TestContext } from './helpers/test-context.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -33,7 +33,7 @@ describe('response schemas and the API docs', () => {
   beforeAll(async () => {
     t = await newTestContext({ demo: '1', authRateLimit: '1000' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     doc = (await app.inject('/api/docs/json')).json();
     records = await signInAs(app, personaFor(await personas(app), 'records').userId);
   });

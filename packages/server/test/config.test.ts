@@ -13,6 +13,14 @@ describe('configuration', () => {
     expect(cfg.demo).toBe(false);
     expect(cfg.publicUrl).toBe('http://localhost:8080');
     expect(cfg.rpId).toBe('localhost');
+    expect(cfg.trustProxy).toEqual([]);
+  });
+
+  it('reads HOTLINE_TRUST_PROXY as a list of addresses and CIDR ranges', () => {
+    expect(
+      envToConfig(readEnv({ HOTLINE_TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8,fd00::/8 ,::1,loopback' }))
+        .trustProxy,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8', 'fd00::/8', '::1', 'loopback']);
   });
 
   it.each([
@@ -34,6 +42,12 @@ describe('configuration', () => {
       'HOTLINE_READOUT_SEPARATE_APPROVER',
       'use one of 1, 0',
     ],
+    [{ HOTLINE_TRUST_PROXY: 'true' }, 'HOTLINE_TRUST_PROXY', 'would trust every address'],
+    [{ HOTLINE_TRUST_PROXY: '*' }, 'HOTLINE_TRUST_PROXY', 'would trust every address'],
+    [{ HOTLINE_TRUST_PROXY: 'proxy.internal' }, 'HOTLINE_TRUST_PROXY', 'not an IP address or CIDR range'],
+    [{ HOTLINE_TRUST_PROXY: '10.0.0.0/33' }, 'HOTLINE_TRUST_PROXY', 'use 1 to 32'],
+    [{ HOTLINE_TRUST_PROXY: '0.0.0.0/0' }, 'HOTLINE_TRUST_PROXY', 'trust every address'],
+    [{ HOTLINE_TRUST_PROXY: '10.0.0.1,,10.0.0.2' }, 'HOTLINE_TRUST_PROXY', 'empty entry'],
   ])('rejects %j naming the variable and the allowed values', (env, variable, hint) => {
     let err: unknown;
     try {

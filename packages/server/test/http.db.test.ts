@@ -2,7 +2,7 @@ import { HOUR } from '@hotline/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
-import { personaFor, personas, signInAs } from './helpers/http.js';
+import { personaFor, personas, sameOrigin, signInAs } from './helpers/http.js';
 import { newTestContext, type TestContext } from './helpers/test-context.js';
 
 describe('HTTP: sessions, problems and demo mode (demo on)', () => {
@@ -11,7 +11,7 @@ describe('HTTP: sessions, problems and demo mode (demo on)', () => {
   beforeAll(async () => {
     t = await newTestContext({ demo: '1', authRateLimit: '1000' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
   });
   afterAll(async () => {
     await app.close();
@@ -160,7 +160,7 @@ describe('HTTP with demo mode off', () => {
   beforeAll(async () => {
     t = await newTestContext({ demo: '0', authRateLimit: '5' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
   });
   afterAll(async () => {
     await app.close();

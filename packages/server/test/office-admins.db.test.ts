@@ -4,6 +4,7 @@ import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
 import type { Actor } from '../src/policy/policy.js';
 import { newActor, newInviteInput, newOfficeInput } from './helpers/builders.js';
+import { sameOrigin } from './helpers/http.js';
 import { newTestContext, type TestContext } from './helpers/test-context.js';
 import { SoftAuthenticator } from './helpers/webauthn.js';
 
@@ -108,7 +109,7 @@ describe('administrators and the offices they create', () => {
     let app: App;
     let cookie: string;
     beforeAll(async () => {
-      app = await buildApp(t.ctx, { webDir: null });
+      app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
       // A real administrator: invited at the CLI, signed in with a passkey.
       const inv = await t.ctx.identity.invite(null, newInviteInput(home.id, { roles: ['admin'] }));
       const reg = await t.ctx.auth.registrationOptions(inv.token);

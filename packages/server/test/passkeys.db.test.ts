@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
 import { newInviteInput, newOfficeInput } from './helpers/builders.js';
+import { sameOrigin } from './helpers/http.js';
 import { newTestContext, type TestContext } from './helpers/test-context.js';
 import { SoftAuthenticator, signedByAnotherKey, withBadSignature } from './helpers/webauthn.js';
 
@@ -13,7 +14,7 @@ describe('passkey sign-in with real WebAuthn signatures', () => {
   let userId: string;
   beforeAll(async () => {
     t = await newTestContext({ authRateLimit: '1000' });
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     device = new SoftAuthenticator(t.cfg.publicUrl);
     const office = await t.ctx.identity.createOffice(null, newOfficeInput());
     const invite = await t.ctx.identity.invite(null, newInviteInput(office.id, { roles: ['staff'] }));

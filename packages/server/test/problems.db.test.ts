@@ -14,6 +14,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { migrations } from '../src/db/migrations/index.js';
 import type { App } from '../src/http/types.js';
 import { ArchiveCipher } from '../src/records/archive-key.js';
+import { sameOrigin } from './helpers/http.js';
 import { openTestDatabase } from './helpers/test-context.js';
 
 /** A context on a database that is NOT migrated yet, with its log lines kept for the test. */
@@ -35,7 +36,7 @@ async function unmigratedApp() {
     cipher: new ArchiveCipher(ArchiveCipher.generateKey()),
     logSigner: parseSignerKey(generateSignerKey(cfg.logOrigin).signer),
   });
-  const app = await buildApp(ctx, { webDir: null });
+  const app = sameOrigin(await buildApp(ctx, { webDir: null }));
   let dropped = false;
   return {
     ctx,
@@ -61,13 +62,14 @@ describe('errors a person sees, and readiness', () => {
     t = await unmigratedApp();
     app = t.app;
     // Test-only routes that fail the way real bugs do: a thrown Error whose message carries
-    // internals, and a query against a table that does not exist.
-    app.get('/api/v1/test/throws', async () => {
+    // internals, and a query against a table that does not exist. Outside /api/v1/, so they need
+    // no session (src/http/auth-first.ts).
+    app.get('/test/throws', async () => {
       throw new Error(
         'invariant broken: select token_hash from sessions where user_id = 42 (/srv/hotline/x.ts)',
       );
     });
-    app.get('/api/v1/test/bad-sql', async () => {
+    app.get('/test/bad-sql', async () => {
       await sql`select secret_column from no_such_table_for_test`.execute(t.ctx.db);
       return { ok: true };
     });
@@ -93,7 +95,7 @@ describe('errors a person sees, and readiness', () => {
   });
 
   it('answers an unexpected error with 500 problem+json carrying an error id and no internals', async () => {
-    for (const url of ['/api/v1/test/throws', '/api/v1/test/bad-sql']) {
+    for (const url of ['/test/throws', '/test/bad-sql']) {
       const res = await app.inject(url);
       expect(res.statusCode).toBe(500);
       expect(res.headers['content-type']).toContain('application/problem+json');

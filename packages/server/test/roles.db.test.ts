@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import type { App } from '../src/http/types.js';
 import { ROLES, type Role } from '../src/policy/roles.js';
-import { type Persona, personaFor, personas, signInAs } from './helpers/http.js';
+import { type Persona, personaFor, personas, sameOrigin, signInAs } from './helpers/http.js';
 import { newTestContext, type TestContext } from './helpers/test-context.js';
 
 /**
@@ -207,7 +207,7 @@ describe('route × role authorization', () => {
   beforeAll(async () => {
     t = await newTestContext({ demo: '1', authRateLimit: '10000' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     list = await personas(app);
     for (const role of ROLES) cookies.set(role, await signInAs(app, personaFor(list, role).userId));
     const office = await t.ctx.db

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } from '@hotline/common';
 import { type CallPolicy, DEFAULT_CALL_POLICY } from './call-policy.js';
 import type { ServerEnv } from './env.js';
+import { parseTrustProxy } from './trust-proxy.js';
 
 export interface IceServer {
   urls: string | string[];
@@ -38,6 +39,8 @@ export interface ServerConfig {
   webDir: string | undefined;
   /** Leader-call policy: approvals for flash requests, memcon and readout deadlines. */
   callPolicy: CallPolicy;
+  /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed; empty: none. */
+  trustProxy: string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -177,5 +180,6 @@ export function envToConfig(env: ServerEnv): ServerConfig {
         DEFAULT_CALL_POLICY.readoutSeparateApprover,
       ),
     },
+    trustProxy: parseTrustProxy(env.trustProxy),
   };
 }

@@ -22,6 +22,7 @@ export interface ServerEnv {
   memconDeadlineDays?: string;
   readoutDeadlineDays?: string;
   readoutSeparateApprover?: string;
+  trustProxy?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -48,5 +49,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     memconDeadlineDays: env.HOTLINE_MEMCON_DEADLINE_DAYS,
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
     readoutSeparateApprover: env.HOTLINE_READOUT_SEPARATE_APPROVER,
+    trustProxy: env.HOTLINE_TRUST_PROXY,
   };
 }

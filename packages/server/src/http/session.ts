@@ -1,4 +1,4 @@
-import { AuthenticationError, ForbiddenError } from '@hotline/common';
+import { AuthenticationError } from '@hotline/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { IssuedSession, ResolvedSession } from '../identity/auth-service.js';
@@ -48,18 +48,4 @@ export function setSessionCookie(ctx: AppContext, reply: FastifyReply, s: Issued
 
 export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
-}
-
-/**
- * CSRF defence in depth beside SameSite=Strict: a state-changing request that names an Origin
- * must name ours. Browsers always send Origin on cross-site POSTs.
- */
-export function checkOrigin(ctx: AppContext, req: FastifyRequest): void {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return;
-  const origin = req.headers.origin;
-  if (origin && origin !== ctx.cfg.publicUrl) {
-    throw new ForbiddenError(
-      `Requests from ${origin} are not accepted; use Hotline at ${ctx.cfg.publicUrl}.`,
-    );
-  }
 }

@@ -5,7 +5,7 @@ import nodeIcal from 'node-ical';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
-import { type Persona, personaFor, personas, signInAs } from '../helpers/http.js';
+import { type Persona, personaFor, personas, sameOrigin, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 describe('the leader call lifecycle over HTTP', () => {
@@ -35,7 +35,7 @@ describe('the leader call lifecycle over HTTP', () => {
       sessionTtlHours: '720',
     });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     list = await personas(app);
     for (const [key, role, office] of [

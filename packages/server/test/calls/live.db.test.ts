@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
-import { personaFor, personas, signInAs } from '../helpers/http.js';
+import { personaFor, personas, sameOrigin, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /** A WebSocket client that collects server messages. */
@@ -38,7 +38,7 @@ describe('the in-app call room wired to the call lifecycle', () => {
   beforeAll(async () => {
     t = await newTestContext({ demo: '1', authRateLimit: '1000', sessionTtlHours: '720' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     url = await app.listen({ host: '127.0.0.1', port: 0 });
     const list = await personas(app);
     for (const [k, role, office] of [

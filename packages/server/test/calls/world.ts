@@ -4,7 +4,7 @@ import type { App } from '../../src/http/types.js';
 import type { Actor } from '../../src/policy/policy.js';
 import type { Role } from '../../src/policy/roles.js';
 import { newInviteInput, newOfficeInput } from '../helpers/builders.js';
-import { signInAs } from '../helpers/http.js';
+import { sameOrigin, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
@@ -79,7 +79,7 @@ export async function newCallWorld(env: Record<string, string> = {}, withApp = f
       await t.close();
     },
   };
-  if (withApp) world.app = await buildApp(t.ctx, { webDir: null });
+  if (withApp) world.app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
   return world;
 }
 

@@ -5,7 +5,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
-import { personaFor, personas, signInAs } from '../helpers/http.js';
+import { personaFor, personas, sameOrigin, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 async function mbox(path: string, msgs: ConstructorParameters<typeof MailComposer>[0][]): Promise<void> {
@@ -33,7 +33,7 @@ describe('20-day compliance for the records officer', () => {
   beforeAll(async () => {
     t = await newTestContext({ demo: '1', authRateLimit: '1000' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     const list = await personas(app);
     records = await signInAs(app, personaFor(list, 'records').userId);
     press = await signInAs(app, personaFor(list, 'press').userId);

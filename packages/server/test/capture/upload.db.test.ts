@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
-import { multipart, personaFor, personas, signInAs } from '../helpers/http.js';
+import { multipart, personaFor, personas, sameOrigin, signInAs } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 describe('upload imports, coverage and the official-account registry over HTTP', () => {
@@ -12,7 +12,7 @@ describe('upload imports, coverage and the official-account registry over HTTP',
   beforeAll(async () => {
     t = await newTestContext({ demo: '1', authRateLimit: '1000' });
     await t.ctx.prepare();
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     const list = await personas(app);
     records = await signInAs(app, personaFor(list, 'records').userId);
     press = await signInAs(app, personaFor(list, 'press').userId);

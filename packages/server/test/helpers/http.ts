@@ -1,4 +1,30 @@
+import type { InjectOptions } from 'fastify';
 import type { App } from '../../src/http/types.js';
+
+/**
+ * What a browser adds to a write from one of Hotline's own pages, so the origin check
+ * (src/http/origin.ts) lets an injected request through as it would the staff app's.
+ */
+export const SAME_ORIGIN = { 'sec-fetch-site': 'same-origin' } as const;
+
+/**
+ * The app with app.inject sending each state-changing request as a page of Hotline would: one
+ * that names neither an Origin nor a Sec-Fetch-Site gets Sec-Fetch-Site: same-origin. A test that
+ * sets either header (a foreign Origin, say) sends exactly what it set. Tests of the origin check
+ * itself use the bare app (test/security/origin.db.test.ts).
+ */
+export function sameOrigin(app: App): App {
+  const inject = app.inject.bind(app);
+  const withSameOrigin = (opts: InjectOptions | string) => {
+    if (typeof opts === 'string' || !opts.method || /^(GET|HEAD|OPTIONS)$/i.test(opts.method)) return opts;
+    const headers = opts.headers ?? {};
+    const named = Object.keys(headers).some((k) => /^(origin|sec-fetch-site)$/i.test(k));
+    return named ? opts : { ...opts, headers: { ...headers, ...SAME_ORIGIN } };
+  };
+  app.inject = ((opts?: InjectOptions | string) =>
+    opts === undefined ? inject() : inject(withSameOrigin(opts))) as App['inject'];
+  return app;
+}
 
 export interface Persona {
   userId: string;
@@ -15,7 +41,12 @@ export async function personas(app: App): Promise<Persona[]> {
 
 /** Sign in as a demo persona and return the Cookie header value to send. */
 export async function signInAs(app: App, userId: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/demo/sign-in', payload: { userId } });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/v1/demo/sign-in',
+    headers: SAME_ORIGIN,
+    payload: { userId },
+  });
   if (res.statusCode !== 200) throw new Error(`sign-in: ${res.statusCode} ${res.body}`);
   const c = res.cookies.find((x) => x.name === 'hotline_session');
   if (!c) throw new Error('no session cookie');

@@ -6,6 +6,7 @@ import type { App } from '../../src/http/types.js';
 import type { SessionsEnded } from '../../src/identity/session-events.js';
 import type { Role } from '../../src/policy/roles.js';
 import { newInviteInput, newOfficeInput } from '../helpers/builders.js';
+import { sameOrigin } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 import { SoftAuthenticator } from '../helpers/webauthn.js';
 
@@ -27,7 +28,7 @@ describe('sessions and people under the administrator’s hand', () => {
 
   beforeAll(async () => {
     t = await newTestContext({ authRateLimit: '100000' });
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     officeId = (await t.ctx.identity.createOffice(null, newOfficeInput())).id;
     t.ctx.auth.sessionEvents.on('ended', (e) => ended.push(e));
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { App } from '../../src/http/types.js';
 import { SIGN_IN_REFUSAL_WINDOW_MS } from '../../src/identity/sign-in-refusals.js';
+import { sameOrigin } from '../helpers/http.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 import { SoftAuthenticator } from '../helpers/webauthn.js';
 
@@ -17,7 +18,7 @@ describe('refused sign-ins are counted, not recorded one by one', () => {
 
   beforeAll(async () => {
     t = await newTestContext({ authRateLimit: '100000' });
-    app = await buildApp(t.ctx, { webDir: null });
+    app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     key = new SoftAuthenticator(t.cfg.publicUrl);
     key.register({ challenge: 'x', user: { id: 'someone' } });
   });

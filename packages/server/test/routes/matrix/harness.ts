@@ -8,7 +8,7 @@ import type { App } from '../../../src/http/types.js';
 import type { Actor } from '../../../src/policy/policy.js';
 import { isRole, ROLES, type Role } from '../../../src/policy/roles.js';
 import { newActor, newInviteInput } from '../../helpers/builders.js';
-import { type Persona, personaFor, personas, signInAs } from '../../helpers/http.js';
+import { type Persona, personaFor, personas, sameOrigin, signInAs } from '../../helpers/http.js';
 import { newTestContext, type TestContext } from '../../helpers/test-context.js';
 import { SoftAuthenticator } from '../../helpers/webauthn.js';
 
@@ -283,12 +283,14 @@ export function setupMatrix(): MatrixWorld {
     const t = await newTestContext({ demo: '1', authRateLimit: '100000', publicRateLimit: '100000' });
     w.t = t;
     await t.ctx.prepare();
-    w.app = await buildApp(t.ctx, {
-      webDir: null,
-      onRoute: (r) => {
-        for (const m of [r.method].flat()) w.registered.add(`${m} ${r.url}`);
-      },
-    });
+    w.app = sameOrigin(
+      await buildApp(t.ctx, {
+        webDir: null,
+        onRoute: (r) => {
+          for (const m of [r.method].flat()) w.registered.add(`${m} ${r.url}`);
+        },
+      }),
+    );
     w.baseUrl = await w.app.listen({ host: '127.0.0.1', port: 0 });
     w.list = await personas(w.app);
     for (const role of ROLES) w.cookies.set(role, await signInAs(w.app, personaFor(w.list, role).userId));
