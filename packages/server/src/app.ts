@@ -15,8 +15,8 @@ import {
 import { callRoutes } from './calls/routes.js';
 import { captureRoutes } from './capture/routes.js';
 import type { AppContext } from './context.js';
-import { healthRoutes } from './http/health-routes.js';
 import { registerHardening } from './http/hardening.js';
+import { healthRoutes } from './http/health-routes.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
@@ -26,14 +26,6 @@ import { sessionRoutes } from './identity/sessions-routes.js';
 import { wireLive } from './live/wiring.js';
 import { publicRoutes } from './public/routes.js';
 import { logRoutes } from './records/routes.js';
-
-export type RouteRegistrar = (app: App, ctx: AppContext) => void | Promise<void>;
-
-/** Extra route groups that later parts (calls, log, capture) plug in. */
-const registrars: RouteRegistrar[] = [];
-export function registerRoutes(r: RouteRegistrar): void {
-  registrars.push(r);
-}
 
 /** Ecosystem plugins, then app plugins, then routes (Fastify's own order). */
 export async function buildApp(
@@ -126,7 +118,6 @@ export async function buildApp(
   captureRoutes(app, ctx);
   // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
   app.decorate('liveHub', await wireLive(app, ctx));
-  for (const r of registrars) await r(app, ctx);
 
   const webDir = opts.webDir === undefined ? findWebDir(ctx.cfg.webDir) : opts.webDir;
   publicRoutes(app, ctx, webDir);

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
 import { parseSignerKey, type Signer } from '@hotline/ledger';
+import { sql } from 'kysely';
 import { type Calls, createCalls } from './calls/domain.js';
 import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
 import type { ServerConfig } from './config/config.js';
 import { restrictUmask, securePrivateTree } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
+import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { assertDemoAllowed, assertDemoMayCreateKey } from './demo/guard.js';
 import { seedDemo } from './demo/seed.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
@@ -20,12 +21,7 @@ import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
-import {
-  createArchiveKeyFile,
-  createLogKeyFile,
-  loadArchiveCipher,
-  readLogSignerKey,
-} from './records/keys.js';
+import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
 
@@ -69,6 +65,12 @@ export class AppContext {
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;
+
+  /** Migrations not yet applied; throws when the database does not answer (readiness). */
+  async pendingMigrations(): Promise<string[]> {
+    await sql`select 1`.execute(this.db);
+    return pendingMigrations(this.db);
+  }
 
   get db() {
     return this.database.db;

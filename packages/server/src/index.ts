@@ -1,4 +1,4 @@
-export { buildApp, registerRoutes } from './app.js';
+export { buildApp } from './app.js';
 export type { ImportFormat } from './capture/capture-service.js';
 export { envToConfig, type ServerConfig } from './config/config.js';
 export { readEnv } from './config/env.js';

@@ -1,4 +1,7 @@
 import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+
+export type { Db } from '../db/database.js';
+
 import type { Database } from '../db/schema.js';
 import type {
   BriefingsTable,

@@ -1,6 +1,5 @@
 import { type Clock, NotFoundError, newId, ValidationError } from '@hotline/common';
 import type { RequestsService } from '../calls/requests-service.js';
-import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
@@ -8,6 +7,7 @@ import { type ImportAccount, type ImportFormat, type ImportResult, runImport } f
 import { toE164 } from './importers/phone.js';
 import type { ImportProgress } from './importers/types.js';
 import { detectOffChannel } from './off-channel.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
 

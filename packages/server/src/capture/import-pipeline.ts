@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import { type Clock, ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
-import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { AppendInput, RecordsService } from '../records/records-service.js';
@@ -10,6 +9,7 @@ import { parseEml, parseMbox } from './importers/mbox.js';
 import { parsePhoneBackup } from './importers/phone.js';
 import type { CapturedItem, ImportProgress } from './importers/types.js';
 import { parseXArchive } from './importers/x-archive.js';
+import type { Db } from './repository.js';
 import {
   type CapturedItemRow,
   capturedSourceIds,

@@ -1,7 +1,7 @@
 import { newId } from '@hotline/common';
 import type { RequestsService } from '../calls/requests-service.js';
-import type { Db } from '../db/database.js';
 import type { ImportResult } from './import-pipeline.js';
+import type { Db } from './repository.js';
 import {
   findOffChannelAlert,
   findOfficialCall,

@@ -1,7 +1,7 @@
 import { type Clock, ConflictError, NotFoundError } from '@hotline/common';
-import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { type ComplianceRow, complianceCounts, complianceCsv, complianceRows } from './compliance.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
 

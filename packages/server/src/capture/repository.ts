@@ -1,10 +1,11 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
+
 import type { Database } from '../db/schema.js';
 import type { CaptureAccountsTable, CapturedItemsTable, CaptureImportsTable } from '../db/tables/capture.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
 
 /** The capture domain's database access: queries only, no rules (the services decide). */
-type Db = Kysely<Database>;
+export type Db = Kysely<Database>;
 
 export type AccountKind = CaptureAccountsTable['kind'];
 export type Category = CapturedItemsTable['category'];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { securePrivateTree } from './data-dir.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -79,6 +80,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
         },
       },
     });
+    if (opts.pgliteDir) securePrivateTree(opts.pgliteDir);
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
@@ -86,6 +88,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       describe: opts.pgliteDir ? `PGlite at ${opts.pgliteDir}` : 'PGlite in memory',
       close: async () => {
         await db.destroy();
+        // PGlite (Emscripten's file system) writes its files 0666 whatever the umask: keep the
+        // folder private to this user after every use (a looser mode at start is warned about).
+        if (opts.pgliteDir) securePrivateTree(opts.pgliteDir);
         unlock();
       },
     };

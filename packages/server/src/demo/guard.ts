@@ -1,8 +1,8 @@
 import { ConfigError } from '@hotline/common';
-import { sql } from 'kysely';
 import type { ServerConfig } from '../config/config.js';
-import type { Db } from '../db/database.js';
 import { DEMO_OFFICES } from './personas.js';
+import type { Db } from './repository.js';
+import * as repo from './repository.js';
 
 /** The setting that lets demo mode run on a public URL or on a database with real offices. */
 export const DEMO_FORCE_VARIABLE = 'HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA';
@@ -13,24 +13,17 @@ export function isLocalPublicUrl(publicUrl: string): boolean {
   return LOCAL_HOSTS.has(new URL(publicUrl).hostname);
 }
 
-async function tableExists(db: Db, table: string): Promise<boolean> {
-  const r = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db);
-  return r.rows[0]?.t != null;
-}
-
 /** Slugs of offices that are not part of the demo world (empty before the first migration). */
 export async function nonDemoOffices(db: Db): Promise<string[]> {
-  if (!(await tableExists(db, 'offices'))) return [];
+  if (!(await repo.tableExists(db, 'offices'))) return [];
   const demo = DEMO_OFFICES.map((d) => d.office.slug);
-  const rows = await db.selectFrom('offices').select('slug').where('slug', 'not in', demo).execute();
-  return rows.map((r) => r.slug);
+  return repo.officeSlugsNotIn(db, demo);
 }
 
 /** Whether the records log already holds entries (keys were made for this database before). */
 export async function hasRecords(db: Db): Promise<boolean> {
-  if (!(await tableExists(db, 'records'))) return false;
-  const row = await db.selectFrom('records').select('seq').limit(1).executeTakeFirst();
-  return row !== undefined;
+  if (!(await repo.tableExists(db, 'records'))) return false;
+  return repo.anyRecord(db);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+
 import type { Database } from '../db/schema.js';
 
 /** The demo seed's own database access: what the services have no write for (seeding only). */
-type Db = Kysely<Database>;
+export type Db = Kysely<Database>;
 
 /** Run `fn` in one transaction. */
 export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -69,4 +70,18 @@ export async function insertForeignContacts(
     .values(rows)
     .onConflict((oc) => oc.column('number').doNothing())
     .execute();
+}
+
+export async function tableExists(db: Db, table: string): Promise<boolean> {
+  const r = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db);
+  return r.rows[0]?.t != null;
+}
+
+export async function officeSlugsNotIn(db: Db, slugs: string[]): Promise<string[]> {
+  const rows = await db.selectFrom('offices').select('slug').where('slug', 'not in', slugs).execute();
+  return rows.map((r) => r.slug);
+}
+
+export async function anyRecord(db: Db): Promise<boolean> {
+  return (await db.selectFrom('records').select('seq').limit(1).executeTakeFirst()) !== undefined;
 }

@@ -2,11 +2,11 @@ import { DAY, HOUR, ManualClock, MINUTE } from '@hotline/common';
 import { DateTime } from 'luxon';
 import { createCalls } from '../calls/domain.js';
 import type { CallPolicy } from '../config/call-policy.js';
-import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
 import type { RecordsService } from '../records/records-service.js';
 import { type After, demoCallPlans, FOREIGN_CONTACTS, PLACES, type Plan } from './call-plans.js';
+import type { Db } from './repository.js';
 import { demoPeople, insertForeignContacts, markCovered } from './repository.js';
 
 /** A local wall time as a request form shows it: 2026-03-10T09:00. */

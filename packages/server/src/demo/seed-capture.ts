@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DAY, HOUR } from '@hotline/common';
 import type { CaptureService } from '../capture/capture-service.js';
 import type { CaptureQueries } from '../capture/queries.js';
-import type { Db } from '../db/database.js';
 import { isRole } from '../policy/roles.js';
+import type { Db } from './repository.js';
 import { findRecordsOfficer } from './repository.js';
 
 function rfc822(i: number, date: Date, to: string, subject: string, body: string, bcc?: string): string {

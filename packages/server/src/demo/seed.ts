@@ -1,7 +1,7 @@
 import type { Logger } from '@hotline/common';
-import type { Db } from '../db/database.js';
 import type { IdentityService } from '../identity/identity-service.js';
 import { DEMO_OFFICES } from './personas.js';
+import type { Db } from './repository.js';
 import { findOfficeBySlug, transaction } from './repository.js';
 
 /** Runs after offices and people exist; the calls and capture parts add their history here. */

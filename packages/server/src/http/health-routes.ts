@@ -1,7 +1,5 @@
 import { HealthSchema, ProblemSchema, ReadySchema } from '@hotline/contract';
-import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
-import { pendingMigrations } from '../db/migrate.js';
 import { sendProblem } from './problem.js';
 import type { App } from './types.js';
 
@@ -23,8 +21,7 @@ export function healthRoutes(app: App, ctx: AppContext): void {
     },
     async (_req, reply) => {
       try {
-        await sql`select 1`.execute(ctx.db);
-        const pending = await pendingMigrations(ctx.db);
+        const pending = await ctx.pendingMigrations();
         if (pending.length) {
           return sendProblem(
             reply,

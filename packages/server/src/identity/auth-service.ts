@@ -9,12 +9,12 @@ import {
 } from '@hotline/common';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
-import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import { hashToken } from './identity-service.js';
 import { errMessage, Passkeys } from './passkeys.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import { SessionEvents } from './session-events.js';
 import { type ClientInfo, type IssuedSession, type ResolvedSession, Sessions } from './sessions.js';

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { type Clock, ConflictError, NotFoundError, newId, newToken, ValidationError } from '@hotline/common';
 import type { CreateOfficeInput, InviteUserInput, Office, User } from '@hotline/contract';
-import type { Db } from '../db/database.js';
 import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
 import type { Role } from '../policy/roles.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import { toOffice, toUser } from './mappers.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
 export function hashToken(token: string): string {

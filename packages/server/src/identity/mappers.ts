@@ -1,8 +1,6 @@
 import type { Office, Passkey, User } from '@hotline/contract';
-import type { Selectable } from 'kysely';
-import type { PasskeysTable } from '../db/tables/passkeys.js';
 import { isRole } from '../policy/roles.js';
-import type { OfficeRow, UserRow } from './repository.js';
+import type { OfficeRow, PasskeyRow, UserRow } from './repository.js';
 
 export function toOffice(r: OfficeRow): Office {
   return {
@@ -30,7 +28,7 @@ export function toUser(r: UserRow): User {
   };
 }
 
-export function toPasskey(r: Selectable<PasskeysTable>): Passkey {
+export function toPasskey(r: PasskeyRow): Passkey {
   return {
     id: r.id,
     name: r.name,

@@ -1,10 +1,10 @@
 import { type Clock, MINUTE, NotFoundError, newId, ValidationError } from '@hotline/common';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
-import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
 const CHALLENGE_TTL_MS = 5 * MINUTE;

@@ -1,9 +1,9 @@
 import { NotFoundError } from '@hotline/common';
 import type { Office, Passkey, User } from '@hotline/contract';
-import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
 import { toOffice, toPasskey, toUser } from './mappers.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
 /** The identity domain's reads: who is signed in, the directory, passkeys, demo personas. */

@@ -1,4 +1,7 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+
+export type { Db } from '../db/database.js';
+
 import type { Database } from '../db/schema.js';
 import type { ChallengesTable } from '../db/tables/challenges.js';
 import type { InvitesTable } from '../db/tables/invites.js';
@@ -201,4 +204,122 @@ export async function revokeSession(db: Kysely<Database>, id: string, at: Date):
 /** Bookkeeping for the session lists (not a state change of a record, so no audit record). */
 export async function touchSession(db: Kysely<Database>, id: string, at: Date): Promise<void> {
   await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
+}
+
+// ─── refused sign-ins (counted per address and window) ───────────────────────────────────────
+
+export async function countRefusal(
+  db: Kysely<Database>,
+  address: string,
+  windowStart: Date,
+  windowEnd: Date,
+  at: Date,
+): Promise<void> {
+  await db
+    .insertInto('sign_in_refusals')
+    .values({
+      address,
+      window_start: windowStart,
+      window_end: windowEnd,
+      count: 1,
+      first_at: at,
+      last_at: at,
+    })
+    .onConflict((oc) =>
+      oc.columns(['address', 'window_start']).doUpdateSet({
+        count: sql<number>`sign_in_refusals.count + 1`,
+        last_at: at,
+      }),
+    )
+    .execute();
+}
+
+/** Marks every closed, unrecorded window recorded and returns them (the row locks keep two callers apart). */
+export function takeClosedRefusalWindows(tx: Kysely<Database>, now: Date) {
+  return tx
+    .updateTable('sign_in_refusals')
+    .set({ recorded_at: now })
+    .where('recorded_at', 'is', null)
+    .where('window_end', '<=', now)
+    .returningAll()
+    .execute();
+}
+
+// ─── sessions and invitations under the administrator's hand ─────────────────────────────────
+
+export type SessionRow = Selectable<SessionsTable>;
+
+export async function setUserStatus(db: Kysely<Database>, userId: string, status: 'active' | 'disabled') {
+  await db.updateTable('users').set({ status }).where('id', '=', userId).execute();
+}
+
+export function revokeUnusedInvites(db: Kysely<Database>, userId: string, at: Date) {
+  return db
+    .updateTable('invites')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+}
+
+export function pendingInvites(db: Kysely<Database>, officeId: string, now: Date) {
+  return db
+    .selectFrom('invites')
+    .innerJoin('users', 'users.id', 'invites.user_id')
+    .selectAll('users')
+    .select([
+      'invites.id as inviteId',
+      'invites.created_at as inviteCreatedAt',
+      'invites.created_by as inviteCreatedBy',
+      'invites.expires_at as inviteExpiresAt',
+    ])
+    .where('users.office_id', '=', officeId)
+    .where('invites.used_at', 'is', null)
+    .where('invites.revoked_at', 'is', null)
+    .where('invites.expires_at', '>', now)
+    .orderBy('invites.created_at', 'desc')
+    .execute();
+}
+
+export function findInviteById(db: Kysely<Database>, inviteId: string) {
+  return db
+    .selectFrom('invites')
+    .innerJoin('users', 'users.id', 'invites.user_id')
+    .select(['invites.id', 'invites.used_at', 'invites.revoked_at', 'users.id as userId', 'users.office_id'])
+    .where('invites.id', '=', inviteId)
+    .executeTakeFirst();
+}
+
+export async function revokeInvite(db: Kysely<Database>, inviteId: string, at: Date): Promise<void> {
+  await db.updateTable('invites').set({ revoked_at: at }).where('id', '=', inviteId).execute();
+}
+
+export function liveSessions(db: Kysely<Database>, userId: string, now: Date): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Ends the person's live sessions (one, or all); returns the ids ended. */
+export async function endSessions(
+  db: Kysely<Database>,
+  userId: string,
+  now: Date,
+  sessionId?: string,
+): Promise<string[]> {
+  let q = db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now);
+  if (sessionId) q = q.where('id', '=', sessionId);
+  return (await q.returning('id').execute()).map((r) => r.id);
 }

@@ -1,14 +1,11 @@
 import { type Clock, ConflictError, NotFoundError, ValidationError } from '@hotline/common';
 import type { PendingInvite, Session, User } from '@hotline/contract';
-import type { Kysely, Selectable } from 'kysely';
-import type { Db } from '../db/database.js';
-import type { Database } from '../db/schema.js';
-import type { SessionsTable } from '../db/tables/sessions.js';
 import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import type { ResolvedSession } from './auth-service.js';
 import { toUser } from './mappers.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import type { SessionEvents } from './session-events.js';
 
@@ -36,7 +33,7 @@ export class SessionsService {
   async revokeOwn(session: ResolvedSession, sessionId: string): Promise<void> {
     authorize(session.actor, 'profile.read', 'end your sessions');
     const { actor } = session;
-    await this.db.transaction().execute(async (tx) => {
+    await repo.transaction(this.db, async (tx) => {
       const ended = await this.endSessions(tx, actor.userId, sessionId);
       if (ended.length === 0) throw new NotFoundError('session', sessionId);
       await writeAudit(tx, this.records, {
@@ -59,7 +56,7 @@ export class SessionsService {
 
   async revokeForUser(actor: Actor, userId: string, sessionId: string): Promise<void> {
     authorize(actor, 'users.sessions', "end a person's sessions");
-    await this.db.transaction().execute(async (tx) => {
+    await repo.transaction(this.db, async (tx) => {
       const user = await this.memberOf(tx, actor, userId, "end a person's sessions");
       const ended = await this.endSessions(tx, userId, sessionId);
       if (ended.length === 0) throw new NotFoundError('session', sessionId);
@@ -80,7 +77,7 @@ export class SessionsService {
    */
   async deactivate(actor: Actor, userId: string, reason?: string): Promise<User> {
     authorize(actor, 'users.deactivate', 'deactivate people');
-    const { user, ended } = await this.db.transaction().execute(async (tx) => {
+    const { user, ended } = await repo.transaction(this.db, async (tx) => {
       const user = await this.memberOf(tx, actor, userId, 'deactivate people');
       if (user.id === actor.userId) {
         throw new ValidationError('You cannot deactivate yourself; ask another administrator.');
@@ -89,16 +86,9 @@ export class SessionsService {
         throw new ConflictError(`${user.display_name} is already deactivated.`);
       }
       const now = this.clock.now();
-      await tx.updateTable('users').set({ status: 'disabled' }).where('id', '=', userId).execute();
+      await repo.setUserStatus(tx, userId, 'disabled');
       const ended = await this.endSessions(tx, userId);
-      const invites = await tx
-        .updateTable('invites')
-        .set({ revoked_at: now })
-        .where('user_id', '=', userId)
-        .where('used_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .returning('id')
-        .execute();
+      const invites = await repo.revokeUnusedInvites(tx, userId, now);
       await writeAudit(tx, this.records, {
         action: 'user.deactivated',
         actor,
@@ -121,22 +111,7 @@ export class SessionsService {
 
   async listPendingInvites(actor: Actor): Promise<PendingInvite[]> {
     authorize(actor, 'users.invite', 'see pending invitations');
-    const rows = await this.db
-      .selectFrom('invites')
-      .innerJoin('users', 'users.id', 'invites.user_id')
-      .selectAll('users')
-      .select([
-        'invites.id as inviteId',
-        'invites.created_at as inviteCreatedAt',
-        'invites.created_by as inviteCreatedBy',
-        'invites.expires_at as inviteExpiresAt',
-      ])
-      .where('users.office_id', '=', actor.officeId)
-      .where('invites.used_at', 'is', null)
-      .where('invites.revoked_at', 'is', null)
-      .where('invites.expires_at', '>', this.clock.now())
-      .orderBy('invites.created_at', 'desc')
-      .execute();
+    const rows = await repo.pendingInvites(this.db, actor.officeId, this.clock.now());
     return rows.map((r) => ({
       id: r.inviteId,
       user: toUser(r),
@@ -148,29 +123,14 @@ export class SessionsService {
 
   async revokeInvite(actor: Actor, inviteId: string): Promise<void> {
     authorize(actor, 'users.invite', 'withdraw invitations');
-    await this.db.transaction().execute(async (tx) => {
-      const inv = await tx
-        .selectFrom('invites')
-        .innerJoin('users', 'users.id', 'invites.user_id')
-        .select([
-          'invites.id',
-          'invites.used_at',
-          'invites.revoked_at',
-          'users.id as userId',
-          'users.office_id',
-        ])
-        .where('invites.id', '=', inviteId)
-        .executeTakeFirst();
+    await repo.transaction(this.db, async (tx) => {
+      const inv = await repo.findInviteById(tx, inviteId);
       // Another office's invitation reads as missing: no probing other offices' ids.
       if (!inv || inv.office_id !== actor.officeId) throw new NotFoundError('invite', inviteId);
       if (inv.used_at)
         throw new ConflictError('This invitation has already been used; deactivate the person instead.');
       if (inv.revoked_at) throw new ConflictError('This invitation has already been withdrawn.');
-      await tx
-        .updateTable('invites')
-        .set({ revoked_at: this.clock.now() })
-        .where('id', '=', inviteId)
-        .execute();
+      await repo.revokeInvite(tx, inviteId, this.clock.now());
       await writeAudit(tx, this.records, {
         action: 'user.invite_revoked',
         actor,
@@ -184,7 +144,7 @@ export class SessionsService {
   // ---------------------------------------------------------------- helpers
 
   /** The person, who must be in the actor's office (404 when missing, 403 for another office). */
-  private async memberOf(db: Kysely<Database>, actor: Actor, userId: string, what: string) {
+  private async memberOf(db: Db, actor: Actor, userId: string, what: string) {
     const user = await repo.findUser(db, userId);
     if (!user) throw new NotFoundError('user', userId);
     authorizeSameOffice(actor, user.office_id, what);
@@ -192,31 +152,17 @@ export class SessionsService {
   }
 
   private async liveSessions(userId: string, currentSessionId?: string): Promise<Session[]> {
-    const rows = await this.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', this.clock.now())
-      .orderBy('created_at', 'desc')
-      .execute();
+    const rows = await repo.liveSessions(this.db, userId, this.clock.now());
     return rows.map((r) => toSession(r, currentSessionId));
   }
 
   /** Ends the person's live sessions (one, or all); returns the ids ended. */
-  private async endSessions(tx: Kysely<Database>, userId: string, sessionId?: string): Promise<string[]> {
-    let q = tx
-      .updateTable('sessions')
-      .set({ revoked_at: this.clock.now() })
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', this.clock.now());
-    if (sessionId) q = q.where('id', '=', sessionId);
-    return (await q.returning('id').execute()).map((r) => r.id);
+  private endSessions(tx: Db, userId: string, sessionId?: string): Promise<string[]> {
+    return repo.endSessions(tx, userId, this.clock.now(), sessionId);
   }
 }
 
-function toSession(r: Selectable<SessionsTable>, currentSessionId?: string): Session {
+function toSession(r: repo.SessionRow, currentSessionId?: string): Session {
   return {
     id: r.id,
     userId: r.user_id,

@@ -1,12 +1,12 @@
 import { AuthenticationError, type Clock, MINUTE, newId, newToken } from '@hotline/common';
 import type { User } from '@hotline/contract';
-import type { Db } from '../db/database.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import { hashToken } from './identity-service.js';
 import { toUser } from './mappers.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
 export interface IssuedSession {

@@ -1,8 +1,8 @@
 import { type Clock, MINUTE } from '@hotline/common';
-import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
+import type { Db } from './repository.js';
+import * as repo from './repository.js';
 
 export const SIGN_IN_REFUSAL_WINDOW_MS = 10 * MINUTE;
 
@@ -26,23 +26,13 @@ export class SignInRefusals {
     await this.recordClosedWindows();
     const now = this.clock.now();
     const start = new Date(Math.floor(now.getTime() / this.windowMs) * this.windowMs);
-    await this.db
-      .insertInto('sign_in_refusals')
-      .values({
-        address: address.slice(0, 100),
-        window_start: start,
-        window_end: new Date(start.getTime() + this.windowMs),
-        count: 1,
-        first_at: now,
-        last_at: now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['address', 'window_start']).doUpdateSet({
-          count: sql<number>`sign_in_refusals.count + 1`,
-          last_at: now,
-        }),
-      )
-      .execute();
+    await repo.countRefusal(
+      this.db,
+      address.slice(0, 100),
+      start,
+      new Date(start.getTime() + this.windowMs),
+      now,
+    );
   }
 
   /**
@@ -51,14 +41,8 @@ export class SignInRefusals {
    */
   async recordClosedWindows(): Promise<number> {
     const now = this.clock.now();
-    return this.db.transaction().execute(async (tx) => {
-      const closed = await tx
-        .updateTable('sign_in_refusals')
-        .set({ recorded_at: now })
-        .where('recorded_at', 'is', null)
-        .where('window_end', '<=', now)
-        .returningAll()
-        .execute();
+    return repo.transaction(this.db, async (tx) => {
+      const closed = await repo.takeClosedRefusalWindows(tx, now);
       closed.sort(
         (a, b) =>
           new Date(a.window_start).getTime() - new Date(b.window_start).getTime() ||

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import type { Actor } from '../policy/policy.js';
 import type { AppendedRecord, RecordsService } from './records-service.js';
+import type { Db } from './repository.js';
 
 /**
  * The one place an audit event is written. It becomes a record of kind `audit.<action>` in the
@@ -15,11 +14,7 @@ export interface AuditEvent {
   details?: Record<string, unknown>;
 }
 
-export function writeAudit(
-  tx: Kysely<Database>,
-  records: RecordsService,
-  ev: AuditEvent,
-): Promise<AppendedRecord> {
+export function writeAudit(tx: Db, records: RecordsService, ev: AuditEvent): Promise<AppendedRecord> {
   return records.append(tx, {
     kind: `audit.${ev.action}`,
     actor: ev.actor?.userId ?? null,

@@ -1,8 +1,6 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseSignerKey, type Signer, verifierKeyString } from '@hotline/ledger';
-import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
 import type { ArchiveCipher } from './archive-key.js';
 import {
   createArchiveKeyFile,
@@ -13,6 +11,8 @@ import {
   writeKeyFile,
 } from './keys.js';
 import { sha256Hex } from './records-service.js';
+import type { Db } from './repository.js';
+import * as repo from './repository.js';
 
 // ---- archive key ------------------------------------------------------------------------------
 
@@ -52,9 +52,7 @@ export function rotateArchiveKeyFile(archiveKeyFile: string): {
 
 /** Rows of sealed content not yet under the current archive key. */
 export async function countStaleSealed(db: Db, cipher: ArchiveCipher): Promise<number> {
-  const r = await sql<{ n: string }>`select count(*)::text as n from record_content
-    where key_id is distinct from ${cipher.keyId}`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
+  return repo.countSealedNotUnder(db, cipher.keyId);
 }
 
 /**
@@ -72,24 +70,14 @@ export async function resealArchive(
   let done = 0;
   onProgress?.(0, total);
   for (;;) {
-    const rows = await db
-      .selectFrom('record_content')
-      .select(['digest', 'bytes', 'key_id'])
-      .where((eb) => eb.or([eb('key_id', 'is', null), eb('key_id', '!=', cipher.keyId)]))
-      .orderBy('digest')
-      .limit(batch)
-      .execute();
+    const rows = await repo.sealedNotUnder(db, cipher.keyId, batch);
     if (rows.length === 0) break;
-    await db.transaction().execute(async (tx) => {
+    await repo.transaction(db, async (tx) => {
       for (const row of rows) {
         const plain = cipher.openKeyed(new Uint8Array(row.bytes), row.key_id);
         if (sha256Hex(plain) !== row.digest)
           throw new Error(`content ${row.digest} does not match its digest; not re-sealing it`);
-        await tx
-          .updateTable('record_content')
-          .set({ bytes: cipher.seal(plain), key_id: cipher.keyId })
-          .where('digest', '=', row.digest)
-          .execute();
+        await repo.resealContent(tx, row.digest, cipher.seal(plain), cipher.keyId);
       }
     });
     done += rows.length;

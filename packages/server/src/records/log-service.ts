@@ -15,8 +15,8 @@ import {
   tileWidth,
   verifierKeyString,
 } from '@hotline/ledger';
-import type { Db } from '../db/database.js';
 import { nodeHasher } from './node-hash.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
 /** An arbitrary constant naming the integrator's advisory lock ("HOTL"). */

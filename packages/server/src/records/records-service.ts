@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { type Clock, canonicalJson, canonicalJsonBytes, isUuid, newId, PushbackError } from '@hotline/common';
-import type { Db } from '../db/database.js';
 import type { ArchiveCipher } from './archive-key.js';
+import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
 /** The leaf of the records log: canonical JSON of this object. Content stays out of it. */

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+
 import { bufferView } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
@@ -7,7 +8,7 @@ import type { Database } from '../db/schema.js';
  * are the log's semantics (the `log_state` row lock, the pushback limit, the integrator's advisory
  * lock); RecordsService and LogService decide when each runs.
  */
-type Db = Kysely<Database>;
+export type Db = Kysely<Database>;
 
 /** Run `fn` in one transaction. */
 export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -215,4 +216,27 @@ export function envelopes(db: Db, start: number, width: number) {
     .where('seq', '<', String(start + width))
     .orderBy('seq')
     .execute();
+}
+
+// ─── archive key rotation ────────────────────────────────────────────────────────────────────
+
+/** How many content rows are sealed under another key than `keyId` (or none recorded). */
+export async function countSealedNotUnder(db: Db, keyId: string): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*)::text as n from record_content
+    where key_id is distinct from ${keyId}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+export function sealedNotUnder(db: Db, keyId: string, limit: number) {
+  return db
+    .selectFrom('record_content')
+    .select(['digest', 'bytes', 'key_id'])
+    .where((eb) => eb.or([eb('key_id', 'is', null), eb('key_id', '!=', keyId)]))
+    .orderBy('digest')
+    .limit(limit)
+    .execute();
+}
+
+export async function resealContent(db: Db, digest: string, bytes: Uint8Array, keyId: string): Promise<void> {
+  await db.updateTable('record_content').set({ bytes, key_id: keyId }).where('digest', '=', digest).execute();
 }

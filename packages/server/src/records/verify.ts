@@ -6,10 +6,10 @@ import {
   parseTilePath,
   VerificationError,
 } from '@hotline/ledger';
-import type { Db } from '../db/database.js';
 import type { LogService } from './log-service.js';
 import type { RecordsService } from './records-service.js';
 import { sha256Hex } from './records-service.js';
+import type { Db } from './repository.js';
 
 /** Serves the log's C2SP paths straight from the database, as the HTTP routes do. */
 export function databaseFetcher(log: LogService): LogFetcher {
