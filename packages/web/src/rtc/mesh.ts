@@ -1,13 +1,32 @@
 import type {
-  CallMediaRole,
   LiveIceServer,
   LivePeer,
   LiveServerMessage,
   LiveServerMessageOf,
   VerificationResult,
 } from '@hotline/contract';
-import { LiveSocket, type LiveSocketState } from './live-socket';
+import { LiveSocket } from './live-socket';
+import { readStats } from './mesh-stats';
+import type {
+  Link,
+  MeshCallOptions,
+  MeshEvents,
+  MeshPeerView,
+  MeshSelfView,
+  MeshSnapshot,
+  MeshState,
+} from './mesh-types';
 import { shortAuthenticationString } from './sas';
+
+export type {
+  MeshCallOptions,
+  MeshEvents,
+  MeshPeerView,
+  MeshSelfView,
+  MeshSnapshot,
+  MeshState,
+  PeerStats,
+} from './mesh-types';
 
 /**
  * One call as a peer-to-peer mesh (up to 6): one RTCPeerConnection per remote peer, signaled
@@ -16,94 +35,6 @@ import { shortAuthenticationString } from './sas';
  * and only receive (recvonly transceivers). Framework-free: React reads `snapshot()` and
  * subscribes with `on('change')`.
  */
-
-export type MeshState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'left' | 'refused';
-
-export interface PeerStats {
-  /** Round-trip time of the selected candidate pair (or RTCP), ms. */
-  rttMs: number | null;
-  /** Inbound audio jitter, ms. */
-  jitterMs: number | null;
-  /** Inbound packet loss over the last interval, percent. */
-  lossPct: number | null;
-  bytesReceived: number;
-  packetsReceived: number;
-  bytesSent: number;
-  packetsSent: number;
-  /** Inbound audio level, 0..1. */
-  audioLevel: number | null;
-  /** Audio energy received so far (rises only when sound arrives). */
-  totalAudioEnergy: number;
-  dtlsState: string | null;
-}
-
-export interface MeshPeerView extends LivePeer {
-  /** The peer connection's state, or 'none' when no media flows between the two (two listeners). */
-  connection: RTCPeerConnectionState | 'none';
-  /** The 6-digit verification code for this pair, once both descriptions are known. */
-  sas: string | null;
-  /** What I reported after comparing codes with this peer. */
-  myVerification: VerificationResult | null;
-  /** What this peer reported about me. */
-  theirVerification: VerificationResult | null;
-  /** Set on a reported mismatch or a code that changed after it was verified. */
-  alarm: string | null;
-  stats: PeerStats | null;
-  /** Heard speaking (inbound audio level) or says so. */
-  speakingNow: boolean;
-}
-
-export interface MeshSelfView {
-  peerId: string;
-  role: CallMediaRole;
-  canSend: boolean;
-  muted: boolean;
-  speaking: boolean;
-}
-
-export interface MeshSnapshot {
-  state: MeshState;
-  socket: LiveSocketState;
-  error: { code: string; detail: string } | null;
-  self: MeshSelfView | null;
-  peers: MeshPeerView[];
-  reconnects: number;
-}
-
-export interface MeshEvents {
-  change: MeshSnapshot;
-  sas: { peerId: string; code: string };
-  stats: { peerId: string; stats: PeerStats };
-  alarm: { peerId: string; reason: string };
-  error: { code: string; detail: string };
-}
-
-export interface MeshCallOptions {
-  liveUrl: string;
-  callId: string;
-  /** Default: navigator.mediaDevices.getUserMedia. Never called for listeners. */
-  getUserMedia?: (c: MediaStreamConstraints) => Promise<MediaStream>;
-  /** Play remote audio through <audio> elements. Default true when there is a document. */
-  playAudio?: boolean;
-  statsIntervalMs?: number;
-  /** Audio level (0..1) above which someone counts as speaking. */
-  speakingThreshold?: number;
-}
-
-interface Link {
-  peerId: string;
-  pc: RTCPeerConnection;
-  polite: boolean;
-  /** Makes the first offer. Later offers (ICE restarts) may come from either side. */
-  initiator: boolean;
-  /** The first offer/answer has completed. */
-  negotiated: boolean;
-  makingOffer: boolean;
-  ignoreOffer: boolean;
-  settingRemoteAnswer: boolean;
-  audio: HTMLAudioElement | null;
-  lastInbound: { received: number; lost: number } | null;
-}
 
 type Handler<K extends keyof MeshEvents> = (value: MeshEvents[K]) => void;
 
@@ -532,70 +463,4 @@ export class MeshCall {
     this.localStream = null;
     this.peers.clear();
   }
-}
-
-/** The figures a call page shows, from one getStats() report. */
-function readStats(report: RTCStatsReport, link: Link): { stats: PeerStats; sourceLevel: number | null } {
-  const stats: PeerStats = {
-    rttMs: null,
-    jitterMs: null,
-    lossPct: null,
-    bytesReceived: 0,
-    packetsReceived: 0,
-    bytesSent: 0,
-    packetsSent: 0,
-    audioLevel: null,
-    totalAudioEnergy: 0,
-    dtlsState: null,
-  };
-  let sourceLevel: number | null = null;
-  let packetsLost = 0;
-  let selectedPair: string | null = null;
-  let remoteRtt: number | null = null;
-  const pairs = new Map<string, { rtt: number | null; nominated: boolean; state: string }>();
-  // RTCStats entries are dictionaries whose fields depend on `type`.
-  report.forEach((s: Record<string, unknown> & { type: string; id: string }) => {
-    const num = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : null);
-    if (s.type === 'inbound-rtp' && s.kind === 'audio') {
-      stats.bytesReceived += num('bytesReceived') ?? 0;
-      stats.packetsReceived += num('packetsReceived') ?? 0;
-      packetsLost += num('packetsLost') ?? 0;
-      const jitter = num('jitter');
-      if (jitter !== null) stats.jitterMs = Math.max(stats.jitterMs ?? 0, jitter * 1000);
-      const level = num('audioLevel');
-      if (level !== null) stats.audioLevel = Math.max(stats.audioLevel ?? 0, level);
-      stats.totalAudioEnergy += num('totalAudioEnergy') ?? 0;
-    } else if (s.type === 'outbound-rtp' && s.kind === 'audio') {
-      stats.bytesSent += num('bytesSent') ?? 0;
-      stats.packetsSent += num('packetsSent') ?? 0;
-    } else if (s.type === 'remote-inbound-rtp') {
-      const rtt = num('roundTripTime');
-      if (rtt !== null) remoteRtt = rtt * 1000;
-    } else if (s.type === 'media-source' && s.kind === 'audio') {
-      const level = num('audioLevel');
-      if (level !== null) sourceLevel = level;
-    } else if (s.type === 'transport') {
-      if (typeof s.selectedCandidatePairId === 'string') selectedPair = s.selectedCandidatePairId;
-      if (typeof s.dtlsState === 'string') stats.dtlsState = s.dtlsState;
-    } else if (s.type === 'candidate-pair') {
-      pairs.set(s.id, {
-        rtt: num('currentRoundTripTime'),
-        nominated: s.nominated === true,
-        state: String(s.state),
-      });
-    }
-  });
-  const pair =
-    (selectedPair ? pairs.get(selectedPair) : undefined) ??
-    [...pairs.values()].find((p) => p.nominated && p.state === 'succeeded');
-  stats.rttMs = pair?.rtt != null ? pair.rtt * 1000 : remoteRtt;
-  const prev = link.lastInbound;
-  if (prev) {
-    const dRecv = stats.packetsReceived - prev.received;
-    const dLost = Math.max(0, packetsLost - prev.lost);
-    stats.lossPct =
-      dRecv + dLost > 0 ? (100 * dLost) / (dRecv + dLost) : stats.packetsReceived > 0 ? 0 : null;
-  }
-  link.lastInbound = { received: stats.packetsReceived, lost: packetsLost };
-  return { stats, sourceLevel };
 }
