@@ -167,7 +167,7 @@ export class AppContext {
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
-        () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy),
+        () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy, this.cfg.publicUrl),
         () => seedDemoCapture(this.db, this.capture, this.captureQueries, this.clock.now()),
       ]);
     }

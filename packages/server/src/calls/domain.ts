@@ -30,8 +30,8 @@ export function createCalls(
   db: Tx,
   records: RecordsService,
   clock: Clock,
-  policy: CallPolicy = DEFAULT_CALL_POLICY,
-  publicUrl?: string,
+  policy: CallPolicy,
+  publicUrl: string,
 ): Calls {
   const tx = new CallTransactor(db, records, clock, policy);
   const briefings = new BriefingService(tx);

@@ -14,7 +14,8 @@ export class SchedulingService {
   constructor(
     private readonly tx: CallTransactor,
     private readonly db: Tx,
-    private readonly publicUrl = 'http://localhost:8080',
+    /** The server's public origin, for the links in calendar invitations. */
+    private readonly publicUrl: string,
   ) {}
 
   /** Schedule (or reschedule) the call. Returns warnings (a clash with the principal's other calls). */

@@ -24,10 +24,17 @@ export async function seedDemoCalls(
   db: Db,
   records: RecordsService,
   now: Date,
-  policy?: CallPolicy,
+  policy: CallPolicy,
+  publicUrl: string,
 ): Promise<void> {
   const clock = new ManualClock(now);
-  const { requests, scheduling, briefings, memcons, readouts } = createCalls(db, records, clock, policy);
+  const { requests, scheduling, briefings, memcons, readouts } = createCalls(
+    db,
+    records,
+    clock,
+    policy,
+    publicUrl,
+  );
   const people = await demoPeople(db);
   const person = (role: string, slug: string) => {
     const p = people.find((x) => x.slug === slug && x.roles.includes(role));
