@@ -80,8 +80,11 @@ export async function buildApp(
       message: `Too many requests: the limit is ${c.max} per ${c.after}. Wait ${Math.ceil(c.ttl / 1000)} s and try again.`,
     }),
   });
-  // Uploads of personal-account exports (routes/capture.ts); JSON bodies keep the 1 MiB limit.
-  await app.register(multipart, { limits: { fileSize: 1024 ** 3, files: 1, fields: 10 } });
+  // Uploads of personal-account exports (capture/routes.ts); JSON bodies keep the 1 MiB limit.
+  // The upload route lowers fileSize to each kind's limit (HOTLINE_UPLOAD_LIMITS) as it reads.
+  await app.register(multipart, {
+    limits: { fileSize: Math.max(...Object.values(ctx.cfg.uploadLimits)), files: 1, fields: 10 },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

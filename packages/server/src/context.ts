@@ -120,7 +120,6 @@ export class AppContext {
       throw err;
     }
     const records = new RecordsService(clock, cipher);
-    const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs);
     const auth = new AuthService(database.db, records, clock, {
       rpId: cfg.rpId,
       rpName: 'Hotline',
@@ -128,6 +127,7 @@ export class AppContext {
       sessionTtlMs: cfg.sessionTtlMs,
       demo: cfg.demo,
     });
+    const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs, auth.sessionEvents);
     const log = new LogService(
       database.db,
       {

@@ -16,6 +16,39 @@ describe('configuration', () => {
     expect(cfg.trustProxy).toEqual([]);
   });
 
+  it('reads HOTLINE_UPLOAD_LIMITS per kind over the defaults, and the upload counts', () => {
+    const d = envToConfig(readEnv({}));
+    expect(d.uploadLimits).toEqual({
+      mbox: 2 * 1024 ** 3,
+      x: 1024 ** 3,
+      phone: 512 * 1024 ** 2,
+      csv: 64 * 1024 ** 2,
+      eml: 64 * 1024 ** 2,
+    });
+    expect([d.uploadsPerPerson, d.uploadsTotal]).toEqual([2, 4]);
+    const c = envToConfig(
+      readEnv({ HOTLINE_UPLOAD_LIMITS: 'mbox=3g, eml=10M,csv=4096', HOTLINE_UPLOADS_PER_PERSON: '1' }),
+    );
+    expect(c.uploadLimits).toMatchObject({
+      mbox: 3 * 1024 ** 3,
+      eml: 10 * 1024 ** 2,
+      csv: 4096,
+      x: 1024 ** 3,
+    });
+    expect(c.uploadsPerPerson).toBe(1);
+  });
+
+  it.each([
+    ['zip=1g', 'kind of mbox, eml, x, phone, csv'],
+    ['mbox', 'is not "kind=size"'],
+    ['mbox=lots', 'the size "lots" for mbox is not a size'],
+    ['mbox=0', 'is not a size'],
+  ])('refuses HOTLINE_UPLOAD_LIMITS=%s naming the variable', (raw, message) => {
+    expect(() => envToConfig(readEnv({ HOTLINE_UPLOAD_LIMITS: raw }))).toThrow(ConfigError);
+    expect(() => envToConfig(readEnv({ HOTLINE_UPLOAD_LIMITS: raw }))).toThrow(/HOTLINE_UPLOAD_LIMITS/);
+    expect(() => envToConfig(readEnv({ HOTLINE_UPLOAD_LIMITS: raw }))).toThrow(message);
+  });
+
   it('reads HOTLINE_TRUST_PROXY as a list of addresses and CIDR ranges', () => {
     expect(
       envToConfig(readEnv({ HOTLINE_TRUST_PROXY: ' 127.0.0.1, 10.0.0.0/8,fd00::/8 ,::1,loopback' }))

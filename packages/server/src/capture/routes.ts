@@ -1,8 +1,9 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ValidationError } from '@hotline/common';
+import { HotlineError, isHotlineError, ValidationError } from '@hotline/common';
 import {
   type CapturedItemSummary,
   ClassifiedSchema,
@@ -24,8 +25,10 @@ import {
 } from '@hotline/contract';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { requireActor } from '../http/session.js';
+import { requireActor, requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
+import { authorize } from '../policy/policy.js';
+import { UploadGate, uploadTooLarge } from './upload-gate.js';
 
 type QueueItem = z.input<typeof QueueSchema>[number];
 const STRING_FIELDS = [
@@ -173,11 +176,31 @@ export function captureRoutes(app: App, ctx: AppContext): void {
 
   /**
    * Upload an export (multipart: kind, account, owner, optional columns and official, then the
-   * file). The file is spooled to a temp file and imported as the CLI does, whole or not at all.
+   * file). Before any of the body is read (onRequest, after the session check of
+   * http/auth-first.ts): the permission to import, a declared length over every kind's limit
+   * (413), and the number of uploads running (429). The file is then spooled to a temp folder,
+   * counted against its kind's limit as it streams (413 at the limit, reading stops), and
+   * imported as the CLI does, whole or not at all. The temp folder goes on every path out.
    */
+  const limits = ctx.cfg.uploadLimits;
+  const largest = Math.max(...Object.values(limits));
+  const gate = new UploadGate(ctx.cfg.uploadsPerPerson, ctx.cfg.uploadsTotal);
+  const releases = new WeakMap<object, () => void>();
   app.post(
     '/api/v1/capture/imports',
     {
+      onRequest: async (req, reply) => {
+        const { actor } = await requireSession(ctx, req);
+        authorize(actor, 'capture.import', 'import personal-account records');
+        const declared = Number(req.headers['content-length']);
+        // The form fields and multipart framing around the file take a little more than the file.
+        if (Number.isFinite(declared) && declared > largest + 64 * 1024) throw uploadTooLarge(limits, null);
+        const release = gate.acquire(actor.userId);
+        releases.set(req, release);
+        // However the exchange ends (answered, or the client gone), the place is given back.
+        reply.raw.once('close', release);
+      },
+      onResponse: async (req) => releases.get(req)?.(),
       schema: {
         tags,
         consumes: ['multipart/form-data'],
@@ -198,26 +221,27 @@ export function captureRoutes(app: App, ctx: AppContext): void {
       try {
         const fields: Record<string, string> = {};
         let path: string | null = null;
-        for await (const part of req.parts()) {
+        for await (const part of req.parts({ limits: { fileSize: largest } })) {
           if (part.type === 'file') {
+            const kind = uploadKind(fields.kind);
             // Keep the uploaded name's extension (".zip" selects the archive reader), never its path.
             path = join(dir, basename(part.filename || 'upload').replace(/[^\w.-]/g, '_'));
-            await pipeline(part.file, createWriteStream(path));
-            if (part.file.truncated)
-              throw new ValidationError(
-                'The file is larger than the upload limit (1 GiB); import it with the CLI instead.',
-              );
+            const limit = limits[kind];
+            let seen = 0;
+            const counter = new Transform({
+              transform(chunk: Buffer, _enc, cb) {
+                seen += chunk.length;
+                if (seen > limit) cb(uploadTooLarge(limits, kind));
+                else cb(null, chunk);
+              },
+            });
+            await pipeline(part.file, counter, createWriteStream(path));
+            if (part.file.truncated) throw uploadTooLarge(limits, kind);
           } else {
             fields[part.fieldname] = String(part.value);
           }
         }
-        const kind = fields.kind as z.infer<typeof ImportFormatSchema> | undefined;
-        if (!kind || !IMPORT_FORMATS.includes(kind)) {
-          throw new ValidationError(
-            'Field "kind" must be one of mbox, eml, x (an archive .zip), phone or csv.',
-            { field: 'kind' },
-          );
-        }
+        const kind = uploadKind(fields.kind);
         if (!path) throw new ValidationError('Attach the exported file.', { field: 'file' });
         if (!fields.account || !fields.owner)
           throw new ValidationError('Fields "account" and "owner" are required.', { field: 'account' });
@@ -228,9 +252,32 @@ export function captureRoutes(app: App, ctx: AppContext): void {
           ...(fields.columns ? { columns: fields.columns } : {}),
         });
         return reply.status(201).send(r);
+      } catch (err) {
+        // The client went away mid-upload: nobody reads the answer, and it is no server fault.
+        if (!isHotlineError(err) && req.raw.destroyed) {
+          throw new HotlineError(
+            400,
+            'upload_interrupted',
+            'The upload was interrupted',
+            'The connection closed before the whole file arrived; nothing of it was kept. Send it again.',
+          );
+        }
+        throw err;
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     },
   );
+}
+
+/** The form's kind, which must come before the file (its size limit depends on it). */
+function uploadKind(raw: string | undefined): z.infer<typeof ImportFormatSchema> {
+  const kind = raw as z.infer<typeof ImportFormatSchema> | undefined;
+  if (!kind || !IMPORT_FORMATS.includes(kind)) {
+    throw new ValidationError(
+      'Field "kind" must be one of mbox, eml, x (an archive .zip), phone or csv, and come before the file.',
+      { field: 'kind' },
+    );
+  }
+  return kind;
 }

@@ -5,6 +5,7 @@ import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } f
 import { type CallPolicy, DEFAULT_CALL_POLICY } from './call-policy.js';
 import type { ServerEnv } from './env.js';
 import { parseTrustProxy } from './trust-proxy.js';
+import { parseUploadLimits, type UploadLimits } from './upload-limits.js';
 
 export interface IceServer {
   urls: string | string[];
@@ -41,6 +42,11 @@ export interface ServerConfig {
   callPolicy: CallPolicy;
   /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed; empty: none. */
   trustProxy: string[];
+  /** The largest upload of each export kind, in bytes (HOTLINE_UPLOAD_LIMITS). */
+  uploadLimits: UploadLimits;
+  /** Uploads one person may run at once, and the server at once. */
+  uploadsPerPerson: number;
+  uploadsTotal: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -181,5 +187,8 @@ export function envToConfig(env: ServerEnv): ServerConfig {
       ),
     },
     trustProxy: parseTrustProxy(env.trustProxy),
+    uploadLimits: parseUploadLimits(env.uploadLimits),
+    uploadsPerPerson: parseIntVar('HOTLINE_UPLOADS_PER_PERSON', env.uploadsPerPerson, 2, 1, 100),
+    uploadsTotal: parseIntVar('HOTLINE_UPLOADS_TOTAL', env.uploadsTotal, 4, 1, 1000),
   };
 }

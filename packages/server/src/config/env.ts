@@ -23,6 +23,9 @@ export interface ServerEnv {
   readoutDeadlineDays?: string;
   readoutSeparateApprover?: string;
   trustProxy?: string;
+  uploadLimits?: string;
+  uploadsPerPerson?: string;
+  uploadsTotal?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -50,5 +53,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
     readoutSeparateApprover: env.HOTLINE_READOUT_SEPARATE_APPROVER,
     trustProxy: env.HOTLINE_TRUST_PROXY,
+    uploadLimits: env.HOTLINE_UPLOAD_LIMITS,
+    uploadsPerPerson: env.HOTLINE_UPLOADS_PER_PERSON,
+    uploadsTotal: env.HOTLINE_UPLOADS_TOTAL,
   };
 }

@@ -8,6 +8,7 @@ import type { RecordsService } from '../records/records-service.js';
 import { toOffice, toUser } from './mappers.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
+import type { SessionEvents } from './session-events.js';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -26,6 +27,8 @@ export class IdentityService {
     private readonly records: RecordsService,
     private readonly clock: Clock,
     private readonly inviteTtlMs: number,
+    /** Told when a person's roles change (the live layer closes their sockets when one is taken away). */
+    private readonly events?: SessionEvents,
   ) {}
 
   async createOffice(actor: Actor | null, input: CreateOfficeInput): Promise<Office> {
@@ -134,7 +137,8 @@ export class IdentityService {
 
   async setRoles(actor: Actor, userId: string, roles: Role[]): Promise<User> {
     authorize(actor, 'users.setRoles', 'change roles');
-    return repo.transaction(this.db, async (tx) => {
+    let change: { from: string[]; to: string[] } | null = null;
+    const updated = await repo.transaction(this.db, async (tx) => {
       const user = await repo.findUser(tx, userId);
       if (!user) throw new NotFoundError('user', userId);
       authorizeSameOffice(actor, user.office_id, 'change roles');
@@ -152,8 +156,12 @@ export class IdentityService {
         subject: userId,
         details: { from: user.roles, to: next },
       });
+      change = { from: [...user.roles], to: next };
       return toUser((await repo.findUser(tx, userId))!);
     });
+    if (change)
+      this.events?.emit('roles-changed', { userId, ...(change as { from: string[]; to: string[] }) });
+    return updated;
   }
 
   /** Seeding helper: insert an already-active user (demo personas), with its audit record. */

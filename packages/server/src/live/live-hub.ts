@@ -24,6 +24,7 @@ import { sendingMediaSections } from './sdp.js';
 import type { CallAccessGrant, CallEvent, LiveActor, LiveDeps } from './types.js';
 
 export const LIVE_PATH = '/api/v1/live';
+const SESSION_EXPIRED = 'Your session has expired. Sign in again.';
 const OPEN = 1;
 
 interface Conn {
@@ -33,7 +34,14 @@ interface Conn {
   /** Messages of one connection are handled one after the other (a join awaits the access check). */
   chain: Promise<void>;
   rate: RateBucket;
+  /** Closes the connection when its session expires (re-armed if the clock says not yet). */
+  expiryTimer: NodeJS.Timeout | null;
 }
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry re-arms the timer. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long an ended session id is remembered, so a connection authenticated just before cannot slip through. */
+const ENDED_SESSION_MEMORY_MS = 60_000;
 
 /** What the hub exposes to the rest of the server (the calls service, tests, ops). */
 export interface LiveHub {
@@ -46,6 +54,11 @@ export interface LiveHub {
    * disabled, role lost); a peer of theirs leaves its call with no grace period.
    */
   disconnectUser(userId: string, detail: string): Promise<void>;
+  /**
+   * Closes the connections opened with these sessions of a person (signed out, one session
+   * revoked); their peers leave their calls at once. Connections of other sessions stay.
+   */
+  disconnectSessions(userId: string, sessionIds: readonly string[], detail: string): Promise<void>;
   /** Cuts one peer's WebSocket as a network failure would; the peer may resume. For tests and ops. */
   dropConnection(peerId: string): boolean;
   close(): Promise<void>;
@@ -75,6 +88,8 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
   const conns = new Set<Conn>();
   /** Events are recorded in order per call, also across a room that empties and fills again. */
   const eventChains = new Map<string, Promise<void>>();
+  /** Sessions ended lately (id → when, in real time), refused if a connection authenticated with one in the meantime. */
+  const endedSessions = new Map<string, number>();
   let closed = false;
 
   if (!app.hasDecorator('websocketServer')) {
@@ -159,6 +174,8 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     if (peer.graceTimer) clearTimeout(peer.graceTimer);
     peer.graceTimer = null;
     rooms.renewToken(peer);
+    // The same person, perhaps on another session: that session now governs the peer.
+    if (conn.actor) peer.actor = conn.actor;
     peer.grant = grant;
     peer.conn = conn;
     conn.peer = peer;
@@ -320,6 +337,10 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
       const actor = await authed;
       // A connection whose session ended is closed; anything it still sent is not handled.
       if (!actor || conn.actor === null) return;
+      if (expired(conn.actor)) {
+        endConnection(conn, SESSION_EXPIRED);
+        return;
+      }
       let parsed: LiveClientMessage;
       try {
         parsed = parseClientMessage(text);
@@ -352,6 +373,8 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
 
   function onClose(conn: Conn): void {
     conns.delete(conn);
+    if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
+    conn.expiryTimer = null;
     const peer = conn.peer;
     conn.peer = null;
     if (!peer || peer.conn !== conn || closed) return;
@@ -368,6 +391,48 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     conn.socket.close(closeCode, code);
   }
 
+  function expired(actor: LiveActor): boolean {
+    return !!actor.expiresAt && actor.expiresAt.getTime() <= deps.clock.now().getTime();
+  }
+
+  /**
+   * The connection's session is over: its peer leaves its call now (no grace period, the others
+   * see it leave and the call log records it), nothing more it sends is handled, and it is closed.
+   */
+  function endConnection(conn: Conn, detail: string): string | null {
+    if (conn.actor === null) return null;
+    conn.actor = null;
+    if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
+    conn.expiryTimer = null;
+    const peer = conn.peer;
+    const callId = peer?.callId ?? null;
+    if (peer) removePeer(peer, 'left');
+    fail(conn, 'unauthenticated', detail, LIVE_CLOSE.unauthenticated);
+    return callId;
+  }
+
+  function armExpiry(conn: Conn): void {
+    const at = conn.actor?.expiresAt;
+    if (!at) return;
+    const wait = Math.min(Math.max(at.getTime() - deps.clock.now().getTime(), 0), MAX_TIMER_MS);
+    conn.expiryTimer = setTimeout(() => {
+      conn.expiryTimer = null;
+      if (!conn.actor) return;
+      if (expired(conn.actor)) endConnection(conn, SESSION_EXPIRED);
+      else armExpiry(conn);
+    }, wait);
+    conn.expiryTimer.unref?.();
+  }
+
+  /** Each connection's expiry against the clock (which a test clock moves by jumps), and old ended-session ids forgotten. */
+  const sweep = setInterval(() => {
+    for (const conn of [...conns])
+      if (conn.actor && expired(conn.actor)) endConnection(conn, SESSION_EXPIRED);
+    const forget = Date.now() - ENDED_SESSION_MEMORY_MS;
+    for (const [id, at] of endedSessions) if (at < forget) endedSessions.delete(id);
+  }, deps.sessionSweepMs ?? 500);
+  sweep.unref?.();
+
   async function authenticate(conn: Conn, req: FastifyRequest): Promise<LiveActor | null> {
     const origin = req.headers.origin;
     if (deps.allowedOrigins && origin && !deps.allowedOrigins.includes(origin)) {
@@ -381,7 +446,14 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     }
     try {
       const actor = await deps.authenticate(req);
+      if (actor.sessionId && endedSessions.has(actor.sessionId)) {
+        // The session ended while it was being checked.
+        fail(conn, 'unauthenticated', 'Your session has ended. Sign in again.', LIVE_CLOSE.unauthenticated);
+        return null;
+      }
+      if (conn.socket.readyState !== OPEN) return null;
       conn.actor = actor;
+      armExpiry(conn);
       return actor;
     } catch (err) {
       if (isHotlineError(err)) {
@@ -400,7 +472,14 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
   }
 
   app.get(LIVE_PATH, { websocket: true }, (socket, req) => {
-    const conn: Conn = { socket, actor: null, peer: null, chain: Promise.resolve(), rate: new RateBucket() };
+    const conn: Conn = {
+      socket,
+      actor: null,
+      peer: null,
+      chain: Promise.resolve(),
+      rate: new RateBucket(),
+      expiryTimer: null,
+    };
     conns.add(conn);
     // Listeners are attached before anything is awaited, so no early message is lost.
     const authed = authenticate(conn, req);
@@ -425,14 +504,33 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     },
     async disconnectUser(userId, detail) {
       const callIds = new Set<string>();
+      for (const conn of [...conns]) {
+        if (conn.actor?.userId !== userId) continue;
+        if (conn.actor.sessionId) endedSessions.set(conn.actor.sessionId, Date.now());
+        const callId = endConnection(conn, detail);
+        if (callId) callIds.add(callId);
+      }
+      // Peers within their resume grace period (no connection now) leave too.
       for (const peer of rooms.peersOf(userId)) {
         callIds.add(peer.callId);
         removePeer(peer, 'left');
       }
+      await Promise.all([...callIds].map((id) => eventChains.get(id) ?? Promise.resolve()));
+    },
+    async disconnectSessions(userId, sessionIds, detail) {
+      const ended = new Set(sessionIds);
+      for (const id of ended) endedSessions.set(id, Date.now());
+      const callIds = new Set<string>();
       for (const conn of [...conns]) {
-        if (conn.actor?.userId !== userId) continue;
-        conn.actor = null;
-        fail(conn, 'unauthenticated', detail, LIVE_CLOSE.unauthenticated);
+        const a = conn.actor;
+        if (a?.userId !== userId || !a.sessionId || !ended.has(a.sessionId)) continue;
+        const callId = endConnection(conn, detail);
+        if (callId) callIds.add(callId);
+      }
+      for (const peer of rooms.peersOf(userId)) {
+        if (peer.conn || !peer.actor.sessionId || !ended.has(peer.actor.sessionId)) continue;
+        callIds.add(peer.callId);
+        removePeer(peer, 'left');
       }
       await Promise.all([...callIds].map((id) => eventChains.get(id) ?? Promise.resolve()));
     },
@@ -444,6 +542,8 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     },
     async close() {
       closed = true;
+      clearInterval(sweep);
+      for (const conn of conns) if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
       for (const peer of rooms.allPeers()) if (peer.graceTimer) clearTimeout(peer.graceTimer);
       for (const conn of conns) conn.socket.terminate();
       await Promise.all([...eventChains.values()]);

@@ -14,6 +14,13 @@ export interface LiveActor {
   officeId: string;
   roles: readonly string[];
   displayName: string;
+  /**
+   * The session the connection was opened with. When set, ending that session (sign-out,
+   * revocation) closes this connection and no other of the person's.
+   */
+  sessionId?: string;
+  /** When the session expires: the connection is closed then (checked against the hub's clock). */
+  expiresAt?: Date;
 }
 
 export interface CallAccessGrant {
@@ -92,6 +99,11 @@ export interface LiveDeps {
   resumeGraceMs?: number;
   /** Mesh size limit. Default 6. */
   maxPeersPerCall?: number;
+  /**
+   * How often every connection's session expiry is compared with the clock (besides each
+   * connection's own timer, which a clock that jumps, as a test clock does, would outrun). Default 500 ms.
+   */
+  sessionSweepMs?: number;
   /** When set, an upgrade whose Origin header is not listed is refused (cross-site WebSocket hijacking). */
   allowedOrigins?: string[];
   /**

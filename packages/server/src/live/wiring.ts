@@ -1,6 +1,6 @@
 import { ConflictError } from '@hotline/common';
 import type { AppContext } from '../context.js';
-import { requireActor } from '../http/session.js';
+import { requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
 import { authorizeCallJoin } from '../policy/policy.js';
 import type { CallAccess, CallEvent, LiveHub } from './index.js';
@@ -61,7 +61,11 @@ export async function onCallEvent(ctx: AppContext, ev: CallEvent): Promise<void>
 
 export async function wireLive(app: App, ctx: AppContext): Promise<LiveHub> {
   const hub = await liveRoutes(app, {
-    authenticate: (req) => requireActor(ctx, req),
+    // The session's id and expiry go with the connection: ending that session, or its expiry, closes it.
+    authenticate: async (req) => {
+      const s = await requireSession(ctx, req);
+      return { ...s.actor, sessionId: s.sessionId, expiresAt: s.expiresAt };
+    },
     callAccess: callAccess(ctx),
     onCallEvent: (ev) => onCallEvent(ctx, ev),
     logger: app.log,
@@ -70,5 +74,37 @@ export async function wireLive(app: App, ctx: AppContext): Promise<LiveHub> {
     allowedOrigins: [ctx.cfg.publicUrl],
   });
   ctx.calls.callLog.onEnded((callId) => hub.endCall(callId, 'The secretariat ended the call.'));
+  const failed = (err: unknown) =>
+    app.log.error({ err }, 'could not close the live connections of ended sessions');
+  const offEnded = ctx.auth.sessionEvents.on('ended', (e) => {
+    // Deactivation ends every session of the person; sign-out and revocation end the ones named.
+    if (e.why === 'deactivated')
+      hub.disconnectUser(e.userId, 'Your account has been deactivated.').catch(failed);
+    else
+      hub
+        .disconnectSessions(
+          e.userId,
+          e.sessionIds,
+          e.why === 'signed_out'
+            ? 'You signed out of this session. Sign in again to rejoin.'
+            : 'This session was ended. Sign in again to rejoin.',
+        )
+        .catch(failed);
+  });
+  const offRoles = ctx.auth.sessionEvents.on('roles-changed', (e) => {
+    // A role taken away may take access with it: the person reconnects and every check runs again.
+    const lost = e.from.filter((r) => !e.to.includes(r));
+    if (lost.length > 0)
+      hub
+        .disconnectUser(
+          e.userId,
+          `Your roles changed (${lost.join(', ')} removed). Reconnect to continue with your current access.`,
+        )
+        .catch(failed);
+  });
+  app.addHook('onClose', async () => {
+    offEnded();
+    offRoles();
+  });
   return hub;
 }

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
@@ -30,8 +30,24 @@ export async function extractZip(
   want: (name: string) => boolean,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
 ): Promise<string> {
-  const file = basename(path);
   const out = mkdtempSync(join(tmpdir(), 'hotline-zip-'));
+  try {
+    await extractInto(path, out, want, limits);
+    return out;
+  } catch (err) {
+    // A refused or broken archive leaves nothing behind: the caller never sees the folder.
+    rmSync(out, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function extractInto(
+  path: string,
+  out: string,
+  want: (name: string) => boolean,
+  limits: ZipLimits,
+): Promise<void> {
+  const file = basename(path);
   let zip: yauzl.ZipFile;
   try {
     zip = await new Promise<yauzl.ZipFile>((res, rej) =>
@@ -116,5 +132,4 @@ export async function extractZip(
   } finally {
     zip.close();
   }
-  return out;
 }
