@@ -163,6 +163,8 @@ export class AppContext {
   async prepare(): Promise<void> {
     const applied = await migrateToLatest(this.db);
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
+    // A log of v1 entries (each one a record's envelope, in public) is refused until it is rebuilt.
+    await this.log.assertV2();
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy),
