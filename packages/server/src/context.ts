@@ -131,6 +131,7 @@ export class AppContext {
       {
         origin: cfg.logOrigin,
         signer: logSigner,
+        intervalMs: cfg.checkpointIntervalMs,
         cosigners: overrides.logSigner ? undefined : transitionCosigners(readLogTransition(cfg.logKeyFile)),
       },
       clock,

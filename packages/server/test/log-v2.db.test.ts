@@ -2,7 +2,9 @@ import { decodeBundle, isLeafCommitment, LEAF_V2_SIZE, TILE_WIDTH, toHex } from 
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { envToConfig } from '../src/config/config.js';
 import type { App } from '../src/http/types.js';
+import { msToNextTick } from '../src/records/log-service.js';
 import { LOG_MIGRATED_KIND, migrateLogToV2 } from '../src/records/migrate-v2.js';
 import { V1LogError } from '../src/records/records-service.js';
 import { verifyLocal } from '../src/records/verify.js';
@@ -245,5 +247,36 @@ describe('a v1 log: refused, then rebuilt by migrate-v2 in one transaction', () 
       sql`update records set salt = salt, leaf = leaf where seq = 1`.execute(t.ctx.db),
     ).rejects.toThrow(/append-only/);
     await expect(sql`delete from records where seq = 1`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('HOTLINE_CHECKPOINT_INTERVAL_SECONDS: publishing on a fixed cadence', () => {
+  it('parses the setting (0, the default, publishes as records are written)', () => {
+    expect(envToConfig({}).checkpointIntervalMs).toBe(0);
+    expect(envToConfig({ checkpointIntervalSeconds: '300' }).checkpointIntervalMs).toBe(300_000);
+    expect(() => envToConfig({ checkpointIntervalSeconds: 'soon' })).toThrow(
+      /HOTLINE_CHECKPOINT_INTERVAL_SECONDS/,
+    );
+    expect(msToNextTick(1_000_250, 1000)).toBe(750);
+    expect(msToNextTick(1_000_000, 1000)).toBe(1000);
+  });
+
+  it('integrates and publishes only on the tick, not when records are written', async () => {
+    for (const [seconds, integratedSoon] of [
+      ['3600', false],
+      ['1', true],
+    ] as const) {
+      const t = await newTestContext({ checkpointIntervalSeconds: seconds });
+      try {
+        t.ctx.startBackground();
+        await appendSensitive(t, 5);
+        t.ctx.log.poke();
+        await new Promise((r) => setTimeout(r, 2500));
+        expect((await t.ctx.log.state()).integrated, `interval ${seconds} s`).toBe(integratedSoon ? 5 : 0);
+        expect((await t.ctx.log.latestCheckpoint())?.size ?? 0).toBe(integratedSoon ? 5 : 0);
+      } finally {
+        await t.close();
+      }
+    }
   });
 });

@@ -32,6 +32,17 @@ export interface LogOptions {
   maxBatch?: number;
   /** pause between integration passes when idle */
   idleMs?: number;
+  /**
+   * Integrate and publish only on this fixed cadence, aligned to the wall clock (every
+   * `intervalMs` since the epoch), whatever is written in between; 0 or unset: as soon as
+   * records are written. Limits what the log's growth reveals about when records are written.
+   */
+  intervalMs?: number;
+}
+
+/** Milliseconds from `nowMs` to the next multiple of `intervalMs` (a whole interval when on one). */
+export function msToNextTick(nowMs: number, intervalMs: number): number {
+  return intervalMs - (nowMs % intervalMs);
 }
 
 export interface PublishedCheckpoint {
@@ -184,6 +195,12 @@ export class LogService {
   async run(signal: AbortSignal): Promise<void> {
     const onAbort = () => this.wake?.();
     signal.addEventListener('abort', onAbort, { once: true });
+    const interval = this.opts.intervalMs ?? 0;
+    if (interval > 0) {
+      await this.runOnCadence(signal, interval);
+      signal.removeEventListener('abort', onAbort);
+      return;
+    }
     while (!signal.aborted) {
       let n = 0;
       try {
@@ -207,7 +224,36 @@ export class LogService {
     signal.removeEventListener('abort', onAbort);
   }
 
-  /** Nudge the integrator after an append (saves up to idleMs of latency). */
+  /**
+   * The background loop with a fixed cadence: sleep to the next tick (a poke does not wake it),
+   * then integrate everything written since the last one and publish one checkpoint.
+   */
+  private async runOnCadence(signal: AbortSignal, interval: number): Promise<void> {
+    while (!signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, msToNextTick(Date.now(), interval));
+        this.wake = () => {
+          if (!signal.aborted) return;
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+      if (signal.aborted) break;
+      try {
+        for (;;) {
+          const n = await this.integrateOnce();
+          if (n > 0) this.logger.debug({ integrated: n }, 'integrated log entries on the cadence');
+          if (n < this.maxBatch) break;
+        }
+      } catch (err) {
+        if (signal.aborted) break;
+        this.logger.error({ err }, 'log integration failed; retrying at the next tick');
+      }
+    }
+  }
+
+  /** Nudge the integrator after an append (saves up to idleMs of latency; no effect on a fixed cadence). */
   poke(): void {
     this.wake?.();
   }
