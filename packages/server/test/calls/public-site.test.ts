@@ -58,7 +58,9 @@ describe('readout page', () => {
     expect(html).toContain('data-record="rec-123"');
     expect(html).toContain('data-proof-endpoint="/api/v1/log/proof?index=42"');
     expect(html).toContain(`data-salt="${'ab'.repeat(32)}"`);
-    expect(html).toContain('data-envelope="{&quot;id&quot;:&quot;rec-123&quot;,&quot;kind&quot;:&quot;readout.published&quot;}"');
+    expect(html).toContain(
+      'data-envelope="{&quot;id&quot;:&quot;rec-123&quot;,&quot;kind&quot;:&quot;readout.published&quot;}"',
+    );
     expect(html).toContain(
       'data-content="{&quot;body&quot;:&quot;&lt;b&gt;x&lt;/b&gt;&quot;,&quot;title&quot;:&quot;it&#39;s&quot;}"',
     );
