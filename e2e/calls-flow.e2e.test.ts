@@ -204,7 +204,20 @@ describe('a leader call from request to published, verified readout', () => {
       await poll(() => page.locator('#verify-result').textContent()).toMatch(
         /^Verified: this readout is entry \d+ of the log/,
       );
+      // The public entry is a commitment the page's salt and envelope open.
+      await poll(() => page.locator('#verify-details').textContent()).toMatch(
+        /Leaf commitment686f746c696e652d6c6561662f7632[0-9a-f]{64}/,
+      );
       await screenshot(page, 'calls-6-public-verified');
+      // A page whose envelope does not open the entry is not verified.
+      await page.evaluate(() => {
+        const s = document.getElementById('verify')!;
+        s.dataset.envelope = s.dataset.envelope!.replace('readout.published', 'readout.publishex');
+      });
+      await page.getByRole('button', { name: 'Verify this readout' }).click();
+      await poll(() => page.locator('#verify-result').textContent()).toMatch(
+        /^Not verified: log entry \d+ is not the commitment to this page's record envelope/,
+      );
       const feed = await (await page.request.get(`${server.url}/readouts.atom`)).text();
       expect(feed).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
       expect(feed).toMatch(

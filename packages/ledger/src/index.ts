@@ -3,6 +3,7 @@ export * from './checkpoint.js';
 export * from './client.js';
 export * from './hash.js';
 export * from './layout.js';
+export * from './leaf.js';
 export * from './memory-log.js';
 export * from './note.js';
 export * from './proof.js';

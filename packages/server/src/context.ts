@@ -133,6 +133,7 @@ export class AppContext {
       {
         origin: cfg.logOrigin,
         signer: logSigner,
+        intervalMs: cfg.checkpointIntervalMs,
         cosigners: overrides.logSigner ? undefined : transitionCosigners(readLogTransition(cfg.logKeyFile)),
       },
       clock,
@@ -165,6 +166,8 @@ export class AppContext {
   async prepare(): Promise<void> {
     const applied = await migrateToLatest(this.db);
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
+    // A log of v1 entries (each one a record's envelope, in public) is refused until it is rebuilt.
+    await this.log.assertV2();
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy, this.cfg.publicUrl),

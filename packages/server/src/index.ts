@@ -15,5 +15,7 @@ export {
   rotateLogKeyFile,
 } from './records/key-rotation.js';
 export { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
+export { LOG_MIGRATED_KIND, migrateLogToV2 } from './records/migrate-v2.js';
+export { V1_LOG_MESSAGE, V1LogError } from './records/records-service.js';
 export { verifyLocal } from './records/verify.js';
 export { serve } from './serve.js';

@@ -1,7 +1,10 @@
 import {
   generateSignerKey,
   httpFetcher,
+  isLeafCommitment,
   LogClient,
+  leafCommitment,
+  opensLeaf,
   parseSignerKey,
   VerificationError,
 } from '@hotline/ledger';
@@ -47,7 +50,15 @@ describe('records log in the server', () => {
     const client = new LogClient(httpFetcher(`${url}/log/`), t.ctx.log.verifierKey, t.ctx.log.origin);
     const { checkpoint } = await client.checkpoint();
     const inc = await client.proveInclusion(431, checkpoint);
-    expect(JSON.parse(new TextDecoder().decode(inc.entry))).toMatchObject({ v: 1, kind: 'test.entry' });
+    // The entry is a commitment; the database's salt and envelope open it.
+    expect(isLeafCommitment(inc.entry)).toBe(true);
+    const row = await t.ctx.db
+      .selectFrom('records')
+      .select(['salt', 'envelope'])
+      .where('seq', '=', '431')
+      .executeTakeFirstOrThrow();
+    expect(opensLeaf(inc.entry, new Uint8Array(row.salt!), new Uint8Array(row.envelope))).toBe(true);
+    expect(JSON.parse(new TextDecoder().decode(row.envelope))).toMatchObject({ v: 1, kind: 'test.entry' });
     await client.audit(checkpoint);
     const full = await fetch(`${url}/log/tile/0/000`);
     expect(full.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
@@ -84,28 +95,53 @@ describe('records log in the server', () => {
   });
 
   describe('tampering is detected and named', () => {
-    it('a changed stored entry', async () => {
+    const setRecord = async (
+      seq: number,
+      set: { envelope?: Uint8Array; salt?: Uint8Array; leaf?: Uint8Array },
+    ) => {
       await sql`alter table records disable trigger records_append_only`.execute(t.ctx.db);
-      const row = await t.ctx.db
+      await t.ctx.db.updateTable('records').set(set).where('seq', '=', String(seq)).execute();
+      await sql`alter table records enable trigger records_append_only`.execute(t.ctx.db);
+    };
+    const record = (seq: number) =>
+      t.ctx.db
         .selectFrom('records')
-        .select('envelope')
-        .where('seq', '=', '300')
+        .select(['envelope', 'salt', 'leaf'])
+        .where('seq', '=', String(seq))
         .executeTakeFirstOrThrow();
+
+    it('a changed stored envelope (the commitment no longer opens)', async () => {
+      const row = await record(300);
       const changed = new TextDecoder().decode(row.envelope).replace('test.entry', 'test.entrx');
-      await t.ctx.db
-        .updateTable('records')
-        .set({ envelope: new TextEncoder().encode(changed) })
-        .where('seq', '=', '300')
-        .execute();
+      await setRecord(300, { envelope: new TextEncoder().encode(changed) });
+      const err = await verifyLocal(t.ctx.db, t.ctx.log, t.ctx.records).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VerificationError);
+      expect((err as Error).message).toMatch(
+        /entry 300: the stored salt and envelope do not open the leaf commitment/,
+      );
+      await setRecord(300, { envelope: row.envelope });
+      await expect(verifyLocal(t.ctx.db, t.ctx.log, t.ctx.records)).resolves.toBeTruthy();
+    });
+
+    it('a changed salt', async () => {
+      const row = await record(7);
+      const salt = new Uint8Array(row.salt!);
+      salt[0]! ^= 1;
+      await setRecord(7, { salt });
+      await expect(verifyLocal(t.ctx.db, t.ctx.log, t.ctx.records)).rejects.toThrow(
+        /entry 7: the stored salt and envelope do not open/,
+      );
+      await setRecord(7, { salt: row.salt! });
+    });
+
+    it('a re-committed entry (opens, but is not what the tiles hold)', async () => {
+      const row = await record(300);
+      const salt = new Uint8Array(32).fill(9);
+      await setRecord(300, { salt, leaf: leafCommitment(salt, new Uint8Array(row.envelope)) });
       const err = await verifyLocal(t.ctx.db, t.ctx.log, t.ctx.records).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VerificationError);
       expect((err as Error).message).toMatch(/tile\/0\/001 is wrong at leaf 300/);
-      await t.ctx.db
-        .updateTable('records')
-        .set({ envelope: row.envelope })
-        .where('seq', '=', '300')
-        .execute();
-      await sql`alter table records enable trigger records_append_only`.execute(t.ctx.db);
+      await setRecord(300, { salt: row.salt!, leaf: row.leaf! });
       await expect(verifyLocal(t.ctx.db, t.ctx.log, t.ctx.records)).resolves.toBeTruthy();
     });
 

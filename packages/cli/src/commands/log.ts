@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { httpFetcher, LogClient, toBase64, toHex, verifyConsistency, verifyInclusion } from '@hotline/ledger';
-import { type AppContext, verifyLocal } from '@hotline/server';
+import { type AppContext, migrateLogToV2, verifyLocal } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail } from '../config.js';
 import { progressBar } from '../progress.js';
@@ -50,6 +50,31 @@ export function logCommands(program: Command): void {
           `entry ${i} in tree of size ${cp.size}\nleaf hash ${toHex(p.leafHash)}\nroot      ${toHex(cp.root)}\nproof (${p.proof.length} hashes):\n${p.proof.map((x) => `  ${toBase64(x)}`).join('\n')}\n${ok ? 'verified' : 'DOES NOT VERIFY'}\n`,
         );
         if (!ok) process.exitCode = 1;
+      }),
+    );
+
+  log
+    .command('migrate-v2')
+    .description(
+      "Rebuild a v1 records log (public entries that show each record's envelope) as v2 (salted commitments), in one transaction; the old log's final checkpoint becomes a record of the new log.",
+    )
+    .addHelpText(
+      'after',
+      '\nStop the server and back up the data folder (or database) first. A failure part-way leaves the v1 log as it was.\n' +
+        'The new log is a new tree under the same origin and key: it is not consistent with checkpoints of the old one.\n' +
+        'Tell anyone who monitors or witnesses the log; the `log.migrated-v2` record carries the old final checkpoint.',
+    )
+    .action(() =>
+      withContext(async (ctx) => {
+        const r = await migrateLogToV2(ctx.db, ctx.log, ctx.records);
+        if (!r.migrated) {
+          process.stdout.write(`The records log already has v2 entries (${r.entries}); nothing to do.\n`);
+          return;
+        }
+        process.stdout.write(
+          `Migrated: ${r.entries} records re-committed as v2 entries; the v1 log's final checkpoint is recorded as entry ${r.entries}.\n` +
+            `v1 final checkpoint:\n${r.v1Checkpoint}\nnew checkpoint:\n${r.checkpoint}`,
+        );
       }),
     );
 

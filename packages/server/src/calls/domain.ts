@@ -1,5 +1,5 @@
 import type { Clock } from '@hotline/common';
-import { type CallPolicy, DEFAULT_CALL_POLICY } from '../config/call-policy.js';
+import type { CallPolicy } from '../config/call-policy.js';
 import type { RecordsService } from '../records/records-service.js';
 import { BriefingService } from './briefing-service.js';
 import { CallLogService } from './call-log-service.js';

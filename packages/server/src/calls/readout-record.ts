@@ -36,6 +36,13 @@ export interface PublishedReadout {
   recordId: string;
   /** The record's index in the records log. */
   recordSeq: number;
+  /**
+   * What opens this one record's public log entry, disclosed on purpose by its public page: the
+   * leaf's salt (hex) and the envelope (canonical JSON). The log entry is
+   * "hotline-leaf/v2" ‖ SHA-256(salt ‖ envelope); no other record is opened by them.
+   */
+  leafSalt: string;
+  envelope: string;
   /** The exact bytes the log committed to (canonical JSON), for the in-browser check. */
   content: string;
 }

@@ -244,6 +244,8 @@ function publishedBase(db: Kysely<Database>) {
       'readouts.published_at',
       'readouts.record_id',
       'readouts.record_seq',
+      'records.salt as record_salt',
+      'records.envelope as record_envelope',
       'offices.name as officeName',
       'offices.leader_title',
       'offices.leader_name',

@@ -209,6 +209,8 @@ export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadou
     participants: [`${r.leader_title} ${r.leader_name}`, r.counterpart_leader],
     recordId: r.record_id,
     recordSeq: Number(r.record_seq),
+    leafSalt: r.record_salt ? Buffer.from(r.record_salt).toString('hex') : '',
+    envelope: r.record_envelope ? Buffer.from(r.record_envelope).toString('utf8') : '',
     content: canonicalJson(
       publishedReadoutContent({
         callId: r.call_id,

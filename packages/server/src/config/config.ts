@@ -30,6 +30,12 @@ export interface ServerConfig {
   sessionTtlMs: number;
   inviteTtlMs: number;
   logOrigin: string;
+  /**
+   * HOTLINE_CHECKPOINT_INTERVAL_SECONDS: integrate and publish the records log only on this fixed
+   * cadence (aligned to the clock), so the public sees the log grow once per interval rather than
+   * as each record is written. 0 (the default): as soon as records are written.
+   */
+  checkpointIntervalMs: number;
   logKeyFile: string;
   archiveKeyFile: string;
   sessionKeyFile: string;
@@ -144,6 +150,8 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     inviteTtlMs: parseIntVar('HOTLINE_INVITE_TTL_HOURS', env.inviteTtlHours, 72, 1, 24 * 30) * 3_600_000,
     // The origin names the log for good: it must not change with the port.
     logOrigin: env.logOrigin?.trim() || `${publicUrl.hostname}/hotline/records`,
+    checkpointIntervalMs:
+      parseIntVar('HOTLINE_CHECKPOINT_INTERVAL_SECONDS', env.checkpointIntervalSeconds, 0, 0, 86_400) * 1000,
     logKeyFile: resolve(env.logKeyFile?.trim() || `${dataDir}/keys/log.key`),
     archiveKeyFile: resolve(env.archiveKeyFile?.trim() || `${dataDir}/keys/archive.key`),
     sessionKeyFile: resolve(env.sessionKeyFile?.trim() || `${dataDir}/keys/session.key`),

@@ -26,6 +26,7 @@ export interface ServerEnv {
   uploadLimits?: string;
   uploadsPerPerson?: string;
   uploadsTotal?: string;
+  checkpointIntervalSeconds?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -56,5 +57,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     uploadLimits: env.HOTLINE_UPLOAD_LIMITS,
     uploadsPerPerson: env.HOTLINE_UPLOADS_PER_PERSON,
     uploadsTotal: env.HOTLINE_UPLOADS_TOTAL,
+    checkpointIntervalSeconds: env.HOTLINE_CHECKPOINT_INTERVAL_SECONDS,
   };
 }

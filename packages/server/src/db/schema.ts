@@ -24,6 +24,7 @@ import type {
   LogStateTable,
   LogTilesTable,
   RecordsTable,
+  V1CheckpointsTable,
 } from './tables/records.js';
 import type { SessionsTable } from './tables/sessions.js';
 import type { SignInRefusalsTable } from './tables/sign-in-refusals.js';
@@ -41,6 +42,7 @@ export interface Database {
   log_state: LogStateTable;
   log_tiles: LogTilesTable;
   log_checkpoints: CheckpointsTable;
+  log_v1_checkpoints: V1CheckpointsTable;
   record_content: ContentTable;
   calls: CallsTable;
   call_events: CallEventsTable;

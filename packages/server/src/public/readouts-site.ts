@@ -20,6 +20,13 @@ export interface PublicReadout {
   recordId: string;
   /** The record's index in the records log. */
   recordSeq: number;
+  /**
+   * What opens this one record's public log entry, disclosed on purpose by its public page: the
+   * leaf's salt (hex) and the envelope (canonical JSON). The log entry is
+   * "hotline-leaf/v2" ‖ SHA-256(salt ‖ envelope); no other record is opened by them.
+   */
+  leafSalt: string;
+  envelope: string;
   /** the exact bytes the log committed to (canonical JSON), for the in-browser check */
   content: string;
 }
@@ -90,9 +97,9 @@ export function renderReadoutPage(r: PublicReadout): string {
 <p class="meta">Participants: ${esc(r.participants.join(', '))}</p>
 ${renderMarkdown(r.bodyMd)}
 </article>
-<section class="verify" aria-labelledby="verify-title" id="verify" data-index="${esc(r.recordSeq)}" data-record="${esc(r.recordId)}" data-proof-endpoint="${esc(proofEndpoint(r.recordSeq))}" data-checkpoint-endpoint="/log/checkpoint" data-content="${esc(r.content)}">
+<section class="verify" aria-labelledby="verify-title" id="verify" data-index="${esc(r.recordSeq)}" data-record="${esc(r.recordId)}" data-proof-endpoint="${esc(proofEndpoint(r.recordSeq))}" data-checkpoint-endpoint="/log/checkpoint" data-salt="${esc(r.leafSalt)}" data-envelope="${esc(r.envelope)}" data-content="${esc(r.content)}">
 <h2 id="verify-title">Is this the published text?</h2>
-<p>This readout is entry <strong>${esc(r.recordSeq)}</strong> of the records log (record <code>${esc(r.recordId)}</code>). Your browser can check, without trusting this page, that the text above is exactly what the log committed to and that the entry is in the log's latest signed checkpoint.</p>
+<p>This readout is entry <strong>${esc(r.recordSeq)}</strong> of the records log (record <code>${esc(r.recordId)}</code>). Your browser can check, without trusting this page, that the text above is exactly what the log committed to and that the entry is in the log's latest signed checkpoint. The log itself shows only a sealed commitment for each entry; this page discloses what opens this one (its salt and record envelope), and nothing that opens any other.</p>
 <button type="button" id="verify-button">Verify this readout</button>
 <output id="verify-result" aria-live="polite"></output>
 <dl id="verify-details" hidden></dl>

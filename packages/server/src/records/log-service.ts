@@ -16,6 +16,7 @@ import {
   verifierKeyString,
 } from '@hotline/ledger';
 import { nodeHasher } from './node-hash.js';
+import { V1LogError } from './records-service.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
@@ -31,6 +32,17 @@ export interface LogOptions {
   maxBatch?: number;
   /** pause between integration passes when idle */
   idleMs?: number;
+  /**
+   * Integrate and publish only on this fixed cadence, aligned to the wall clock (every
+   * `intervalMs` since the epoch), whatever is written in between; 0 or unset: as soon as
+   * records are written. Limits what the log's growth reveals about when records are written.
+   */
+  intervalMs?: number;
+}
+
+/** Milliseconds from `nowMs` to the next multiple of `intervalMs` (a whole interval when on one). */
+export function msToNextTick(nowMs: number, intervalMs: number): number {
+  return intervalMs - (nowMs % intervalMs);
 }
 
 export interface PublishedCheckpoint {
@@ -76,51 +88,72 @@ export class LogService {
 
   /** One integration pass. Returns how many entries it integrated (0 if idle or another node holds the lock). */
   async integrateOnce(): Promise<number> {
-    return repo.transaction(this.db, async (tx) => {
-      if (!(await repo.tryAdvisoryLock(tx, INTEGRATOR_LOCK))) return 0;
-      // Read under the lock (a new statement, so a new snapshot): integrated_size and the run
-      // of entries after it, in one round trip.
-      // PostgreSQL computes the RFC 6962 leaf hash, SHA-256(0x00 ‖ envelope), of the stored bytes,
-      // so 32 bytes per entry cross the wire instead of the envelope in hex.
-      const rows = await repo.pendingLeaves(tx, this.maxBatch);
-      if (rows.length === 0) throw new Error('log_state is missing');
-      const from = Number(rows[0]!.integrated_size);
-      // Only a contiguous run from `from` can be integrated; commits are ordered by the sequencer lock.
-      let n = 0;
-      while (n < rows.length && rows[n]!.seq !== null && Number(rows[n]!.seq) === from + n) n++;
-      if (n === 0) {
-        await this.ensureCheckpoint(tx, from);
-        return 0;
-      }
-      const leafHashes = new Array<Uint8Array>(n);
-      for (let i = 0; i < n; i++) leafHashes[i] = rows[i]!.leaf!;
-      const seen = new Map<number, { index: number; hashes: Uint8Array }>();
-      const note = (level: number, index: number, hashes: Uint8Array) => {
-        const cur = seen.get(level);
-        if (!cur || cur.index < index || (cur.index === index && cur.hashes.length < hashes.length))
-          seen.set(level, { index, hashes });
-      };
-      const db = this.tileReader(tx);
-      const reader: TileReader = {
-        readTile: async (level, index) => {
-          const e = this.edge.get(level);
-          let t: Uint8Array | null;
-          if (e && e.index === index && e.hashes.length >= tileWidth(from, level, index) * HASH_SIZE)
-            t = e.hashes;
-          else t = await db.readTile(level, index);
-          if (t) note(level, index, t);
-          return t;
-        },
-      };
-      const result = await integrate(reader, from, leafHashes, this.hasher);
-      // Every changed tile in one statement; a wider tile already stored is kept.
-      const tiles = result.tiles;
-      await repo.upsertTiles(tx, tiles);
-      for (const t of tiles) note(t.level, t.index, t.hashes);
-      await this.publish(tx, result.size, result.root, true);
-      this.edge = seen;
-      return n;
-    });
+    return repo.transaction(this.db, (tx) => this.integrateIn(tx));
+  }
+
+  /** One integration pass inside the caller's transaction `tx`. */
+  async integrateIn(tx: Db): Promise<number> {
+    if (!(await repo.tryAdvisoryLock(tx, INTEGRATOR_LOCK))) return 0;
+    // Read under the lock (a new statement, so a new snapshot): integrated_size and the run
+    // of entries after it, in one round trip.
+    // PostgreSQL computes the RFC 6962 leaf hash, SHA-256(0x00 ‖ entry), of the stored leaf,
+    // so 32 bytes per entry cross the wire.
+    const rows = await repo.pendingLeaves(tx, this.maxBatch);
+    if (rows.length === 0) throw new Error('log_state is missing');
+    const from = Number(rows[0]!.integrated_size);
+    // Only a contiguous run from `from` can be integrated; commits are ordered by the sequencer lock.
+    let n = 0;
+    while (n < rows.length && rows[n]!.seq !== null && Number(rows[n]!.seq) === from + n) n++;
+    if (n === 0) {
+      await this.ensureCheckpoint(tx, from);
+      return 0;
+    }
+    const leafHashes = new Array<Uint8Array>(n);
+    for (let i = 0; i < n; i++) leafHashes[i] = rows[i]!.leaf!;
+    const seen = new Map<number, { index: number; hashes: Uint8Array }>();
+    const note = (level: number, index: number, hashes: Uint8Array) => {
+      const cur = seen.get(level);
+      if (!cur || cur.index < index || (cur.index === index && cur.hashes.length < hashes.length))
+        seen.set(level, { index, hashes });
+    };
+    const db = this.tileReader(tx);
+    const reader: TileReader = {
+      readTile: async (level, index) => {
+        const e = this.edge.get(level);
+        let t: Uint8Array | null;
+        if (e && e.index === index && e.hashes.length >= tileWidth(from, level, index) * HASH_SIZE)
+          t = e.hashes;
+        else t = await db.readTile(level, index);
+        if (t) note(level, index, t);
+        return t;
+      },
+    };
+    const result = await integrate(reader, from, leafHashes, this.hasher);
+    // Every changed tile in one statement; a wider tile already stored is kept.
+    const tiles = result.tiles;
+    await repo.upsertTiles(tx, tiles);
+    for (const t of tiles) note(t.level, t.index, t.hashes);
+    await this.publish(tx, result.size, result.root, true);
+    this.edge = seen;
+    return n;
+  }
+
+  /** Integrate everything sequenced, inside the caller's transaction (migrate-v2). */
+  async integrateAllIn(tx: Db): Promise<void> {
+    if (!(await repo.tryAdvisoryLock(tx, INTEGRATOR_LOCK)))
+      throw new Error('another process is integrating the records log; stop the server first');
+    while ((await this.integrateIn(tx)) > 0) {}
+  }
+
+  /** Forget the remembered right edge of the tree (after the tree is rebuilt or a rebuild is rolled back). */
+  forgetEdge(): void {
+    this.edge = new Map();
+  }
+
+  /** Refuse (V1LogError) a log that still holds v1 entries: at start, and before `hotline verify`. */
+  async assertV2(db: Db = this.db): Promise<void> {
+    const s = await repo.logState(db);
+    if (s.leaf_version !== 2) throw new V1LogError();
   }
 
   private async ensureCheckpoint(tx: Db, size: number) {
@@ -162,6 +195,12 @@ export class LogService {
   async run(signal: AbortSignal): Promise<void> {
     const onAbort = () => this.wake?.();
     signal.addEventListener('abort', onAbort, { once: true });
+    const interval = this.opts.intervalMs ?? 0;
+    if (interval > 0) {
+      await this.runOnCadence(signal, interval);
+      signal.removeEventListener('abort', onAbort);
+      return;
+    }
     while (!signal.aborted) {
       let n = 0;
       try {
@@ -185,7 +224,36 @@ export class LogService {
     signal.removeEventListener('abort', onAbort);
   }
 
-  /** Nudge the integrator after an append (saves up to idleMs of latency). */
+  /**
+   * The background loop with a fixed cadence: sleep to the next tick (a poke does not wake it),
+   * then integrate everything written since the last one and publish one checkpoint.
+   */
+  private async runOnCadence(signal: AbortSignal, interval: number): Promise<void> {
+    while (!signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, msToNextTick(Date.now(), interval));
+        this.wake = () => {
+          if (!signal.aborted) return;
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+      if (signal.aborted) break;
+      try {
+        for (;;) {
+          const n = await this.integrateOnce();
+          if (n > 0) this.logger.debug({ integrated: n }, 'integrated log entries on the cadence');
+          if (n < this.maxBatch) break;
+        }
+      } catch (err) {
+        if (signal.aborted) break;
+        this.logger.error({ err }, 'log integration failed; retrying at the next tick');
+      }
+    }
+  }
+
+  /** Nudge the integrator after an append (saves up to idleMs of latency; no effect on a fixed cadence). */
   poke(): void {
     this.wake?.();
   }
@@ -241,9 +309,9 @@ export class LogService {
     const { integrated } = await this.state();
     const start = index * TILE_WIDTH;
     if (start + width > integrated) return null;
-    const rows = await repo.envelopes(this.db, start, width);
+    const rows = await repo.leaves(this.db, start, width);
     if (rows.length !== width) return null;
-    return encodeBundle(rows.map((r) => new Uint8Array(r.envelope)));
+    return encodeBundle(rows.map((r) => new Uint8Array(r.leaf)));
   }
 
   async inclusionProof(index: number, size: number) {

@@ -1,10 +1,47 @@
 import { hash } from 'node:crypto';
-import { type Clock, canonicalJson, canonicalJsonBytes, isUuid, newId, PushbackError } from '@hotline/common';
+import {
+  type Clock,
+  canonicalJson,
+  canonicalJsonBytes,
+  isUuid,
+  newId,
+  PushbackError,
+  randomPool,
+} from '@hotline/common';
+import { LEAF_SALT_SIZE, leafCommitment } from '@hotline/ledger';
 import type { ArchiveCipher } from './archive-key.js';
+import { nodeSha256 } from './node-hash.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
-/** The leaf of the records log: canonical JSON of this object. Content stays out of it. */
+/**
+ * The message for a log that still holds v1 leaves (each public entry the envelope itself).
+ * Such a log is refused at start and takes no new entry until it is rebuilt.
+ */
+export const V1_LOG_MESSAGE =
+  "the records log holds v1 entries, which publish every record's kind, time, office, actor, subject and content digest. " +
+  'Stop the server, back up the data folder (or database), then run `hotline log migrate-v2`: in one transaction it re-commits ' +
+  'every record as a salted v2 entry and records the old log\'s final checkpoint in the new log. See the README, "What the public log reveals".';
+
+/** Thrown when a v1 log is asked to take a new entry or to start. */
+export class V1LogError extends Error {
+  constructor() {
+    super(V1_LOG_MESSAGE);
+    this.name = 'V1LogError';
+  }
+}
+
+/** A fresh 32-byte salt and the v2 leaf committing to `envelope` (canonical JSON) under it. */
+export function commitEnvelope(envelope: string): { salt: Uint8Array; leaf: Uint8Array } {
+  const salt = new Uint8Array(randomPool.take(LEAF_SALT_SIZE));
+  return { salt, leaf: leafCommitment(salt, Buffer.from(envelope, 'utf8'), nodeSha256) };
+}
+
+/**
+ * A record's envelope: canonical JSON of this object. Content stays out of it. In the public
+ * log it is committed to, not shown: the leaf is "hotline-leaf/v2" ‖ SHA-256(salt ‖ envelope)
+ * (see @hotline/ledger leaf.ts), with the salt and envelope kept in the database.
+ */
 export interface RecordEnvelope {
   v: 1;
   kind: string;
@@ -138,6 +175,8 @@ export class RecordsService {
     const digests: string[] = new Array(n);
     const prevs: (string | null)[] = new Array(n);
     const envelopes: string[] = new Array(n);
+    const salts: string[] = new Array(n);
+    const leaves: string[] = new Array(n);
     const content = new Map<string, Uint8Array>();
     for (let i = 0; i < n; i++) {
       // A big batch prepares in slices, yielding between them, so it does not hold up the event
@@ -171,6 +210,9 @@ export class RecordsService {
       digests[i] = digest;
       prevs[i] = input.prev ? uuidParam(input.prev, 'prev') : null;
       envelopes[i] = envelopeJson(envelope);
+      const c = commitEnvelope(envelopes[i]!);
+      salts[i] = base64(c.salt);
+      leaves[i] = base64(c.leaf);
       out[i] = { id, seq: -1, digest, envelope };
     }
     const contentDigests: string[] = [];
@@ -183,11 +225,12 @@ export class RecordsService {
     await repo.insertRecordContent(tx, contentDigests, sealed.map(base64), this.cipher.keyId);
     const startRaw = await repo.sequenceRecords(
       tx,
-      { ids, kinds, ats, offices, actors, subjects, digests, prevs, envelopes },
+      { ids, kinds, ats, offices, actors, subjects, digests, prevs, envelopes, salts, leaves },
       this.opts.maxPending,
     );
     if (startRaw === null) {
       const state = await repo.logState(tx);
+      if (state.leaf_version !== 2) throw new V1LogError();
       throw new PushbackError(
         `The records log has ${Number(state.next_seq) - Number(state.integrated_size)} entries waiting to be integrated; try again in a few seconds.`,
         2,

@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-
 import { bufferView } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 
@@ -48,6 +47,10 @@ export interface RecordColumns {
   digests: string[];
   prevs: (string | null)[];
   envelopes: string[];
+  /** base64 of each record's 32-byte leaf salt */
+  salts: string[];
+  /** base64 of each record's public leaf (the commitment) */
+  leaves: string[];
 }
 
 /**
@@ -68,13 +71,13 @@ export async function sequenceRecords(tx: Db, c: RecordColumns, maxPending: numb
   const n = c.ids.length;
   const res = await sql<{ start: string | null }>`with s as (
         update log_state set next_seq = next_seq + ${n}::bigint
-        where id = 1 and next_seq - integrated_size <= ${maxPending}::bigint
+        where id = 1 and leaf_version = 2 and next_seq - integrated_size <= ${maxPending}::bigint
         returning next_seq - ${n}::bigint as start
       ), ins as (
-        insert into records (seq, id, kind, at, office_id, actor_id, subject, digest, prev, envelope)
+        insert into records (seq, id, kind, at, office_id, actor_id, subject, digest, prev, envelope, salt, leaf)
         select s.start + r.ord - 1, r.id::uuid, r.kind, r.at::timestamptz, nullif(r.office, '')::uuid,
           nullif(r.actor, '')::uuid, r.subject, r.digest, nullif(r.prev, '')::uuid,
-          convert_to(r.env, 'UTF8')
+          convert_to(r.env, 'UTF8'), decode(r.salt, 'base64'), decode(r.leaf, 'base64')
         from s, rows from (
           string_to_table(${c.ids.join(',')}, ','),
           unnest(${c.kinds}::text[]),
@@ -84,8 +87,10 @@ export async function sequenceRecords(tx: Db, c: RecordColumns, maxPending: numb
           unnest(${c.subjects}::text[]),
           string_to_table(${c.digests.join(',')}, ','),
           string_to_table(${c.prevs.map((x) => x ?? '').join(',')}, ','),
-          string_to_table(${c.envelopes.join('\n')}, ${'\n'})
-        ) with ordinality as r(id, kind, at, office, actor, subject, digest, prev, env, ord)
+          string_to_table(${c.envelopes.join('\n')}, ${'\n'}),
+          string_to_table(${c.salts.join(',')}, ','),
+          string_to_table(${c.leaves.join(',')}, ',')
+        ) with ordinality as r(id, kind, at, office, actor, subject, digest, prev, env, salt, leaf, ord)
       )
       select (select start from s) as start`.execute(tx);
   return res.rows[0]?.start ?? null;
@@ -95,7 +100,7 @@ export async function sequenceRecords(tx: Db, c: RecordColumns, maxPending: numb
 export function logState(db: Db) {
   return db
     .selectFrom('log_state')
-    .select(['next_seq', 'integrated_size'])
+    .select(['next_seq', 'integrated_size', 'leaf_version'])
     .where('id', '=', 1)
     .executeTakeFirstOrThrow();
 }
@@ -121,8 +126,9 @@ export async function tryAdvisoryLock(tx: Db, key: number): Promise<boolean> {
 
 /**
  * integrated_size and the run of entries after it (at most `limit`), in one round trip.
- * PostgreSQL computes the RFC 6962 leaf hash, SHA-256(0x00 ‖ envelope), of the stored bytes,
- * so 32 bytes per entry cross the wire instead of the envelope in hex.
+ * PostgreSQL computes the RFC 6962 leaf hash, SHA-256(0x00 ‖ entry), of the stored bytes,
+ * so 32 bytes per entry cross the wire. The entry is the v2 leaf, or on a v1 row (a log not yet
+ * migrated, which takes no new entries) the envelope.
  */
 export async function pendingLeaves(tx: Db, limit: number) {
   const { rows } = await sql<{
@@ -130,9 +136,9 @@ export async function pendingLeaves(tx: Db, limit: number) {
     seq: string | null;
     leaf: Uint8Array | null;
   }>`
-        select s.integrated_size, r.seq, sha256('\\x00'::bytea || r.envelope) as leaf
+        select s.integrated_size, r.seq, sha256('\\x00'::bytea || coalesce(r.leaf, r.envelope)) as leaf
         from log_state s left join lateral (
-          select seq, envelope from records where seq >= s.integrated_size order by seq limit ${limit}
+          select seq, leaf, envelope from records where seq >= s.integrated_size order by seq limit ${limit}
         ) r on true
         where s.id = 1`.execute(tx);
   return rows;
@@ -207,15 +213,96 @@ export function checkpointAt(db: Db, size: number) {
   return db.selectFrom('log_checkpoints').selectAll().where('size', '=', String(size)).executeTakeFirst();
 }
 
-/** The envelopes of records [start, start + width), in order. */
-export function envelopes(db: Db, start: number, width: number) {
+/** The public entries of records [start, start + width), in order: the leaf (v1: the envelope). */
+export function leaves(db: Db, start: number, width: number) {
   return db
     .selectFrom('records')
-    .select(['seq', 'envelope'])
+    .select(['seq', sql<Uint8Array>`coalesce(leaf, envelope)`.as('leaf')])
     .where('seq', '>=', String(start))
     .where('seq', '<', String(start + width))
     .orderBy('seq')
     .execute();
+}
+
+/** Records [start, start + width) with what opens each leaf (salt, envelope), in order. */
+export function openings(db: Db, start: number, width: number) {
+  return db
+    .selectFrom('records')
+    .select([
+      'seq',
+      'id',
+      'kind',
+      'at',
+      'office_id',
+      'actor_id',
+      'subject',
+      'digest',
+      'prev',
+      'envelope',
+      'salt',
+      'leaf',
+    ])
+    .where('seq', '>=', String(start))
+    .where('seq', '<', String(start + width))
+    .orderBy('seq')
+    .execute();
+}
+
+/** The sequence numbers of records by id (for checking prev links). */
+export async function seqsOf(db: Db, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('records').select(['id', 'seq']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, Number(r.seq)]));
+}
+
+// ─── migrating a v1 log to v2 (hotline log migrate-v2) ───────────────────────────────────────
+
+/** The envelopes of v1 rows (no leaf yet) from seq `from`, at most `limit`, in order. */
+export function v1Envelopes(tx: Db, from: number, limit: number) {
+  return tx
+    .selectFrom('records')
+    .select(['seq', 'envelope'])
+    .where('seq', '>=', String(from))
+    .where('leaf', 'is', null)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+}
+
+/** Give v1 rows their salt and leaf (the one update the records trigger allows). */
+export async function fillLeaves(tx: Db, seqs: number[], saltsBase64: string[], leavesBase64: string[]) {
+  await sql`update records set salt = decode(u.salt, 'base64'), leaf = decode(u.leaf, 'base64')
+      from rows from (
+        string_to_table(${seqs.join(',')}, ','),
+        string_to_table(${saltsBase64.join(',')}, ','),
+        string_to_table(${leavesBase64.join(',')}, ',')
+      ) as u(seq, salt, leaf)
+      where records.seq = u.seq::bigint`.execute(tx);
+}
+
+/**
+ * Set the log up to be rebuilt from its first entry as v2: the old checkpoints move to
+ * log_v1_checkpoints, the tiles go, and log_state starts again from size 0 with leaf_version 2.
+ * Only inside migrate-v2's transaction, with the integrator's lock held.
+ */
+export async function restartLogAsV2(tx: Db): Promise<void> {
+  await sql`insert into log_v1_checkpoints (size, root, note, created_at)
+      select size, root, note, created_at from log_checkpoints on conflict (size) do nothing`.execute(tx);
+  await sql`delete from log_checkpoints`.execute(tx);
+  await sql`delete from log_tiles`.execute(tx);
+  await sql`update log_state set integrated_size = 0, integrated_root = null, leaf_version = 2 where id = 1`.execute(
+    tx,
+  );
+}
+
+/** Lock the sequencer row (no append can start until commit) and read it. */
+export async function lockLogState(tx: Db) {
+  const { rows } = await sql<{
+    next_seq: string;
+    integrated_size: string;
+    leaf_version: number;
+  }>`select next_seq, integrated_size, leaf_version from log_state where id = 1 for update`.execute(tx);
+  return rows[0]!;
 }
 
 // ─── archive key rotation ────────────────────────────────────────────────────────────────────

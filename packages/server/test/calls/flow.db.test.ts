@@ -1,4 +1,4 @@
-import { httpFetcher, LogClient } from '@hotline/ledger';
+import { fromHex, httpFetcher, isLeafCommitment, LogClient, opensLeaf } from '@hotline/ledger';
 import { parseFeed } from '@rowanmanning/feed-parser';
 import ICAL from 'ical.js';
 import nodeIcal from 'node-ical';
@@ -287,18 +287,25 @@ describe('the leader call lifecycle over HTTP', () => {
     expect(one).toContain('&lt;b&gt;and&lt;/b&gt;');
     expect(one).not.toContain('<b>and</b>');
     const seq = Number(/data-index="(\d+)"/.exec(one)![1]);
-    const content = /data-content="([^"]*)"/.exec(one)![1]!;
+    const attr = (name: string) =>
+      new RegExp(`data-${name}="([^"]*)"`)
+        .exec(one)![1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
     const client = new LogClient(httpFetcher(`${url}/log/`), t.ctx.log.verifierKey, t.ctx.log.origin);
     const { checkpoint } = await client.checkpoint();
     const { entry } = await client.proveInclusion(seq, checkpoint);
-    const env = JSON.parse(new TextDecoder().decode(entry));
+    // The public entry is a commitment; the page discloses what opens it, and only it.
+    expect(isLeafCommitment(entry)).toBe(true);
+    expect(new TextDecoder().decode(entry)).not.toContain('readout');
+    const envelope = attr('envelope');
+    expect(opensLeaf(entry, fromHex(attr('salt')), new TextEncoder().encode(envelope))).toBe(true);
+    const env = JSON.parse(envelope);
     expect(env.kind).toBe('readout.published');
-    const decoded = content
-      .replace(/&quot;/g, '"')
-      .replace(/&#39;/g, "'")
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&');
+    const decoded = attr('content');
     const { createHash } = await import('node:crypto');
     expect(createHash('sha256').update(decoded).digest('hex')).toBe(env.digest);
 

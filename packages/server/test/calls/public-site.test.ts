@@ -22,6 +22,8 @@ function newReadout(over: Partial<PublicReadout> = {}): PublicReadout {
     participants: ['President Jordan Avery', 'Prime Minister Mark Carney'],
     recordId: 'rec-123',
     recordSeq: 42,
+    leafSalt: 'ab'.repeat(32),
+    envelope: '{"id":"rec-123","kind":"readout.published"}',
     content: '{"body":"<b>x</b>","title":"it\'s"}',
     ...over,
   };
@@ -55,6 +57,10 @@ describe('readout page', () => {
     expect(html).toContain('data-index="42"');
     expect(html).toContain('data-record="rec-123"');
     expect(html).toContain('data-proof-endpoint="/api/v1/log/proof?index=42"');
+    expect(html).toContain(`data-salt="${'ab'.repeat(32)}"`);
+    expect(html).toContain(
+      'data-envelope="{&quot;id&quot;:&quot;rec-123&quot;,&quot;kind&quot;:&quot;readout.published&quot;}"',
+    );
     expect(html).toContain(
       'data-content="{&quot;body&quot;:&quot;&lt;b&gt;x&lt;/b&gt;&quot;,&quot;title&quot;:&quot;it&#39;s&quot;}"',
     );

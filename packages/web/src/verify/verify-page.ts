@@ -2,10 +2,11 @@
  * The "Verify this readout" button on public readout pages (a second entry of the web
  * package's Vite build, served at /public/verify.js).
  * It checks, in the browser: the log's signed checkpoint, the inclusion proof of the readout's
- * entry built from the log's tiles, that the entry is this readout's record, and that the text
- * on the page hashes to the digest the log committed to.
+ * entry built from the log's tiles, that the entry is the commitment the page's salt and
+ * envelope open ("hotline-leaf/v2" ‖ SHA-256(salt ‖ envelope)), that the envelope is this
+ * readout's record, and that the text on the page hashes to the envelope's content digest.
  */
-import { httpFetcher, LogClient, toHex } from '@hotline/ledger';
+import { fromHex, httpFetcher, isLeafCommitment, LogClient, opensLeaf, toHex } from '@hotline/ledger';
 
 async function sha256Hex(s: string): Promise<string> {
   const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s));
@@ -25,6 +26,8 @@ async function verify() {
   const recordId = section.dataset.record!;
   // An attribute value is entity-decoded by the browser: these are the exact committed bytes.
   const content = section.dataset.content ?? '';
+  const envelope = section.dataset.envelope ?? '';
+  const saltHex = section.dataset.salt ?? '';
   out.textContent = 'Checking…';
   out.className = '';
   try {
@@ -36,7 +39,12 @@ async function verify() {
     );
     const { checkpoint } = await client.checkpoint();
     const { entry, proof } = await client.proveInclusion(index, checkpoint);
-    const env = JSON.parse(new TextDecoder().decode(entry)) as { id: string; kind: string; digest: string };
+    if (!isLeafCommitment(entry)) throw new Error(`log entry ${index} is not a hotline-leaf/v2 commitment`);
+    if (!/^[0-9a-f]{64}$/.test(saltHex) || !envelope)
+      throw new Error('this page does not disclose the salt and envelope that open its log entry');
+    if (!opensLeaf(entry, fromHex(saltHex), new TextEncoder().encode(envelope)))
+      throw new Error(`log entry ${index} is not the commitment to this page's record envelope`);
+    const env = JSON.parse(envelope) as { id: string; kind: string; at: string; digest: string };
     if (env.id !== recordId)
       throw new Error(`log entry ${index} is record ${env.id}, not this readout's record ${recordId}`);
     const digest = await sha256Hex(content);
@@ -54,6 +62,8 @@ async function verify() {
       ['Checkpoint size', String(checkpoint.size)],
       ['Root hash', toHex(checkpoint.root)],
       ['Record', `${env.kind} ${env.id}`],
+      ['Recorded at', env.at],
+      ['Leaf commitment', toHex(entry)],
       ['Content SHA-256', env.digest],
       ['Proof length', `${proof.length} hashes`],
       ['Verifier key', key.verifierKey],

@@ -14,8 +14,12 @@ export interface RecordsTable {
   subject: string | null;
   digest: string;
   prev: string | null;
-  /** The leaf: canonical JSON (RFC 8785) of the envelope, as bytes. */
+  /** Canonical JSON (RFC 8785) of the envelope, as bytes: the v1 leaf; in v2 what the leaf commits to. */
   envelope: Uint8Array;
+  /** v2: the 32 random bytes the leaf commits with (null on a v1 row not yet migrated). */
+  salt: Uint8Array | null;
+  /** v2: the public leaf, "hotline-leaf/v2" ‖ SHA-256(salt ‖ envelope) (null on a v1 row). */
+  leaf: Uint8Array | null;
 }
 
 export const logStateTableName = 'log_state';
@@ -27,6 +31,8 @@ export interface LogStateTable {
   /** Number of entries folded into tiles. */
   integrated_size: string;
   integrated_root: Uint8Array | null;
+  /** 1: leaves are envelopes (refused until `hotline log migrate-v2`); 2: salted commitments. */
+  leaf_version: number;
 }
 
 export const logTilesTableName = 'log_tiles';
@@ -47,6 +53,9 @@ export interface CheckpointsTable {
   note: string;
   created_at: Date;
 }
+
+/** The checkpoints of the v1 log, kept by `hotline log migrate-v2` when it rebuilt the log. */
+export type V1CheckpointsTable = CheckpointsTable;
 
 export const contentTableName = 'record_content';
 
