@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } from '@hotline/common';
 import { type CallPolicy, DEFAULT_CALL_POLICY } from './call-policy.js';
+import { type DevicePolicy, parseDeviceBoundRoles } from './device-policy.js';
 import type { ServerEnv } from './env.js';
 import { parseTrustProxy } from './trust-proxy.js';
 
@@ -41,6 +42,8 @@ export interface ServerConfig {
   callPolicy: CallPolicy;
   /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed; empty: none. */
   trustProxy: string[];
+  /** Which roles need a device-bound passkey (HOTLINE_DEVICE_BOUND_ROLES). */
+  devicePolicy: DevicePolicy;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -181,5 +184,6 @@ export function envToConfig(env: ServerEnv): ServerConfig {
       ),
     },
     trustProxy: parseTrustProxy(env.trustProxy),
+    devicePolicy: { deviceBoundRoles: parseDeviceBoundRoles(env.deviceBoundRoles) },
   };
 }
