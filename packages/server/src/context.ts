@@ -125,6 +125,7 @@ export class AppContext {
       origin: cfg.publicUrl,
       sessionTtlMs: cfg.sessionTtlMs,
       demo: cfg.demo,
+      devicePolicy: cfg.devicePolicy,
     });
     const log = new LogService(
       database.db,
@@ -145,7 +146,7 @@ export class AppContext {
       database,
       records,
       identity,
-      new IdentityQueries(database.db),
+      new IdentityQueries(database.db, cfg.devicePolicy),
       auth,
       log,
       calls,

@@ -1,7 +1,10 @@
-import type { Office, Passkey, User } from '@hotline/contract';
+import type { Office, Passkey, Role, User } from '@hotline/contract';
 import type { Selectable } from 'kysely';
+import type { DevicePolicy } from '../config/device-policy.js';
 import type { PasskeysTable } from '../db/tables/passkeys.js';
 import { isRole } from '../policy/roles.js';
+import { authenticatorName } from './authenticators.js';
+import { postureRefusal } from './device-posture.js';
 import type { OfficeRow, UserRow } from './repository.js';
 
 export function toOffice(r: OfficeRow): Office {
@@ -30,13 +33,26 @@ export function toUser(r: UserRow): User {
   };
 }
 
-export function toPasskey(r: Selectable<PasskeysTable>): Passkey {
+/** A passkey as its holder or their administrator sees it, judged by the device policy for `roles`. */
+export function toPasskey(
+  r: Selectable<PasskeysTable>,
+  roles: readonly Role[],
+  policy: DevicePolicy,
+): Passkey {
+  const refusal = postureRefusal(roles, policy, { backupEligible: r.backup_eligible });
   return {
     id: r.id,
     name: r.name,
     deviceType: r.device_type,
+    backupEligible: r.backup_eligible,
     backedUp: r.backed_up,
+    userVerified: r.user_verified,
+    aaguid: r.aaguid,
+    authenticator: authenticatorName(r.aaguid),
+    attestation: r.attestation_fmt ? { fmt: r.attestation_fmt, verified: r.attestation_verified } : null,
     createdAt: new Date(r.created_at).toISOString(),
     lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+    allowed: refusal === null,
+    refusal,
   };
 }
