@@ -149,11 +149,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /**
  * A CDP virtual authenticator (platform passkey with user verification). Returns the CDP session
- * and the authenticator's id, for a test that adds or inspects credentials itself.
+ * and the authenticator's id, for a test that adds or inspects credentials itself. `flags` sets
+ * the backup-eligible (BE) and backed-up (BS) flags of the credentials it creates (a synced
+ * passkey: both true; default device-bound) and user verification.
  */
 export async function addVirtualAuthenticator(
   context: BrowserContext,
   page: Page,
+  flags: { backupEligible?: boolean; backedUp?: boolean; userVerified?: boolean } = {},
 ): Promise<{ cdp: CDPSession; authenticatorId: string }> {
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
@@ -163,8 +166,10 @@ export async function addVirtualAuthenticator(
       transport: 'internal',
       hasResidentKey: true,
       hasUserVerification: true,
-      isUserVerified: true,
+      isUserVerified: flags.userVerified ?? true,
       automaticPresenceSimulation: true,
+      defaultBackupEligibility: flags.backupEligible ?? false,
+      defaultBackupState: flags.backedUp ?? flags.backupEligible ?? false,
     },
   });
   return { cdp, authenticatorId };

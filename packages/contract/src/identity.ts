@@ -80,10 +80,26 @@ export type Me = z.infer<typeof MeSchema>;
 export const PasskeySchema = z.object({
   id: z.string(),
   name: z.string(),
+  /** SimpleWebAuthn's reading of the BE flag: 'singleDevice' or 'multiDevice'. */
   deviceType: z.string(),
+  /** WebAuthn BE flag: the credential may be synced to other devices (a synced passkey). */
+  backupEligible: z.boolean(),
+  /** WebAuthn BS flag, as last reported: the credential is currently backed up. */
   backedUp: z.boolean(),
+  /** The UV flag at registration; null for passkeys registered before it was kept. */
+  userVerified: z.boolean().nullable(),
+  /** The authenticator model's AAGUID, when known. */
+  aaguid: z.string().nullable(),
+  /** Its name from Hotline's bundled list, or "Unknown authenticator". */
+  authenticator: z.string(),
+  /** The attestation the authenticator gave at registration ('none' when it gave none). */
+  attestation: z.object({ fmt: z.string(), verified: z.boolean() }).nullable(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
+  /** Whether the device policy lets it sign its holder in under their current roles. */
+  allowed: z.boolean(),
+  /** Why not, when it is not allowed. */
+  refusal: z.string().nullable(),
 });
 export type Passkey = z.infer<typeof PasskeySchema>;
 
@@ -119,6 +135,20 @@ export const SessionSchema = z.object({
 export type Session = z.infer<typeof SessionSchema>;
 
 export const SessionParams = z.object({ id: IdSchema, sessionId: IdSchema });
+
+/** A person's passkey: the person's id and the credential id (base64url). */
+export const PasskeyParams = z.object({
+  id: IdSchema,
+  passkeyId: z.string().regex(/^[A-Za-z0-9_-]{1,1400}$/, 'must be a passkey credential id (base64url)'),
+});
+
+/** An administrator revoked a passkey: how many the person has left, and a warning at none. */
+export const PasskeyRevokedSchema = z.object({
+  ok: z.literal(true),
+  remaining: z.number().int().nonnegative(),
+  warning: z.string().nullable(),
+});
+export type PasskeyRevoked = z.infer<typeof PasskeyRevokedSchema>;
 
 export const SessionsEndedSchema = z.object({ ended: z.number().int().nonnegative() });
 

@@ -40,6 +40,8 @@ const PERMISSION_TABLE = {
   'users.sessions': ['admin'],
   /** Deactivate an office member: their sessions end and sign-in is refused. */
   'users.deactivate': ['admin'],
+  /** See an office member's passkeys (with their device flags) and revoke one. */
+  'users.passkeys': ['admin'],
   'users.setRoles': ['admin'],
   'records.read': ['records', 'admin'],
   'log.admin': ['records', 'admin'],

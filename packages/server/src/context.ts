@@ -126,6 +126,7 @@ export class AppContext {
       origin: cfg.publicUrl,
       sessionTtlMs: cfg.sessionTtlMs,
       demo: cfg.demo,
+      devicePolicy: cfg.devicePolicy,
     });
     const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs, auth.sessionEvents);
     const log = new LogService(
@@ -148,7 +149,7 @@ export class AppContext {
       database,
       records,
       identity,
-      new IdentityQueries(database.db),
+      new IdentityQueries(database.db, cfg.devicePolicy),
       auth,
       log,
       calls,

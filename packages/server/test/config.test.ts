@@ -14,6 +14,15 @@ describe('configuration', () => {
     expect(cfg.publicUrl).toBe('http://localhost:8080');
     expect(cfg.rpId).toBe('localhost');
     expect(cfg.trustProxy).toEqual([]);
+    expect(cfg.devicePolicy.deviceBoundRoles).toEqual(['principal', 'admin']);
+  });
+
+  it('reads HOTLINE_DEVICE_BOUND_ROLES as a list of roles, or none', () => {
+    const roles = (v: string) =>
+      envToConfig(readEnv({ HOTLINE_DEVICE_BOUND_ROLES: v })).devicePolicy.deviceBoundRoles;
+    expect(roles(' principal, Admin ,staff,admin')).toEqual(['principal', 'admin', 'staff']);
+    expect(roles('none')).toEqual([]);
+    expect(roles('')).toEqual([]);
   });
 
   it('reads HOTLINE_UPLOAD_LIMITS per kind over the defaults, and the upload counts', () => {
@@ -81,6 +90,7 @@ describe('configuration', () => {
     [{ HOTLINE_TRUST_PROXY: '10.0.0.0/33' }, 'HOTLINE_TRUST_PROXY', 'use 1 to 32'],
     [{ HOTLINE_TRUST_PROXY: '0.0.0.0/0' }, 'HOTLINE_TRUST_PROXY', 'trust every address'],
     [{ HOTLINE_TRUST_PROXY: '10.0.0.1,,10.0.0.2' }, 'HOTLINE_TRUST_PROXY', 'empty entry'],
+    [{ HOTLINE_DEVICE_BOUND_ROLES: 'principal,president' }, 'HOTLINE_DEVICE_BOUND_ROLES', 'principal, staff'],
   ])('rejects %j naming the variable and the allowed values', (env, variable, hint) => {
     let err: unknown;
     try {

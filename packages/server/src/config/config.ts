@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ConfigError, type LogLevel, parseBoolVar, parseEnumVar, parseIntVar } from '@hotline/common';
 import { type CallPolicy, DEFAULT_CALL_POLICY } from './call-policy.js';
+import { type DevicePolicy, parseDeviceBoundRoles } from './device-policy.js';
 import type { ServerEnv } from './env.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { parseUploadLimits, type UploadLimits } from './upload-limits.js';
@@ -53,6 +54,8 @@ export interface ServerConfig {
   /** Uploads one person may run at once, and the server at once. */
   uploadsPerPerson: number;
   uploadsTotal: number;
+  /** Which roles need a device-bound passkey (HOTLINE_DEVICE_BOUND_ROLES). */
+  devicePolicy: DevicePolicy;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -198,5 +201,6 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     uploadLimits: parseUploadLimits(env.uploadLimits),
     uploadsPerPerson: parseIntVar('HOTLINE_UPLOADS_PER_PERSON', env.uploadsPerPerson, 2, 1, 100),
     uploadsTotal: parseIntVar('HOTLINE_UPLOADS_TOTAL', env.uploadsTotal, 4, 1, 1000),
+    devicePolicy: { deviceBoundRoles: parseDeviceBoundRoles(env.deviceBoundRoles) },
   };
 }

@@ -27,6 +27,7 @@ export interface ServerEnv {
   uploadsPerPerson?: string;
   uploadsTotal?: string;
   checkpointIntervalSeconds?: string;
+  deviceBoundRoles?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -58,5 +59,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     uploadsPerPerson: env.HOTLINE_UPLOADS_PER_PERSON,
     uploadsTotal: env.HOTLINE_UPLOADS_TOTAL,
     checkpointIntervalSeconds: env.HOTLINE_CHECKPOINT_INTERVAL_SECONDS,
+    deviceBoundRoles: env.HOTLINE_DEVICE_BOUND_ROLES,
   };
 }

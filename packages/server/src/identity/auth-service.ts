@@ -9,11 +9,14 @@ import {
 } from '@hotline/common';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
+import type { DevicePolicy } from '../config/device-policy.js';
 import type { Actor } from '../policy/policy.js';
+import { isRole } from '../policy/roles.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
+import { PasskeyPostureError, postureRefusal } from './device-posture.js';
 import { hashToken } from './identity-service.js';
-import { errMessage, Passkeys } from './passkeys.js';
+import { errMessage, Passkeys, postureDetails } from './passkeys.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import { SessionEvents } from './session-events.js';
@@ -28,6 +31,8 @@ export interface AuthOptions {
   origin: string;
   sessionTtlMs: number;
   demo: boolean;
+  /** Which roles need a device-bound passkey, at registration and at every sign-in. */
+  devicePolicy: DevicePolicy;
 }
 
 /**
@@ -90,7 +95,12 @@ export class AuthService {
 
   async registrationOptions(inviteToken: string) {
     const invite = await this.inspectInvite(inviteToken);
-    const options = await this.passkeys.creationOptions(invite.userId, invite.email, invite.display_name);
+    const options = await this.passkeys.creationOptions(
+      invite.userId,
+      invite.email,
+      invite.display_name,
+      invite.roles.filter(isRole),
+    );
     const challengeId = await this.passkeys.storeChallenge(
       options.challenge,
       'register',
@@ -114,10 +124,15 @@ export class AuthService {
         'This registration was started with a different invite link; start again from your link.',
       );
     }
-    const info = await this.passkeys.verifyRegistration(response, challenge.challenge, {
-      error: (why) => `The passkey could not be registered: ${why}. Try again.`,
-      unverified: 'The passkey could not be verified. Try again.',
-    });
+    const info = await this.passkeys.verifyRegistration(
+      response,
+      challenge.challenge,
+      invite.roles.filter(isRole),
+      {
+        error: (why) => `The passkey could not be registered: ${why}. Try again.`,
+        unverified: 'The passkey could not be verified. Try again.',
+      },
+    );
 
     return repo.transaction(this.db, async (tx) => {
       if (!(await repo.useInvite(tx, invite.inviteId, this.clock.now())))
@@ -132,7 +147,12 @@ export class AuthService {
         action: 'auth.passkey_registered',
         actor: actorRef,
         subject: invite.userId,
-        details: { credentialId: info.credential.id, via: 'invite', inviteId: invite.inviteId },
+        details: {
+          credentialId: info.credential.id,
+          via: 'invite',
+          inviteId: invite.inviteId,
+          ...postureDetails(info),
+        },
       });
       return this.sessions.issue(tx, invite.userId, 'passkey', client);
     });
@@ -161,6 +181,13 @@ export class AuthService {
       throw new AuthenticationError(
         'This passkey is not registered with Hotline. Use the passkey you registered from your invite, or ask your administrator for a new invite.',
         'unknown_passkey',
+      );
+    }
+    if (passkey.revoked_at) {
+      await this.auditFailedSignIn('passkey_revoked', passkey.user_id, passkey.id);
+      throw new AuthenticationError(
+        'This passkey was revoked by your administrator, so it no longer signs you in. Sign in with another of your passkeys, or ask your administrator for a new invite.',
+        'passkey_revoked',
       );
     }
     const rejected = async (why: string): Promise<never> => {
@@ -194,12 +221,22 @@ export class AuthService {
       await this.auditFailedSignIn('account_disabled', passkey.user_id, passkey.id);
       throw new ForbiddenError('This account is disabled; contact your administrator.');
     }
+    // The device policy for the person's roles now (a role change can make a passkey
+    // non-compliant). BE cannot change over a credential's life; either reading counts.
+    const backupEligible =
+      passkey.backup_eligible || verification.authenticationInfo.credentialDeviceType === 'multiDevice';
+    const refusal = postureRefusal(user.roles.filter(isRole), this.opts.devicePolicy, { backupEligible });
+    if (refusal) {
+      await this.auditFailedSignIn('passkey_not_device_bound', user.id, passkey.id, refusal);
+      throw new PasskeyPostureError(refusal, 'sign-in');
+    }
     return repo.transaction(this.db, async (tx) => {
       await repo.markPasskeyUsed(
         tx,
         passkey.id,
         String(verification.authenticationInfo.newCounter),
         this.clock.now(),
+        verification.authenticationInfo.credentialBackedUp,
       );
       return this.sessions.issue(tx, user.id, 'passkey', client);
     });
@@ -211,7 +248,7 @@ export class AuthService {
    * Unknown passkeys are counted instead (sign-in-refusals.ts).
    */
   private async auditFailedSignIn(
-    reason: 'passkey_rejected' | 'account_disabled',
+    reason: 'passkey_rejected' | 'account_disabled' | 'passkey_revoked' | 'passkey_not_device_bound',
     userId: string,
     credentialId: string,
     why?: string,

@@ -1,5 +1,8 @@
-import type { Office, Passkey, User } from '@hotline/contract';
+import type { Office, Passkey, Role, User } from '@hotline/contract';
+import type { DevicePolicy } from '../config/device-policy.js';
 import { isRole } from '../policy/roles.js';
+import { authenticatorName } from './authenticators.js';
+import { postureRefusal } from './device-posture.js';
 import type { OfficeRow, PasskeyRow, UserRow } from './repository.js';
 
 export function toOffice(r: OfficeRow): Office {
@@ -28,13 +31,22 @@ export function toUser(r: UserRow): User {
   };
 }
 
-export function toPasskey(r: PasskeyRow): Passkey {
+/** A passkey as its holder or their administrator sees it, judged by the device policy for `roles`. */
+export function toPasskey(r: PasskeyRow, roles: readonly Role[], policy: DevicePolicy): Passkey {
+  const refusal = postureRefusal(roles, policy, { backupEligible: r.backup_eligible });
   return {
     id: r.id,
     name: r.name,
     deviceType: r.device_type,
+    backupEligible: r.backup_eligible,
     backedUp: r.backed_up,
+    userVerified: r.user_verified,
+    aaguid: r.aaguid,
+    authenticator: authenticatorName(r.aaguid),
+    attestation: r.attestation_fmt ? { fmt: r.attestation_fmt, verified: r.attestation_verified } : null,
     createdAt: new Date(r.created_at).toISOString(),
     lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+    allowed: refusal === null,
+    refusal,
   };
 }

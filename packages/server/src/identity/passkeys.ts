@@ -1,9 +1,13 @@
 import { type Clock, MINUTE, NotFoundError, newId, ValidationError } from '@hotline/common';
+import type { Role } from '@hotline/contract';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
+import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
+import type { DevicePolicy } from '../config/device-policy.js';
 import type { Actor } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
+import { attestationFor, PasskeyPostureError, postureRefusal } from './device-posture.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
@@ -13,13 +17,19 @@ export interface WebAuthnOptions {
   rpId: string;
   rpName: string;
   origin: string;
+  devicePolicy: DevicePolicy;
 }
 
-/** What a verified registration gives: the credential to store. */
+/** What a verified registration gives: the credential to store, with what it said about itself. */
 export interface RegisteredCredential {
   credential: { id: string; publicKey: Uint8Array; counter: number; transports?: string[] };
   credentialDeviceType: string;
   credentialBackedUp: boolean;
+  userVerified: boolean;
+  aaguid: string;
+  fmt: string;
+  /** The statement carried a certificate chain (x5c) and verified: not 'none', not self attestation. */
+  attestationVerified: boolean;
 }
 
 /**
@@ -34,8 +44,12 @@ export class Passkeys {
     private readonly opts: WebAuthnOptions,
   ) {}
 
-  /** WebAuthn creation options for a user: discoverable, user-verified, excluding their existing passkeys. */
-  async creationOptions(userId: string, email: string, displayName: string) {
+  /**
+   * WebAuthn creation options for a user: discoverable, user-verified, excluding their existing
+   * passkeys. Roles under the device-bound rule are asked for attestation ('direct'), recorded
+   * when given, never required.
+   */
+  async creationOptions(userId: string, email: string, displayName: string, roles: readonly Role[]) {
     const existing = await repo.passkeyCredentials(this.db, userId);
     return generateRegistrationOptions({
       rpName: this.opts.rpName,
@@ -43,16 +57,20 @@ export class Passkeys {
       userName: email,
       userDisplayName: displayName,
       userID: uuidBytes(userId),
-      attestationType: 'none',
+      attestationType: attestationFor(roles, this.opts.devicePolicy),
       excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
     });
   }
 
-  /** Verifies a registration response against its challenge; `failed` words the error. */
+  /**
+   * Verifies a registration response against its challenge (user verification required), then
+   * the device policy for the person's roles; `failed` words the error.
+   */
   async verifyRegistration(
     response: Record<string, unknown>,
     expectedChallenge: string,
+    roles: readonly Role[],
     failed: { error: (why: string) => string; unverified: string },
   ): Promise<RegisteredCredential> {
     const verification = await verifyRegistrationResponse({
@@ -65,7 +83,20 @@ export class Passkeys {
       throw new ValidationError(failed.error(errMessage(err)));
     });
     if (!verification.verified) throw new ValidationError(failed.unverified);
-    return verification.registrationInfo;
+    const info = verification.registrationInfo;
+    const backupEligible = info.credentialDeviceType === 'multiDevice';
+    const refusal = postureRefusal(roles, this.opts.devicePolicy, { backupEligible });
+    if (refusal) throw new PasskeyPostureError(refusal, 'register');
+    let hasChain = false;
+    try {
+      hasChain = decodeAttestationObject(info.attestationObject).get('attStmt').get('x5c') !== undefined;
+    } catch {
+      hasChain = false;
+    }
+    return {
+      ...info,
+      attestationVerified: info.fmt !== 'none' && hasChain,
+    };
   }
 
   /** Stores a verified credential for the user, in the caller's transaction; returns its id. */
@@ -79,6 +110,11 @@ export class Passkeys {
       transports: info.credential.transports ?? [],
       device_type: info.credentialDeviceType,
       backed_up: info.credentialBackedUp,
+      backup_eligible: info.credentialDeviceType === 'multiDevice',
+      user_verified: info.userVerified,
+      aaguid: info.aaguid,
+      attestation_fmt: info.fmt,
+      attestation_verified: info.attestationVerified,
       name: name ?? `Passkey added ${now.toISOString().slice(0, 10)}`,
       created_at: now,
       last_used_at: null,
@@ -129,7 +165,7 @@ export class Passkeys {
   async addOptions(actor: Actor) {
     const user = await repo.findUser(this.db, actor.userId);
     if (!user) throw new NotFoundError('user', actor.userId);
-    const options = await this.creationOptions(user.id, user.email, user.display_name);
+    const options = await this.creationOptions(user.id, user.email, user.display_name, actor.roles);
     const challengeId = await this.storeChallenge(options.challenge, 'register', user.id, null);
     return { challengeId, options };
   }
@@ -145,7 +181,7 @@ export class Passkeys {
     if (challenge.user_id !== actor.userId || challenge.invite_id) {
       throw new ValidationError('This registration belongs to another session; start again.');
     }
-    const info = await this.verifyRegistration(response, challenge.challenge, {
+    const info = await this.verifyRegistration(response, challenge.challenge, actor.roles, {
       error: (why) => `The passkey could not be registered: ${why}.`,
       unverified: 'The passkey could not be verified.',
     });
@@ -155,11 +191,22 @@ export class Passkeys {
         action: 'auth.passkey_registered',
         actor,
         subject: actor.userId,
-        details: { credentialId: id, via: 'profile' },
+        details: { credentialId: id, via: 'profile', ...postureDetails(info) },
       });
       return id;
     });
   }
+}
+
+/** What the record of a registration says about the passkey's device. */
+export function postureDetails(info: RegisteredCredential) {
+  return {
+    backupEligible: info.credentialDeviceType === 'multiDevice',
+    userVerified: info.userVerified,
+    aaguid: info.aaguid,
+    attestationFmt: info.fmt,
+    attestationVerified: info.attestationVerified,
+  };
 }
 
 function uuidBytes(id: string): Uint8Array<ArrayBuffer> {

@@ -1,6 +1,7 @@
 import { NotFoundError } from '@hotline/common';
 import type { Office, Passkey, User } from '@hotline/contract';
-import { type Actor, authorize } from '../policy/policy.js';
+import type { DevicePolicy } from '../config/device-policy.js';
+import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
 import { toOffice, toPasskey, toUser } from './mappers.js';
 import type { Db } from './repository.js';
@@ -8,7 +9,10 @@ import * as repo from './repository.js';
 
 /** The identity domain's reads: who is signed in, the directory, passkeys, demo personas. */
 export class IdentityQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly devicePolicy: DevicePolicy,
+  ) {}
 
   /** The signed-in person and their office. */
   async me(actor: Actor): Promise<{ user: User; office: Office }> {
@@ -30,14 +34,29 @@ export class IdentityQueries {
 
   /** The signed-in person's passkeys, oldest first. */
   async passkeys(actor: Actor): Promise<Passkey[]> {
-    return (await repo.listPasskeys(this.db, actor.userId)).map(toPasskey);
+    return (await repo.listPasskeys(this.db, actor.userId)).map((r) =>
+      toPasskey(r, actor.roles, this.devicePolicy),
+    );
+  }
+
+  /**
+   * An office member's passkeys, for their administrator: the device flags, authenticator and
+   * last use of each, and whether the device policy lets it sign them in under their roles now.
+   */
+  async userPasskeys(actor: Actor, userId: string): Promise<Passkey[]> {
+    authorize(actor, 'users.passkeys', "see a person's passkeys");
+    const user = await repo.findUser(this.db, userId);
+    if (!user) throw new NotFoundError('user', userId);
+    authorizeSameOffice(actor, user.office_id, "see a person's passkeys");
+    const roles = user.roles.filter(isRole);
+    return (await repo.listPasskeys(this.db, userId)).map((r) => toPasskey(r, roles, this.devicePolicy));
   }
 
   /** One of the signed-in person's passkeys. */
   async passkey(actor: Actor, id: string): Promise<Passkey> {
     const row = await repo.findPasskey(this.db, id);
     if (!row || row.user_id !== actor.userId) throw new NotFoundError('passkey', id);
-    return toPasskey(row);
+    return toPasskey(row, actor.roles, this.devicePolicy);
   }
 
   /** The demo chooser's list. Only demo-flagged users appear, and only demo routes call this. */

@@ -87,6 +87,7 @@ export function findInvite(db: Kysely<Database>, tokenHash: string) {
       'users.display_name',
       'users.email',
       'users.status',
+      'users.roles',
       'offices.name as officeName',
     ])
     .where('invites.token_hash', '=', tokenHash)
@@ -134,20 +135,63 @@ export function findPasskey(db: Kysely<Database>, id: string): Promise<PasskeyRo
   return db.selectFrom('passkeys').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The person's passkeys not revoked, oldest first. */
 export function listPasskeys(db: Kysely<Database>, userId: string): Promise<PasskeyRow[]> {
-  return db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('created_at').execute();
+  return db
+    .selectFrom('passkeys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('created_at')
+    .execute();
 }
 
+/** The person's live credentials, for excludeCredentials (a revoked one may be registered again). */
 export function passkeyCredentials(db: Kysely<Database>, userId: string) {
-  return db.selectFrom('passkeys').select(['id', 'transports']).where('user_id', '=', userId).execute();
+  return db
+    .selectFrom('passkeys')
+    .select(['id', 'transports'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Marks a live passkey revoked; true when this call revoked it. */
+export async function revokePasskey(
+  db: Kysely<Database>,
+  id: string,
+  userId: string,
+  at: Date,
+  by: string,
+): Promise<boolean> {
+  const row = await db
+    .updateTable('passkeys')
+    .set({ revoked_at: at, revoked_by: by })
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
 }
 
 export async function insertPasskey(db: Kysely<Database>, row: Insertable<PasskeysTable>): Promise<void> {
   await db.insertInto('passkeys').values(row).execute();
 }
 
-export async function markPasskeyUsed(db: Kysely<Database>, id: string, counter: string, at: Date) {
-  await db.updateTable('passkeys').set({ counter, last_used_at: at }).where('id', '=', id).execute();
+/** After a sign-in: the new counter, when, and the backed-up (BS) flag as the authenticator now reports it. */
+export async function markPasskeyUsed(
+  db: Kysely<Database>,
+  id: string,
+  counter: string,
+  at: Date,
+  backedUp: boolean,
+) {
+  await db
+    .updateTable('passkeys')
+    .set({ counter, last_used_at: at, backed_up: backedUp })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Drops expired challenges, then stores this one. */

@@ -2,6 +2,9 @@ import {
   DeactivateUserBody,
   IdParams,
   OkSchema,
+  PasskeyParams,
+  PasskeyRevokedSchema,
+  PasskeySchema,
   PendingInviteSchema,
   SessionParams,
   SessionSchema,
@@ -12,7 +15,7 @@ import type { AppContext } from '../context.js';
 import { requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
 
-/** Sessions (one's own and an office member's), deactivation, pending invitations. */
+/** Sessions (one's own and an office member's), an office member's passkeys, deactivation, pending invitations. */
 export function sessionRoutes(app: App, ctx: AppContext): void {
   const tags = ['identity'];
 
@@ -48,6 +51,19 @@ export function sessionRoutes(app: App, ctx: AppContext): void {
       await ctx.sessions.revokeForUser(s.actor, req.params.id, req.params.sessionId);
       return { ok: true as const };
     },
+  );
+
+  app.get(
+    '/api/v1/users/:id/passkeys',
+    { schema: { tags, params: IdParams, response: { 200: z.array(PasskeySchema) } } },
+    async (req) => ctx.identityQueries.userPasskeys((await requireSession(ctx, req)).actor, req.params.id),
+  );
+
+  app.delete(
+    '/api/v1/users/:id/passkeys/:passkeyId',
+    { schema: { tags, params: PasskeyParams, response: { 200: PasskeyRevokedSchema } } },
+    async (req) =>
+      ctx.sessions.revokePasskey((await requireSession(ctx, req)).actor, req.params.id, req.params.passkeyId),
   );
 
   app.post(

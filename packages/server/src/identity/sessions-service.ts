@@ -1,5 +1,5 @@
 import { type Clock, ConflictError, NotFoundError, ValidationError } from '@hotline/common';
-import type { PendingInvite, Session, User } from '@hotline/contract';
+import type { PasskeyRevoked, PendingInvite, Session, User } from '@hotline/contract';
 import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
@@ -105,6 +105,41 @@ export class SessionsService {
     });
     this.events.emit('ended', { userId, sessionIds: ended, why: 'deactivated' });
     return user;
+  }
+
+  // ---------------------------------------------------------------- an office member's passkeys
+
+  /**
+   * Revoke one of an office member's passkeys: it no longer signs them in (a record names it).
+   * Revoking the last one is allowed (they then need a new invite) and answered with a warning.
+   * Sessions already signed in stay until they expire or are ended: a session does not record
+   * which passkey created it; end them on the sessions list if that is the intent.
+   */
+  async revokePasskey(actor: Actor, userId: string, passkeyId: string): Promise<PasskeyRevoked> {
+    authorize(actor, 'users.passkeys', "revoke a person's passkeys");
+    return this.db.transaction().execute(async (tx) => {
+      const user = await this.memberOf(tx, actor, userId, "revoke a person's passkeys");
+      const passkey = await repo.findPasskey(tx, passkeyId);
+      if (!passkey || passkey.user_id !== userId) throw new NotFoundError('passkey', passkeyId);
+      if (passkey.revoked_at) throw new ConflictError('This passkey has already been revoked.');
+      await repo.revokePasskey(tx, passkeyId, userId, this.clock.now(), actor.userId);
+      const remaining = (await repo.listPasskeys(tx, userId)).length;
+      await writeAudit(tx, this.records, {
+        action: 'auth.passkey_revoked',
+        actor,
+        office: user.office_id,
+        subject: userId,
+        details: { credentialId: passkeyId, name: passkey.name, remaining },
+      });
+      return {
+        ok: true as const,
+        remaining,
+        warning:
+          remaining === 0
+            ? `${user.display_name} has no passkey left and cannot sign in until they register one from a new invite. Their current sessions continue until they expire or you end them.`
+            : null,
+      };
+    });
   }
 
   // ---------------------------------------------------------------- pending invitations

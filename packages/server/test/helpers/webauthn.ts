@@ -2,10 +2,24 @@ import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } fr
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 
 /**
- * A software passkey authenticator for tests: ES256 key pairs, "none" attestation, user
- * verified, a signature counter. It answers the server's real WebAuthn options the way a
- * browser and platform authenticator would, so the server verifies real signatures.
+ * A software passkey authenticator for tests: ES256 key pairs, a signature counter, and the
+ * device flags a real one reports: user verified (UV), backup eligible (BE: a synced passkey)
+ * and backed up (BS), an AAGUID, and "none" or "packed" self attestation. It answers the
+ * server's real WebAuthn options the way a browser and authenticator would, so the server
+ * verifies real signatures.
  */
+export interface SoftAuthenticatorFlags {
+  /** UV: the user was verified (PIN, biometrics). Default true. */
+  userVerified?: boolean;
+  /** BE: the credential may be synced (a synced passkey). Default false (device-bound). */
+  backupEligible?: boolean;
+  /** BS: the credential is backed up now (only meaningful with BE). Default = backupEligible. */
+  backedUp?: boolean;
+  /** The AAGUID to report (default all zeros, as a browser hiding the model sends). */
+  aaguid?: string;
+  /** Attestation format: 'none' (default) or 'packed' self attestation. */
+  attestation?: 'none' | 'packed';
+}
 export interface SoftCredential {
   id: string;
   privateKey: KeyObject;
@@ -22,7 +36,21 @@ export class SoftAuthenticator {
   constructor(
     readonly origin: string,
     readonly rpId = new URL(origin).hostname,
-  ) {}
+    flags: SoftAuthenticatorFlags = {},
+  ) {
+    this.flags = { ...flags };
+  }
+
+  /** This authenticator's flags (its own copy: a test may change them between ceremonies). */
+  readonly flags: SoftAuthenticatorFlags;
+
+  /** The flags byte: UP always, UV/BE/BS as configured, plus `extra` (e.g. AT for registration). */
+  private flagsByte(extra = 0): number {
+    const uv = this.flags.userVerified ?? true;
+    const be = this.flags.backupEligible ?? false;
+    const bs = this.flags.backedUp ?? be;
+    return 0x01 | (uv ? 0x04 : 0) | (be ? 0x08 : 0) | (bs ? 0x10 : 0) | extra;
+  }
 
   /** Answer registration options (navigator.credentials.create). */
   register(options: Record<string, unknown>): Record<string, unknown> {
@@ -42,28 +70,39 @@ export class SoftAuthenticator {
     const rawId = randomBytes(32);
     const idLen = Buffer.alloc(2);
     idLen.writeUInt16BE(rawId.length);
+    const aaguid = this.flags.aaguid
+      ? Buffer.from(this.flags.aaguid.replace(/-/g, ''), 'hex')
+      : Buffer.alloc(16);
     const authData = Buffer.concat([
       sha256(this.rpId),
-      Buffer.from([0x45]), // user present, user verified, attested credential data
+      Buffer.from([this.flagsByte(0x40)]), // + attested credential data
       Buffer.alloc(4), // sign count 0
-      Buffer.alloc(16), // AAGUID
+      aaguid,
       idLen,
       rawId,
       Buffer.from(cose),
     ]);
-    const attestationObject = isoCBOR.encode(
-      new Map<string, string | Uint8Array | Map<string, string>>([
-        ['fmt', 'none'],
-        ['attStmt', new Map<string, string>()],
-        ['authData', authData],
-      ]),
-    );
     const clientDataJSON = JSON.stringify({
       type: 'webauthn.create',
       challenge,
       origin: this.origin,
       crossOrigin: false,
     });
+    // "packed" self attestation: the new credential's key signs authData || hash(clientData).
+    const attStmt =
+      this.flags.attestation === 'packed'
+        ? new Map<string, number | Uint8Array>([
+            ['alg', -7],
+            ['sig', sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), privateKey)],
+          ])
+        : new Map<string, number | Uint8Array>();
+    const attestationObject = isoCBOR.encode(
+      new Map<string, string | Uint8Array | Map<string, number | Uint8Array>>([
+        ['fmt', this.flags.attestation ?? 'none'],
+        ['attStmt', attStmt],
+        ['authData', authData],
+      ]),
+    );
     const cred: SoftCredential = { id: b64url(rawId), privateKey, userHandle: user.id, counter: 0 };
     this.credentials.push(cred);
     return {
@@ -89,7 +128,7 @@ export class SoftAuthenticator {
     cred.counter += 1;
     const counter = Buffer.alloc(4);
     counter.writeUInt32BE(cred.counter);
-    const authenticatorData = Buffer.concat([sha256(this.rpId), Buffer.from([0x05]), counter]);
+    const authenticatorData = Buffer.concat([sha256(this.rpId), Buffer.from([this.flagsByte()]), counter]);
     const clientDataJSON = JSON.stringify({
       type: 'webauthn.get',
       challenge: String(options.challenge),

@@ -86,7 +86,15 @@ export function ProfilePage() {
               {keys.map((k) => (
                 <tr key={k.id}>
                   <th scope="row">{k.name}</th>
-                  <td>{k.deviceType === 'multiDevice' ? 'Synced passkey' : 'Device-bound'}</td>
+                  <td>
+                    {k.backupEligible ? 'Synced passkey' : 'Device-bound'} · {k.authenticator}
+                    {!k.allowed && (
+                      <>
+                        <br />
+                        <span className="tag">Not allowed for your role</span> {k.refusal}
+                      </>
+                    )}
+                  </td>
                   <td>{dateTime.format(new Date(k.createdAt))}</td>
                   <td>{k.lastUsedAt ? dateTime.format(new Date(k.lastUsedAt)) : 'Never'}</td>
                 </tr>

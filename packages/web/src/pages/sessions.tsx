@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { del, get, post } from '../api';
 import { Alert, Loading } from '../components';
 import type { PendingInvite, Session, User } from '../types';
+import { PersonPasskeys } from './passkeys-admin';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : '—');
@@ -149,6 +150,7 @@ export function PeopleAdmin({
 }) {
   const [people, setPeople] = useState<User[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  const [keysOf, setKeysOf] = useState<string | null>(null);
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -198,9 +200,10 @@ export function PeopleAdmin({
 
   return (
     <section className="panel" aria-labelledby="people-title">
-      <h2 id="people-title">People and sessions</h2>
+      <h2 id="people-title">People, passkeys and sessions</h2>
       <p className="hint">
-        Ending a session or deactivating someone takes effect at once and is recorded in the log.
+        Ending a session, revoking a passkey or deactivating someone takes effect at once and is recorded in
+        the log.
       </p>
       <Alert error={error} />
       <Alert error={done} kind="success" />
@@ -221,6 +224,14 @@ export function PeopleAdmin({
                     aria-expanded={open === u.id}
                   >
                     {open === u.id ? 'Hide sessions' : 'Sessions'}
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    onClick={() => setKeysOf(keysOf === u.id ? null : u.id)}
+                    aria-expanded={keysOf === u.id}
+                  >
+                    {keysOf === u.id ? 'Hide passkeys' : 'Passkeys'}
                   </button>
                   {u.id !== myId && confirming !== u.id && (
                     <button
@@ -247,6 +258,7 @@ export function PeopleAdmin({
                   </button>
                 </div>
               )}
+              {keysOf === u.id && <PersonPasskeys user={u} />}
               {open === u.id &&
                 (sessions ? (
                   <SessionsTable

@@ -10,6 +10,7 @@ import * as m008 from './008-office-creator.js';
 import * as m009 from './009-sessions-admin.js';
 import * as m010 from './010-archive-key-id.js';
 import * as m011 from './011-leaf-commitments.js';
+import * as m012 from './012-passkey-posture.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '009-sessions-admin': m009,
   '010-archive-key-id': m010,
   '011-leaf-commitments': m011,
+  '012-passkey-posture': m012,
 };

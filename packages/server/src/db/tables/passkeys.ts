@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export const passkeysTableName = 'passkeys';
 
 export interface PasskeysTable {
@@ -12,4 +14,16 @@ export interface PasskeysTable {
   name: string;
   created_at: Date;
   last_used_at: Date | null;
+  /** WebAuthn BE flag: the credential may be synced to other devices (a "synced passkey"). */
+  backup_eligible: Generated<boolean>;
+  /** The UV flag at registration; null for passkeys registered before it was kept. */
+  user_verified: boolean | null;
+  /** The authenticator model's AAGUID (all zeros when the browser hid it). */
+  aaguid: string | null;
+  /** The attestation statement's format ('none', 'packed', 'apple', 'tpm', ...). */
+  attestation_fmt: string | null;
+  /** The attestation statement carried a certificate chain and its signature verified. */
+  attestation_verified: Generated<boolean>;
+  revoked_at: Date | null;
+  revoked_by: string | null;
 }

@@ -7,6 +7,7 @@ import {
   OfficeSchema,
   OkSchema,
   OptionsResponse,
+  PasskeyRevokedSchema,
   PasskeySchema,
   PendingInviteSchema,
   SessionSchema,
@@ -335,6 +336,41 @@ export const identityRoutes = (w: MatrixWorld): RouteTable => {
           url: `/api/v1/users/${personaFor(w.list, 'notetaker').userId}/sessions/${fx.sessionId}`,
         }),
         body: detail(OkSchema),
+      },
+    ],
+    // ---- an office member's passkeys (issue "Trust between offices", point 5)
+    'GET /api/v1/users/:id/passkeys': [
+      {
+        what: "an office member's passkeys with their device flags",
+        access: ['admin'],
+        request: () => ({ method: 'GET', url: `/api/v1/users/${w.passkeyUser}/passkeys` }),
+        body: (res) => {
+          const [p] = z.array(PasskeySchema).parse(res.json());
+          expect(p).toMatchObject({ backupEligible: false, userVerified: true, allowed: true });
+        },
+      },
+    ],
+    'DELETE /api/v1/users/:id/passkeys/:passkeyId': [
+      {
+        what: "revoking an office member's only passkey",
+        access: ['admin'],
+        oneShot: true,
+        fixture: async () => {
+          const inv = await w.t.ctx.identity.invite(null, newInviteInput(w.offices.get('us-potus')!));
+          const reg = await w.t.ctx.auth.registrationOptions(inv.token);
+          const key = new SoftAuthenticator(w.t.cfg.publicUrl, w.t.cfg.rpId);
+          await w.t.ctx.auth.verifyRegistration(reg.challengeId, inv.token, key.register({ ...reg.options }));
+          return { userId: inv.user.id, passkeyId: key.credentials[0]!.id };
+        },
+        request: (fx) => ({
+          method: 'DELETE',
+          url: `/api/v1/users/${fx.userId}/passkeys/${fx.passkeyId}`,
+        }),
+        body: (res) => {
+          const r = PasskeyRevokedSchema.parse(res.json());
+          expect(r.remaining).toBe(0);
+          expect(r.warning).toMatch(/no passkey left/);
+        },
       },
     ],
     'POST /api/v1/users/:id/deactivate': [
