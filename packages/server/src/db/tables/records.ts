@@ -46,6 +46,8 @@ export interface CheckpointsTable {
   root: Uint8Array;
   note: string;
   created_at: Date;
+  /** The note with the witness cosignatures that made the policy's quorum (011); null until then. */
+  cosigned_note: string | null;
 }
 
 export const contentTableName = 'record_content';
