@@ -52,3 +52,22 @@ export const ConsistencyProofSchema = z.object({
   to: z.number().int().min(1),
   proof: z.array(Base64),
 });
+
+/** GET /api/v1/log/witnesses (log.admin): the witness policy and each witness's state. */
+export const LogWitnessesSchema = z.object({
+  quorum: z.string(),
+  servedSize: z.number().int().nullable(),
+  latestSize: z.number().int().nullable(),
+  witnesses: z.array(
+    z.object({
+      name: z.string(),
+      vkey: z.string(),
+      url: z.string().nullable(),
+      size: z.number().int(),
+      cosignedAt: z.string().nullable(),
+      lastAttemptAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      failures: z.number().int(),
+    }),
+  ),
+});

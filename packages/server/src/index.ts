@@ -17,3 +17,11 @@ export {
 export { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 export { verifyLocal } from './records/verify.js';
 export { serve } from './serve.js';
+export { buildWitnessApp } from './witness/routes.js';
+export {
+  ensureWitnessKey,
+  parseWitnessConfig,
+  type RunningWitness,
+  startWitnessServer,
+} from './witness/standalone.js';
+export { WitnessService } from './witness/witness-service.js';

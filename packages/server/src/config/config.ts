@@ -41,6 +41,10 @@ export interface ServerConfig {
   callPolicy: CallPolicy;
   /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed; empty: none. */
   trustProxy: string[];
+  /** HOTLINE_WITNESS_POLICY: the witness policy file; checkpoints are served only with its quorum. */
+  witnessPolicyFile: string | undefined;
+  /** HOTLINE_DEMO_WITNESS_PORT: the demo's in-process witness (0: any free port). */
+  demoWitnessPort: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -181,5 +185,18 @@ export function envToConfig(env: ServerEnv): ServerConfig {
       ),
     },
     trustProxy: parseTrustProxy(env.trustProxy),
+    witnessPolicyFile: witnessPolicyFile(env.witnessPolicy),
+    demoWitnessPort: parseIntVar('HOTLINE_DEMO_WITNESS_PORT', env.demoWitnessPort, 0, 0, 65535),
   };
+}
+
+function witnessPolicyFile(raw: string | undefined): string | undefined {
+  if (!raw?.trim()) return undefined;
+  const file = resolve(raw.trim());
+  if (!existsSync(file))
+    throw new ConfigError(
+      'HOTLINE_WITNESS_POLICY',
+      `no witness policy at ${file}; see the README section "Witnesses" for the format, or unset the variable.`,
+    );
+  return file;
 }

@@ -23,6 +23,8 @@ export interface ServerEnv {
   readoutDeadlineDays?: string;
   readoutSeparateApprover?: string;
   trustProxy?: string;
+  witnessPolicy?: string;
+  demoWitnessPort?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -50,5 +52,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
     readoutSeparateApprover: env.HOTLINE_READOUT_SEPARATE_APPROVER,
     trustProxy: env.HOTLINE_TRUST_PROXY,
+    witnessPolicy: env.HOTLINE_WITNESS_POLICY,
+    demoWitnessPort: env.HOTLINE_DEMO_WITNESS_PORT,
   };
 }
