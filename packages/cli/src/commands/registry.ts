@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { captureCommands } from './capture.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
+import { monitorCommand } from './monitor.js';
 import { witnessCommands } from './witness.js';
 
 /** Command groups beyond serve/migrate/offices/users. */
@@ -11,4 +12,5 @@ export const extraCommands: ((program: Command) => void)[] = [
   verifyCommand,
   captureCommands,
   witnessCommands,
+  monitorCommand,
 ];
