@@ -18,6 +18,10 @@ export const LogKeySchema = z.object({
   origin: z.string(),
   /** the verifier key: name+keyid+base64 public key (C2SP signed-note) */
   verifierKey: z.string(),
+  /** the witnesses whose cosignatures a served checkpoint carries (from HOTLINE_WITNESS_POLICY) */
+  witnesses: z.array(z.object({ name: z.string(), vkey: z.string() })).optional(),
+  /** the policy's quorum, in words */
+  quorum: z.string().optional(),
 });
 
 /**

@@ -267,3 +267,23 @@ function cosignatureKeyIdOfLine(line: string): string | null {
     return null;
   }
 }
+
+/**
+ * Keys pinned in the URL fragment: #log=<vkey>&witness=<vkey>&witness=<vkey>[&quorum=<k>].
+ * A vkey holds '+', '/' and '=', so the fragment is split by hand (URLSearchParams would turn
+ * '+' into a space). With pinned witnesses, the checkpoint must carry k of their cosignatures
+ * (all of them by default); without, the witnesses the server names are shown, unpinned.
+ */
+export function parsePinnedKeys(hash: string): { log?: string; witnesses: string[]; quorum?: number } {
+  const out: { log?: string; witnesses: string[]; quorum?: number } = { witnesses: [] };
+  for (const part of hash.replace(/^#/, '').split('&')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const k = part.slice(0, eq);
+    const v = decodeURIComponent(part.slice(eq + 1));
+    if (k === 'log') out.log = v;
+    else if (k === 'witness') out.witnesses.push(v);
+    else if (k === 'quorum' && /^[1-9]\d*$/.test(v)) out.quorum = Number(v);
+  }
+  return out;
+}

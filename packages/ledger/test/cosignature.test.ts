@@ -16,6 +16,7 @@ import {
   parseAnyVerifierKey,
   parseCosignerKey,
   parseCosignerVerifierKey,
+  parsePinnedKeys,
   parseSignerKey,
   parseVerifierKey,
   parseWitnessPolicy,
@@ -171,5 +172,19 @@ describe('tlog-witness v1.0.0 add-checkpoint bodies', () => {
     expect(() => parseAddCheckpoint('old 7\nAQEB\n')).toThrow();
     expect(() => parseAddCheckpoint(`old 7\nnot-base64!\n\n${cp}`)).toThrow(/base64/);
     expect(() => parseAddCheckpoint(formatAddCheckpoint(7, Array(64).fill(proof[0]), cp))).toThrow(/63/);
+  });
+});
+
+describe('keys pinned in a verification link', () => {
+  it('reads #log=…&witness=…&quorum=k keeping "+", "/" and "=" of the vkeys', () => {
+    const log = generateSignerKey('example.gov/hotline/records').verifier;
+    const w1 = generateCosignerKey('a.example/w').verifier;
+    const w2 = generateCosignerKey('b.example/w').verifier;
+    expect(parsePinnedKeys(`#log=${log}&witness=${encodeURIComponent(w1)}&witness=${w2}&quorum=1`)).toEqual({
+      log,
+      witnesses: [w1, w2],
+      quorum: 1,
+    });
+    expect(parsePinnedKeys('')).toEqual({ witnesses: [] });
   });
 });

@@ -109,7 +109,16 @@ export function logRoutes(app: App, ctx: AppContext): void {
       ...limited,
       schema: { tags, response: { 200: LogKeySchema } },
     },
-    async () => ({ origin: ctx.log.origin, verifierKey: ctx.log.verifierKey }),
+    async () => ({
+      origin: ctx.log.origin,
+      verifierKey: ctx.log.verifierKey,
+      ...(ctx.witnesses
+        ? {
+            witnesses: ctx.witnesses.policy.witnesses.map((w) => ({ name: w.name, vkey: w.vkey })),
+            quorum: describeQuorum(ctx.witnesses.policy.quorum),
+          }
+        : {}),
+    }),
   );
 
   app.get(
