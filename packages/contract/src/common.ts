@@ -37,4 +37,16 @@ export const OkSchema = z.object({ ok: z.literal(true) });
 /** GET /healthz: the process is up. */
 export const HealthSchema = z.object({ status: z.literal('ok') });
 /** GET /readyz: the database answers and every migration is applied (else 503 problem+json). */
-export const ReadySchema = z.object({ status: z.literal('ready'), database: z.enum(['pglite', 'postgres']) });
+export const ReadySchema = z.object({
+  status: z.literal('ready'),
+  database: z.enum(['pglite', 'postgres']),
+  /** With a witness policy: what is served, what waits for cosignatures, and which witnesses fail. */
+  witnesses: z
+    .object({
+      servedSize: z.number().int().nullable(),
+      latestSize: z.number().int().nullable(),
+      quorum: z.string(),
+      failing: z.array(z.object({ name: z.string(), error: z.string() })),
+    })
+    .optional(),
+});

@@ -18,6 +18,10 @@ export const LogKeySchema = z.object({
   origin: z.string(),
   /** the verifier key: name+keyid+base64 public key (C2SP signed-note) */
   verifierKey: z.string(),
+  /** the witnesses whose cosignatures a served checkpoint carries (from HOTLINE_WITNESS_POLICY) */
+  witnesses: z.array(z.object({ name: z.string(), vkey: z.string() })).optional(),
+  /** the policy's quorum, in words */
+  quorum: z.string().optional(),
 });
 
 /**
@@ -51,4 +55,23 @@ export const ConsistencyProofSchema = z.object({
   from: z.number().int().min(0),
   to: z.number().int().min(1),
   proof: z.array(Base64),
+});
+
+/** GET /api/v1/log/witnesses (log.admin): the witness policy and each witness's state. */
+export const LogWitnessesSchema = z.object({
+  quorum: z.string(),
+  servedSize: z.number().int().nullable(),
+  latestSize: z.number().int().nullable(),
+  witnesses: z.array(
+    z.object({
+      name: z.string(),
+      vkey: z.string(),
+      url: z.string().nullable(),
+      size: z.number().int(),
+      cosignedAt: z.string().nullable(),
+      lastAttemptAt: z.string().nullable(),
+      lastError: z.string().nullable(),
+      failures: z.number().int(),
+    }),
+  ),
 });

@@ -5,6 +5,12 @@ import { entriesPath, TILE_WIDTH, tilePath, tileWidth } from './layout.js';
 import { parseVerifierKey, type Verifier } from './note.js';
 import { verifyConsistency, verifyInclusion } from './proof.js';
 import { MemoryTileStore, merkleRootOfHashes, type TileReader, TreeReader } from './tree.js';
+import {
+  type CosignedCheckpoint,
+  describeQuorum,
+  openCosignedCheckpoint,
+  type WitnessPolicy,
+} from './witness-policy.js';
 
 /** Fetches a path under the log's base URL ("checkpoint", "tile/0/000", …); null when 404. */
 export interface LogFetcher {
@@ -122,6 +128,25 @@ export class LogClient {
     } catch (err) {
       throw new VerificationError(`checkpoint does not verify: ${(err as Error).message}`, 'checkpoint');
     }
+  }
+
+  /**
+   * Check a checkpoint note's witness cosignatures against a policy: every policy witness's
+   * cosignature must verify, and they must make the quorum. Returns who cosigned.
+   */
+  checkWitnesses(note: string, policy: WitnessPolicy): CosignedCheckpoint {
+    let r: CosignedCheckpoint;
+    try {
+      r = openCosignedCheckpoint(note, [this.verifier], policy, this.origin);
+    } catch (err) {
+      throw new VerificationError(`checkpoint does not verify: ${(err as Error).message}`, 'checkpoint');
+    }
+    if (!r.quorum)
+      throw new VerificationError(
+        `the checkpoint lacks its witness quorum (${describeQuorum(policy.quorum)}); cosigned by: ${r.cosigners.map((c) => c.name).join(', ') || 'no policy witness'}`,
+        'checkpoint',
+      );
+    return r;
   }
 
   /** Verify a checkpoint note obtained elsewhere (e.g. an older one kept by an auditor). */

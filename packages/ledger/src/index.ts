@@ -1,6 +1,7 @@
 export * from './bundle.js';
 export * from './checkpoint.js';
 export * from './client.js';
+export * from './cosignature.js';
 export * from './hash.js';
 export * from './layout.js';
 export * from './leaf.js';
@@ -8,3 +9,4 @@ export * from './memory-log.js';
 export * from './note.js';
 export * from './proof.js';
 export * from './tree.js';
+export * from './witness-policy.js';

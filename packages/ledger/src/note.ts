@@ -140,6 +140,8 @@ export interface OpenedNote {
   text: string;
   /** names of the verifiers whose signatures verified */
   verifiedBy: string[];
+  /** the keys (name and key id) whose signatures verified */
+  verified: { name: string; keyId: string }[];
   /** signature lines from keys we do not know (ignored, as the spec requires) */
   unknown: { name: string; keyId: string }[];
 }
@@ -165,6 +167,7 @@ export function openNote(note: string | Uint8Array, verifiers: Verifier[]): Open
     throw new NoteError('malformed note: the signature block must end in a newline');
   const msg = enc.encode(text);
   const verifiedBy: string[] = [];
+  const verified: { name: string; keyId: string }[] = [];
   const unknown: { name: string; keyId: string }[] = [];
   const lines = sigBlock.slice(0, -1).split('\n');
   if (lines.length > MAX_NOTE_SIGNATURES)
@@ -187,7 +190,9 @@ export function openNote(note: string | Uint8Array, verifiers: Verifier[]): Open
     }
     if (!v.verify(msg, raw.subarray(4))) throw new NoteError(`invalid signature by ${v.name}+${v.keyId}`);
     if (!verifiedBy.includes(v.name)) verifiedBy.push(v.name);
+    if (!verified.some((x) => x.name === v.name && x.keyId === v.keyId))
+      verified.push({ name: v.name, keyId: v.keyId });
   }
   if (verifiedBy.length === 0) throw new NoteError('no signature from a known key');
-  return { text, verifiedBy, unknown };
+  return { text, verifiedBy, verified, unknown };
 }

@@ -24,6 +24,8 @@ import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './re
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
+import { WitnessCollector } from './witness/collector.js';
+import { loadWitnessPolicy, startDemoWitness } from './witness/demo-witness.js';
 
 export interface ContextOverrides {
   db?: DatabaseHandle;
@@ -74,6 +76,39 @@ export class AppContext {
 
   get db() {
     return this.database.db;
+  }
+
+  /** Collects witness cosignatures when a witness policy is configured (or the demo's witness runs). */
+  witnesses: WitnessCollector | null = null;
+
+  /** What /log/checkpoint serves: with witnesses, the latest checkpoint carrying its quorum. */
+  servedCheckpoint() {
+    return this.witnesses ? this.witnesses.served() : this.log.latestCheckpoint();
+  }
+
+  /**
+   * Set up witnessing: the policy of HOTLINE_WITNESS_POLICY, or in demo mode (without a policy) a
+   * witness standing for the national archive, in this process on its own port.
+   */
+  async startWitnessing(): Promise<void> {
+    const logger = this.logger.child({ component: 'witnesses' });
+    let policy = this.cfg.witnessPolicyFile ? loadWitnessPolicy(this.cfg.witnessPolicyFile) : null;
+    if (!policy && this.cfg.demo) {
+      const demo = await startDemoWitness(
+        {
+          dataDir: this.cfg.dataDir,
+          port: this.cfg.demoWitnessPort,
+          log: this.log,
+          database: this.database,
+          clock: this.clock,
+        },
+        logger,
+      );
+      this.onDispose(demo.close);
+      policy = demo.policy;
+    }
+    if (!policy) return;
+    this.witnesses = new WitnessCollector(this.db, this.log, policy, this.clock, logger);
   }
 
   static async fromConfig(cfg: ServerConfig, overrides: ContextOverrides = {}): Promise<AppContext> {
@@ -181,9 +216,11 @@ export class AppContext {
   startBackground(): void {
     const ac = new AbortController();
     const running = this.log.run(ac.signal);
+    const collecting = this.witnesses?.run(ac.signal, this.cfg.demo ? 250 : 1000);
     this.onDispose(async () => {
       ac.abort();
       await running;
+      await collecting;
     });
   }
 

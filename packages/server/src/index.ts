@@ -19,3 +19,11 @@ export { LOG_MIGRATED_KIND, migrateLogToV2 } from './records/migrate-v2.js';
 export { V1_LOG_MESSAGE, V1LogError } from './records/records-service.js';
 export { verifyLocal } from './records/verify.js';
 export { serve } from './serve.js';
+export { buildWitnessApp } from './witness/routes.js';
+export {
+  ensureWitnessKey,
+  parseWitnessConfig,
+  type RunningWitness,
+  startWitnessServer,
+} from './witness/standalone.js';
+export { WitnessService } from './witness/witness-service.js';

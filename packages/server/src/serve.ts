@@ -18,6 +18,12 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
   const ctx = await AppContext.fromConfig(cfg);
   try {
     await ctx.prepare();
+    await ctx.startWitnessing();
+    if (ctx.witnesses) {
+      // Serve a cosigned checkpoint from the first request on.
+      await ctx.log.integrateAll();
+      await ctx.witnesses.collectOnce().catch(() => false);
+    }
     ctx.startBackground();
     const app = await buildApp(ctx);
     try {

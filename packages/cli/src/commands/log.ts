@@ -1,5 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { httpFetcher, LogClient, toBase64, toHex, verifyConsistency, verifyInclusion } from '@hotline/ledger';
+import {
+  httpFetcher,
+  keyFingerprint,
+  LogClient,
+  parseWitnessPolicy,
+  toBase64,
+  toHex,
+  verifyConsistency,
+  verifyInclusion,
+  type WitnessPolicy,
+} from '@hotline/ledger';
 import { type AppContext, migrateLogToV2, verifyLocal } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail } from '../config.js';
@@ -97,6 +107,14 @@ export function logCommands(program: Command): void {
     );
 }
 
+export function readPolicy(file: string): WitnessPolicy {
+  try {
+    return parseWitnessPolicy(readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail(new Error(`${file}: ${(err as Error).message}`), 2);
+  }
+}
+
 export function verifyCommand(program: Command): void {
   program
     .command('verify')
@@ -113,46 +131,57 @@ export function verifyCommand(program: Command): void {
       'with --url: the verifier key (default: fetched from <host>/api/v1/log/key — pin it for real audits)',
     )
     .option('--origin <origin>', 'with --url: the expected origin line')
-    .action(async (opts: { checkpoint?: string; url?: string; key?: string; origin?: string }) => {
-      const older = opts.checkpoint ? readFileSync(opts.checkpoint, 'utf8') : undefined;
-      const bar = progressBar('verify');
-      const onProgress = (p: { phase: string; done: number; total: number }) =>
-        bar.update(p.done, p.total, p.phase);
-      const started = performance.now();
-      try {
-        if (opts.url) {
-          let key = opts.key;
-          let origin = opts.origin;
-          if (!key || !origin) {
-            const meta = (await (await fetch(new URL('/api/v1/log/key', opts.url))).json()) as {
-              verifierKey: string;
-              origin: string;
-            };
-            key ??= meta.verifierKey;
-            origin ??= meta.origin;
+    .option(
+      '--policy <file>',
+      'with --url: a witness policy (witness/group/quorum lines); the checkpoint must carry its quorum of cosignatures. A "log <vkey>" line in it pins the log key.',
+    )
+    .action(
+      async (opts: { checkpoint?: string; url?: string; key?: string; origin?: string; policy?: string }) => {
+        const older = opts.checkpoint ? readFileSync(opts.checkpoint, 'utf8') : undefined;
+        const bar = progressBar('verify');
+        const onProgress = (p: { phase: string; done: number; total: number }) =>
+          bar.update(p.done, p.total, p.phase);
+        const started = performance.now();
+        try {
+          if (opts.url) {
+            const policy = opts.policy ? readPolicy(opts.policy) : null;
+            let key = opts.key ?? policy?.logs[0]?.vkey;
+            let origin = opts.origin ?? policy?.logs[0]?.verifier.name;
+            if (!key || !origin) {
+              const meta = (await (await fetch(new URL('/api/v1/log/key', opts.url))).json()) as {
+                verifierKey: string;
+                origin: string;
+              };
+              key ??= meta.verifierKey;
+              origin ??= meta.origin;
+            }
+            const client = new LogClient(httpFetcher(opts.url), key, origin);
+            const { checkpoint, note } = await client.checkpoint();
+            const witnessed = policy ? client.checkWitnesses(note, policy) : null;
+            await client.audit(checkpoint, { onProgress });
+            if (older) await client.proveConsistency(client.openCheckpoint(older), checkpoint);
+            bar.stop();
+            process.stdout.write(
+              `OK: ${opts.url} — ${checkpoint.size} entries, root ${toHex(checkpoint.root)}${older ? ', consistent with the older checkpoint' : ''} (${Math.round(performance.now() - started)} ms)\n` +
+                (witnessed
+                  ? `witness quorum met: cosigned by ${witnessed.cosigners.map((c) => `${c.name} (key ${keyFingerprint(c.vkey)}${c.time !== null ? `, ${new Date(c.time * 1000).toISOString()}` : ''})`).join(', ')}\n`
+                  : ''),
+            );
+            return;
           }
-          const client = new LogClient(httpFetcher(opts.url), key, origin);
-          const { checkpoint } = await client.checkpoint();
-          await client.audit(checkpoint, { onProgress });
-          if (older) await client.proveConsistency(client.openCheckpoint(older), checkpoint);
+          await usingContext(async (ctx) => {
+            await ctx.log.integrateAll();
+            const r = await verifyLocal(ctx.db, ctx.log, ctx.records, { olderCheckpoint: older, onProgress });
+            bar.stop();
+            process.stdout.write(
+              `OK: ${r.entries} entries, every tile, content digest and the signed checkpoint verify; root ${toHex(r.checkpoint.root)}${r.consistentWith !== undefined ? `; consistent with the checkpoint of size ${r.consistentWith}` : ''} (${Math.round(performance.now() - started)} ms)\n`,
+            );
+          });
+        } catch (err) {
           bar.stop();
-          process.stdout.write(
-            `OK: ${opts.url} — ${checkpoint.size} entries, root ${toHex(checkpoint.root)}${older ? ', consistent with the older checkpoint' : ''} (${Math.round(performance.now() - started)} ms)\n`,
-          );
-          return;
+          const where = (err as { where?: string }).where;
+          fail(new Error(`verification FAILED${where ? ` at ${where}` : ''}: ${(err as Error).message}`));
         }
-        await usingContext(async (ctx) => {
-          await ctx.log.integrateAll();
-          const r = await verifyLocal(ctx.db, ctx.log, ctx.records, { olderCheckpoint: older, onProgress });
-          bar.stop();
-          process.stdout.write(
-            `OK: ${r.entries} entries, every tile, content digest and the signed checkpoint verify; root ${toHex(r.checkpoint.root)}${r.consistentWith !== undefined ? `; consistent with the checkpoint of size ${r.consistentWith}` : ''} (${Math.round(performance.now() - started)} ms)\n`,
-          );
-        });
-      } catch (err) {
-        bar.stop();
-        const where = (err as { where?: string }).where;
-        fail(new Error(`verification FAILED${where ? ` at ${where}` : ''}: ${(err as Error).message}`));
-      }
-    });
+      },
+    );
 }

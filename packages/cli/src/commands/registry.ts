@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { captureCommands } from './capture.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
+import { monitorCommand } from './monitor.js';
+import { witnessCommands } from './witness.js';
 
 /** Command groups beyond serve/migrate/offices/users. */
 export const extraCommands: ((program: Command) => void)[] = [
@@ -9,4 +11,6 @@ export const extraCommands: ((program: Command) => void)[] = [
   logCommands,
   verifyCommand,
   captureCommands,
+  witnessCommands,
+  monitorCommand,
 ];

@@ -56,6 +56,10 @@ export interface ServerConfig {
   uploadsTotal: number;
   /** Which roles need a device-bound passkey (HOTLINE_DEVICE_BOUND_ROLES). */
   devicePolicy: DevicePolicy;
+  /** HOTLINE_WITNESS_POLICY: the witness policy file; checkpoints are served only with its quorum. */
+  witnessPolicyFile: string | undefined;
+  /** HOTLINE_DEMO_WITNESS_PORT: the demo's in-process witness (0: any free port). */
+  demoWitnessPort: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -202,5 +206,18 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     uploadsPerPerson: parseIntVar('HOTLINE_UPLOADS_PER_PERSON', env.uploadsPerPerson, 2, 1, 100),
     uploadsTotal: parseIntVar('HOTLINE_UPLOADS_TOTAL', env.uploadsTotal, 4, 1, 1000),
     devicePolicy: { deviceBoundRoles: parseDeviceBoundRoles(env.deviceBoundRoles) },
+    witnessPolicyFile: witnessPolicyFile(env.witnessPolicy),
+    demoWitnessPort: parseIntVar('HOTLINE_DEMO_WITNESS_PORT', env.demoWitnessPort, 0, 0, 65535),
   };
+}
+
+function witnessPolicyFile(raw: string | undefined): string | undefined {
+  if (!raw?.trim()) return undefined;
+  const file = resolve(raw.trim());
+  if (!existsSync(file))
+    throw new ConfigError(
+      'HOTLINE_WITNESS_POLICY',
+      `no witness policy at ${file}; see the README section "Witnesses" for the format, or unset the variable.`,
+    );
+  return file;
 }

@@ -28,6 +28,8 @@ export interface ServerEnv {
   uploadsTotal?: string;
   checkpointIntervalSeconds?: string;
   deviceBoundRoles?: string;
+  witnessPolicy?: string;
+  demoWitnessPort?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -60,5 +62,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     uploadsTotal: env.HOTLINE_UPLOADS_TOTAL,
     checkpointIntervalSeconds: env.HOTLINE_CHECKPOINT_INTERVAL_SECONDS,
     deviceBoundRoles: env.HOTLINE_DEVICE_BOUND_ROLES,
+    witnessPolicy: env.HOTLINE_WITNESS_POLICY,
+    demoWitnessPort: env.HOTLINE_DEMO_WITNESS_PORT,
   };
 }

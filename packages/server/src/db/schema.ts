@@ -29,6 +29,7 @@ import type {
 import type { SessionsTable } from './tables/sessions.js';
 import type { SignInRefusalsTable } from './tables/sign-in-refusals.js';
 import type { UsersTable } from './tables/users.js';
+import type { LogWitnessesTable, WitnessCheckpointsTable } from './tables/witness.js';
 
 export interface Database {
   offices: OfficesTable;
@@ -56,4 +57,6 @@ export interface Database {
   capture_imports: CaptureImportsTable;
   foreign_contacts: ForeignContactsTable;
   off_channel_alerts: OffChannelAlertsTable;
+  witness_checkpoints: WitnessCheckpointsTable;
+  log_witnesses: LogWitnessesTable;
 }

@@ -1,4 +1,5 @@
 import { HealthSchema, ProblemSchema, ReadySchema } from '@hotline/contract';
+import { describeQuorum } from '@hotline/ledger';
 import type { AppContext } from '../context.js';
 import { sendProblem } from './problem.js';
 import type { App } from './types.js';
@@ -31,7 +32,10 @@ export function healthRoutes(app: App, ctx: AppContext): void {
             `Migrations pending: ${pending.join(', ')}. Run "hotline migrate".`,
           );
         }
-        return { status: 'ready' as const, database: ctx.database.kind };
+        const witnesses = ctx.witnesses
+          ? await ctx.witnesses.summary(describeQuorum(ctx.witnesses.policy.quorum))
+          : undefined;
+        return { status: 'ready' as const, database: ctx.database.kind, ...(witnesses ? { witnesses } : {}) };
       } catch {
         return sendProblem(reply, 503, 'database_unreachable', 'Not ready', 'The database is not reachable.');
       }

@@ -6,13 +6,16 @@ import {
   InclusionProofQuery,
   InclusionProofSchema,
   LogKeySchema,
+  LogWitnessesSchema,
   ProblemSchema,
   TileBytes,
 } from '@hotline/contract';
-import { parseTilePath, TILE_WIDTH, toBase64 } from '@hotline/ledger';
+import { describeQuorum, parseTilePath, TILE_WIDTH, toBase64 } from '@hotline/ledger';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
+import { requireActor } from '../http/session.js';
 import type { App } from '../http/types.js';
+import { authorize } from '../policy/policy.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -45,7 +48,8 @@ export function logRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (_req, reply) => {
-      const cp = await ctx.log.latestCheckpoint();
+      // With a witness policy, only a checkpoint carrying its quorum of cosignatures is served.
+      const cp = await ctx.servedCheckpoint();
       if (!cp) throw new NotFoundError('checkpoint', 'latest');
       return reply
         .type('text/plain; charset=utf-8')
@@ -105,7 +109,16 @@ export function logRoutes(app: App, ctx: AppContext): void {
       ...limited,
       schema: { tags, response: { 200: LogKeySchema } },
     },
-    async () => ({ origin: ctx.log.origin, verifierKey: ctx.log.verifierKey }),
+    async () => ({
+      origin: ctx.log.origin,
+      verifierKey: ctx.log.verifierKey,
+      ...(ctx.witnesses
+        ? {
+            witnesses: ctx.witnesses.policy.witnesses.map((w) => ({ name: w.name, vkey: w.vkey })),
+            quorum: describeQuorum(ctx.witnesses.policy.quorum),
+          }
+        : {}),
+    }),
   );
 
   app.get(
@@ -119,9 +132,7 @@ export function logRoutes(app: App, ctx: AppContext): void {
       },
     },
     async (req) => {
-      const cp = req.query.size
-        ? await ctx.log.checkpointAt(req.query.size)
-        : await ctx.log.latestCheckpoint();
+      const cp = req.query.size ? await ctx.log.checkpointAt(req.query.size) : await ctx.servedCheckpoint();
       if (!cp) throw new NotFoundError('checkpoint', String(req.query.size ?? 'latest'));
       if (req.query.index >= cp.size) {
         throw new ValidationError(
@@ -152,13 +163,37 @@ export function logRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       const { from, to } = req.query;
-      const cp = await ctx.log.latestCheckpoint();
+      const cp = await ctx.servedCheckpoint();
       if (!cp || to > cp.size || from > to) {
         throw new ValidationError(`Give 0 ≤ from ≤ to ≤ ${cp?.size ?? 0} (the published size).`, {
           field: 'to',
         });
       }
       return { from, to, proof: (await ctx.log.consistencyProof(from, to)).map(toBase64) };
+    },
+  );
+
+  app.get(
+    '/api/v1/log/witnesses',
+    {
+      schema: {
+        tags,
+        summary: 'The witness policy and what each witness last cosigned or why it failed (log.admin)',
+        response: { 200: LogWitnessesSchema, 401: ProblemSchema, 403: ProblemSchema },
+      },
+    },
+    async (req) => {
+      authorize(await requireActor(ctx, req), 'log.admin', 'see the witnesses of the records log');
+      const w = ctx.witnesses;
+      if (!w)
+        return { quorum: 'none (no witness policy)', servedSize: null, latestSize: null, witnesses: [] };
+      const summary = await w.summary(describeQuorum(w.policy.quorum));
+      return {
+        quorum: summary.quorum,
+        servedSize: summary.servedSize,
+        latestSize: summary.latestSize,
+        witnesses: await w.status(),
+      };
     },
   );
 }

@@ -6,7 +6,20 @@
  * envelope open ("hotline-leaf/v2" ‖ SHA-256(salt ‖ envelope)), that the envelope is this
  * readout's record, and that the text on the page hashes to the envelope's content digest.
  */
-import { fromHex, httpFetcher, isLeafCommitment, LogClient, opensLeaf, toHex } from '@hotline/ledger';
+import {
+  type CosignedCheckpoint,
+  fromHex,
+  httpFetcher,
+  isLeafCommitment,
+  keyFingerprint,
+  LogClient,
+  openCosignedCheckpoint,
+  opensLeaf,
+  parsePinnedKeys,
+  parseVerifierKey,
+  parseWitnessPolicy,
+  toHex,
+} from '@hotline/ledger';
 
 async function sha256Hex(s: string): Promise<string> {
   const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s));
@@ -31,13 +44,34 @@ async function verify() {
   out.textContent = 'Checking…';
   out.className = '';
   try {
-    const key = (await (await fetch('/api/v1/log/key')).json()) as { origin: string; verifierKey: string };
-    const client = new LogClient(
-      httpFetcher(new URL('/log/', location.href).href),
-      key.verifierKey,
-      key.origin,
-    );
-    const { checkpoint } = await client.checkpoint();
+    const key = (await (await fetch('/api/v1/log/key')).json()) as {
+      origin: string;
+      verifierKey: string;
+      witnesses?: { name: string; vkey: string }[];
+    };
+    const pins = parsePinnedKeys(location.hash);
+    const logKey = pins.log ?? key.verifierKey;
+    const origin = pins.log ? parseVerifierKey(pins.log).name : key.origin;
+    const client = new LogClient(httpFetcher(new URL('/log/', location.href).href), logKey, origin);
+    const { checkpoint, note } = await client.checkpoint();
+    const witnessKeys = pins.witnesses.length
+      ? pins.witnesses.map((vkey, i) => ({ name: `pinned${i + 1}`, vkey }))
+      : (key.witnesses ?? []);
+    let witnessed: CosignedCheckpoint | null = null;
+    if (witnessKeys.length) {
+      const k = pins.witnesses.length ? (pins.quorum ?? pins.witnesses.length) : 0;
+      const policy = parseWitnessPolicy(
+        witnessKeys.map((w) => `witness ${w.name} ${w.vkey}\n`).join('') +
+          (k
+            ? `group pinned ${Math.min(k, witnessKeys.length)} ${witnessKeys.map((w) => w.name).join(' ')}\nquorum pinned\n`
+            : 'quorum none\n'),
+      );
+      witnessed = openCosignedCheckpoint(note, [client.verifier], policy, origin);
+      if (!witnessed.quorum)
+        throw new Error(
+          `the checkpoint is not cosigned by ${k} of the ${witnessKeys.length} witness key(s) pinned in this link`,
+        );
+    }
     const { entry, proof } = await client.proveInclusion(index, checkpoint);
     if (!isLeafCommitment(entry)) throw new Error(`log entry ${index} is not a hotline-leaf/v2 commitment`);
     if (!/^[0-9a-f]{64}$/.test(saltHex) || !envelope)
@@ -53,7 +87,7 @@ async function verify() {
     show(
       out,
       true,
-      `Verified: this readout is entry ${index} of the log, included in the signed checkpoint of ${checkpoint.size} entries, and its text is unchanged.`,
+      `Verified: this readout is entry ${index} of the log, included in the signed checkpoint of ${checkpoint.size} entries${witnessed?.cosigners.length ? `, cosigned by ${witnessed.cosigners.length} witness${witnessed.cosigners.length > 1 ? 'es' : ''}` : ''}, and its text is unchanged.`,
     );
     details.hidden = false;
     details.innerHTML = '';
@@ -66,7 +100,19 @@ async function verify() {
       ['Leaf commitment', toHex(entry)],
       ['Content SHA-256', env.digest],
       ['Proof length', `${proof.length} hashes`],
-      ['Verifier key', key.verifierKey],
+      [
+        'Verifier key',
+        `${logKey} (${pins.log ? 'pinned in the link' : 'as the server gives it; pin it with #log=…'})`,
+      ],
+      ...(witnessed
+        ? witnessKeys.map((w) => {
+            const c = witnessed.cosigners.find((x) => x.vkey === w.vkey);
+            return [
+              `Witness ${w.vkey.split('+')[0]}`,
+              `${c ? `cosigned${c.time !== null ? ` at ${new Date(c.time * 1000).toISOString()}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ' (pinned)' : ' (as the server gives it)'}`,
+            ];
+          })
+        : [['Witnesses', 'none named; this checkpoint is signed by the log alone']]),
     ]) {
       const dt = document.createElement('dt');
       dt.textContent = k!;

@@ -52,6 +52,8 @@ export interface CheckpointsTable {
   root: Uint8Array;
   note: string;
   created_at: Date;
+  /** The note with the witness cosignatures that made the policy's quorum (011); null until then. */
+  cosigned_note: string | null;
 }
 
 /** The checkpoints of the v1 log, kept by `hotline log migrate-v2` when it rebuilt the log. */

@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import { cosignerVerifierKey } from '@hotline/ledger';
+import { ensureWitnessKey, startWitnessServer } from '@hotline/server';
+import type { Command } from 'commander';
+import { fail } from '../config.js';
+
+interface WitnessOpts {
+  dir: string;
+  key?: string;
+  config?: string;
+  name?: string;
+}
+
+const withFolder = (c: Command) =>
+  c
+    .option('--dir <folder>', 'the witness folder: key, config and embedded database', 'hotline-witness')
+    .option('--key <file>', 'the witness key file (default <dir>/witness.key)')
+    .option('--name <name>', 'the witness name (e.g. witness.example.org/w1), needed to create the key');
+
+/**
+ * `hotline witness serve|key`: a standalone witness (C2SP tlog-witness v1.0.0, tlog-cosignature
+ * v1.0.1 Ed25519), with its own key, port and state, cosigning the logs listed in its config.
+ */
+export function witnessCommands(program: Command): void {
+  const witness = program
+    .command('witness')
+    .description('Run a witness that cosigns other logs (C2SP tlog-witness v1.0.0).');
+
+  withFolder(witness.command('key'))
+    .description(
+      "Print the witness's verifier key (creating the key, mode 0600, when --name is given and none exists).",
+    )
+    .action((opts: WitnessOpts) => {
+      try {
+        const c = ensureWitnessKey(resolve(opts.key ?? `${opts.dir}/witness.key`), opts.name);
+        process.stdout.write(`${cosignerVerifierKey(c.name, c.publicKey)}\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
+
+  withFolder(witness.command('serve'))
+    .description(
+      'Serve POST /add-checkpoint for the logs listed in the config ("log <origin> <verifier key>" lines).',
+    )
+    .option('--config <file>', 'the followed logs (default <dir>/witness.conf)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', '7380')
+    .addHelpText(
+      'after',
+      '\nState: an embedded PGlite database in <dir>/db, or PostgreSQL when DATABASE_URL is set.',
+    )
+    .action(async (opts: WitnessOpts & { host: string; port: string }) => {
+      try {
+        const dir = resolve(opts.dir);
+        const w = await startWitnessServer({
+          dir,
+          keyFile: opts.key ? resolve(opts.key) : undefined,
+          configFile: opts.config ? resolve(opts.config) : undefined,
+          name: opts.name,
+          databaseUrl: process.env.DATABASE_URL || undefined,
+          host: opts.host,
+          port: Number(opts.port),
+        });
+        process.stdout.write(
+          `Witness ${w.vkey}\nlistening at ${w.url}/add-checkpoint for ${w.service.origins.join(', ') || 'no logs (add "log <origin> <vkey>" lines to the config)'}\n`,
+        );
+        const stop = async () => {
+          await w.close();
+          process.exit(0);
+        };
+        process.once('SIGINT', () => void stop());
+        process.once('SIGTERM', () => void stop());
+      } catch (err) {
+        fail(err);
+      }
+    });
+}
