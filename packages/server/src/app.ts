@@ -15,8 +15,8 @@ import {
 import { callRoutes } from './calls/routes.js';
 import { captureRoutes } from './capture/routes.js';
 import type { AppContext } from './context.js';
-import { healthRoutes } from './http/health-routes.js';
 import { registerHardening } from './http/hardening.js';
+import { healthRoutes } from './http/health-routes.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';

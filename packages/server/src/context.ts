@@ -118,7 +118,13 @@ export class AppContext {
       throw err;
     }
     const records = new RecordsService(clock, cipher);
-    const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs);
+    const identity = new IdentityService(
+      database.db,
+      records,
+      clock,
+      cfg.inviteTtlMs,
+      cfg.roleGrantConfirmation,
+    );
     const auth = new AuthService(database.db, records, clock, {
       rpId: cfg.rpId,
       rpName: 'Hotline',

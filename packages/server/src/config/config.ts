@@ -41,6 +41,11 @@ export interface ServerConfig {
   callPolicy: CallPolicy;
   /** Reverse proxies (addresses, CIDRs) whose X-Forwarded-For is believed; empty: none. */
   trustProxy: string[];
+  /**
+   * HOTLINE_ROLE_GRANT_CONFIRMATION: granting principal, administrator or reviewer waits for a
+   * second administrator's confirmation. On by default, off by default in demo mode.
+   */
+  roleGrantConfirmation: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -124,12 +129,13 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     }
   }
 
+  const demo = parseBoolVar('HOTLINE_DEMO', env.demo, false);
   return {
     host,
     port,
     dataDir,
     databaseUrl,
-    demo: parseBoolVar('HOTLINE_DEMO', env.demo, false),
+    demo,
     demoForce: parseBoolVar('HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA', env.demoForce, false),
     logLevel: parseEnumVar('HOTLINE_LOG_LEVEL', env.logLevel, LOG_LEVELS, 'info'),
     publicUrl: publicUrl.origin,
@@ -181,5 +187,6 @@ export function envToConfig(env: ServerEnv): ServerConfig {
       ),
     },
     trustProxy: parseTrustProxy(env.trustProxy),
+    roleGrantConfirmation: parseBoolVar('HOTLINE_ROLE_GRANT_CONFIRMATION', env.roleGrantConfirmation, !demo),
   };
 }

@@ -23,6 +23,7 @@ export interface ServerEnv {
   readoutDeadlineDays?: string;
   readoutSeparateApprover?: string;
   trustProxy?: string;
+  roleGrantConfirmation?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -50,5 +51,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
     readoutSeparateApprover: env.HOTLINE_READOUT_SEPARATE_APPROVER,
     trustProxy: env.HOTLINE_TRUST_PROXY,
+    roleGrantConfirmation: env.HOTLINE_ROLE_GRANT_CONFIRMATION,
   };
 }

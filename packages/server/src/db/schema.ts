@@ -25,6 +25,7 @@ import type {
   LogTilesTable,
   RecordsTable,
 } from './tables/records.js';
+import type { RoleGrantsTable } from './tables/role-grants.js';
 import type { SessionsTable } from './tables/sessions.js';
 import type { SignInRefusalsTable } from './tables/sign-in-refusals.js';
 import type { UsersTable } from './tables/users.js';
@@ -32,6 +33,7 @@ import type { UsersTable } from './tables/users.js';
 export interface Database {
   offices: OfficesTable;
   users: UsersTable;
+  role_grants: RoleGrantsTable;
   invites: InvitesTable;
   passkeys: PasskeysTable;
   sessions: SessionsTable;
