@@ -12,7 +12,7 @@ import type {
 
 type Out<S extends { parse(v: unknown): unknown }> = ReturnType<S['parse']>;
 
-export type { Me, Office, Passkey, PendingInvite, Session, User } from '@hotline/contract';
+export type { Me, Office, Passkey, PendingInvite, RoleGrant, Session, User } from '@hotline/contract';
 export type Meta = Out<typeof MetaSchema>;
 export type DemoPersona = Out<typeof DemoPersonaSchema>;
 export type InviteInfo = Out<typeof InviteInfoSchema>;
