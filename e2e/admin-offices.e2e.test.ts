@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { addVirtualAuthenticator, poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
-describe('an administrator adds an office and invites its first administrator in the app', () => {
+describe('an administrator of an office the operator added', () => {
   const e2e = withBrowserServer({ demo: false });
 
-  it('offers the new office in the invite form and creates the link', async () => {
-    const home = await e2e.server.ctx.identity.createOffice(null, {
-      slug: 'ie-taoiseach',
-      name: 'Department of the Taoiseach',
-      country: 'IE',
-      leaderTitle: 'Taoiseach',
-      leaderName: 'Test Leader',
-      timeZone: 'Europe/Dublin',
-    });
+  it('cannot add offices, and a reviewer they grant waits for a second administrator', async () => {
+    const home = await e2e.server.ctx.identity.createOffice(
+      { operator: 'test operator' },
+      {
+        slug: 'ie-taoiseach',
+        name: 'Department of the Taoiseach',
+        country: 'IE',
+        leaderTitle: 'Taoiseach',
+        leaderName: 'Test Leader',
+        timeZone: 'Europe/Dublin',
+      },
+    );
     const invite = await e2e.server.ctx.identity.invite(null, {
       officeId: home.id,
       email: 'admin@ie.example.gov',
@@ -30,48 +33,39 @@ describe('an administrator adds an office and invites its first administrator in
     await page.waitForURL((u) => !u.pathname.includes('/invite/'));
 
     await page.goto(`${e2e.server.url}/app/admin`);
-    await poll(() => page.getByRole('heading', { name: 'Add an office' }).isVisible()).toBe(true);
-    // Only one office to invite to yet: no office chooser.
+    await poll(() => page.getByRole('heading', { name: 'Invite a person' }).isVisible()).toBe(true);
+    // Offices are the operator's act: no form adds one, and no office chooser.
+    expect(await page.getByRole('heading', { name: 'Add an office' }).count()).toBe(0);
     expect(await page.locator('#inv-office').count()).toBe(0);
-    await page.locator('#office-name').fill('Office of the Prime Minister of Iceland');
-    await page.locator('#office-slug').fill('is-pm');
-    await page.locator('#office-country').fill('is');
-    await page.locator('#office-leaderTitle').fill('Prime Minister');
-    await page.locator('#office-leaderName').fill('Test Premier');
-    await page.locator('#office-timeZone').fill('Atlantic/Reykjavik');
-    await page.getByRole('button', { name: 'Add office' }).click();
+
+    // A reviewer grant waits for a second administrator; the one who asked cannot confirm it.
+    const person = await e2e.server.ctx.identity.invite(null, {
+      officeId: home.id,
+      email: 'aide@ie.example.gov',
+      displayName: 'Aoife Aide',
+      title: 'Adviser',
+      timeZone: 'Europe/Dublin',
+      roles: ['staff'],
+    });
+    await page.reload();
+    await page.getByLabel('Reviewer for Aoife Aide').check();
     await poll(() =>
-      page.getByText(/Added the Office of the Prime Minister of Iceland\. Invite its first/).isVisible(),
+      page
+        .getByText(/Reviewer waits for a second administrator/)
+        .first()
+        .isVisible(),
     ).toBe(true);
-
-    const chooser = page.getByLabel('Office', { exact: true });
-    await poll(async () => (await chooser.locator('option:checked').textContent()) ?? '').toBe(
-      'Office of the Prime Minister of Iceland',
-    );
-    expect(await page.locator('#inv-tz').inputValue()).toBe('Atlantic/Reykjavik');
-    await page.locator('#inv-email').fill('first.admin@is.example.gov');
-    await page.locator('#inv-name').fill('Guðrún Fyrst');
-    await page.locator('#inv-title').fill('Chief of Staff');
-    const roles = page.getByRole('group', { name: 'Roles' });
-    await roles.getByLabel('Administrator').check();
-    await page.getByRole('button', { name: 'Create invite link' }).click();
-    await poll(() => page.locator('.invite-link').textContent()).toMatch(
-      /\/app\/invite\/[A-Za-z0-9_-]{20,}$/,
-    );
-    await screenshot(page, 'admin-first-admin-of-new-office');
-
-    const office = await e2e.server.ctx.db
-      .selectFrom('offices')
-      .selectAll()
-      .where('slug', '=', 'is-pm')
-      .executeTakeFirstOrThrow();
+    const grants = page.getByRole('table', { name: 'Role grants waiting for confirmation' });
+    await poll(() =>
+      grants.getByText('You asked for this; another administrator confirms it.').isVisible(),
+    ).toBe(true);
+    await screenshot(page, 'admin-pending-role-grant');
     const user = await e2e.server.ctx.db
       .selectFrom('users')
       .selectAll()
-      .where('email', '=', 'first.admin@is.example.gov')
+      .where('id', '=', person.user.id)
       .executeTakeFirstOrThrow();
-    expect(user.office_id).toBe(office.id);
-    expect(user.roles).toEqual(expect.arrayContaining(['admin']));
+    expect(user.roles).toEqual(['staff']);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -12,14 +12,17 @@ describe('device posture of passkeys in real Chromium', () => {
 
   it("refuses a principal's synced passkey, accepts a device-bound one, and shows both kinds to the administrator", async () => {
     const { ctx } = e2e.server;
-    const office = await ctx.identity.createOffice(null, {
-      slug: 'ie-taoiseach',
-      name: 'Department of the Taoiseach',
-      country: 'IE',
-      leaderTitle: 'Taoiseach',
-      leaderName: 'Micheál Martin',
-      timeZone: 'Europe/Dublin',
-    });
+    const office = await ctx.identity.createOffice(
+      { operator: 'test operator' },
+      {
+        slug: 'ie-taoiseach',
+        name: 'Department of the Taoiseach',
+        country: 'IE',
+        leaderTitle: 'Taoiseach',
+        leaderName: 'Micheál Martin',
+        timeZone: 'Europe/Dublin',
+      },
+    );
     const principal = await ctx.identity.invite(null, {
       officeId: office.id,
       email: 'niamh.byrne@taoiseach.example.gov.ie',

@@ -15,14 +15,17 @@ describe('passkeys in real Chromium (demo mode off)', () => {
   }
 
   it('registers a passkey from an invite, signs out, signs in with it and sees the directory', async () => {
-    const office = await e2e.server.ctx.identity.createOffice(null, {
-      slug: 'nz-dpmc',
-      name: 'Office of the Prime Minister of New Zealand',
-      country: 'NZ',
-      leaderTitle: 'Prime Minister',
-      leaderName: 'Christopher Luxon',
-      timeZone: 'Pacific/Auckland',
-    });
+    const office = await e2e.server.ctx.identity.createOffice(
+      { operator: 'test operator' },
+      {
+        slug: 'nz-dpmc',
+        name: 'Office of the Prime Minister of New Zealand',
+        country: 'NZ',
+        leaderTitle: 'Prime Minister',
+        leaderName: 'Christopher Luxon',
+        timeZone: 'Pacific/Auckland',
+      },
+    );
     const invite = await e2e.server.ctx.identity.invite(null, {
       officeId: office.id,
       email: 'aroha.ngata@nz.example.govt.nz',

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type HotlineError, silentLogger } from '@hotline/common';
 import { AppContext, envToConfig, readEnv } from '@hotline/server';
@@ -44,9 +44,24 @@ describe('hotline --help', () => {
   it('names every option of offices add', () => {
     const out = helpText(buildProgram(), ['offices', 'add']);
     expect(out).toMatch(/^Usage: hotline offices add \[options\]/);
-    for (const o of ['--slug', '--name', '--country', '--leader-title', '--leader-name', '--time-zone']) {
+    for (const o of [
+      '--slug',
+      '--name',
+      '--country',
+      '--leader-title',
+      '--leader-name',
+      '--time-zone',
+      '--replaces',
+    ]) {
       expect(out).toContain(o);
     }
+  });
+
+  it('names every option of offices update', () => {
+    const out = helpText(buildProgram(), ['offices', 'update']);
+    expect(out).toMatch(/^Usage: hotline offices update \[options\] <slug>/);
+    for (const o of ['--name', '--country', '--leader-title', '--leader-name', '--time-zone'])
+      expect(out).toContain(o);
   });
 
   it('names all five import formats, as the README does', () => {
@@ -157,7 +172,47 @@ describe('the hotline program', () => {
       env(),
     );
     expect(office.stderr).toBe('');
-    expect(office.stdout).toMatch(/^Office created: Federal Chancellery of Germany \(id [0-9a-f-]{36}\)\n$/);
+    expect(office.stdout).toMatch(
+      /^Office created: Federal Chancellery of Germany \(id [0-9a-f-]{36}\), vouched for by /,
+    );
+    // The operator is named as OS user@host.
+    expect(office.stdout).toContain(`@${hostname()}.`);
+
+    // A second office for the same government is refused, naming the first and the way to replace it.
+    const addDe = (slug: string, ...extra: string[]) =>
+      runCli(
+        cli.path,
+        [
+          'offices',
+          'add',
+          '--slug',
+          slug,
+          '--name',
+          'Office of the Chancellor of Germany',
+          '--country',
+          'DE',
+          '--leader-title',
+          'chancellor',
+          '--leader-name',
+          'Someone Else',
+          '--time-zone',
+          'Europe/Berlin',
+          ...extra,
+        ],
+        env(),
+      );
+    const twin = await addDe('de-twin');
+    expect(twin.code).not.toBe(0);
+    expect(twin.stderr).toMatch(/already speaks for the Chancellor of DE.*--replaces de-chancellery/s);
+    const updated = await runCli(
+      cli.path,
+      ['offices', 'update', 'de-chancellery', '--leader-name', 'Friedrich Merz II'],
+      env(),
+    );
+    expect(updated.stderr).toBe('');
+    expect(updated.stdout).toMatch(
+      /^Office updated: Federal Chancellery of Germany: Chancellor Friedrich Merz II \(DE\), vouched for by /,
+    );
 
     const badRoles = await runCli(
       cli.path,
@@ -213,6 +268,13 @@ describe('the hotline program', () => {
       const second = await ctx.auth.registrationOptions(token).catch((e: unknown) => e);
       expect((second as HotlineError).code).toBe('invite_used');
       expect((second as Error).message).toMatch(/already been used/);
+      const office = await ctx.db
+        .selectFrom('offices')
+        .selectAll()
+        .where('slug', '=', 'de-chancellery')
+        .executeTakeFirstOrThrow();
+      expect(office.vouched_by).toMatch(new RegExp(`@${hostname()}$`));
+      expect(office.leader_name).toBe('Friedrich Merz II');
     } finally {
       await ctx.close();
     }

@@ -207,7 +207,23 @@ export const CallDetailSchema = CallSummarySchema.extend({
     }),
   ),
   /** Approvals from different reviewers so far, and how many this urgency needs ("1 of 2 approvals"). */
-  approvals: z.object({ have: z.number().int(), need: z.number().int() }),
+  approvals: z.object({
+    have: z.number().int(),
+    need: z.number().int(),
+    /**
+     * Approvals the rule leaves out, each explained: the requester's, and the reviewers an
+     * administrator made during the request beyond the first (one voice per granter).
+     */
+    notCounted: z
+      .array(
+        z.object({
+          reviewer: z.string(),
+          reason: z.enum(['requester', 'granted_by_requester', 'same_granter']),
+          detail: z.string(),
+        }),
+      )
+      .optional(),
+  }),
   timeline: z.array(TimelineItemSchema),
   /** Who took part: as logged for off-channel contact; else the scheduled principals, interpreters and listeners. */
   participants: z.array(z.string()),

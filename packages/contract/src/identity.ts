@@ -9,8 +9,17 @@ export const OfficeSchema = z.object({
   leaderTitle: z.string(),
   leaderName: z.string(),
   timeZone: z.string(),
-  /** The administrator who created the office in the app (they may invite its people); null for the CLI. */
+  /** The administrator who created the office in the app before offices became the operator's act; null otherwise. */
   createdBy: IdSchema.nullable(),
+  /**
+   * Who vouched that this office speaks for its government: the server operator at the host
+   * (OS user@host), or "demo seed". Null for an office made before vouching existed.
+   */
+  vouchedBy: z.string().nullable(),
+  vouchedAt: z.string().nullable(),
+  /** Set when the operator replaced this office by another for the same country and leader. */
+  retiredAt: z.string().nullable(),
+  replacedBy: IdSchema.nullable(),
 });
 export type Office = z.infer<typeof OfficeSchema>;
 
@@ -25,6 +34,18 @@ export const CreateOfficeBody = z.object({
   timeZone: TimeZoneSchema,
 });
 export type CreateOfficeInput = z.infer<typeof CreateOfficeBody>;
+
+/** The operator's change to an office (hotline offices update): only the fields given change. */
+export const UpdateOfficeBody = CreateOfficeBody.pick({
+  name: true,
+  country: true,
+  leaderTitle: true,
+  leaderName: true,
+  timeZone: true,
+})
+  .partial()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'change at least one field');
+export type UpdateOfficeInput = z.infer<typeof UpdateOfficeBody>;
 
 export const UserSchema = z.object({
   id: IdSchema,
@@ -61,6 +82,22 @@ export const InviteCreatedSchema = z.object({
 });
 
 export const SetRolesBody = z.object({ roles: z.array(RoleSchema).min(1).max(9) });
+
+/** A role given to a person, as a record: who asked, who confirmed, when. */
+export const RoleGrantSchema = z.object({
+  id: IdSchema,
+  userId: IdSchema,
+  userName: z.string(),
+  role: RoleSchema,
+  /** null: the operator (CLI) or the demo seed. */
+  grantedBy: IdSchema.nullable(),
+  grantedByName: z.string().nullable(),
+  grantedAt: z.string(),
+  confirmedBy: IdSchema.nullable(),
+  confirmedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type RoleGrant = z.infer<typeof RoleGrantSchema>;
 
 export const InviteInfoSchema = z.object({
   displayName: z.string(),

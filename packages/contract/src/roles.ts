@@ -17,6 +17,12 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Roles whose grant needs a second administrator's confirmation (HOTLINE_ROLE_GRANT_CONFIRMATION):
+ * they speak for the leader, hand out power, or count towards a call's approval.
+ */
+export const CONFIRMED_ROLES: readonly Role[] = ['principal', 'admin', 'reviewer'];
+
 export const ROLE_LABELS: Record<Role, string> = {
   principal: 'Principal',
   staff: 'Staff',
@@ -34,7 +40,6 @@ const EVERY_ROLE = ROLES;
 const PERMISSION_TABLE = {
   'directory.read': EVERY_ROLE,
   'profile.read': EVERY_ROLE,
-  'offices.create': ['admin'],
   'users.invite': ['admin'],
   /** See and end an office member's sessions. */
   'users.sessions': ['admin'],
@@ -42,6 +47,7 @@ const PERMISSION_TABLE = {
   'users.deactivate': ['admin'],
   /** See an office member's passkeys (with their device flags) and revoke one. */
   'users.passkeys': ['admin'],
+  /** Grant and take away roles in the office; confirm another administrator's grant (never one's own). */
   'users.setRoles': ['admin'],
   'records.read': ['records', 'admin'],
   'log.admin': ['records', 'admin'],

@@ -163,7 +163,14 @@ export class AppContext {
       demo: cfg.demo,
       devicePolicy: cfg.devicePolicy,
     });
-    const identity = new IdentityService(database.db, records, clock, cfg.inviteTtlMs, auth.sessionEvents);
+    const identity = new IdentityService(
+      database.db,
+      records,
+      clock,
+      cfg.inviteTtlMs,
+      cfg.roleGrantConfirmation,
+      auth.sessionEvents,
+    );
     const log = new LogService(
       database.db,
       {

@@ -27,7 +27,7 @@ describe('device posture of passkeys', () => {
   beforeAll(async () => {
     t = await newTestContext({ authRateLimit: '1000' });
     app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
-    officeId = (await t.ctx.identity.createOffice(null, newOfficeInput())).id;
+    officeId = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput())).id;
     admin = await newActor(t.ctx, officeId, ['admin']);
   });
   afterAll(async () => {
@@ -274,7 +274,12 @@ describe('device posture of passkeys', () => {
 
   it("keeps another office's administrator out", async () => {
     const { userId } = await registerFromInvite(['staff'], {});
-    const elsewhere = (await t.ctx.identity.createOffice(null, newOfficeInput({ slug: 'fr-elysee-2' }))).id;
+    const elsewhere = (
+      await t.ctx.identity.createOffice(
+        { operator: 'test operator' },
+        newOfficeInput({ slug: 'fr-elysee-2' }),
+      )
+    ).id;
     const otherAdmin = await newActor(t.ctx, elsewhere, ['admin']);
     await expect(t.ctx.identityQueries.userPasskeys(otherAdmin, userId)).rejects.toMatchObject({
       status: 403,
@@ -290,7 +295,8 @@ describe('HOTLINE_DEVICE_BOUND_ROLES', () => {
   it('can put staff under the rule too', async () => {
     const t = await newTestContext({ deviceBoundRoles: 'principal,admin,staff' });
     try {
-      const officeId = (await t.ctx.identity.createOffice(null, newOfficeInput())).id;
+      const officeId = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput()))
+        .id;
       const invite = await t.ctx.identity.invite(null, newInviteInput(officeId, { roles: ['staff'] }));
       const o = await t.ctx.auth.registrationOptions(invite.token);
       const key = new SoftAuthenticator(t.cfg.publicUrl, t.cfg.rpId, SYNCED);
@@ -307,7 +313,8 @@ describe('HOTLINE_DEVICE_BOUND_ROLES', () => {
   it('"none" lets every role use a synced passkey', async () => {
     const t = await newTestContext({ deviceBoundRoles: 'none' });
     try {
-      const officeId = (await t.ctx.identity.createOffice(null, newOfficeInput())).id;
+      const officeId = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput()))
+        .id;
       const invite = await t.ctx.identity.invite(null, newInviteInput(officeId, { roles: ['principal'] }));
       const o = await t.ctx.auth.registrationOptions(invite.token);
       expect(o.options.attestation).toBe('none');

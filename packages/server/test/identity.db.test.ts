@@ -24,7 +24,7 @@ describe('identity service', () => {
 
   it('creates an office and writes its audit record in the same transaction', async () => {
     const before = (await recordKinds()).length;
-    const office = await t.ctx.identity.createOffice(null, newOfficeInput());
+    const office = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
     const kinds = await recordKinds();
     expect(kinds.length).toBe(before + 1);
     expect(kinds.at(-1)).toBe('audit.office.created');
@@ -43,15 +43,17 @@ describe('identity service', () => {
 
   it('refuses a duplicate office slug and leaves nothing half-written', async () => {
     const input = newOfficeInput();
-    await t.ctx.identity.createOffice(null, input);
+    await t.ctx.identity.createOffice({ operator: 'test operator' }, input);
     const before = (await recordKinds()).length;
-    await expect(t.ctx.identity.createOffice(null, input)).rejects.toBeInstanceOf(ConflictError);
+    await expect(t.ctx.identity.createOffice({ operator: 'test operator' }, input)).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     expect((await recordKinds()).length).toBe(before);
   });
 
   it('lets an admin invite a user to their own office, and refuses other roles and offices', async () => {
-    const office = await t.ctx.identity.createOffice(null, newOfficeInput());
-    const other = await t.ctx.identity.createOffice(null, newOfficeInput());
+    const office = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
+    const other = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
     const admin = await newActor(t.ctx, office.id, ['admin']);
     const staff = await newActor(t.ctx, office.id, ['staff']);
     const r = await t.ctx.identity.invite(admin, newInviteInput(office.id, { roles: ['notetaker'] }));
@@ -65,14 +67,14 @@ describe('identity service', () => {
   });
 
   it('stores only the hash of an invite token', async () => {
-    const office = await t.ctx.identity.createOffice(null, newOfficeInput());
+    const office = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
     const r = await t.ctx.identity.invite(null, newInviteInput(office.id));
     const rows = await t.ctx.db.selectFrom('invites').select('token_hash').execute();
     expect(rows.some((x) => x.token_hash === r.token)).toBe(false);
   });
 
   it('refuses an expired invite link and an unknown one with clear reasons', async () => {
-    const office = await t.ctx.identity.createOffice(null, newOfficeInput());
+    const office = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
     const r = await t.ctx.identity.invite(null, newInviteInput(office.id));
     await expect(t.ctx.auth.inspectInvite(r.token)).resolves.toMatchObject({ email: r.user.email });
     t.clock.advance(4 * DAY);
@@ -85,13 +87,14 @@ describe('identity service', () => {
   });
 
   it('changes roles with an audit record, and an admin cannot remove their own admin role', async () => {
-    const office = await t.ctx.identity.createOffice(null, newOfficeInput());
-    const admin = await newActor(t.ctx, office.id, ['admin']);
+    const office = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
+    const admin = await newActor(t.ctx, office.id, ['admin', 'press']);
     const target = await newActor(t.ctx, office.id, ['staff']);
-    const u = await t.ctx.identity.setRoles(admin, target.userId, ['staff', 'reviewer']);
-    expect(u.roles).toEqual(['staff', 'reviewer']);
+    // Press needs no second administrator (reviewer does: role-grants.db.test.ts).
+    const u = await t.ctx.identity.setRoles(admin, target.userId, ['staff', 'press']);
+    expect(u.roles).toEqual(['staff', 'press']);
     expect((await recordKinds()).at(-1)).toBe('audit.user.roles_changed');
-    await expect(t.ctx.identity.setRoles(admin, admin.userId, ['staff'])).rejects.toBeInstanceOf(
+    await expect(t.ctx.identity.setRoles(admin, admin.userId, ['press'])).rejects.toBeInstanceOf(
       ValidationError,
     );
   });

@@ -16,7 +16,7 @@ describe('passkey sign-in with real WebAuthn signatures', () => {
     t = await newTestContext({ authRateLimit: '1000' });
     app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     device = new SoftAuthenticator(t.cfg.publicUrl);
-    const office = await t.ctx.identity.createOffice(null, newOfficeInput());
+    const office = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
     const invite = await t.ctx.identity.invite(null, newInviteInput(office.id, { roles: ['staff'] }));
     userId = invite.user.id;
     const reg = await t.ctx.auth.registrationOptions(invite.token);
@@ -142,7 +142,7 @@ describe('passkey sign-in with real WebAuthn signatures', () => {
         user: { id: userId },
       },
     );
-    const office = await t.ctx.identity.createOffice(null, newOfficeInput());
+    const office = await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput());
     const invite = await t.ctx.identity.invite(null, newInviteInput(office.id));
     const reg = await t.ctx.auth.registrationOptions(invite.token);
     const phone = new SoftAuthenticator(t.cfg.publicUrl);

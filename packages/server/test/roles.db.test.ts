@@ -49,22 +49,6 @@ const ROUTES: RouteCase[] = [
   { name: 'GET /api/v1/offices', allowed: 'all', request: () => ({ method: 'GET', url: '/api/v1/offices' }) },
   { name: 'GET /api/v1/users', allowed: 'all', request: () => ({ method: 'GET', url: '/api/v1/users' }) },
   {
-    name: 'POST /api/v1/offices',
-    allowed: ['admin'],
-    request: (ids) => ({
-      method: 'POST',
-      url: '/api/v1/offices',
-      payload: {
-        slug: `matrix-${ids.n}`,
-        name: `Matrix Office ${ids.n}`,
-        country: 'DE',
-        leaderTitle: 'Chancellor',
-        leaderName: 'Friedrich Merz',
-        timeZone: 'Europe/Berlin',
-      },
-    }),
-  },
-  {
     name: 'POST /api/v1/users/invite',
     allowed: ['admin'],
     request: (ids) => ({

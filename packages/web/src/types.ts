@@ -18,6 +18,7 @@ export type {
   Passkey,
   PasskeyRevoked,
   PendingInvite,
+  RoleGrant,
   Session,
   User,
 } from '@hotline/contract';

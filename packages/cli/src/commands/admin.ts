@@ -1,5 +1,6 @@
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { CreateOfficeBody, InviteUserBody } from '@hotline/contract';
+import { CreateOfficeBody, InviteUserBody, UpdateOfficeBody } from '@hotline/contract';
 import { AppContext, migrateToLatest, openDatabase } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
@@ -42,6 +43,17 @@ function parseOrFail<T>(
   fail(new Error(`invalid input:\n  ${msgs.join('\n  ')}`), 2);
 }
 
+/** The operator at the server's host, as the records name them: OS user@host. */
+function operator(): { operator: string } {
+  let user = process.env.SUDO_USER || '';
+  try {
+    user ||= userInfo().username;
+  } catch {
+    user ||= process.env.USER || 'unknown';
+  }
+  return { operator: `${user}@${hostname()}` };
+}
+
 const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 export function adminCommands(program: Command): void {
@@ -74,22 +86,54 @@ export function adminCommands(program: Command): void {
       }
     });
 
-  const offices = program.command('offices').description('Manage offices.');
+  const offices = program
+    .command('offices')
+    .description(
+      'Manage offices. Only the operator on the server host may: an office speaks for a government, and the app names who vouched for it.',
+    );
   offices
     .command('add')
-    .description("Add an office (an organization such as a head of government's office).")
+    .description(
+      "Add an office (an organization such as a head of government's office), vouched for by you (your OS user@host).",
+    )
     .requiredOption('--slug <slug>', 'short id, e.g. de-bundeskanzler')
     .requiredOption('--name <name>', 'e.g. "Office of the Federal Chancellor of Germany"')
     .requiredOption('--country <code>', 'ISO 3166-1 alpha-2, e.g. DE')
     .requiredOption('--leader-title <title>', 'e.g. Chancellor')
     .requiredOption('--leader-name <name>', 'e.g. "Friedrich Merz"')
     .requiredOption('--time-zone <tz>', 'IANA zone, e.g. Europe/Berlin')
+    .option(
+      '--replaces <slug>',
+      'the office in force for the same country and leader title that this one replaces (it is retired)',
+    )
     .action((opts: Record<string, string>) =>
       withContext(async (ctx) => {
-        const input = parseOrFail(CreateOfficeBody, opts, kebab);
-        await migrateToLatest(ctx.db);
-        const office = await ctx.identity.createOffice(null, input);
-        process.stdout.write(`Office created: ${office.name} (id ${office.id})\n`);
+        const { replaces, ...rest } = opts;
+        const input = parseOrFail(CreateOfficeBody, rest, kebab);
+        const office = await ctx.identity.createOffice(operator(), input, replaces ? { replaces } : {});
+        process.stdout.write(
+          `Office created: ${office.name} (id ${office.id}), vouched for by ${office.vouchedBy}.\n` +
+            (replaces ? `It replaces ${replaces}, now retired.\n` : '') +
+            `Invite its first administrator: hotline users invite --office ${office.slug} --roles admin ...\n`,
+        );
+      }),
+    );
+  offices
+    .command('update')
+    .description("Change an office's name, leader, country, title or time zone; you vouch for it anew.")
+    .argument('<slug>', 'the office to change')
+    .option('--name <name>', 'its name')
+    .option('--country <code>', 'ISO 3166-1 alpha-2, e.g. DE')
+    .option('--leader-title <title>', 'e.g. Chancellor')
+    .option('--leader-name <name>', 'e.g. "Friedrich Merz"')
+    .option('--time-zone <tz>', 'IANA zone, e.g. Europe/Berlin')
+    .action((slug: string, opts: Record<string, string>) =>
+      withContext(async (ctx) => {
+        const input = parseOrFail(UpdateOfficeBody, opts, kebab);
+        const office = await ctx.identity.updateOffice(operator(), slug, input);
+        process.stdout.write(
+          `Office updated: ${office.name}: ${office.leaderTitle} ${office.leaderName} (${office.country}), vouched for by ${office.vouchedBy}.\n`,
+        );
       }),
     );
 

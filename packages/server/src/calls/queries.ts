@@ -11,11 +11,12 @@ import type {
 import type { CallPolicy } from '../config/call-policy.js';
 import { findOffice } from '../identity/repository.js';
 import { type Actor, allowedCallActions, approvalsNeeded, authorize, canSeeCall } from '../policy/policy.js';
+import { approvalStanding } from './approvals.js';
 import { toBriefingVersion, toMemconVersions, toReadoutVersion } from './artifacts.js';
 import type { PublishedReadout } from './readout-record.js';
 import type { CallRow, Tx } from './repository.js';
 import * as repo from './repository.js';
-import { clashesAmong, distinctApprovals, dueNext, iso } from './rules.js';
+import { clashesAmong, dueNext, iso } from './rules.js';
 import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary, toPublishedReadout } from './views.js';
 
 /** The call, if the actor's office sees it; 404 otherwise (whether or not it exists). */
@@ -126,6 +127,7 @@ export class CallQueries {
       repo.callLog(this.db, id),
       findOffice(this.db, row.owner_office_id),
     ]);
+    const standing = await approvalStanding(this.db, row, reviews);
     const counterpartOffice =
       row.counterpart_office_id && !row.counterpart_principal_id
         ? await findOffice(this.db, row.counterpart_office_id)
@@ -207,8 +209,9 @@ export class CallQueries {
         at: iso(r.at),
       })),
       approvals: {
-        have: distinctApprovals(reviews),
+        have: standing.counted,
         need: approvalsNeeded(row.urgency, this.policy),
+        ...(standing.notCounted.length ? { notCounted: standing.notCounted } : {}),
       },
       timeline,
     };

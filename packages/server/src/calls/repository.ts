@@ -102,6 +102,17 @@ export function callReviews(db: Kysely<Database>, callId: string) {
     .execute();
 }
 
+/** The reviewer role grants (in force, pending or revoked) of these people, for the flash rule. */
+export function reviewerGrants(db: Kysely<Database>, userIds: string[]) {
+  if (!userIds.length) return Promise.resolve([]);
+  return db
+    .selectFrom('role_grants')
+    .select(['user_id', 'granted_by', 'confirmed_at', 'revoked_at'])
+    .where('role', '=', 'reviewer')
+    .where('user_id', 'in', userIds)
+    .execute();
+}
+
 export function latestBriefing(db: Kysely<Database>, callId: string) {
   return db
     .selectFrom('briefings')

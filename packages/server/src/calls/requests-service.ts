@@ -3,12 +3,13 @@ import type { CreateCallRequestInput, LogOffChannelBody, ReviewBody } from '@hot
 import type { z } from 'zod';
 import { findOffice } from '../identity/repository.js';
 import { type Actor, approvalsNeeded, authorize, authorizeCallAction } from '../policy/policy.js';
+import { approvalStanding } from './approvals.js';
 import type { BriefingService } from './briefing-service.js';
 import * as lifecycle from './lifecycle.js';
 import type { MemconService } from './memcon-service.js';
 import type { ReadoutService } from './readout-service.js';
 import * as repo from './repository.js';
-import { distinctApprovals, durationMinutes, memconDue } from './rules.js';
+import { durationMinutes, memconDue } from './rules.js';
 import type { CallTransactor } from './transactor.js';
 
 /** The forms a step needs instead of a bare transition. */
@@ -311,8 +312,10 @@ export class RequestsService {
         const next = authorizeCallAction(actor, call, 'decline', this.policy);
         await this.tx.move(tx, call, 'decline', next, actor, body.notes, {});
       } else if (body.recommendation === 'approve') {
-        // Each reviewer counts once, however often they approve.
-        const approvals = distinctApprovals(await repo.callReviews(tx, id));
+        // Each reviewer counts once, however often they approve; not the requester, and the
+        // reviewers one administrator made during the request count as one (calls/rules.ts).
+        const standing = await approvalStanding(tx, call, await repo.callReviews(tx, id));
+        const approvals = standing.counted;
         const needed = approvalsNeeded(call.urgency, this.policy);
         if (approvals >= needed) {
           const next = authorizeCallAction(actor, call, 'approve', this.policy, { approvals });

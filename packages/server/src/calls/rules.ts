@@ -13,6 +13,83 @@ export function distinctApprovals(reviews: { reviewer_id: string; recommendation
   return new Set(reviews.filter((r) => r.recommendation === 'approve').map((r) => r.reviewer_id)).size;
 }
 
+/** A reviewer role grant, as the flash rule reads it (role_grants rows for role 'reviewer'). */
+export interface ReviewerGrant {
+  user_id: string;
+  granted_by: string | null;
+  confirmed_at: Date | string | null;
+  revoked_at: Date | string | null;
+}
+
+/** An approval the rule leaves out, and why (shown on the call and in the refusal). */
+export interface UncountedApproval {
+  reviewerId: string;
+  reason: 'requester' | 'granted_by_requester' | 'same_granter';
+  /** Who granted the reviewer role during the request (for the granter reasons). */
+  grantedBy: string | null;
+  /** The counted approval this one is folded into (same_granter). */
+  sameAs: string | null;
+}
+
+/**
+ * The approvals that count towards a request ("nobody grants power to themselves"): by distinct
+ * reviewers, not the requester, and not stacked by one administrator. A reviewer whose reviewer
+ * role came into force (was confirmed) after the request was made, granted by an administrator,
+ * is that administrator's voice in this request: all such reviewers of one granter, and the
+ * granter's own approval, count together once; a reviewer made so by the requester counts not at
+ * all. Grants by the operator (CLI, demo seed; granted_by null) and grants in force before the
+ * request are not looked at: those reviewers count for themselves.
+ */
+export function countApprovals(
+  call: { created_at: Date | string; requested_by: string },
+  reviews: { reviewer_id: string; recommendation: string; at: Date | string }[],
+  grants: ReviewerGrant[],
+): { counted: number; notCounted: UncountedApproval[] } {
+  const created = new Date(call.created_at).getTime();
+  const firstApproval = new Map<string, number>();
+  for (const r of reviews) {
+    if (r.recommendation !== 'approve' || firstApproval.has(r.reviewer_id)) continue;
+    firstApproval.set(r.reviewer_id, new Date(r.at).getTime());
+  }
+  const voices = new Map<string, string>(); // independence key -> the approver counted for it
+  const notCounted: UncountedApproval[] = [];
+  for (const [reviewerId, at] of firstApproval) {
+    if (reviewerId === call.requested_by) {
+      notCounted.push({ reviewerId, reason: 'requester', grantedBy: null, sameAs: null });
+      continue;
+    }
+    // The reviewer grant in force when they approved (the latest, if several).
+    const grant = grants
+      .filter(
+        (g) =>
+          g.user_id === reviewerId &&
+          g.confirmed_at !== null &&
+          new Date(g.confirmed_at).getTime() <= at &&
+          (g.revoked_at === null || new Date(g.revoked_at).getTime() > at),
+      )
+      .sort((a, b) => new Date(b.confirmed_at!).getTime() - new Date(a.confirmed_at!).getTime())[0];
+    const fresh = !!grant && grant.granted_by !== null && new Date(grant.confirmed_at!).getTime() > created;
+    const grantedBy = fresh ? grant.granted_by : null;
+    if (grantedBy === call.requested_by) {
+      notCounted.push({ reviewerId, reason: 'granted_by_requester', grantedBy, sameAs: null });
+      continue;
+    }
+    const key = grantedBy ?? reviewerId;
+    const first = voices.get(key);
+    if (first !== undefined) {
+      notCounted.push({
+        reviewerId,
+        reason: 'same_granter',
+        grantedBy: grantedBy ?? reviewerId,
+        sameAs: first,
+      });
+      continue;
+    }
+    voices.set(key, reviewerId);
+  }
+  return { counted: voices.size, notCounted };
+}
+
 /** When the memcon is due: the policy's days after the call ended. */
 export function memconDue(endedAt: Date, policy: CallPolicy): Date {
   return new Date(endedAt.getTime() + policy.memconDeadlineDays * DAY);

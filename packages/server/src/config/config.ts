@@ -60,6 +60,11 @@ export interface ServerConfig {
   witnessPolicyFile: string | undefined;
   /** HOTLINE_DEMO_WITNESS_PORT: the demo's in-process witness (0: any free port). */
   demoWitnessPort: number;
+  /**
+   * HOTLINE_ROLE_GRANT_CONFIRMATION: granting principal, administrator or reviewer waits for a
+   * second administrator's confirmation. On by default, off by default in demo mode.
+   */
+  roleGrantConfirmation: boolean;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -143,12 +148,13 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     }
   }
 
+  const demo = parseBoolVar('HOTLINE_DEMO', env.demo, false);
   return {
     host,
     port,
     dataDir,
     databaseUrl,
-    demo: parseBoolVar('HOTLINE_DEMO', env.demo, false),
+    demo,
     demoForce: parseBoolVar('HOTLINE_DEMO_ALLOW_PUBLIC_URL_AND_REAL_DATA', env.demoForce, false),
     logLevel: parseEnumVar('HOTLINE_LOG_LEVEL', env.logLevel, LOG_LEVELS, 'info'),
     publicUrl: publicUrl.origin,
@@ -208,6 +214,7 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     devicePolicy: { deviceBoundRoles: parseDeviceBoundRoles(env.deviceBoundRoles) },
     witnessPolicyFile: witnessPolicyFile(env.witnessPolicy),
     demoWitnessPort: parseIntVar('HOTLINE_DEMO_WITNESS_PORT', env.demoWitnessPort, 0, 0, 65535),
+    roleGrantConfirmation: parseBoolVar('HOTLINE_ROLE_GRANT_CONFIRMATION', env.roleGrantConfirmation, !demo),
   };
 }
 

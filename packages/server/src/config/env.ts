@@ -30,6 +30,7 @@ export interface ServerEnv {
   deviceBoundRoles?: string;
   witnessPolicy?: string;
   demoWitnessPort?: string;
+  roleGrantConfirmation?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -64,5 +65,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     deviceBoundRoles: env.HOTLINE_DEVICE_BOUND_ROLES,
     witnessPolicy: env.HOTLINE_WITNESS_POLICY,
     demoWitnessPort: env.HOTLINE_DEMO_WITNESS_PORT,
+    roleGrantConfirmation: env.HOTLINE_ROLE_GRANT_CONFIRMATION,
   };
 }

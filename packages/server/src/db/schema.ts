@@ -26,6 +26,7 @@ import type {
   RecordsTable,
   V1CheckpointsTable,
 } from './tables/records.js';
+import type { RoleGrantsTable } from './tables/role-grants.js';
 import type { SessionsTable } from './tables/sessions.js';
 import type { SignInRefusalsTable } from './tables/sign-in-refusals.js';
 import type { UsersTable } from './tables/users.js';
@@ -34,6 +35,7 @@ import type { LogWitnessesTable, WitnessCheckpointsTable } from './tables/witnes
 export interface Database {
   offices: OfficesTable;
   users: UsersTable;
+  role_grants: RoleGrantsTable;
   invites: InvitesTable;
   passkeys: PasskeysTable;
   sessions: SessionsTable;

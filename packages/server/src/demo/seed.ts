@@ -25,7 +25,7 @@ export async function seedDemo(
   const officeIds: Record<string, string> = {};
   const userIds: Record<string, string> = {};
   for (const demo of DEMO_OFFICES) {
-    const office = await identity.createOffice(null, demo.office);
+    const office = await identity.createOffice({ operator: 'demo seed' }, demo.office);
     officeIds[demo.office.slug] = office.id;
     await transaction(db, async (tx) => {
       for (const p of demo.people) {

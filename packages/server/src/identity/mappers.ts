@@ -1,9 +1,9 @@
-import type { Office, Passkey, Role, User } from '@hotline/contract';
+import type { Office, Passkey, Role, RoleGrant, User } from '@hotline/contract';
 import type { DevicePolicy } from '../config/device-policy.js';
 import { isRole } from '../policy/roles.js';
 import { authenticatorName } from './authenticators.js';
 import { postureRefusal } from './device-posture.js';
-import type { OfficeRow, PasskeyRow, UserRow } from './repository.js';
+import type { OfficeRow, PasskeyRow, RoleGrantRow, UserRow } from './repository.js';
 
 export function toOffice(r: OfficeRow): Office {
   return {
@@ -15,6 +15,10 @@ export function toOffice(r: OfficeRow): Office {
     leaderName: r.leader_name,
     timeZone: r.time_zone,
     createdBy: r.created_by,
+    vouchedBy: r.vouched_by,
+    vouchedAt: r.vouched_at ? new Date(r.vouched_at).toISOString() : null,
+    retiredAt: r.retired_at ? new Date(r.retired_at).toISOString() : null,
+    replacedBy: r.replaced_by,
   };
 }
 
@@ -48,5 +52,23 @@ export function toPasskey(r: PasskeyRow, roles: readonly Role[], policy: DeviceP
     lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
     allowed: refusal === null,
     refusal,
+  };
+}
+
+const isoOrNull = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+export function toRoleGrant(r: RoleGrantRow, names: Map<string, string>): RoleGrant {
+  if (!isRole(r.role)) throw new Error(`unknown role ${r.role} in grant ${r.id}`);
+  return {
+    id: r.id,
+    userId: r.user_id,
+    userName: names.get(r.user_id) ?? '',
+    role: r.role,
+    grantedBy: r.granted_by,
+    grantedByName: r.granted_by ? (names.get(r.granted_by) ?? null) : null,
+    grantedAt: new Date(r.granted_at).toISOString(),
+    confirmedBy: r.confirmed_by,
+    confirmedAt: isoOrNull(r.confirmed_at),
+    revokedAt: isoOrNull(r.revoked_at),
   };
 }

@@ -1,9 +1,9 @@
 import { NotFoundError } from '@hotline/common';
-import type { Office, Passkey, User } from '@hotline/contract';
+import type { Office, Passkey, RoleGrant, User } from '@hotline/contract';
 import type { DevicePolicy } from '../config/device-policy.js';
 import { type Actor, authorize, authorizeSameOffice } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
-import { toOffice, toPasskey, toUser } from './mappers.js';
+import { toOffice, toPasskey, toRoleGrant, toUser } from './mappers.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
@@ -30,6 +30,21 @@ export class IdentityQueries {
   async directory(actor: Actor, officeId?: string, includeDeactivated = false): Promise<User[]> {
     authorize(actor, 'directory.read', 'see the directory');
     return (await repo.listUsers(this.db, officeId, includeDeactivated)).map(toUser);
+  }
+
+  /** Role grants in the administrator's office waiting for a second administrator, oldest first. */
+  async pendingGrants(actor: Actor): Promise<RoleGrant[]> {
+    authorize(actor, 'users.setRoles', 'see role grants');
+    const rows = await repo.pendingRoleGrants(this.db, actor.officeId);
+    return rows.map((r) =>
+      toRoleGrant(
+        r,
+        new Map([
+          [r.user_id, r.user_name],
+          ...(r.granted_by && r.granter_name ? [[r.granted_by, r.granter_name] as [string, string]] : []),
+        ]),
+      ),
+    );
   }
 
   /** The signed-in person's passkeys, oldest first. */

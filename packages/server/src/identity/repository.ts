@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 
 export type { Db } from '../db/database.js';
 
@@ -7,6 +7,7 @@ import type { ChallengesTable } from '../db/tables/challenges.js';
 import type { InvitesTable } from '../db/tables/invites.js';
 import type { OfficesTable } from '../db/tables/offices.js';
 import type { PasskeysTable } from '../db/tables/passkeys.js';
+import type { RoleGrantsTable } from '../db/tables/role-grants.js';
 import type { SessionsTable } from '../db/tables/sessions.js';
 import type { UsersTable } from '../db/tables/users.js';
 
@@ -56,12 +57,118 @@ export async function insertOffice(db: Kysely<Database>, row: Insertable<Offices
   await db.insertInto('offices').values(row).execute();
 }
 
+/** The office in force (not retired) for this country and leader title (case and spaces aside), other than `exceptId`. */
+export function findOfficeFor(
+  db: Kysely<Database>,
+  country: string,
+  leaderTitle: string,
+  exceptId?: string,
+): Promise<OfficeRow | undefined> {
+  let q = db
+    .selectFrom('offices')
+    .selectAll()
+    .where('country', '=', country)
+    .where(sql<string>`lower(trim(leader_title))`, '=', leaderTitle.trim().toLowerCase())
+    .where('retired_at', 'is', null);
+  if (exceptId) q = q.where('id', '!=', exceptId);
+  return q.executeTakeFirst();
+}
+
+export async function updateOffice(
+  db: Kysely<Database>,
+  id: string,
+  patch: Updateable<OfficesTable>,
+): Promise<void> {
+  await db.updateTable('offices').set(patch).where('id', '=', id).execute();
+}
+
 export async function insertUser(db: Kysely<Database>, row: Insertable<UsersTable>): Promise<void> {
   await db.insertInto('users').values(row).execute();
 }
 
 export async function setUserRoles(db: Kysely<Database>, id: string, roles: string[]): Promise<void> {
   await db.updateTable('users').set({ roles }).where('id', '=', id).execute();
+}
+
+// ─── role grants ─────────────────────────────────────────────────────────────────────────────
+
+export type RoleGrantRow = Selectable<RoleGrantsTable>;
+
+export async function insertRoleGrant(db: Kysely<Database>, row: Insertable<RoleGrantsTable>): Promise<void> {
+  await db.insertInto('role_grants').values(row).execute();
+}
+
+export function findRoleGrant(db: Kysely<Database>, id: string): Promise<RoleGrantRow | undefined> {
+  return db.selectFrom('role_grants').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A person's grants not revoked: in force (confirmed) and pending. */
+export function openRoleGrants(db: Kysely<Database>, userId: string): Promise<RoleGrantRow[]> {
+  return db
+    .selectFrom('role_grants')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('granted_at')
+    .execute();
+}
+
+export async function confirmRoleGrant(
+  db: Kysely<Database>,
+  id: string,
+  by: string,
+  at: Date,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('role_grants')
+    .set({ confirmed_by: by, confirmed_at: at })
+    .where('id', '=', id)
+    .where('confirmed_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .executeTakeFirst();
+  return !!r;
+}
+
+export async function revokeRoleGrants(
+  db: Kysely<Database>,
+  ids: string[],
+  by: string | null,
+  at: Date,
+): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .updateTable('role_grants')
+    .set({ revoked_at: at, revoked_by: by })
+    .where('id', 'in', ids)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Display names by user id (nulls skipped). */
+export async function userDisplayNames(
+  db: Kysely<Database>,
+  ids: (string | null)[],
+): Promise<Map<string, string>> {
+  const want = [...new Set(ids.filter((x): x is string => !!x))];
+  if (!want.length) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', want).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+/** An office's grants waiting for a second administrator, with the names of the person and the granter. */
+export function pendingRoleGrants(db: Kysely<Database>, officeId: string) {
+  return db
+    .selectFrom('role_grants')
+    .innerJoin('users as grantee', 'grantee.id', 'role_grants.user_id')
+    .leftJoin('users as granter', 'granter.id', 'role_grants.granted_by')
+    .selectAll('role_grants')
+    .select(['grantee.display_name as user_name', 'granter.display_name as granter_name'])
+    .where('role_grants.office_id', '=', officeId)
+    .where('role_grants.confirmed_at', 'is', null)
+    .where('role_grants.revoked_at', 'is', null)
+    .orderBy('role_grants.granted_at')
+    .execute();
 }
 
 export async function activateUser(db: Kysely<Database>, id: string): Promise<void> {

@@ -1,5 +1,4 @@
 import {
-  CreateOfficeBody,
   DirectoryQuery,
   IdParams,
   InviteCreatedSchema,
@@ -7,6 +6,7 @@ import {
   MeSchema,
   MetaSchema,
   OfficeSchema,
+  RoleGrantSchema,
   SetRolesBody,
   UserSchema,
 } from '@hotline/contract';
@@ -39,14 +39,8 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     ctx.identityQueries.listOffices(await requireActor(ctx, req)),
   );
 
-  app.post(
-    '/api/v1/offices',
-    { schema: { tags, body: CreateOfficeBody, response: { 201: OfficeSchema } } },
-    async (req, reply) => {
-      const office = await ctx.identity.createOffice(await requireActor(ctx, req), req.body);
-      return reply.status(201).send(office);
-    },
-  );
+  // No route creates or changes an office: that is the operator's act at the host
+  // (hotline offices add / update), so no office administrator can pose as another government.
 
   app.get(
     '/api/v1/users',
@@ -76,5 +70,17 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     '/api/v1/users/:id/roles',
     { schema: { tags, params: IdParams, body: SetRolesBody, response: { 200: UserSchema } } },
     async (req) => ctx.identity.setRoles(await requireActor(ctx, req), req.params.id, req.body.roles),
+  );
+
+  app.get(
+    '/api/v1/role-grants/pending',
+    { schema: { tags, response: { 200: z.array(RoleGrantSchema) } } },
+    async (req) => ctx.identityQueries.pendingGrants(await requireActor(ctx, req)),
+  );
+
+  app.post(
+    '/api/v1/role-grants/:id/confirm',
+    { schema: { tags, params: IdParams, response: { 200: RoleGrantSchema } } },
+    async (req) => ctx.identity.confirmGrant(await requireActor(ctx, req), req.params.id),
   );
 }

@@ -38,7 +38,7 @@ async function person(t: TestContext, officeId: string, roles: Role[], name: str
 export async function newCallWorld(env: Record<string, string> = {}, withApp = false): Promise<CallWorld> {
   const t = await newTestContext({ demo: '1', authRateLimit: '10000', sessionTtlHours: '720', ...env });
   const hostOffice = await t.ctx.identity.createOffice(
-    null,
+    { operator: 'test operator' },
     newOfficeInput({
       name: 'Office of the Prime Minister of Canada',
       country: 'CA',
@@ -48,7 +48,7 @@ export async function newCallWorld(env: Record<string, string> = {}, withApp = f
     }),
   );
   const otherOffice = await t.ctx.identity.createOffice(
-    null,
+    { operator: 'test operator' },
     newOfficeInput({
       name: 'Presidency of the French Republic',
       country: 'FR',

@@ -11,7 +11,8 @@ export function newOfficeInput(over: Partial<CreateOfficeInput> = {}): CreateOff
     slug: `office-${n}-${Math.random().toString(36).slice(2, 6)}`,
     name: `Office of the Prime Minister of Testland ${n}`,
     country: 'NZ',
-    leaderTitle: 'Prime Minister',
+    // One office per country and leader title is in force (the operator's --replaces aside).
+    leaderTitle: `Prime Minister ${n}`,
     leaderName: `Leader ${n}`,
     timeZone: 'Pacific/Auckland',
     ...over,

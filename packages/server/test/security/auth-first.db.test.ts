@@ -34,7 +34,7 @@ describe('security: authentication before validation', () => {
   const bad = { nonsense: true, email: 'nope', roles: 'x', expectedVersion: 'x' };
   it.each([
     ['POST', '/api/v1/users/invite'],
-    ['POST', '/api/v1/offices'],
+    ['POST', `/api/v1/role-grants/${id}/confirm`],
     ['PUT', `/api/v1/users/${id}/roles`],
     ['PUT', '/api/v1/users/not-a-uuid/roles'],
     ['POST', '/api/v1/calls'],

@@ -39,7 +39,7 @@ describe('demo mode refuses production settings', () => {
 
   it('refuses to seed personas into a database that holds real offices', async () => {
     t = await newTestContext();
-    await t.ctx.identity.createOffice(null, newOfficeInput({ slug: 'real-office' }));
+    await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput({ slug: 'real-office' }));
     const cfg = envToConfig({ dataDir: t.dataDir, demo: '1', logLevel: 'silent' });
     await expect(
       AppContext.fromConfig(cfg, { db: t.ctx.database, logger: silentLogger(), ...keys(cfg.logOrigin) }),
@@ -61,7 +61,10 @@ describe('demo mode refuses production settings', () => {
 
   it('never creates keys for a database that already has records', async () => {
     t = await newTestContext();
-    await t.ctx.identity.createOffice(null, newOfficeInput({ slug: 'demo-lookalike' }));
+    await t.ctx.identity.createOffice(
+      { operator: 'test operator' },
+      newOfficeInput({ slug: 'demo-lookalike' }),
+    );
     const cfg = envToConfig({ dataDir: t.dataDir, demo: '1', logLevel: 'silent', demoForce: '1' });
     await expect(AppContext.fromConfig(cfg, { db: t.ctx.database, logger: silentLogger() })).rejects.toThrow(
       new RegExp(`key file ${cfg.archiveKeyFile} is missing.*Restore`),

@@ -64,7 +64,7 @@ describe('security: proxies, Permissions-Policy and HSTS', () => {
     ['GET', '/app/'],
     ['GET', '/nothing-here'],
     ['GET', '/api/v1/me'],
-    ['POST', '/api/v1/offices'],
+    ['POST', '/api/v1/users/invite'],
   ] as const)('sends a Permissions-Policy with %s %s', async (method, url) => {
     const res = await plain.inject({ method, url, headers: { 'x-forwarded-for': '192.0.2.99' } });
     const pp = String(res.headers['permissions-policy']);

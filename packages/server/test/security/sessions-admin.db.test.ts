@@ -29,7 +29,7 @@ describe('sessions and people under the administrator’s hand', () => {
   beforeAll(async () => {
     t = await newTestContext({ authRateLimit: '100000' });
     app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
-    officeId = (await t.ctx.identity.createOffice(null, newOfficeInput())).id;
+    officeId = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput())).id;
     t.ctx.auth.sessionEvents.on('ended', (e) => ended.push(e));
   });
   afterAll(async () => {
@@ -149,7 +149,8 @@ describe('sessions and people under the administrator’s hand', () => {
 
     // A colleague without the admin role, and another office's administrator: 403.
     const colleague = await person(['staff']);
-    const otherOffice = (await t.ctx.identity.createOffice(null, newOfficeInput())).id;
+    const otherOffice = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput()))
+      .id;
     const foreignAdmin = await person(['admin'], otherOffice);
     for (const cookie of [colleague.cookie, foreignAdmin.cookie]) {
       expect((await as(cookie, 'GET', `/api/v1/users/${member.userId}/sessions`)).statusCode).toBe(403);
@@ -232,7 +233,8 @@ describe('sessions and people under the administrator’s hand', () => {
     expect(mine.user.status).toBe('invited');
     expect(mine.expiresAt).toBe(invited.expiresAt.toISOString());
 
-    const otherOffice = (await t.ctx.identity.createOffice(null, newOfficeInput())).id;
+    const otherOffice = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput()))
+      .id;
     const foreignAdmin = await person(['admin'], otherOffice);
     const foreignList = z
       .array(PendingInviteSchema)

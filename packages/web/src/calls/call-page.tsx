@@ -2,6 +2,7 @@ import type { CallDetail } from '@hotline/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, get, post, put } from '../api';
 import { Alert, Loading, PageHeader } from '../components';
+import { useOffices, VouchedBy } from '../offices';
 import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
 import type { Artifacts } from './artifacts';
@@ -36,6 +37,7 @@ export function CallPage({ id }: { id: string }) {
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
+  const offices = useOffices();
   const load = useCallback(async () => {
     try {
       // Both at once, so the forms that start from the latest version see it when they first render.
@@ -81,6 +83,10 @@ export function CallPage({ id }: { id: string }) {
 
   if (!call || !me) return error ? <Alert error={error} /> : <Loading what="Loading the call" />;
   const zone = me.user.timeZone;
+  const host = offices?.find((o) => o.id === call.ownerOfficeId);
+  const counterpart = call.counterpartOfficeId
+    ? offices?.find((o) => o.id === call.counterpartOfficeId)
+    : undefined;
   const can = (a: string) => call.allowedActions.includes(a);
   const participant = [
     call.principal?.id,
@@ -131,7 +137,25 @@ export function CallPage({ id }: { id: string }) {
           <h2 id="facts">The call</h2>
           <dl className="facts">
             <dt>Host office</dt>
-            <dd>{call.ownerOfficeName}</dd>
+            <dd>
+              {call.ownerOfficeName}
+              {host && (
+                <>
+                  <br />
+                  <VouchedBy office={host} offices={offices} />
+                </>
+              )}
+            </dd>
+            {counterpart && (
+              <>
+                <dt>Counterpart office</dt>
+                <dd>
+                  {counterpart.name}
+                  <br />
+                  <VouchedBy office={counterpart} offices={offices} />
+                </dd>
+              </>
+            )}
             <dt>Requested by</dt>
             <dd>{call.requestedBy.name}</dd>
             <dt>Purpose</dt>
@@ -143,6 +167,11 @@ export function CallPage({ id }: { id: string }) {
                 <dt>Approvals</dt>
                 <dd>
                   {call.approvals.have} of {call.approvals.need} approvals
+                  {call.approvals.notCounted?.map((u) => (
+                    <p key={u.reviewer} className="hint approval-uncounted">
+                      {u.detail}
+                    </p>
+                  ))}
                 </dd>
               </>
             )}

@@ -3,7 +3,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { fieldErrors, get, post, put } from '../api';
 import { Alert, Field, Loading, Options, PageHeader } from '../components';
 import { useSession } from '../session';
-import type { InviteCreated, Office, User } from '../types';
+import type { InviteCreated, Office, RoleGrant, User } from '../types';
 import { PendingInvites, PeopleAdmin } from './sessions';
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
@@ -20,7 +20,7 @@ function TimeZoneList() {
   );
 }
 
-/** /app/admin: invite people, set roles, add offices. The server checks each act again. */
+/** /app/admin: invite people, set roles, confirm other administrators' role grants. The server checks each act again. */
 export function AdminPage() {
   const { me } = useSession();
   const [offices, setOffices] = useState<Office[] | null>(null);
@@ -57,27 +57,22 @@ export function AdminPage() {
       {users && offices && (
         <>
           <InviteForm
-            // Your own office, and the offices you created (the server allows exactly these).
-            offices={[
-              me.office,
-              ...offices.filter((o) => o.createdBy === me.user.id && o.id !== me.office.id),
-            ]}
+            // Your own office only: offices are added by the server's operator (hotline offices
+            // add), who invites a new office's first administrator.
+            offices={[me.office]}
             selected={inviteTo ?? me.office.id}
             onSelect={setInviteTo}
             onDone={load}
           />
           <PendingInvites reloadKey={users} />
           <RoleEditor users={users} myId={me.user.id} onDone={load} />
+          <PendingGrants myId={me.user.id} reloadKey={users} onDone={load} />
           <PeopleAdmin officeId={me.office.id} myId={me.user.id} onDone={load} />
-          {me.permissions.includes('offices.create') && (
-            <OfficeForm
-              onDone={async (created) => {
-                await load();
-                setInviteTo(created.id);
-              }}
-              offices={offices}
-            />
-          )}
+          <p className="hint">
+            Offices are added and changed only by the server's operator at its host (
+            <code>hotline offices add</code>, <code>hotline offices update</code>), who vouches for each one;
+            the Directory shows who did and when.
+          </p>
         </>
       )}
     </>
@@ -268,11 +263,14 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
     }
     setBusy(u.id);
     try {
-      await put<User>(`/api/v1/users/${u.id}/roles`, { roles });
+      const saved = await put<User>(`/api/v1/users/${u.id}/roles`, { roles });
+      const waiting = roles.filter((r) => !saved.roles.includes(r));
       setStatus(
-        `${u.displayName}: ${roles.map((r) => ROLE_LABELS[r]).join(', ')}.${
-          u.id === myId ? ' Your own access changes when you next load a page.' : ''
-        }`,
+        `${u.displayName}: ${saved.roles.map((r) => ROLE_LABELS[r]).join(', ')}.${
+          waiting.length
+            ? ` ${waiting.map((r) => ROLE_LABELS[r]).join(', ')} waits for a second administrator to confirm it.`
+            : ''
+        }${u.id === myId ? ' Your own access changes when you next load a page.' : ''}`,
       );
       await onDone();
     } catch (err) {
@@ -330,81 +328,113 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
   );
 }
 
-type OfficeField = 'slug' | 'name' | 'country' | 'leaderTitle' | 'leaderName' | 'timeZone';
-const OFFICE_FIELDS: { key: OfficeField; label: string; hint?: string; list?: string }[] = [
-  { key: 'name', label: 'Office name', hint: 'e.g. Office of the Federal Chancellor' },
-  { key: 'slug', label: 'Short id', hint: 'Lowercase letters, digits, dashes, e.g. de-chancellery' },
-  { key: 'country', label: 'Country code', hint: 'ISO 3166-1 alpha-2, e.g. DE' },
-  { key: 'leaderTitle', label: "Leader's title", hint: 'e.g. Federal Chancellor' },
-  { key: 'leaderName', label: "Leader's name" },
-  { key: 'timeZone', label: 'Time zone', hint: 'IANA name, e.g. Europe/Berlin', list: 'time-zones' },
-];
-
-function OfficeForm({ onDone, offices }: { onDone: (created: Office) => Promise<void>; offices: Office[] }) {
-  const empty: Record<OfficeField, string> = {
-    slug: '',
-    name: '',
-    country: '',
-    leaderTitle: '',
-    leaderName: '',
-    timeZone: '',
-  };
-  const [form, setForm] = useState(empty);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+/**
+ * Role grants of the office waiting for a second administrator (HOTLINE_ROLE_GRANT_CONFIRMATION):
+ * who it is for, the role, who asked and when. Another administrator confirms; the one who asked,
+ * and the person it is for, may not (the server refuses them too).
+ */
+function PendingGrants({
+  myId,
+  reloadKey,
+  onDone,
+}: {
+  myId: string;
+  reloadKey: unknown;
+  onDone: () => Promise<void>;
+}) {
+  const [grants, setGrants] = useState<RoleGrant[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [ok, setOk] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setErrors({});
-    setError(null);
-    setOk(null);
-    setBusy(true);
+  const [status, setStatus] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const load = useCallback(async () => {
     try {
-      const o = await post<Office>('/api/v1/offices', {
-        ...form,
-        country: form.country.trim().toUpperCase(),
-      });
-      setOk(
-        `Added the ${o.name}. Invite its first administrator under "Invite a person" above: it is chosen as the office there.`,
-      );
-      setForm(empty);
-      await onDone(o);
+      setGrants(await get<RoleGrant[]>('/api/v1/role-grants/pending'));
     } catch (err) {
-      setErrors(fieldErrors(err));
+      setError(err);
+    }
+  }, []);
+  useEffect(() => {
+    void reloadKey;
+    void load();
+  }, [load, reloadKey]);
+  async function confirm(g: RoleGrant) {
+    setError(null);
+    setStatus(null);
+    setBusy(g.id);
+    try {
+      await post<RoleGrant>(`/api/v1/role-grants/${g.id}/confirm`, {});
+      setStatus(`${g.userName} is now ${ROLE_LABELS[g.role]}.`);
+      await load();
+      await onDone();
+    } catch (err) {
       setError(err);
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   }
   return (
-    <section className="panel" aria-labelledby="office-title">
-      <h2 id="office-title">Add an office</h2>
+    <section className="panel" aria-labelledby="grants-title">
+      <h2 id="grants-title">Roles waiting for a second administrator</h2>
       <p className="hint">
-        Hotline has {offices.length} {offices.length === 1 ? 'office' : 'offices'}:{' '}
-        {offices.map((o) => o.name).join('; ')}.
+        Principal, Administrator and Reviewer come into force only when an administrator other than the one
+        who asked confirms them. Nobody confirms a role for themselves.
       </p>
-      <form onSubmit={submit} className="grid-form" noValidate>
-        {OFFICE_FIELDS.map(({ key, label, hint, list }) => (
-          <Field key={key} label={label} id={`office-${key}`} error={errors[key]} {...(hint ? { hint } : {})}>
-            <input
-              id={`office-${key}`}
-              value={form[key]}
-              onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-              required
-              autoComplete="off"
-              {...(list ? { list } : {})}
-            />
-          </Field>
-        ))}
-        <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Adding…' : 'Add office'}
-          </button>
-        </div>
-      </form>
       <Alert error={error} />
-      <Alert error={ok} kind="success" />
+      <p className="visually-hidden" aria-live="polite">
+        {status ?? ''}
+      </p>
+      {status && <p className="saved">{status}</p>}
+      {grants && grants.length === 0 && <p className="empty">No role is waiting for confirmation.</p>}
+      {grants && grants.length > 0 && (
+        <div className="table-scroll">
+          <table className="table table-compact">
+            <caption className="visually-hidden">Role grants waiting for confirmation</caption>
+            <thead>
+              <tr>
+                <th scope="col">Person</th>
+                <th scope="col">Role</th>
+                <th scope="col">Asked by</th>
+                <th scope="col">Asked on</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {grants.map((g) => {
+                const why =
+                  g.grantedBy === myId
+                    ? 'You asked for this; another administrator confirms it.'
+                    : g.userId === myId
+                      ? 'This is for you; another administrator confirms it.'
+                      : null;
+                return (
+                  <tr key={g.id} aria-busy={busy === g.id}>
+                    <th scope="row">{g.userName}</th>
+                    <td>{ROLE_LABELS[g.role]}</td>
+                    <td>{g.grantedByName ?? 'The operator'}</td>
+                    <td>{dateTime.format(new Date(g.grantedAt))}</td>
+                    <td>
+                      {why ? (
+                        <span className="hint">{why}</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className="btn btn-small"
+                          disabled={busy !== null}
+                          onClick={() => void confirm(g)}
+                        >
+                          Confirm {ROLE_LABELS[g.role]} for {g.userName}
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { ROLE_LABELS } from '@hotline/contract/roles';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Loading, PageHeader, RoleBadge } from '../components';
+import { VouchedBy } from '../offices';
 import { useSession } from '../session';
 import type { Office, User } from '../types';
 
@@ -92,6 +93,9 @@ export function DirectoryPage() {
                 <p className="meta">
                   {o.leaderTitle} {o.leaderName} · <abbr title="Country (ISO 3166-1)">{o.country}</abbr>
                   {o.id === mine && <span className="tag">Your office</span>}
+                </p>
+                <p className="meta">
+                  <VouchedBy office={o} offices={offices} />
                 </p>
               </div>
               <p className="clock">

@@ -12,6 +12,7 @@ import * as m010 from './010-archive-key-id.js';
 import * as m011 from './011-leaf-commitments.js';
 import * as m012 from './012-passkey-posture.js';
 import * as m013 from './013-witness.js';
+import * as m014 from './014-office-trust-role-grants.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '011-leaf-commitments': m011,
   '012-passkey-posture': m012,
   '013-witness': m013,
+  '014-office-trust-role-grants': m014,
 };

@@ -1,3 +1,4 @@
+import { newId } from '@hotline/common';
 import type { Role } from '@hotline/contract';
 import {
   DemoPersonaSchema,
@@ -10,6 +11,7 @@ import {
   PasskeyRevokedSchema,
   PasskeySchema,
   PendingInviteSchema,
+  RoleGrantSchema,
   SessionSchema,
   SignedInSchema,
   UserSchema,
@@ -238,29 +240,6 @@ export const identityRoutes = (w: MatrixWorld): RouteTable => {
         body: (res) => expect(z.array(UserSchema).parse(res.json()).length).toBeGreaterThan(9),
       },
     ],
-    'POST /api/v1/offices': [
-      {
-        what: 'creating an office',
-        access: ['admin'],
-        request: () => {
-          const n = w.next();
-          return {
-            method: 'POST',
-            url: '/api/v1/offices',
-            payload: {
-              slug: `matrix-${n}`,
-              name: `Office of the Federal Chancellor ${n}`,
-              country: 'DE',
-              leaderTitle: 'Chancellor',
-              leaderName: 'Friedrich Merz',
-              timeZone: 'Europe/Berlin',
-            },
-          };
-        },
-        status: 201,
-        body: (res) => expect(OfficeSchema.parse(res.json()).slug).toMatch(/^matrix-/),
-      },
-    ],
     'POST /api/v1/users/invite': [
       {
         what: 'inviting someone into the office',
@@ -288,6 +267,48 @@ export const identityRoutes = (w: MatrixWorld): RouteTable => {
           payload: { roles: ['staff', 'reviewer'] },
         }),
         body: (res) => expect(UserSchema.parse(res.json()).roles).toEqual(['staff', 'reviewer']),
+      },
+    ],
+    // ---- role grants waiting for a second administrator (issue "Trust between offices", point 4)
+    'GET /api/v1/role-grants/pending': [
+      {
+        what: 'role grants of my office waiting for a second administrator',
+        access: ['admin'],
+        request: () => ({ method: 'GET', url: '/api/v1/role-grants/pending' }),
+        body: detail(z.array(RoleGrantSchema)),
+      },
+    ],
+    'POST /api/v1/role-grants/:id/confirm': [
+      {
+        what: "confirming another administrator's reviewer grant",
+        access: ['admin'],
+        oneShot: true,
+        // The matrix runs in demo mode (no confirmation), so the pending grant is written as
+        // IdentityService.setRoles writes one when HOTLINE_ROLE_GRANT_CONFIRMATION is on.
+        fixture: async () => {
+          const us = w.offices.get('us-potus')!;
+          const granter = await newActor(w.t.ctx, us, ['admin']);
+          const person = await newActor(w.t.ctx, us, ['staff']);
+          const grantId = newId(w.t.clock.now().getTime());
+          await w.t.ctx.db
+            .insertInto('role_grants')
+            .values({
+              id: grantId,
+              user_id: person.userId,
+              office_id: us,
+              role: 'reviewer',
+              granted_by: granter.userId,
+              granted_at: w.t.clock.now(),
+              confirmed_by: null,
+              confirmed_at: null,
+              revoked_at: null,
+              revoked_by: null,
+            })
+            .execute();
+          return { grantId };
+        },
+        request: (fx) => ({ method: 'POST', url: `/api/v1/role-grants/${fx.grantId}/confirm` }),
+        body: (res) => expect(RoleGrantSchema.parse(res.json()).confirmedAt).not.toBeNull(),
       },
     ],
     // ---- sessions, deactivation, pending invitations (issue "Hardening", item 7)
