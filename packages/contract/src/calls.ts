@@ -206,8 +206,11 @@ export const CallDetailSchema = CallSummarySchema.extend({
       at: z.string(),
     }),
   ),
-  /** Approvals from different reviewers so far, and how many this urgency needs ("1 of 2 approvals"). */
-  approvals: z.object({ have: z.number().int(), need: z.number().int() }),
+  /**
+   * Approvals from different reviewers so far, and how many this urgency needs ("1 of 2 approvals").
+   * Null for the counterpart office: the host office's review is its own (so are `reviews`, empty for it).
+   */
+  approvals: z.object({ have: z.number().int(), need: z.number().int() }).nullable(),
   timeline: z.array(TimelineItemSchema),
   /** Who took part: as logged for off-channel contact; else the scheduled principals, interpreters and listeners. */
   participants: z.array(z.string()),
