@@ -240,7 +240,12 @@ export class CallQueries {
           requesterZone: row.requester_zone,
         })
       : [];
-    const clashes = row.principal_id && row.scheduled_start ? await clashesFor(this.db, row) : [];
+    // Each office is told of its own principal's other calls: the host's principal's diary is the host's.
+    const ownPrincipal = host ? row.principal_id : row.counterpart_principal_id;
+    const clashes =
+      ownPrincipal && row.scheduled_start
+        ? await clashesFor(this.db, { ...row, principal_id: ownPrincipal })
+        : [];
     const names = await namesOf(this.db, [
       ...briefs.map((b) => b.author_id),
       ...mems.map((m) => m.author_id),

@@ -452,6 +452,43 @@ describe('route × role matrix: calls', () => {
       }
     });
 
+    it("the counterpart is told of its own principal's clashing calls, never of the host principal's other calls", async () => {
+      const { requests, scheduling } = w.t.ctx.calls;
+      const macron = await requests.request(w.us('staff'), {
+        ownerOfficeId: w.offices.get('us-potus')!,
+        counterpartOfficeId: w.offices.get('fr-elysee')!,
+        counterpartLeader: 'QX7-President Emmanuel Macron of France',
+        counterpartCountry: 'FR',
+        purpose: 'A call at the same time as the Canadian one.',
+        topics: ['Trade'],
+        urgency: 'routine',
+        language: 'French',
+        requesterZone: 'America/New_York',
+        proposedWindows: [{ start: '2026-03-09T09:00', end: '2026-03-09T11:00' }],
+      });
+      await requests.review(w.us('reviewer'), macron, {
+        recommendation: 'approve',
+        notes: 'Yes.',
+        risks: '',
+      });
+      const detail = (slug: string) =>
+        w.send('secretariat', slug, { method: 'GET', url: `/api/v1/calls/${calls.draft}` });
+      const start = CallDetailSchema.parse((await detail('us-potus')).json()).scheduledStart!;
+      await scheduling.schedule(w.us('secretariat'), macron, {
+        start,
+        durationMin: 30,
+        channel: 'secure_line',
+        principalId: w.us('principal').userId,
+        counterpartPrincipalId: w.us('principal', 'fr-elysee').userId,
+        interpreterIds: [],
+        listenerIds: [],
+      });
+      expect((await detail('us-potus')).body).toContain('QX7-President Emmanuel Macron');
+      const ca = await detail('ca-pmo');
+      expect(ca.statusCode).toBe(200);
+      expect(ca.body).not.toContain('QX7-President Emmanuel Macron');
+    });
+
     it("calendar invitations carry no office's internal content, for either office's people", async () => {
       const id = calls.draft;
       for (const [who, slug] of [
