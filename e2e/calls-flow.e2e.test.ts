@@ -156,10 +156,38 @@ describe('a leader call from request to published, verified readout', () => {
     });
 
     await step(
+      "4b. Canada's note-taker keeps Canada's own memcon; neither office sees the other's",
+      async () => {
+        await signInAs('Étienne Gagnon');
+        await openCall();
+        // The counterpart office is told whose call it is, and never shown the host's memcon.
+        await poll(() => page.locator('#counterpart-note').isVisible()).toBe(true);
+        expect(await page.getByText('Arctic patrol').count()).toBe(0);
+        await page.locator('#mc-class').selectOption('SECRET');
+        await page
+          .getByLabel('Paragraphs')
+          .fill('The Prime Minister | (S) | Pressed for a joint icebreaker programme.');
+        await page.getByRole('button', { name: 'Save memcon version' }).click();
+        await poll(() =>
+          page.getByRole('heading', { name: /Memcon v1 \(draft\) · 1 versions/ }).isVisible(),
+        ).toBe(true);
+        await signInAs('Colleen MacDonald');
+        await openCall();
+        await page.getByRole('button', { name: "Finalize our office's memcon" }).click();
+        await poll(() =>
+          page.getByRole('heading', { name: /Memcon v2 \(final\) · 2 versions/ }).isVisible(),
+        ).toBe(true);
+        expect(await page.getByText('Arctic patrol').count()).toBe(0);
+      },
+    );
+
+    await step(
       '5. the press drafts the readout from the memcon, approves it, then publishes it',
       async () => {
         await signInAs('Rachel Moreno');
         await openCall();
+        // The host office sees its own memcon, not Canada's.
+        expect(await page.getByText('joint icebreaker').count()).toBe(0);
         await page.getByRole('button', { name: 'Draft from the memcon' }).click();
         // Only the paragraphs marked (U) reach the draft; the (S) one stays out.
         await poll(() => page.getByLabel('Text (Markdown)').inputValue()).toContain(

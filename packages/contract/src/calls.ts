@@ -206,24 +206,29 @@ export const CallDetailSchema = CallSummarySchema.extend({
       at: z.string(),
     }),
   ),
-  /** Approvals from different reviewers so far, and how many this urgency needs ("1 of 2 approvals"). */
-  approvals: z.object({
-    have: z.number().int(),
-    need: z.number().int(),
-    /**
-     * Approvals the rule leaves out, each explained: the requester's, and the reviewers an
-     * administrator made during the request beyond the first (one voice per granter).
-     */
-    notCounted: z
-      .array(
-        z.object({
-          reviewer: z.string(),
-          reason: z.enum(['requester', 'granted_by_requester', 'same_granter']),
-          detail: z.string(),
-        }),
-      )
-      .optional(),
-  }),
+  /**
+   * Approvals from different reviewers so far, and how many this urgency needs ("1 of 2 approvals").
+   * Null for the counterpart office: the host office's review is its own (so are `reviews`, empty for it).
+   */
+  approvals: z
+    .object({
+      have: z.number().int(),
+      need: z.number().int(),
+      /**
+       * Approvals the rule leaves out, each explained: the requester's, and the reviewers an
+       * administrator made during the request beyond the first (one voice per granter).
+       */
+      notCounted: z
+        .array(
+          z.object({
+            reviewer: z.string(),
+            reason: z.enum(['requester', 'granted_by_requester', 'same_granter']),
+            detail: z.string(),
+          }),
+        )
+        .optional(),
+    })
+    .nullable(),
   timeline: z.array(TimelineItemSchema),
   /** Who took part: as logged for off-channel contact; else the scheduled principals, interpreters and listeners. */
   participants: z.array(z.string()),

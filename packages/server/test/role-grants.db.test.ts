@@ -149,7 +149,7 @@ describe('role grants', () => {
       expect(await state(id)).toBe('under_review');
       const d = await t.ctx.calls.queries.get(staff, id);
       expect(d.approvals).toMatchObject({ have: 1, need: 2 });
-      expect(d.approvals.notCounted).toEqual([
+      expect(d.approvals!.notCounted).toEqual([
         {
           reviewer: y.displayName,
           reason: 'same_granter',

@@ -12,6 +12,13 @@ import type { Role } from '../policy/roles.js';
  * reviews, schedules, notes, publishes). The *requesting* office made the request (the same
  * office for its own staff, or a foreign office through its liaison). Transitions marked
  * `owner` need the actor to belong to the owner office; `requester` needs the requesting office.
+ * `counterpart` steps are the counterpart office's own artifacts (its own briefing and its own
+ * memcon of the call): they need an office on the call other than the host, and move no state.
+ *
+ * What the other office sees: `shared` marks the steps that appear on the counterpart office's
+ * timeline ('outcome': the step and the state it led to; 'step': also who took it; 'with-reason':
+ * also why). Every other step is the host office's own (reviews, its briefing, memcon and
+ * readout drafts) and is not shown to the counterpart. See policy.ts callPartyOf.
  *
  * Artifact actions (edit_briefing, edit_memcon, correct_memcon, edit_readout, approve_readout) change no state
  * but are allowed only in the states and roles listed here.
@@ -24,12 +31,16 @@ export interface ActionRule {
   /** null: the action keeps the state (recommend, artifact edits) */
   to: CallStateName | null;
   roles: readonly Role[];
-  office: 'owner' | 'requester' | 'any';
+  office: 'owner' | 'requester' | 'counterpart' | 'any';
+  /** Seen on the counterpart office's timeline, and how much of it (absent: host office only). */
+  shared?: 'outcome' | 'step' | 'with-reason';
   /** Only on calls of these channels (any channel when absent). */
   channels?: readonly ('hotline' | 'secure_line' | 'off_channel')[];
 }
 
 const LATE: CallStateName[] = ['memcon_final', 'readout_published', 'readout_waived', 'closed'];
+/** After the call: when an office writes its own record of the conversation. */
+const AFTER_CALL: CallStateName[] = ['completed', 'memcon_draft', ...LATE];
 
 export const ACTIONS: Record<string, ActionRule> = {
   request: {
@@ -38,6 +49,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'requested',
     roles: ['staff', 'liaison'],
     office: 'any',
+    shared: 'step',
   },
   log_off_channel: {
     label: 'Log off-channel contact',
@@ -45,6 +57,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'completed',
     roles: ['staff', 'secretariat'],
     office: 'owner',
+    shared: 'step',
   },
   begin_review: {
     label: 'Begin review',
@@ -54,13 +67,22 @@ export const ACTIONS: Record<string, ActionRule> = {
     office: 'owner',
   },
   recommend: { label: 'Recommend', from: ['under_review'], to: null, roles: ['reviewer'], office: 'owner' },
-  approve: { label: 'Approve', from: ['under_review'], to: 'approved', roles: ['reviewer'], office: 'owner' },
+  approve: {
+    label: 'Approve',
+    from: ['under_review'],
+    to: 'approved',
+    roles: ['reviewer'],
+    office: 'owner',
+    // The answer to the request; who reviewed it and the review's notes stay the host's.
+    shared: 'outcome',
+  },
   decline: {
     label: 'Decline',
     from: ['requested', 'under_review'],
     to: 'declined',
     roles: ['reviewer'],
     office: 'owner',
+    shared: 'outcome',
   },
   withdraw: {
     label: 'Withdraw the request',
@@ -68,6 +90,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'withdrawn',
     roles: ['staff', 'liaison'],
     office: 'requester',
+    shared: 'with-reason',
   },
   schedule: {
     label: 'Schedule',
@@ -75,6 +98,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'scheduled',
     roles: ['secretariat'],
     office: 'owner',
+    shared: 'step',
   },
   reschedule: {
     label: 'Reschedule',
@@ -82,6 +106,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'scheduled',
     roles: ['secretariat'],
     office: 'owner',
+    shared: 'with-reason',
   },
   cancel: {
     label: 'Cancel',
@@ -89,6 +114,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'cancelled',
     roles: ['secretariat'],
     office: 'owner',
+    shared: 'with-reason',
   },
   edit_briefing: {
     label: 'Write the briefing',
@@ -110,6 +136,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'in_progress',
     roles: ['secretariat'],
     office: 'owner',
+    shared: 'step',
   },
   end: {
     label: 'End the call',
@@ -117,6 +144,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'completed',
     roles: ['secretariat', 'principal'],
     office: 'owner',
+    shared: 'step',
   },
   draft_memcon: {
     label: 'Draft the memcon',
@@ -166,6 +194,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'readout_published',
     roles: ['press'],
     office: 'owner',
+    shared: 'outcome',
   },
   waive_readout: {
     label: 'Waive the readout',
@@ -173,6 +202,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'readout_waived',
     roles: ['press', 'secretariat'],
     office: 'owner',
+    shared: 'outcome',
   },
   record_call_log: {
     label: 'Record who was on the call',
@@ -180,8 +210,45 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: null,
     roles: ['secretariat'],
     office: 'owner',
+    shared: 'step',
     // The in-app room records its own joins; a secure line is recorded by the secretariat.
     channels: ['secure_line'],
+  },
+  // The counterpart office's own artifacts: its briefing before the call, its memcon after it.
+  edit_counterpart_briefing: {
+    label: "Write our office's own briefing",
+    from: ['approved', 'scheduled', 'briefed'],
+    to: null,
+    roles: ['staff', 'reviewer'],
+    office: 'counterpart',
+  },
+  approve_counterpart_briefing: {
+    label: "Approve our office's own briefing",
+    from: ['approved', 'scheduled', 'briefed'],
+    to: null,
+    roles: ['reviewer', 'secretariat'],
+    office: 'counterpart',
+  },
+  edit_counterpart_memcon: {
+    label: "Draft our office's own memcon",
+    from: AFTER_CALL,
+    to: null,
+    roles: ['notetaker'],
+    office: 'counterpart',
+  },
+  finalize_counterpart_memcon: {
+    label: "Finalize our office's own memcon",
+    from: AFTER_CALL,
+    to: null,
+    roles: ['secretariat'],
+    office: 'counterpart',
+  },
+  correct_counterpart_memcon: {
+    label: "Correct our office's own final memcon",
+    from: AFTER_CALL,
+    to: null,
+    roles: ['notetaker', 'secretariat'],
+    office: 'counterpart',
   },
   close: {
     label: 'Close',
@@ -189,6 +256,7 @@ export const ACTIONS: Record<string, ActionRule> = {
     to: 'closed',
     roles: ['secretariat'],
     office: 'owner',
+    shared: 'step',
   },
 };
 

@@ -10,20 +10,95 @@ import type {
 } from '@hotline/contract';
 import type { CallPolicy } from '../config/call-policy.js';
 import { findOffice } from '../identity/repository.js';
-import { type Actor, allowedCallActions, approvalsNeeded, authorize, canSeeCall } from '../policy/policy.js';
+import {
+  type Actor,
+  allowedCallActions,
+  approvalsNeeded,
+  authorize,
+  type CallParty,
+  callPartyOf,
+  stepSharedWith,
+} from '../policy/policy.js';
 import { approvalStanding } from './approvals.js';
 import { toBriefingVersion, toMemconVersions, toReadoutVersion } from './artifacts.js';
 import type { PublishedReadout } from './readout-record.js';
-import type { CallRow, Tx } from './repository.js';
+import type { BriefingRow, CallRow, MemconRow, Tx } from './repository.js';
 import * as repo from './repository.js';
 import { clashesAmong, dueNext, iso } from './rules.js';
 import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary, toPublishedReadout } from './views.js';
 
-/** The call, if the actor's office sees it; 404 otherwise (whether or not it exists). */
+/** The call, if the actor's office is a party to it; 404 otherwise (whether or not it exists). */
 export async function visibleCall(db: Tx, actor: Actor, id: string): Promise<CallRow> {
+  return (await partyCall(db, actor, id)).row;
+}
+
+/** The call and who the actor's office is to it (host or counterpart); 404 for a third office. */
+export async function partyCall(
+  db: Tx,
+  actor: Actor,
+  id: string,
+): Promise<{ row: CallRow; party: CallParty }> {
   const row = await repo.findCall(db, id);
-  if (!row || !canSeeCall(actor, row)) throw new NotFoundError('call', id);
-  return row;
+  const party = row ? callPartyOf(actor, row) : null;
+  if (!row || !party) throw new NotFoundError('call', id);
+  return { row, party };
+}
+
+/**
+ * The artifacts of a call one party sees: its own office's briefings and memcons; the host
+ * office every readout version, the counterpart only published ones (drafts are the host's).
+ */
+async function artifactsFor(db: Tx, actor: Actor, row: CallRow, party: CallParty) {
+  const [briefs, mems, reads] = await Promise.all([
+    repo.briefings(db, row.id, actor.officeId),
+    repo.memcons(db, row.id, actor.officeId),
+    repo.readouts(db, row.id),
+  ]);
+  return {
+    briefs,
+    mems,
+    reads: party === 'host' ? reads : reads.filter((r) => r.status === 'published'),
+  };
+}
+
+/**
+ * The counterpart office's steps on its own artifacts, narrowed by what it has written: approve
+ * its briefing only when the latest is not approved, finalize its memcon only when the latest is
+ * a draft, correct it only once it is final (and then no longer draft it).
+ */
+export function ownArtifactActions(
+  actions: string[],
+  briefs: Pick<BriefingRow, 'approved_at'>[],
+  mems: Pick<MemconRow, 'status'>[],
+): string[] {
+  const latestBrief = briefs.at(-1);
+  const latestMemcon = mems.at(-1);
+  const final = latestMemcon?.status === 'final';
+  return actions.filter((a) => {
+    if (a === 'approve_counterpart_briefing') return !!latestBrief && !latestBrief.approved_at;
+    if (a === 'finalize_counterpart_memcon') return latestMemcon?.status === 'draft';
+    if (a === 'edit_counterpart_memcon') return !final;
+    if (a === 'correct_counterpart_memcon') return final;
+    return true;
+  });
+}
+
+/** The call's steps as a party sees them: the counterpart only the shared ones, with who and why as shared. */
+export function eventsFor<E extends { action: string; reason: string | null; actorName: string | null }>(
+  party: CallParty,
+  events: E[],
+): E[] {
+  const out: E[] = [];
+  for (const e of events) {
+    const shared = stepSharedWith(party, e.action);
+    if (shared === null) continue;
+    out.push({
+      ...e,
+      actorName: shared === 'outcome' ? null : e.actorName,
+      reason: shared === 'all' || shared === 'with-reason' ? e.reason : null,
+    });
+  }
+  return out;
 }
 
 /** The principal's other live calls that overlap this one. */
@@ -65,7 +140,19 @@ export class CallQueries {
       rows.map((r) => r.owner_office_id),
     );
     const now = this.clock.now();
-    let out = rows.map((r) => toCallSummary(r, offices.get(r.owner_office_id) ?? '', now));
+    const ownFinal = await repo.callsWithFinalMemcon(
+      this.db,
+      actor.officeId,
+      rows.filter((r) => r.owner_office_id !== actor.officeId).map((r) => r.id),
+    );
+    let out = rows.map((r) =>
+      toCallSummary(
+        r,
+        offices.get(r.owner_office_id) ?? '',
+        now,
+        r.owner_office_id === actor.officeId ? undefined : { ownMemconFinal: ownFinal.has(r.id) },
+      ),
+    );
     if (scope === 'upcoming') {
       out = out
         .filter((c) => c.scheduledStart && ['scheduled', 'briefed', 'in_progress'].includes(c.state))
@@ -116,18 +203,20 @@ export class CallQueries {
 
   async get(actor: Actor, id: string): Promise<CallDetail> {
     authorize(actor, 'calls.read', 'see calls');
-    const row = await visibleCall(this.db, actor, id);
+    const { row, party } = await partyCall(this.db, actor, id);
+    const host = party === 'host';
     const now = this.clock.now();
-    const [events, reviews, briefs, mems, reads, log, office] = await Promise.all([
+    const [allEvents, reviews, { briefs, mems, reads }, log, office] = await Promise.all([
       repo.callEvents(this.db, id),
-      repo.callReviews(this.db, id),
-      repo.briefings(this.db, id),
-      repo.memcons(this.db, id),
-      repo.readouts(this.db, id),
+      // Reviews, risks and clearances are the host office's own.
+      host ? repo.callReviews(this.db, id) : Promise.resolve([]),
+      artifactsFor(this.db, actor, row, party),
       repo.callLog(this.db, id),
       findOffice(this.db, row.owner_office_id),
     ]);
-    const standing = await approvalStanding(this.db, row, reviews);
+    const standing = host ? await approvalStanding(this.db, row, reviews) : null;
+    const events = eventsFor(party, allEvents);
+    const counterpartView = host ? undefined : { ownMemconFinal: mems.some((m) => m.status === 'final') };
     const counterpartOffice =
       row.counterpart_office_id && !row.counterpart_principal_id
         ? await findOffice(this.db, row.counterpart_office_id)
@@ -153,14 +242,19 @@ export class CallQueries {
           requesterZone: row.requester_zone,
         })
       : [];
-    const clashes = row.principal_id && row.scheduled_start ? await clashesFor(this.db, row) : [];
+    // Each office is told of its own principal's other calls: the host's principal's diary is the host's.
+    const ownPrincipal = host ? row.principal_id : row.counterpart_principal_id;
+    const clashes =
+      ownPrincipal && row.scheduled_start
+        ? await clashesFor(this.db, { ...row, principal_id: ownPrincipal })
+        : [];
     const names = await namesOf(this.db, [
       ...briefs.map((b) => b.author_id),
       ...mems.map((m) => m.author_id),
       ...reads.flatMap((r) => [r.author_id, r.approved_by]),
     ]);
     const timeline = buildTimeline({
-      call: row,
+      call: host ? row : { memcon_due_at: row.memcon_due_at, readout_due_at: null },
       events,
       reviews,
       briefings: briefs,
@@ -172,7 +266,7 @@ export class CallQueries {
     });
 
     return {
-      ...toCallSummary(row, office?.name ?? '', now),
+      ...toCallSummary(row, office?.name ?? '', now, counterpartView),
       requestedBy: { id: row.requested_by, name: person(row.requested_by)?.name ?? 'Unknown' },
       language: row.language,
       requesterZone: row.requester_zone,
@@ -196,8 +290,11 @@ export class CallQueries {
       scheduleSequence: row.schedule_sequence,
       actualStart: row.actual_start ? iso(row.actual_start) : null,
       actualEnd: row.actual_end ? iso(row.actual_end) : null,
-      waiveReason: row.waive_reason,
-      allowedActions: allowedCallActions(actor, row),
+      // Why the host waived its readout is its own.
+      waiveReason: host ? row.waive_reason : null,
+      allowedActions: host
+        ? allowedCallActions(actor, row)
+        : ownArtifactActions(allowedCallActions(actor, row), briefs, mems),
       localTimes,
       clashes,
       reviews: reviews.map((r) => ({
@@ -208,24 +305,26 @@ export class CallQueries {
         clearances: r.clearances,
         at: iso(r.at),
       })),
-      approvals: {
-        have: standing.counted,
-        need: approvalsNeeded(row.urgency, this.policy),
-        ...(standing.notCounted.length ? { notCounted: standing.notCounted } : {}),
-      },
+      approvals: standing
+        ? {
+            have: standing.counted,
+            need: approvalsNeeded(row.urgency, this.policy),
+            ...(standing.notCounted.length ? { notCounted: standing.notCounted } : {}),
+          }
+        : null,
       timeline,
     };
   }
 
-  /** Every version of the call's briefing, memcon and readout, with who wrote and approved each. */
+  /**
+   * Every version of the call's briefing, memcon and readout the actor's office sees, with who
+   * wrote and approved each: its own briefings and memcons; readouts: the host every version, the
+   * counterpart the published one.
+   */
   async artifacts(actor: Actor, id: string): Promise<CallArtifacts> {
     authorize(actor, 'calls.read', 'see calls');
-    await visibleCall(this.db, actor, id);
-    const [briefs, mems, reads] = await Promise.all([
-      repo.briefings(this.db, id),
-      repo.memcons(this.db, id),
-      repo.readouts(this.db, id),
-    ]);
+    const { row, party } = await partyCall(this.db, actor, id);
+    const { briefs, mems, reads } = await artifactsFor(this.db, actor, row, party);
     const names = await namesOf(this.db, [
       ...briefs.flatMap((b) => [b.author_id, b.approved_by]),
       ...mems.map((m) => m.author_id),

@@ -1,8 +1,8 @@
-import { newId } from '@hotline/common';
+import { NotFoundError, newId } from '@hotline/common';
 import type { MemconInput, ReadoutBody } from '@hotline/contract';
 import type { z } from 'zod';
 import { findOffice } from '../identity/repository.js';
-import { type Actor, authorize, authorizeCallAction, refuseCallStep } from '../policy/policy.js';
+import { type Actor, authorize, authorizeCallAction, callPartyOf, refuseCallStep } from '../policy/policy.js';
 import { visibleCall } from './queries.js';
 import { draftReadout } from './readout-draft.js';
 import { publishedReadoutContent } from './readout-record.js';
@@ -173,8 +173,12 @@ export class ReadoutService {
   async readoutDraft(actor: Actor, id: string): Promise<{ title: string; bodyMd: string }> {
     authorize(actor, 'calls.read', 'see calls');
     const call = await visibleCall(this.db, actor, id);
+    // The draft is made from the host's memcon: for any other office it does not exist.
+    if (callPartyOf(actor, call) !== 'host') throw new NotFoundError('readout draft', id);
     authorizeCallAction(actor, call, 'edit_readout', this.tx.policy);
-    const final = (await repo.memcons(this.db, id)).filter((m) => m.status === 'final').at(-1);
+    const final = (await repo.memcons(this.db, id, call.owner_office_id))
+      .filter((m) => m.status === 'final')
+      .at(-1);
     const office = await findOffice(this.db, call.owner_office_id);
     if (!final || !office) {
       throw refuseCallStep(

@@ -113,21 +113,55 @@ export function reviewerGrants(db: Kysely<Database>, userIds: string[]) {
     .execute();
 }
 
-export function latestBriefing(db: Kysely<Database>, callId: string) {
+/** The latest version of one office's briefing of the call. */
+export function latestBriefing(db: Kysely<Database>, callId: string, officeId: string) {
   return db
     .selectFrom('briefings')
     .selectAll()
     .where('call_id', '=', callId)
+    .where('office_id', '=', officeId)
     .orderBy('version', 'desc')
     .executeTakeFirst();
 }
 
-export function briefings(db: Kysely<Database>, callId: string) {
-  return db.selectFrom('briefings').selectAll().where('call_id', '=', callId).orderBy('version').execute();
+/** One office's briefing versions of the call (each office sees only its own). */
+export function briefings(db: Kysely<Database>, callId: string, officeId: string) {
+  return db
+    .selectFrom('briefings')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .where('office_id', '=', officeId)
+    .orderBy('version')
+    .execute();
 }
 
-export function memcons(db: Kysely<Database>, callId: string) {
-  return db.selectFrom('memcons').selectAll().where('call_id', '=', callId).orderBy('version').execute();
+/** One office's memcon versions of the call (each office keeps its own record of the conversation). */
+export function memcons(db: Kysely<Database>, callId: string, officeId: string) {
+  return db
+    .selectFrom('memcons')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .where('office_id', '=', officeId)
+    .orderBy('version')
+    .execute();
+}
+
+/** Of these calls, those for which the office has a final memcon of its own. */
+export async function callsWithFinalMemcon(
+  db: Kysely<Database>,
+  officeId: string,
+  callIds: string[],
+): Promise<Set<string>> {
+  if (callIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('memcons')
+    .select('call_id')
+    .distinct()
+    .where('office_id', '=', officeId)
+    .where('status', '=', 'final')
+    .where('call_id', 'in', callIds)
+    .execute();
+  return new Set(rows.map((r) => r.call_id));
 }
 
 export function readouts(db: Kysely<Database>, callId: string) {

@@ -26,6 +26,9 @@ const NEEDS_FORM: Record<string, string> = {
   correct_memcon: 'POST /api/v1/calls/{id}/memcons',
   edit_readout: 'POST /api/v1/calls/{id}/readouts',
   record_call_log: 'POST /api/v1/calls/{id}/call-log',
+  edit_counterpart_briefing: 'POST /api/v1/calls/{id}/briefings',
+  edit_counterpart_memcon: 'POST /api/v1/calls/{id}/memcons',
+  correct_counterpart_memcon: 'POST /api/v1/calls/{id}/memcons',
 };
 
 /**
@@ -250,10 +253,12 @@ export class RequestsService {
     expectedVersion?: number,
   ): Promise<void> {
     // Steps that create an artifact go through their own method, whichever endpoint was used.
-    if (action === 'finalize_memcon') return this.artifacts.memcons.finalizeMemcon(actor, id);
+    if (action === 'finalize_memcon' || action === 'finalize_counterpart_memcon')
+      return this.artifacts.memcons.finalizeMemcon(actor, id);
     if (action === 'publish_readout') return this.artifacts.readouts.publishReadout(actor, id);
     if (action === 'approve_readout') return this.artifacts.readouts.approveReadout(actor, id);
-    if (action === 'brief') return this.artifacts.briefings.approveBriefing(actor, id);
+    if (action === 'brief' || action === 'approve_counterpart_briefing')
+      return this.artifacts.briefings.approveBriefing(actor, id);
     if (NEEDS_FORM[action]) {
       throw new ValidationError(`"${action}" needs its form: use ${NEEDS_FORM[action]}.`, {
         field: 'action',

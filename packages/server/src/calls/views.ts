@@ -13,7 +13,35 @@ type ReviewRow = Awaited<ReturnType<typeof repo.callReviews>>[number];
 type BriefingRow = Awaited<ReturnType<typeof repo.briefings>>[number];
 type ReadoutRow = Awaited<ReturnType<typeof repo.readouts>>[number];
 
-export function toCallSummary(r: repo.CallRow, ownerOfficeName: string, now: Date): CallSummary {
+/**
+ * How the counterpart office sees the call's deadlines: the memcon deadline is its own (the same
+ * rule, counted from the end of the call, met by its own final memcon); the readout deadline and
+ * whether the host's memcon is late are the host's business.
+ */
+export interface CounterpartView {
+  ownMemconFinal: boolean;
+}
+
+export function toCallSummary(
+  r: repo.CallRow,
+  ownerOfficeName: string,
+  now: Date,
+  counterpart?: CounterpartView,
+): CallSummary {
+  const deadlines = counterpart
+    ? {
+        memconDueAt: r.memcon_due_at ? iso(r.memcon_due_at) : null,
+        readoutDueAt: null,
+        overdue:
+          r.memcon_due_at && new Date(r.memcon_due_at) < now && !counterpart.ownMemconFinal
+            ? (['memcon'] as const satisfies CallSummary['overdue'])
+            : [],
+      }
+    : {
+        memconDueAt: r.memcon_due_at ? iso(r.memcon_due_at) : null,
+        readoutDueAt: r.readout_due_at ? iso(r.readout_due_at) : null,
+        overdue: overdueAt(r, now),
+      };
   return {
     id: r.id,
     state: r.state as CallSummary['state'],
@@ -28,9 +56,8 @@ export function toCallSummary(r: repo.CallRow, ownerOfficeName: string, now: Dat
     topics: r.topics,
     scheduledStart: r.scheduled_start ? iso(r.scheduled_start) : null,
     durationMin: r.duration_min,
-    memconDueAt: r.memcon_due_at ? iso(r.memcon_due_at) : null,
-    readoutDueAt: r.readout_due_at ? iso(r.readout_due_at) : null,
-    overdue: overdueAt(r, now),
+    ...deadlines,
+    overdue: [...deadlines.overdue],
     updatedAt: iso(r.updated_at),
     version: r.version,
   };

@@ -74,6 +74,7 @@ export interface CallActionFacts {
 function officeMay(r: ActionRule, call: LifecycleCall, actor: Actor): boolean {
   if (r.office === 'any') return true;
   if (r.office === 'owner') return actor.officeId === call.owner_office_id;
+  if (r.office === 'counterpart') return callPartyOf(actor, call) === 'counterpart';
   return actor.officeId === call.requesting_office_id;
 }
 
@@ -94,11 +95,37 @@ export function allowedCallActions(actor: Actor, call: LifecycleCall): string[] 
     .map(([a]) => a);
 }
 
-/** Offices that see a call: its host, the office that requested it, and the counterpart's. */
+/**
+ * Who an office is to a call (README, "What each office sees of a call"):
+ * - 'host': the office whose leader takes the call. It runs the call's state machine and sees
+ *   everything of it: reviews and clearances, its briefings, memcons and readout drafts, distribution.
+ * - 'counterpart': the other government's office (the counterpart office, or a foreign office
+ *   that requested the call). It sees only the call's shared facts (the request as sent, proposed
+ *   windows, schedule, who is on the call, the in-app call log, the published readout, the shared
+ *   steps of the timeline) and its own briefing and memcon, which the host never sees.
+ * - null: a third office. The call does not exist for it (404).
+ */
+export type CallParty = 'host' | 'counterpart';
+
+export function callPartyOf(actor: Pick<Actor, 'officeId'>, call: LifecycleCall): CallParty | null {
+  if (actor.officeId === call.owner_office_id) return 'host';
+  if (actor.officeId === call.counterpart_office_id || actor.officeId === call.requesting_office_id)
+    return 'counterpart';
+  return null;
+}
+
+/** Offices that see a call (its shared facts): the host and the counterpart; no third office. */
 export function canSeeCall(actor: Actor, call: LifecycleCall): boolean {
-  return [call.owner_office_id, call.requesting_office_id, call.counterpart_office_id].includes(
-    actor.officeId,
-  );
+  return callPartyOf(actor, call) !== null;
+}
+
+/** Whether a step of the call's timeline is shown to this party, and how much of it. */
+export function stepSharedWith(
+  party: CallParty,
+  action: string,
+): 'all' | 'outcome' | 'step' | 'with-reason' | null {
+  if (party === 'host') return 'all';
+  return ACTIONS[action]?.shared ?? null;
 }
 
 /**
@@ -179,7 +206,9 @@ export function authorizeCallAction(
       'forbidden',
       r.office === 'owner'
         ? `You may not ${what}: only the office whose leader takes the call may.`
-        : `You may not ${what}: only the office that requested the call may.`,
+        : r.office === 'counterpart'
+          ? `You may not ${what}: it is the counterpart office's own; the host office keeps its own with the host steps.`
+          : `You may not ${what}: only the office that requested the call may.`,
       actor,
       call,
       { action },

@@ -94,8 +94,17 @@ describe('artifacts with names and history', () => {
     expect((await post('press', '/readouts/publish')).json().state).toBe('readout_published');
   });
 
-  it('lists every version with authors, approvers, finals, corrections and publication', async () => {
+  it("the other office on the call sees none of the host's briefings, memcons or readout drafts: only the published readout", async () => {
     const res = await http(w, w.other.people.staff!, 'GET', `/api/v1/calls/${callId}/artifacts`);
+    expect(res.statusCode, res.body).toBe(200);
+    const a = CallArtifactsSchema.parse(res.json());
+    expect(a.briefings).toEqual([]);
+    expect(a.memcons).toEqual([]);
+    expect(a.readouts.map((r) => [r.version, r.status])).toEqual([[2, 'published']]);
+  });
+
+  it('lists every version with authors, approvers, finals, corrections and publication', async () => {
+    const res = await http(w, w.host.people.staff!, 'GET', `/api/v1/calls/${callId}/artifacts`);
     expect(res.statusCode, res.body).toBe(200);
     const a = CallArtifactsSchema.parse(res.json());
     expect(a.briefings.map((b) => [b.version, b.authorName, b.approvedByName, b.approvedAt])).toEqual([

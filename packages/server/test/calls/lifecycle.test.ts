@@ -81,6 +81,24 @@ const SPEC: Record<string, [readonly (string | null)[], string | null, readonly 
 };
 
 const OWNER = '00000000-0000-7000-8000-000000000001';
+const COUNTERPART = '00000000-0000-7000-8000-000000000002';
+
+const AFTER_CALL = [
+  'completed',
+  'memcon_draft',
+  'memcon_final',
+  'readout_published',
+  'readout_waived',
+  'closed',
+];
+/** The counterpart office's own artifacts: no state moves, only an office on the call that is not the host. */
+const COUNTERPART_SPEC: Record<string, [readonly (string | null)[], null, readonly Role[]]> = {
+  edit_counterpart_briefing: [['approved', 'scheduled', 'briefed'], null, ['staff', 'reviewer']],
+  approve_counterpart_briefing: [['approved', 'scheduled', 'briefed'], null, ['reviewer', 'secretariat']],
+  edit_counterpart_memcon: [AFTER_CALL, null, ['notetaker']],
+  finalize_counterpart_memcon: [AFTER_CALL, null, ['secretariat']],
+  correct_counterpart_memcon: [AFTER_CALL, null, ['notetaker', 'secretariat']],
+};
 
 /** From the SPEC: what one role of the (owning and requesting) office may do in a state. */
 function expectedAllowedIn(state: string | null, role: Role): string[] {
@@ -99,7 +117,36 @@ function expectedNextStates(state: string | null): string[] {
 
 describe('the call lifecycle table, applied by the policy (authorizeCallAction)', () => {
   it('defines exactly the specified actions', () => {
-    expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(SPEC).sort());
+    expect(Object.keys(ACTIONS).sort()).toEqual(
+      [...Object.keys(SPEC), ...Object.keys(COUNTERPART_SPEC)].sort(),
+    );
+  });
+
+  it("the counterpart office's own artifact steps: its roles, in their states, never the host's", () => {
+    for (const state of STATES) {
+      for (const role of ROLES) {
+        const call = {
+          state,
+          owner_office_id: OWNER,
+          requesting_office_id: OWNER,
+          counterpart_office_id: COUNTERPART,
+        };
+        const theirs = { userId: 'u', officeId: COUNTERPART, roles: [role], displayName: 'x' };
+        const host = { ...theirs, officeId: OWNER };
+        const expected = Object.entries(COUNTERPART_SPEC)
+          .filter(([, [from, , roles]]) => from.includes(state) && roles.includes(role))
+          .map(([a]) => a);
+        // Of the counterpart's steps, only these; it takes no host step (withdraw is the requester's).
+        const theirSteps = allowedCallActions(theirs, call).filter((a) => a !== 'request');
+        expect(theirSteps.sort(), `${role} in ${state}`).toEqual(expected.sort());
+        for (const a of expected) expect(decide(call, a, theirs)).toBe(state);
+        for (const a of Object.keys(COUNTERPART_SPEC))
+          expect(allowedCallActions(host, call)).not.toContain(a);
+      }
+    }
+    const call = { state: 'completed', owner_office_id: OWNER, requesting_office_id: OWNER };
+    const hostNotetaker = { userId: 'u', officeId: OWNER, roles: ['notetaker'] as Role[], displayName: 'x' };
+    expect(() => decide(call, 'edit_counterpart_memcon', hostNotetaker)).toThrow(/counterpart office's own/);
   });
 
   for (const state of STATES) {
@@ -109,6 +156,7 @@ describe('the call lifecycle table, applied by the policy (authorizeCallAction)'
         const actor = { userId: 'u', officeId: OWNER, roles: [role], displayName: 'x' };
         const expectedAllowed: string[] = [];
         for (const [action, [from, to, roles]] of Object.entries(SPEC)) {
+          // (The counterpart office's own steps are the next test's.)
           const inState = from.includes(state);
           if (!inState) {
             const err = (() => {

@@ -1,10 +1,16 @@
-import { CallDetailSchema, LIVE_CLOSE, LiveServerMessageSchema } from '@hotline/contract';
+import {
+  CallArtifactsSchema,
+  CallDetailSchema,
+  LIVE_CLOSE,
+  LiveServerMessageSchema,
+} from '@hotline/contract';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { z } from 'zod';
 import { ROLES, type Role } from '../../src/policy/roles.js';
 import { callRoutes } from './matrix/calls.js';
 import {
+  CALL_READERS,
   type CallExtras,
   expectProblem,
   MEMCON,
@@ -13,6 +19,18 @@ import {
   type Stage,
   setupMatrix,
 } from './matrix/harness.js';
+import {
+  type ArtifactKind,
+  callRequests,
+  callRoutesToSweep,
+  expectNoLeak,
+  leaks,
+  OFFICE_SLUGS,
+  OFFICE_WIDE,
+  PLANTED,
+  plantedCall,
+  SIGHT,
+} from './matrix/offices.js';
 
 /**
  * The route × role matrix (matrix/harness.ts) for calls: reads, requests, each lifecycle step and
@@ -26,8 +44,9 @@ describe('route × role matrix: calls', () => {
 
   /**
    * The same roles in another office. Canada is the counterpart office of the fixture calls, so
-   * its people can see them (policy.ts canSeeCall) but take no host-office step; France is no
-   * party at all, so the calls do not exist for it (404, not a hint that they exist).
+   * its people see their shared facts (policy.ts callPartyOf) and keep their own briefing and
+   * memcon, but take no host-office step; France is no party at all, so the calls do not exist
+   * for it (404, not a hint that they exist). What each office sees: the next describe.
    */
   describe('office scoping', () => {
     const HOST_ONLY = /only the office whose leader takes the call may/;
@@ -57,17 +76,6 @@ describe('route × role matrix: calls', () => {
       ],
       ['schedules', 'secretariat', 'approved', {}, (id) => w.schedule({ callId: id })],
       [
-        'writes the briefing of',
-        'staff',
-        'approved',
-        {},
-        (id) => ({
-          method: 'POST',
-          url: `/api/v1/calls/${id}/briefings`,
-          payload: { backgroundMd: 'B', objectivesMd: 'O', talkingPointsMd: 'T' },
-        }),
-      ],
-      [
         'connects',
         'secretariat',
         'scheduled',
@@ -80,20 +88,6 @@ describe('route × role matrix: calls', () => {
         'in_progress',
         {},
         (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/transitions`, payload: { action: 'end' } }),
-      ],
-      [
-        'drafts the memcon of',
-        'notetaker',
-        'completed',
-        {},
-        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/memcons`, payload: MEMCON }),
-      ],
-      [
-        'finalizes the memcon of',
-        'secretariat',
-        'memcon_draft',
-        {},
-        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/memcons/finalize` }),
       ],
       [
         'publishes the readout of',
@@ -118,6 +112,53 @@ describe('route × role matrix: calls', () => {
       });
       it(`a ${role} of France (no party) ${verb} a US call: not found (404)`, async () => {
         const { callId } = await w.callIn(stage, extra);
+        const before = await w.callState(callId);
+        await w.refusedOnCall(await w.send(role, 'fr-elysee', req(callId)), 404, callId, before);
+      });
+    }
+
+    // The same requests by Canada write Canada's own briefing and memcon: see the offices tests below.
+    const ownSteps: [string, Role, Stage, (id: string) => Req, number][] = [
+      [
+        'writes its own briefing of',
+        'staff',
+        'approved',
+        (id) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${id}/briefings`,
+          payload: { backgroundMd: 'B', objectivesMd: 'O', talkingPointsMd: 'T' },
+        }),
+        201,
+      ],
+      [
+        'drafts its own memcon of',
+        'notetaker',
+        'completed',
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/memcons`, payload: MEMCON }),
+        201,
+      ],
+      [
+        'finalizes (with no draft of its own) the memcon of',
+        'secretariat',
+        'memcon_draft',
+        (id) => ({ method: 'POST', url: `/api/v1/calls/${id}/memcons/finalize` }),
+        409,
+      ],
+    ];
+    for (const [verb, role, stage, req, status] of ownSteps) {
+      it(`a ${role} of Canada (the counterpart) ${verb} a US call: ${status}, the host's call and artifacts untouched`, async () => {
+        const { callId } = await w.callIn(stage);
+        const before = await w.callState(callId);
+        const hostArt = () =>
+          w.send('secretariat', 'us-potus', { method: 'GET', url: `/api/v1/calls/${callId}/artifacts` });
+        const hostBefore = (await hostArt()).body;
+        const res = await w.send(role, 'ca-pmo', req(callId));
+        expect(res.statusCode, res.body).toBe(status);
+        expect(await w.callState(callId)).toEqual(before);
+        expect((await hostArt()).body).toBe(hostBefore);
+      });
+      it(`a ${role} of France (no party) ${verb} a US call: not found (404)`, async () => {
+        const { callId } = await w.callIn(stage);
         const before = await w.callState(callId);
         await w.refusedOnCall(await w.send(role, 'fr-elysee', req(callId)), 404, callId, before);
       });
@@ -246,6 +287,221 @@ describe('route × role matrix: calls', () => {
       });
       expectProblem(res, 403);
       expect(res.json().detail).toMatch(/only the office whose leader takes the call may/);
+    });
+  });
+
+  // ---------------------------------------------------------------- host, counterpart, third office
+
+  /**
+   * The office dimension (matrix/offices.ts): for each artifact kind, planted with marker strings,
+   * the host, the counterpart and a third office each see it, get no field of it, or get 404 for
+   * the whole call; and a sweep of every call route × every role of the counterpart and the third
+   * office finds no marker of what they may not see in any answer (the host's likewise for the
+   * counterpart's own briefing and memcon).
+   */
+  describe('offices: host, counterpart, third office', () => {
+    const calls = { draft: '', published: '', waived: '' };
+    beforeAll(async () => {
+      for (const end of ['draft', 'published', 'waived'] as const)
+        calls[end] = (await plantedCall(w, end)).callId;
+    }, 180_000);
+    const ghost = '0190aaaa-0000-7000-8000-000000000000';
+
+    it('the sweep covers every call route', () => {
+      expect(Object.keys(callRequests(w, ghost)).sort()).toEqual(callRoutesToSweep(w).sort());
+    });
+
+    it("the counterpart sees the call's shared facts and shared steps, its own artifacts, and none of the host's internal steps", async () => {
+      const res = await w.send('secretariat', 'ca-pmo', {
+        method: 'GET',
+        url: `/api/v1/calls/${calls.published}`,
+      });
+      const c = CallDetailSchema.parse(res.json());
+      expect(c.proposedWindows).toHaveLength(1);
+      expect(c.scheduledStart).not.toBeNull();
+      expect([c.principal?.id, c.counterpartPrincipal?.id]).toEqual([
+        w.us('principal').userId,
+        w.us('principal', 'ca-pmo').userId,
+      ]);
+      expect(c.listeners.map((l) => l.id)).toEqual([w.us('notetaker').userId]);
+      expect(c.reviews).toEqual([]);
+      expect(c.approvals).toBeNull();
+      expect(c.readoutDueAt).toBeNull();
+      expect(c.waiveReason).toBeNull();
+      const steps = c.timeline.filter((t) => t.kind === 'transition');
+      expect(steps.map((t) => t.label)).toEqual([
+        'Request a call',
+        'Approve',
+        'Schedule',
+        'Connect the call',
+        'End the call',
+        'Publish the readout',
+      ]);
+      // The answer to the request, without who reviewed it or why.
+      expect(steps[1]).toMatchObject({ actor: null, reason: null });
+      expect(c.timeline.filter((t) => t.kind === 'review')).toEqual([]);
+      // Its own briefing and memcon versions, the published readout only.
+      expect(
+        c.timeline.filter((t) => ['briefing', 'memcon', 'readout'].includes(t.kind)).map((t) => t.label),
+      ).toEqual(['Briefing v1 (approved)', 'Memcon v1 draft', 'Memcon v2 final', 'Readout v3 published']);
+      // Its own memcon is final: its own deadline is met.
+      expect(c.overdue).toEqual([]);
+      // Its own steps: correct its final memcon; no host step.
+      expect(c.allowedActions).toEqual(['correct_counterpart_memcon']);
+      const art = CallArtifactsSchema.parse(
+        (
+          await w.send('secretariat', 'ca-pmo', {
+            method: 'GET',
+            url: `/api/v1/calls/${calls.published}/artifacts`,
+          })
+        ).json(),
+      );
+      expect(art.readouts.map((r) => r.status)).toEqual(['published']);
+      expect(art.briefings.map((b) => b.authorId)).toEqual([w.us('staff', 'ca-pmo').userId]);
+      expect(art.memcons.map((m) => m.status)).toEqual(['draft', 'final']);
+      // The host's readout draft is not there for it to ask about.
+      expectProblem(
+        await w.send('press', 'ca-pmo', {
+          method: 'GET',
+          url: `/api/v1/calls/${calls.draft}/readouts/draft`,
+        }),
+        404,
+      );
+    });
+
+    const callOf = (kind: ArtifactKind) =>
+      kind === 'hostWaiver' ? calls.waived : kind === 'hostReadoutDraft' ? calls.draft : calls.draft;
+    for (const office of ['host', 'counterpart', 'third'] as const) {
+      for (const kind of Object.keys(SIGHT) as ArtifactKind[]) {
+        const sight = SIGHT[kind][office];
+        it(`${kind}: the ${office} office ${sight === 'sees' ? 'sees it' : sight === 'absent' ? 'gets no field of it' : 'gets 404 for the call'} (every call reader)`, async () => {
+          const id = callOf(kind);
+          for (const role of CALL_READERS) {
+            const detail = await w.send(role, OFFICE_SLUGS[office], {
+              method: 'GET',
+              url: `/api/v1/calls/${id}`,
+            });
+            const art = await w.send(role, OFFICE_SLUGS[office], {
+              method: 'GET',
+              url: `/api/v1/calls/${id}/artifacts`,
+            });
+            if (sight === '404') {
+              expectProblem(detail, 404);
+              expectProblem(art, 404);
+            } else {
+              expect(detail.statusCode, detail.body).toBe(200);
+              expect(art.statusCode, art.body).toBe(200);
+            }
+            const found = leaks(detail.body + art.body, [kind]);
+            expect(found, `${role} of ${office}`).toEqual(sight === 'sees' ? [...PLANTED[kind]] : []);
+          }
+        });
+      }
+    }
+
+    for (const office of ['counterpart', 'third'] as const) {
+      for (const end of ['draft', 'published', 'waived'] as const) {
+        it(`every answer the ${office} office gets about a call (${end} readout), on every call route as every role, carries nothing it may not see${office === 'third' ? ', and is the answer for a call that does not exist' : ''}`, async () => {
+          const id = calls[end];
+          const before = await w.callState(id);
+          const hostBefore = (
+            await w.send('secretariat', 'us-potus', { method: 'GET', url: `/api/v1/calls/${id}/artifacts` })
+          ).body;
+          const ghostReqs = callRequests(w, ghost);
+          for (const role of ROLES) {
+            for (const [route, reqs] of Object.entries(callRequests(w, id))) {
+              for (const [i, req] of reqs.entries()) {
+                const res = await w.send(role, OFFICE_SLUGS[office], req);
+                expectNoLeak(res, office, `${role} of ${office}: ${req.method} ${req.url}`);
+                if (office === 'third' && !OFFICE_WIDE.includes(route)) {
+                  const none = await w.send(role, OFFICE_SLUGS[office], ghostReqs[route]![i]!);
+                  expect(res.statusCode, `${role}: ${req.method} ${req.url}: ${res.body}`).toBe(
+                    none.statusCode,
+                  );
+                  if (res.statusCode === 404) expect(res.body).toBe(none.body.replaceAll(ghost, id));
+                }
+                if (office === 'third' && OFFICE_WIDE.includes(route)) expect(res.body).not.toContain(id);
+              }
+            }
+          }
+          // Nothing any of them did moved the host's call or touched the host's artifacts.
+          expect(await w.callState(id)).toEqual(before);
+          expect(
+            (await w.send('secretariat', 'us-potus', { method: 'GET', url: `/api/v1/calls/${id}/artifacts` }))
+              .body,
+          ).toBe(hostBefore);
+        });
+      }
+    }
+
+    it("no answer the host office reads (every role) carries the counterpart office's own briefing or memcon, nor names their authors", async () => {
+      const caAuthors = ['staff', 'reviewer', 'notetaker', 'secretariat'].map(
+        (r) => w.us(r as Role, 'ca-pmo').displayName,
+      );
+      for (const id of Object.values(calls)) {
+        for (const role of ROLES) {
+          for (const [route, reqs] of Object.entries(callRequests(w, id))) {
+            if (!route.startsWith('GET')) continue;
+            for (const req of reqs) {
+              const res = await w.send(role, 'us-potus', req);
+              expectNoLeak(res, 'host', `${role} of the host: ${req.method} ${req.url}`);
+              for (const name of caAuthors) expect(res.body, `${req.url}`).not.toContain(name);
+            }
+          }
+        }
+      }
+    });
+
+    it("the counterpart is told of its own principal's clashing calls, never of the host principal's other calls", async () => {
+      const { requests, scheduling } = w.t.ctx.calls;
+      const macron = await requests.request(w.us('staff'), {
+        ownerOfficeId: w.offices.get('us-potus')!,
+        counterpartOfficeId: w.offices.get('fr-elysee')!,
+        counterpartLeader: 'QX7-President Emmanuel Macron of France',
+        counterpartCountry: 'FR',
+        purpose: 'A call at the same time as the Canadian one.',
+        topics: ['Trade'],
+        urgency: 'routine',
+        language: 'French',
+        requesterZone: 'America/New_York',
+        proposedWindows: [{ start: '2026-03-09T09:00', end: '2026-03-09T11:00' }],
+      });
+      await requests.review(w.us('reviewer'), macron, {
+        recommendation: 'approve',
+        notes: 'Yes.',
+        risks: '',
+      });
+      const detail = (slug: string) =>
+        w.send('secretariat', slug, { method: 'GET', url: `/api/v1/calls/${calls.draft}` });
+      const start = CallDetailSchema.parse((await detail('us-potus')).json()).scheduledStart!;
+      await scheduling.schedule(w.us('secretariat'), macron, {
+        start,
+        durationMin: 30,
+        channel: 'secure_line',
+        principalId: w.us('principal').userId,
+        counterpartPrincipalId: w.us('principal', 'fr-elysee').userId,
+        interpreterIds: [],
+        listenerIds: [],
+      });
+      expect((await detail('us-potus')).body).toContain('QX7-President Emmanuel Macron');
+      const ca = await detail('ca-pmo');
+      expect(ca.statusCode).toBe(200);
+      expect(ca.body).not.toContain('QX7-President Emmanuel Macron');
+    });
+
+    it("calendar invitations carry no office's internal content, for either office's people", async () => {
+      const id = calls.draft;
+      for (const [who, slug] of [
+        ['principal', 'us-potus'],
+        ['principal', 'ca-pmo'],
+        ['notetaker', 'us-potus'],
+      ] as const) {
+        const res = await w.send(who, slug, { method: 'GET', url: `/api/v1/calls/${id}/invite.ics` });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(leaks(res.body, Object.keys(PLANTED) as ArtifactKind[])).toEqual([]);
+        // Nor the topics or purpose: who talks to whom, and when.
+        expect(res.body).not.toMatch(/steel tariffs|Trade/);
+      }
     });
   });
 

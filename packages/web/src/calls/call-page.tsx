@@ -27,6 +27,7 @@ const SIMPLE: Record<string, { label: string; reason?: 'optional' | 'required'; 
   connect: { label: 'Connect the call' },
   end: { label: 'End the call' },
   finalize_memcon: { label: 'Finalize the memcon' },
+  finalize_counterpart_memcon: { label: "Finalize our office's memcon" },
   close: { label: 'Close the call' },
 };
 
@@ -83,11 +84,14 @@ export function CallPage({ id }: { id: string }) {
 
   if (!call || !me) return error ? <Alert error={error} /> : <Loading what="Loading the call" />;
   const zone = me.user.timeZone;
-  const host = offices?.find((o) => o.id === call.ownerOfficeId);
+  const hostOffice = offices?.find((o) => o.id === call.ownerOfficeId);
   const counterpart = call.counterpartOfficeId
     ? offices?.find((o) => o.id === call.counterpartOfficeId)
     : undefined;
   const can = (a: string) => call.allowedActions.includes(a);
+  // The host office runs the call; any other office on it is the counterpart, which sees the
+  // shared facts and keeps its own briefing and memcon (the server sends each office only its own).
+  const host = me.user.officeId === call.ownerOfficeId;
   const participant = [
     call.principal?.id,
     call.counterpartPrincipal?.id,
@@ -139,10 +143,10 @@ export function CallPage({ id }: { id: string }) {
             <dt>Host office</dt>
             <dd>
               {call.ownerOfficeName}
-              {host && (
+              {hostOffice && (
                 <>
                   <br />
-                  <VouchedBy office={host} offices={offices} />
+                  <VouchedBy office={hostOffice} offices={offices} />
                 </>
               )}
             </dd>
@@ -162,19 +166,21 @@ export function CallPage({ id }: { id: string }) {
             <dd>{call.purpose}</dd>
             <dt>Topics</dt>
             <dd>{call.topics.join(', ')}</dd>
-            {call.approvals.need > 1 && ['requested', 'under_review'].includes(call.state) && (
-              <>
-                <dt>Approvals</dt>
-                <dd>
-                  {call.approvals.have} of {call.approvals.need} approvals
-                  {call.approvals.notCounted?.map((u) => (
-                    <p key={u.reviewer} className="hint approval-uncounted">
-                      {u.detail}
-                    </p>
-                  ))}
-                </dd>
-              </>
-            )}
+            {call.approvals &&
+              call.approvals.need > 1 &&
+              ['requested', 'under_review'].includes(call.state) && (
+                <>
+                  <dt>Approvals</dt>
+                  <dd>
+                    {call.approvals.have} of {call.approvals.need} approvals
+                    {call.approvals.notCounted?.map((u) => (
+                      <p key={u.reviewer} className="hint approval-uncounted">
+                        {u.detail}
+                      </p>
+                    ))}
+                  </dd>
+                </>
+              )}
             <dt>Language</dt>
             <dd>{call.language}</dd>
             <dt>Proposed</dt>
@@ -244,6 +250,13 @@ export function CallPage({ id }: { id: string }) {
         </section>
         <section className="panel" aria-labelledby="actions">
           <h2 id="actions">What you can do</h2>
+          {!host && (
+            <p className="meta" id="counterpart-note">
+              {call.ownerOfficeName} hosts this call. Your office sees what both offices share (the request,
+              the schedule, who is on the call, the call log, the published readout) and keeps its own
+              briefing and its own memcon here, which the host office never sees.
+            </p>
+          )}
           {call.allowedActions.length === 0 && <p className="meta">Nothing for your role in this state.</p>}
           {can('record_call_log') && (
             <p>
@@ -282,15 +295,16 @@ export function CallPage({ id }: { id: string }) {
               onSubmit={(b) => act(() => put(`${path}/schedule`, b), 'Scheduled.', true)}
             />
           )}
-          {can('edit_briefing') && (
+          {(can('edit_briefing') || can('edit_counterpart_briefing')) && (
             <BriefingForm
+              own={!host}
               last={art?.briefings.at(-1)}
               onSubmit={(b) =>
                 act(() => post(`${path}/briefings`, b), 'Briefing saved as a new version.', true)
               }
             />
           )}
-          {can('brief') && (
+          {(can('brief') || can('approve_counterpart_briefing')) && (
             <p className="btn-row">
               <button
                 type="button"
@@ -301,11 +315,16 @@ export function CallPage({ id }: { id: string }) {
               </button>
             </p>
           )}
-          {(can('draft_memcon') || can('edit_memcon') || can('correct_memcon')) && (
+          {(can('draft_memcon') ||
+            can('edit_memcon') ||
+            can('correct_memcon') ||
+            can('edit_counterpart_memcon') ||
+            can('correct_counterpart_memcon')) && (
             <MemconForm
               call={call}
+              own={!host}
               last={art?.memcons.at(-1)?.document}
-              correction={can('correct_memcon')}
+              correction={can('correct_memcon') || can('correct_counterpart_memcon')}
               onSubmit={(b) => act(() => post(`${path}/memcons`, b), 'Memcon saved as a new version.', true)}
             />
           )}
@@ -408,7 +427,7 @@ export function CallPage({ id }: { id: string }) {
         <h2 id="story">Story of the call</h2>
         <Timeline items={call.timeline} zone={zone} call={call} />
       </section>
-      {art && <ArtifactsView art={art} zone={zone} />}
+      {art && <ArtifactsView art={art} zone={zone} own={!host} />}
       {call.reviews.length > 0 && (
         <section className="panel" aria-labelledby="reviews">
           <h2 id="reviews">Reviews</h2>

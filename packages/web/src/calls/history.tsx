@@ -17,9 +17,18 @@ function memconText(d: MemconDoc): string {
 const who = (name: string | null | undefined) => name || '—';
 
 /** The versions of the briefing, memcon and readout: who wrote and approved each, when, and why it changed. */
-export function ArtifactsView({ art, zone }: { art: Artifacts; zone: string }) {
+/**
+ * The call's artifacts as the server sends them to this office: its own briefings and memcons
+ * (`own`: the counterpart office's, labelled as such), and the readouts it may see.
+ */
+export function ArtifactsView({ art, zone, own = false }: { art: Artifacts; zone: string; own?: boolean }) {
   return (
     <>
+      {own && (art.briefings.length > 0 || art.memcons.length > 0) && (
+        <p className="meta">
+          The briefing and memcon below are your office's own; the host office does not see them.
+        </p>
+      )}
       {art.briefings.length > 0 && <BriefingHistory art={art} zone={zone} />}
       {art.memcons.length > 0 && <MemconHistory art={art} zone={zone} />}
       {art.readouts.length > 0 && <ReadoutHistory art={art} zone={zone} />}

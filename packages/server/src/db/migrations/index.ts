@@ -13,6 +13,7 @@ import * as m011 from './011-leaf-commitments.js';
 import * as m012 from './012-passkey-posture.js';
 import * as m013 from './013-witness.js';
 import * as m014 from './014-office-trust-role-grants.js';
+import * as m015 from './015-artifact-office.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '012-passkey-posture': m012,
   '013-witness': m013,
   '014-office-trust-role-grants': m014,
+  '015-artifact-office': m015,
 };

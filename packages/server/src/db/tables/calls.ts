@@ -69,6 +69,8 @@ export interface CallReviewsTable {
 export interface BriefingsTable {
   id: string;
   call_id: string;
+  /** The office whose briefing this is: the host's, or the counterpart's own (migration 011). */
+  office_id: string;
   version: number;
   author_id: string;
   background_md: string;
@@ -83,6 +85,8 @@ export interface BriefingsTable {
 export interface MemconsTable {
   id: string;
   call_id: string;
+  /** The office whose record of the conversation this is: the host's, or the counterpart's own. */
+  office_id: string;
   version: number;
   prev_id: string | null;
   author_id: string;

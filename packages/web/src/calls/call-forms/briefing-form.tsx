@@ -10,7 +10,16 @@ const BRIEFING_FIELDS: FieldMap = {
   talkingPointsMd: { label: 'Talking points', id: 'br-tp' },
 };
 
-export function BriefingForm({ last, onSubmit }: { last: Briefing | undefined; onSubmit: Submit }) {
+/** `own`: the counterpart office's own briefing (the host office never sees it). */
+export function BriefingForm({
+  last,
+  own = false,
+  onSubmit,
+}: {
+  last: Briefing | undefined;
+  own?: boolean;
+  onSubmit: Submit;
+}) {
   const [f, setF] = useState({
     backgroundMd: last?.backgroundMd ?? '',
     objectivesMd: last?.objectivesMd ?? '',
@@ -21,7 +30,7 @@ export function BriefingForm({ last, onSubmit }: { last: Briefing | undefined; o
   return (
     <Sub
       id="briefing"
-      title={`Briefing (call sheet)${last ? ` — editing v${last.version}` : ''}`}
+      title={`${own ? "Our office's own briefing" : 'Briefing (call sheet)'}${last ? ` — editing v${last.version}` : ''}`}
       errors={errors}
       fields={BRIEFING_FIELDS}
       onSubmit={(e) => {

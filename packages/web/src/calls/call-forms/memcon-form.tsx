@@ -25,9 +25,12 @@ export function MemconForm({
   call,
   last,
   correction,
+  own = false,
   onSubmit,
 }: {
   call: CallDetail;
+  /** The counterpart office's own memcon of the call (the host office never sees it). */
+  own?: boolean;
   last: MemconDoc | undefined;
   correction: boolean;
   onSubmit: Submit;
@@ -56,7 +59,7 @@ export function MemconForm({
   return (
     <Sub
       id="memcon"
-      title={correction ? 'Correct the final memcon (a new version)' : 'Memorandum of conversation'}
+      title={`${correction ? 'Correct the final memcon (a new version)' : 'Memorandum of conversation'}${own ? " — our office's own record" : ''}`}
       errors={errors}
       fields={MEMCON_FIELDS}
       onSubmit={(e) => {

@@ -17,7 +17,8 @@ export function ReviewForm({ call, onSubmit }: { call: CallDetail; onSubmit: Sub
   const [clearance, setClearance] = useState('');
   const { errors, setErrors } = useOutcome();
   const bind = binder(f, setF, errors, REVIEW_FIELDS);
-  const { have, need } = call.approvals;
+  // Only the host office reviews, and only it is sent the approvals.
+  const { have, need } = call.approvals ?? { have: 0, need: 1 };
   const add = () => {
     const c = clearance.trim();
     if (c && !clearances.includes(c)) setClearances([...clearances, c]);
