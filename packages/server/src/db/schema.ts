@@ -16,6 +16,7 @@ import type {
 } from './tables/capture.js';
 import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
+import type { LiveMessagesTable, LiveNodesTable, LivePeersTable, RateLimitsTable } from './tables/live.js';
 import type { OfficesTable } from './tables/offices.js';
 import type { PasskeysTable } from './tables/passkeys.js';
 import type {
@@ -54,4 +55,8 @@ export interface Database {
   capture_imports: CaptureImportsTable;
   foreign_contacts: ForeignContactsTable;
   off_channel_alerts: OffChannelAlertsTable;
+  live_nodes: LiveNodesTable;
+  live_peers: LivePeersTable;
+  live_messages: LiveMessagesTable;
+  rate_limits: RateLimitsTable;
 }
