@@ -44,7 +44,7 @@ export class PostgresBackplane implements Backplane {
   }
 
   async start(onEvent: (ev: ClusterEvent) => void): Promise<void> {
-    await this.opts.repo.heartbeat(this.nodeId, Number.MAX_SAFE_INTEGER);
+    await this.opts.repo.beat(this.nodeId);
     this.unlisten = await this.opts.listen(
       'hotline_live',
       (payload) => {

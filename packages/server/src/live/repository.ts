@@ -105,17 +105,22 @@ export class LiveRepository {
     return rows.map(toInfo);
   }
 
+  /** Marks `node` alive. */
+  async beat(node: string): Promise<void> {
+    await this.db
+      .insertInto('live_nodes')
+      .values({ node_id: node, heartbeat_at: sql<Date>`now()` })
+      .onConflict((oc) => oc.column('node_id').doUpdateSet({ heartbeat_at: sql<Date>`now()` }))
+      .execute();
+  }
+
   /**
    * Marks `node` alive and removes the peers of nodes whose last heartbeat is older than
    * `deadAfterMs` (silent that long: their peers had their grace period), returning them.
    * Stale relayed payloads and long-dead nodes are cleared on the way.
    */
   async heartbeat(node: string, deadAfterMs: number): Promise<PeerInfo[]> {
-    await this.db
-      .insertInto('live_nodes')
-      .values({ node_id: node, heartbeat_at: sql<Date>`now()` })
-      .onConflict((oc) => oc.column('node_id').doUpdateSet({ heartbeat_at: sql<Date>`now()` }))
-      .execute();
+    await this.beat(node);
     const cutoff = sql<Date>`now() - make_interval(secs => ${deadAfterMs / 1000})`;
     const rows = await this.db
       .deleteFrom('live_peers')

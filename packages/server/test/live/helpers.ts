@@ -64,7 +64,7 @@ export interface LiveTestServer {
 export async function startLiveServer(
   calls: Map<string, FakeCall>,
   clock: ManualClock,
-  extra: Partial<LiveDeps> = {},
+  extra: Partial<Parameters<typeof liveRoutes>[1]> = {},
 ): Promise<LiveTestServer> {
   const app: App = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
