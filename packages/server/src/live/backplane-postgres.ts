@@ -36,6 +36,7 @@ export class PostgresBackplane implements Backplane {
   readonly heartbeatMs: number;
   private readonly channelName: string;
   private unlisten: Unlisten | null = null;
+  private outbox: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: PostgresBackplaneOptions) {
     this.nodeId = newNodeId(opts.nodeId);
@@ -45,6 +46,9 @@ export class PostgresBackplane implements Backplane {
 
   async start(onEvent: (ev: ClusterEvent) => void): Promise<void> {
     await this.opts.repo.beat(this.nodeId);
+    // Events are handled in the order they arrive, a stored one (read back first) included:
+    // an offer must reach a peer before the ICE candidates that follow it.
+    let inbox: Promise<void> = Promise.resolve();
     this.unlisten = await this.opts.listen(
       'hotline_live',
       (payload) => {
@@ -55,30 +59,41 @@ export class PostgresBackplane implements Backplane {
           return;
         }
         if (env.n === this.nodeId) return;
-        if (env.e) onEvent(env.e);
-        else if (env.ref) {
-          this.opts.repo
-            .loadMessage(env.ref)
-            .then((raw) => {
-              if (raw) onEvent(JSON.parse(raw) as ClusterEvent);
-            })
-            .catch((err: unknown) =>
-              this.opts.logger.error({ err }, 'could not read a relayed live message'),
-            );
-        }
+        const ev: Promise<ClusterEvent | null> = env.e
+          ? Promise.resolve(env.e)
+          : env.ref
+            ? this.opts.repo
+                .loadMessage(env.ref)
+                .then((raw) => (raw ? (JSON.parse(raw) as ClusterEvent) : null))
+            : Promise.resolve(null);
+        inbox = inbox
+          .then(() => ev)
+          .then((e) => {
+            if (e) onEvent(e);
+          })
+          .catch((err: unknown) =>
+            this.opts.logger.error({ err }, 'could not handle a live event from another node'),
+          );
       },
       (err) => this.opts.logger.warn({ err }, 'live backplane: LISTEN connection failed; reconnecting'),
     );
   }
 
-  async publish(ev: ClusterEvent): Promise<void> {
-    const raw = JSON.stringify(ev);
+  /**
+   * Tells the other nodes, in the order this node published: each NOTIFY is committed before the
+   * next is sent (PostgreSQL delivers notifications in commit order).
+   */
+  publish(ev: ClusterEvent): Promise<void> {
+    const sent = this.outbox.then(() => this.send(ev));
+    this.outbox = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private async send(ev: ClusterEvent): Promise<void> {
     let payload = JSON.stringify({ n: this.nodeId, e: ev } satisfies Envelope);
     if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) {
-      payload = JSON.stringify({
-        n: this.nodeId,
-        ref: await this.opts.repo.storeMessage(raw),
-      } satisfies Envelope);
+      const ref = await this.opts.repo.storeMessage(JSON.stringify(ev));
+      payload = JSON.stringify({ n: this.nodeId, ref } satisfies Envelope);
     }
     await this.opts.repo.notify(this.channelName, payload);
   }
