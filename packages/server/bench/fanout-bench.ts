@@ -7,11 +7,13 @@
  *   2. Hotline on one node (the in-memory backplane),
  *   3. Hotline on two nodes on one PostgreSQL (LISTEN/NOTIFY), clients split half and half,
  *      the sender on the first node (needs TEST_DATABASE_URL or DATABASE_URL; skipped without).
- * Servers and clients share this process (and its event loop): every figure includes the
- * clients' own work, the same for all three. Memory: heap and external growth per connection
- * after a GC, client sockets included (the bare figure shows what ws itself costs).
+ * The servers run on the main thread, the 1,000 clients on a worker thread (loopback; the two
+ * share this machine's cores). Memory: the server thread's heap and external growth per
+ * connection after a GC (the bare figure is what ws itself costs).
  */
-import { performance } from 'node:perf_hooks';
+
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { type ManualClock, silentLogger, systemClock } from '@hotline/common';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -36,48 +38,11 @@ const call = newCall(
 );
 const calls = new Map([[call.id, call]]);
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)]!;
-}
-
 function memory(): number {
   globalThis.gc?.();
   globalThis.gc?.();
   const m = process.memoryUsage();
   return m.heapUsed + m.external + m.arrayBuffers;
-}
-
-interface Client {
-  ws: WebSocket;
-  onState: ((t: number) => void) | null;
-}
-
-async function connectAll(urls: string[], join: boolean): Promise<Client[]> {
-  const clients: Client[] = [];
-  for (let i = 0; i < CLIENTS; i += CONNECT_BATCH) {
-    const batch = Array.from({ length: Math.min(CONNECT_BATCH, CLIENTS - i) }, (_, k) => {
-      const n = i + k;
-      const url = `${urls[n % urls.length]}?as=u${n}`;
-      return new Promise<Client>((resolve, reject) => {
-        const ws = new WebSocket(url);
-        const c: Client = { ws, onState: null };
-        ws.on('message', (data) => {
-          const text = data.toString();
-          if (text.includes('"peer-state"')) c.onState?.(performance.now());
-          else if (text.includes('"joined"')) resolve(c);
-          else if (text.includes('"error"')) reject(new Error(text));
-        });
-        ws.once('open', () => {
-          if (join) ws.send(JSON.stringify({ type: 'join', callId: call.id }));
-          else resolve(c);
-        });
-        ws.once('error', reject);
-      });
-    });
-    clients.push(...(await Promise.all(batch)));
-  }
-  return clients;
 }
 
 interface Figures {
@@ -87,47 +52,102 @@ interface Figures {
   allP99: number;
 }
 
-/** Rounds of: client 0 sends a mute (or unmute); every other client times the peer-state it gets. */
-async function measure(clients: Client[]): Promise<Figures> {
-  const each: number[] = [];
-  const all: number[] = [];
-  const sender = clients[0]!;
-  for (let r = 0; r < ROUNDS + 3; r++) {
+/**
+ * The clients run on a worker thread of their own (their own event loop and heap), so the
+ * server's loop and heap are its own: the memory figure is the server's, per connection.
+ * Timing is all on the worker: client 0 sends, the others time the peer-state they get.
+ */
+const CLIENT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+const { WebSocket } = require(workerData.wsPath);
+const { urls, join, callId, clients: N, rounds, batch } = workerData;
+const clients = [];
+function pct(sorted, p) { const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1); return sorted[Math.max(0, i)]; }
+async function connect() {
+  for (let i = 0; i < N; i += batch) {
+    const ps = [];
+    for (let n = i; n < Math.min(N, i + batch); n++) {
+      ps.push(new Promise((resolve, reject) => {
+        const ws = new WebSocket(urls[n % urls.length] + '?as=u' + n);
+        const c = { ws, onState: null };
+        ws.on('message', (data) => {
+          const text = data.toString();
+          if (text.includes('"peer-state"')) { if (c.onState) c.onState(performance.now()); }
+          else if (text.includes('"joined"')) resolve(c);
+          else if (text.includes('"error"')) reject(new Error(text));
+        });
+        ws.once('open', () => { if (join) ws.send(JSON.stringify({ type: 'join', callId })); else resolve(c); });
+        ws.once('error', reject);
+      }));
+    }
+    clients.push(...(await Promise.all(ps)));
+  }
+}
+async function measure() {
+  const each = [], all = [];
+  const sender = clients[0];
+  for (let r = 0; r < rounds + 3; r++) {
     let left = clients.length - 1;
-    const samples: number[] = [];
+    const samples = [];
     const t0 = performance.now();
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`round ${r}: ${left} clients got nothing in 10 s`)),
-        10_000,
-      );
+    const done = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('round ' + r + ': ' + left + ' clients got nothing in 10 s')), 10000);
       for (const c of clients) {
         if (c === sender) continue;
-        c.onState = (t) => {
-          c.onState = null;
-          samples.push(t - t0);
-          if (--left === 0) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
+        c.onState = (t) => { c.onState = null; samples.push(t - t0); if (--left === 0) { clearTimeout(timer); resolve(); } };
       }
     });
     sender.ws.send(JSON.stringify({ type: 'state', muted: r % 2 === 0, speaking: false }));
     await done;
-    if (r >= 3) {
-      each.push(...samples);
-      all.push(Math.max(...samples));
-    }
+    if (r >= 3) { each.push(...samples); all.push(Math.max(...samples)); }
     await new Promise((res) => setTimeout(res, 20));
   }
-  each.sort((a, b) => a - b);
-  all.sort((a, b) => a - b);
+  each.sort((a, b) => a - b); all.sort((a, b) => a - b);
+  return { p50: pct(each, 50), p99: pct(each, 99), allP50: pct(all, 50), allP99: pct(all, 99) };
+}
+parentPort.on('message', async (cmd) => {
+  try {
+    if (cmd === 'connect') { await connect(); parentPort.postMessage({ ok: true }); }
+    else if (cmd === 'measure') parentPort.postMessage({ ok: true, figures: await measure() });
+    else if (cmd === 'close') { for (const c of clients) c.ws.terminate(); parentPort.postMessage({ ok: true }); }
+  } catch (err) { parentPort.postMessage({ ok: false, error: String(err && err.stack || err) }); }
+});
+`;
+
+interface ClientPool {
+  connect(): Promise<void>;
+  measure(): Promise<Figures>;
+  close(): Promise<void>;
+}
+
+function clientPool(urls: string[], join: boolean): ClientPool {
+  const worker = new Worker(CLIENT_WORKER, {
+    eval: true,
+    workerData: {
+      wsPath: createRequire(import.meta.url).resolve('ws'),
+      urls,
+      join,
+      callId: call.id,
+      clients: CLIENTS,
+      rounds: ROUNDS,
+      batch: CONNECT_BATCH,
+    },
+  });
+  const ask = <T>(cmd: string) =>
+    new Promise<T>((resolve, reject) => {
+      worker.once('message', (m: { ok: boolean; error?: string } & T) =>
+        m.ok ? resolve(m) : reject(new Error(m.error)),
+      );
+      worker.postMessage(cmd);
+    });
   return {
-    p50: percentile(each, 50),
-    p99: percentile(each, 99),
-    allP50: percentile(all, 50),
-    allP99: percentile(all, 99),
+    connect: () => ask<object>('connect').then(() => undefined),
+    measure: () => ask<{ figures: Figures }>('measure').then((m) => m.figures),
+    close: async () => {
+      await ask<object>('close');
+      await worker.terminate();
+    },
   };
 }
 
@@ -148,10 +168,11 @@ async function bareWs(): Promise<{ figures: Figures; perConn: number }> {
       for (const s of wss.clients) if (s !== socket && s.readyState === WebSocket.OPEN) s.send(raw);
     });
   });
-  const clients = await connectAll([`ws://127.0.0.1:${port}/`], false);
+  const clients = clientPool([`ws://127.0.0.1:${port}/`], false);
+  await clients.connect();
   const perConn = (memory() - m0) / CLIENTS;
-  const figures = await measure(clients);
-  for (const c of clients) c.ws.terminate();
+  const figures = await clients.measure();
+  await clients.close();
   await new Promise<void>((r) => wss.close(() => r()));
   return { figures, perConn };
 }
@@ -177,10 +198,11 @@ async function hotlineNode(backplane?: Backplane): Promise<{ app: App; url: stri
 async function oneNode(): Promise<{ figures: Figures; perConn: number }> {
   const m0 = memory();
   const node = await hotlineNode();
-  const clients = await connectAll([node.url], true);
+  const clients = clientPool([node.url], true);
+  await clients.connect();
   const perConn = (memory() - m0) / CLIENTS;
-  const figures = await measure(clients);
-  for (const c of clients) c.ws.terminate();
+  const figures = await clients.measure();
+  await clients.close();
   await node.app.close();
   return { figures, perConn };
 }
@@ -200,11 +222,12 @@ async function twoNodes(url: string): Promise<Figures> {
       });
     const a = await hotlineNode(backplane('bench-a'));
     const b = await hotlineNode(backplane('bench-b'));
-    const clients = await connectAll([a.url, b.url], true);
+    const clients = clientPool([a.url, b.url], true);
+    await clients.connect();
     // Let the last joins' notifications settle before timing.
     await new Promise((r) => setTimeout(r, 1000));
-    const figures = await measure(clients);
-    for (const c of clients) c.ws.terminate();
+    const figures = await clients.measure();
+    await clients.close();
     await a.app.close();
     await b.app.close();
     return figures;
@@ -226,14 +249,14 @@ const one = await oneNode();
 const two = dbUrl ? await twoNodes(dbUrl) : null;
 
 console.log(
-  `Fan-out of one call event to ${CLIENTS - 1} WebSocket clients (loopback, ${ROUNDS} rounds, one process)`,
+  `Fan-out of one call event to ${CLIENTS - 1} WebSocket clients (loopback, ${ROUNDS} rounds, clients on a worker thread)`,
 );
 console.log(row('bare ws (baseline)', bare.figures, bare.figures));
 console.log(row('Hotline, one node', one.figures, bare.figures));
 if (two) console.log(row('Hotline, two nodes (PostgreSQL)', two, bare.figures));
 else console.log('Hotline, two nodes: skipped (set TEST_DATABASE_URL or DATABASE_URL to a PostgreSQL)');
 console.log(
-  `Memory per connection (heap + external, client socket included): bare ws ${(bare.perConn / 1024).toFixed(1)} KiB, Hotline ${(one.perConn / 1024).toFixed(1)} KiB (${((one.perConn - bare.perConn) / 1024).toFixed(1)} KiB more)`,
+  `Server memory per connection (heap + external): bare ws ${(bare.perConn / 1024).toFixed(1)} KiB, Hotline ${(one.perConn / 1024).toFixed(1)} KiB (${((one.perConn - bare.perConn) / 1024).toFixed(1)} KiB more)`,
 );
 const targets = [
   `one node p99 ${one.figures.p99.toFixed(1)} ms < 100 ms: ${one.figures.p99 < 100 ? 'yes' : 'NO'}`,
