@@ -45,6 +45,13 @@ export class PostgresBackplane implements Backplane {
   }
 
   async start(onEvent: (ev: ClusterEvent) => void): Promise<void> {
+    const orphans = await this.opts.repo.orphan(this.nodeId, `${this.nodeId}~previous-${Date.now()}`);
+    if (orphans > 0) {
+      this.opts.logger.warn(
+        { node: this.nodeId, peers: orphans },
+        'peers of this node id from before a restart will expire unless they resume',
+      );
+    }
     await this.opts.repo.beat(this.nodeId);
     // Events are handled in the order they arrive, a stored one (read back first) included:
     // an offer must reach a peer before the ICE candidates that follow it.

@@ -105,6 +105,29 @@ export class LiveRepository {
     return rows.map(toInfo);
   }
 
+  /**
+   * A node restarting under the same id (HOTLINE_NODE_ID) finds the peers of its previous life:
+   * they move to a name of their own, beating from now, so they may still resume anywhere and
+   * expire after the grace period like any dead node's peers.
+   */
+  async orphan(node: string, orphanName: string): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      const moved = await tx
+        .updateTable('live_peers')
+        .set({ node_id: orphanName })
+        .where('node_id', '=', node)
+        .returning('peer_id')
+        .execute();
+      if (moved.length > 0) {
+        await tx
+          .insertInto('live_nodes')
+          .values({ node_id: orphanName, heartbeat_at: sql<Date>`now()` })
+          .execute();
+      }
+      return moved.length;
+    });
+  }
+
   /** Marks `node` alive. */
   async beat(node: string): Promise<void> {
     await this.db

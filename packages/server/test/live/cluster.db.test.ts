@@ -44,13 +44,18 @@ describe.skipIf(!onPostgres)('live rooms across two nodes (PostgreSQL backplane)
     for (const s of servers.splice(0)) await s.close().catch(() => undefined);
   });
 
-  async function node(calls: Map<string, FakeCall>, name: string, extra: { maxPeersPerCall?: number } = {}) {
+  async function node(
+    calls: Map<string, FakeCall>,
+    name: string,
+    extra: { maxPeersPerCall?: number } = {},
+    fixedId?: string,
+  ) {
     const backplane = new PostgresBackplane({
       repo: new LiveRepository(db.db),
       listen: db.listen!,
       channel: db.channel!,
       logger: silentLogger(),
-      nodeId: `${name}-${Math.random().toString(36).slice(2, 6)}`,
+      nodeId: fixedId ?? `${name}-${Math.random().toString(36).slice(2, 6)}`,
       heartbeatMs: 100,
     });
     const s = await startLiveServer(calls, clock, { backplane, resumeGraceMs: 400, ...extra });
@@ -169,6 +174,23 @@ describe.skipIf(!onPostgres)('live rooms across two nodes (PostgreSQL backplane)
     expect((await new LiveRepository(db.db).peers(call.id)).map((p) => p.id).sort()).toEqual(
       [aj.peerId, bj.peerId].sort(),
     );
+  });
+
+  it('expires the peers of a node restarted under the same id after the grace period, unless they resume', async () => {
+    const { call, calls } = setup(['alice', 'bob']);
+    const fixed = `fixed-${Math.random().toString(36).slice(2, 6)}`;
+    const a = await node(calls, 'a', {}, fixed);
+    const b = await node(calls, 'b');
+    const alice = await connect(a, 'alice');
+    const bob = await connect(b, 'bob');
+    const aj = await alice.join(call.id);
+    await bob.join(call.id);
+    await a.close();
+    servers.splice(servers.indexOf(a), 1);
+    // Same node id, new process: alice's row is not taken for one of its own.
+    await node(calls, 'a', {}, fixed);
+    expect((await bob.next('peer-left', 5000)).peerId).toBe(aj.peerId);
+    expect((await new LiveRepository(db.db).peers(call.id)).map((p) => p.actor.userId)).toEqual(['bob']);
   });
 
   it('reaches a person on any node (the per-person channel) and closes their sockets on every node', async () => {
