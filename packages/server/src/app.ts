@@ -18,6 +18,8 @@ import type { AppContext } from './context.js';
 import { registerHardening } from './http/hardening.js';
 import { healthRoutes } from './http/health-routes.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
+import { postgresRateLimitStore } from './http/rate-limit-store.js';
+import { RateLimitRepository } from './http/repository.js';
 import type { App } from './http/types.js';
 import { findWebDir } from './http/web-dir.js';
 import { authRoutes } from './identity/auth-routes.js';
@@ -75,6 +77,10 @@ export async function buildApp(
   await app.register(cookie, { secret: ctx.sessionSecret });
   await app.register(rateLimit, {
     global: false,
+    // On PostgreSQL every node counts in one table, so the limits hold across nodes.
+    ...(ctx.database.kind === 'postgres'
+      ? { store: postgresRateLimitStore(new RateLimitRepository(ctx.db)) }
+      : {}),
     errorResponseBuilder: (_req, c) => ({
       statusCode: 429,
       message: `Too many requests: the limit is ${c.max} per ${c.after}. Wait ${Math.ceil(c.ttl / 1000)} s and try again.`,
@@ -121,6 +127,11 @@ export async function buildApp(
   captureRoutes(app, ctx);
   // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
   app.decorate('liveHub', await wireLive(app, ctx));
+  // Which node answered (several may sit behind one load balancer).
+  const nodeId = app.liveHub.nodeId;
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-hotline-node', nodeId);
+  });
 
   const webDir = opts.webDir === undefined ? findWebDir(ctx.cfg.webDir) : opts.webDir;
   publicRoutes(app, ctx, webDir);

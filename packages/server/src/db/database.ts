@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { securePrivateTree } from './data-dir.js';
+import { listenOn, type Unlisten } from './notify.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -20,6 +21,17 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   /** A description safe to log (no password). */
   describe: string;
+  /**
+   * PostgreSQL only: LISTEN on a channel (its own connection), for the live backplane across
+   * nodes. The channel name is made unique to the handle's schema (channels are per database).
+   */
+  listen?(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onError: (err: unknown) => void,
+  ): Promise<Unlisten>;
+  /** The channel name `listen` uses for `channel` (what NOTIFY must name). */
+  channel?(channel: string): string;
   close(): Promise<void>;
 }
 
@@ -56,9 +68,14 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     if (opts.schema) schemaOf.set(db, opts.schema);
     const u = new URL(opts.url);
+    const url = opts.url;
+    const channel = (name: string) =>
+      opts.schema ? `${name}_${opts.schema.replace(/[^a-zA-Z0-9_]/g, '')}`.slice(0, 63) : name;
     return {
       db,
       kind: 'postgres',
+      channel,
+      listen: (name, onPayload, onError) => listenOn(url, channel(name), onPayload, onError),
       describe: `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}${opts.schema ? ` (schema ${opts.schema})` : ''}`,
       close: () => db.destroy(),
     };

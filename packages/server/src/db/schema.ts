@@ -16,6 +16,7 @@ import type {
 } from './tables/capture.js';
 import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
+import type { LiveMessagesTable, LiveNodesTable, LivePeersTable, RateLimitsTable } from './tables/live.js';
 import type { OfficesTable } from './tables/offices.js';
 import type { PasskeysTable } from './tables/passkeys.js';
 import type {
@@ -61,4 +62,8 @@ export interface Database {
   off_channel_alerts: OffChannelAlertsTable;
   witness_checkpoints: WitnessCheckpointsTable;
   log_witnesses: LogWitnessesTable;
+  live_nodes: LiveNodesTable;
+  live_peers: LivePeersTable;
+  live_messages: LiveMessagesTable;
+  rate_limits: RateLimitsTable;
 }

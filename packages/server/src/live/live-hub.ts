@@ -10,6 +10,8 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { App } from '../http/types.js';
+import { type Backplane, type ClusterEvent, hashToken } from './backplane.js';
+import { MemoryBackplane } from './backplane-memory.js';
 import {
   errorFromAccess,
   frameText,
@@ -19,7 +21,7 @@ import {
   RATE_PER_SECOND,
   RateBucket,
 } from './protocol.js';
-import { describePeer, type Peer, type Room, Rooms } from './rooms.js';
+import { describePeer, newId, type Peer, peerInfo, type Room, Rooms } from './rooms.js';
 import { sendingMediaSections } from './sdp.js';
 import type { CallAccessGrant, CallEvent, LiveActor, LiveDeps } from './types.js';
 
@@ -61,6 +63,10 @@ export interface LiveHub {
   disconnectSessions(userId: string, sessionIds: readonly string[], detail: string): Promise<void>;
   /** Cuts one peer's WebSocket as a network failure would; the peer may resume. For tests and ops. */
   dropConnection(peerId: string): boolean;
+  /** Sends a message to every socket of a person, on whichever node (the per-person channel). */
+  notifyUser(userId: string, msg: LiveServerMessage): void;
+  /** This node's id in the cluster (the X-Hotline-Node header). */
+  readonly nodeId: string;
   close(): Promise<void>;
 }
 
@@ -81,10 +87,25 @@ function send(conn: Conn | null, msg: LiveServerMessage): void {
  * call, and keeps a dropped peer's identity for a grace period so it can resume. The rooms
  * themselves are plain state (rooms.ts); the message format and limits are in protocol.ts.
  */
-export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
+export async function liveRoutes(
+  app: App,
+  deps: LiveDeps & {
+    /**
+     * Room membership and the channel between server processes (backplane-postgres.ts on
+     * PostgreSQL). Default: in memory, one process.
+     */
+    backplane?: Backplane;
+  },
+): Promise<LiveHub> {
   const graceMs = deps.resumeGraceMs ?? 20_000;
   const log = deps.logger;
-  const rooms = new Rooms<Conn>(deps.maxPeersPerCall ?? 6);
+  const maxPeers = deps.maxPeersPerCall ?? 6;
+  // Membership every node agrees on; the embedded database (one process) keeps it in memory.
+  const backplane = deps.backplane ?? new MemoryBackplane();
+  const nodeId = backplane.nodeId;
+  const clustered = backplane.clustered;
+  // This node's copy of the rooms; across nodes the backplane's count is the mesh limit.
+  const rooms = new Rooms<Conn>(clustered ? Number.POSITIVE_INFINITY : maxPeers);
   const conns = new Set<Conn>();
   /** Events are recorded in order per call, also across a room that empties and fills again. */
   const eventChains = new Map<string, Promise<void>>();
@@ -113,6 +134,25 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     );
   }
 
+  function publish(ev: ClusterEvent): void {
+    if (!clustered) return;
+    backplane
+      .publish(ev)
+      .catch((err: unknown) => log.error({ err, k: ev.k }, 'could not tell the other nodes'));
+  }
+
+  function forget(peerId: string): void {
+    backplane
+      .remove(peerId)
+      .catch((err: unknown) => log.error({ err, peerId }, 'could not remove a live peer'));
+  }
+
+  /** This node's copy of a call's room, refreshed from the backplane (clustered only). */
+  async function syncRoom(callId: string): Promise<void> {
+    if (!clustered) return;
+    rooms.sync(callId, await backplane.peers(callId), (p) => p.node === nodeId);
+  }
+
   function eventBase(p: Peer<Conn>) {
     return {
       callId: p.callId,
@@ -126,19 +166,38 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
   }
 
   function broadcast(room: Room<Conn>, msg: LiveServerMessage, except?: Peer<Conn>): void {
-    for (const p of room.peers.values()) if (p !== except) send(p.conn, msg);
+    // Serialised once for the whole room, not once per peer.
+    let raw: string | null = null;
+    for (const p of room.peers.values()) {
+      if (p === except || !p.conn || p.conn.socket.readyState !== OPEN) continue;
+      raw ??= JSON.stringify(msg);
+      p.conn.socket.send(raw);
+    }
   }
 
   function deliver(target: Peer<Conn>, msg: LiveServerMessage): void {
+    if (clustered && target.node !== nodeId) {
+      publish({ k: 'peer', peerId: target.id, msg });
+      return;
+    }
     if (target.conn && target.conn.socket.readyState === OPEN) target.conn.socket.send(JSON.stringify(msg));
     else rooms.queue(target, JSON.stringify(msg));
   }
 
+  /** Takes a peer out of its room everywhere: the membership, this node's copy, the other nodes. */
   function removePeer(peer: Peer<Conn>, reason: 'left' | 'timeout' | 'ended'): void {
+    forget(peer.id);
+    removeLocal(peer, reason, true);
+  }
+
+  /** Takes a peer out of this node's copy and tells its peers here; `origin`: also record it and tell the other nodes. */
+  function removeLocal(peer: Peer<Conn>, reason: 'left' | 'timeout' | 'ended', origin: boolean): void {
     if (peer.conn) peer.conn.peer = null;
     const room = rooms.remove(peer);
     if (!room) return;
     broadcast(room, { type: 'peer-left', peerId: peer.id, reason });
+    if (!origin) return;
+    publish({ k: 'leave', callId: peer.callId, peerId: peer.id, reason });
     recordQuietly({
       ...eventBase(peer),
       kind: 'leave',
@@ -164,7 +223,35 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     };
   }
 
-  function resume(conn: Conn, peer: Peer<Conn>, grant: CallAccessGrant): void {
+  /**
+   * A resume token names a peer anywhere in the cluster (the backplane swaps it atomically, so it
+   * is spent once): the peer moves to this node, whichever node held it before (or died).
+   */
+  async function claimResume(
+    conn: Conn,
+    msg: Extract<LiveClientMessage, { type: 'join' }>,
+    actor: LiveActor,
+    grant: CallAccessGrant,
+  ): Promise<boolean> {
+    if (!msg.resumeToken) return false;
+    const token = newId('', 32);
+    const info = await backplane.claim(
+      hashToken(msg.resumeToken),
+      hashToken(token),
+      msg.callId,
+      actor.userId,
+    );
+    if (!info) return false;
+    const peer = rooms.peer(info.id) ?? rooms.addRemote(info);
+    peer.node = nodeId;
+    await syncRoom(msg.callId);
+    if (!rooms.room(peer.callId)?.peers.has(peer.id)) rooms.addRemote(info).node = nodeId;
+    resume(conn, rooms.peer(info.id)!, grant, token);
+    publish({ k: 'resumed', callId: info.callId, peerId: info.id, node: nodeId });
+    return true;
+  }
+
+  function resume(conn: Conn, peer: Peer<Conn>, grant: CallAccessGrant, token: string): void {
     const room = rooms.room(peer.callId)!;
     const old = peer.conn;
     if (old && old !== conn) {
@@ -173,7 +260,7 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     }
     if (peer.graceTimer) clearTimeout(peer.graceTimer);
     peer.graceTimer = null;
-    rooms.renewToken(peer);
+    rooms.renewToken(peer, token);
     // The same person, perhaps on another session: that session now governs the peer.
     if (conn.actor) peer.actor = conn.actor;
     peer.grant = grant;
@@ -197,14 +284,21 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     } catch (err) {
       throw errorFromAccess(err) ?? err;
     }
-    const resuming = rooms.resumable(msg.resumeToken, msg.callId, actor.userId);
-    if (resuming) return resume(conn, resuming, grant);
+    if (await claimResume(conn, msg, actor, grant)) return;
 
     const room = rooms.reserve(msg.callId);
-    const peer = rooms.newPeer(msg.callId, actor, grant, conn);
+    const peer = rooms.newPeer(msg.callId, actor, grant, conn, nodeId);
+    try {
+      // The authoritative mesh limit: counted under a per-call lock on every node.
+      await backplane.admit(peerInfo(peer), hashToken(peer.resumeToken), maxPeers);
+    } catch (err) {
+      rooms.release(room);
+      throw err;
+    }
     try {
       await record({ ...eventBase(peer), kind: 'join', canSend: grant.canSend });
     } catch (err) {
+      forget(peer.id);
       log.error({ err, callId: msg.callId }, 'could not record a join; refusing it');
       throw new LiveProtocolError(
         'record_failed',
@@ -214,6 +308,8 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
       rooms.release(room);
     }
     rooms.add(room, peer);
+    await syncRoom(msg.callId).catch((err: unknown) => log.error({ err }, 'could not read the room'));
+    publish({ k: 'join', peer: peerInfo(peer) });
     if (conn.socket.readyState !== OPEN || conn.actor === null) {
       // The socket closed (or its session ended) while the join was being recorded: the peer
       // joined and left at once.
@@ -232,9 +328,20 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     return conn.peer;
   }
 
-  function relaySignal(conn: Conn, msg: Extract<LiveClientMessage, { type: 'signal' }>): void {
+  /** Another peer of the same call; on a cluster, a peer this node has not heard of yet is looked up. */
+  async function otherPeer(peer: Peer<Conn>, otherId: string): Promise<Peer<Conn>> {
+    try {
+      return rooms.other(peer, otherId);
+    } catch (err) {
+      if (!clustered) throw err;
+      await syncRoom(peer.callId);
+      return rooms.other(peer, otherId);
+    }
+  }
+
+  async function relaySignal(conn: Conn, msg: Extract<LiveClientMessage, { type: 'signal' }>): Promise<void> {
     const peer = requirePeer(conn);
-    const target = rooms.other(peer, msg.to);
+    const target = await otherPeer(peer, msg.to);
     const sdp = msg.description?.sdp;
     if (!peer.grant.canSend && sdp) {
       const sending = sendingMediaSections(sdp);
@@ -267,6 +374,18 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     const muteChanged = peer.muted !== msg.muted;
     peer.muted = msg.muted;
     peer.speaking = msg.muted ? false : (msg.speaking ?? peer.speaking);
+    if (clustered) {
+      backplane
+        .setState(peer.id, peer.muted, peer.speaking)
+        .catch((err: unknown) => log.error({ err }, 'could not store a peer state'));
+      publish({
+        k: 'state',
+        callId: peer.callId,
+        peerId: peer.id,
+        muted: peer.muted,
+        speaking: peer.speaking,
+      });
+    }
     const room = rooms.room(peer.callId);
     if (room) {
       broadcast(
@@ -280,7 +399,7 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
 
   async function verify(conn: Conn, msg: Extract<LiveClientMessage, { type: 'verify' }>): Promise<void> {
     const peer = requirePeer(conn);
-    const other = rooms.other(peer, msg.peer);
+    const other = await otherPeer(peer, msg.peer);
     try {
       await record({
         ...eventBase(peer),
@@ -299,8 +418,14 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
       );
     }
     const room = rooms.room(peer.callId);
-    if (room)
-      broadcast(room, { type: 'verification', by: peer.id, peer: other.id, result: msg.result }, peer);
+    const result: LiveServerMessage = {
+      type: 'verification',
+      by: peer.id,
+      peer: other.id,
+      result: msg.result,
+    };
+    if (room) broadcast(room, result, peer);
+    publish({ k: 'room', callId: peer.callId, msg: result, except: peer.id });
   }
 
   async function handle(conn: Conn, actor: LiveActor, msg: LiveClientMessage): Promise<void> {
@@ -381,9 +506,155 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     peer.conn = null;
     peer.graceTimer = setTimeout(() => {
       peer.graceTimer = null;
-      if (!peer.conn) removePeer(peer, 'timeout');
+      if (!peer.conn) void expire(peer);
     }, graceMs);
     peer.graceTimer.unref?.();
+  }
+
+  /** A dropped peer's grace period is over: it leaves, unless it resumed (here or on another node). */
+  async function expire(peer: Peer<Conn>): Promise<void> {
+    try {
+      if (peer.node !== nodeId || !(await backplane.remove(peer.id, nodeId))) return;
+    } catch (err) {
+      log.error({ err, peerId: peer.id }, 'could not expire a live peer');
+      return;
+    }
+    if (!peer.conn) removeLocal(peer, 'timeout', true);
+  }
+
+  /** Ends a call on this node: its peers here leave, their sockets close. */
+  function endLocal(callId: string, detail: string, origin: boolean): void {
+    const room = rooms.room(callId);
+    if (!room) return;
+    for (const peer of [...room.peers.values()]) {
+      const conn = peer.conn;
+      removeLocal(peer, 'ended', origin);
+      if (conn) fail(conn, 'call_ended', detail, LIVE_CLOSE.ended);
+    }
+  }
+
+  function sendToUser(userId: string, msg: LiveServerMessage): void {
+    let raw: string | null = null;
+    for (const conn of conns) {
+      if (conn.actor?.userId !== userId || conn.socket.readyState !== OPEN) continue;
+      raw ??= JSON.stringify(msg);
+      conn.socket.send(raw);
+    }
+  }
+
+  /** Closes a person's sockets on this node; their peers held here leave (recorded here). */
+  /** This node's sockets of a person close at once; their peers here (also any in their grace period) leave. */
+  function disconnectLocal(userId: string, detail: string): Set<string> {
+    const callIds = new Set<string>();
+    for (const conn of [...conns]) {
+      if (conn.actor?.userId !== userId) continue;
+      if (conn.actor.sessionId) endedSessions.set(conn.actor.sessionId, Date.now());
+      const callId = endConnection(conn, detail);
+      if (callId) callIds.add(callId);
+    }
+    for (const peer of rooms.peersOf(userId)) {
+      if (clustered && peer.node !== nodeId) continue;
+      callIds.add(peer.callId);
+      removePeer(peer, 'left');
+    }
+    return callIds;
+  }
+
+  /** As disconnectLocal, for some of the person's sessions only (the others stay connected). */
+  function disconnectSessionsLocal(
+    userId: string,
+    sessionIds: readonly string[],
+    detail: string,
+  ): Set<string> {
+    const ended = new Set(sessionIds);
+    for (const id of ended) endedSessions.set(id, Date.now());
+    const callIds = new Set<string>();
+    for (const conn of [...conns]) {
+      const a = conn.actor;
+      if (a?.userId !== userId || !a.sessionId || !ended.has(a.sessionId)) continue;
+      const callId = endConnection(conn, detail);
+      if (callId) callIds.add(callId);
+    }
+    for (const peer of rooms.peersOf(userId)) {
+      if (clustered && peer.node !== nodeId) continue;
+      if (peer.conn || !peer.actor.sessionId || !ended.has(peer.actor.sessionId)) continue;
+      callIds.add(peer.callId);
+      removePeer(peer, 'left');
+    }
+    return callIds;
+  }
+
+  /** What another node did. */
+  function onClusterEvent(ev: ClusterEvent): void {
+    switch (ev.k) {
+      case 'join': {
+        if (rooms.peer(ev.peer.id)) return;
+        const p = rooms.addRemote(ev.peer);
+        const room = rooms.room(p.callId);
+        if (room) broadcast(room, { type: 'peer-joined', peer: describePeer(p) }, p);
+        return;
+      }
+      case 'leave': {
+        const p = rooms.peer(ev.peerId);
+        if (p) removeLocal(p, ev.reason, false);
+        return;
+      }
+      case 'state': {
+        const p = rooms.peer(ev.peerId);
+        const room = rooms.room(ev.callId);
+        if (!p || !room) return;
+        p.muted = ev.muted;
+        p.speaking = ev.speaking;
+        broadcast(room, { type: 'peer-state', peerId: p.id, muted: p.muted, speaking: p.speaking }, p);
+        return;
+      }
+      case 'room': {
+        const room = rooms.room(ev.callId);
+        if (room) broadcast(room, ev.msg, ev.except ? room.peers.get(ev.except) : undefined);
+        return;
+      }
+      case 'peer': {
+        const p = rooms.peer(ev.peerId);
+        if (p && p.node === nodeId) deliver(p, ev.msg);
+        return;
+      }
+      case 'resumed': {
+        const p = rooms.peer(ev.peerId);
+        if (!p) return;
+        const old = p.conn;
+        if (old) {
+          old.peer = null;
+          old.socket.close(LIVE_CLOSE.replaced, 'resumed on another connection');
+        }
+        if (p.graceTimer) clearTimeout(p.graceTimer);
+        p.graceTimer = null;
+        p.conn = null;
+        p.node = ev.node;
+        // What was queued here while it was away goes to the node it resumed on.
+        for (const raw of p.queue.splice(0)) publish({ k: 'peer', peerId: p.id, msg: JSON.parse(raw) });
+        return;
+      }
+      case 'end':
+        endLocal(ev.callId, ev.detail, false);
+        return;
+      case 'user':
+        sendToUser(ev.userId, ev.msg);
+        return;
+      case 'kick':
+        if (ev.sessionIds) disconnectSessionsLocal(ev.userId, ev.sessionIds, ev.detail);
+        else disconnectLocal(ev.userId, ev.detail);
+        return;
+    }
+  }
+
+  /** Heartbeat; the peers of nodes silent past their grace period leave (one node removes and records each). */
+  async function sweep(): Promise<void> {
+    const dead = await backplane.heartbeat(graceMs);
+    for (const info of dead) {
+      const p = rooms.peer(info.id) ?? rooms.addRemote(info);
+      log.info({ peerId: info.id, node: info.node }, 'live peer of a silent node expired');
+      removeLocal(p, 'timeout', true);
+    }
   }
 
   function fail(conn: Conn, code: LiveErrorCode, detail: string, closeCode: number): void {
@@ -425,13 +696,13 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
   }
 
   /** Each connection's expiry against the clock (which a test clock moves by jumps), and old ended-session ids forgotten. */
-  const sweep = setInterval(() => {
+  const sessionSweep = setInterval(() => {
     for (const conn of [...conns])
       if (conn.actor && expired(conn.actor)) endConnection(conn, SESSION_EXPIRED);
     const forget = Date.now() - ENDED_SESSION_MEMORY_MS;
     for (const [id, at] of endedSessions) if (at < forget) endedSessions.delete(id);
   }, deps.sessionSweepMs ?? 500);
-  sweep.unref?.();
+  sessionSweep.unref?.();
 
   async function authenticate(conn: Conn, req: FastifyRequest): Promise<LiveActor | null> {
     const origin = req.headers.origin;
@@ -488,51 +759,57 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     socket.on('error', (err) => log.debug({ err }, 'live socket error'));
   });
 
+  await backplane.start(onClusterEvent);
+  let heartbeat: NodeJS.Timeout | null = null;
+  if (clustered) {
+    heartbeat = setInterval(() => {
+      sweep().catch((err: unknown) => log.error({ err }, 'live heartbeat failed'));
+    }, backplane.heartbeatMs);
+    heartbeat.unref?.();
+  }
+
   const hub: LiveHub = {
+    nodeId,
     peers(callId) {
       return [...(rooms.room(callId)?.peers.values() ?? [])].map(describePeer);
     },
     async endCall(callId, detail) {
-      const room = rooms.room(callId);
-      if (!room) return;
-      for (const peer of [...room.peers.values()]) {
-        const conn = peer.conn;
-        removePeer(peer, 'ended');
-        if (conn) fail(conn, 'call_ended', detail, LIVE_CLOSE.ended);
+      // Every peer of the call leaves, wherever its socket is; this node records the leaves.
+      const removed = await backplane.removeCall(callId);
+      for (const info of removed) if (!rooms.peer(info.id)) rooms.addRemote(info);
+      endLocal(callId, detail, false);
+      for (const [i, info] of removed.entries()) {
+        recordQuietly({
+          callId,
+          peerId: info.id,
+          userId: info.actor.userId,
+          officeId: info.actor.officeId,
+          displayName: info.actor.displayName,
+          role: info.grant.role,
+          at: deps.clock.now(),
+          kind: 'leave',
+          reason: 'ended',
+          remaining: removed
+            .slice(i + 1)
+            .map((r) => ({ peerId: r.id, userId: r.actor.userId, role: r.grant.role })),
+        });
       }
+      publish({ k: 'end', callId, detail });
       await (eventChains.get(callId) ?? Promise.resolve());
     },
     async disconnectUser(userId, detail) {
-      const callIds = new Set<string>();
-      for (const conn of [...conns]) {
-        if (conn.actor?.userId !== userId) continue;
-        if (conn.actor.sessionId) endedSessions.set(conn.actor.sessionId, Date.now());
-        const callId = endConnection(conn, detail);
-        if (callId) callIds.add(callId);
-      }
-      // Peers within their resume grace period (no connection now) leave too.
-      for (const peer of rooms.peersOf(userId)) {
-        callIds.add(peer.callId);
-        removePeer(peer, 'left');
-      }
+      const callIds = disconnectLocal(userId, detail);
+      publish({ k: 'kick', userId, detail });
       await Promise.all([...callIds].map((id) => eventChains.get(id) ?? Promise.resolve()));
     },
     async disconnectSessions(userId, sessionIds, detail) {
-      const ended = new Set(sessionIds);
-      for (const id of ended) endedSessions.set(id, Date.now());
-      const callIds = new Set<string>();
-      for (const conn of [...conns]) {
-        const a = conn.actor;
-        if (a?.userId !== userId || !a.sessionId || !ended.has(a.sessionId)) continue;
-        const callId = endConnection(conn, detail);
-        if (callId) callIds.add(callId);
-      }
-      for (const peer of rooms.peersOf(userId)) {
-        if (peer.conn || !peer.actor.sessionId || !ended.has(peer.actor.sessionId)) continue;
-        callIds.add(peer.callId);
-        removePeer(peer, 'left');
-      }
+      const callIds = disconnectSessionsLocal(userId, sessionIds, detail);
+      publish({ k: 'kick', userId, detail, sessionIds: [...sessionIds] });
       await Promise.all([...callIds].map((id) => eventChains.get(id) ?? Promise.resolve()));
+    },
+    notifyUser(userId, msg) {
+      sendToUser(userId, msg);
+      publish({ k: 'user', userId, msg });
     },
     dropConnection(peerId) {
       const conn = rooms.peer(peerId)?.conn;
@@ -542,8 +819,12 @@ export async function liveRoutes(app: App, deps: LiveDeps): Promise<LiveHub> {
     },
     async close() {
       closed = true;
-      clearInterval(sweep);
+      clearInterval(sessionSweep);
       for (const conn of conns) if (conn.expiryTimer) clearTimeout(conn.expiryTimer);
+      if (heartbeat) clearInterval(heartbeat);
+      await backplane
+        .close()
+        .catch((err: unknown) => log.error({ err }, 'could not close the live backplane'));
       for (const peer of rooms.allPeers()) if (peer.graceTimer) clearTimeout(peer.graceTimer);
       for (const conn of conns) conn.socket.terminate();
       await Promise.all([...eventChains.values()]);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LivePeer } from '@hotline/contract';
+import type { PeerInfo } from './backplane.js';
 import { LiveProtocolError, MAX_QUEUED_PER_PEER } from './protocol.js';
 import type { CallAccessGrant, LiveActor } from './types.js';
 
@@ -16,6 +17,8 @@ export interface Peer<C> {
   muted: boolean;
   speaking: boolean;
   resumeToken: string;
+  /** The node holding the peer's socket (this one, or another of the cluster). */
+  node: string;
   conn: C | null;
   graceTimer: NodeJS.Timeout | null;
   /** Signals for a peer whose socket dropped, delivered when it resumes. */
@@ -31,6 +34,18 @@ export interface Room<C> {
 
 export function newId(prefix: string, bytes: number): string {
   return prefix + randomBytes(bytes).toString('base64url');
+}
+
+export function peerInfo<C>(p: Peer<C>): PeerInfo {
+  return {
+    id: p.id,
+    callId: p.callId,
+    actor: p.actor,
+    grant: p.grant,
+    muted: p.muted,
+    speaking: p.speaking,
+    node: p.node,
+  };
 }
 
 export function describePeer<C>(p: Peer<C>): LivePeer {
@@ -72,10 +87,58 @@ export class Rooms<C> {
   }
 
   /** Gives a resuming peer a fresh token (the old one is spent). */
-  renewToken(p: Peer<C>): void {
+  renewToken(p: Peer<C>, token: string = newId('', 32)): void {
     this.byToken.delete(p.resumeToken);
-    p.resumeToken = newId('', 32);
+    p.resumeToken = token;
     this.byToken.set(p.resumeToken, p);
+  }
+
+  /**
+   * Makes this copy of a call's room match the cluster's: peers on other nodes are added (with
+   * no socket here), and ones no longer in it dropped. Returns the room.
+   */
+  sync(callId: string, infos: readonly PeerInfo[], keep: (p: Peer<C>) => boolean): Room<C> {
+    let room = this.rooms.get(callId);
+    if (!room) {
+      room = { callId, peers: new Map(), pending: 0 };
+      this.rooms.set(callId, room);
+    }
+    const ids = new Set(infos.map((i) => i.id));
+    for (const p of [...room.peers.values()]) if (!ids.has(p.id) && !keep(p)) this.remove(p);
+    for (const info of infos) {
+      const p = room.peers.get(info.id);
+      if (p) Object.assign(p, { muted: info.muted, speaking: info.speaking, node: info.node });
+      else this.add(room, this.adopt(info));
+    }
+    return room;
+  }
+
+  /** A peer known from another node (no socket, no token here). */
+  adopt(info: PeerInfo): Peer<C> {
+    return {
+      id: info.id,
+      callId: info.callId,
+      actor: info.actor,
+      grant: info.grant,
+      muted: info.muted,
+      speaking: info.speaking,
+      resumeToken: '',
+      node: info.node,
+      conn: null,
+      graceTimer: null,
+      queue: [],
+    };
+  }
+
+  /** Adds a peer known from another node to its room (creating the room in this copy). */
+  addRemote(info: PeerInfo): Peer<C> {
+    const existing = this.byId.get(info.id);
+    if (existing) return existing;
+    let room = this.rooms.get(info.callId);
+    if (!room) room = { callId: info.callId, peers: new Map(), pending: 0 };
+    const p = this.adopt(info);
+    this.add(room, p);
+    return p;
   }
 
   /** Holds a place in the call while its join is recorded; refuses past the mesh limit. */
@@ -100,7 +163,7 @@ export class Rooms<C> {
     if (room.peers.size === 0 && room.pending === 0) this.rooms.delete(room.callId);
   }
 
-  newPeer(callId: string, actor: LiveActor, grant: CallAccessGrant, conn: C | null): Peer<C> {
+  newPeer(callId: string, actor: LiveActor, grant: CallAccessGrant, conn: C | null, node = ''): Peer<C> {
     return {
       id: newId('p_', 12),
       callId,
@@ -109,6 +172,7 @@ export class Rooms<C> {
       muted: false,
       speaking: false,
       resumeToken: newId('', 32),
+      node,
       conn,
       graceTimer: null,
       queue: [],
@@ -119,7 +183,7 @@ export class Rooms<C> {
     room.peers.set(peer.id, peer);
     this.rooms.set(room.callId, room);
     this.byId.set(peer.id, peer);
-    this.byToken.set(peer.resumeToken, peer);
+    if (peer.resumeToken) this.byToken.set(peer.resumeToken, peer);
   }
 
   /** Takes a peer out; returns its room if it was still in it (so the others are told). */

@@ -3,8 +3,12 @@ import type { AppContext } from '../context.js';
 import { requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
 import { authorizeCallJoin } from '../policy/policy.js';
+import { type Backplane, newNodeId } from './backplane.js';
+import { MemoryBackplane } from './backplane-memory.js';
+import { PostgresBackplane } from './backplane-postgres.js';
 import type { CallAccess, CallEvent, LiveHub } from './index.js';
 import { liveRoutes } from './index.js';
+import { LiveRepository } from './repository.js';
 
 /**
  * Who may join a call's room: the calls queries read the call, and the policy decides (its
@@ -59,8 +63,27 @@ export async function onCallEvent(ctx: AppContext, ev: CallEvent): Promise<void>
   }
 }
 
+/**
+ * On PostgreSQL the rooms are shared by every node (LISTEN/NOTIFY and live_peers); on the
+ * embedded database, one process, they stay in memory.
+ */
+function backplaneFor(app: App, ctx: AppContext): Backplane {
+  const nodeId = newNodeId(process.env.HOTLINE_NODE_ID || undefined);
+  const { database } = ctx;
+  if (database.kind !== 'postgres' || !database.listen || !database.channel)
+    return new MemoryBackplane(nodeId);
+  return new PostgresBackplane({
+    repo: new LiveRepository(ctx.db),
+    listen: database.listen,
+    channel: database.channel,
+    logger: app.log,
+    nodeId,
+  });
+}
+
 export async function wireLive(app: App, ctx: AppContext): Promise<LiveHub> {
   const hub = await liveRoutes(app, {
+    backplane: backplaneFor(app, ctx),
     // The session's id and expiry go with the connection: ending that session, or its expiry, closes it.
     authenticate: async (req) => {
       const s = await requireSession(ctx, req);

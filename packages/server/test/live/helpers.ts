@@ -6,7 +6,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { WebSocket } from 'ws';
 import type { App } from '../../src/http/types.js';
 import { type LiveHub, liveRoutes } from '../../src/live/live-hub.js';
-import type { CallAccess, CallAccessGrant, CallEvent, LiveActor, LiveDeps } from '../../src/live/types.js';
+import type { CallAccess, CallAccessGrant, CallEvent, LiveActor } from '../../src/live/types.js';
 
 /** A scheduled call as the in-memory CallAccess sees it. */
 export interface FakeCall {
@@ -64,7 +64,7 @@ export interface LiveTestServer {
 export async function startLiveServer(
   calls: Map<string, FakeCall>,
   clock: ManualClock,
-  extra: Partial<LiveDeps> = {},
+  extra: Partial<Parameters<typeof liveRoutes>[1]> = {},
 ): Promise<LiveTestServer> {
   const app: App = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
