@@ -25,7 +25,8 @@ describe('device posture of passkeys', () => {
   let officeId: string;
   let admin: Actor;
   beforeAll(async () => {
-    t = await newTestContext({ authRateLimit: '1000' });
+    // Role changes here take effect at once: the second administrator's confirmation is role-grants.db.test.ts's subject.
+    t = await newTestContext({ authRateLimit: '1000', roleGrantConfirmation: '0' });
     app = sameOrigin(await buildApp(t.ctx, { webDir: null }));
     officeId = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput())).id;
     admin = await newActor(t.ctx, officeId, ['admin']);
