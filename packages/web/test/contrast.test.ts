@@ -53,6 +53,7 @@ const TEXT: [name: string, stack: string[]][] = [
   ['navigation link', ['.sidenav', 'a | .sidenav a']],
   ['navigation link under the pointer', ['.sidenav', 'a | a:hover | .sidenav a | .sidenav a:hover']],
   ['navigation link of the current page', ['.sidenav', 'a | .sidenav a | .sidenav a.active']],
+  ['who vouched for an office, on a panel', ['.panel', '.vouched']],
   ['meta text on the page', ['.meta']],
   ['meta text on a panel', ['.panel', '.meta']],
   ['meta text in a table row under the pointer', ['.panel', '.table tbody tr:hover', '.meta']],

@@ -1,4 +1,4 @@
-import { MetaSchema } from '@hotline/contract';
+import { LogWitnessesSchema, MetaSchema } from '@hotline/contract';
 import { expect } from 'vitest';
 import { detail, hasText, json, type MatrixWorld, type RouteTable } from './harness.js';
 
@@ -86,6 +86,14 @@ export const publicRoutes = (w: MatrixWorld): RouteTable => ({
       request: () => ({ method: 'GET', url: '/api/v1/log/key' }),
       body: (res) =>
         expect(res.json()).toEqual({ origin: w.t.ctx.log.origin, verifierKey: w.t.ctx.log.verifierKey }),
+    },
+  ],
+  'GET /api/v1/log/witnesses': [
+    {
+      what: "the records log's witnesses",
+      access: ['records', 'admin'],
+      request: () => ({ method: 'GET', url: '/api/v1/log/witnesses' }),
+      body: (res) => expect(LogWitnessesSchema.parse(res.json()).witnesses).toEqual([]),
     },
   ],
   'GET /api/v1/log/proof': [
