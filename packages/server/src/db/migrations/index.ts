@@ -14,6 +14,7 @@ import * as m012 from './012-passkey-posture.js';
 import * as m013 from './013-witness.js';
 import * as m014 from './014-office-trust-role-grants.js';
 import * as m015 from './015-artifact-office.js';
+import * as m016 from './016-archive.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '013-witness': m013,
   '014-office-trust-role-grants': m014,
   '015-artifact-office': m015,
+  '016-archive': m016,
 };
