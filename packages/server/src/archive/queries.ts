@@ -11,7 +11,9 @@ const PREFIX = /(^|\s)([\p{L}\p{N}]+)\*(?=\s|$)/gu;
  * A person's query as SQL takes it. websearch_to_tsquery reads phrases ("..."), exclusion
  * (-word) and `or`; it has no prefix syntax, so each `word*` is taken out and becomes its own
  * `word:*` term ANDed in. The words that are not excluded are also matched against names by
- * trigram similarity (a misspelled correspondent still finds the record).
+ * trigram similarity (a misspelled correspondent still finds the record), unless the query
+ * excludes a word. Prefix words inside a quoted phrase are not supported (the `*` is dropped
+ * by websearch_to_tsquery's parser).
  */
 export function parseQuery(q: string | undefined): Pick<SearchSql, 'web' | 'prefixes' | 'fuzzy'> {
   const text = (q ?? '').trim();
@@ -23,8 +25,10 @@ export function parseQuery(q: string | undefined): Pick<SearchSql, 'web' | 'pref
     })
     .replace(/\s+/g, ' ')
     .trim();
-  const fuzzy = text
-    .split(/\s+/)
+  const words = text.split(/\s+/);
+  // An excluded word must exclude: a name that merely resembles the query would bring it back.
+  if (words.some((w) => w.startsWith('-'))) return { web, prefixes, fuzzy: '' };
+  const fuzzy = words
     .filter((w) => w && !w.startsWith('-') && w.toLowerCase() !== 'or')
     .map((w) => w.replace(/["*]/g, ''))
     .join(' ')

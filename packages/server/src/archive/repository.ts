@@ -29,7 +29,7 @@ export interface SearchSql {
   capturedIds?: string[];
 }
 
-/** How alike a name must be to the query (pg_trgm word_similarity, 0..1). */
+/** How alike a name must be to the query (pg_trgm word_similarity via archive_name_similarity, 0..1). */
 export const NAME_SIMILARITY = 0.5;
 
 function tsQuery(s: SearchSql): RawBuilder<unknown> {
@@ -48,7 +48,7 @@ function where(s: SearchSql, tsq: RawBuilder<unknown>): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`e.office_id = ${s.officeId}`];
   const text = s.web.trim() || s.prefixes.length > 0;
   if (text && s.fuzzy)
-    conds.push(sql`(${DOC} @@ ${tsq} or word_similarity(${s.fuzzy}, e.names) >= ${NAME_SIMILARITY})`);
+    conds.push(sql`(${DOC} @@ ${tsq} or archive_name_similarity(${s.fuzzy}, e.names) >= ${NAME_SIMILARITY})`);
   else if (text) conds.push(sql`${DOC} @@ ${tsq}`);
   if (s.person) conds.push(sql`e.person_id = ${s.person}`);
   if (s.account) conds.push(sql`e.account_id = ${s.account}`);
@@ -90,7 +90,7 @@ export async function search(db: Db, s: SearchSql, limit: number, offset: number
   const tsq = tsQuery(s);
   const text = s.web.trim() || s.prefixes.length > 0;
   const rank = text
-    ? sql`round((coalesce(ts_rank(${DOC}, ${tsq}), 0) + ${s.fuzzy ? sql`word_similarity(${s.fuzzy}, e.names)` : sql`0`})::numeric, 6)::float8`
+    ? sql`round((coalesce(ts_rank(${DOC}, ${tsq}), 0) + ${s.fuzzy ? sql`archive_name_similarity(${s.fuzzy}, e.names)` : sql`0`})::numeric, 6)::float8`
     : sql`0::float8`;
   const snippet = text
     ? sql`ts_headline('english', e.body, ${tsq}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`

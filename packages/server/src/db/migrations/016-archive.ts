@@ -18,7 +18,26 @@ import { type Kysely, sql } from 'kysely';
  * search (as a result), a view or a hold change, with the seq of the log entry that says so.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`create extension if not exists pg_trgm`.execute(db);
+  // pg_trgm lives in one schema per database (public, unless it was there before us); the
+  // archive calls it through a function of its own schema, so search_path does not matter
+  // (tests and deployments may run each Hotline in its own schema).
+  await sql`create extension if not exists pg_trgm with schema public`.execute(db);
+  const trgm = await sql<{ nspname: string }>`
+    select n.nspname from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'
+  `.execute(db);
+  const trgmSchema = trgm.rows[0]!.nspname.replace(/"/g, '""');
+  await sql`
+    create function archive_name_similarity(q text, names text) returns real language sql immutable as
+    ${sql.raw(`$$ select "${trgmSchema}".word_similarity(q, names) $$`)}
+  `.execute(db);
+  // The text of a JSON document (memcons, call-log details, captured items' summaries): its
+  // string values, without keys and punctuation, so matches and snippets read as prose.
+  await sql`
+    create function archive_text(doc jsonb) returns text language sql immutable as $$
+      select coalesce(string_agg(v #>> '{}', ' '), '')
+      from jsonb_path_query(doc, 'strict $.**') v where jsonb_typeof(v) = 'string'
+    $$
+  `.execute(db);
   await sql`
     create view archive_entries as
     select 'call'::text as ref_kind, c.id as ref_id, c.id as call_id, o.office_id, 'call'::text as kind,
@@ -46,7 +65,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     union all
     select 'memcon', m.id, m.call_id, m.office_id, 'memcon',
       ('Memcon v' || m.version || ': ' || c.purpose),
-      m.document::text,
+      archive_text(m.document),
       concat_ws(' ', c.counterpart_leader, u.display_name),
       m.created_at, m.classification, null, m.author_id, m.record_seq
     from memcons m join calls c on c.id = m.call_id join users u on u.id = m.author_id
@@ -66,7 +85,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     union all
     select 'call_log', l.id, l.call_id, o.office_id, 'call_log',
       ('Call log: ' || l.kind || ' (' || c.purpose || ')'),
-      concat_ws(' ', l.kind, l.details::text),
+      concat_ws(' ', l.kind, archive_text(l.details)),
       concat_ws(' ', c.counterpart_leader, u.display_name),
       l.at, null, null, l.user_id, l.record_seq
     from call_log_entries l join calls c on c.id = l.call_id left join users u on u.id = l.user_id
@@ -78,10 +97,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     union all
     select 'captured_item', i.id, null, u.office_id, i.kind,
       coalesce(i.summary->>'subject', i.kind || ' ' || coalesce(i.summary->>'from', '')),
-      concat_ws(' ', i.summary->>'subject', i.summary->>'from', i.summary->>'to', i.summary->>'contactName',
-        i.summary->>'number', i.summary->>'source'),
-      concat_ws(' ', u.display_name, i.summary->>'from', i.summary->>'to', i.summary->>'cc',
-        i.summary->>'contactName', i.summary->>'number'),
+      concat_ws(' ', i.summary->>'subject', archive_text(i.summary - 'subject' - 'attachments' - 'photoGps')),
+      concat_ws(' ', u.display_name, archive_text(i.summary->'from'), archive_text(i.summary->'to'),
+        archive_text(i.summary->'cc'), i.summary->>'contactName', i.summary->>'number'),
       i.occurred_at, i.category, i.account_id, a.owner_id, i.record_seq
     from captured_items i join capture_accounts a on a.id = i.account_id join users u on u.id = a.owner_id
   `.execute(db);
@@ -147,4 +165,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('legal_hold_items').execute();
   await db.schema.dropTable('legal_holds').execute();
   await sql`drop view archive_entries`.execute(db);
+  await sql`drop function archive_text(jsonb)`.execute(db);
+  await sql`drop function archive_name_similarity(text, text)`.execute(db);
 }
