@@ -1,11 +1,17 @@
-import type { ArchiveHitSchema, ArchiveResultsSchema } from '@hotline/contract';
+import type {
+  ArchiveAccessSchema,
+  ArchiveHitSchema,
+  ArchiveRecordSchema,
+  ArchiveResultsSchema,
+} from '@hotline/contract';
 import { type FormEvent, useState } from 'react';
 import type { z } from 'zod';
-import { post } from '../api';
+import { get, post } from '../api';
 import { Alert, Field, PageHeader } from '../components';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
+type OpenRecord = z.infer<typeof ArchiveRecordSchema> & { access: z.infer<typeof ArchiveAccessSchema> };
 
 const KINDS: [string, string][] = [
   ['', 'Any kind'],
@@ -46,6 +52,8 @@ export function SearchPage() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [classification, setClassification] = useState('');
+  const [heldOnly, setHeldOnly] = useState(false);
+  const [open, setOpen] = useState<OpenRecord | null>(null);
   const [page, setPage] = useState(1);
   const [results, setResults] = useState<Results | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -60,7 +68,20 @@ export function SearchPage() {
     ...(from ? { from: new Date(from).toISOString() } : {}),
     ...(to ? { to: new Date(`${to}T23:59:59.999`).toISOString() } : {}),
     ...(classification ? { classification } : {}),
+    ...(heldOnly ? { held: true } : {}),
   });
+
+  /** Opening a record is itself recorded in the log; then its access history (which shows it). */
+  async function openRecord(h: Hit) {
+    setError(null);
+    try {
+      const path = `/api/v1/archive/records/${h.refKind}/${h.refId}`;
+      const rec = await get<z.infer<typeof ArchiveRecordSchema>>(path);
+      setOpen({ ...rec, access: await get<z.infer<typeof ArchiveAccessSchema>>(`${path}/access`) });
+    } catch (err) {
+      setError(err);
+    }
+  }
 
   async function run(p: number) {
     setError(null);
@@ -140,6 +161,12 @@ export function SearchPage() {
         <Field label="Classification" id="archive-classification" hint="e.g. SECRET, personal, presidential">
           <input value={classification} onChange={(e) => setClassification(e.target.value)} />
         </Field>
+        <div className="field">
+          <label>
+            <input type="checkbox" checked={heldOnly} onChange={(e) => setHeldOnly(e.target.checked)} /> Only
+            records on legal hold
+          </label>
+        </div>
         <button type="submit">Search</button>
       </form>
       {results ? (
@@ -162,6 +189,9 @@ export function SearchPage() {
                   {h.provenance.seq !== null ? ` · log #${h.provenance.seq}` : ''}
                 </span>
                 <Snippet text={h.snippet} />
+                <button type="button" onClick={() => void openRecord(h)}>
+                  Open
+                </button>
               </li>
             ))}
           </ol>
@@ -170,6 +200,31 @@ export function SearchPage() {
           </button>{' '}
           <button type="button" disabled={page >= pages} onClick={() => void run(page + 1)}>
             Next
+          </button>
+        </section>
+      ) : null}
+      {open ? (
+        <section className="card" aria-label="Record">
+          <h2>{open.title}</h2>
+          <p className="muted">
+            {open.provenance.seq !== null
+              ? `Record #${open.provenance.seq} in the log (${open.provenance.recordKind ?? 'record'}), sequenced ${open.provenance.sequencedAt ? new Date(open.provenance.sequencedAt).toLocaleString() : ''}.`
+              : 'Not in the log.'}{' '}
+            Your view is record #{open.recordSeq}.
+            {open.holds.length ? ` On legal hold: ${open.holds.map((x) => x.matter).join(', ')}.` : ''}
+          </p>
+          <p style={{ whiteSpace: 'pre-wrap' }}>{open.body}</p>
+          <h3>Access history</h3>
+          <ol>
+            {open.access.map((a) => (
+              <li key={`${a.recordSeq}:${a.action}`}>
+                {a.action} by {a.actorName ?? a.actorId}, {new Date(a.at).toLocaleString()} (log #
+                {a.recordSeq})
+              </li>
+            ))}
+          </ol>
+          <button type="button" onClick={() => setOpen(null)}>
+            Close
           </button>
         </section>
       ) : null}
