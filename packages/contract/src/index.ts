@@ -1,3 +1,4 @@
+export * from './archive.js';
 export * from './auth.js';
 export * from './calls.js';
 export * from './capture.js';

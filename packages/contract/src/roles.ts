@@ -61,6 +61,10 @@ const PERMISSION_TABLE = {
   'capture.review': ['records'],
   'capture.read': ['records'],
   'capture.registry': ['records', 'admin'],
+  /** Search the office's archive, open its records and list who accessed them. */
+  'archive.search': ['records'],
+  /** Place and release legal holds; dispose of personal captured items no hold covers. */
+  'archive.hold': ['records'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** A permission's name, e.g. 'calls.request'. GET /api/v1/me lists the person's permissions by name. */

@@ -12,6 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { archiveRoutes } from './archive/routes.js';
 import { callRoutes } from './calls/routes.js';
 import { captureRoutes } from './capture/routes.js';
 import type { AppContext } from './context.js';
@@ -125,6 +126,7 @@ export async function buildApp(
   logRoutes(app, ctx);
   callRoutes(app, ctx);
   captureRoutes(app, ctx);
+  archiveRoutes(app, ctx);
   // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
   app.decorate('liveHub', await wireLive(app, ctx));
   // Which node answered (several may sit behind one load balancer).

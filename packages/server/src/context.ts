@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
 import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { sql } from 'kysely';
+import { ArchiveService } from './archive/archive-service.js';
+import { ArchiveQueries } from './archive/queries.js';
 import { type Calls, createCalls } from './calls/domain.js';
 import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
@@ -63,7 +65,13 @@ export class AppContext {
     readonly sessionSecret: string,
   ) {
     this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
+    this.archiveQueries = new ArchiveQueries(database.db, captureQueries, clock);
+    this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
   }
+
+  /** The archive at work: search, legal holds, access history (archive/). */
+  readonly archive: ArchiveService;
+  readonly archiveQueries: ArchiveQueries;
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;

@@ -21,6 +21,7 @@ export const navItems: NavItem[] = [
   { path: '/calls/off-channel', label: 'Log off-channel contact', permission: 'calls.logOffChannel' },
   { path: '/dashboard', label: 'Overdue records', permission: 'calls.dashboard' },
   { path: '/records', label: 'Records: 20-day rule', permission: 'capture.read' },
+  { path: '/records/search', label: 'Records: search', permission: 'archive.search' },
 ];
 
 /** The shell's own screens, below the work screens. */

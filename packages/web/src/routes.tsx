@@ -5,6 +5,7 @@ import { DashboardPage } from './calls/dashboard';
 import { NewCallPage, OffChannelPage } from './calls/forms';
 import { CalendarPage, InboxPage } from './calls/lists';
 import { RecordsPage } from './records/records-page';
+import { SearchPage } from './records/search-page';
 
 /** Screens beyond the shell (their navigation entries are in nav.ts). Each opens only with its permission. */
 export interface ExtraRoute {
@@ -20,6 +21,7 @@ export const extraRoutes: ExtraRoute[] = [
   { pattern: '/calls/off-channel', permission: 'calls.logOffChannel', render: () => <OffChannelPage /> },
   { pattern: '/dashboard', permission: 'calls.dashboard', render: () => <DashboardPage /> },
   { pattern: '/records', permission: 'capture.read', render: () => <RecordsPage /> },
+  { pattern: '/records/search', permission: 'archive.search', render: () => <SearchPage /> },
   {
     pattern: '/calls/:id',
     permission: 'calls.read',

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { securePrivateTree } from './data-dir.js';
@@ -87,6 +88,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   }
   try {
     const pglite = await PGlite.create(opts.pgliteDir ?? 'memory://', {
+      // Trigram matching of names in the archive's search (migration 016 creates the extension).
+      extensions: { pg_trgm },
       // bytea parameters as hex with Buffer's native encoder. PGlite's own serializer builds a
       // JS string per byte (Array.from + toString(16) + join): ~1 s per 1.5 MB, superlinear,
       // and the dominant cost of any import that stores content. Same text, same format.

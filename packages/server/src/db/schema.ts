@@ -1,4 +1,10 @@
 import type {
+  ArchiveAccessTable,
+  ArchiveEntriesView,
+  LegalHoldItemsTable,
+  LegalHoldsTable,
+} from './tables/archive.js';
+import type {
   BriefingsTable,
   CallEventsTable,
   CallLogEntriesTable,
@@ -34,6 +40,10 @@ import type { UsersTable } from './tables/users.js';
 import type { LogWitnessesTable, WitnessCheckpointsTable } from './tables/witness.js';
 
 export interface Database {
+  archive_entries: ArchiveEntriesView;
+  legal_holds: LegalHoldsTable;
+  legal_hold_items: LegalHoldItemsTable;
+  archive_access: ArchiveAccessTable;
   offices: OfficesTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;

@@ -1,3 +1,4 @@
+import { archiveRoutes } from './archive.js';
 import { callRoutes } from './calls.js';
 import { captureRoutes } from './capture.js';
 import type { MatrixWorld, RouteTable } from './harness.js';
@@ -10,6 +11,7 @@ export const DOMAIN_TABLES = {
   identity: identityRoutes,
   calls: callRoutes,
   capture: captureRoutes,
+  archive: archiveRoutes,
 } as const satisfies Record<string, (w: MatrixWorld) => RouteTable>;
 
 /** Every route's entry, from all the domains' tables (the completeness check reads this). */

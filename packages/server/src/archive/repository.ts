@@ -1,0 +1,282 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { ArchiveAccessTable, LegalHoldsTable } from '../db/tables/archive.js';
+
+/** The archive domain's database access: queries only, no rules (the services decide). */
+export type Db = Kysely<Database>;
+
+export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
+/** A search as SQL sees it: the parsed text query and the filters, all parameters. */
+export interface SearchSql {
+  officeId: string;
+  /** websearch_to_tsquery input (phrases, -exclusion, or); '' when none. */
+  web: string;
+  /** Words to match as prefixes (`word*`), letters and digits only. */
+  prefixes: string[];
+  /** The raw text for trigram matching of names; '' when none. */
+  fuzzy: string;
+  person?: string;
+  account?: string;
+  kind?: string;
+  from?: Date;
+  to?: Date;
+  classification?: string;
+  held?: boolean;
+  /** Only these captured items (the 20-day filter, computed by the rule in TypeScript). */
+  capturedIds?: string[];
+}
+
+/** How alike a name must be to the query (pg_trgm word_similarity via archive_name_similarity, 0..1). */
+export const NAME_SIMILARITY = 0.5;
+
+function tsQuery(s: SearchSql): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (s.web.trim()) parts.push(sql`websearch_to_tsquery('english', ${s.web})`);
+  for (const p of s.prefixes) parts.push(sql`to_tsquery('english', ${`${p}:*`})`);
+  if (parts.length === 0) return sql`null::tsquery`;
+  return sql`(${sql.join(parts, sql` && `)})`;
+}
+
+const DOC = sql`to_tsvector('english', e.title || ' ' || e.body)`;
+const HELD = sql`exists (select 1 from legal_hold_items hi join legal_holds h on h.id = hi.hold_id
+  where hi.ref_kind = e.ref_kind and hi.ref_id = e.ref_id and h.released_at is null and h.office_id = e.office_id)`;
+
+function where(s: SearchSql, tsq: RawBuilder<unknown>): RawBuilder<unknown> {
+  const conds: RawBuilder<unknown>[] = [sql`e.office_id = ${s.officeId}`];
+  const text = s.web.trim() || s.prefixes.length > 0;
+  if (text && s.fuzzy)
+    conds.push(sql`(${DOC} @@ ${tsq} or archive_name_similarity(${s.fuzzy}, e.names) >= ${NAME_SIMILARITY})`);
+  else if (text) conds.push(sql`${DOC} @@ ${tsq}`);
+  if (s.person) conds.push(sql`e.person_id = ${s.person}`);
+  if (s.account) conds.push(sql`e.account_id = ${s.account}`);
+  if (s.kind) conds.push(sql`(e.kind = ${s.kind} or e.ref_kind = ${s.kind})`);
+  if (s.from) conds.push(sql`e.occurred_at >= ${s.from}`);
+  if (s.to) conds.push(sql`e.occurred_at <= ${s.to}`);
+  if (s.classification) conds.push(sql`e.classification = ${s.classification}`);
+  if (s.held !== undefined) conds.push(s.held ? HELD : sql`not ${HELD}`);
+  if (s.capturedIds)
+    conds.push(
+      s.capturedIds.length
+        ? sql`e.ref_kind = 'captured_item' and e.ref_id in (${sql.join(s.capturedIds)})`
+        : sql`false`,
+    );
+  return sql.join(conds, sql` and `);
+}
+
+export interface HitRow {
+  ref_kind: string;
+  ref_id: string;
+  kind: string;
+  call_id: string | null;
+  title: string;
+  snippet: string;
+  rank: number;
+  occurred_at: Date;
+  classification: string | null;
+  held: boolean;
+  record_seq: string | null;
+  sequenced_at: Date | null;
+  total: string;
+}
+
+/**
+ * One page of a search, best first: ts_rank of the text match plus the name similarity,
+ * then newest, then by reference (a total order, so both databases page identically).
+ */
+export async function search(db: Db, s: SearchSql, limit: number, offset: number): Promise<HitRow[]> {
+  const tsq = tsQuery(s);
+  const text = s.web.trim() || s.prefixes.length > 0;
+  const rank = text
+    ? sql`round((coalesce(ts_rank(${DOC}, ${tsq}), 0) + ${s.fuzzy ? sql`archive_name_similarity(${s.fuzzy}, e.names)` : sql`0`})::numeric, 6)::float8`
+    : sql`0::float8`;
+  const snippet = text
+    ? sql`ts_headline('english', e.body, ${tsq}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`
+    : sql`left(e.body, 200)`;
+  const r = await sql<HitRow>`
+    select e.ref_kind, e.ref_id, e.kind, e.call_id, e.title, ${snippet} as snippet, ${rank} as rank,
+      e.occurred_at, e.classification, ${HELD} as held, e.record_seq, r.at as sequenced_at,
+      count(*) over () as total
+    from archive_entries e left join records r on r.seq = e.record_seq
+    where ${where(s, tsq)}
+    order by rank desc, e.occurred_at desc, e.ref_kind, e.ref_id
+    limit ${limit} offset ${offset}
+  `.execute(db);
+  return r.rows;
+}
+
+/** Every record a search matches (a saved-search hold's scope), up to `cap`. */
+export async function searchRefs(db: Db, s: SearchSql, cap: number) {
+  const r = await sql<{ ref_kind: string; ref_id: string }>`
+    select e.ref_kind, e.ref_id from archive_entries e
+    where ${where(s, tsQuery(s))}
+    order by e.ref_kind, e.ref_id limit ${cap}
+  `.execute(db);
+  return r.rows;
+}
+
+export function findEntry(db: Db, officeId: string, refKind: string, refId: string) {
+  return db
+    .selectFrom('archive_entries as e')
+    .leftJoin('records as r', 'r.seq', 'e.record_seq')
+    .select([
+      'e.ref_kind',
+      'e.ref_id',
+      'e.kind',
+      'e.call_id',
+      'e.title',
+      'e.body',
+      'e.names',
+      'e.occurred_at',
+      'e.classification',
+      'e.record_seq',
+      'r.at as sequenced_at',
+      'r.kind as record_kind',
+    ])
+    .where('e.office_id', '=', officeId)
+    .where('e.ref_kind', '=', refKind)
+    .where('e.ref_id', '=', refId)
+    .executeTakeFirst();
+}
+
+export function activeHoldsOn(db: Db, officeId: string, refKind: string, refId: string) {
+  return db
+    .selectFrom('legal_hold_items as i')
+    .innerJoin('legal_holds as h', 'h.id', 'i.hold_id')
+    .select(['h.id', 'h.matter'])
+    .where('h.office_id', '=', officeId)
+    .where('h.released_at', 'is', null)
+    .where('i.ref_kind', '=', refKind)
+    .where('i.ref_id', '=', refId)
+    .orderBy('h.placed_at')
+    .execute();
+}
+
+export function visibleRefs(db: Db, officeId: string, refs: { refKind: string; refId: string }[]) {
+  if (refs.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('archive_entries')
+    .select(['ref_kind', 'ref_id'])
+    .where('office_id', '=', officeId)
+    .where((eb) =>
+      eb.or(refs.map((r) => eb.and([eb('ref_kind', '=', r.refKind), eb('ref_id', '=', r.refId)]))),
+    )
+    .execute();
+}
+
+/** Lock captured items (held or disposed, one at a time): the rows that still exist. */
+export function lockCapturedItems(db: Db, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('captured_items')
+    .select('id')
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+export function insertHold(db: Db, row: LegalHoldsTable) {
+  return db.insertInto('legal_holds').values(row).execute();
+}
+
+export function insertHoldItems(db: Db, holdId: string, refs: { ref_kind: string; ref_id: string }[]) {
+  if (refs.length === 0) return Promise.resolve();
+  return db
+    .insertInto('legal_hold_items')
+    .values(refs.map((r) => ({ hold_id: holdId, ref_kind: r.ref_kind, ref_id: r.ref_id })))
+    .execute()
+    .then(() => undefined);
+}
+
+export function findHoldForUpdate(db: Db, id: string) {
+  return db.selectFrom('legal_holds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function holdItems(db: Db, holdId: string) {
+  return db
+    .selectFrom('legal_hold_items')
+    .select(['ref_kind', 'ref_id'])
+    .where('hold_id', '=', holdId)
+    .execute();
+}
+
+export function releaseHold(
+  db: Db,
+  id: string,
+  v: { released_by: string; released_at: Date; release_reason: string; release_seq: number },
+) {
+  return db
+    .updateTable('legal_holds')
+    .set({ ...v, release_seq: String(v.release_seq) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export function listHolds(db: Db, officeId: string) {
+  return db
+    .selectFrom('legal_holds as h')
+    .selectAll('h')
+    .select((eb) =>
+      eb
+        .selectFrom('legal_hold_items as i')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('i.hold_id', '=', 'h.id')
+        .as('items'),
+    )
+    .where('h.office_id', '=', officeId)
+    .orderBy('h.placed_at', 'desc')
+    .orderBy('h.id')
+    .execute();
+}
+
+export function insertAccess(db: Db, rows: ArchiveAccessTable[]) {
+  if (rows.length === 0) return Promise.resolve();
+  return db
+    .insertInto('archive_access')
+    .values(rows)
+    .execute()
+    .then(() => undefined);
+}
+
+export function accessHistory(db: Db, officeId: string, refKind: string, refId: string) {
+  return db
+    .selectFrom('archive_access as a')
+    .leftJoin('users as u', 'u.id', 'a.actor_id')
+    .select(['a.action', 'a.actor_id', 'u.display_name', 'a.at', 'a.record_seq'])
+    .where('a.office_id', '=', officeId)
+    .where('a.ref_kind', '=', refKind)
+    .where('a.ref_id', '=', refId)
+    .orderBy('a.record_seq')
+    .execute();
+}
+
+/** A captured item for disposal, with its office (its account owner's). */
+export function findCapturedItemForUpdate(db: Db, id: string) {
+  return db
+    .selectFrom('captured_items as i')
+    .innerJoin('capture_accounts as a', 'a.id', 'i.account_id')
+    .innerJoin('users as u', 'u.id', 'a.owner_id')
+    .select(['i.id', 'i.category', 'i.record_id', 'u.office_id', 'a.official'])
+    .where('i.id', '=', id)
+    .forUpdate(['i'])
+    .executeTakeFirst();
+}
+
+export function activeHoldsOnCapturedItem(db: Db, id: string) {
+  return db
+    .selectFrom('legal_hold_items as i')
+    .innerJoin('legal_holds as h', 'h.id', 'i.hold_id')
+    .select(['h.id', 'h.matter'])
+    .where('h.released_at', 'is', null)
+    .where('i.ref_kind', '=', 'captured_item')
+    .where('i.ref_id', '=', id)
+    .execute();
+}
+
+export async function deleteCapturedItem(db: Db, id: string) {
+  await db.deleteFrom('off_channel_alerts').where('captured_item_id', '=', id).execute();
+  await db.deleteFrom('captured_items').where('id', '=', id).execute();
+}

@@ -1,0 +1,66 @@
+import {
+  ArchiveAccessSchema,
+  ArchiveRecordSchema,
+  ArchiveRefSchema,
+  ArchiveResultsSchema,
+  ArchiveSearchBody,
+  DisposeBody,
+  DisposedSchema,
+  IdParams,
+  LegalHoldsSchema,
+  PlaceHoldBody,
+  ReleaseHoldBody,
+} from '@hotline/contract';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { requireActor } from '../http/session.js';
+import type { App } from '../http/types.js';
+
+const Placed = z.object({ id: z.string(), items: z.number().int(), recordSeq: z.number().int() });
+const Released = z.object({ id: z.string(), recordSeq: z.number().int() });
+
+/** The archive at work (records officers of the office): search, records, access, legal holds. */
+export function archiveRoutes(app: App, ctx: AppContext): void {
+  const tags = ['archive'];
+  // A search is a POST: it is recorded in the records log (a state change), and filters nest.
+  app.post(
+    '/api/v1/archive/search',
+    { schema: { tags, body: ArchiveSearchBody, response: { 200: ArchiveResultsSchema } } },
+    async (req) => {
+      const { page, pageSize, ...search } = req.body;
+      return ctx.archive.search(await requireActor(ctx, req), search, page, pageSize);
+    },
+  );
+  app.get(
+    '/api/v1/archive/records/:refKind/:refId',
+    { schema: { tags, params: ArchiveRefSchema, response: { 200: ArchiveRecordSchema } } },
+    async (req) => ctx.archive.view(await requireActor(ctx, req), req.params),
+  );
+  app.get(
+    '/api/v1/archive/records/:refKind/:refId/access',
+    { schema: { tags, params: ArchiveRefSchema, response: { 200: ArchiveAccessSchema } } },
+    async (req) =>
+      ctx.archiveQueries.accessHistory(await requireActor(ctx, req), req.params.refKind, req.params.refId),
+  );
+  app.get('/api/v1/archive/holds', { schema: { tags, response: { 200: LegalHoldsSchema } } }, async (req) =>
+    ctx.archiveQueries.holds(await requireActor(ctx, req)),
+  );
+  app.post(
+    '/api/v1/archive/holds',
+    { schema: { tags, body: PlaceHoldBody, response: { 201: Placed } } },
+    async (req, reply) => {
+      reply.code(201);
+      return ctx.archive.placeHold(await requireActor(ctx, req), req.body);
+    },
+  );
+  app.post(
+    '/api/v1/archive/holds/:id/release',
+    { schema: { tags, params: IdParams, body: ReleaseHoldBody, response: { 200: Released } } },
+    async (req) => ctx.archive.releaseHold(await requireActor(ctx, req), req.params.id, req.body.reason),
+  );
+  app.post(
+    '/api/v1/archive/captured-items/:id/dispose',
+    { schema: { tags, params: IdParams, body: DisposeBody, response: { 200: DisposedSchema } } },
+    async (req) => ctx.archive.dispose(await requireActor(ctx, req), req.params.id, req.body.reason),
+  );
+}

@@ -1,0 +1,124 @@
+import { expect } from 'vitest';
+import { newActor } from '../../helpers/builders.js';
+import type { MatrixWorld, RouteTable } from './harness.js';
+
+/** The archive at work (archive.* in policy.ts: records officers of the office). */
+export const archiveRoutes = (w: MatrixWorld): RouteTable => {
+  const officer = async () => newActor(w.t.ctx, w.offices.get('us-potus')!, ['records']);
+  const personalItem = async () => {
+    const us = w.offices.get('us-potus')!;
+    const row = await w.t.ctx.db
+      .selectFrom('captured_items as i')
+      .innerJoin('capture_accounts as a', 'a.id', 'i.account_id')
+      .innerJoin('users as u', 'u.id', 'a.owner_id')
+      .select('i.id')
+      .where('u.office_id', '=', us)
+      .where('a.official', '=', false)
+      .where('i.category', '=', 'personal')
+      .orderBy('i.id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  };
+  const hold = async () => {
+    const r = await w.t.ctx.archive.placeHold(await officer(), {
+      matter: `Matrix ${w.next()}`,
+      reason: 'Preservation letter.',
+      scope: { kind: 'records', records: [{ refKind: 'captured_item', refId: w.ids.capturedItem }] },
+    });
+    return { holdId: r.id };
+  };
+  return {
+    'POST /api/v1/archive/search': [
+      {
+        what: 'searching the archive',
+        access: ['records'],
+        request: () => ({
+          method: 'POST',
+          url: '/api/v1/archive/search',
+          payload: { q: 'G7', page: 1, pageSize: 5 },
+        }),
+        body: (res) =>
+          expect(res.json()).toMatchObject({ total: expect.any(Number), recordSeq: expect.any(Number) }),
+      },
+    ],
+    'GET /api/v1/archive/records/:refKind/:refId': [
+      {
+        what: 'opening an archive record',
+        access: ['records'],
+        request: () => ({
+          method: 'GET',
+          url: `/api/v1/archive/records/captured_item/${w.ids.capturedItem}`,
+        }),
+        body: (res) =>
+          expect(res.json()).toMatchObject({
+            refId: w.ids.capturedItem,
+            provenance: { seq: expect.any(Number) },
+          }),
+      },
+    ],
+    'GET /api/v1/archive/records/:refKind/:refId/access': [
+      {
+        what: "a record's access history",
+        access: ['records'],
+        request: () => ({
+          method: 'GET',
+          url: `/api/v1/archive/records/captured_item/${w.ids.capturedItem}/access`,
+        }),
+        body: (res) => expect(Array.isArray(res.json())).toBe(true),
+      },
+    ],
+    'GET /api/v1/archive/holds': [
+      {
+        what: 'the legal holds',
+        access: ['records'],
+        request: () => ({ method: 'GET', url: '/api/v1/archive/holds' }),
+        body: (res) => expect(Array.isArray(res.json())).toBe(true),
+      },
+    ],
+    'POST /api/v1/archive/holds': [
+      {
+        what: 'placing a legal hold',
+        access: ['records'],
+        request: () => ({
+          method: 'POST',
+          url: '/api/v1/archive/holds',
+          payload: {
+            matter: `Matrix ${w.next()}`,
+            reason: 'Preservation letter.',
+            scope: { kind: 'records', records: [{ refKind: 'captured_item', refId: w.ids.capturedItem }] },
+          },
+        }),
+        status: 201,
+        body: (res) => expect(res.json()).toMatchObject({ items: 1, recordSeq: expect.any(Number) }),
+      },
+    ],
+    'POST /api/v1/archive/holds/:id/release': [
+      {
+        what: 'releasing a legal hold',
+        access: ['records'],
+        fixture: hold,
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/holds/${fx.holdId as string}/release`,
+          payload: { reason: 'Matter closed.' },
+        }),
+        body: (res, fx) => expect(res.json()).toMatchObject({ id: fx.holdId, recordSeq: expect.any(Number) }),
+      },
+    ],
+    'POST /api/v1/archive/captured-items/:id/dispose': [
+      {
+        what: 'disposing of a personal captured item',
+        access: ['records'],
+        fixture: async () => ({ itemId: await personalItem() }),
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/captured-items/${fx.itemId as string}/dispose`,
+          payload: { reason: 'Personal; not a presidential record.' },
+        }),
+        body: (res, fx) => expect(res.json()).toMatchObject({ itemId: fx.itemId }),
+      },
+    ],
+  };
+};
