@@ -48,7 +48,8 @@ describe('an administrator of an office the operator added', () => {
       roles: ['staff'],
     });
     await page.reload();
-    await page.getByLabel('Reviewer for Aoife Aide').check();
+    // click(), not check(): the box stays clear while the grant waits for confirmation.
+    await page.getByLabel('Reviewer for Aoife Aide').click();
     await poll(() =>
       page
         .getByText(/Reviewer waits for a second administrator/)
