@@ -11,6 +11,8 @@ export const RULE_STATUSES = [
   'needs-classification',
   'compliant-copied',
   'compliant-forwarded',
+  'compliant-captured',
+  'late',
   'due',
   'overdue',
 ] as const;

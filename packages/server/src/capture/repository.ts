@@ -261,7 +261,9 @@ export function unclassifiedItems(db: Db, officeId: string) {
 
 export function complianceItems(db: Db, officeId: string) {
   return officeItems(db, officeId)
+    .leftJoin('capture_imports', 'capture_imports.id', 'captured_items.import_id')
     .select([
+      'capture_imports.at as imported_at',
       'captured_items.id',
       'captured_items.kind',
       'captured_items.occurred_at',

@@ -44,7 +44,9 @@ const STATUSES: [string, string, string][] = [
   ['due', 'Due', '#d08a00'],
   ['needs-classification', 'Needs classification', '#6b4fa1'],
   ['compliant-copied', 'Copied at creation', '#1f6f43'],
+  ['late', 'Late', '#a3542a'],
   ['compliant-forwarded', 'Forwarded in time', '#4f9a6d'],
+  ['compliant-captured', 'Captured in time', '#5f8f7a'],
   ['not-applicable', 'Not applicable', '#9aa6b5'],
 ];
 
@@ -174,6 +176,7 @@ export function RecordsPage() {
                     <th scope="col">Person</th>
                     <th scope="col">Overdue</th>
                     <th scope="col">Due</th>
+                    <th scope="col">Late</th>
                     <th scope="col">Compliant</th>
                   </tr>
                 </thead>
@@ -183,7 +186,12 @@ export function RecordsPage() {
                       <th scope="row">{p}</th>
                       <td className={c.overdue ? 'urgent' : ''}>{c.overdue ?? 0}</td>
                       <td>{c.due ?? 0}</td>
-                      <td>{(c['compliant-copied'] ?? 0) + (c['compliant-forwarded'] ?? 0)}</td>
+                      <td>{c.late ?? 0}</td>
+                      <td>
+                        {(c['compliant-copied'] ?? 0) +
+                          (c['compliant-forwarded'] ?? 0) +
+                          (c['compliant-captured'] ?? 0)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
