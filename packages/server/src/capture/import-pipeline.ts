@@ -7,7 +7,7 @@ import type { AppendInput, RecordsService } from '../records/records-service.js'
 import { parseCarrierCsv, parseColumnMapping } from './importers/csv.js';
 import { readPhotoGps } from './importers/exif.js';
 import { parseEml, parseMbox } from './importers/mbox.js';
-import { parsePhoneBackup } from './importers/phone.js';
+import { parsePhoneBackup, toE164 } from './importers/phone.js';
 import type { CapturedItem, ImportProgress } from './importers/types.js';
 import { parseXArchive } from './importers/x-archive.js';
 import {
@@ -82,6 +82,7 @@ export function parse(
   path: string,
   columns: string | undefined,
   onProgress?: (p: ImportProgress) => void,
+  identifier?: string,
 ): AsyncGenerator<CapturedItem> {
   return format === 'mbox'
     ? parseMbox(path, { onProgress })
@@ -90,7 +91,10 @@ export function parse(
       : format === 'x'
         ? parseXArchive(path, { onProgress })
         : format === 'csv'
-          ? parseCarrierCsv(path, parseColumnMapping(columns ?? ''), { onProgress })
+          ? parseCarrierCsv(path, parseColumnMapping(columns ?? ''), {
+              onProgress,
+              ...(identifier ? { ownNumber: toE164(identifier) } : {}),
+            })
           : parsePhoneBackup(path, { onProgress });
 }
 
@@ -288,7 +292,7 @@ export async function runImport(
       'Name the personal account (--account), e.g. name@gmail.example.com or @handle.',
       { field: 'account' },
     );
-  const items = parse(format, path, account.columns, onProgress);
+  const items = parse(format, path, account.columns, onProgress, identifier);
 
   const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
