@@ -86,11 +86,14 @@ export const ComplianceSummarySchema = z.object({
   /** off-channel contact: a foreign leader's number on a personal phone with no official call */
   alerts: z.array(
     z.object({
-      callId: IdSchema,
+      /** 'off_channel': a conversation, its call needs a memcon; 'attempted': a missed, rejected or blocked call */
+      kind: z.enum(['off_channel', 'attempted']),
+      callId: IdSchema.nullable(),
+      capturedItemId: IdSchema,
       leader: z.string(),
       number: z.string(),
       at: IsoDateTime,
-      state: z.string(),
+      state: z.string().nullable(),
     }),
   ),
 });
@@ -181,5 +184,52 @@ export const ImportResultSchema = z.object({
   attachments: Count,
   /** off-channel contacts found in this import, each now a call that needs a memcon */
   offChannel: z.array(z.object({ callId: IdSchema, leader: z.string(), at: IsoDateTime })),
+  /** attempted contacts found in this import (missed, rejected, blocked calls): no memcon needed */
+  attempted: z.array(z.object({ leader: z.string(), number: z.string(), at: IsoDateTime })),
 });
 export type ImportResultBody = z.infer<typeof ImportResultSchema>;
+
+/** The foreign contacts directory: a foreign leader's known numbers, handles and emails. */
+export const FOREIGN_CONTACT_KINDS = ['number', 'handle', 'email'] as const;
+export const ForeignContactSchema = z.object({
+  id: IdSchema,
+  kind: z.enum(FOREIGN_CONTACT_KINDS),
+  value: z.string(),
+  leader: z.string(),
+  country: z.string(),
+  officeId: IdSchema.nullable(),
+  source: z.string().nullable(),
+  validFrom: IsoDateTime.nullable(),
+  validTo: IsoDateTime.nullable(),
+  retiredAt: IsoDateTime.nullable(),
+});
+export type ForeignContact = z.infer<typeof ForeignContactSchema>;
+export const ForeignContactsSchema = z.array(ForeignContactSchema);
+const IsoInput = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 instant like 2026-03-10T14:00:00Z',
+});
+export const ForeignContactBody = z.object({
+  kind: z.enum(FOREIGN_CONTACT_KINDS),
+  value: z.string().trim().min(2).max(320),
+  leader: z.string().trim().min(2).max(200),
+  country: z.string().trim().min(2).max(100),
+  officeId: IdSchema.nullish(),
+  source: z.string().trim().min(3, 'say where the entry comes from').max(500),
+  validFrom: IsoInput.nullish(),
+  validTo: IsoInput.nullish(),
+});
+export const ForeignContactEditBody = ForeignContactBody.partial().extend({
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
+export const ForeignContactRetireBody = z.object({
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
+/** A directory change and what the re-scan of everything captured raised. */
+export const ForeignContactChangedSchema = z.object({
+  contact: ForeignContactSchema,
+  rescan: z.object({
+    offChannel: z.array(z.object({ callId: IdSchema, leader: z.string(), at: IsoDateTime })),
+    attempted: z.array(z.object({ leader: z.string(), number: z.string(), at: IsoDateTime })),
+  }),
+});

@@ -53,6 +53,8 @@ const PERMISSION_TABLE = {
   'capture.review': ['records'],
   'capture.read': ['records'],
   'capture.registry': ['records', 'admin'],
+  /** The foreign contacts directory: add, edit and retire a foreign leader's numbers, handles, emails. */
+  'capture.contacts': ['records', 'secretariat'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** A permission's name, e.g. 'calls.request'. GET /api/v1/me lists the person's permissions by name. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { captureCommands } from './capture.js';
+import { contactsCommands } from './contacts.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
 
@@ -9,4 +10,5 @@ export const extraCommands: ((program: Command) => void)[] = [
   logCommands,
   verifyCommand,
   captureCommands,
+  contactsCommands,
 ];

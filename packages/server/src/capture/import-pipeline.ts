@@ -36,6 +36,8 @@ export interface ImportResult {
   attachments: number;
   /** off-channel contacts found in this import (each now a call that needs a memcon) */
   offChannel: { callId: string; leader: string; at: string }[];
+  /** attempted contacts (missed, rejected, blocked calls from a foreign leader): shown, no memcon */
+  attempted: { leader: string; number: string; at: string }[];
 }
 
 export const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x' | 'phone'> = {
@@ -321,7 +323,12 @@ export async function runImport(
     };
     const counts = await stageAll(tx, deps.records, scope, items);
     await publish(tx, deps.records, scope, path, counts);
-    return { importId: scope.importId, ...counts, offChannel: [] as ImportResult['offChannel'] };
+    return {
+      importId: scope.importId,
+      ...counts,
+      offChannel: [] as ImportResult['offChannel'],
+      attempted: [],
+    };
   });
   return { result, owner };
 }

@@ -57,7 +57,9 @@ export class CaptureQueries {
     return {
       ...counts,
       alerts: alerts.map((a) => ({
+        kind: a.kind,
         callId: a.call_id,
+        capturedItemId: a.captured_item_id,
         leader: a.leader,
         number: a.number,
         at: new Date(a.at).toISOString(),
@@ -129,6 +131,20 @@ export class CaptureQueries {
       });
   }
 
+  /** The foreign contacts directory (every office's: the leaders are the same for all). */
+  async foreignContacts(actor: Actor) {
+    authorize(actor, 'capture.contacts', 'see the foreign contacts directory');
+    return (await repo.foreignContacts(this.db)).map(contactView);
+  }
+
+  /** One directory entry, as shown once changed. */
+  async foreignContact(actor: Actor, id: string) {
+    authorize(actor, 'capture.contacts', 'see the foreign contacts directory');
+    const c = (await repo.foreignContacts(this.db)).find((x) => x.id === id);
+    if (!c) throw new NotFoundError('foreign contact', id);
+    return contactView(c);
+  }
+
   /** Official accounts (emails, handles, numbers) and who in the office is covered by 2209(c). */
   async registry(actor: Actor) {
     authorize(actor, 'capture.registry', 'see the records registry');
@@ -152,4 +168,21 @@ export class CaptureQueries {
     if (!u || u.office_id !== actor.officeId) throw new NotFoundError('user', userId);
     return { userId: u.id, covered: u.covered as CoveredStatus };
   }
+}
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+function contactView(c: Awaited<ReturnType<typeof repo.foreignContacts>>[number]) {
+  return {
+    id: c.id,
+    kind: c.kind,
+    value: c.number,
+    leader: c.leader,
+    country: c.country,
+    officeId: c.office_id,
+    source: c.source,
+    validFrom: iso(c.valid_from),
+    validTo: iso(c.valid_to),
+    retiredAt: iso(c.retired_at),
+  };
 }

@@ -1,6 +1,11 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { CaptureAccountsTable, CapturedItemsTable, CaptureImportsTable } from '../db/tables/capture.js';
+import type {
+  CaptureAccountsTable,
+  CapturedItemsTable,
+  CaptureImportsTable,
+  ForeignContactsTable,
+} from '../db/tables/capture.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
 
 /** The capture domain's database access: queries only, no rules (the services decide). */
@@ -164,18 +169,53 @@ export async function setItemCategory(db: Db, itemId: string, category: Category
 
 // ─── off-channel contacts ────────────────────────────────────────────────────────────────────
 
+/** The foreign contacts directory, retired entries included. */
 export function foreignContacts(db: Db) {
-  return db.selectFrom('foreign_contacts').selectAll().execute();
+  return db.selectFrom('foreign_contacts').selectAll().orderBy('leader').orderBy('number').execute();
 }
 
-/** An import's calls and texts. */
-export function importedContacts(db: Db, importId: string) {
-  return db
+export function findForeignContact(db: Db, id: string) {
+  return db.selectFrom('foreign_contacts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function findForeignContactByValue(db: Db, value: string) {
+  return db.selectFrom('foreign_contacts').selectAll().where('number', '=', value).executeTakeFirst();
+}
+
+export async function insertForeignContact(db: Db, row: Insertable<ForeignContactsTable>): Promise<void> {
+  await db.insertInto('foreign_contacts').values(row).execute();
+}
+
+export async function updateForeignContact(
+  db: Db,
+  id: string,
+  set: Partial<Omit<Insertable<ForeignContactsTable>, 'id'>>,
+): Promise<void> {
+  await db.updateTable('foreign_contacts').set(set).where('id', '=', id).execute();
+}
+
+/**
+ * Captured calls, texts and emails with their owner (office and roles): one import's, or every
+ * one on file (a re-scan after the directory changed).
+ */
+export function contactItems(db: Db, importId?: string) {
+  let q = db
     .selectFrom('captured_items')
-    .select(['id', 'kind', 'occurred_at', 'summary'])
-    .where('import_id', '=', importId)
-    .where('kind', 'in', ['call', 'sms', 'mms'])
-    .execute();
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .select([
+      'captured_items.id',
+      'captured_items.kind',
+      'captured_items.occurred_at',
+      'captured_items.summary',
+      'users.id as owner_id',
+      'users.office_id',
+      'users.roles',
+    ])
+    .where('captured_items.kind', 'in', ['call', 'sms', 'mms', 'email'])
+    .where('capture_accounts.official', '=', false);
+  if (importId) q = q.where('captured_items.import_id', '=', importId);
+  return q.orderBy('captured_items.occurred_at').execute();
 }
 
 /** An official call (hotline or secure line) of the office with this counterpart in [from, to]. */
@@ -209,23 +249,37 @@ export function findOffChannelAlert(db: Db, capturedItemId: string) {
 
 export async function insertOffChannelAlert(
   db: Db,
-  row: { id: string; captured_item_id: string; call_id: string; number: string; leader: string; at: Date },
+  row: {
+    id: string;
+    captured_item_id: string;
+    call_id: string | null;
+    kind: 'off_channel' | 'attempted';
+    number: string;
+    leader: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db.insertInto('off_channel_alerts').values(row).execute();
 }
 
+/** The office's off-channel and attempted-contact alerts (by the captured item's owner). */
 export function officeOffChannelAlerts(db: Db, officeId: string) {
   return db
     .selectFrom('off_channel_alerts')
-    .innerJoin('calls', 'calls.id', 'off_channel_alerts.call_id')
+    .innerJoin('captured_items', 'captured_items.id', 'off_channel_alerts.captured_item_id')
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .leftJoin('calls', 'calls.id', 'off_channel_alerts.call_id')
     .select([
+      'off_channel_alerts.kind',
       'off_channel_alerts.call_id',
+      'off_channel_alerts.captured_item_id',
       'off_channel_alerts.leader',
       'off_channel_alerts.number',
       'off_channel_alerts.at',
       'calls.state',
     ])
-    .where('calls.owner_office_id', '=', officeId)
+    .where('users.office_id', '=', officeId)
     .orderBy('off_channel_alerts.at', 'desc')
     .execute();
 }

@@ -10,6 +10,11 @@ import {
   ComplianceSummarySchema,
   CoveredSetSchema,
   DeviceSourcesSchema,
+  ForeignContactBody,
+  ForeignContactChangedSchema,
+  ForeignContactEditBody,
+  ForeignContactRetireBody,
+  ForeignContactsSchema,
   IdParams,
   IMPORT_FORMATS,
   type ImportFormatSchema,
@@ -152,6 +157,52 @@ export function captureRoutes(app: App, ctx: AppContext): void {
       const actor = await requireActor(ctx, req);
       const { id } = await ctx.capture.addOfficialAccount(actor, req.body);
       return reply.status(201).send(await ctx.captureQueries.account(actor, id));
+    },
+  );
+  app.get(
+    '/api/v1/capture/contacts',
+    { schema: { tags, response: { 200: ForeignContactsSchema } } },
+    async (req) => ctx.captureQueries.foreignContacts(await requireActor(ctx, req)),
+  );
+  app.post(
+    '/api/v1/capture/contacts',
+    { schema: { tags, body: ForeignContactBody, response: { 201: ForeignContactChangedSchema } } },
+    async (req, reply) => {
+      const actor = await requireActor(ctx, req);
+      const { id, rescan } = await ctx.capture.addForeignContact(actor, req.body);
+      return reply.status(201).send({ contact: await ctx.captureQueries.foreignContact(actor, id), rescan });
+    },
+  );
+  app.put(
+    '/api/v1/capture/contacts/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ForeignContactEditBody,
+        response: { 200: ForeignContactChangedSchema },
+      },
+    },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { id, rescan } = await ctx.capture.editForeignContact(actor, req.params.id, req.body);
+      return { contact: await ctx.captureQueries.foreignContact(actor, id), rescan };
+    },
+  );
+  app.post(
+    '/api/v1/capture/contacts/:id/retire',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ForeignContactRetireBody,
+        response: { 200: ForeignContactChangedSchema },
+      },
+    },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { id, rescan } = await ctx.capture.retireForeignContact(actor, req.params.id, req.body.reason);
+      return { contact: await ctx.captureQueries.foreignContact(actor, id), rescan };
     },
   );
   app.put(

@@ -18,7 +18,15 @@ interface Summary {
     kind: string;
     daysLeft: number;
   }[];
-  alerts: { callId: string; leader: string; number: string; at: string; state: string }[];
+  alerts: {
+    kind: 'off_channel' | 'attempted';
+    callId: string | null;
+    capturedItemId: string;
+    leader: string;
+    number: string;
+    at: string;
+    state: string | null;
+  }[];
 }
 interface Leak {
   itemId: string;
@@ -204,13 +212,20 @@ export function RecordsPage() {
               <p>No off-channel contact found in captured phone records.</p>
             ) : (
               <ul className="plain">
-                {s.alerts.map((a) => (
-                  <li key={a.callId} className="alert alert-error">
-                    {new Date(a.at).toLocaleString()}: contact with <strong>{a.leader}</strong> ({a.number})
-                    on a personal phone, with no official call on record.{' '}
-                    <Link to={`/calls/${a.callId}`}>Open the call (memcon required)</Link>
-                  </li>
-                ))}
+                {s.alerts.map((a) =>
+                  a.kind === 'attempted' ? (
+                    <li key={a.capturedItemId} className="alert">
+                      {new Date(a.at).toLocaleString()}: attempted contact from <strong>{a.leader}</strong> (
+                      {a.number}) on a personal account: a missed, rejected or blocked call. No memcon needed.
+                    </li>
+                  ) : (
+                    <li key={a.capturedItemId} className="alert alert-error">
+                      {new Date(a.at).toLocaleString()}: contact with <strong>{a.leader}</strong> ({a.number})
+                      on a personal account, with no official call on record.{' '}
+                      {a.callId && <Link to={`/calls/${a.callId}`}>Open the call (memcon required)</Link>}
+                    </li>
+                  ),
+                )}
               </ul>
             )}
           </section>

@@ -9,6 +9,7 @@ import * as m007 from './007-call-details.js';
 import * as m008 from './008-office-creator.js';
 import * as m009 from './009-sessions-admin.js';
 import * as m010 from './010-archive-key-id.js';
+import * as m011 from './011-foreign-contacts.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '008-office-creator': m008,
   '009-sessions-admin': m009,
   '010-archive-key-id': m010,
+  '011-foreign-contacts': m011,
 };
