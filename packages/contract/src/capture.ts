@@ -57,12 +57,44 @@ export const QueueItemSchema = z.object({
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 export const QueueSchema = z.array(QueueItemSchema);
 
+export const QueueQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** the x-next-cursor of the page before */
+  after: z.string().max(100).optional(),
+});
+
+/** A classification rule (44 U.S.C. 2203(b)): what it covers, what it decides, and why. */
+export const ClassificationRuleBody = z.object({
+  /** a personal account's identifier; none: every account of the office */
+  account: z.string().trim().min(2).max(320).nullish(),
+  /** addresses, numbers or handles; an item matches when any correspondent is one; none: anyone */
+  correspondents: z.array(z.string().trim().min(2).max(320)).max(500).optional(),
+  from: z.iso.datetime({ offset: true }).nullish(),
+  to: z.iso.datetime({ offset: true }).nullish(),
+  category: z.enum(['presidential', 'personal']),
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
+/** The rule and what it did: each item it decided, from which category to which, and its record. */
+export const ClassificationRuleAppliedSchema = z.object({
+  ruleId: IdSchema,
+  applied: z.array(
+    z.object({
+      itemId: IdSchema,
+      from: z.string(),
+      to: z.enum(['presidential', 'personal']),
+      recordSeq: z.number().int().min(0),
+    }),
+  ),
+});
+
 export const ClassifyBody = z.object({
   category: z.enum(['presidential', 'personal']),
   reason: z.string().trim().min(3, 'say why, for the record').max(2000),
 });
 export const ClassifiedSchema = z.object({
   itemId: IdSchema,
+  /** the category before this decision */
+  previous: z.enum(['unknown', 'presidential', 'personal']),
   category: z.enum(['presidential', 'personal']),
   recordSeq: z.number().int().min(0),
 });
@@ -184,6 +216,8 @@ export const ImportResultSchema = z.object({
   attachments: Count,
   /** off-channel contacts found in this import, each now a call that needs a memcon */
   offChannel: z.array(z.object({ callId: IdSchema, leader: z.string(), at: IsoDateTime })),
+  /** new items decided by the office's classification rules */
+  classified: Count,
   /** attempted contacts found in this import (missed, rejected, blocked calls): no memcon needed */
   attempted: z.array(z.object({ leader: z.string(), number: z.string(), at: IsoDateTime })),
 });

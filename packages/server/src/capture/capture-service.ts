@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
+import { decide } from './classification-rules.js';
 import { type ImportAccount, type ImportFormat, type ImportResult, runImport } from './import-pipeline.js';
 import { toE164 } from './importers/phone.js';
 import type { ImportProgress } from './importers/types.js';
@@ -87,7 +88,8 @@ export class CaptureService {
       account,
       onProgress,
     );
-    void owner;
+    // Classification rules decide the new items they match, each decision its own record.
+    result.classified = (await this.applyRules(actor, owner.office_id, result.importId)).length;
     const found = await detectOffChannel(this.db, this.calls, result.importId);
     result.offChannel = found.offChannel;
     result.attempted = found.attempted;
@@ -109,8 +111,101 @@ export class CaptureService {
         content: { itemId, from: item.category, to: category, reason, statute: '44 U.S.C. 2203(b)' },
       });
       await repo.setItemCategory(tx, itemId, category);
-      return { itemId, recordSeq: rec.seq };
+      return { itemId, previous: item.category, recordSeq: rec.seq };
     });
+  }
+
+  /**
+   * A classification rule: the account (or every one), correspondents and date range it covers,
+   * presidential or personal, and why. One transaction: the rule and its record, then every
+   * unclassified item it matches decided, each decision a record naming the rule.
+   */
+  async addClassificationRule(
+    actor: Actor,
+    input: {
+      account?: string | null;
+      correspondents?: string[];
+      from?: string | null;
+      to?: string | null;
+      category: 'presidential' | 'personal';
+      reason: string;
+    },
+  ): Promise<{
+    ruleId: string;
+    applied: { itemId: string; from: string; to: 'presidential' | 'personal'; recordSeq: number }[];
+  }> {
+    authorize(actor, 'capture.review', 'set classification rules');
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const from = input.from ? new Date(input.from) : null;
+    const to = input.to ? new Date(input.to) : null;
+    if (from && to && to < from)
+      throw new ValidationError('The date range ends before it starts.', { field: 'to' });
+    const correspondents = (input.correspondents ?? []).map((c) => c.trim().toLowerCase()).filter(Boolean);
+    return repo.transaction(this.db, async (tx) => {
+      await repo.insertClassificationRule(tx, {
+        id,
+        office_id: actor.officeId,
+        account: input.account?.trim().toLowerCase() || null,
+        correspondents: JSON.stringify(correspondents),
+        from_date: from,
+        to_date: to,
+        category: input.category,
+        reason: input.reason,
+        created_by: actor.userId,
+        created_at: now,
+      });
+      await writeAudit(tx, this.records, {
+        action: 'capture.rule_added',
+        actor,
+        office: actor.officeId,
+        subject: id,
+        details: {
+          account: input.account ?? null,
+          correspondents,
+          from: from?.toISOString() ?? null,
+          to: to?.toISOString() ?? null,
+          category: input.category,
+          reason: input.reason,
+          statute: '44 U.S.C. 2203(b)',
+        },
+      });
+      return { ruleId: id, applied: await this.decideByRules(tx, actor, actor.officeId) };
+    });
+  }
+
+  /** The office's rules over its unclassified items (after an import: that import's). */
+  private async applyRules(actor: Actor | null, officeId: string, importId: string) {
+    return repo.transaction(this.db, (tx) => this.decideByRules(tx, actor, officeId, importId));
+  }
+
+  private async decideByRules(tx: Db, actor: Actor | null, officeId: string, importId?: string) {
+    const rules = await repo.classificationRules(tx, officeId);
+    if (rules.length === 0) return [];
+    const applied: { itemId: string; from: string; to: 'presidential' | 'personal'; recordSeq: number }[] =
+      [];
+    for (const item of await repo.unclassifiedForRules(tx, officeId, importId)) {
+      const rule = decide(rules, item);
+      if (!rule) continue;
+      const rec = await this.records.append(tx, {
+        kind: 'capture.classified',
+        office: officeId,
+        actor: actor?.userId ?? null,
+        subject: item.id,
+        prev: item.record_id,
+        content: {
+          itemId: item.id,
+          from: 'unknown',
+          to: rule.category,
+          rule: rule.id,
+          reason: `By rule ${rule.id}: ${rule.reason}`,
+          statute: '44 U.S.C. 2203(b)',
+        },
+      });
+      await repo.setItemCategory(tx, item.id, rule.category);
+      applied.push({ itemId: item.id, from: 'unknown', to: rule.category, recordSeq: rec.seq });
+    }
+    return applied;
   }
 
   /** Register an official account (email, X handle or phone number) for a person of the office. */

@@ -38,6 +38,8 @@ export interface ImportResult {
   offChannel: { callId: string; leader: string; at: string }[];
   /** attempted contacts (missed, rejected, blocked calls from a foreign leader): shown, no memcon */
   attempted: { leader: string; number: string; at: string }[];
+  /** new items decided by the office's classification rules */
+  classified: number;
 }
 
 export const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x' | 'phone'> = {
@@ -328,6 +330,7 @@ export async function runImport(
       ...counts,
       offChannel: [] as ImportResult['offChannel'],
       attempted: [],
+      classified: 0,
     };
   });
   return { result, owner };

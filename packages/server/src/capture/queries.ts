@@ -1,4 +1,4 @@
-import { type Clock, ConflictError, NotFoundError } from '@hotline/common';
+import { type Clock, ConflictError, NotFoundError, ValidationError } from '@hotline/common';
 import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { type ComplianceRow, complianceCounts, complianceCsv, complianceRows } from './compliance.js';
@@ -16,9 +16,26 @@ export class CaptureQueries {
   ) {}
 
   /** Items from personal accounts waiting for the records officer to classify (2203(b)). */
-  async queue(actor: Actor) {
+  async queue(actor: Actor, page: { limit?: number; after?: string } = {}) {
     authorize(actor, 'capture.review', 'see the classification queue');
-    return repo.unclassifiedItems(this.db, actor.officeId);
+    const limit = Math.min(Math.max(page.limit ?? 500, 1), 1000);
+    let after: { at: Date; id: string } | undefined;
+    if (page.after) {
+      const [at, id] = page.after.split('_');
+      const d = new Date(at ?? '');
+      if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/i.test(id ?? ''))
+        throw new ValidationError('after must be the cursor the previous page gave.', { field: 'after' });
+      after = { at: d, id: id! };
+    }
+    const items = await repo.unclassifiedItems(this.db, actor.officeId, {
+      limit,
+      ...(after ? { after } : {}),
+    });
+    const last = items.at(-1);
+    return {
+      items,
+      next: items.length === limit && last ? `${new Date(last.occurred_at).toISOString()}_${last.id}` : null,
+    };
   }
 
   /** A captured item's classification, after the records officer's decision. */

@@ -4,6 +4,7 @@ import type {
   CaptureAccountsTable,
   CapturedItemsTable,
   CaptureImportsTable,
+  ClassificationRulesTable,
   ForeignContactsTable,
 } from '../db/tables/capture.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
@@ -295,9 +296,16 @@ function officeItems(db: Db, officeId: string) {
     .where('users.office_id', '=', officeId);
 }
 
-/** Personal-account items not yet classified, oldest first (at most 500). */
-export function unclassifiedItems(db: Db, officeId: string) {
-  return officeItems(db, officeId)
+/**
+ * Personal-account items not yet classified, oldest first: one page of `limit`, after the
+ * cursor (occurred_at, id) of the last item of the page before.
+ */
+export function unclassifiedItems(
+  db: Db,
+  officeId: string,
+  page: { limit: number; after?: { at: Date; id: string } },
+) {
+  let q = officeItems(db, officeId)
     .select([
       'captured_items.id',
       'captured_items.kind',
@@ -307,10 +315,45 @@ export function unclassifiedItems(db: Db, officeId: string) {
       'users.display_name',
     ])
     .where('captured_items.category', '=', 'unknown')
-    .where('capture_accounts.official', '=', false)
-    .orderBy('captured_items.occurred_at')
-    .limit(500)
+    .where('capture_accounts.official', '=', false);
+  if (page.after) {
+    const { at, id } = page.after;
+    q = q.where(sql<boolean>`(captured_items.occurred_at, captured_items.id) > (${at}, ${id}::uuid)`);
+  }
+  return q.orderBy('captured_items.occurred_at').orderBy('captured_items.id').limit(page.limit).execute();
+}
+
+/** Unclassified personal-account items of the office (or of one import), with what a rule matches on. */
+export function unclassifiedForRules(db: Db, officeId: string, importId?: string) {
+  let q = officeItems(db, officeId)
+    .select([
+      'captured_items.id',
+      'captured_items.occurred_at',
+      'captured_items.summary',
+      'captured_items.record_id',
+      'capture_accounts.identifier',
+    ])
+    .where('captured_items.category', '=', 'unknown')
+    .where('capture_accounts.official', '=', false);
+  if (importId) q = q.where('captured_items.import_id', '=', importId);
+  return q.orderBy('captured_items.occurred_at').execute();
+}
+
+export function classificationRules(db: Db, officeId: string) {
+  return db
+    .selectFrom('classification_rules')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('retired_at', 'is', null)
+    .orderBy('created_at')
     .execute();
+}
+
+export async function insertClassificationRule(
+  db: Db,
+  row: Insertable<ClassificationRulesTable>,
+): Promise<void> {
+  await db.insertInto('classification_rules').values(row).execute();
 }
 
 export function complianceItems(db: Db, officeId: string) {

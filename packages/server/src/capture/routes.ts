@@ -5,6 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '@hotline/common';
 import {
   type CapturedItemSummary,
+  ClassificationRuleAppliedSchema,
+  ClassificationRuleBody,
   ClassifiedSchema,
   ClassifyBody,
   ComplianceSummarySchema,
@@ -23,6 +25,7 @@ import {
   LocationLeaksSchema,
   OfficialAccountBody,
   OfficialAccountSchema,
+  QueueQuery,
   QueueSchema,
   RegistrySchema,
   SetCoveredBody,
@@ -82,8 +85,26 @@ function toQueueItem(row: {
 /** Personal-account capture for records officers: review queue, classification, 20-day compliance. */
 export function captureRoutes(app: App, ctx: AppContext): void {
   const tags = ['capture'];
-  app.get('/api/v1/capture/queue', { schema: { tags, response: { 200: QueueSchema } } }, async (req) =>
-    (await ctx.captureQueries.queue(await requireActor(ctx, req))).map(toQueueItem),
+  /** The queue a page at a time (oldest first); x-next-cursor, when present, is the next page's `after`. */
+  app.get(
+    '/api/v1/capture/queue',
+    { schema: { tags, querystring: QueueQuery, response: { 200: QueueSchema } } },
+    async (req, reply) => {
+      const page = await ctx.captureQueries.queue(await requireActor(ctx, req), {
+        ...(req.query.limit !== undefined ? { limit: req.query.limit } : {}),
+        ...(req.query.after ? { after: req.query.after } : {}),
+      });
+      if (page.next) reply.header('x-next-cursor', page.next);
+      return page.items.map(toQueueItem);
+    },
+  );
+  app.post(
+    '/api/v1/capture/rules',
+    { schema: { tags, body: ClassificationRuleBody, response: { 201: ClassificationRuleAppliedSchema } } },
+    async (req, reply) => {
+      const r = await ctx.capture.addClassificationRule(await requireActor(ctx, req), req.body);
+      return reply.status(201).send(r);
+    },
   );
   app.post(
     '/api/v1/capture/items/:id/classify',
@@ -97,13 +118,13 @@ export function captureRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       const actor = await requireActor(ctx, req);
-      const { itemId, recordSeq } = await ctx.capture.classify(
+      const { itemId, previous, recordSeq } = await ctx.capture.classify(
         actor,
         req.params.id,
         req.body.category,
         req.body.reason,
       );
-      return { ...(await ctx.captureQueries.classification(actor, itemId)), recordSeq };
+      return { ...(await ctx.captureQueries.classification(actor, itemId)), previous, recordSeq };
     },
   );
   app.get(

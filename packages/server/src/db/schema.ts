@@ -11,6 +11,7 @@ import type {
   CaptureAccountsTable,
   CapturedItemsTable,
   CaptureImportsTable,
+  ClassificationRulesTable,
   ForeignContactsTable,
   OffChannelAlertsTable,
 } from './tables/capture.js';
@@ -54,4 +55,5 @@ export interface Database {
   capture_imports: CaptureImportsTable;
   foreign_contacts: ForeignContactsTable;
   off_channel_alerts: OffChannelAlertsTable;
+  classification_rules: ClassificationRulesTable;
 }

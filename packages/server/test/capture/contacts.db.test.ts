@@ -140,7 +140,13 @@ describe('the foreign contacts directory', () => {
       {
         method: 'POST' as const,
         url: '/api/v1/capture/contacts',
-        payload: { kind: 'email', value: 'x@y.example', leader: 'A leader', country: 'A country', source: 'a sheet' },
+        payload: {
+          kind: 'email',
+          value: 'x@y.example',
+          leader: 'A leader',
+          country: 'A country',
+          source: 'a sheet',
+        },
       },
     ])
       expect((await app.inject({ ...req, headers: { cookie: cookie.press! } })).statusCode).toBe(403);

@@ -59,3 +59,19 @@ export interface OffChannelAlertsTable {
   leader: string;
   at: Date;
 }
+
+export interface ClassificationRulesTable {
+  id: string;
+  office_id: string;
+  /** the personal account's identifier, or null for every account of the office */
+  account: string | null;
+  /** addresses, numbers or handles; an item matches when any of its correspondents is one (empty: any) */
+  correspondents: ColumnType<string[], string | undefined, string>;
+  from_date: Date | null;
+  to_date: Date | null;
+  category: 'presidential' | 'personal';
+  reason: string;
+  created_by: string | null;
+  created_at: Date;
+  retired_at: Date | null;
+}

@@ -28,6 +28,7 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
         expect(res.json()).toMatchObject({
           itemId: w.ids.capturedItem,
           category: 'presidential',
+          previous: expect.stringMatching(/^(unknown|presidential|personal)$/),
           recordSeq: expect.any(Number),
         }),
     },
@@ -126,6 +127,23 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
           kind: 'email',
           identifier: expect.stringMatching(/^official-/),
         }),
+    },
+  ],
+  'POST /api/v1/capture/rules': [
+    {
+      what: 'adding a classification rule',
+      access: ['records'],
+      request: () => ({
+        method: 'POST',
+        url: '/api/v1/capture/rules',
+        payload: {
+          account: `nobody-${w.next()}@personal.example.com`,
+          category: 'personal',
+          reason: 'A family account.',
+        },
+      }),
+      status: 201,
+      body: (res) => expect(res.json()).toMatchObject({ ruleId: expect.any(String), applied: [] }),
     },
   ],
   'GET /api/v1/capture/contacts': [
