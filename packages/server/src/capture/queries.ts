@@ -62,6 +62,35 @@ export class CaptureQueries {
     );
   }
 
+  /**
+   * What an import found, for the CLI (no actor: the operator's own run): its items by 20-day
+   * state and its location leaks.
+   */
+  async importReport(importId: string, now = this.clock.now()) {
+    const office = await repo.importOffice(this.db, importId);
+    if (!office) throw new NotFoundError('import', importId);
+    const items = await repo.importItemSummaries(this.db, importId);
+    const ids = new Set(items.map((i) => i.id));
+    const rows = await repo.complianceItems(this.db, office.office_id);
+    const officialAccounts = new Set<string>(await repo.officialAccountIdentifiers(this.db));
+    for (const email of await repo.officeEmails(this.db, office.office_id))
+      officialAccounts.add(email.toLowerCase());
+    const byStatus: Record<string, number> = {};
+    // every item of the office goes in (the official copies among them); the import's come out
+    for (const r of complianceRows(
+      rows.map((r) => ({ ...r, covered: r.covered as CoveredStatus })),
+      officialAccounts,
+      now,
+    ))
+      if (ids.has(r.itemId)) byStatus[r.result.status] = (byStatus[r.result.status] ?? 0) + 1;
+    const official = rows.find((r) => ids.has(r.id))?.official ?? false;
+    return {
+      official,
+      byStatus,
+      locationLeaks: items.filter((i) => (i.summary as { locationLeak?: boolean }).locationLeak).length,
+    };
+  }
+
   /** The compliance table as CSV (RFC 4180), for the records officer's files. */
   async complianceCsv(actor: Actor): Promise<string> {
     return complianceCsv(await this.compliance(actor));

@@ -142,6 +142,24 @@ export async function insertImport(db: Db, row: Insertable<CaptureImportsTable>)
   await db.insertInto('capture_imports').values(row).execute();
 }
 
+export function importOffice(db: Db, importId: string) {
+  return db
+    .selectFrom('capture_imports')
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'capture_imports.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .select('users.office_id')
+    .where('capture_imports.id', '=', importId)
+    .executeTakeFirst();
+}
+
+export function importItemSummaries(db: Db, importId: string) {
+  return db
+    .selectFrom('captured_items')
+    .select(['id', 'summary'])
+    .where('import_id', '=', importId)
+    .execute();
+}
+
 /** A captured item with its owner's office, locked for the classification decision. */
 export function findItemForUpdate(db: Db, itemId: string) {
   return db

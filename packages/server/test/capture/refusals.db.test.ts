@@ -185,4 +185,19 @@ describe('imports refuse what they cannot keep whole, and files of the wrong kin
       /no direction: only the other party's number is mapped \(number=Callee\); map the direction column/,
     );
   });
+
+  it('tells a non-zip given as an X archive what it looks like, and quotes no binary garbage', async () => {
+    const p = join(t.dir, 'archive-upload');
+    writeFileSync(p, 'From a Sun Feb  1 12:00:00 2026\nFrom: x@y\n\nhi\n');
+    const x = { identifier: '@cut_test', ownerEmail: 'potus@us.example.gov' };
+    await expect(t.ctx.capture.importFile(null, 'x', p, x)).rejects.toThrow(
+      'archive-upload, byte 0: not a zip archive; it looks like an mbox (messages after "From " separator lines): use `hotline import mbox`; an X archive is the .zip X lets you download, or its extracted folder.',
+    );
+    const bin = join(t.dir, 'garbage.mbox');
+    writeFileSync(bin, Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x1b, 0x5b, 0x32, 0x4a, 0x0a]));
+    const err = (await t.ctx.capture.importFile(null, 'mbox', bin, owner).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/^garbage\.mbox, byte 0: an mbox file must start/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: checking that none is echoed
+    expect(err.message).not.toMatch(/[\u0000-\u0008\u001b\ufffd]/);
+  });
 });

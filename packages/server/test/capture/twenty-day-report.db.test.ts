@@ -54,6 +54,7 @@ describe('the 20-day report for a mailbox with forwards in time, late, copies an
   const t = importTestContext('twenty-day-report');
   let actor: Actor;
   let rows: ComplianceRow[];
+  let personalImport: { importId: string };
 
   beforeAll(async () => {
     const raws = await Promise.all(personal.map(build));
@@ -107,7 +108,7 @@ describe('the 20-day report for a mailbox with forwards in time, late, copies an
       ),
     ];
     writeFileSync(join(t.dir, 'official.mbox'), mbox(official));
-    await t.ctx.capture.importFile(null, 'mbox', join(t.dir, 'personal.mbox'), {
+    personalImport = await t.ctx.capture.importFile(null, 'mbox', join(t.dir, 'personal.mbox'), {
       identifier: ME,
       ownerEmail: OFFICIAL,
     });
@@ -171,6 +172,14 @@ describe('the 20-day report for a mailbox with forwards in time, late, copies an
     expect(of('Nothing')).toMatchObject({ status: 'overdue', daysOverdue: 33 });
     expect(of('Other body')).toMatchObject({ status: 'overdue' });
     expect(of('Recent')).toMatchObject({ status: 'due', daysLeft: 15 });
+  });
+
+  it("reports the import's items by 20-day state, as the CLI prints them", async () => {
+    expect(await t.ctx.captureQueries.importReport(personalImport.importId)).toEqual({
+      official: false,
+      byStatus: { 'compliant-copied': 1, 'compliant-forwarded': 3, late: 2, overdue: 2, due: 1 },
+      locationLeaks: 0,
+    });
   });
 
   it('keeps how each decision was reached, in the CSV too', async () => {

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { sniffHint } from './sniff.js';
 import { type CapturedItem, ImportFormatError, type ImportProgress, sha256Hex } from './types.js';
 import { extractZip } from './zip.js';
 
@@ -123,10 +124,24 @@ export async function* parseXArchive(
   path: string,
   opts: { onProgress?: (p: ImportProgress) => void } = {},
 ): AsyncGenerator<CapturedItem> {
-  if (!path.toLowerCase().endsWith('.zip')) {
+  if (statSync(path).isDirectory()) {
     yield* parseXFolder(path, opts);
     return;
   }
+  // A file: the archive as downloaded, whatever its name, or not an X archive at all.
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.readUInt32LE(0) !== 0x04034b50)
+    throw new ImportFormatError(
+      basename(path),
+      'byte 0',
+      `not a zip archive${sniffHint(path, true)}; an X archive is the .zip X lets you download, or its extracted folder`,
+    );
   const dir = await extractZip(path, (name) =>
     /^data\/(tweets\.js|deleted-tweets\.js|tweets_media\/[^/]+)$/.test(name),
   );
