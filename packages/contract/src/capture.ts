@@ -267,3 +267,40 @@ export const ForeignContactChangedSchema = z.object({
     attempted: z.array(z.object({ leader: z.string(), number: z.string(), at: IsoDateTime })),
   }),
 });
+
+export const ComplianceListQuery = z.object({
+  person: z.string().max(200).optional(),
+  account: z.string().max(320).optional(),
+  kind: z.string().max(40).optional(),
+  /** one status or several, comma-separated (e.g. overdue,due) */
+  status: z.string().max(200).optional(),
+});
+/** The items behind the compliance counts, each with its 20-day state and how it was decided. */
+export const ComplianceListSchema = z.array(
+  z.object({
+    itemId: IdSchema,
+    kind: z.string(),
+    owner: z.string(),
+    account: z.string(),
+    occurredAt: IsoDateTime,
+    title: z.string(),
+    category: z.enum(['presidential', 'personal', 'unknown']),
+    status: z.enum(RULE_STATUSES),
+    deadline: IsoDateTime.nullable(),
+    daysLeft: z.number().int().nullable(),
+    /** days overdue, or for a late item the days it was late */
+    daysOverdue: z.number().int().nullable(),
+    /** where its copy was found, if it was */
+    copy: z
+      .object({
+        at: IsoDateTime,
+        route: z.enum(['copied', 'forwarded', 'captured']),
+        account: z.string().nullable(),
+        method: z.string().nullable(),
+        via: z.string().nullable(),
+      })
+      .nullable(),
+    trail: z.array(z.string()),
+  }),
+);
+export type ComplianceListItem = z.infer<typeof ComplianceListSchema>[number];

@@ -17,8 +17,23 @@ export interface ComplianceRow {
   account: string;
   occurredAt: string;
   subject: string | null;
+  /** what a list shows for the item: its subject, a post's text, or a call's or text's number */
+  title: string;
   category: PraCategory;
   result: RuleStatus;
+}
+
+/** An item's title for lists: the subject, else a post's text, else the other party's number. */
+export function itemTitle(kind: string, summary: Record<string, unknown>): string {
+  const s = summary as { subject?: unknown; text?: unknown; number?: unknown; direction?: unknown };
+  if (typeof s.subject === 'string' && s.subject.trim()) return s.subject;
+  if (typeof s.text === 'string' && s.text.trim()) {
+    const t = s.text.replace(/\s+/g, ' ').trim();
+    return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+  }
+  if (typeof s.number === 'string')
+    return `${kind === 'call' ? 'Call' : 'Text'}${typeof s.direction === 'string' ? ` (${s.direction})` : ''} ${s.number}`;
+  return kind === 'tweet' || kind === 'tweet.deleted' ? '(a post with no text)' : '(no subject)';
 }
 
 /** A captured item as the rule reads it: its row joined to its account and owner. */
@@ -118,6 +133,7 @@ export function complianceRows(
         account: r.identifier,
         occurredAt: new Date(r.occurred_at).toISOString(),
         subject: s.subject ?? null,
+        title: itemTitle(r.kind, r.summary),
         category: r.category,
         result: evaluate(item, { officialAccounts, officialCopies, now }),
       };

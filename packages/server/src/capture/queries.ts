@@ -91,6 +91,27 @@ export class CaptureQueries {
     };
   }
 
+  /**
+   * The items behind the dashboard's counts, filtered by person (owner's name), account, kind
+   * and status; the same rows the counts are made of, so the two always agree.
+   */
+  async complianceList(
+    actor: Actor,
+    filter: { person?: string; account?: string; kind?: string; status?: string[] } = {},
+  ) {
+    const rows = await this.compliance(actor);
+    return rows
+      .filter(
+        (r) =>
+          (!filter.person || r.owner === filter.person) &&
+          (!filter.account || r.account === filter.account) &&
+          (!filter.kind || r.kind === filter.kind) &&
+          (!filter.status?.length || filter.status.includes(r.result.status)),
+      )
+      .sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))
+      .map(listRow);
+  }
+
   /** The compliance table as CSV (RFC 4180), for the records officer's files. */
   async complianceCsv(actor: Actor): Promise<string> {
     return complianceCsv(await this.compliance(actor));
@@ -230,5 +251,38 @@ function contactView(c: Awaited<ReturnType<typeof repo.foreignContacts>>[number]
     validFrom: iso(c.valid_from),
     validTo: iso(c.valid_to),
     retiredAt: iso(c.retired_at),
+  };
+}
+
+/** A compliance row as the list shows it: the state, its figures and its trail. */
+export function listRow(r: ComplianceRow) {
+  const x = r.result;
+  const deadline = 'deadline' in x ? x.deadline.toISOString() : null;
+  return {
+    itemId: r.itemId,
+    kind: r.kind,
+    owner: r.owner,
+    account: r.account,
+    occurredAt: r.occurredAt,
+    title: r.title,
+    category: r.category,
+    status: x.status,
+    deadline,
+    daysLeft: x.status === 'due' ? x.daysLeft : null,
+    daysOverdue: x.status === 'overdue' ? x.daysOverdue : x.status === 'late' ? x.daysLate : null,
+    copy:
+      x.status === 'compliant-forwarded' || x.status === 'late' || x.status === 'compliant-captured'
+        ? {
+            at: x.at.toISOString(),
+            route:
+              x.status === 'compliant-captured' ? 'captured' : x.status === 'late' ? x.route : 'forwarded',
+            account: 'account' in x ? (x.account ?? null) : null,
+            method: 'method' in x ? (x.method ?? null) : null,
+            via: 'via' in x ? (x.via ?? null) : null,
+          }
+        : x.status === 'compliant-copied'
+          ? { at: r.occurredAt, route: 'copied' as const, account: x.account, method: null, via: null }
+          : null,
+    trail: x.trail,
   };
 }

@@ -9,6 +9,8 @@ import {
   ClassificationRuleBody,
   ClassifiedSchema,
   ClassifyBody,
+  ComplianceListQuery,
+  ComplianceListSchema,
   ComplianceSummarySchema,
   CoveredSetSchema,
   DeviceSourcesSchema,
@@ -131,6 +133,19 @@ export function captureRoutes(app: App, ctx: AppContext): void {
     '/api/v1/capture/compliance',
     { schema: { tags, response: { 200: ComplianceSummarySchema } } },
     async (req) => ctx.captureQueries.complianceSummary(await requireActor(ctx, req)),
+  );
+  app.get(
+    '/api/v1/capture/compliance/items',
+    { schema: { tags, querystring: ComplianceListQuery, response: { 200: ComplianceListSchema } } },
+    async (req) => {
+      const q = req.query;
+      return ctx.captureQueries.complianceList(await requireActor(ctx, req), {
+        ...(q.person ? { person: q.person } : {}),
+        ...(q.account ? { account: q.account } : {}),
+        ...(q.kind ? { kind: q.kind } : {}),
+        ...(q.status ? { status: q.status.split(',').map((x) => x.trim()) } : {}),
+      });
+    },
   );
   app.get(
     '/api/v1/capture/sources',

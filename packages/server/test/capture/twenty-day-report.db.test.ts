@@ -182,6 +182,33 @@ describe('the 20-day report for a mailbox with forwards in time, late, copies an
     });
   });
 
+  it('lists the items behind the counts, filtered, each with where its copy was found and its trail', async () => {
+    const counts = await t.ctx.captureQueries.complianceSummary(actor);
+    const open = await t.ctx.captureQueries.complianceList(actor, { status: ['overdue', 'due'] });
+    expect(open.length).toBe((counts.byStatus.overdue ?? 0) + (counts.byStatus.due ?? 0));
+    const ours = await t.ctx.captureQueries.complianceList(actor, {
+      account: ME,
+      status: ['overdue', 'due'],
+    });
+    expect(ours.map((r) => [r.title, r.status, r.daysOverdue ?? r.daysLeft])).toEqual([
+      ['Nothing', 'overdue', 33],
+      ['Other body', 'overdue', 33],
+      ['Recent', 'due', 15],
+    ]);
+    const [late] = await t.ctx.captureQueries.complianceList(actor, {
+      account: ME,
+      status: ['late'],
+      kind: 'email',
+    });
+    expect(late).toMatchObject({
+      title: 'Attached late',
+      daysOverdue: 10,
+      copy: { route: 'forwarded', account: OFFICIAL, method: 'message-id', via: 'attached' },
+    });
+    expect(late!.trail.at(-1)).toBe('late: forwarded 10 day(s) after day 20');
+    expect(await t.ctx.captureQueries.complianceList(actor, { person: 'Nobody' })).toEqual([]);
+  });
+
   it('keeps how each decision was reached, in the CSV too', async () => {
     const late = rows.find((r) => r.subject === 'Outlook late')!.result;
     expect(late.trail).toContain(

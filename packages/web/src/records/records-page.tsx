@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { get, post } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { can, useSession } from '../session';
+import { ComplianceItems } from './item-list';
 import { ImportPanel, RegistryPanel } from './registry';
 
 interface Summary {
@@ -158,6 +159,7 @@ export function RecordsPage() {
               })}
             </svg>
           </section>
+          <ComplianceItems zone={me?.user.timeZone ?? 'UTC'} people={Object.keys(s.byPerson)} />
           <div className="call-grid">
             <section className="panel" aria-labelledby="due-soon">
               <h2 id="due-soon">Due in the next 5 days</h2>
@@ -170,7 +172,9 @@ export function RecordsPage() {
                       <strong>
                         {d.daysLeft === 0 ? 'Today' : `${d.daysLeft} day${d.daysLeft === 1 ? '' : 's'}`}
                       </strong>{' '}
-                      — {d.owner}, {d.kind} “{d.subject ?? '(no subject)'}” from {d.account}
+                      — {d.owner}, {d.kind} “
+                      {d.subject ?? (d.kind.startsWith('tweet') ? 'a post' : '(no subject)')}” from{' '}
+                      {d.account}
                     </li>
                   ))}
                 </ul>

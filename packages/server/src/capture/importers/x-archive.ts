@@ -105,6 +105,8 @@ function toItem(
     text: t.full_text ?? t.text ?? '',
     metadata: {
       tweetId: id,
+      /** a public post's text, so lists show it rather than "(no subject)" */
+      text: t.full_text ?? t.text ?? '',
       source: (t.source ?? '').replace(/<[^>]*>/g, '') || null,
       inReplyTo: t.in_reply_to_status_id_str ?? null,
       quoted: t.quoted_status_id_str ?? null,

@@ -58,6 +58,14 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
       body: (res) => expect(res.json()).toHaveProperty('byStatus'),
     },
   ],
+  'GET /api/v1/capture/compliance/items': [
+    {
+      what: 'the items behind the compliance counts',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/compliance/items?status=overdue,due' }),
+      body: (res) => expect(res.json()).toBeInstanceOf(Array),
+    },
+  ],
   'GET /api/v1/capture/compliance.csv': [
     {
       what: 'the 20-day compliance table as CSV',
