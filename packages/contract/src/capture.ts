@@ -304,3 +304,26 @@ export const ComplianceListSchema = z.array(
   }),
 );
 export type ComplianceListItem = z.infer<typeof ComplianceListSchema>[number];
+
+/** One captured item as the records officer opens it. */
+export const CapturedItemViewSchema = z.object({
+  itemId: IdSchema,
+  kind: z.string(),
+  account: z.string(),
+  occurredAt: IsoDateTime,
+  category: z.enum(['presidential', 'personal', 'unknown']),
+  headers: z.object({
+    from: z.string().nullable(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()),
+    subject: z.string().nullable(),
+    messageId: z.string().nullable(),
+  }),
+  title: z.string(),
+  /** the text of the archived original; null when it cannot be read */
+  body: z.string().nullable(),
+  attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), sha256: z.string() })),
+  twentyDay: ComplianceListSchema.element.nullable(),
+});
+export type CapturedItemView = z.infer<typeof CapturedItemViewSchema>;

@@ -1,7 +1,15 @@
 import { type Clock, ConflictError, NotFoundError, ValidationError } from '@hotline/common';
 import type { Db } from '../db/database.js';
 import { type Actor, authorize } from '../policy/policy.js';
-import { type ComplianceRow, complianceCounts, complianceCsv, complianceRows } from './compliance.js';
+import type { RecordsService } from '../records/records-service.js';
+import {
+  type ComplianceRow,
+  complianceCounts,
+  complianceCsv,
+  complianceRows,
+  itemTitle,
+} from './compliance.js';
+import { parseMime } from './importers/mime-worker.js';
 import * as repo from './repository.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
 
@@ -13,7 +21,61 @@ export class CaptureQueries {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly records?: Pick<RecordsService, 'content'>,
   ) {}
+
+  /**
+   * One captured item as the records officer opens it: its headers, its body (read from the
+   * archived original), its attachments, where its copy was found and its 20-day trail.
+   */
+  async item(actor: Actor, itemId: string) {
+    authorize(actor, 'capture.read', 'see captured items');
+    const it = await repo.itemWithRecord(this.db, itemId);
+    if (!it || it.office_id !== actor.officeId) throw new NotFoundError('captured item', itemId);
+    const s = it.summary as Record<string, unknown>;
+    const list = (v: unknown) =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    const str = (v: unknown) => (typeof v === 'string' ? v : null);
+    let body: string | null = null;
+    const raw = this.records ? await this.records.content(this.db, it.digest) : null;
+    if (raw) {
+      if (it.kind === 'email') {
+        try {
+          body = (await parseMime(raw)).text ?? '';
+        } catch {
+          body = null;
+        }
+      } else body = str(s.text) ?? Buffer.from(raw).toString('utf8');
+    }
+    const row = (await this.compliance(actor)).find((r) => r.itemId === itemId);
+    return {
+      itemId,
+      kind: it.kind,
+      account: it.identifier,
+      occurredAt: new Date(it.occurred_at).toISOString(),
+      category: it.category,
+      headers: {
+        from: str(s.from),
+        to: list(s.to),
+        cc: list(s.cc),
+        bcc: list(s.bcc),
+        subject: str(s.subject),
+        messageId: str(s.messageId),
+      },
+      title: itemTitle(it.kind, s),
+      body,
+      attachments: Array.isArray(s.attachments)
+        ? (s.attachments as { filename?: unknown; contentType?: unknown; sha256?: unknown }[]).flatMap((a) =>
+            typeof a?.filename === 'string' &&
+            typeof a.contentType === 'string' &&
+            typeof a.sha256 === 'string'
+              ? [{ filename: a.filename, contentType: a.contentType, sha256: a.sha256 }]
+              : [],
+          )
+        : [],
+      twentyDay: row ? listRow(row) : null,
+    };
+  }
 
   /** Items from personal accounts waiting for the records officer to classify (2203(b)). */
   async queue(actor: Actor, page: { limit?: number; after?: string } = {}) {

@@ -172,6 +172,27 @@ export function findItemForUpdate(db: Db, itemId: string) {
     .executeTakeFirst();
 }
 
+/** A captured item with its account, office and archived record's content digest. */
+export function itemWithRecord(db: Db, itemId: string) {
+  return db
+    .selectFrom('captured_items')
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .innerJoin('records', 'records.id', 'captured_items.record_id')
+    .select([
+      'captured_items.id',
+      'captured_items.kind',
+      'captured_items.occurred_at',
+      'captured_items.category',
+      'captured_items.summary',
+      'capture_accounts.identifier',
+      'users.office_id',
+      'records.digest',
+    ])
+    .where('captured_items.id', '=', itemId)
+    .executeTakeFirst();
+}
+
 export function findItem(db: Db, itemId: string) {
   return db
     .selectFrom('captured_items')

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '@hotline/common';
 import {
   type CapturedItemSummary,
+  CapturedItemViewSchema,
   ClassificationRuleAppliedSchema,
   ClassificationRuleBody,
   ClassifiedSchema,
@@ -146,6 +147,11 @@ export function captureRoutes(app: App, ctx: AppContext): void {
         ...(q.status ? { status: q.status.split(',').map((x) => x.trim()) } : {}),
       });
     },
+  );
+  app.get(
+    '/api/v1/capture/items/:id',
+    { schema: { tags, params: IdParams, response: { 200: CapturedItemViewSchema } } },
+    async (req) => ctx.captureQueries.item(await requireActor(ctx, req), req.params.id),
   );
   app.get(
     '/api/v1/capture/sources',

@@ -209,6 +209,22 @@ describe('the 20-day report for a mailbox with forwards in time, late, copies an
     expect(await t.ctx.captureQueries.complianceList(actor, { person: 'Nobody' })).toEqual([]);
   });
 
+  it('opens an item: headers, the archived body, attachments, where its copy was found and its trail', async () => {
+    const [row] = await t.ctx.captureQueries.complianceList(actor, {
+      account: ME,
+      status: ['compliant-forwarded'],
+      kind: 'email',
+    });
+    const item = await t.ctx.captureQueries.item(actor, row!.itemId);
+    expect(item).toMatchObject({
+      kind: 'email',
+      headers: { from: ME, to: ['friend@personal.example.com'], subject: row!.title },
+      attachments: [],
+      twentyDay: { status: 'compliant-forwarded', copy: { route: 'forwarded', account: OFFICIAL } },
+    });
+    expect(item.body).toContain(`${row!.title}: the draft is below.`);
+  });
+
   it('keeps how each decision was reached, in the CSV too', async () => {
     const late = rows.find((r) => r.subject === 'Outlook late')!.result;
     expect(late.trail).toContain(

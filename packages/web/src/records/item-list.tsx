@@ -1,5 +1,5 @@
-import type { ComplianceListItem } from '@hotline/contract';
-import { useEffect, useState } from 'react';
+import type { CapturedItemView, ComplianceListItem } from '@hotline/contract';
+import { Fragment, useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Loading } from '../components';
 
@@ -94,6 +94,7 @@ export function ComplianceItems({ zone, people }: { zone: string; people: string
                   {' — '}
                   {r.kind} “{r.title}”, {r.owner}, {r.account}, {when(r.occurredAt)}
                 </summary>
+                <ItemDetail itemId={r.itemId} when={when} />
                 <dl>
                   <dt>Deadline</dt>
                   <dd>{r.deadline ? when(r.deadline) : '—'}</dd>
@@ -118,5 +119,58 @@ export function ComplianceItems({ zone, people }: { zone: string; people: string
         </ul>
       )}
     </section>
+  );
+}
+
+type ItemView = CapturedItemView;
+
+/** The item itself: headers, the archived body, attachments (loaded when opened). */
+function ItemDetail({ itemId, when }: { itemId: string; when: (iso: string) => string }) {
+  const [item, setItem] = useState<ItemView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    get<ItemView>(`/api/v1/capture/items/${itemId}`).then(setItem).catch(setError);
+  }, [itemId]);
+  if (error) return <Alert error={error} />;
+  if (!item) return <Loading />;
+  const h = item.headers;
+  return (
+    <div className="item-detail">
+      <dl>
+        {h.from && (
+          <>
+            <dt>From</dt>
+            <dd>{h.from}</dd>
+          </>
+        )}
+        {[
+          ['To', h.to],
+          ['Cc', h.cc],
+          ['Bcc', h.bcc],
+        ].map(([k, v]) =>
+          (v as string[]).length ? (
+            <Fragment key={k as string}>
+              <dt>{k as string}</dt>
+              <dd>{(v as string[]).join(', ')}</dd>
+            </Fragment>
+          ) : null,
+        )}
+        <dt>Date</dt>
+        <dd>{when(item.occurredAt)}</dd>
+        {h.messageId && (
+          <>
+            <dt>Message-ID</dt>
+            <dd>{h.messageId}</dd>
+          </>
+        )}
+        <dt>Attachments</dt>
+        <dd>
+          {item.attachments.length
+            ? item.attachments.map((a) => `${a.filename} (${a.contentType})`).join(', ')
+            : 'none'}
+        </dd>
+      </dl>
+      <pre className="item-body">{item.body ?? '(the archived original could not be read)'}</pre>
+    </div>
   );
 }

@@ -66,6 +66,15 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
       body: (res) => expect(res.json()).toBeInstanceOf(Array),
     },
   ],
+  'GET /api/v1/capture/items/:id': [
+    {
+      what: 'opening a captured item',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: `/api/v1/capture/items/${w.ids.capturedItem}` }),
+      body: (res) =>
+        expect(res.json()).toMatchObject({ itemId: w.ids.capturedItem, headers: expect.any(Object) }),
+    },
+  ],
   'GET /api/v1/capture/compliance.csv': [
     {
       what: 'the 20-day compliance table as CSV',
