@@ -11,6 +11,8 @@ export const RULE_STATUSES = [
   'needs-classification',
   'compliant-copied',
   'compliant-forwarded',
+  'compliant-captured',
+  'late',
   'due',
   'overdue',
 ] as const;
@@ -55,12 +57,44 @@ export const QueueItemSchema = z.object({
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 export const QueueSchema = z.array(QueueItemSchema);
 
+export const QueueQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  /** the x-next-cursor of the page before */
+  after: z.string().max(100).optional(),
+});
+
+/** A classification rule (44 U.S.C. 2203(b)): what it covers, what it decides, and why. */
+export const ClassificationRuleBody = z.object({
+  /** a personal account's identifier; none: every account of the office */
+  account: z.string().trim().min(2).max(320).nullish(),
+  /** addresses, numbers or handles; an item matches when any correspondent is one; none: anyone */
+  correspondents: z.array(z.string().trim().min(2).max(320)).max(500).optional(),
+  from: z.iso.datetime({ offset: true }).nullish(),
+  to: z.iso.datetime({ offset: true }).nullish(),
+  category: z.enum(['presidential', 'personal']),
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
+/** The rule and what it did: each item it decided, from which category to which, and its record. */
+export const ClassificationRuleAppliedSchema = z.object({
+  ruleId: IdSchema,
+  applied: z.array(
+    z.object({
+      itemId: IdSchema,
+      from: z.string(),
+      to: z.enum(['presidential', 'personal']),
+      recordSeq: z.number().int().min(0),
+    }),
+  ),
+});
+
 export const ClassifyBody = z.object({
   category: z.enum(['presidential', 'personal']),
   reason: z.string().trim().min(3, 'say why, for the record').max(2000),
 });
 export const ClassifiedSchema = z.object({
   itemId: IdSchema,
+  /** the category before this decision */
+  previous: z.enum(['unknown', 'presidential', 'personal']),
   category: z.enum(['presidential', 'personal']),
   recordSeq: z.number().int().min(0),
 });
@@ -84,11 +118,14 @@ export const ComplianceSummarySchema = z.object({
   /** off-channel contact: a foreign leader's number on a personal phone with no official call */
   alerts: z.array(
     z.object({
-      callId: IdSchema,
+      /** 'off_channel': a conversation, its call needs a memcon; 'attempted': a missed, rejected or blocked call */
+      kind: z.enum(['off_channel', 'attempted']),
+      callId: IdSchema.nullable(),
+      capturedItemId: IdSchema,
       leader: z.string(),
       number: z.string(),
       at: IsoDateTime,
-      state: z.string(),
+      state: z.string().nullable(),
     }),
   ),
 });
@@ -179,5 +216,114 @@ export const ImportResultSchema = z.object({
   attachments: Count,
   /** off-channel contacts found in this import, each now a call that needs a memcon */
   offChannel: z.array(z.object({ callId: IdSchema, leader: z.string(), at: IsoDateTime })),
+  /** new items decided by the office's classification rules */
+  classified: Count,
+  /** attempted contacts found in this import (missed, rejected, blocked calls): no memcon needed */
+  attempted: z.array(z.object({ leader: z.string(), number: z.string(), at: IsoDateTime })),
 });
 export type ImportResultBody = z.infer<typeof ImportResultSchema>;
+
+/** The foreign contacts directory: a foreign leader's known numbers, handles and emails. */
+export const FOREIGN_CONTACT_KINDS = ['number', 'handle', 'email'] as const;
+export const ForeignContactSchema = z.object({
+  id: IdSchema,
+  kind: z.enum(FOREIGN_CONTACT_KINDS),
+  value: z.string(),
+  leader: z.string(),
+  country: z.string(),
+  officeId: IdSchema.nullable(),
+  source: z.string().nullable(),
+  validFrom: IsoDateTime.nullable(),
+  validTo: IsoDateTime.nullable(),
+  retiredAt: IsoDateTime.nullable(),
+});
+export type ForeignContact = z.infer<typeof ForeignContactSchema>;
+export const ForeignContactsSchema = z.array(ForeignContactSchema);
+const IsoInput = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 instant like 2026-03-10T14:00:00Z',
+});
+export const ForeignContactBody = z.object({
+  kind: z.enum(FOREIGN_CONTACT_KINDS),
+  value: z.string().trim().min(2).max(320),
+  leader: z.string().trim().min(2).max(200),
+  country: z.string().trim().min(2).max(100),
+  officeId: IdSchema.nullish(),
+  source: z.string().trim().min(3, 'say where the entry comes from').max(500),
+  validFrom: IsoInput.nullish(),
+  validTo: IsoInput.nullish(),
+});
+export const ForeignContactEditBody = ForeignContactBody.partial().extend({
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
+export const ForeignContactRetireBody = z.object({
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
+/** A directory change and what the re-scan of everything captured raised. */
+export const ForeignContactChangedSchema = z.object({
+  contact: ForeignContactSchema,
+  rescan: z.object({
+    offChannel: z.array(z.object({ callId: IdSchema, leader: z.string(), at: IsoDateTime })),
+    attempted: z.array(z.object({ leader: z.string(), number: z.string(), at: IsoDateTime })),
+  }),
+});
+
+export const ComplianceListQuery = z.object({
+  person: z.string().max(200).optional(),
+  account: z.string().max(320).optional(),
+  kind: z.string().max(40).optional(),
+  /** one status or several, comma-separated (e.g. overdue,due) */
+  status: z.string().max(200).optional(),
+});
+/** The items behind the compliance counts, each with its 20-day state and how it was decided. */
+export const ComplianceListSchema = z.array(
+  z.object({
+    itemId: IdSchema,
+    kind: z.string(),
+    owner: z.string(),
+    account: z.string(),
+    occurredAt: IsoDateTime,
+    title: z.string(),
+    category: z.enum(['presidential', 'personal', 'unknown']),
+    status: z.enum(RULE_STATUSES),
+    deadline: IsoDateTime.nullable(),
+    daysLeft: z.number().int().nullable(),
+    /** days overdue, or for a late item the days it was late */
+    daysOverdue: z.number().int().nullable(),
+    /** where its copy was found, if it was */
+    copy: z
+      .object({
+        at: IsoDateTime,
+        route: z.enum(['copied', 'forwarded', 'captured']),
+        account: z.string().nullable(),
+        method: z.string().nullable(),
+        via: z.string().nullable(),
+      })
+      .nullable(),
+    trail: z.array(z.string()),
+  }),
+);
+export type ComplianceListItem = z.infer<typeof ComplianceListSchema>[number];
+
+/** One captured item as the records officer opens it. */
+export const CapturedItemViewSchema = z.object({
+  itemId: IdSchema,
+  kind: z.string(),
+  account: z.string(),
+  occurredAt: IsoDateTime,
+  category: z.enum(['presidential', 'personal', 'unknown']),
+  headers: z.object({
+    from: z.string().nullable(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()),
+    subject: z.string().nullable(),
+    messageId: z.string().nullable(),
+  }),
+  title: z.string(),
+  /** the text of the archived original; null when it cannot be read */
+  body: z.string().nullable(),
+  attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), sha256: z.string() })),
+  twentyDay: ComplianceListSchema.element.nullable(),
+});
+export type CapturedItemView = z.infer<typeof CapturedItemViewSchema>;

@@ -65,6 +65,8 @@ const PERMISSION_TABLE = {
   'archive.search': ['records'],
   /** Place and release legal holds; dispose of personal captured items no hold covers. */
   'archive.hold': ['records'],
+  /** The foreign contacts directory: add, edit and retire a foreign leader's numbers, handles, emails. */
+  'capture.contacts': ['records', 'secretariat'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** A permission's name, e.g. 'calls.request'. GET /api/v1/me lists the person's permissions by name. */

@@ -204,7 +204,7 @@ export class AppContext {
       log,
       calls,
       capture,
-      new CaptureQueries(database.db, clock),
+      new CaptureQueries(database.db, clock, records),
       cipher,
       sessionSecret,
     );

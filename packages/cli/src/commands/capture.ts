@@ -21,7 +21,7 @@ export function captureCommands(program: Command): void {
     .option('--official', 'this is an official account (its copies satisfy the 20-day rule)')
     .option(
       '--columns <mapping>',
-      'for csv: which columns hold what, e.g. date=Date,number=Number,minutes=Minutes,direction=Type',
+      "for csv: which columns hold what, e.g. date=Date,number=Number,minutes=Minutes,direction=Type, or date=Date,from=Caller,to=Callee (the direction then follows from the account's own number)",
     )
     .addHelpText(
       'after',
@@ -54,6 +54,8 @@ export function captureCommands(program: Command): void {
             process.stdout.write(
               `Imported ${r.added} new item(s) and ${r.attachments} attachment(s); ${r.skipped} already captured (import ${r.importId}).\n`,
             );
+            const report = await ctx.captureQueries.importReport(r.importId);
+            process.stdout.write(describeImport(r, report));
           });
         } catch (err) {
           bar.stop();
@@ -61,4 +63,48 @@ export function captureCommands(program: Command): void {
         }
       },
     );
+}
+
+/** The 20-day states, in the order a records officer reads them. */
+const STATES: [string, string][] = [
+  ['overdue', 'overdue (no copy yet)'],
+  ['due', 'due'],
+  ['late', 'late'],
+  ['needs-classification', 'awaiting classification'],
+  ['compliant-copied', 'copied at creation'],
+  ['compliant-forwarded', 'forwarded in time'],
+  ['compliant-captured', 'captured in time'],
+  ['not-applicable', 'outside the rule'],
+];
+
+/** What an import found: its items by 20-day state, alerts, location leaks, rule decisions. */
+export function describeImport(
+  r: {
+    offChannel: { leader: string; at: string }[];
+    attempted: { leader: string; at: string }[];
+    classified: number;
+  },
+  report: { official: boolean; byStatus: Record<string, number>; locationLeaks: number },
+): string {
+  const lines: string[] = [];
+  if (report.official)
+    lines.push('20-day rule: an official account; its items are the copies personal items are matched to.');
+  else {
+    const parts = STATES.filter(([k]) => report.byStatus[k]).map(
+      ([k, label]) => `${report.byStatus[k]} ${label}`,
+    );
+    lines.push(`20-day rule: ${parts.length ? parts.join(', ') : 'no new items'}.`);
+  }
+  if (r.classified) lines.push(`Classified by rule: ${r.classified} item(s).`);
+  lines.push(
+    r.offChannel.length
+      ? `Off-channel contacts: ${r.offChannel.length}, each a call that needs a memcon: ${r.offChannel.map((o) => `${o.leader} at ${o.at}`).join('; ')}.`
+      : 'Off-channel contacts: none.',
+  );
+  if (r.attempted.length)
+    lines.push(
+      `Attempted contacts (no memcon needed): ${r.attempted.map((o) => `${o.leader} at ${o.at}`).join('; ')}.`,
+    );
+  lines.push(`Location leaks: ${report.locationLeaks ? `${report.locationLeaks} item(s)` : 'none'}.`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { captureCommands } from './capture.js';
+import { contactsCommands } from './contacts.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
 import { monitorCommand } from './monitor.js';
@@ -13,4 +14,5 @@ export const extraCommands: ((program: Command) => void)[] = [
   captureCommands,
   witnessCommands,
   monitorCommand,
+  contactsCommands,
 ];

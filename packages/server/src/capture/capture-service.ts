@@ -1,8 +1,9 @@
-import { type Clock, NotFoundError, newId, ValidationError } from '@hotline/common';
+import { type Clock, ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
 import type { RequestsService } from '../calls/requests-service.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
+import { decide } from './classification-rules.js';
 import { type ImportAccount, type ImportFormat, type ImportResult, runImport } from './import-pipeline.js';
 import { toE164 } from './importers/phone.js';
 import type { ImportProgress } from './importers/types.js';
@@ -12,6 +13,47 @@ import * as repo from './repository.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
 
 export type { ImportFormat, ImportResult } from './import-pipeline.js';
+
+export interface ForeignContactInput {
+  kind: 'number' | 'handle' | 'email';
+  value: string;
+  leader: string;
+  country: string;
+  officeId?: string | null;
+  source: string;
+  validFrom?: string | null;
+  validTo?: string | null;
+}
+
+/** A directory value as captures hold it: E.164 numbers, lowercased emails, "@handle". */
+export function normaliseContact(kind: ForeignContactInput['kind'], value: string): string {
+  const v = value.trim();
+  if (kind === 'number') {
+    const n = toE164(v);
+    if (!/^\+\d{6,15}$/.test(n))
+      throw new ValidationError(
+        `"${v}" is not a phone number (give it with its country code, e.g. +52 55 5000 0101).`,
+        {
+          field: 'value',
+        },
+      );
+    return n;
+  }
+  if (kind === 'email') {
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v))
+      throw new ValidationError(`"${v}" is not an email address.`, { field: 'value' });
+    return v.toLowerCase();
+  }
+  const h = v.replace(/^@/, '');
+  if (!/^\w{1,50}$/.test(h))
+    throw new ValidationError(`"${v}" is not a handle (letters, digits, _).`, { field: 'value' });
+  return `@${h.toLowerCase()}`;
+}
+
+function checkValidity(from: Date | null | undefined, to: Date | null | undefined): void {
+  if (from && to && to.getTime() < from.getTime())
+    throw new ValidationError('The entry cannot stop being valid before it starts.', { field: 'validTo' });
+}
 
 /**
  * The capture domain's writes: importing a file (the import pipeline, then off-channel
@@ -46,14 +88,11 @@ export class CaptureService {
       account,
       onProgress,
     );
-    if (format === 'phone' || format === 'csv')
-      result.offChannel = await detectOffChannel(
-        this.db,
-        this.calls,
-        result.importId,
-        owner.id,
-        owner.office_id,
-      );
+    // Classification rules decide the new items they match, each decision its own record.
+    result.classified = (await this.applyRules(actor, owner.office_id, result.importId)).length;
+    const found = await detectOffChannel(this.db, this.calls, result.importId);
+    result.offChannel = found.offChannel;
+    result.attempted = found.attempted;
     return result;
   }
 
@@ -72,8 +111,101 @@ export class CaptureService {
         content: { itemId, from: item.category, to: category, reason, statute: '44 U.S.C. 2203(b)' },
       });
       await repo.setItemCategory(tx, itemId, category);
-      return { itemId, recordSeq: rec.seq };
+      return { itemId, previous: item.category, recordSeq: rec.seq };
     });
+  }
+
+  /**
+   * A classification rule: the account (or every one), correspondents and date range it covers,
+   * presidential or personal, and why. One transaction: the rule and its record, then every
+   * unclassified item it matches decided, each decision a record naming the rule.
+   */
+  async addClassificationRule(
+    actor: Actor,
+    input: {
+      account?: string | null;
+      correspondents?: string[];
+      from?: string | null;
+      to?: string | null;
+      category: 'presidential' | 'personal';
+      reason: string;
+    },
+  ): Promise<{
+    ruleId: string;
+    applied: { itemId: string; from: string; to: 'presidential' | 'personal'; recordSeq: number }[];
+  }> {
+    authorize(actor, 'capture.review', 'set classification rules');
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const from = input.from ? new Date(input.from) : null;
+    const to = input.to ? new Date(input.to) : null;
+    if (from && to && to < from)
+      throw new ValidationError('The date range ends before it starts.', { field: 'to' });
+    const correspondents = (input.correspondents ?? []).map((c) => c.trim().toLowerCase()).filter(Boolean);
+    return repo.transaction(this.db, async (tx) => {
+      await repo.insertClassificationRule(tx, {
+        id,
+        office_id: actor.officeId,
+        account: input.account?.trim().toLowerCase() || null,
+        correspondents: JSON.stringify(correspondents),
+        from_date: from,
+        to_date: to,
+        category: input.category,
+        reason: input.reason,
+        created_by: actor.userId,
+        created_at: now,
+      });
+      await writeAudit(tx, this.records, {
+        action: 'capture.rule_added',
+        actor,
+        office: actor.officeId,
+        subject: id,
+        details: {
+          account: input.account ?? null,
+          correspondents,
+          from: from?.toISOString() ?? null,
+          to: to?.toISOString() ?? null,
+          category: input.category,
+          reason: input.reason,
+          statute: '44 U.S.C. 2203(b)',
+        },
+      });
+      return { ruleId: id, applied: await this.decideByRules(tx, actor, actor.officeId) };
+    });
+  }
+
+  /** The office's rules over its unclassified items (after an import: that import's). */
+  private async applyRules(actor: Actor | null, officeId: string, importId: string) {
+    return repo.transaction(this.db, (tx) => this.decideByRules(tx, actor, officeId, importId));
+  }
+
+  private async decideByRules(tx: Db, actor: Actor | null, officeId: string, importId?: string) {
+    const rules = await repo.classificationRules(tx, officeId);
+    if (rules.length === 0) return [];
+    const applied: { itemId: string; from: string; to: 'presidential' | 'personal'; recordSeq: number }[] =
+      [];
+    for (const item of await repo.unclassifiedForRules(tx, officeId, importId)) {
+      const rule = decide(rules, item);
+      if (!rule) continue;
+      const rec = await this.records.append(tx, {
+        kind: 'capture.classified',
+        office: officeId,
+        actor: actor?.userId ?? null,
+        subject: item.id,
+        prev: item.record_id,
+        content: {
+          itemId: item.id,
+          from: 'unknown',
+          to: rule.category,
+          rule: rule.id,
+          reason: `By rule ${rule.id}: ${rule.reason}`,
+          statute: '44 U.S.C. 2203(b)',
+        },
+      });
+      await repo.setItemCategory(tx, item.id, rule.category);
+      applied.push({ itemId: item.id, from: 'unknown', to: rule.category, recordSeq: rec.seq });
+    }
+    return applied;
   }
 
   /** Register an official account (email, X handle or phone number) for a person of the office. */
@@ -111,6 +243,114 @@ export class CaptureService {
         details: { kind: input.kind, identifier },
       });
       return { id };
+    });
+  }
+
+  /**
+   * Add a foreign leader's known number, handle or email to the directory (its record appended),
+   * then re-scan everything captured: the alerts the entry would have raised are raised, once.
+   */
+  async addForeignContact(actor: Actor | null, input: ForeignContactInput) {
+    if (actor) authorize(actor, 'capture.contacts', 'keep the foreign contacts directory');
+    const value = normaliseContact(input.kind, input.value);
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    await repo.transaction(this.db, async (tx) => {
+      const existing = await repo.findForeignContactByValue(tx, value);
+      if (existing)
+        throw new ConflictError(
+          `${value} is already in the directory for ${existing.leader}${existing.retired_at ? ' (retired)' : ''}; edit that entry instead.`,
+          { field: 'value' },
+        );
+      const row = {
+        id,
+        kind: input.kind,
+        number: value,
+        leader: input.leader.trim(),
+        country: input.country.trim(),
+        office_id: input.officeId ?? null,
+        source: input.source.trim(),
+        valid_from: input.validFrom ? new Date(input.validFrom) : null,
+        valid_to: input.validTo ? new Date(input.validTo) : null,
+      };
+      checkValidity(row.valid_from, row.valid_to);
+      await repo.insertForeignContact(tx, row);
+      await writeAudit(tx, this.records, {
+        action: 'capture.contact_added',
+        actor,
+        office: actor?.officeId ?? null,
+        subject: id,
+        details: {
+          ...row,
+          valid_from: row.valid_from?.toISOString() ?? null,
+          valid_to: row.valid_to?.toISOString() ?? null,
+        },
+      });
+    });
+    return { id, rescan: await detectOffChannel(this.db, this.calls) };
+  }
+
+  /** Change a directory entry (its record names what changed and why), then re-scan. */
+  async editForeignContact(
+    actor: Actor | null,
+    id: string,
+    input: Partial<ForeignContactInput> & { reason: string },
+  ) {
+    if (actor) authorize(actor, 'capture.contacts', 'keep the foreign contacts directory');
+    await repo.transaction(this.db, async (tx) => {
+      const c = await repo.findForeignContact(tx, id);
+      if (!c) throw new NotFoundError('foreign contact', id);
+      if (c.retired_at) throw new ConflictError('This entry is retired; add a new one instead.');
+      const kind = input.kind ?? c.kind;
+      const set = {
+        ...(input.value !== undefined || input.kind !== undefined
+          ? { number: normaliseContact(kind, input.value ?? c.number), kind }
+          : {}),
+        ...(input.leader !== undefined ? { leader: input.leader.trim() } : {}),
+        ...(input.country !== undefined ? { country: input.country.trim() } : {}),
+        ...(input.officeId !== undefined ? { office_id: input.officeId ?? null } : {}),
+        ...(input.source !== undefined ? { source: input.source.trim() } : {}),
+        ...(input.validFrom !== undefined
+          ? { valid_from: input.validFrom ? new Date(input.validFrom) : null }
+          : {}),
+        ...(input.validTo !== undefined ? { valid_to: input.validTo ? new Date(input.validTo) : null } : {}),
+      };
+      checkValidity(
+        'valid_from' in set ? set.valid_from : c.valid_from,
+        'valid_to' in set ? set.valid_to : c.valid_to,
+      );
+      if (set.number && set.number !== c.number && (await repo.findForeignContactByValue(tx, set.number)))
+        throw new ConflictError(`${set.number} is already in the directory.`, { field: 'value' });
+      await repo.updateForeignContact(tx, id, set);
+      const before = Object.fromEntries(Object.keys(set).map((k) => [k, c[k as keyof typeof c] ?? null]));
+      await writeAudit(tx, this.records, {
+        action: 'capture.contact_changed',
+        actor,
+        office: actor?.officeId ?? null,
+        subject: id,
+        details: { before, after: set, reason: input.reason },
+      });
+    });
+    return { id, rescan: await detectOffChannel(this.db, this.calls) };
+  }
+
+  /** Retire a directory entry: it stops matching after now; what it matched before stays. */
+  async retireForeignContact(actor: Actor | null, id: string, reason: string) {
+    if (actor) authorize(actor, 'capture.contacts', 'keep the foreign contacts directory');
+    return repo.transaction(this.db, async (tx) => {
+      const c = await repo.findForeignContact(tx, id);
+      if (!c) throw new NotFoundError('foreign contact', id);
+      if (c.retired_at) throw new ConflictError('This entry is already retired.');
+      const now = this.clock.now();
+      await repo.updateForeignContact(tx, id, { retired_at: now });
+      await writeAudit(tx, this.records, {
+        action: 'capture.contact_retired',
+        actor,
+        office: actor?.officeId ?? null,
+        subject: id,
+        details: { value: c.number, leader: c.leader, reason, at: now.toISOString() },
+      });
+      return { id, rescan: { offChannel: [], attempted: [] } };
     });
   }
 

@@ -1,6 +1,7 @@
 import {
   type CoveredStatus,
   evaluate,
+  type ForwardedOf,
   type OfficialCopy,
   type PraCategory,
   type RuleItem,
@@ -16,8 +17,23 @@ export interface ComplianceRow {
   account: string;
   occurredAt: string;
   subject: string | null;
+  /** what a list shows for the item: its subject, a post's text, or a call's or text's number */
+  title: string;
   category: PraCategory;
   result: RuleStatus;
+}
+
+/** An item's title for lists: the subject, else a post's text, else the other party's number. */
+export function itemTitle(kind: string, summary: Record<string, unknown>): string {
+  const s = summary as { subject?: unknown; text?: unknown; number?: unknown; direction?: unknown };
+  if (typeof s.subject === 'string' && s.subject.trim()) return s.subject;
+  if (typeof s.text === 'string' && s.text.trim()) {
+    const t = s.text.replace(/\s+/g, ' ').trim();
+    return t.length > 120 ? `${t.slice(0, 119)}…` : t;
+  }
+  if (typeof s.number === 'string')
+    return `${kind === 'call' ? 'Call' : 'Text'}${typeof s.direction === 'string' ? ` (${s.direction})` : ''} ${s.number}`;
+  return kind === 'tweet' || kind === 'tweet.deleted' ? '(a post with no text)' : '(no subject)';
 }
 
 /** A captured item as the rule reads it: its row joined to its account and owner. */
@@ -31,44 +47,56 @@ export interface ComplianceItem {
   official: boolean;
   display_name: string;
   covered: CoveredStatus;
+  /** when the import that brought the item in ran */
+  imported_at?: Date | string | null;
 }
 
+type Forward = {
+  via?: string;
+  messageId?: string | null;
+  from?: string | null;
+  date?: string | null;
+  dateLocal?: string | null;
+  subject?: string | null;
+  bodyHash?: string | null;
+};
 type Summary = {
   to?: string[];
   cc?: string[];
   bcc?: string[];
   messageId?: string | null;
   bodyHash?: string;
+  normBodyHash?: string;
   subject?: string | null;
   from?: string | null;
   number?: string;
-  forwardedOf?: {
-    from?: string | null;
-    date?: string | null;
-    subject?: string | null;
-    messageId?: string;
-  } | null;
+  forwards?: Forward[];
+  /** items imported before forwards were read: the inline Gmail block's headers */
+  forwardedOf?: Forward | null;
 };
+
+function forwardedOf(f: Forward): ForwardedOf {
+  const date = f.date ? new Date(f.date) : null;
+  return {
+    ...(f.via ? { via: f.via } : {}),
+    ...(f.messageId ? { messageId: f.messageId } : {}),
+    ...(f.from ? { from: (/<([^>]+)>/.exec(f.from)?.[1] ?? f.from).toLowerCase() } : {}),
+    ...(date && !Number.isNaN(date.getTime()) ? { date } : {}),
+    ...(f.dateLocal ? { dateLocal: f.dateLocal } : {}),
+    ...(f.subject ? { subject: f.subject } : {}),
+    ...(f.bodyHash ? { bodyHash: f.bodyHash } : {}),
+  };
+}
 
 /** An item of an official account, as the copy that can satisfy the rule for a personal one. */
 function officialCopy(r: ComplianceItem): OfficialCopy {
   const s = r.summary as Summary;
-  const f = s.forwardedOf;
+  const forwards = Array.isArray(s.forwards) ? s.forwards : s.forwardedOf ? [s.forwardedOf] : [];
   return {
     at: new Date(r.occurred_at),
     account: r.identifier,
     ...(s.messageId ? { messageId: s.messageId } : {}),
-    ...(s.bodyHash ? { contentHash: s.bodyHash } : {}),
-    ...(f
-      ? {
-          forwardedOf: {
-            ...(f.messageId ? { messageId: f.messageId } : {}),
-            ...(f.from ? { from: (/<([^>]+)>/.exec(f.from)?.[1] ?? f.from).toLowerCase() } : {}),
-            ...(f.date ? { date: new Date(f.date) } : {}),
-            ...(f.subject ? { subject: f.subject } : {}),
-          },
-        }
-      : {}),
+    forwards: forwards.map(forwardedOf),
   };
 }
 
@@ -93,9 +121,10 @@ export function complianceRows(
         owner: r.covered,
         recipients: [...(s.to ?? []), ...(s.cc ?? []), ...(s.bcc ?? [])],
         ...(s.messageId ? { messageId: s.messageId } : {}),
-        ...(s.bodyHash ? { contentHash: s.bodyHash } : {}),
+        ...(s.normBodyHash ? { contentHash: s.normBodyHash } : {}),
         ...(s.subject ? { subject: s.subject } : {}),
         ...(s.from ? { from: s.from } : {}),
+        ...(r.imported_at ? { capturedAt: new Date(r.imported_at) } : {}),
       };
       return {
         itemId: r.id,
@@ -104,6 +133,7 @@ export function complianceRows(
         account: r.identifier,
         occurredAt: new Date(r.occurred_at).toISOString(),
         subject: s.subject ?? null,
+        title: itemTitle(r.kind, r.summary),
         category: r.category,
         result: evaluate(item, { officialAccounts, officialCopies, now }),
       };
@@ -122,16 +152,29 @@ export function complianceCsv(rows: ComplianceRow[]): string {
       : r.status === 'overdue'
         ? `${r.daysOverdue} days overdue; deadline ${r.deadline.toISOString()}`
         : r.status === 'compliant-forwarded'
-          ? `${r.method} at ${r.at.toISOString()} to ${r.account}`
-          : r.status === 'compliant-copied'
-            ? `copied ${r.account}`
-            : r.status === 'not-applicable'
-              ? r.reason
-              : '';
+          ? `${r.method} at ${r.at.toISOString()} to ${r.account}${r.via ? ` (${r.via})` : ''}`
+          : r.status === 'compliant-captured'
+            ? `captured at ${r.at.toISOString()}; deadline ${r.deadline.toISOString()}`
+            : r.status === 'late'
+              ? `${r.route} ${r.daysLate} days late at ${r.at.toISOString()}${r.account ? ` to ${r.account}` : ''}${r.method ? ` by ${r.method}` : ''}; deadline ${r.deadline.toISOString()}`
+              : r.status === 'compliant-copied'
+                ? `copied ${r.account}`
+                : r.status === 'not-applicable'
+                  ? r.reason
+                  : '';
   const lines = [
-    ['item_id', 'kind', 'owner', 'account', 'occurred_at', 'subject', 'category', 'status', 'detail'].join(
-      ',',
-    ),
+    [
+      'item_id',
+      'kind',
+      'owner',
+      'account',
+      'occurred_at',
+      'subject',
+      'category',
+      'status',
+      'detail',
+      'trail',
+    ].join(','),
   ];
   for (const r of rows)
     lines.push(
@@ -145,6 +188,7 @@ export function complianceCsv(rows: ComplianceRow[]): string {
         r.category,
         r.result.status,
         detail(r.result),
+        r.result.trail.join(' | '),
       ]
         .map(q)
         .join(','),

@@ -6,7 +6,7 @@ import type { AppendInput, RecordsService } from '../records/records-service.js'
 import { parseCarrierCsv, parseColumnMapping } from './importers/csv.js';
 import { readPhotoGps } from './importers/exif.js';
 import { parseEml, parseMbox } from './importers/mbox.js';
-import { parsePhoneBackup } from './importers/phone.js';
+import { parsePhoneBackup, toE164 } from './importers/phone.js';
 import type { CapturedItem, ImportProgress } from './importers/types.js';
 import { parseXArchive } from './importers/x-archive.js';
 import type { Db } from './repository.js';
@@ -36,6 +36,10 @@ export interface ImportResult {
   attachments: number;
   /** off-channel contacts found in this import (each now a call that needs a memcon) */
   offChannel: { callId: string; leader: string; at: string }[];
+  /** attempted contacts (missed, rejected, blocked calls from a foreign leader): shown, no memcon */
+  attempted: { leader: string; number: string; at: string }[];
+  /** new items decided by the office's classification rules */
+  classified: number;
 }
 
 export const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x' | 'phone'> = {
@@ -82,6 +86,7 @@ export function parse(
   path: string,
   columns: string | undefined,
   onProgress?: (p: ImportProgress) => void,
+  identifier?: string,
 ): AsyncGenerator<CapturedItem> {
   return format === 'mbox'
     ? parseMbox(path, { onProgress })
@@ -90,7 +95,10 @@ export function parse(
       : format === 'x'
         ? parseXArchive(path, { onProgress })
         : format === 'csv'
-          ? parseCarrierCsv(path, parseColumnMapping(columns ?? ''), { onProgress })
+          ? parseCarrierCsv(path, parseColumnMapping(columns ?? ''), {
+              onProgress,
+              ...(identifier ? { ownNumber: toE164(identifier) } : {}),
+            })
           : parsePhoneBackup(path, { onProgress });
 }
 
@@ -288,7 +296,7 @@ export async function runImport(
       'Name the personal account (--account), e.g. name@gmail.example.com or @handle.',
       { field: 'account' },
     );
-  const items = parse(format, path, account.columns, onProgress);
+  const items = parse(format, path, account.columns, onProgress, identifier);
 
   const result = await transaction(deps.db, async (tx) => {
     const now = deps.clock.now();
@@ -317,7 +325,13 @@ export async function runImport(
     };
     const counts = await stageAll(tx, deps.records, scope, items);
     await publish(tx, deps.records, scope, path, counts);
-    return { importId: scope.importId, ...counts, offChannel: [] as ImportResult['offChannel'] };
+    return {
+      importId: scope.importId,
+      ...counts,
+      offChannel: [] as ImportResult['offChannel'],
+      attempted: [],
+      classified: 0,
+    };
   });
   return { result, owner };
 }

@@ -1,7 +1,13 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 
 import type { Database } from '../db/schema.js';
-import type { CaptureAccountsTable, CapturedItemsTable, CaptureImportsTable } from '../db/tables/capture.js';
+import type {
+  CaptureAccountsTable,
+  CapturedItemsTable,
+  CaptureImportsTable,
+  ClassificationRulesTable,
+  ForeignContactsTable,
+} from '../db/tables/capture.js';
 import type { CoveredStatus } from './twenty-day-rule.js';
 
 /** The capture domain's database access: queries only, no rules (the services decide). */
@@ -137,6 +143,24 @@ export async function insertImport(db: Db, row: Insertable<CaptureImportsTable>)
   await db.insertInto('capture_imports').values(row).execute();
 }
 
+export function importOffice(db: Db, importId: string) {
+  return db
+    .selectFrom('capture_imports')
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'capture_imports.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .select('users.office_id')
+    .where('capture_imports.id', '=', importId)
+    .executeTakeFirst();
+}
+
+export function importItemSummaries(db: Db, importId: string) {
+  return db
+    .selectFrom('captured_items')
+    .select(['id', 'summary'])
+    .where('import_id', '=', importId)
+    .execute();
+}
+
 /** A captured item with its owner's office, locked for the classification decision. */
 export function findItemForUpdate(db: Db, itemId: string) {
   return db
@@ -146,6 +170,27 @@ export function findItemForUpdate(db: Db, itemId: string) {
     .select(['captured_items.id', 'captured_items.category', 'captured_items.record_id', 'users.office_id'])
     .where('captured_items.id', '=', itemId)
     .forUpdate()
+    .executeTakeFirst();
+}
+
+/** A captured item with its account, office and archived record's content digest. */
+export function itemWithRecord(db: Db, itemId: string) {
+  return db
+    .selectFrom('captured_items')
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .innerJoin('records', 'records.id', 'captured_items.record_id')
+    .select([
+      'captured_items.id',
+      'captured_items.kind',
+      'captured_items.occurred_at',
+      'captured_items.category',
+      'captured_items.summary',
+      'capture_accounts.identifier',
+      'users.office_id',
+      'records.digest',
+    ])
+    .where('captured_items.id', '=', itemId)
     .executeTakeFirst();
 }
 
@@ -165,18 +210,53 @@ export async function setItemCategory(db: Db, itemId: string, category: Category
 
 // ─── off-channel contacts ────────────────────────────────────────────────────────────────────
 
+/** The foreign contacts directory, retired entries included. */
 export function foreignContacts(db: Db) {
-  return db.selectFrom('foreign_contacts').selectAll().execute();
+  return db.selectFrom('foreign_contacts').selectAll().orderBy('leader').orderBy('number').execute();
 }
 
-/** An import's calls and texts. */
-export function importedContacts(db: Db, importId: string) {
-  return db
+export function findForeignContact(db: Db, id: string) {
+  return db.selectFrom('foreign_contacts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export function findForeignContactByValue(db: Db, value: string) {
+  return db.selectFrom('foreign_contacts').selectAll().where('number', '=', value).executeTakeFirst();
+}
+
+export async function insertForeignContact(db: Db, row: Insertable<ForeignContactsTable>): Promise<void> {
+  await db.insertInto('foreign_contacts').values(row).execute();
+}
+
+export async function updateForeignContact(
+  db: Db,
+  id: string,
+  set: Partial<Omit<Insertable<ForeignContactsTable>, 'id'>>,
+): Promise<void> {
+  await db.updateTable('foreign_contacts').set(set).where('id', '=', id).execute();
+}
+
+/**
+ * Captured calls, texts and emails with their owner (office and roles): one import's, or every
+ * one on file (a re-scan after the directory changed).
+ */
+export function contactItems(db: Db, importId?: string) {
+  let q = db
     .selectFrom('captured_items')
-    .select(['id', 'kind', 'occurred_at', 'summary'])
-    .where('import_id', '=', importId)
-    .where('kind', 'in', ['call', 'sms', 'mms'])
-    .execute();
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .select([
+      'captured_items.id',
+      'captured_items.kind',
+      'captured_items.occurred_at',
+      'captured_items.summary',
+      'users.id as owner_id',
+      'users.office_id',
+      'users.roles',
+    ])
+    .where('captured_items.kind', 'in', ['call', 'sms', 'mms', 'email'])
+    .where('capture_accounts.official', '=', false);
+  if (importId) q = q.where('captured_items.import_id', '=', importId);
+  return q.orderBy('captured_items.occurred_at').execute();
 }
 
 /** An official call (hotline or secure line) of the office with this counterpart in [from, to]. */
@@ -210,23 +290,37 @@ export function findOffChannelAlert(db: Db, capturedItemId: string) {
 
 export async function insertOffChannelAlert(
   db: Db,
-  row: { id: string; captured_item_id: string; call_id: string; number: string; leader: string; at: Date },
+  row: {
+    id: string;
+    captured_item_id: string;
+    call_id: string | null;
+    kind: 'off_channel' | 'attempted';
+    number: string;
+    leader: string;
+    at: Date;
+  },
 ): Promise<void> {
   await db.insertInto('off_channel_alerts').values(row).execute();
 }
 
+/** The office's off-channel and attempted-contact alerts (by the captured item's owner). */
 export function officeOffChannelAlerts(db: Db, officeId: string) {
   return db
     .selectFrom('off_channel_alerts')
-    .innerJoin('calls', 'calls.id', 'off_channel_alerts.call_id')
+    .innerJoin('captured_items', 'captured_items.id', 'off_channel_alerts.captured_item_id')
+    .innerJoin('capture_accounts', 'capture_accounts.id', 'captured_items.account_id')
+    .innerJoin('users', 'users.id', 'capture_accounts.owner_id')
+    .leftJoin('calls', 'calls.id', 'off_channel_alerts.call_id')
     .select([
+      'off_channel_alerts.kind',
       'off_channel_alerts.call_id',
+      'off_channel_alerts.captured_item_id',
       'off_channel_alerts.leader',
       'off_channel_alerts.number',
       'off_channel_alerts.at',
       'calls.state',
     ])
-    .where('calls.owner_office_id', '=', officeId)
+    .where('users.office_id', '=', officeId)
     .orderBy('off_channel_alerts.at', 'desc')
     .execute();
 }
@@ -242,9 +336,16 @@ function officeItems(db: Db, officeId: string) {
     .where('users.office_id', '=', officeId);
 }
 
-/** Personal-account items not yet classified, oldest first (at most 500). */
-export function unclassifiedItems(db: Db, officeId: string) {
-  return officeItems(db, officeId)
+/**
+ * Personal-account items not yet classified, oldest first: one page of `limit`, after the
+ * cursor (occurred_at, id) of the last item of the page before.
+ */
+export function unclassifiedItems(
+  db: Db,
+  officeId: string,
+  page: { limit: number; after?: { at: Date; id: string } },
+) {
+  let q = officeItems(db, officeId)
     .select([
       'captured_items.id',
       'captured_items.kind',
@@ -254,15 +355,52 @@ export function unclassifiedItems(db: Db, officeId: string) {
       'users.display_name',
     ])
     .where('captured_items.category', '=', 'unknown')
-    .where('capture_accounts.official', '=', false)
-    .orderBy('captured_items.occurred_at')
-    .limit(500)
+    .where('capture_accounts.official', '=', false);
+  if (page.after) {
+    const { at, id } = page.after;
+    q = q.where(sql<boolean>`(captured_items.occurred_at, captured_items.id) > (${at}, ${id}::uuid)`);
+  }
+  return q.orderBy('captured_items.occurred_at').orderBy('captured_items.id').limit(page.limit).execute();
+}
+
+/** Unclassified personal-account items of the office (or of one import), with what a rule matches on. */
+export function unclassifiedForRules(db: Db, officeId: string, importId?: string) {
+  let q = officeItems(db, officeId)
+    .select([
+      'captured_items.id',
+      'captured_items.occurred_at',
+      'captured_items.summary',
+      'captured_items.record_id',
+      'capture_accounts.identifier',
+    ])
+    .where('captured_items.category', '=', 'unknown')
+    .where('capture_accounts.official', '=', false);
+  if (importId) q = q.where('captured_items.import_id', '=', importId);
+  return q.orderBy('captured_items.occurred_at').execute();
+}
+
+export function classificationRules(db: Db, officeId: string) {
+  return db
+    .selectFrom('classification_rules')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('retired_at', 'is', null)
+    .orderBy('created_at')
     .execute();
+}
+
+export async function insertClassificationRule(
+  db: Db,
+  row: Insertable<ClassificationRulesTable>,
+): Promise<void> {
+  await db.insertInto('classification_rules').values(row).execute();
 }
 
 export function complianceItems(db: Db, officeId: string) {
   return officeItems(db, officeId)
+    .leftJoin('capture_imports', 'capture_imports.id', 'captured_items.import_id')
     .select([
+      'capture_imports.at as imported_at',
       'captured_items.id',
       'captured_items.kind',
       'captured_items.occurred_at',

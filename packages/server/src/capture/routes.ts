@@ -6,11 +6,21 @@ import { pipeline } from 'node:stream/promises';
 import { HotlineError, isHotlineError, ValidationError } from '@hotline/common';
 import {
   type CapturedItemSummary,
+  CapturedItemViewSchema,
+  ClassificationRuleAppliedSchema,
+  ClassificationRuleBody,
   ClassifiedSchema,
   ClassifyBody,
+  ComplianceListQuery,
+  ComplianceListSchema,
   ComplianceSummarySchema,
   CoveredSetSchema,
   DeviceSourcesSchema,
+  ForeignContactBody,
+  ForeignContactChangedSchema,
+  ForeignContactEditBody,
+  ForeignContactRetireBody,
+  ForeignContactsSchema,
   IdParams,
   IMPORT_FORMATS,
   type ImportFormatSchema,
@@ -19,6 +29,7 @@ import {
   LocationLeaksSchema,
   OfficialAccountBody,
   OfficialAccountSchema,
+  QueueQuery,
   QueueSchema,
   RegistrySchema,
   SetCoveredBody,
@@ -80,8 +91,26 @@ function toQueueItem(row: {
 /** Personal-account capture for records officers: review queue, classification, 20-day compliance. */
 export function captureRoutes(app: App, ctx: AppContext): void {
   const tags = ['capture'];
-  app.get('/api/v1/capture/queue', { schema: { tags, response: { 200: QueueSchema } } }, async (req) =>
-    (await ctx.captureQueries.queue(await requireActor(ctx, req))).map(toQueueItem),
+  /** The queue a page at a time (oldest first); x-next-cursor, when present, is the next page's `after`. */
+  app.get(
+    '/api/v1/capture/queue',
+    { schema: { tags, querystring: QueueQuery, response: { 200: QueueSchema } } },
+    async (req, reply) => {
+      const page = await ctx.captureQueries.queue(await requireActor(ctx, req), {
+        ...(req.query.limit !== undefined ? { limit: req.query.limit } : {}),
+        ...(req.query.after ? { after: req.query.after } : {}),
+      });
+      if (page.next) reply.header('x-next-cursor', page.next);
+      return page.items.map(toQueueItem);
+    },
+  );
+  app.post(
+    '/api/v1/capture/rules',
+    { schema: { tags, body: ClassificationRuleBody, response: { 201: ClassificationRuleAppliedSchema } } },
+    async (req, reply) => {
+      const r = await ctx.capture.addClassificationRule(await requireActor(ctx, req), req.body);
+      return reply.status(201).send(r);
+    },
   );
   app.post(
     '/api/v1/capture/items/:id/classify',
@@ -95,19 +124,37 @@ export function captureRoutes(app: App, ctx: AppContext): void {
     },
     async (req) => {
       const actor = await requireActor(ctx, req);
-      const { itemId, recordSeq } = await ctx.capture.classify(
+      const { itemId, previous, recordSeq } = await ctx.capture.classify(
         actor,
         req.params.id,
         req.body.category,
         req.body.reason,
       );
-      return { ...(await ctx.captureQueries.classification(actor, itemId)), recordSeq };
+      return { ...(await ctx.captureQueries.classification(actor, itemId)), previous, recordSeq };
     },
   );
   app.get(
     '/api/v1/capture/compliance',
     { schema: { tags, response: { 200: ComplianceSummarySchema } } },
     async (req) => ctx.captureQueries.complianceSummary(await requireActor(ctx, req)),
+  );
+  app.get(
+    '/api/v1/capture/compliance/items',
+    { schema: { tags, querystring: ComplianceListQuery, response: { 200: ComplianceListSchema } } },
+    async (req) => {
+      const q = req.query;
+      return ctx.captureQueries.complianceList(await requireActor(ctx, req), {
+        ...(q.person ? { person: q.person } : {}),
+        ...(q.account ? { account: q.account } : {}),
+        ...(q.kind ? { kind: q.kind } : {}),
+        ...(q.status ? { status: q.status.split(',').map((x) => x.trim()) } : {}),
+      });
+    },
+  );
+  app.get(
+    '/api/v1/capture/items/:id',
+    { schema: { tags, params: IdParams, response: { 200: CapturedItemViewSchema } } },
+    async (req) => ctx.captureQueries.item(await requireActor(ctx, req), req.params.id),
   );
   app.get(
     '/api/v1/capture/sources',
@@ -155,6 +202,52 @@ export function captureRoutes(app: App, ctx: AppContext): void {
       const actor = await requireActor(ctx, req);
       const { id } = await ctx.capture.addOfficialAccount(actor, req.body);
       return reply.status(201).send(await ctx.captureQueries.account(actor, id));
+    },
+  );
+  app.get(
+    '/api/v1/capture/contacts',
+    { schema: { tags, response: { 200: ForeignContactsSchema } } },
+    async (req) => ctx.captureQueries.foreignContacts(await requireActor(ctx, req)),
+  );
+  app.post(
+    '/api/v1/capture/contacts',
+    { schema: { tags, body: ForeignContactBody, response: { 201: ForeignContactChangedSchema } } },
+    async (req, reply) => {
+      const actor = await requireActor(ctx, req);
+      const { id, rescan } = await ctx.capture.addForeignContact(actor, req.body);
+      return reply.status(201).send({ contact: await ctx.captureQueries.foreignContact(actor, id), rescan });
+    },
+  );
+  app.put(
+    '/api/v1/capture/contacts/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ForeignContactEditBody,
+        response: { 200: ForeignContactChangedSchema },
+      },
+    },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { id, rescan } = await ctx.capture.editForeignContact(actor, req.params.id, req.body);
+      return { contact: await ctx.captureQueries.foreignContact(actor, id), rescan };
+    },
+  );
+  app.post(
+    '/api/v1/capture/contacts/:id/retire',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ForeignContactRetireBody,
+        response: { 200: ForeignContactChangedSchema },
+      },
+    },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { id, rescan } = await ctx.capture.retireForeignContact(actor, req.params.id, req.body.reason);
+      return { contact: await ctx.captureQueries.foreignContact(actor, id), rescan };
     },
   );
   app.put(

@@ -17,6 +17,7 @@ import type {
   CaptureAccountsTable,
   CapturedItemsTable,
   CaptureImportsTable,
+  ClassificationRulesTable,
   ForeignContactsTable,
   OffChannelAlertsTable,
 } from './tables/capture.js';
@@ -76,4 +77,5 @@ export interface Database {
   live_peers: LivePeersTable;
   live_messages: LiveMessagesTable;
   rate_limits: RateLimitsTable;
+  classification_rules: ClassificationRulesTable;
 }

@@ -136,7 +136,7 @@ export async function seedDemoCapture(
       roles: officer.roles.filter(isRole),
       displayName: officer.display_name,
     };
-    const queue = await queries.queue(actor);
+    const queue = (await queries.queue(actor, { limit: 1000 })).items;
     for (const q of queue) {
       const subject = (q.summary as { subject?: string }).subject;
       if (subject === 'Infrastructure bill' || q.kind === 'call') continue;

@@ -148,10 +148,10 @@ describe('20-day compliance for the records officer', () => {
       'not-applicable',
     ]);
     expect(csv.split('\r\n')[0]).toBe(
-      'item_id,kind,owner,account,occurred_at,subject,category,status,detail',
+      'item_id,kind,owner,account,occurred_at,subject,category,status,detail,trail',
     );
     expect(csv).toMatch(
-      /,Forwarded,presidential,compliant-forwarded,message-id at 2026-02-11T15:00:00.000Z to potus@us.example.gov/,
+      /,Forwarded,presidential,compliant-forwarded,message-id at 2026-02-11T15:00:00.000Z to potus@us.example.gov \(same message\),/,
     );
     expect(csv).toMatch(/,Missing,presidential,overdue,\d+ days overdue; deadline 2026-02-22T04:59:59.999Z/);
     expect(

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { get, post } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { can, useSession } from '../session';
+import { ComplianceItems } from './item-list';
 import { ImportPanel, RegistryPanel } from './registry';
 
 interface Summary {
@@ -18,7 +19,15 @@ interface Summary {
     kind: string;
     daysLeft: number;
   }[];
-  alerts: { callId: string; leader: string; number: string; at: string; state: string }[];
+  alerts: {
+    kind: 'off_channel' | 'attempted';
+    callId: string | null;
+    capturedItemId: string;
+    leader: string;
+    number: string;
+    at: string;
+    state: string | null;
+  }[];
 }
 interface Leak {
   itemId: string;
@@ -44,7 +53,9 @@ const STATUSES: [string, string, string][] = [
   ['due', 'Due', '#d08a00'],
   ['needs-classification', 'Needs classification', '#6b4fa1'],
   ['compliant-copied', 'Copied at creation', '#1f6f43'],
+  ['late', 'Late', '#a3542a'],
   ['compliant-forwarded', 'Forwarded in time', '#4f9a6d'],
+  ['compliant-captured', 'Captured in time', '#5f8f7a'],
   ['not-applicable', 'Not applicable', '#9aa6b5'],
 ];
 
@@ -148,6 +159,7 @@ export function RecordsPage() {
               })}
             </svg>
           </section>
+          <ComplianceItems zone={me?.user.timeZone ?? 'UTC'} people={Object.keys(s.byPerson)} />
           <div className="call-grid">
             <section className="panel" aria-labelledby="due-soon">
               <h2 id="due-soon">Due in the next 5 days</h2>
@@ -160,7 +172,9 @@ export function RecordsPage() {
                       <strong>
                         {d.daysLeft === 0 ? 'Today' : `${d.daysLeft} day${d.daysLeft === 1 ? '' : 's'}`}
                       </strong>{' '}
-                      — {d.owner}, {d.kind} “{d.subject ?? '(no subject)'}” from {d.account}
+                      — {d.owner}, {d.kind} “
+                      {d.subject ?? (d.kind.startsWith('tweet') ? 'a post' : '(no subject)')}” from{' '}
+                      {d.account}
                     </li>
                   ))}
                 </ul>
@@ -174,6 +188,7 @@ export function RecordsPage() {
                     <th scope="col">Person</th>
                     <th scope="col">Overdue</th>
                     <th scope="col">Due</th>
+                    <th scope="col">Late</th>
                     <th scope="col">Compliant</th>
                   </tr>
                 </thead>
@@ -183,7 +198,12 @@ export function RecordsPage() {
                       <th scope="row">{p}</th>
                       <td className={c.overdue ? 'urgent' : ''}>{c.overdue ?? 0}</td>
                       <td>{c.due ?? 0}</td>
-                      <td>{(c['compliant-copied'] ?? 0) + (c['compliant-forwarded'] ?? 0)}</td>
+                      <td>{c.late ?? 0}</td>
+                      <td>
+                        {(c['compliant-copied'] ?? 0) +
+                          (c['compliant-forwarded'] ?? 0) +
+                          (c['compliant-captured'] ?? 0)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -196,13 +216,20 @@ export function RecordsPage() {
               <p>No off-channel contact found in captured phone records.</p>
             ) : (
               <ul className="plain">
-                {s.alerts.map((a) => (
-                  <li key={a.callId} className="alert alert-error">
-                    {new Date(a.at).toLocaleString()}: contact with <strong>{a.leader}</strong> ({a.number})
-                    on a personal phone, with no official call on record.{' '}
-                    <Link to={`/calls/${a.callId}`}>Open the call (memcon required)</Link>
-                  </li>
-                ))}
+                {s.alerts.map((a) =>
+                  a.kind === 'attempted' ? (
+                    <li key={a.capturedItemId} className="alert">
+                      {new Date(a.at).toLocaleString()}: attempted contact from <strong>{a.leader}</strong> (
+                      {a.number}) on a personal account: a missed, rejected or blocked call. No memcon needed.
+                    </li>
+                  ) : (
+                    <li key={a.capturedItemId} className="alert alert-error">
+                      {new Date(a.at).toLocaleString()}: contact with <strong>{a.leader}</strong> ({a.number})
+                      on a personal account, with no official call on record.{' '}
+                      {a.callId && <Link to={`/calls/${a.callId}`}>Open the call (memcon required)</Link>}
+                    </li>
+                  ),
+                )}
               </ul>
             )}
           </section>

@@ -3,11 +3,16 @@ import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import type { CountryCode } from 'libphonenumber-js';
 import { toE164 } from './phone.js';
+import { sniffHint } from './sniff.js';
 import { type CapturedItem, ImportFormatError, type ImportProgress, sha256Hex } from './types.js';
 
 export interface CsvMapping {
   date: string;
-  number: string;
+  /** the other party's number (with direction=…), or … */
+  number?: string;
+  /** … the calling and called numbers: the direction follows from the account's own number */
+  from?: string;
+  to?: string;
   duration?: string;
   minutes?: string;
   direction?: string;
@@ -18,17 +23,21 @@ export function parseColumnMapping(spec: string): CsvMapping {
   const m: Record<string, string> = {};
   for (const part of spec.split(',')) {
     const [k, v] = part.split('=').map((x) => x?.trim());
-    if (!k || !v || !['date', 'number', 'duration', 'minutes', 'direction'].includes(k)) {
+    if (!k || !v || !['date', 'number', 'from', 'to', 'duration', 'minutes', 'direction'].includes(k)) {
       throw new ImportFormatError(
         '--columns',
         `"${part}"`,
-        'use key=Column pairs with keys date, number, duration (seconds) or minutes, direction',
+        'use key=Column pairs with keys date, number, from, to, duration (seconds) or minutes, direction',
       );
     }
     m[k] = v;
   }
-  if (!m.date || !m.number)
-    throw new ImportFormatError('--columns', 'mapping', 'date=… and number=… are required');
+  if (!m.date || !(m.number || (m.from && m.to)))
+    throw new ImportFormatError(
+      '--columns',
+      'mapping',
+      'date=… is required, and number=… (with direction=…) or from=…,to=… (the calling and called numbers)',
+    );
   return m as unknown as CsvMapping;
 }
 
@@ -36,7 +45,12 @@ export function parseColumnMapping(spec: string): CsvMapping {
 export async function* parseCarrierCsv(
   path: string,
   mapping: CsvMapping,
-  opts: { defaultCountry?: CountryCode; onProgress?: (p: ImportProgress) => void } = {},
+  opts: {
+    defaultCountry?: CountryCode;
+    onProgress?: (p: ImportProgress) => void;
+    /** the account's own number (E.164): which side of a from/to row is the account */
+    ownNumber?: string;
+  } = {},
 ): AsyncGenerator<CapturedItem> {
   const file = basename(path);
   const total = statSync(path).size;
@@ -51,12 +65,13 @@ export async function* parseCarrierCsv(
     }>) {
       const r = rec.record;
       const where = `line ${rec.info.lines}`;
-      for (const col of [mapping.date, mapping.number]) {
-        if (!(col in r))
+      const columns = Object.keys(r).join(', ');
+      for (const col of [mapping.date, mapping.number, mapping.from, mapping.to, mapping.direction]) {
+        if (col !== undefined && !(col in r))
           throw new ImportFormatError(
             file,
             where,
-            `no column "${col}"; the columns are ${Object.keys(r).join(', ')}`,
+            `no column "${col}"; the columns are ${columns}${sniffHint(path)}`,
           );
       }
       const date = new Date(r[mapping.date]!);
@@ -73,22 +88,49 @@ export async function* parseCarrierCsv(
           : 0;
       if (!Number.isFinite(seconds) || seconds < 0)
         throw new ImportFormatError(file, where, 'the duration is not a number');
-      const number = toE164(r[mapping.number]!, opts.defaultCountry ?? 'US');
-      const dirRaw = (mapping.direction ? r[mapping.direction] : '')?.toLowerCase() ?? '';
-      const direction = /^(in|incoming|received|mt)/.test(dirRaw)
-        ? 'incoming'
-        : /^(out|outgoing|dialed|mo)/.test(dirRaw)
-          ? 'outgoing'
-          : /miss/.test(dirRaw)
-            ? 'missed'
-            : 'unknown';
+      const country = opts.defaultCountry ?? 'US';
+      let number: string;
+      let direction: string;
+      if (mapping.direction) {
+        const dirRaw = r[mapping.direction]?.toLowerCase() ?? '';
+        direction = /^(in|incoming|received|mt)/.test(dirRaw)
+          ? 'incoming'
+          : /^(out|outgoing|dialed|mo)/.test(dirRaw)
+            ? 'outgoing'
+            : /miss/.test(dirRaw)
+              ? 'missed'
+              : 'unknown';
+        number = toE164(
+          r[mapping.number ?? (direction === 'outgoing' ? mapping.to! : mapping.from!)]!,
+          country,
+        );
+      } else if (mapping.from && mapping.to) {
+        // No direction column: the side that is the account's own number says which way it went.
+        const a = toE164(r[mapping.from]!, country);
+        const b = toE164(r[mapping.to]!, country);
+        const own = opts.ownNumber;
+        if (own && a === own) [direction, number] = ['outgoing', b];
+        else if (own && b === own) [direction, number] = ['incoming', a];
+        else
+          throw new ImportFormatError(
+            file,
+            where,
+            `neither "${mapping.from}" (${a}) nor "${mapping.to}" (${b}) is this account's number${own ? ` ${own}` : ''}, so the direction is unknown: map the direction column (direction=<column>; the columns are ${columns}), or import it for the account whose number it is`,
+          );
+      } else {
+        throw new ImportFormatError(
+          file,
+          where,
+          `no direction: only the other party's number is mapped (number=${mapping.number}); map the direction column (direction=<column>), or the calling and called numbers (from=<column>,to=<column>); the columns are ${columns}`,
+        );
+      }
       n++;
       opts.onProgress?.({ bytesRead: rec.info.bytes, totalBytes: total, items: n });
       yield {
         kind: 'call',
         sourceId: `cdr:${sha256Hex(`${number}|${date.toISOString()}|${seconds}|${direction}`)}`,
         occurredAt: date,
-        from: direction === 'outgoing' ? null : number,
+        from: direction === 'incoming' || direction === 'missed' ? number : null,
         to: direction === 'outgoing' ? [number] : [],
         cc: [],
         bcc: [],
@@ -99,9 +141,19 @@ export async function* parseCarrierCsv(
         raw: new Uint8Array(Buffer.from(JSON.stringify(r))),
       };
     }
+    if (n === 0)
+      throw new ImportFormatError(
+        file,
+        'the whole file',
+        `there are no call rows (${statSync(path).size === 0 ? 'the file is empty' : 'a header line at most'})${sniffHint(path, true)}; a carrier CSV has a header line and one row per call`,
+      );
   } catch (err) {
     if (err instanceof ImportFormatError) throw err;
     const e = err as Error & { lines?: number };
-    throw new ImportFormatError(file, `line ${e.lines ?? '?'}`, `the CSV is malformed (${e.message})`);
+    throw new ImportFormatError(
+      file,
+      `line ${e.lines ?? '?'}`,
+      `the CSV is malformed (${e.message})${sniffHint(path)}`,
+    );
   }
 }

@@ -1,7 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { AddressObject } from 'mailparser';
+import { type ForwardedOriginal, inlineForwards, normalisedBodyHash } from './forwards.js';
 import { MimeParseError, type ParsedMime, parseMime } from './mime-worker.js';
+import { sniffHint } from './sniff.js';
 import { type CapturedItem, ImportFormatError, type ImportProgress, sha256Hex } from './types.js';
 
 export type MboxQuoting = 'mboxrd' | 'mboxo';
@@ -11,8 +13,47 @@ function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
   return list.flatMap((x) => x.value.map((v) => (v.address ?? '').toLowerCase()).filter(Boolean));
 }
 
-/** Parse one RFC 5322 message (a .eml file or one mbox entry) with mailparser. */
-export async function parseMessage(raw: Buffer, file: string, where: string): Promise<CapturedItem> {
+/**
+ * The complete copies attached to a message as message/rfc822 ("Forward as attachment"): each
+ * one's Message-ID, date, sender, subject and normalised body, read with mailparser. An attached
+ * message that cannot be read is kept only as a file, as before.
+ */
+async function attachedForwards(m: ParsedMime): Promise<ForwardedOriginal[]> {
+  const found: ForwardedOriginal[] = [];
+  for (const bytes of m.attachedMessages) {
+    if (bytes.length === 0) continue;
+    let inner: ParsedMime;
+    try {
+      inner = await parseMime(bytes);
+    } catch (err) {
+      if (err instanceof MimeParseError) continue;
+      throw err;
+    }
+    const from = addresses(inner.from)[0];
+    const date = inner.date && !Number.isNaN(inner.date.getTime()) ? inner.date : undefined;
+    found.push({
+      via: 'attached',
+      ...(inner.messageId ? { messageId: inner.messageId } : {}),
+      ...(from ? { from } : {}),
+      ...(date ? { date: date.toISOString() } : {}),
+      ...(inner.subject !== undefined ? { subject: inner.subject.replace(/\s+/g, ' ').trim() } : {}),
+      bodyHash: normalisedBodyHash(inner.text ?? ''),
+    });
+  }
+  return found;
+}
+
+/**
+ * Parse one RFC 5322 message (a .eml file or one mbox entry) with mailparser. A message whose
+ * MIME structure does not close (cut short) is refused, naming the message and the byte offset
+ * in the file where the broken part starts (`fileOffset` maps an offset in `raw` to the file).
+ */
+export async function parseMessage(
+  raw: Buffer,
+  file: string,
+  where: string,
+  fileOffset: (offsetInMessage: number) => number = (o) => o,
+): Promise<CapturedItem> {
   const headerEnd = raw.indexOf('\n\n') >= 0 ? raw.indexOf('\n\n') : raw.indexOf('\r\n\r\n');
   const head = raw.subarray(0, headerEnd >= 0 ? headerEnd : raw.length).toString('latin1');
   if (headerEnd < 0 || !/^[!-9;-~]+:/m.test(head)) {
@@ -30,17 +71,21 @@ export async function parseMessage(raw: Buffer, file: string, where: string): Pr
     if (!(err instanceof MimeParseError)) throw err;
     throw new ImportFormatError(file, where, `the MIME structure is broken (${err.message})`);
   }
+  if (m.structureProblem) {
+    const id = m.messageId ? ` (Message-ID ${m.messageId})` : '';
+    throw new ImportFormatError(
+      file,
+      `${where}${id}, byte ${fileOffset(m.structureProblem.offset)}`,
+      `${m.structureProblem.what}; a partial copy is not imported, as it would stand for the complete one`,
+    );
+  }
   if (!m.date || Number.isNaN(m.date.getTime()))
     throw new ImportFormatError(file, where, 'the message has no valid Date header');
   const bcc = addresses(m.bcc);
   // Delivered-To / X-Original-To show where a bcc copy went when no Bcc header survives.
   for (const v of m.deliveredTo) bcc.push(v.toLowerCase());
   const text = m.text ?? '';
-  const fwd =
-    /-{5,} ?Forwarded message ?-{5,}\s*\n(?:From: (.*)\n)?(?:Date: (.*)\n)?(?:Subject: (.*)\n)?(?:To: (.*)\n)?/i.exec(
-      text,
-    );
-  const rfc822 = m.attachments.find((a) => a.contentType === 'message/rfc822');
+  const forwards = [...(await attachedForwards(m)), ...inlineForwards(text)];
   return {
     kind: 'email',
     sourceId: m.messageId ?? `sha256:${sha256Hex(raw)}`,
@@ -56,11 +101,9 @@ export async function parseMessage(raw: Buffer, file: string, where: string): Pr
       inReplyTo: m.inReplyTo ?? null,
       references: m.references ?? null,
       bodyHash: sha256Hex(text.replace(/\r\n/g, '\n').trim()),
-      forwardedOf: fwd
-        ? { from: fwd[1]?.trim() ?? null, date: fwd[2]?.trim() ?? null, subject: fwd[3]?.trim() ?? null }
-        : rfc822
-          ? { attachedMessage: true }
-          : null,
+      normBodyHash: normalisedBodyHash(text),
+      forwards,
+      forwardedOf: forwards[0] ?? null,
     },
     attachments: m.attachments
       .filter((a) => a.contentType !== 'message/rfc822' || a.content.length > 0)
@@ -121,7 +164,7 @@ export async function* parseMbox(
         throw err;
       }
       if (r.done) break;
-      const item = parseMessage(r.value.raw, file, r.value.where);
+      const item = parseMessage(r.value.raw, file, r.value.where, r.value.fileOffset);
       item.catch(() => {}); // observed in order by next(); never unhandled meanwhile
       ahead.push({ item, bytesRead: r.value.bytesRead, size: r.value.raw.length });
       aheadBytes += r.value.raw.length;
@@ -138,6 +181,8 @@ interface MboxEntry {
   where: string;
   /** bytes of the file consumed when this message was complete */
   bytesRead: number;
+  /** an offset in `raw` as an offset in the file */
+  fileOffset: (offsetInMessage: number) => number;
 }
 
 /** The mbox splitter: raw messages, un-escaped, in file order. */
@@ -146,6 +191,7 @@ async function* splitMbox(path: string, file: string, quoting: MboxQuoting): Asy
   let offset = 0;
   let msgStart = -1;
   let lines: Buffer[] = [];
+  let lineStarts: number[] = [];
   let prevBlank = true;
   let leftover = Buffer.alloc(0);
 
@@ -154,7 +200,26 @@ async function* splitMbox(path: string, file: string, quoting: MboxQuoting): Asy
     // The blank line before the next "From " belongs to the separator, not the message.
     while (lines.length && lines.at(-1)!.length === 0) lines.pop();
     const raw = Buffer.from(lines.map((l) => l.toString('latin1')).join('\n'), 'latin1');
-    return { raw, where: `message starting at byte ${msgStart}`, bytesRead: offset };
+    // Where each line of `raw` starts in it and in the file (line ends are folded to LF, and
+    // quoted "From " lines lose a ">", so the two differ).
+    const rawStarts: number[] = [];
+    let at = 0;
+    for (const l of lines) {
+      rawStarts.push(at);
+      at += l.length + 1;
+    }
+    const fileStarts = lineStarts.slice(0, lines.length);
+    const fileOffset = (o: number) => {
+      let lo = 0;
+      let hi = rawStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (rawStarts[mid]! <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      return rawStarts.length ? fileStarts[lo]! + (o - rawStarts[lo]!) : msgStart;
+    };
+    return { raw, where: `message starting at byte ${msgStart}`, bytesRead: offset, fileOffset };
   }
 
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
@@ -172,6 +237,7 @@ async function* splitMbox(path: string, file: string, quoting: MboxQuoting): Asy
         if (done) yield done;
         msgStart = lineStart;
         lines = [];
+        lineStarts = [];
         prevBlank = false;
         continue;
       }
@@ -180,11 +246,12 @@ async function* splitMbox(path: string, file: string, quoting: MboxQuoting): Asy
         throw new ImportFormatError(
           file,
           `byte ${lineStart}`,
-          'an mbox file must start with a "From " separator line; this does not look like an mbox',
+          `an mbox file must start with a "From " separator line; this does not look like an mbox${sniffHint(path)}`,
         );
       }
       const s = line.toString('latin1');
       lines.push(unquote.test(s) ? Buffer.from(s.slice(1), 'latin1') : line);
+      lineStarts.push(lineStart);
       prevBlank = line.length === 0;
     }
     leftover = Buffer.from(buf);
@@ -194,6 +261,7 @@ async function* splitMbox(path: string, file: string, quoting: MboxQuoting): Asy
     if (msgStart < 0)
       throw new ImportFormatError(file, 'byte 0', 'an mbox file must start with a "From " separator line');
     lines.push(Buffer.from(unquote.test(s) ? s.slice(1) : s, 'latin1'));
+    lineStarts.push(offset);
     offset += leftover.length;
   }
   if (msgStart < 0) throw new ImportFormatError(file, 'byte 0', 'the file holds no messages');
@@ -208,7 +276,19 @@ export async function* parseEml(
 ): AsyncGenerator<CapturedItem> {
   const { readFileSync } = await import('node:fs');
   const raw = readFileSync(path);
-  const item = await parseMessage(raw, basename(path), 'the message');
+  const file = basename(path);
+  // An mbox starts with a "From " separator line (no colon): its messages would otherwise be
+  // read as one, and all but the first dropped.
+  if (raw.subarray(0, 5).toString('latin1') === 'From ') {
+    const separators = raw.toString('latin1').match(/(?:^|\n\r?\n)From [^\n]*/g)?.length ?? 1;
+    throw new ImportFormatError(
+      file,
+      'byte 0',
+      `this looks like an mbox (${separators} message(s), each after a "From " separator line), not a single .eml message; import it with \`hotline import mbox\``,
+    );
+  }
+  if (raw.length === 0) throw new ImportFormatError(file, 'byte 0', 'the file is empty');
+  const item = await parseMessage(raw, file, 'the message');
   opts.onProgress?.({ bytesRead: raw.length, totalBytes: raw.length, items: 1 });
   yield item;
 }

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { simpleParser } from 'mailparser';
+import { mimeStructure } from './mime-structure.js';
 import type { MimeReply, MimeRequest, ParsedMime } from './mime-worker.js';
 
 const OPTIONS = { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true } as const;
@@ -15,7 +16,9 @@ if (!port) throw new Error('mime-parse-worker.ts runs as a worker thread (see mi
 
 port.on('message', async ({ id, raw }: MimeRequest) => {
   let m: Awaited<ReturnType<typeof simpleParser>>;
+  let structure: ReturnType<typeof mimeStructure>;
   try {
+    structure = mimeStructure(raw);
     m = await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), OPTIONS);
   } catch (err) {
     port.postMessage({ id, error: String((err as Error | undefined)?.message || err) } satisfies MimeReply);
@@ -45,6 +48,9 @@ port.on('message', async ({ id, raw }: MimeRequest) => {
     deliveredTo,
     text: m.text,
     attachments,
+    structureProblem: structure.problem,
+    attachedMessages: structure.attachedMessages,
   };
+  for (const a of structure.attachedMessages) transfer.push(a.buffer as ArrayBuffer);
   port.postMessage({ id, mime } satisfies MimeReply, transfer);
 });

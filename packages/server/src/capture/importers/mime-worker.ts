@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AddressObject } from 'mailparser';
+import type { StructureProblem } from './mime-structure.js';
 
 /** What the importers use of mailparser's ParsedMail; plain data, so it crosses threads. */
 export interface ParsedMime {
@@ -18,6 +19,10 @@ export interface ParsedMime {
   deliveredTo: string[];
   text: string | undefined;
   attachments: { filename: string | undefined; contentType: string; content: Uint8Array }[];
+  /** where the MIME structure does not close, if it does not (see mime-structure.ts) */
+  structureProblem: StructureProblem | null;
+  /** messages attached as message/rfc822, whatever their disposition, decoded */
+  attachedMessages: Uint8Array[];
 }
 
 /** mailparser failed on the message: its message, for the importer's ImportFormatError. */

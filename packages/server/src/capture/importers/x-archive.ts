@@ -1,6 +1,7 @@
-import { createReadStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { sniffHint } from './sniff.js';
 import { type CapturedItem, ImportFormatError, type ImportProgress, sha256Hex } from './types.js';
 import { extractZip } from './zip.js';
 
@@ -216,6 +217,8 @@ function toItem(
     text: t.full_text ?? t.text ?? '',
     metadata: {
       tweetId: id,
+      /** a public post's text, so lists show it rather than "(no subject)" */
+      text: t.full_text ?? t.text ?? '',
       source: (t.source ?? '').replace(/<[^>]*>/g, '') || null,
       inReplyTo: t.in_reply_to_status_id_str ?? null,
       quoted: t.quoted_status_id_str ?? null,
@@ -238,10 +241,24 @@ export interface XOptions {
 
 /** An X/Twitter archive: the .zip as downloaded, or its extracted folder. */
 export async function* parseXArchive(path: string, opts: XOptions = {}): AsyncGenerator<CapturedItem> {
-  if (!path.toLowerCase().endsWith('.zip')) {
+  if (statSync(path).isDirectory()) {
     yield* parseXFolder(path, opts);
     return;
   }
+  // A file: the archive as downloaded, whatever its name, or not an X archive at all.
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.readUInt32LE(0) !== 0x04034b50)
+    throw new ImportFormatError(
+      basename(path),
+      'byte 0',
+      `not a zip archive${sniffHint(path, true)}; an X archive is the .zip X lets you download, or its extracted folder`,
+    );
   const dir = await extractZip(path, (name) =>
     /^data\/(tweets\.js|deleted-tweets\.js|tweets_media\/[^/]+)$/.test(name),
   );

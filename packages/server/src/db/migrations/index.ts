@@ -16,6 +16,7 @@ import * as m014 from './014-office-trust-role-grants.js';
 import * as m015 from './015-artifact-office.js';
 import * as m016 from './016-live-cluster.js';
 import * as m017 from './017-archive.js';
+import * as m018 from './018-foreign-contacts.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '015-artifact-office': m015,
   '016-live-cluster': m016,
   '017-archive': m017,
+  '018-foreign-contacts': m018,
 };

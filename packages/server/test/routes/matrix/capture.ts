@@ -28,6 +28,7 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
         expect(res.json()).toMatchObject({
           itemId: w.ids.capturedItem,
           category: 'presidential',
+          previous: expect.stringMatching(/^(unknown|presidential|personal)$/),
           recordSeq: expect.any(Number),
         }),
     },
@@ -57,6 +58,23 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
       body: (res) => expect(res.json()).toHaveProperty('byStatus'),
     },
   ],
+  'GET /api/v1/capture/compliance/items': [
+    {
+      what: 'the items behind the compliance counts',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/compliance/items?status=overdue,due' }),
+      body: (res) => expect(res.json()).toBeInstanceOf(Array),
+    },
+  ],
+  'GET /api/v1/capture/items/:id': [
+    {
+      what: 'opening a captured item',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: `/api/v1/capture/items/${w.ids.capturedItem}` }),
+      body: (res) =>
+        expect(res.json()).toMatchObject({ itemId: w.ids.capturedItem, headers: expect.any(Object) }),
+    },
+  ],
   'GET /api/v1/capture/compliance.csv': [
     {
       what: 'the 20-day compliance table as CSV',
@@ -64,7 +82,7 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
       request: () => ({ method: 'GET', url: '/api/v1/capture/compliance.csv' }),
       body: hasText(
         /text\/csv/,
-        /^item_id,kind,owner,account,occurred_at,subject,category,status,detail\r\n.+/,
+        /^item_id,kind,owner,account,occurred_at,subject,category,status,detail,trail\r\n.+/,
       ),
     },
   ],
@@ -128,4 +146,94 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
         }),
     },
   ],
+  'POST /api/v1/capture/rules': [
+    {
+      what: 'adding a classification rule',
+      access: ['records'],
+      request: () => ({
+        method: 'POST',
+        url: '/api/v1/capture/rules',
+        payload: {
+          account: `nobody-${w.next()}@personal.example.com`,
+          category: 'personal',
+          reason: 'A family account.',
+        },
+      }),
+      status: 201,
+      body: (res) => expect(res.json()).toMatchObject({ ruleId: expect.any(String), applied: [] }),
+    },
+  ],
+  'GET /api/v1/capture/contacts': [
+    {
+      what: 'the foreign contacts directory',
+      access: ['records', 'secretariat'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/contacts' }),
+      body: (res) =>
+        expect(z.array(z.object({ value: z.string() })).parse(res.json()).length).toBeGreaterThan(0),
+    },
+  ],
+  'POST /api/v1/capture/contacts': [
+    {
+      what: 'adding a foreign contact',
+      access: ['records', 'secretariat'],
+      request: () => {
+        const n = String(w.next()).padStart(4, '0');
+        return {
+          method: 'POST',
+          url: '/api/v1/capture/contacts',
+          payload: {
+            kind: 'number',
+            value: `+44 20 7946 ${n}`,
+            leader: 'Prime Minister of the United Kingdom',
+            country: 'United Kingdom',
+            source: 'Embassy contact sheet',
+          },
+        };
+      },
+      status: 201,
+      body: (res) =>
+        expect(res.json()).toMatchObject({
+          contact: { kind: 'number', value: expect.stringMatching(/^\+44/) },
+        }),
+    },
+  ],
+  'PUT /api/v1/capture/contacts/:id': [
+    {
+      what: 'changing a foreign contact',
+      access: ['records', 'secretariat'],
+      request: async () => ({
+        method: 'PUT',
+        url: `/api/v1/capture/contacts/${await matrixContact(w)}`,
+        payload: { source: 'Updated contact sheet', reason: 'The embassy sent a new sheet.' },
+      }),
+      body: (res) => expect(res.json()).toMatchObject({ contact: { source: 'Updated contact sheet' } }),
+    },
+  ],
+  'POST /api/v1/capture/contacts/:id/retire': [
+    {
+      what: 'retiring a foreign contact',
+      access: ['records', 'secretariat'],
+      request: async () => ({
+        method: 'POST',
+        url: `/api/v1/capture/contacts/${await matrixContact(w)}/retire`,
+        payload: { reason: 'The number was reassigned.' },
+      }),
+      body: (res) => expect(res.json()).toMatchObject({ contact: { retiredAt: expect.any(String) } }),
+    },
+  ],
 });
+
+/** A fresh directory entry for a request to change or retire. */
+async function matrixContact(w: MatrixWorld): Promise<string> {
+  const id = crypto.randomUUID();
+  await w.t.ctx.db
+    .insertInto('foreign_contacts')
+    .values({
+      id,
+      number: `+4420794${String(w.next()).padStart(5, '0')}`,
+      leader: 'Matrix leader',
+      country: 'X',
+    })
+    .execute();
+  return id;
+}

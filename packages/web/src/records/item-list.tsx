@@ -1,0 +1,176 @@
+import type { CapturedItemView, ComplianceListItem } from '@hotline/contract';
+import { Fragment, useEffect, useState } from 'react';
+import { get } from '../api';
+import { Alert, Loading } from '../components';
+
+const STATUS_LABEL: Record<string, string> = {
+  overdue: 'Overdue',
+  due: 'Due',
+  late: 'Late',
+  'needs-classification': 'Needs classification',
+  'compliant-copied': 'Copied at creation',
+  'compliant-forwarded': 'Forwarded in time',
+  'compliant-captured': 'Captured in time',
+  'not-applicable': 'Not applicable',
+};
+
+/**
+ * The items behind the 20-day counts (overdue and due first), filterable by person, account,
+ * kind and status; each opens to where its copy was found and the trail of how its state was
+ * decided. Times in the officer's own zone.
+ */
+export function ComplianceItems({ zone, people }: { zone: string; people: string[] }) {
+  const [status, setStatus] = useState('overdue,due');
+  const [person, setPerson] = useState('');
+  const [account, setAccount] = useState('');
+  const [kind, setKind] = useState('');
+  const [rows, setRows] = useState<ComplianceListItem[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    const q = new URLSearchParams();
+    if (status) q.set('status', status);
+    if (person) q.set('person', person);
+    if (account.trim()) q.set('account', account.trim().toLowerCase());
+    if (kind) q.set('kind', kind);
+    setRows(null);
+    get<ComplianceListItem[]>(`/api/v1/capture/compliance/items?${q}`).then(setRows).catch(setError);
+  }, [status, person, account, kind]);
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(undefined, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+  return (
+    <section className="panel" aria-labelledby="items">
+      <h2 id="items">Items</h2>
+      <div className="filters">
+        <label>
+          Status{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="overdue,due">Overdue and due</option>
+            <option value="">Any</option>
+            {Object.entries(STATUS_LABEL).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Person{' '}
+          <select value={person} onChange={(e) => setPerson(e.target.value)}>
+            <option value="">Anyone</option>
+            {people.map((p) => (
+              <option key={p}>{p}</option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Account <input value={account} onChange={(e) => setAccount(e.target.value)} placeholder="any" />
+        </label>{' '}
+        <label>
+          Kind{' '}
+          <select value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">Any</option>
+            {['email', 'sms', 'mms', 'tweet', 'tweet.deleted', 'call'].map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error ? <Alert error={error} /> : null}
+      {rows === null ? (
+        <Loading />
+      ) : rows.length === 0 ? (
+        <p>No items match.</p>
+      ) : (
+        <ul className="plain">
+          {rows.map((r) => (
+            <li key={r.itemId}>
+              <details>
+                <summary>
+                  <strong>{STATUS_LABEL[r.status] ?? r.status}</strong>
+                  {r.daysLeft !== null ? `, ${r.daysLeft} day(s) left` : ''}
+                  {r.daysOverdue !== null
+                    ? `, ${r.daysOverdue} day(s) ${r.status === 'late' ? 'late' : 'over'}`
+                    : ''}
+                  {' — '}
+                  {r.kind} “{r.title}”, {r.owner}, {r.account}, {when(r.occurredAt)}
+                </summary>
+                <ItemDetail itemId={r.itemId} when={when} />
+                <dl>
+                  <dt>Deadline</dt>
+                  <dd>{r.deadline ? when(r.deadline) : '—'}</dd>
+                  <dt>Copy</dt>
+                  <dd>
+                    {r.copy
+                      ? `${r.copy.route}${r.copy.account ? ` to ${r.copy.account}` : ''} at ${when(r.copy.at)}${r.copy.method ? `, matched by ${r.copy.method}` : ''}${r.copy.via ? ` (${r.copy.via})` : ''}`
+                      : 'none found'}
+                  </dd>
+                  <dt>How this was decided</dt>
+                  <dd>
+                    <ol>
+                      {r.trail.map((t) => (
+                        <li key={t}>{t}</li>
+                      ))}
+                    </ol>
+                  </dd>
+                </dl>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+type ItemView = CapturedItemView;
+
+/** The item itself: headers, the archived body, attachments (loaded when opened). */
+function ItemDetail({ itemId, when }: { itemId: string; when: (iso: string) => string }) {
+  const [item, setItem] = useState<ItemView | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    get<ItemView>(`/api/v1/capture/items/${itemId}`).then(setItem).catch(setError);
+  }, [itemId]);
+  if (error) return <Alert error={error} />;
+  if (!item) return <Loading />;
+  const h = item.headers;
+  return (
+    <div className="item-detail">
+      <dl>
+        {h.from && (
+          <>
+            <dt>From</dt>
+            <dd>{h.from}</dd>
+          </>
+        )}
+        {[
+          ['To', h.to],
+          ['Cc', h.cc],
+          ['Bcc', h.bcc],
+        ].map(([k, v]) =>
+          (v as string[]).length ? (
+            <Fragment key={k as string}>
+              <dt>{k as string}</dt>
+              <dd>{(v as string[]).join(', ')}</dd>
+            </Fragment>
+          ) : null,
+        )}
+        <dt>Date</dt>
+        <dd>{when(item.occurredAt)}</dd>
+        {h.messageId && (
+          <>
+            <dt>Message-ID</dt>
+            <dd>{h.messageId}</dd>
+          </>
+        )}
+        <dt>Attachments</dt>
+        <dd>
+          {item.attachments.length
+            ? item.attachments.map((a) => `${a.filename} (${a.contentType})`).join(', ')
+            : 'none'}
+        </dd>
+      </dl>
+      <pre className="item-body">{item.body ?? '(the archived original could not be read)'}</pre>
+    </div>
+  );
+}
