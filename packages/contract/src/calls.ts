@@ -227,6 +227,11 @@ export const CallDetailSchema = CallSummarySchema.extend({
           }),
         )
         .optional(),
+      /**
+       * Set when the rule cannot be met by the people who may act now: how many approvals it
+       * needs, who could still give one, and what to do (e.g. ask an administrator for a reviewer).
+       */
+      shortfall: z.string().optional(),
     })
     .nullable(),
   timeline: z.array(TimelineItemSchema),

@@ -24,7 +24,7 @@ import { toBriefingVersion, toMemconVersions, toReadoutVersion } from './artifac
 import type { PublishedReadout } from './readout-record.js';
 import type { BriefingRow, CallRow, MemconRow, Tx } from './repository.js';
 import * as repo from './repository.js';
-import { clashesAmong, dueNext, iso } from './rules.js';
+import { approvalShortfall, clashesAmong, dueNext, iso } from './rules.js';
 import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary, toPublishedReadout } from './views.js';
 
 /** The call, if the actor's office is a party to it; 404 otherwise (whether or not it exists). */
@@ -215,6 +215,16 @@ export class CallQueries {
       findOffice(this.db, row.owner_office_id),
     ]);
     const standing = host ? await approvalStanding(this.db, row, reviews) : null;
+    const shortfall =
+      standing && ['requested', 'under_review'].includes(row.state)
+        ? approvalShortfall(
+            approvalsNeeded(row.urgency, this.policy),
+            standing.counted,
+            row.requested_by,
+            reviews,
+            await repo.officeReviewers(this.db, row.owner_office_id),
+          )
+        : null;
     const events = eventsFor(party, allEvents);
     const counterpartView = host ? undefined : { ownMemconFinal: mems.some((m) => m.status === 'final') };
     const counterpartOffice =
@@ -310,6 +320,7 @@ export class CallQueries {
             have: standing.counted,
             need: approvalsNeeded(row.urgency, this.policy),
             ...(standing.notCounted.length ? { notCounted: standing.notCounted } : {}),
+            ...(shortfall ? { shortfall } : {}),
           }
         : null,
       timeline,

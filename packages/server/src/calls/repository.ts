@@ -113,6 +113,18 @@ export function reviewerGrants(db: Kysely<Database>, userIds: string[]) {
     .execute();
 }
 
+/** The office's active reviewers (who may record a review of its calls), for "who could approve". */
+export function officeReviewers(db: Kysely<Database>, officeId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('office_id', '=', officeId)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`'reviewer' = any(roles)`)
+    .orderBy('display_name')
+    .execute();
+}
+
 /** The latest version of one office's briefing of the call. */
 export function latestBriefing(db: Kysely<Database>, callId: string, officeId: string) {
   return db

@@ -178,6 +178,11 @@ export function CallPage({ id }: { id: string }) {
                         {u.detail}
                       </p>
                     ))}
+                    {call.approvals.shortfall && (
+                      <p className="hint approval-shortfall" role="note">
+                        {call.approvals.shortfall}
+                      </p>
+                    )}
                   </dd>
                 </>
               )}

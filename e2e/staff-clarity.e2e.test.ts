@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AxeResults } from 'axe-core';
+import { DateTime } from 'luxon';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
+
+/**
+ * The staff app tells each person what is needed from them, and nothing contradicts itself: each
+ * test starts from the demo world and signs in as the personas it needs, in real Chromium, and
+ * runs axe on the screens it looks at (as a11y.e2e.test.ts does).
+ */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const results = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    }),
+  )) as AxeResults;
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const DAY = DateTime.now().setZone('America/New_York').plus({ weeks: 8 }).startOf('day');
+const at = (hour: number) => DAY.set({ hour }).toFormat("yyyy-MM-dd'T'HH:mm");
+
+describe('staff clarity', () => {
+  const e2e = withBrowserServer({ demo: true });
+  const contexts: BrowserContext[] = [];
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+  });
+
+  async function browserAs(name: string, viewport?: { width: number; height: number }) {
+    const context = await e2e.browser.newContext({
+      bypassCSP: true,
+      timezoneId: 'America/New_York',
+      ...(viewport ? { viewport } : {}),
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${e2e.server.url}/app/sign-in`);
+    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
+    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    return { page, problems };
+  }
+
+  /** A Canadian liaison asks the US office for a call; returns the call's URL. */
+  async function requestCall(urgency: 'routine' | 'flash'): Promise<string> {
+    const { page } = await browserAs('Priya Sandhu');
+    await page.getByRole('link', { name: 'Request a call' }).click();
+    await poll(() => page.getByLabel('Counterpart leader').isVisible()).toBe(true);
+    await page
+      .getByLabel('Whose leader is asked for the call')
+      .selectOption({ label: 'Office of the President of the United States' });
+    await page.getByLabel('Counterpart leader').fill('Prime Minister Mark Carney of Canada');
+    await page.getByLabel('Counterpart country').fill('CA');
+    await page.getByLabel('Urgency').selectOption(urgency);
+    await page.getByLabel('Purpose').fill('Coordinate positions before the G7 summit on Arctic security.');
+    await page.getByLabel('Topics').fill('Arctic security');
+    await page.getByLabel(/^Window 1 start/).fill(at(9));
+    await page.getByLabel(/^Window 1 end/).fill(at(11));
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    await page.waitForURL(/\/app\/calls\/[0-9a-f-]{36}$/);
+    return page.url();
+  }
+
+  async function openCall(page: Page, url: string) {
+    await page.goto(url);
+    await poll(() => page.getByRole('heading', { name: 'Story of the call' }).isVisible()).toBe(true);
+  }
+
+  it('1. a flash request is approved by the demo office’s two reviewers; a rule nobody can meet says so', async () => {
+    const url = await requestCall('flash');
+    const okafor = await browserAs('Dr. Samuel Okafor');
+    await openCall(okafor.page, url);
+    await okafor.page.getByLabel('Recommendation').selectOption('approve');
+    await okafor.page.getByLabel('Notes').fill('Timely; aligned with summit preparation.');
+    await okafor.page.getByRole('button', { name: 'Record the review' }).click();
+    await poll(() => okafor.page.getByText('1 of 2 approvals', { exact: true }).isVisible()).toBe(true);
+    // Both reviewers can still act: nothing says the rule cannot be met.
+    expect(await okafor.page.locator('.approval-shortfall').count()).toBe(0);
+
+    // With the second reviewer's role taken away, the call says who could approve and what to do.
+    const db = e2e.server.ctx.database.db;
+    await db
+      .updateTable('users')
+      .set({ roles: ['staff'] })
+      .where('email', '=', 'h.marsh@us.example.gov')
+      .execute();
+    await openCall(okafor.page, url);
+    const shortfall = okafor.page.locator('.approval-shortfall');
+    await poll(() => shortfall.textContent()).toMatch(
+      /Needs 2 approvals from different reviewers; only 1 reviewer can approve: Dr\. Samuel Okafor\. Ask an administrator/,
+    );
+    expect(await axeViolations(okafor.page)).toEqual([]);
+    await screenshot(okafor.page, 'clarity-1-shortfall');
+    await db
+      .updateTable('users')
+      .set({ roles: ['reviewer'] })
+      .where('email', '=', 'h.marsh@us.example.gov')
+      .execute();
+
+    const marsh = await browserAs('Ambassador Helen Marsh');
+    await openCall(marsh.page, url);
+    await marsh.page.getByLabel('Recommendation').selectOption('approve');
+    await marsh.page.getByLabel('Notes').fill('Agreed; the summit timing makes it urgent.');
+    await marsh.page.getByRole('button', { name: 'Record the review' }).click();
+    await poll(() => marsh.page.getByText('Approved', { exact: true }).first().isVisible()).toBe(true);
+    expect([...okafor.problems, ...marsh.problems]).toEqual([]);
+  });
+});
