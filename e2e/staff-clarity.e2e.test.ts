@@ -115,4 +115,23 @@ describe('staff clarity', () => {
     await poll(() => marsh.page.getByText('Approved', { exact: true }).first().isVisible()).toBe(true);
     expect([...okafor.problems, ...marsh.problems]).toEqual([]);
   });
+
+  it('12. the server answers /favicon.ico, and the app and public pages link their icon', async () => {
+    const ico = await fetch(`${e2e.server.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    expect(ico.headers.get('content-type')).toMatch(/image\/svg\+xml/);
+    expect(await ico.text()).toMatch(/^<svg /);
+    const { page, problems } = await browserAs('Margaret Ellison');
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await page.reload();
+    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toBe('/favicon.svg');
+    await page.goto(`${e2e.server.url}/readouts`);
+    expect(await page.locator('link[rel=icon]').getAttribute('href')).toBe('/favicon.svg');
+    expect(failed).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 });
