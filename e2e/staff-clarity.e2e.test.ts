@@ -134,4 +134,64 @@ describe('staff clarity', () => {
     expect(failed).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('3. nothing offered that will be refused: joining says when it opens, approving a briefing waits for one', async () => {
+    const db = e2e.server.ctx.database.db;
+    // The demo's briefed in-app call of the US President, about a day ahead.
+    const briefed = await db
+      .selectFrom('calls')
+      .select(['id'])
+      .where('state', '=', 'briefed')
+      .where('channel', '=', 'hotline')
+      .executeTakeFirstOrThrow();
+    const potus = await browserAs('Donald J. Trump');
+    await openCall(potus.page, `${e2e.server.url}/app/calls/${briefed.id}`);
+    const opens = potus.page.locator('[data-testid="join-opens"]');
+    await poll(() => opens.textContent()).toMatch(
+      /^Joining opens at \w{3} \d+ \w{3} \d{4}, \d+:\d\d [ap]\.m\. E[SD]T, in (\d+ days?( \d+ h)?|\d+ h( \d+ min)?)\.$/,
+    );
+    expect(await potus.page.locator('[data-testid="join"]').count()).toBe(0);
+    expect(await potus.page.getByText('Nothing for your role in this state.').count()).toBe(0);
+    expect(
+      await potus.page.getByRole('link', { name: /Join the call in the secure call room/ }).count(),
+    ).toBe(1);
+    expect(await axeViolations(potus.page)).toEqual([]);
+    await screenshot(potus.page, 'clarity-3-join-opens');
+
+    // Asked directly, the server's refusal names the opening in his zone, not a UTC timestamp.
+    const refusal = await potus.page.evaluate(
+      (callId) =>
+        new Promise<{ type: string; detail?: string }>((resolve, reject) => {
+          const ws = new WebSocket(new URL('/api/v1/live', location.href).href.replace(/^http/, 'ws'));
+          ws.onopen = () => ws.send(JSON.stringify({ type: 'join', callId }));
+          ws.onmessage = (ev) => {
+            const m = JSON.parse(String(ev.data));
+            if (m.type === 'error' || m.type === 'joined') resolve(m);
+          };
+          ws.onerror = () => reject(new Error('websocket error'));
+        }),
+      briefed.id,
+    );
+    expect(refusal.type).toBe('error');
+    expect(refusal.detail).toMatch(
+      /^Joining opens at .+ [ap]\.m\. E[SD]T, in .+\(15 minutes before the start\)\.$/,
+    );
+    expect(refusal.detail).not.toMatch(/\d{4}-\d\d-\d\dT/);
+
+    // A scheduled call with no briefing yet: no "Approve the briefing" button, but why not.
+    const scheduled = await db
+      .selectFrom('calls')
+      .innerJoin('offices', 'offices.id', 'calls.owner_office_id')
+      .select(['calls.id'])
+      .where('calls.state', '=', 'scheduled')
+      .where('offices.slug', '=', 'us-potus')
+      .where('calls.counterpart_leader', 'like', '%Sheinbaum%')
+      .executeTakeFirstOrThrow();
+    const park = await browserAs('Linda Park');
+    await openCall(park.page, `${e2e.server.url}/app/calls/${scheduled.id}`);
+    await poll(() => park.page.locator('[data-testid="briefing-not-yet"]').isVisible()).toBe(true);
+    expect(await park.page.getByRole('button', { name: 'Approve the briefing' }).count()).toBe(0);
+    expect(await axeViolations(park.page)).toEqual([]);
+    expect([...potus.problems, ...park.problems]).toEqual([]);
+  });
 });

@@ -190,6 +190,10 @@ export const CallDetailSchema = CallSummarySchema.extend({
   interpreters: z.array(z.object({ id: IdSchema, name: z.string() })),
   listeners: z.array(z.object({ id: IdSchema, name: z.string() })),
   scheduleSequence: z.number(),
+  /** When the in-app room admits its participants (the join window before the start), or null. */
+  joinOpensAt: z.string().nullable(),
+  /** Seconds from the server's now until then (0 when open): the browser's clock may differ. */
+  joinOpensInSeconds: z.number().int().nullable(),
   actualStart: z.string().nullable(),
   actualEnd: z.string().nullable(),
   waiveReason: z.string().nullable(),

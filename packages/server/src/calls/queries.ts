@@ -1,4 +1,4 @@
-import { type Clock, DAY, NotFoundError } from '@hotline/common';
+import { type Clock, DAY, MINUTE, NotFoundError } from '@hotline/common';
 import type {
   BriefingVersion,
   CallArtifacts,
@@ -275,6 +275,10 @@ export class CallQueries {
       now,
     });
 
+    const joinOpens =
+      row.channel === 'hotline' && row.scheduled_start
+        ? new Date(new Date(row.scheduled_start).getTime() - this.policy.joinWindowMinutes * MINUTE)
+        : null;
     return {
       ...toCallSummary(row, office?.name ?? '', now, counterpartView),
       requestedBy: { id: row.requested_by, name: person(row.requested_by)?.name ?? 'Unknown' },
@@ -298,6 +302,10 @@ export class CallQueries {
         entries: log.map(toCallLogEntry),
       },
       scheduleSequence: row.schedule_sequence,
+      joinOpensAt: joinOpens ? iso(joinOpens) : null,
+      joinOpensInSeconds: joinOpens
+        ? Math.max(0, Math.ceil((joinOpens.getTime() - now.getTime()) / 1000))
+        : null,
       actualStart: row.actual_start ? iso(row.actual_start) : null,
       actualEnd: row.actual_end ? iso(row.actual_end) : null,
       // Why the host waived its readout is its own.
@@ -370,6 +378,12 @@ export class CallQueries {
   }
 
   /** The facts that decide who may join the call's in-app room (policy/ decides). */
+  /** A person's time zone (UTC if unknown), to tell them times as their clock shows them. */
+  async zoneOf(userId: string): Promise<string> {
+    const [row] = await repo.userNames(this.db, [userId]);
+    return row?.time_zone ?? 'UTC';
+  }
+
   async joinFacts(callId: string): Promise<CallRow> {
     const call = await repo.findCall(this.db, callId);
     if (!call) throw new NotFoundError('call', callId);

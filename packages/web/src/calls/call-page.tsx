@@ -98,6 +98,8 @@ export function CallPage({ id }: { id: string }) {
     ...call.listeners.map((l) => l.id),
     ...call.interpreters.map((i) => i.id),
   ].includes(me.user.id);
+  const inRoom =
+    call.channel === 'hotline' && ['scheduled', 'briefed', 'in_progress'].includes(call.state) && participant;
   const path = `/api/v1/calls/${call.id}`;
   const readout = art?.readouts.at(-1);
   const hasFinalMemcon = !!art?.memcons.some((m) => m.status === 'final');
@@ -262,7 +264,14 @@ export function CallPage({ id }: { id: string }) {
               briefing and its own memcon here, which the host office never sees.
             </p>
           )}
-          {call.allowedActions.length === 0 && <p className="meta">Nothing for your role in this state.</p>}
+          {call.allowedActions.length === 0 &&
+            (inRoom ? (
+              <p className="meta">
+                <a href="#room">Join the call in the secure call room</a> below.
+              </p>
+            ) : (
+              <p className="meta">Nothing for your role in this state.</p>
+            ))}
           {can('record_call_log') && (
             <p>
               <a href="#call-log-form-h">Record who was on the line</a> in the call log below.
@@ -309,7 +318,12 @@ export function CallPage({ id }: { id: string }) {
               }
             />
           )}
-          {(can('brief') || can('approve_counterpart_briefing')) && (
+          {(can('brief') || can('approve_counterpart_briefing')) && !art?.briefings.length && (
+            <p className="meta" data-testid="briefing-not-yet">
+              The briefing can be approved once it is written; nobody has written it yet.
+            </p>
+          )}
+          {(can('brief') || can('approve_counterpart_briefing')) && !!art?.briefings.length && (
             <p className="btn-row">
               <button
                 type="button"
@@ -413,7 +427,13 @@ export function CallPage({ id }: { id: string }) {
         participant && (
           <section className="panel" aria-labelledby="room">
             <h2 id="room">Secure call room</h2>
-            <CallRoom callId={call.id} me={{ userId: me.user.id, displayName: me.user.displayName }} />
+            <CallRoom
+              callId={call.id}
+              me={{ userId: me.user.id, displayName: me.user.displayName }}
+              opensAt={call.joinOpensAt}
+              opensInSeconds={call.joinOpensInSeconds}
+              zone={zone}
+            />
           </section>
         )}
       {call.callLog.channel &&
