@@ -194,4 +194,34 @@ describe('staff clarity', () => {
     expect(await axeViolations(park.page)).toEqual([]);
     expect([...potus.problems, ...park.problems]).toEqual([]);
   });
+
+  it('13. the inbox and the lists fit a 390 px wide phone without clipping', async () => {
+    const { page, problems } = await browserAs('Linda Park', { width: 390, height: 844 });
+    const wide: string[] = [];
+    for (const path of ['/inbox', '/calendar', '/calls']) {
+      await page.goto(`${e2e.server.url}/app${path}`);
+      await poll(() => page.locator('main h1').first().isVisible()).toBe(true);
+      await poll(() => page.locator('[aria-busy="true"], .loading').count()).toBe(0);
+      const width = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+      if (width > 390) wide.push(`${path}: ${width}px`);
+      // Nor is anything clipped inside a panel that scrolls sideways (a table cut at the edge).
+      const clipped = await page.evaluate(() =>
+        [...document.querySelectorAll('main *')]
+          .filter(
+            (el) =>
+              el.clientWidth > 1 &&
+              el.scrollWidth > el.clientWidth + 1 &&
+              getComputedStyle(el).overflowX !== 'visible',
+          )
+          .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.scrollWidth}/${el.clientWidth}`),
+      );
+      if (clipped.length) wide.push(`${path}: ${clipped.join('; ')}`);
+      if (path === '/inbox') {
+        expect(await axeViolations(page)).toEqual([]);
+        await screenshot(page, 'clarity-13-inbox-390');
+      }
+    }
+    expect(wide).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 });
