@@ -224,4 +224,44 @@ describe('staff clarity', () => {
     expect(wide).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('2. "Needs you" names the step expected of each person and by when; closed and waived calls leave it', async () => {
+    const db = e2e.server.ctx.database.db;
+    const needs = (page: Page) => page.getByRole('region', { name: /^Needs you/ }).locator('tbody tr');
+    async function inbox(name: string) {
+      const b = await browserAs(name);
+      await b.page.goto(`${e2e.server.url}/app/inbox`);
+      await poll(() => b.page.getByRole('heading', { name: /^Needs you \(\d+\)$/ }).isVisible()).toBe(true);
+      return b;
+    }
+    for (const name of ['Linda Park', 'Margaret Ellison', 'Thomas Brennan', 'Dr. Samuel Okafor']) {
+      const { page, problems } = await inbox(name);
+      const rows = await needs(page).all();
+      for (const row of rows) {
+        const text = (await row.textContent()) ?? '';
+        // Every item says what is needed and by when (or that the step has no deadline).
+        expect(await row.getByRole('list', { name: 'Needed from you' }).count(), `${name}: ${text}`).toBe(1);
+        expect(text, name).toMatch(
+          /(, by \w{3} \d+ \w{3} \d{4}, \d+:\d\d [ap]\.m\. [A-Z]{3,4}|, no deadline)/,
+        );
+        expect(text, name).not.toMatch(/Closed|Readout waived|Withdraw the request/);
+      }
+      if (name === 'Linda Park') {
+        expect(await axeViolations(page)).toEqual([]);
+        await screenshot(page, 'clarity-2-inbox');
+      }
+      if (name === 'Thomas Brennan') {
+        const overdue = await db
+          .selectFrom('calls')
+          .innerJoin('offices', 'offices.id', 'calls.owner_office_id')
+          .select('calls.id')
+          .where('offices.slug', '=', 'us-potus')
+          .where('calls.state', 'in', ['completed', 'memcon_draft'])
+          .where('calls.memcon_due_at', '<', new Date())
+          .execute();
+        expect(await page.getByText('Chase the overdue memcon').count()).toBe(overdue.length);
+      }
+      expect(problems).toEqual([]);
+    }
+  });
 });

@@ -164,6 +164,11 @@ export const CallSummarySchema = z.object({
   overdue: z.array(z.enum(['memcon', 'readout'])),
   updatedAt: z.string(),
   version: z.number(),
+  /**
+   * In the inbox: what is expected of this person on the call, each step with its deadline (null
+   * when the step has none), e.g. "Draft the memcon" by the memcon's due date.
+   */
+  needed: z.array(z.object({ step: z.string(), by: z.string().nullable() })).optional(),
 });
 export type CallSummary = z.infer<typeof CallSummarySchema>;
 

@@ -36,6 +36,16 @@ function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
               <div className="meta">
                 {c.ownerOfficeName} · {c.topics.join(', ')}
               </div>
+              {c.needed && c.needed.length > 0 && (
+                <ul className="plain needed" aria-label="Needed from you">
+                  {c.needed.map((n) => (
+                    <li key={n.step}>
+                      <strong>{n.step}</strong>
+                      {n.by ? `, by ${when(n.by, zone)}` : ', no deadline'}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </th>
             <td data-label="State">
               <StateBadge state={c.state} />
