@@ -264,4 +264,25 @@ describe('staff clarity', () => {
       expect(problems).toEqual([]);
     }
   });
+
+  it('9. calls are named from the viewer’s side: a US user never sees a call "with" their own President', async () => {
+    const { page, problems } = await browserAs('Margaret Ellison');
+    await page.goto(`${e2e.server.url}/app/inbox`);
+    const all = page.getByRole('region', { name: /^All calls of your office/ });
+    await poll(() => all.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await all.getByRole('link', { name: /Donald J\. Trump of the United States/ }).count()).toBe(0);
+    // Mexico hosts the tariffs call with the US President: to the US it is a call with Mexico's President.
+    const mexico = all.getByRole('row', { name: /Office of the President of Mexico/ }).first();
+    await poll(() => mexico.getByRole('link').first().textContent()).toBe(
+      'President Claudia Sheinbaum Pardo of Mexico',
+    );
+    await mexico.getByRole('link').first().click();
+    await poll(() =>
+      page
+        .getByRole('heading', { level: 1, name: 'Call with President Claudia Sheinbaum Pardo of Mexico' })
+        .isVisible(),
+    ).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 });

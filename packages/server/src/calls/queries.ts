@@ -26,7 +26,14 @@ import type { PublishedReadout } from './readout-record.js';
 import type { BriefingRow, CallRow, MemconRow, Tx } from './repository.js';
 import * as repo from './repository.js';
 import { approvalShortfall, clashesAmong, dueNext, iso, overdueAt } from './rules.js';
-import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary, toPublishedReadout } from './views.js';
+import {
+  buildTimeline,
+  leaderOf,
+  localTimesFor,
+  toCallLogEntry,
+  toCallSummary,
+  toPublishedReadout,
+} from './views.js';
 
 /** The call, if the actor's office is a party to it; 404 otherwise (whether or not it exists). */
 export async function visibleCall(db: Tx, actor: Actor, id: string): Promise<CallRow> {
@@ -146,14 +153,21 @@ export class CallQueries {
       actor.officeId,
       rows.filter((r) => r.owner_office_id !== actor.officeId).map((r) => r.id),
     );
-    let out = rows.map((r) =>
-      toCallSummary(
+    const hosts = await repo.officeLeaders(
+      this.db,
+      rows.filter((r) => r.owner_office_id !== actor.officeId).map((r) => r.owner_office_id),
+    );
+    let out = rows.map((r) => {
+      const c = toCallSummary(
         r,
         offices.get(r.owner_office_id) ?? '',
         now,
         r.owner_office_id === actor.officeId ? undefined : { ownMemconFinal: ownFinal.has(r.id) },
-      ),
-    );
+      );
+      // Named from the viewer's side: a counterpart office's call is with the host's leader.
+      const host = hosts.get(r.owner_office_id);
+      return host ? { ...c, counterpartLeader: leaderOf(host) } : c;
+    });
     if (scope === 'upcoming') {
       out = out
         .filter((c) => c.scheduledStart && ['scheduled', 'briefed', 'in_progress'].includes(c.state))
@@ -282,6 +296,7 @@ export class CallQueries {
         : null;
     return {
       ...toCallSummary(row, office?.name ?? '', now, counterpartView),
+      ...(!host && office ? { counterpartLeader: leaderOf(office) } : {}),
       requestedBy: { id: row.requested_by, name: person(row.requested_by)?.name ?? 'Unknown' },
       language: row.language,
       requesterZone: row.requester_zone,

@@ -221,6 +221,21 @@ export async function officeNames(db: Kysely<Database>, ids: string[]): Promise<
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** The leader of each of these offices, as title, name and country code. */
+export async function officeLeaders(
+  db: Kysely<Database>,
+  ids: string[],
+): Promise<Map<string, { leader_title: string; leader_name: string; country: string }>> {
+  const uniq = [...new Set(ids)];
+  if (uniq.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('offices')
+    .select(['id', 'leader_title', 'leader_name', 'country'])
+    .where('id', 'in', uniq)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 // ------------------------------------------------------------------ writes
 
 export async function insertCall(db: Kysely<Database>, row: NewCall): Promise<void> {
