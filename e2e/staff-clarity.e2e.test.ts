@@ -80,9 +80,19 @@ describe('staff clarity', () => {
     const url = await requestCall('flash');
     const okafor = await browserAs('Dr. Samuel Okafor');
     await openCall(okafor.page, url);
+    // No decision is pre-set: the reviewer chooses one.
+    expect(await okafor.page.getByLabel('Recommendation').inputValue()).toBe('');
     await okafor.page.getByLabel('Recommendation').selectOption('approve');
     await okafor.page.getByLabel('Notes').fill('Timely; aligned with summit preparation.');
     await okafor.page.getByRole('button', { name: 'Record the review' }).click();
+    // Final acts ask first: the dialog says what will happen and what cannot be undone.
+    const dialog = okafor.page.getByRole('dialog', { name: 'Record the review?' });
+    await poll(() => dialog.textContent()).toMatch(
+      /Your approval is recorded \(1 of 2\); the call stays under review.*This cannot be undone:/,
+    );
+    expect(await axeViolations(okafor.page)).toEqual([]);
+    await screenshot(okafor.page, 'clarity-5-confirm-review');
+    await dialog.getByRole('button', { name: 'Record the review' }).click();
     await poll(() => okafor.page.getByText('1 of 2 approvals', { exact: true }).isVisible()).toBe(true);
     // Both reviewers can still act: nothing says the rule cannot be met.
     expect(await okafor.page.locator('.approval-shortfall').count()).toBe(0);
@@ -112,6 +122,7 @@ describe('staff clarity', () => {
     await marsh.page.getByLabel('Recommendation').selectOption('approve');
     await marsh.page.getByLabel('Notes').fill('Agreed; the summit timing makes it urgent.');
     await marsh.page.getByRole('button', { name: 'Record the review' }).click();
+    await marsh.page.getByRole('dialog').getByRole('button', { name: 'Record the review' }).click();
     await poll(() => marsh.page.getByText('Approved', { exact: true }).first().isVisible()).toBe(true);
     expect([...okafor.problems, ...marsh.problems]).toEqual([]);
   });
