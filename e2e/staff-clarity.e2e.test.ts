@@ -296,4 +296,26 @@ describe('staff clarity', () => {
     expect(await axeViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('4. public readout pages give times in the host office’s zone, labelled with the zone', async () => {
+    const context = await e2e.browser.newContext({ bypassCSP: true, timezoneId: 'Asia/Tokyo' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    await page.goto(`${e2e.server.url}/readouts`);
+    const times = page.locator('main time');
+    await poll(() => times.count()).toBeGreaterThan(0);
+    const texts = await times.allTextContents();
+    // Every time is labelled with its zone: the host office's, whatever the reader's own (Tokyo).
+    for (const text of texts)
+      expect(text).toMatch(/^[A-Z][a-z]+ \d{1,2}, \d{4}, \d{1,2}:\d\d [ap]\.m\. (E[SD]T|C[SD]T|GMT[+-]\d+)$/);
+    expect(texts.some((t) => /E[SD]T$/.test(t))).toBe(true);
+    expect(texts.some((t) => /GMT\+9$|JST$/.test(t))).toBe(false);
+    await page.locator('main a[href^="/readouts/"]').first().click();
+    await poll(() => page.locator('main time').first().textContent()).toMatch(
+      /[ap]\.m\. [A-Z]{3}([+-]\d+)?$/,
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
 });

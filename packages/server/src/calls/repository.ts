@@ -319,6 +319,7 @@ function publishedBase(db: Kysely<Database>) {
       'records.salt as record_salt',
       'records.envelope as record_envelope',
       'offices.name as officeName',
+      'offices.time_zone as officeZone',
       'offices.leader_title',
       'offices.leader_name',
       'calls.counterpart_leader',

@@ -232,6 +232,7 @@ export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadou
     bodyMd: r.body_md,
     publishedAt,
     officeName: r.officeName,
+    officeZone: r.officeZone,
     counterpart: r.counterpart_leader,
     participants: [`${r.leader_title} ${r.leader_name}`, r.counterpart_leader],
     recordId: r.record_id,
