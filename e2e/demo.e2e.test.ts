@@ -51,7 +51,12 @@ describe('the demo chooser in real Chromium', () => {
     await page.getByLabel('Email').fill('j.avery@us.example.gov');
     await page.getByRole('button', { name: 'Create invite link' }).click();
     await poll(() => page.getByText(/\/app\/invite\/[A-Za-z0-9_-]{16,}/).isVisible()).toBe(true);
-    await poll(() => page.getByRole('row', { name: /Jordan Avery/ }).isVisible()).toBe(true);
+    await poll(() =>
+      page
+        .getByRole('row', { name: /Jordan Avery/ })
+        .first()
+        .isVisible(),
+    ).toBe(true);
     await screenshot(page, 'demo-admin');
     await page.getByRole('link', { name: 'Profile' }).click();
     await poll(() => page.getByRole('heading', { name: 'Your profile' }).isVisible()).toBe(true);
