@@ -50,6 +50,12 @@ describe('an administrator of an office the operator added', () => {
     await page.reload();
     // click(), not check(): the box stays clear while the grant waits for confirmation.
     await page.getByLabel('Reviewer for Aoife Aide').click();
+    // Granting a role asks first: what will happen, and that the grant is a record for good.
+    const dialog = page.getByRole('dialog', { name: 'Grant Aoife Aide the Reviewer role?' });
+    await poll(() => dialog.textContent()).toMatch(
+      /once a second administrator confirms.*This cannot be undone:/,
+    );
+    await dialog.getByRole('button', { name: 'Grant Reviewer' }).click();
     await poll(() =>
       page
         .getByText(/Reviewer waits for a second administrator/)

@@ -86,6 +86,8 @@ describe('a leader call from request to published, verified readout', () => {
       // Too short: the server refuses it, and the message sits beside Notes, not only at the top.
       await page.getByLabel('Notes').fill('OK');
       await page.getByRole('button', { name: 'Record the review' }).click();
+      // A final act asks first, in a dialog.
+      await page.getByRole('dialog').getByRole('button', { name: 'Record the review' }).click();
       const notes = page.getByLabel('Notes');
       await poll(() => notes.getAttribute('aria-invalid')).toBe('true');
       const describedBy = (await notes.getAttribute('aria-describedby')) ?? '';
@@ -100,6 +102,8 @@ describe('a leader call from request to published, verified readout', () => {
       await screenshot(page, 'calls-2-field-error');
       await notes.fill('Timely; aligned with summit preparation.');
       await page.getByRole('button', { name: 'Record the review' }).click();
+      // A final act asks first, in a dialog.
+      await page.getByRole('dialog').getByRole('button', { name: 'Record the review' }).click();
       await poll(() => page.getByText('Approved', { exact: true }).first().isVisible()).toBe(true);
     });
 
@@ -144,6 +148,8 @@ describe('a leader call from request to published, verified readout', () => {
       await signInAs('Linda Park');
       await openCall();
       await page.getByRole('button', { name: 'Finalize the memcon' }).click();
+      // A final act asks first, in a dialog.
+      await page.getByRole('dialog').getByRole('button', { name: 'Finalize the memcon' }).click();
       await poll(() => page.getByText('Memcon final', { exact: true }).first().isVisible()).toBe(true);
       // Finalizing keeps the draft and adds a final version; the readout deadline starts.
       await poll(() =>
@@ -174,6 +180,8 @@ describe('a leader call from request to published, verified readout', () => {
         await signInAs('Colleen MacDonald');
         await openCall();
         await page.getByRole('button', { name: "Finalize our office's memcon" }).click();
+        // A final act asks first, in a dialog.
+        await page.getByRole('dialog').getByRole('button', { name: "Finalize our office's memcon" }).click();
         await poll(() =>
           page.getByRole('heading', { name: /Memcon v2 \(final\) · 2 versions/ }).isVisible(),
         ).toBe(true);
@@ -207,6 +215,8 @@ describe('a leader call from request to published, verified readout', () => {
           true,
         );
         await page.getByRole('button', { name: 'Publish the readout' }).click();
+        // A final act asks first, in a dialog.
+        await page.getByRole('dialog').getByRole('button', { name: 'Publish the readout' }).click();
         await poll(() => page.getByText('Readout published', { exact: true }).first().isVisible()).toBe(true);
         // The history names who wrote and approved each version, and when the published one went out.
         const versions = page.locator('#readout-versions + table tbody tr');

@@ -93,10 +93,11 @@ describe('a hotline call on the real call page', () => {
 
   it('refuses a participant before the window opens, and anyone who is not a participant', async () => {
     potus = await openAs('Donald J. Trump');
-    await potus.locator('[data-testid="join"]').click();
-    await poll(() => potus.locator('[data-testid="call-error"]').textContent()).toContain(
-      'The call window opens 15 minutes before the start',
+    // No Join button before the window: the room says when joining opens, in his zone.
+    await poll(() => potus.locator('[data-testid="join-opens"]').textContent()).toMatch(
+      /^Joining opens at .+ [ap]\.m\. E[SD]T, in /,
     );
+    expect(await potus.locator('[data-testid="join"]').count()).toBe(0);
 
     // The press secretary is not on the call: the page offers no room, and the signaling
     // server refuses her even when she asks for it directly over the WebSocket.

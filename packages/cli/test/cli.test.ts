@@ -41,6 +41,12 @@ describe('hotline --help', () => {
     expect(out).toMatch(/principal,staff,reviewer,secretariat,notetaker,press,records,liaison,admin/);
   });
 
+  it('explains users list', () => {
+    const out = helpText(buildProgram(), ['users', 'list']);
+    expect(out).toMatch(/^Usage: hotline users list \[options\]/);
+    for (const o of ['--office', '--json']) expect(out).toContain(o);
+  });
+
   it('names every option of offices add', () => {
     const out = helpText(buildProgram(), ['offices', 'add']);
     expect(out).toMatch(/^Usage: hotline offices add \[options\]/);

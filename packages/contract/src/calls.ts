@@ -164,6 +164,11 @@ export const CallSummarySchema = z.object({
   overdue: z.array(z.enum(['memcon', 'readout'])),
   updatedAt: z.string(),
   version: z.number(),
+  /**
+   * In the inbox: what is expected of this person on the call, each step with its deadline (null
+   * when the step has none), e.g. "Draft the memcon" by the memcon's due date.
+   */
+  needed: z.array(z.object({ step: z.string(), by: z.string().nullable() })).optional(),
 });
 export type CallSummary = z.infer<typeof CallSummarySchema>;
 
@@ -190,6 +195,10 @@ export const CallDetailSchema = CallSummarySchema.extend({
   interpreters: z.array(z.object({ id: IdSchema, name: z.string() })),
   listeners: z.array(z.object({ id: IdSchema, name: z.string() })),
   scheduleSequence: z.number(),
+  /** When the in-app room admits its participants (the join window before the start), or null. */
+  joinOpensAt: z.string().nullable(),
+  /** Seconds from the server's now until then (0 when open): the browser's clock may differ. */
+  joinOpensInSeconds: z.number().int().nullable(),
   actualStart: z.string().nullable(),
   actualEnd: z.string().nullable(),
   waiveReason: z.string().nullable(),
@@ -227,6 +236,11 @@ export const CallDetailSchema = CallSummarySchema.extend({
           }),
         )
         .optional(),
+      /**
+       * Set when the rule cannot be met by the people who may act now: how many approvals it
+       * needs, who could still give one, and what to do (e.g. ask an administrator for a reviewer).
+       */
+      shortfall: z.string().optional(),
     })
     .nullable(),
   timeline: z.array(TimelineItemSchema),

@@ -16,6 +16,7 @@ import { archiveRoutes } from './archive/routes.js';
 import { callRoutes } from './calls/routes.js';
 import { captureRoutes } from './capture/routes.js';
 import type { AppContext } from './context.js';
+import { faviconRoutes } from './http/favicon.js';
 import { registerHardening } from './http/hardening.js';
 import { healthRoutes } from './http/health-routes.js';
 import { errorHandler, notFoundHandler, sendProblem } from './http/problem.js';
@@ -120,6 +121,7 @@ export async function buildApp(
   registerHardening(app, ctx);
 
   healthRoutes(app, ctx);
+  faviconRoutes(app);
   authRoutes(app, ctx);
   identityRoutes(app, ctx);
   sessionRoutes(app, ctx);

@@ -139,6 +139,48 @@ export function adminCommands(program: Command): void {
 
   const users = program.command('users').description('Manage users.');
   users
+    .command('list')
+    .description('List the people of every office (or one): office, name, email, roles, status, time zone.')
+    .option('--office <slug>', 'only this office')
+    .option('--json', 'one JSON array instead of a table')
+    .action((opts: { office?: string; json?: boolean }) =>
+      withContext(async (ctx) => {
+        let q = ctx.db
+          .selectFrom('users')
+          .innerJoin('offices', 'offices.id', 'users.office_id')
+          .select([
+            'offices.slug as office',
+            'users.display_name as name',
+            'users.email',
+            'users.roles',
+            'users.status',
+            'users.time_zone as timeZone',
+          ])
+          .orderBy('offices.slug')
+          .orderBy('users.display_name');
+        if (opts.office) q = q.where('offices.slug', '=', opts.office);
+        const rows = await q.execute();
+        if (opts.office && !rows.length)
+          fail(new Error(`no people in office "${opts.office}" (is the slug right? see the web app)`), 2);
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+          return;
+        }
+        const table = [
+          ['OFFICE', 'NAME', 'EMAIL', 'ROLES', 'STATUS', 'TIME ZONE'],
+          ...rows.map((r) => [r.office, r.name, r.email, r.roles.join(','), r.status, r.timeZone]),
+        ];
+        const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+        for (const row of table)
+          process.stdout.write(
+            `${row
+              .map((c, i) => c.padEnd(widths[i]!))
+              .join('  ')
+              .trimEnd()}\n`,
+          );
+      }),
+    );
+  users
     .command('invite')
     .description('Invite a person: creates the user and prints a one-time registration link.')
     .requiredOption('--office <slug-or-id>', 'the office they belong to')

@@ -333,6 +333,18 @@ export function formatForZone(instant: Date | string, zone: string): string {
   return `${d.toFormat('ccc d LLL yyyy, h:mm')} ${ampm} ${d.toFormat('ZZZZ')}`;
 }
 
+/** A span as people say it: "3 days 2 h", "2 h 40 min", "12 min", "less than a minute". */
+export function durationInWords(ms: number): string {
+  const mins = Math.ceil(ms / 60_000);
+  if (mins < 1) return 'less than a minute';
+  const days = Math.floor(mins / 1440);
+  const hours = Math.floor((mins % 1440) / 60);
+  const m = mins % 60;
+  if (days) return `${days} ${days === 1 ? 'day' : 'days'}${hours ? ` ${hours} h` : ''}`;
+  if (hours) return `${hours} h${m ? ` ${m} min` : ''}`;
+  return `${m} min`;
+}
+
 /**
  * A local date-time in a zone → UTC. A time that does not exist (the spring-forward gap) is
  * refused with the next valid time; an ambiguous one (the fall-back overlap) means the earlier

@@ -1,4 +1,4 @@
-import { type Clock, DAY, NotFoundError } from '@hotline/common';
+import { type Clock, DAY, MINUTE, NotFoundError } from '@hotline/common';
 import type {
   BriefingVersion,
   CallArtifacts,
@@ -21,11 +21,19 @@ import {
 } from '../policy/policy.js';
 import { approvalStanding } from './approvals.js';
 import { toBriefingVersion, toMemconVersions, toReadoutVersion } from './artifacts.js';
+import { ACTIONS } from './lifecycle.js';
 import type { PublishedReadout } from './readout-record.js';
 import type { BriefingRow, CallRow, MemconRow, Tx } from './repository.js';
 import * as repo from './repository.js';
-import { clashesAmong, dueNext, iso } from './rules.js';
-import { buildTimeline, localTimesFor, toCallLogEntry, toCallSummary, toPublishedReadout } from './views.js';
+import { approvalShortfall, clashesAmong, dueNext, iso, overdueAt } from './rules.js';
+import {
+  buildTimeline,
+  leaderOf,
+  localTimesFor,
+  toCallLogEntry,
+  toCallSummary,
+  toPublishedReadout,
+} from './views.js';
 
 /** The call, if the actor's office is a party to it; 404 otherwise (whether or not it exists). */
 export async function visibleCall(db: Tx, actor: Actor, id: string): Promise<CallRow> {
@@ -145,22 +153,29 @@ export class CallQueries {
       actor.officeId,
       rows.filter((r) => r.owner_office_id !== actor.officeId).map((r) => r.id),
     );
-    let out = rows.map((r) =>
-      toCallSummary(
+    const hosts = await repo.officeLeaders(
+      this.db,
+      rows.filter((r) => r.owner_office_id !== actor.officeId).map((r) => r.owner_office_id),
+    );
+    let out = rows.map((r) => {
+      const c = toCallSummary(
         r,
         offices.get(r.owner_office_id) ?? '',
         now,
         r.owner_office_id === actor.officeId ? undefined : { ownMemconFinal: ownFinal.has(r.id) },
-      ),
-    );
+      );
+      // Named from the viewer's side: a counterpart office's call is with the host's leader.
+      const host = hosts.get(r.owner_office_id);
+      return host ? { ...c, counterpartLeader: leaderOf(host) } : c;
+    });
     if (scope === 'upcoming') {
       out = out
         .filter((c) => c.scheduledStart && ['scheduled', 'briefed', 'in_progress'].includes(c.state))
         .sort((a, b) => a.scheduledStart!.localeCompare(b.scheduledStart!));
     } else if (scope === 'inbox') {
-      out = out.filter((c) => {
-        const row = rows.find((r) => r.id === c.id)!;
-        return allowedCallActions(actor, row).length > 0 || c.overdue.length > 0;
+      out = out.flatMap((c) => {
+        const needed = neededFrom(actor, rows.find((r) => r.id === c.id)!, now, this.policy);
+        return needed.length ? [{ ...c, needed }] : [];
       });
     }
     return out;
@@ -215,6 +230,16 @@ export class CallQueries {
       findOffice(this.db, row.owner_office_id),
     ]);
     const standing = host ? await approvalStanding(this.db, row, reviews) : null;
+    const shortfall =
+      standing && ['requested', 'under_review'].includes(row.state)
+        ? approvalShortfall(
+            approvalsNeeded(row.urgency, this.policy),
+            standing.counted,
+            row.requested_by,
+            reviews,
+            await repo.officeReviewers(this.db, row.owner_office_id),
+          )
+        : null;
     const events = eventsFor(party, allEvents);
     const counterpartView = host ? undefined : { ownMemconFinal: mems.some((m) => m.status === 'final') };
     const counterpartOffice =
@@ -265,8 +290,13 @@ export class CallQueries {
       now,
     });
 
+    const joinOpens =
+      row.channel === 'hotline' && row.scheduled_start
+        ? new Date(new Date(row.scheduled_start).getTime() - this.policy.joinWindowMinutes * MINUTE)
+        : null;
     return {
       ...toCallSummary(row, office?.name ?? '', now, counterpartView),
+      ...(!host && office ? { counterpartLeader: leaderOf(office) } : {}),
       requestedBy: { id: row.requested_by, name: person(row.requested_by)?.name ?? 'Unknown' },
       language: row.language,
       requesterZone: row.requester_zone,
@@ -288,6 +318,10 @@ export class CallQueries {
         entries: log.map(toCallLogEntry),
       },
       scheduleSequence: row.schedule_sequence,
+      joinOpensAt: joinOpens ? iso(joinOpens) : null,
+      joinOpensInSeconds: joinOpens
+        ? Math.max(0, Math.ceil((joinOpens.getTime() - now.getTime()) / 1000))
+        : null,
       actualStart: row.actual_start ? iso(row.actual_start) : null,
       actualEnd: row.actual_end ? iso(row.actual_end) : null,
       // Why the host waived its readout is its own.
@@ -310,6 +344,7 @@ export class CallQueries {
             have: standing.counted,
             need: approvalsNeeded(row.urgency, this.policy),
             ...(standing.notCounted.length ? { notCounted: standing.notCounted } : {}),
+            ...(shortfall ? { shortfall } : {}),
           }
         : null,
       timeline,
@@ -359,6 +394,12 @@ export class CallQueries {
   }
 
   /** The facts that decide who may join the call's in-app room (policy/ decides). */
+  /** A person's time zone (UTC if unknown), to tell them times as their clock shows them. */
+  async zoneOf(userId: string): Promise<string> {
+    const [row] = await repo.userNames(this.db, [userId]);
+    return row?.time_zone ?? 'UTC';
+  }
+
   async joinFacts(callId: string): Promise<CallRow> {
     const call = await repo.findCall(this.db, callId);
     if (!call) throw new NotFoundError('call', callId);
@@ -383,4 +424,89 @@ export class CallQueries {
     const r = await repo.publishedReadout(this.db, id);
     return r ? toPublishedReadout(r) : null;
   }
+}
+
+/** Steps a person may take but that nobody waits for (they are choices, not what is needed). */
+const NOT_NEEDED = new Set([
+  'withdraw',
+  'cancel',
+  'reschedule',
+  'correct_memcon',
+  'correct_counterpart_memcon',
+  'waive_readout',
+  'record_call_log',
+  'close',
+]);
+const REVIEW_STEPS = new Set(['recommend', 'approve', 'decline']);
+const MEMCON_STEPS = new Set([
+  'draft_memcon',
+  'edit_memcon',
+  'finalize_memcon',
+  'edit_counterpart_memcon',
+  'finalize_counterpart_memcon',
+]);
+const READOUT_STEPS = new Set(['edit_readout', 'approve_readout', 'publish_readout']);
+const BEFORE_CALL_STEPS = new Set([
+  'edit_briefing',
+  'brief',
+  'edit_counterpart_briefing',
+  'approve_counterpart_briefing',
+  'connect',
+]);
+/** How soon before the start a principal's call is theirs to take (in the inbox). */
+const PRINCIPAL_HORIZON_HOURS = 12;
+
+/**
+ * What the call needs from this person, step by step with its deadline: the steps their roles
+ * may take now that somebody waits for; a principal's own call within the next hours; an overdue
+ * memcon or readout for the records officer. Closed and waived calls need nothing.
+ */
+export function neededFrom(
+  actor: Actor,
+  row: CallRow,
+  now: Date,
+  policy: CallPolicy,
+): { step: string; by: string | null }[] {
+  if (['closed', 'readout_waived', 'declined', 'withdrawn', 'cancelled'].includes(row.state)) return [];
+  const start = row.scheduled_start ? iso(row.scheduled_start) : null;
+  const byFor = (a: string): string | null =>
+    MEMCON_STEPS.has(a)
+      ? row.memcon_due_at
+        ? iso(row.memcon_due_at)
+        : null
+      : READOUT_STEPS.has(a)
+        ? row.readout_due_at
+          ? iso(row.readout_due_at)
+          : null
+        : BEFORE_CALL_STEPS.has(a)
+          ? start
+          : null;
+  const out: { step: string; by: string | null }[] = [];
+  let reviewed = false;
+  for (const a of allowedCallActions(actor, row)) {
+    if (NOT_NEEDED.has(a)) continue;
+    if (REVIEW_STEPS.has(a)) {
+      if (!reviewed) out.push({ step: 'Review the request', by: null });
+      reviewed = true;
+      continue;
+    }
+    out.push({ step: ACTIONS[a]?.label ?? a.replace(/_/g, ' '), by: byFor(a) });
+  }
+  const mine = [row.principal_id, row.counterpart_principal_id].includes(actor.userId);
+  if (
+    mine &&
+    start &&
+    ['scheduled', 'briefed', 'in_progress'].includes(row.state) &&
+    new Date(start).getTime() - now.getTime() <= PRINCIPAL_HORIZON_HOURS * 3_600_000 &&
+    new Date(start).getTime() + (row.duration_min ?? 30) * 60_000 + policy.joinWindowMinutes * 60_000 >
+      now.getTime()
+  )
+    out.unshift({ step: 'Take the call', by: start });
+  if (actor.roles.includes('records') && row.owner_office_id === actor.officeId)
+    for (const o of overdueAt(row, now))
+      out.push({
+        step: o === 'memcon' ? 'Chase the overdue memcon' : 'Chase the overdue readout',
+        by: iso((o === 'memcon' ? row.memcon_due_at : row.readout_due_at)!),
+      });
+  return out;
 }

@@ -31,6 +31,8 @@ export interface PublishedReadout {
   bodyMd: string;
   publishedAt: Date;
   officeName: string;
+  /** The host office's zone: the public pages give times as the office's clock shows them. */
+  officeZone: string;
   counterpart: string;
   participants: string[];
   recordId: string;

@@ -113,6 +113,18 @@ export function reviewerGrants(db: Kysely<Database>, userIds: string[]) {
     .execute();
 }
 
+/** The office's active reviewers (who may record a review of its calls), for "who could approve". */
+export function officeReviewers(db: Kysely<Database>, officeId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('office_id', '=', officeId)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`'reviewer' = any(roles)`)
+    .orderBy('display_name')
+    .execute();
+}
+
 /** The latest version of one office's briefing of the call. */
 export function latestBriefing(db: Kysely<Database>, callId: string, officeId: string) {
   return db
@@ -209,6 +221,21 @@ export async function officeNames(db: Kysely<Database>, ids: string[]): Promise<
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
+/** The leader of each of these offices, as title, name and country code. */
+export async function officeLeaders(
+  db: Kysely<Database>,
+  ids: string[],
+): Promise<Map<string, { leader_title: string; leader_name: string; country: string }>> {
+  const uniq = [...new Set(ids)];
+  if (uniq.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('offices')
+    .select(['id', 'leader_title', 'leader_name', 'country'])
+    .where('id', 'in', uniq)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
 // ------------------------------------------------------------------ writes
 
 export async function insertCall(db: Kysely<Database>, row: NewCall): Promise<void> {
@@ -292,6 +319,7 @@ function publishedBase(db: Kysely<Database>) {
       'records.salt as record_salt',
       'records.envelope as record_envelope',
       'offices.name as officeName',
+      'offices.time_zone as officeZone',
       'offices.leader_title',
       'offices.leader_name',
       'calls.counterpart_leader',

@@ -148,3 +148,26 @@ export function overdueAt(
     overdue.push('readout');
   return overdue;
 }
+
+/**
+ * Why the approval rule cannot be met by anyone who may act now, in words, or null when it can:
+ * the approvals counted so far plus those the office's other reviewers (not the requester, not
+ * already approving) could still give fall short of what the urgency needs.
+ */
+export function approvalShortfall(
+  need: number,
+  have: number,
+  requestedBy: string,
+  reviews: { reviewer_id: string; recommendation: string }[],
+  reviewers: { id: string; display_name: string }[],
+): string | null {
+  if (have >= need) return null;
+  const approved = new Set(reviews.filter((r) => r.recommendation === 'approve').map((r) => r.reviewer_id));
+  const eligible = reviewers.filter((r) => r.id !== requestedBy);
+  const still = eligible.filter((r) => !approved.has(r.id)).length;
+  if (have + still >= need) return null;
+  const who = eligible.length
+    ? `only ${eligible.length} ${eligible.length === 1 ? 'reviewer' : 'reviewers'} can approve: ${eligible.map((r) => r.display_name).join(', ')}`
+    : 'no reviewer can approve';
+  return `Needs ${need} approvals from different reviewers; ${who}. Ask an administrator to grant the reviewer role to another person in the office (a second administrator confirms it).`;
+}

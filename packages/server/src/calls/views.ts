@@ -232,6 +232,7 @@ export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadou
     bodyMd: r.body_md,
     publishedAt,
     officeName: r.officeName,
+    officeZone: r.officeZone,
     counterpart: r.counterpart_leader,
     participants: [`${r.leader_title} ${r.leader_name}`, r.counterpart_leader],
     recordId: r.record_id,
@@ -248,4 +249,20 @@ export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadou
       }),
     ),
   };
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/**
+ * An office's leader as the other side names them: "Prime Minister Mark Carney of Canada". A
+ * counterpart office sees its calls named after the host's leader, never after its own.
+ */
+export function leaderOf(o: { leader_title: string; leader_name: string; country: string }): string {
+  let country = o.country;
+  try {
+    country = regionNames.of(o.country) ?? o.country;
+  } catch {
+    // An unknown code reads as itself.
+  }
+  return `${o.leader_title} ${o.leader_name} of ${country}`;
 }

@@ -47,6 +47,12 @@ export const DEMO_OFFICES: DemoOffice[] = [
         email: 's.okafor@us.example.gov',
       },
       {
+        role: 'reviewer',
+        displayName: 'Ambassador Helen Marsh',
+        title: 'Senior Director for International Economics, NSC',
+        email: 'h.marsh@us.example.gov',
+      },
+      {
         role: 'secretariat',
         displayName: 'Linda Park',
         title: 'Executive Secretary, National Security Council',
@@ -111,6 +117,12 @@ export const DEMO_OFFICES: DemoOffice[] = [
         displayName: 'Arjun Mehta',
         title: 'Foreign and Defence Policy Advisor to the Prime Minister',
         email: 'a.mehta@ca.example.gc.ca',
+      },
+      {
+        role: 'reviewer',
+        displayName: 'Nadia Rahman',
+        title: 'Deputy National Security and Intelligence Advisor, PCO',
+        email: 'n.rahman@ca.example.gc.ca',
       },
       {
         role: 'secretariat',
@@ -179,6 +191,12 @@ export const DEMO_OFFICES: DemoOffice[] = [
         email: 'a.lefevre@fr.example.gouv.fr',
       },
       {
+        role: 'reviewer',
+        displayName: 'Isabelle Fontaine',
+        title: 'Conseillère diplomatique adjointe',
+        email: 'i.fontaine@fr.example.gouv.fr',
+      },
+      {
         role: 'secretariat',
         displayName: 'Hélène Marchand',
         title: 'Secrétaire générale adjointe',
@@ -243,6 +261,12 @@ export const DEMO_OFFICES: DemoOffice[] = [
         displayName: 'Dra. Lucía Hernández',
         title: 'Directora General para América del Norte, SRE',
         email: 'l.hernandez@mx.example.gob.mx',
+      },
+      {
+        role: 'reviewer',
+        displayName: 'Mtro. Diego Ramírez',
+        title: 'Subsecretario para América del Norte, SRE',
+        email: 'd.ramirez@mx.example.gob.mx',
       },
       {
         role: 'secretariat',

@@ -19,7 +19,8 @@ export function callAccess(ctx: AppContext): CallAccess {
   return {
     async check(callId, actor, now) {
       const call = await ctx.calls.queries.joinFacts(callId);
-      return authorizeCallJoin(call, actor.userId, now, ctx.calls.policy);
+      const zone = await ctx.calls.queries.zoneOf(actor.userId);
+      return authorizeCallJoin(call, actor.userId, now, ctx.calls.policy, zone);
     },
   };
 }

@@ -4,6 +4,8 @@ import {
   ACTIONS,
   type ActionRule,
   allowsFrom,
+  durationInWords,
+  formatForZone,
   type LifecycleCall,
   nextStatesFrom,
   ruleFor,
@@ -308,6 +310,8 @@ export function authorizeCallJoin(
   userId: string,
   now: Date,
   policy: CallPolicy,
+  /** The person's IANA zone: the refusal names the opening in their local time. */
+  zone = 'UTC',
 ): { role: 'principal' | 'interpreter' | 'listener'; canSend: boolean } {
   if (call.channel !== 'hotline')
     throw new ForbiddenError('This call does not use the in-app Hotline channel.');
@@ -331,7 +335,7 @@ export function authorizeCallJoin(
   const opens = new Date(new Date(call.scheduled_start!).getTime() - policy.joinWindowMinutes * MINUTE);
   if (now < opens) {
     throw new ForbiddenError(
-      `The call window opens ${policy.joinWindowMinutes} minutes before the start, at ${opens.toISOString()}.`,
+      `Joining opens at ${formatForZone(opens, zone)}, in ${durationInWords(opens.getTime() - now.getTime())} (${policy.joinWindowMinutes} minutes before the start).`,
     );
   }
   return { role, canSend: role !== 'listener' };

@@ -33,7 +33,8 @@ export function layout(title: string, body: string, opts: LayoutOptions = {}): s
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Hotline readouts</title>
-${opts.description ? `<meta name="description" content="${esc(opts.description)}">\n` : ''}<link rel="stylesheet" href="/public/site.css">
+${opts.description ? `<meta name="description" content="${esc(opts.description)}">\n` : ''}<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/public/site.css">
 ${opts.feed !== false ? '<link rel="alternate" type="application/atom+xml" title="Readouts" href="/readouts.atom">\n' : ''}${scripts}
 </head>
 <body>

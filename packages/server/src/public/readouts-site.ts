@@ -15,6 +15,8 @@ export interface PublicReadout {
   publishedAt: Date;
   updatedAt?: Date;
   officeName: string;
+  /** The host office's IANA zone (dates and times on its pages are in it, labelled). */
+  officeZone?: string;
   counterpart: string;
   participants: string[];
   recordId: string;
@@ -36,12 +38,28 @@ export function proofEndpoint(index: number): string {
   return `/api/v1/log/proof?index=${index}`;
 }
 
-function dateLine(d: Date): string {
-  return d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+/** "March 10, 2026, 9:00 a.m. EDT": in the host office's zone, always labelled with the zone. */
+function dateLine(d: Date, zone = 'UTC'): string {
+  const day = d.toLocaleDateString('en-US', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: zone,
+  });
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(d);
+  const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
+  const hour = Number(p('hour'));
+  return `${day}, ${hour % 12 || 12}:${p('minute')} ${hour < 12 ? 'a.m.' : 'p.m.'} ${p('timeZoneName')}`;
 }
 
-function timeEl(d: Date): string {
-  return `<time datetime="${esc(d.toISOString())}">${esc(dateLine(d))}</time>`;
+function timeEl(d: Date, zone?: string): string {
+  return `<time datetime="${esc(d.toISOString())}">${esc(dateLine(d, zone))}</time>`;
 }
 
 function pageHref(page: number, query: string): string {
@@ -62,7 +80,7 @@ export function renderReadoutList(p: {
   const items = p.readouts
     .map(
       (r) => `<li><h2><a href="/readouts/${esc(encodeURIComponent(r.id))}">${esc(r.title)}</a></h2>
-<p class="meta">${esc(r.officeName)} · ${timeEl(r.publishedAt)}</p></li>`,
+<p class="meta">${esc(r.officeName)} · ${timeEl(r.publishedAt, r.officeZone)}</p></li>`,
     )
     .join('\n');
   const pager = `<nav class="pager" aria-label="Pages">${
@@ -89,9 +107,9 @@ export function renderReadoutPage(r: PublicReadout): string {
     `<article class="readout" aria-labelledby="readout-title">
 <p class="kicker">${esc(r.officeName)} · For immediate release</p>
 <h1 id="readout-title">${esc(r.title)}</h1>
-<p class="meta">${timeEl(r.publishedAt)}${
+<p class="meta">${timeEl(r.publishedAt, r.officeZone)}${
       r.updatedAt && r.updatedAt.getTime() !== r.publishedAt.getTime()
-        ? ` · Updated ${timeEl(r.updatedAt)}`
+        ? ` · Updated ${timeEl(r.updatedAt, r.officeZone)}`
         : ''
     }</p>
 <p class="meta">Participants: ${esc(r.participants.join(', '))}</p>

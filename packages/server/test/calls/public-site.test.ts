@@ -18,6 +18,7 @@ function newReadout(over: Partial<PublicReadout> = {}): PublicReadout {
       'President Jordan Avery spoke today with Prime Minister Mark Carney of Canada.\n\n### Trade\n\nThey discussed trade & tariffs.',
     publishedAt: new Date('2026-03-10T20:00:00Z'),
     officeName: 'Office of the President of the United States',
+    officeZone: 'America/New_York',
     counterpart: 'Prime Minister Mark Carney of Canada',
     participants: ['President Jordan Avery', 'Prime Minister Mark Carney'],
     recordId: 'rec-123',
@@ -47,7 +48,8 @@ describe('readout page', () => {
   it('shows the text, the date, the participants and the log index', () => {
     expect(html).toContain('<h3>Trade</h3>');
     expect(html).toContain('trade &amp; tariffs');
-    expect(html).toContain('<time datetime="2026-03-10T20:00:00.000Z">March 10, 2026</time>');
+    // In the host office's zone, labelled with it.
+    expect(html).toContain('<time datetime="2026-03-10T20:00:00.000Z">March 10, 2026, 4:00 p.m. EDT</time>');
     expect(html).toContain('Participants: President Jordan Avery, Prime Minister Mark Carney');
     expect(html).toContain('entry <strong>42</strong> of the records log');
   });

@@ -2,6 +2,7 @@ import type { CallDetail } from '@hotline/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, get, post, put } from '../api';
 import { Alert, Loading, PageHeader } from '../components';
+import { useConfirm } from '../confirm';
 import { useOffices, VouchedBy } from '../offices';
 import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
@@ -20,14 +21,36 @@ import { ArtifactsView } from './history';
 import { Timeline } from './timeline';
 import { zonedToIso } from './zoned';
 
-const SIMPLE: Record<string, { label: string; reason?: 'optional' | 'required'; danger?: boolean }> = {
+const SIMPLE: Record<
+  string,
+  {
+    label: string;
+    reason?: 'optional' | 'required';
+    danger?: boolean;
+    /** A final act asks first: what will happen, and what cannot be undone. */
+    confirm?: { body: string; irreversible: string };
+  }
+> = {
   begin_review: { label: 'Begin review' },
   withdraw: { label: 'Withdraw the request', reason: 'optional', danger: true },
   cancel: { label: 'Cancel the call', reason: 'optional', danger: true },
   connect: { label: 'Connect the call' },
   end: { label: 'End the call' },
-  finalize_memcon: { label: 'Finalize the memcon' },
-  finalize_counterpart_memcon: { label: "Finalize our office's memcon" },
+  finalize_memcon: {
+    label: 'Finalize the memcon',
+    confirm: {
+      body: 'The latest draft becomes the final memorandum of conversation; it is sealed into the records log, and the readout falls due.',
+      irreversible:
+        'the final memcon is never edited again; a mistake is fixed only by a recorded correction.',
+    },
+  },
+  finalize_counterpart_memcon: {
+    label: "Finalize our office's memcon",
+    confirm: {
+      body: "The latest draft becomes our office's final memcon and is sealed into the records log.",
+      irreversible: 'it is never edited again; a mistake is fixed only by a recorded correction.',
+    },
+  },
   close: { label: 'Close the call' },
 };
 
@@ -36,6 +59,7 @@ export function CallPage({ id }: { id: string }) {
   const [call, setCall] = useState<CallDetail | null>(null);
   const [art, setArt] = useState<Artifacts | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [confirmDialog, ask] = useConfirm();
   const [notice, setNotice] = useState<string | null>(null);
   const alertRef = useRef<HTMLDivElement>(null);
   const offices = useOffices();
@@ -98,6 +122,8 @@ export function CallPage({ id }: { id: string }) {
     ...call.listeners.map((l) => l.id),
     ...call.interpreters.map((i) => i.id),
   ].includes(me.user.id);
+  const inRoom =
+    call.channel === 'hotline' && ['scheduled', 'briefed', 'in_progress'].includes(call.state) && participant;
   const path = `/api/v1/calls/${call.id}`;
   const readout = art?.readouts.at(-1);
   const hasFinalMemcon = !!art?.memcons.some((m) => m.status === 'final');
@@ -111,6 +137,7 @@ export function CallPage({ id }: { id: string }) {
 
   return (
     <>
+      {confirmDialog}
       <PageHeader title={`Call with ${call.counterpartLeader}`}>
         <div>
           <StateBadge state={call.state} /> <span className="state">{call.urgency}</span>
@@ -178,6 +205,11 @@ export function CallPage({ id }: { id: string }) {
                         {u.detail}
                       </p>
                     ))}
+                    {call.approvals.shortfall && (
+                      <p className="hint approval-shortfall" role="note">
+                        {call.approvals.shortfall}
+                      </p>
+                    )}
                   </dd>
                 </>
               )}
@@ -257,7 +289,14 @@ export function CallPage({ id }: { id: string }) {
               briefing and its own memcon here, which the host office never sees.
             </p>
           )}
-          {call.allowedActions.length === 0 && <p className="meta">Nothing for your role in this state.</p>}
+          {call.allowedActions.length === 0 &&
+            (inRoom ? (
+              <p className="meta">
+                <a href="#room">Join the call in the secure call room</a> below.
+              </p>
+            ) : (
+              <p className="meta">Nothing for your role in this state.</p>
+            ))}
           {can('record_call_log') && (
             <p>
               <a href="#call-log-form-h">Record who was on the line</a> in the call log below.
@@ -272,13 +311,22 @@ export function CallPage({ id }: { id: string }) {
                   label={s.label}
                   danger={!!s.danger}
                   reason={s.reason}
-                  onRun={(reason) =>
-                    act(
+                  onRun={async (reason) => {
+                    if (
+                      s.confirm &&
+                      !(await ask({
+                        title: s.label,
+                        body: s.confirm.body,
+                        irreversible: s.confirm.irreversible,
+                      }))
+                    )
+                      return OK;
+                    return act(
                       () => post(`${path}/transitions`, { action: a, reason, expectedVersion: call.version }),
                       `${s.label}: done.`,
                       !!s.reason,
-                    )
-                  }
+                    );
+                  }}
                 />
               ))}
           </div>
@@ -304,7 +352,12 @@ export function CallPage({ id }: { id: string }) {
               }
             />
           )}
-          {(can('brief') || can('approve_counterpart_briefing')) && (
+          {(can('brief') || can('approve_counterpart_briefing')) && !art?.briefings.length && (
+            <p className="meta" data-testid="briefing-not-yet">
+              The briefing can be approved once it is written; nobody has written it yet.
+            </p>
+          )}
+          {(can('brief') || can('approve_counterpart_briefing')) && !!art?.briefings.length && (
             <p className="btn-row">
               <button
                 type="button"
@@ -379,7 +432,15 @@ export function CallPage({ id }: { id: string }) {
                       type="button"
                       className="btn btn-primary"
                       aria-describedby="readout-release-hint"
-                      onClick={() => void act(() => post(`${path}/readouts/publish`), 'Readout published.')}
+                      onClick={async () => {
+                        const ok = await ask({
+                          title: 'Publish the readout',
+                          body: `Readout v${readout.version} goes on the public readouts site and its Atom feed, and its commitment is added to the public records log.`,
+                          irreversible:
+                            'a published readout stays public and in the log; it can be followed by a new version, never withdrawn.',
+                        });
+                        if (ok) void act(() => post(`${path}/readouts/publish`), 'Readout published.');
+                      }}
                     >
                       Publish the readout
                     </button>
@@ -408,7 +469,13 @@ export function CallPage({ id }: { id: string }) {
         participant && (
           <section className="panel" aria-labelledby="room">
             <h2 id="room">Secure call room</h2>
-            <CallRoom callId={call.id} me={{ userId: me.user.id, displayName: me.user.displayName }} />
+            <CallRoom
+              callId={call.id}
+              me={{ userId: me.user.id, displayName: me.user.displayName }}
+              opensAt={call.joinOpensAt}
+              opensInSeconds={call.joinOpensInSeconds}
+              zone={zone}
+            />
           </section>
         )}
       {call.callLog.channel &&

@@ -60,6 +60,18 @@ export function when(iso: string | null | undefined, zone?: string): string {
   return `${p('weekday')} ${p('day')} ${p('month')} ${p('year')}, ${hour % 12 || 12}:${p('minute')} ${hour < 12 ? 'a.m.' : 'p.m.'} ${abbr}`;
 }
 
+/** A span as people say it: "3 days 2 h", "2 h 40 min", "12 min" (the server's durationInWords). */
+export function durationInWords(ms: number): string {
+  const mins = Math.ceil(ms / 60_000);
+  if (mins < 1) return 'less than a minute';
+  const days = Math.floor(mins / 1440);
+  const hours = Math.floor((mins % 1440) / 60);
+  const m = mins % 60;
+  if (days) return `${days} ${days === 1 ? 'day' : 'days'}${hours ? ` ${hours} h` : ''}`;
+  if (hours) return `${hours} h${m ? ` ${m} min` : ''}`;
+  return `${m} min`;
+}
+
 export function StateBadge({ state }: { state: string }) {
   return <span className={`state state-${state}`}>{STATE_LABELS[state] ?? state}</span>;
 }

@@ -18,7 +18,7 @@ function useCalls(scope: 'inbox' | 'upcoming' | 'all', state = '') {
 function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
   if (calls.length === 0) return <p>Nothing here.</p>;
   return (
-    <table className="table">
+    <table className="table table-stack">
       <thead>
         <tr>
           <th scope="col">Call</th>
@@ -36,16 +36,28 @@ function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
               <div className="meta">
                 {c.ownerOfficeName} · {c.topics.join(', ')}
               </div>
+              {c.needed && c.needed.length > 0 && (
+                <ul className="plain needed" aria-label="Needed from you">
+                  {c.needed.map((n) => (
+                    <li key={n.step}>
+                      <strong>{n.step}</strong>
+                      {n.by ? `, by ${when(n.by, zone)}` : ', no deadline'}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </th>
-            <td>
+            <td data-label="State">
               <StateBadge state={c.state} />
               {c.channel === 'off_channel' && (
                 <span className="state state-alarm">{channelLabel(c.channel)}</span>
               )}
             </td>
-            <td className={c.urgency === 'flash' ? 'urgent' : ''}>{c.urgency}</td>
-            <td>{when(c.scheduledStart, zone)}</td>
-            <td>
+            <td data-label="Urgency" className={c.urgency === 'flash' ? 'urgent' : ''}>
+              {c.urgency}
+            </td>
+            <td data-label="When">{when(c.scheduledStart, zone)}</td>
+            <td data-label="Deadlines">
               {c.overdue.map((o) => (
                 <span key={o} className="state state-alarm">
                   {o} overdue

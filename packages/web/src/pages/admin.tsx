@@ -1,7 +1,8 @@
-import { ROLE_LABELS, ROLES, type Role } from '@hotline/contract/roles';
+import { CONFIRMED_ROLES, ROLE_LABELS, ROLES, type Role } from '@hotline/contract/roles';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { fieldErrors, get, post, put } from '../api';
 import { Alert, Field, Loading, Options, PageHeader } from '../components';
+import { useConfirm } from '../confirm';
 import { useSession } from '../session';
 import type { InviteCreated, Office, RoleGrant, User } from '../types';
 import { PendingInvites, PeopleAdmin } from './sessions';
@@ -251,6 +252,7 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [confirmDialog, ask] = useConfirm();
   async function toggle(u: User, role: Role, on: boolean) {
     setError(null);
     setStatus(null);
@@ -260,6 +262,20 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
         new Error(`${u.displayName} needs at least one role. Add another role before removing this one.`),
       );
       return;
+    }
+    // Granting a role asks first: it gives power, and the grant is a record.
+    if (on) {
+      const confirmed = (CONFIRMED_ROLES as readonly Role[]).includes(role);
+      const ok = await ask({
+        title: `Grant ${u.displayName} the ${ROLE_LABELS[role]} role`,
+        confirmLabel: `Grant ${ROLE_LABELS[role]}`,
+        body: confirmed
+          ? `${u.displayName} becomes ${ROLE_LABELS[role]} once a second administrator confirms the grant; until then nothing changes for them.`
+          : `${u.displayName} can act as ${ROLE_LABELS[role]} from their next page load.`,
+        irreversible:
+          'the grant is kept in the records log with your name as granter; taking the role away later is a new record, not an erasure.',
+      });
+      if (!ok) return;
     }
     setBusy(u.id);
     try {
@@ -281,6 +297,7 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
   }
   return (
     <section className="panel" aria-labelledby="roles-title">
+      {confirmDialog}
       <h2 id="roles-title">Roles in your office</h2>
       <p className="hint">Each change is saved at once and recorded in the audit log.</p>
       <Alert error={error} />

@@ -1,5 +1,6 @@
 import type { CallMediaRole } from '@hotline/contract';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { durationInWords, when } from '../calls/format';
 import './call-room.css';
 import { MeshCall, type MeshPeerView, type MeshSnapshot, type PeerStats } from './mesh';
 import { formatSas } from './sas';
@@ -11,6 +12,23 @@ export interface CallRoomProps {
   liveUrl?: string;
   /** Join as soon as the component mounts (default: wait for the Join button). */
   autoJoin?: boolean;
+  /** When the room admits participants: before then no Join button, but when it opens. */
+  opensAt?: string | null;
+  /** Seconds until then by the server's clock, when the page was loaded. */
+  opensInSeconds?: number | null;
+  /** The person's zone, for that time. */
+  zone?: string;
+}
+
+/** Now, re-read every 15 s (so "in 2 h 40 min" counts down and the Join button appears on time). */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(t);
+  }, [active]);
+  return now;
 }
 
 export function defaultLiveUrl(): string {
@@ -42,7 +60,15 @@ function useMeshSnapshot(mesh: MeshCall): MeshSnapshot {
 }
 
 /** The live call: participants, verification codes, quality figures, and Join/Leave/Mute. */
-export function CallRoom({ callId, me, liveUrl, autoJoin = false }: CallRoomProps) {
+export function CallRoom({
+  callId,
+  me,
+  liveUrl,
+  autoJoin = false,
+  opensAt,
+  opensInSeconds,
+  zone,
+}: CallRoomProps) {
   const [mesh, setMesh] = useState<MeshCall | null>(null);
   useEffect(() => {
     const m = new MeshCall({ callId, liveUrl: liveUrl ?? defaultLiveUrl() });
@@ -51,12 +77,39 @@ export function CallRoom({ callId, me, liveUrl, autoJoin = false }: CallRoomProp
     return () => m.leave();
   }, [callId, liveUrl, autoJoin]);
   if (!mesh) return null;
-  return <CallRoomView mesh={mesh} me={me} />;
+  return (
+    <CallRoomView
+      mesh={mesh}
+      me={me}
+      opensAt={opensAt ?? null}
+      opensInSeconds={opensInSeconds ?? null}
+      zone={zone}
+    />
+  );
 }
 
-function CallRoomView({ mesh, me }: { mesh: MeshCall; me: CallRoomProps['me'] }) {
+function CallRoomView({
+  mesh,
+  me,
+  opensAt,
+  opensInSeconds,
+  zone,
+}: {
+  mesh: MeshCall;
+  me: CallRoomProps['me'];
+  opensAt: string | null;
+  opensInSeconds: number | null;
+  zone: string | undefined;
+}) {
   const snap = useMeshSnapshot(mesh);
   const inCall = snap.state === 'joined' || snap.state === 'reconnecting';
+  // By this browser's clock, from the server's count (the two clocks may differ).
+  const opensMs = useMemo(
+    () => (opensInSeconds ? Date.now() + opensInSeconds * 1000 : null),
+    [opensInSeconds],
+  );
+  const now = useNow(opensMs !== null);
+  const early = opensMs !== null && now < opensMs && !inCall;
   const alarms = snap.peers.filter((p) => p.alarm);
   return (
     <section className="call-room" aria-label="Call" data-testid="call-room" data-state={snap.state}>
@@ -70,7 +123,12 @@ function CallRoomView({ mesh, me }: { mesh: MeshCall; me: CallRoomProps['me'] })
           {snap.reconnects > 0 ? ` (reconnected ${snap.reconnects}×)` : ''}
         </span>
         <span className="call-room-buttons">
-          {!inCall && (
+          {early && opensAt && opensMs !== null && (
+            <span className="meta" data-testid="join-opens">
+              Joining opens at {when(opensAt, zone)}, in {durationInWords(opensMs - now)}.
+            </span>
+          )}
+          {!inCall && !early && (
             <button type="button" className="btn btn-primary" data-testid="join" onClick={() => mesh.join()}>
               Join call
             </button>
