@@ -14,45 +14,13 @@ import { ReadoutForm } from './call-forms/readout-form';
 import { ReviewForm } from './call-forms/review-form';
 import { ScheduleForm } from './call-forms/schedule-form';
 import { SimpleAction } from './call-forms/simple-action';
+import { SIMPLE_ACTIONS as SIMPLE } from './call-forms/simple-actions';
 import { CallLogPanel } from './call-log';
 import { formFieldErrors, OK, type Outcome } from './form-errors';
 import { channelLabel, StateBadge, when } from './format';
 import { ArtifactsView } from './history';
 import { Timeline } from './timeline';
 import { zonedToIso } from './zoned';
-
-const SIMPLE: Record<
-  string,
-  {
-    label: string;
-    reason?: 'optional' | 'required';
-    danger?: boolean;
-    /** A final act asks first: what will happen, and what cannot be undone. */
-    confirm?: { body: string; irreversible: string };
-  }
-> = {
-  begin_review: { label: 'Begin review' },
-  withdraw: { label: 'Withdraw the request', reason: 'optional', danger: true },
-  cancel: { label: 'Cancel the call', reason: 'optional', danger: true },
-  connect: { label: 'Connect the call' },
-  end: { label: 'End the call' },
-  finalize_memcon: {
-    label: 'Finalize the memcon',
-    confirm: {
-      body: 'The latest draft becomes the final memorandum of conversation; it is sealed into the records log, and the readout falls due.',
-      irreversible:
-        'the final memcon is never edited again; a mistake is fixed only by a recorded correction.',
-    },
-  },
-  finalize_counterpart_memcon: {
-    label: "Finalize our office's memcon",
-    confirm: {
-      body: "The latest draft becomes our office's final memcon and is sealed into the records log.",
-      irreversible: 'it is never edited again; a mistake is fixed only by a recorded correction.',
-    },
-  },
-  close: { label: 'Close the call' },
-};
 
 export function CallPage({ id }: { id: string }) {
   const { me } = useSession();
