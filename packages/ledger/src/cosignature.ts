@@ -1,7 +1,7 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { concatBytes, fromBase64, fromHex, toBase64, toHex } from './hash.js';
-import { NoteError, parseVerifierKey, type Verifier } from './note.js';
+import { NoteError, parseVerifierKey, splitVerifierKey, type Verifier } from './note.js';
 
 /**
  * C2SP tlog-cosignature v1.0.1, the Ed25519 `cosignature/v1` type (signature type 0x04):
@@ -101,18 +101,7 @@ export function parseCosignerKey(skey: string): Cosigner {
  * the signature after the key ID (timestamp ‖ signature), so it plugs into openNote like a log key.
  */
 export function parseCosignerVerifierKey(vkey: string): CosignatureVerifier {
-  const m = /^([^+]+)\+([^+]+)\+(.+)$/.exec(vkey.trim());
-  if (!m) throw new NoteError('malformed verifier key: expected name+keyid+key');
-  const [, name, id, b64] = m as unknown as [string, string, string, string];
-  checkName(name);
-  if (!/^[0-9a-f]{8}$/.test(id))
-    throw new NoteError('malformed verifier key: key id must be 8 lowercase hex digits');
-  let raw: Uint8Array;
-  try {
-    raw = fromBase64(b64);
-  } catch {
-    throw new NoteError('malformed verifier key: key is not base64');
-  }
+  const { name, id, raw } = splitVerifierKey(vkey.trim());
   if (raw.length !== 33 || raw[0] !== ALG_COSIGNATURE_V1)
     throw new NoteError('not a cosigner verifier key: expected type 0x04 (Ed25519 cosignature/v1)');
   const publicKey = raw.subarray(1);

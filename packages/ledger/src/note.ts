@@ -60,7 +60,11 @@ export function generateSignerKey(name: string): { signer: string; verifier: str
   };
 }
 
-export function parseVerifierKey(vkey: string): Verifier {
+/**
+ * The fields of a verifier key `name+keyid+base64(type ‖ key)`, checked for form only (the key
+ * type and the key id's match are the caller's: they differ between log keys and cosigners).
+ */
+export function splitVerifierKey(vkey: string): { name: string; id: string; raw: Uint8Array } {
   // The base64 key may itself contain '+': split off exactly two fields.
   const m = /^([^+]+)\+([^+]+)\+(.+)$/.exec(vkey);
   if (!m) throw new NoteError('malformed verifier key: expected name+keyid+key');
@@ -68,12 +72,15 @@ export function parseVerifierKey(vkey: string): Verifier {
   checkName(name);
   if (!/^[0-9a-f]{8}$/.test(id))
     throw new NoteError('malformed verifier key: key id must be 8 lowercase hex digits');
-  let raw: Uint8Array;
   try {
-    raw = fromBase64(b64);
+    return { name, id, raw: fromBase64(b64) };
   } catch {
     throw new NoteError('malformed verifier key: key is not base64');
   }
+}
+
+export function parseVerifierKey(vkey: string): Verifier {
+  const { name, id, raw } = splitVerifierKey(vkey);
   if (raw.length !== 33 || raw[0] !== ALG_ED25519)
     throw new NoteError('unsupported verifier key: only Ed25519 (type 0x01) keys are supported');
   const publicKey = raw.subarray(1);
