@@ -41,7 +41,8 @@ describe('HTTP: sessions, problems and demo mode (demo on)', () => {
     expect(new Set(list.map((p) => p.officeSlug))).toEqual(
       new Set(['us-potus', 'ca-pmo', 'fr-elysee', 'mx-presidencia']),
     );
-    expect(list).toHaveLength(36);
+    // Nine roles per office, and each office's second reviewer (so a flash request can be approved).
+    expect(list).toHaveLength(40);
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/demo/sign-in',

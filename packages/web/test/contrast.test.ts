@@ -54,6 +54,11 @@ const TEXT: [name: string, stack: string[]][] = [
   ['navigation link under the pointer', ['.sidenav', 'a | a:hover | .sidenav a | .sidenav a:hover']],
   ['navigation link of the current page', ['.sidenav', 'a | .sidenav a | .sidenav a.active']],
   ['who vouched for an office, on a panel', ['.panel', '.vouched']],
+  [
+    'label of a stacked table cell (small screens), on a panel',
+    ['.panel', '.table-stack td[data-label]::before'],
+  ],
+  ['the step needed from you, on a panel', ['.panel', '.needed strong']],
   ['meta text on the page', ['.meta']],
   ['meta text on a panel', ['.panel', '.meta']],
   ['meta text in a table row under the pointer', ['.panel', '.table tbody tr:hover', '.meta']],

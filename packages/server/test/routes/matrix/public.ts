@@ -182,5 +182,7 @@ export const publicRoutes = (w: MatrixWorld): RouteTable => ({
   'GET /': { static: 'redirects to /readouts' },
   'GET /app/*': { static: 'the staff app (503 until the web app is built)' },
   'GET /public/site.css': { static: 'the public site stylesheet' },
+  'GET /favicon.ico': { static: 'the favicon (SVG)' },
+  'GET /favicon.svg': { static: 'the favicon' },
   'GET /public/verify.js': { static: 'the browser verifier (503 until built)' },
 });
