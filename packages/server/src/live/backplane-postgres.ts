@@ -45,14 +45,21 @@ export class PostgresBackplane implements Backplane {
   }
 
   async start(onEvent: (ev: ClusterEvent) => void): Promise<void> {
-    const orphans = await this.opts.repo.orphan(this.nodeId, `${this.nodeId}~previous-${Date.now()}`);
-    if (orphans > 0) {
-      this.opts.logger.warn(
-        { node: this.nodeId, peers: orphans },
-        'peers of this node id from before a restart will expire unless they resume',
-      );
+    try {
+      const orphans = await this.opts.repo.orphan(this.nodeId, `${this.nodeId}~previous-${Date.now()}`);
+      if (orphans > 0) {
+        this.opts.logger.warn(
+          { node: this.nodeId, peers: orphans },
+          'peers of this node id from before a restart will expire unless they resume',
+        );
+      }
+      await this.opts.repo.beat(this.nodeId);
+    } catch (err) {
+      // A database not migrated yet (readiness answers 503 until it is): the heartbeat starts
+      // writing once the live tables exist. Anything else is a real failure.
+      if ((err as { code?: string }).code !== '42P01') throw err;
+      this.opts.logger.warn({ node: this.nodeId }, 'the live tables are missing: run "hotline migrate"');
     }
-    await this.opts.repo.beat(this.nodeId);
     // Events are handled in the order they arrive, a stored one (read back first) included:
     // an offer must reach a peer before the ICE candidates that follow it.
     let inbox: Promise<void> = Promise.resolve();
