@@ -15,6 +15,11 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
       .where('u.office_id', '=', us)
       .where('a.official', '=', false)
       .where('i.category', '=', 'personal')
+      // Not the item the hold fixtures place holds on (a held item may not be disposed of).
+      .where('i.id', '!=', w.ids.capturedItem)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('legal_hold_items as h').select('h.ref_id').whereRef('h.ref_id', '=', 'i.id'))),
+      )
       .orderBy('i.id')
       .executeTakeFirstOrThrow();
     return row.id;
