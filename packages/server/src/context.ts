@@ -124,6 +124,8 @@ export class AppContext {
     const clock = overrides.clock ?? systemClock;
     // Everything Hotline writes (database, keys) is private to its user, whatever the umask.
     restrictUmask();
+    // Looser modes found at start are tightened with a warning; PGlite's own files (0666 whatever
+    // the umask) are made private again by openDatabase after every open and close.
     securePrivateTree(cfg.dataDir, logger);
     await assertDemoAllowed(cfg, undefined);
     const database =
@@ -135,8 +137,6 @@ export class AppContext {
     let logSigner: Signer;
     let sessionSecret: string;
     try {
-      // PGlite writes some files with modes of its own (0644): fix them quietly, as on close.
-      securePrivateTree(cfg.dataDir);
       await assertDemoAllowed(cfg, database.db);
       if (cfg.demo && !overrides.cipher && !existsSync(cfg.archiveKeyFile)) {
         await assertDemoMayCreateKey(database.db, cfg.archiveKeyFile, 'HOTLINE_ARCHIVE_KEY_FILE');
@@ -208,7 +208,6 @@ export class AppContext {
       cipher,
       sessionSecret,
     );
-    ctx.disposers.push(async () => void securePrivateTree(cfg.dataDir));
     if (!overrides.db) ctx.disposers.push(() => database.close());
     return ctx;
   }
