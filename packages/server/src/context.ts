@@ -22,6 +22,7 @@ import { IdentityQueries } from './identity/queries.js';
 import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
 import type { ArchiveCipher } from './records/archive-key.js';
+import { ArchiveKeyCustody } from './records/key-custody.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
@@ -67,7 +68,11 @@ export class AppContext {
     this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
     this.archiveQueries = new ArchiveQueries(database.db, captureQueries, clock);
     this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
+    this.custody = new ArchiveKeyCustody(database.db, records);
   }
+
+  /** Opening the archive with k of n custodians' key shares, for one act (records/key-custody). */
+  readonly custody: ArchiveKeyCustody;
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;

@@ -8,16 +8,43 @@ export { openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
 export { createSessionKeyFile } from './identity/session-key.js';
 export {
+  ARCHIVE_KEY_OPENED,
+  ARCHIVE_KEY_SPLIT,
+  type ArchiveAct,
+  ArchiveKeyCustody,
+} from './records/key-custody.js';
+export {
   countStaleSealed,
   readLogTransition,
   resealArchive,
   rotateArchiveKeyFile,
   rotateLogKeyFile,
 } from './records/key-rotation.js';
-export { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
+export {
+  combineShares,
+  formatShare,
+  type KeyShare,
+  KeyShareError,
+  parseShare,
+  splitArchiveKey,
+} from './records/key-shares.js';
+export {
+  createArchiveKeyFile,
+  createLogKeyFile,
+  readArchiveKeyBytes,
+  readLogSignerKey,
+} from './records/keys.js';
 export { LOG_MIGRATED_KIND, migrateLogToV2 } from './records/migrate-v2.js';
 export { V1_LOG_MESSAGE, V1LogError } from './records/records-service.js';
 export { verifyLocal } from './records/verify.js';
+export {
+  MANIFEST as REPLICA_MANIFEST,
+  type ReplicateResult,
+  readManifest as readReplicaManifest,
+  replicate,
+} from './replica/replicate.js';
+export { openReplicaStore, type ReplicaStore } from './replica/store.js';
+export { type ReplicaVerifyResult, verifyReplica } from './replica/verify-replica.js';
 export { serve } from './serve.js';
 export { buildWitnessApp } from './witness/routes.js';
 export {

@@ -9,6 +9,7 @@ import {
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 import { keysRotateCommands } from './keys-rotate.js';
+import { keysSplitCommand } from './keys-split.js';
 
 export function keysCommands(program: Command): void {
   const keys = program
@@ -49,4 +50,5 @@ export function keysCommands(program: Command): void {
       }
     });
   keysRotateCommands(keys);
+  keysSplitCommand(keys);
 }

@@ -11,6 +11,8 @@ export class ArchiveCipher {
   readonly keyId: string;
   /** Keys replaced by a rotation, kept to read content not yet re-sealed. */
   private retired: ArchiveCipher[] = [];
+  /** Set by wipe(): the key bytes are zeroes now and the cipher refuses to work. */
+  private wiped = false;
 
   constructor(private readonly key: Uint8Array) {
     if (key.length !== 32) throw new Error('archive key must be 32 bytes');
@@ -47,12 +49,27 @@ export class ArchiveCipher {
     throw new Error('content does not open under the archive key or any retired archive key');
   }
 
+  /**
+   * Overwrite the key bytes with zeroes (and those of every retired key): used when a key was
+   * rebuilt from custodians' shares for one act. The cipher refuses to seal or open afterwards.
+   */
+  wipe(): void {
+    this.key.fill(0);
+    this.wiped = true;
+    for (const r of this.retired) r.wipe();
+  }
+
+  private assertUsable(): void {
+    if (this.wiped) throw new Error('the archive key was wiped after the act it was opened for');
+  }
+
   static generateKey(): Uint8Array {
     return new Uint8Array(randomBytes(32));
   }
 
   /** A fresh random 96-bit nonce per call (drawn from the CSPRNG in blocks: RandomPool in @hotline/common). */
   seal(plain: Uint8Array): Uint8Array {
+    this.assertUsable();
     const out = new Uint8Array(12 + plain.length + 16);
     const nonce = randomPool.take(12);
     out.set(nonce, 0);
@@ -69,6 +86,7 @@ export class ArchiveCipher {
   }
 
   open(sealed: Uint8Array): Uint8Array {
+    this.assertUsable();
     if (sealed.length < 28) throw new Error('sealed content is too short to be valid');
     const buf = Buffer.from(sealed);
     const d = createDecipheriv('aes-256-gcm', this.key, buf.subarray(0, 12));

@@ -35,7 +35,8 @@ export function createArchiveKeyFile(path: string): void {
   writeKeyFile(path, `${Buffer.from(ArchiveCipher.generateKey()).toString('base64')}\n`);
 }
 
-export function loadArchiveCipher(path: string): ArchiveCipher {
+/** The 32 bytes of the archive key file (for `hotline keys split`; the caller zeroes them). */
+export function readArchiveKeyBytes(path: string): Uint8Array {
   const raw = readKeyFile(path, 'HOTLINE_ARCHIVE_KEY_FILE');
   const key = Buffer.from(raw, 'base64');
   if (key.length !== 32) {
@@ -44,7 +45,11 @@ export function loadArchiveCipher(path: string): ArchiveCipher {
       `${path} does not hold a 32-byte base64 key; recreate it with "hotline keys init".`,
     );
   }
-  return new ArchiveCipher(new Uint8Array(key));
+  return new Uint8Array(key);
+}
+
+export function loadArchiveCipher(path: string): ArchiveCipher {
+  return new ArchiveCipher(readArchiveKeyBytes(path));
 }
 
 /**

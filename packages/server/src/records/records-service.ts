@@ -241,6 +241,11 @@ export class RecordsService {
     return out;
   }
 
+  /** The same service reading (and sealing) with another archive key, e.g. one rebuilt from shares. */
+  withCipher(cipher: ArchiveCipher): RecordsService {
+    return new RecordsService(this.clock, cipher, this.opts);
+  }
+
   /** Decrypted content of a record, by digest. */
   async content(db: Db, digest: string): Promise<Uint8Array | null> {
     const row = await repo.findContent(db, digest);

@@ -52,7 +52,7 @@ interface OpenedBundle {
 export async function verifyLocal(
   db: Db,
   log: LogService,
-  records: RecordsService,
+  records: Pick<RecordsService, 'content'>,
   opts: { olderCheckpoint?: string; onProgress?: (p: AuditProgress) => void } = {},
 ): Promise<LocalVerifyResult> {
   await log.assertV2(db);
