@@ -52,6 +52,21 @@ export interface ReplicateResult {
 export type ReplicaProgress = (phase: string, done: number, total: number) => void;
 
 const SEAL_BATCH = 1024;
+/** Objects written or read at once: an object store answers each request slowly but in parallel. */
+export const PARALLEL = 16;
+
+/** Run `fn` over `items`, at most `limit` at a time, in order of start. */
+export async function inParallel<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 export async function readManifest(store: ReplicaStore): Promise<ReplicaManifest | null> {
   const raw = await store.get(MANIFEST);
@@ -112,14 +127,17 @@ export async function replicate(
   const keyIds = new Set(before?.keyIds ?? []);
   const copied = new Set<string>();
   const copy = async (rows: { digest: string; bytes: Uint8Array; key_id: string | null }[]) => {
-    for (const r of rows) {
+    const fresh = rows.filter((r) => {
       const path = sealedPath(r.key_id, r.digest);
-      if (copied.has(path)) continue;
-      await store.put(path, new Uint8Array(r.bytes));
+      if (copied.has(path)) return false;
       copied.add(path);
+      return true;
+    });
+    await inParallel(fresh, PARALLEL, async (r) => {
+      await store.put(sealedPath(r.key_id, r.digest), new Uint8Array(r.bytes));
       keyIds.add(r.key_id ?? 'unkeyed');
       result.sealed++;
-    }
+    });
   };
   for (let from = old; from < cp.size; from += SEAL_BATCH) {
     progress('sealed content (entries)', from - old, cp.size - old);
@@ -140,7 +158,7 @@ export async function replicate(
   // 2. The tiles that differ between the replica's tree and the log's.
   const changed = tilesChanged(old, cp.size);
   let done = 0;
-  for (const t of changed) {
+  await inParallel(changed, PARALLEL, async (t) => {
     progress('tiles', done++, changed.length);
     const hashes = await log.tile(t.level, t.index, t.width);
     if (!hashes) throw new Error(`tile ${tilePath(t.level, t.index, t.width)} is missing from the log`);
@@ -152,7 +170,7 @@ export async function replicate(
       await store.put(entriesPath(t.index, t.width), bundle);
       result.entryBundles++;
     }
-  }
+  });
 
   // 3. Checkpoints published since, then the latest one.
   for (const c of await repo.checkpointsAfter(db, old, cp.size)) {

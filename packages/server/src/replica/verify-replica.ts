@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AuditProgress, type Checkpoint, LogClient, VerificationError } from '@hotline/ledger';
 import type { ArchiveCipher } from '../records/archive-key.js';
-import { readManifest } from './replicate.js';
+import { inParallel, PARALLEL, readManifest } from './replicate.js';
 import type { ReplicaStore } from './store.js';
 
 export interface ReplicaVerifyResult {
@@ -77,27 +77,34 @@ export async function verifyReplica(
 
   const sealed: Record<string, number> = {};
   let opened = 0;
+  const cipher = opts.cipher;
+  const toOpen: [string, string][] = [];
   for (const path of await store.list('sealed/')) {
     const m = /^sealed\/([0-9a-z]+)\/([0-9a-f]{64})$/.exec(path);
     if (!m) throw new VerificationError(`${path} is not sealed/<key id>/<sha-256>`, path);
     sealed[m[1]!] = (sealed[m[1]!] ?? 0) + 1;
-    if (!opts.cipher || m[1] !== opts.cipher.keyId) continue;
+    if (cipher && m[1] === cipher.keyId) toOpen.push([path, m[2]!]);
+  }
+  await inParallel(toOpen, PARALLEL, async ([path, name]) => {
     const bytes = await store.get(path);
     if (!bytes) throw new VerificationError(`${path} vanished while checking`, path);
     let plain: Uint8Array;
     try {
-      plain = opts.cipher.open(bytes);
+      plain = cipher!.open(bytes);
     } catch {
-      throw new VerificationError(`${path} does not decrypt with archive key ${m[1]} (altered)`, path);
+      throw new VerificationError(
+        `${path} does not decrypt with archive key ${cipher!.keyId} (altered)`,
+        path,
+      );
     }
     const digest = createHash('sha256').update(plain).digest('hex');
-    if (digest !== m[2])
+    if (digest !== name)
       throw new VerificationError(
         `${path} decrypts to content whose SHA-256 is ${digest.slice(0, 16)}…`,
         path,
       );
     opened++;
-  }
+  });
   if (opts.cipher && opened === 0)
     throw new VerificationError(
       `the replica holds no content sealed under archive key ${opts.cipher.keyId} (it has: ${Object.keys(sealed).join(', ') || 'none'})`,
