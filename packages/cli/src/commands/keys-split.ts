@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -82,6 +82,7 @@ export function keysSplitCommand(keys: Command): void {
         const paths = shares.map((s) => join(dir, `archive-key-share-${s.index}-${slug(s.custodian)}.txt`));
         const exists = paths.find((p) => existsSync(p));
         if (exists) throw new Error(`${exists} exists; choose another --out folder`);
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
         await usingContext(async (ctx) => {
           await ctx.custody.recordSplit(shares, operatorName());
           await ctx.log.integrateAll();

@@ -15,6 +15,8 @@ import type { Command } from 'commander';
 import { fail } from '../config.js';
 import { progressBar } from '../progress.js';
 import { usingContext, withContext } from './admin.js';
+import { verifyReplicaCommand } from './archive-replicate.js';
+import { operatorName, readShares } from './keys-split.js';
 
 function int(name: string, v: string): number {
   if (!/^\d+$/.test(v)) fail(new Error(`${name} must be a non-negative whole number, got "${v}"`), 2);
@@ -128,21 +130,42 @@ export function verifyCommand(program: Command): void {
     )
     .option(
       '--key <verifier>',
-      'with --url: the verifier key (default: fetched from <host>/api/v1/log/key — pin it for real audits)',
+      'with --url or --replica: the verifier key (default: fetched from <host>/api/v1/log/key — pin it for real audits)',
     )
-    .option('--origin <origin>', 'with --url: the expected origin line')
+    .option('--origin <origin>', 'with --url or --replica: the expected origin line')
+    .option(
+      '--replica <place>',
+      'verify a second copy alone (folder, file:// or s3://bucket/prefix) from its tiles and checkpoints',
+    )
+    .option(
+      '--shares <files...>',
+      "custodians' archive key share files: open sealed content with k of n shares (recorded in the log) instead of the key file",
+    )
     .option(
       '--policy <file>',
       'with --url: a witness policy (witness/group/quorum lines); the checkpoint must carry its quorum of cosignatures. A "log <vkey>" line in it pins the log key.',
     )
     .action(
-      async (opts: { checkpoint?: string; url?: string; key?: string; origin?: string; policy?: string }) => {
+      async (opts: {
+        checkpoint?: string;
+        url?: string;
+        key?: string;
+        origin?: string;
+        policy?: string;
+        replica?: string;
+        shares?: string[];
+      }) => {
         const older = opts.checkpoint ? readFileSync(opts.checkpoint, 'utf8') : undefined;
         const bar = progressBar('verify');
         const onProgress = (p: { phase: string; done: number; total: number }) =>
           bar.update(p.done, p.total, p.phase);
         const started = performance.now();
         try {
+          if (opts.replica) {
+            bar.stop();
+            await verifyReplicaCommand({ ...opts, replica: opts.replica });
+            return;
+          }
           if (opts.url) {
             const policy = opts.policy ? readPolicy(opts.policy) : null;
             let key = opts.key ?? policy?.logs[0]?.vkey;
@@ -171,7 +194,16 @@ export function verifyCommand(program: Command): void {
           }
           await usingContext(async (ctx) => {
             await ctx.log.integrateAll();
-            const r = await verifyLocal(ctx.db, ctx.log, ctx.records, { olderCheckpoint: older, onProgress });
+            const check = (records: Parameters<typeof verifyLocal>[2]) =>
+              verifyLocal(ctx.db, ctx.log, records, { olderCheckpoint: older, onProgress });
+            // With custodians' shares, sealed content is opened with the rebuilt key, for this act only.
+            const r = opts.shares
+              ? await ctx.custody.withArchiveKey(
+                  readShares(opts.shares),
+                  { purpose: 'verify', detail: 'hotline verify', by: operatorName() },
+                  (cipher) => check(ctx.records.withCipher(cipher)),
+                )
+              : await check(ctx.records);
             bar.stop();
             process.stdout.write(
               `OK: ${r.entries} entries, every tile, content digest and the signed checkpoint verify; root ${toHex(r.checkpoint.root)}${r.consistentWith !== undefined ? `; consistent with the checkpoint of size ${r.consistentWith}` : ''} (${Math.round(performance.now() - started)} ms)\n`,

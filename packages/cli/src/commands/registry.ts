@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { archiveReplicateCommand } from './archive-replicate.js';
 import { captureCommands } from './capture.js';
 import { contactsCommands } from './contacts.js';
 import { keysCommands } from './keys.js';
@@ -15,4 +16,5 @@ export const extraCommands: ((program: Command) => void)[] = [
   witnessCommands,
   monitorCommand,
   contactsCommands,
+  archiveReplicateCommand,
 ];
