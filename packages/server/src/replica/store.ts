@@ -126,6 +126,8 @@ export class S3Store implements ReplicaStore {
       return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'NoSuchBucket')
+        throw new Error(`${this.where}: the bucket ${this.bucket} does not exist; create it first`);
       if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) return null;
       throw err;
     }

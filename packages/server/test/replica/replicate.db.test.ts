@@ -13,8 +13,8 @@ import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
  * A second copy of tiles, checkpoints and sealed content, in a folder and in a real
- * S3-compatible server (s3rver, started here on loopback, checking SigV4 signatures); each copy
- * is then verified alone. Runs on PGlite and on PostgreSQL.
+ * S3-compatible server (s3rver, started here on loopback; the AWS SDK speaks S3's REST protocol to
+ * it); each copy is then verified alone. Runs on PGlite and on PostgreSQL.
  */
 let t: TestContext;
 let tmp: string;
@@ -158,12 +158,12 @@ describe('replicate to an S3-compatible server', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const s3 = (target: string, secret = 'S3RVER') =>
+  const s3 = (target: string, accessKeyId = 'S3RVER') =>
     openReplicaStore(target, {
       endpoint,
       forcePathStyle: true,
       region: 'us-east-1',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: secret },
+      credentials: { accessKeyId, secretAccessKey: 'S3RVER' },
     });
 
   it('copies incrementally to s3://bucket/prefix and the copy verifies alone', async () => {
@@ -179,4 +179,16 @@ describe('replicate to an S3-compatible server', () => {
       store.close();
     }
   }, 180_000);
+
+  it("the server's refusals reach the caller: an unknown access key, a bucket that does not exist", async () => {
+    const stranger = s3('s3://hotline-archive/x', 'NOT-A-KEY');
+    const nowhere = s3('s3://no-such-bucket/x');
+    try {
+      await expect(stranger.put('checkpoint', new Uint8Array([1]))).rejects.toThrow(/Access Key Id/);
+      await expect(replicate(t.ctx.db, t.ctx.log, nowhere)).rejects.toThrow(/bucket does not exist/i);
+    } finally {
+      stranger.close();
+      nowhere.close();
+    }
+  });
 });
