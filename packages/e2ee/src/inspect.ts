@@ -53,12 +53,14 @@ export interface CommitInfo {
   epoch: bigint;
   senderLeafIndex: number;
   changes: RosterChange[];
+  /** The key packages the Commit adds (in order): who each Welcome entry is for. */
+  added: { ref: string; identity: MemberIdentity | null }[];
   /** The committer's new leaf (from its UpdatePath), if the Commit carries one. */
   committerLeaf: { identity: MemberIdentity | null; signatureKey: Uint8Array } | undefined;
 }
 
 /** Parse a Commit sent as PublicMessage by a member, with its proposals by value. */
-export function inspectCommit(bytes: Uint8Array): CommitInfo {
+export async function inspectCommit(bytes: Uint8Array): Promise<CommitInfo> {
   let m: ReturnType<typeof decodeMlsMessage>;
   try {
     m = decodeMlsMessage(bytes, 0);
@@ -82,7 +84,18 @@ export function inspectCommit(bytes: Uint8Array): CommitInfo {
     proposals.push(p.proposal);
   }
   const leaf = content.commit.path?.leafNode;
+  const cs = await suite();
+  const added = [];
+  for (const p of proposals) {
+    if (p.proposalType !== 'add' || !('add' in p)) continue;
+    const cred = p.add.keyPackage.leafNode.credential;
+    added.push({
+      ref: toHex(await makeKeyPackageRef(p.add.keyPackage, cs.hash)),
+      identity: cred.credentialType === 'basic' ? decodeIdentity(cred.identity) : null,
+    });
+  }
   return {
+    added,
     groupId: content.groupId,
     epoch: content.epoch,
     senderLeafIndex: content.sender.leafIndex,

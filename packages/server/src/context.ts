@@ -21,6 +21,8 @@ import { IdentityService } from './identity/identity-service.js';
 import { IdentityQueries } from './identity/queries.js';
 import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
+import { MessagingService } from './messaging/messaging-service.js';
+import { MessagingQueries } from './messaging/queries.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
@@ -67,7 +69,13 @@ export class AppContext {
     this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
     this.archiveQueries = new ArchiveQueries(database.db, captureQueries, clock);
     this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
+    this.messaging = new MessagingService(database.db, records, clock);
+    this.messagingQueries = new MessagingQueries(database.db);
   }
+
+  /** Messaging's delivery service (messaging/): MLS key packages, conversations, ciphertext. */
+  readonly messaging: MessagingService;
+  readonly messagingQueries: MessagingQueries;
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;
