@@ -31,14 +31,20 @@ export const PublishedKeyPackagesSchema = z.object({
   recordSeq: z.number().int(),
 });
 
-export const PublishRecordsMemberBody = z.object({ keyPackage: MlsBytesSchema });
+export const PublishRecordsMemberBody = z.object({
+  keyPackage: MlsBytesSchema,
+  /** The office's archive public key (HPKE X25519, 32 bytes, base64): the records member seals each message to it. */
+  archivePublicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64' }),
+});
 export const RecordsMemberSchema = z.object({
   officeId: IdSchema,
   signatureKey: z.string(),
   ref: z.string(),
   recordSeq: z.number().int(),
 });
-export const RecordsMembersSchema = z.array(z.object({ officeId: IdSchema, signatureKey: z.string() }));
+export const RecordsMembersSchema = z.array(
+  z.object({ officeId: IdSchema, signatureKey: z.string(), archivePublicKey: z.string() }),
+);
 
 /** Whose key packages to claim: a person (one per device) or an office's records member. */
 export const ClaimKeyPackagesBody = z.union([

@@ -23,6 +23,7 @@ import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
 import { MessagingService } from './messaging/messaging-service.js';
 import { MessagingQueries } from './messaging/queries.js';
+import { RecordsArchiveService } from './messaging/records-archive-service.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
@@ -71,7 +72,11 @@ export class AppContext {
     this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
     this.messaging = new MessagingService(database.db, records, clock);
     this.messagingQueries = new MessagingQueries(database.db);
+    this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
   }
+
+  /** Where an office's records member hands in each message sealed to the archive key (messaging/). */
+  readonly recordsArchive: RecordsArchiveService;
 
   /** Messaging's delivery service (messaging/): MLS key packages, conversations, ciphertext. */
   readonly messaging: MessagingService;

@@ -25,6 +25,7 @@ import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
 import type { LiveMessagesTable, LiveNodesTable, LivePeersTable, RateLimitsTable } from './tables/live.js';
 import type {
+  MessagingArchivedTable,
   MessagingGroupsTable,
   MessagingKeyPackagesTable,
   MessagingMessagesTable,
@@ -90,4 +91,5 @@ export interface Database {
   messaging_records_keys: MessagingRecordsKeysTable;
   messaging_messages: MessagingMessagesTable;
   messaging_welcomes: MessagingWelcomesTable;
+  messaging_archived: MessagingArchivedTable;
 }

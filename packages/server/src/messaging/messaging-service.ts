@@ -119,7 +119,7 @@ export class MessagingService {
    * can join every conversation) and its signature key, the one clients and this server accept
    * as the office's records member.
    */
-  async publishRecordsMember(actor: Actor, keyPackage: string) {
+  async publishRecordsMember(actor: Actor, keyPackage: string, archivePublicKey: string) {
     authorize(actor, 'log.admin', "publish the office's records member");
     const data = fromBase64('keyPackage', keyPackage);
     const info = await parsed('keyPackage', () => inspectKeyPackage(data));
@@ -127,6 +127,11 @@ export class MessagingService {
       throw new ForbiddenError(
         "keyPackage must be a records member of your own office (kind 'records', your office id).",
       );
+    const archiveKey = fromBase64('archivePublicKey', archivePublicKey);
+    if (archiveKey.length !== 32)
+      throw new ValidationError('archivePublicKey must be 32 bytes (an X25519 public key).', {
+        field: 'archivePublicKey',
+      });
     const now = this.clock.now();
     return repo.transaction(this.db, async (tx) => {
       if ((await repo.existingRefs(tx, [info.ref])).length > 0)
@@ -149,11 +154,16 @@ export class MessagingService {
       const rec = await writeAudit(tx, this.records, {
         action: 'messaging.records_member_published',
         actor,
-        details: { ref: info.ref, signatureKey: toHex(info.signatureKey) },
+        details: {
+          ref: info.ref,
+          signatureKey: toHex(info.signatureKey),
+          archivePublicKey: toHex(archiveKey),
+        },
       });
       await repo.upsertRecordsKey(tx, {
         office_id: actor.officeId,
         signature_key: info.signatureKey,
+        archive_public_key: archiveKey,
         key_package_ref: info.ref,
         published_by: actor.userId,
         published_at: now,

@@ -54,11 +54,42 @@ export class MessagingQueries {
     };
   }
 
+  /** Welcomes for an office's records member (it joins every conversation of its office). */
+  async welcomesForRecords(officeId: string) {
+    const rows = await repo.welcomesForOffice(this.db, officeId);
+    return rows.map((r) => ({
+      id: r.id,
+      groupId: r.group_id,
+      epoch: Number(r.epoch),
+      data: new Uint8Array(r.data),
+    }));
+  }
+
+  /** A conversation's messages for an office's records member (it must be in the roster). */
+  async messagesForRecords(officeId: string, groupId: string, after: number, limit: number) {
+    const g = await repo.findGroup(this.db, groupId);
+    if (!g?.roster.some((l) => l.kind === 'records' && l.officeId === officeId))
+      throw new NotFoundError('conversation', groupId);
+    const rows = await repo.messagesAfter(this.db, groupId, after, limit);
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      epoch: Number(r.epoch),
+      kind: r.kind,
+      data: new Uint8Array(r.data),
+    }));
+  }
+
+  /** Which messages of a conversation an office's records member has archived (its acknowledgements). */
+  archived(officeId: string, groupId: string) {
+    return repo.archivedSeqs(this.db, groupId, officeId);
+  }
+
   async recordsMembers() {
-    const rows = await repo.recordsKeys(this.db);
+    const rows = await repo.recordsKeysWithArchive(this.db);
     return rows.map((r) => ({
       officeId: r.office_id,
       signatureKey: Buffer.from(r.signature_key).toString('hex'),
+      archivePublicKey: Buffer.from(r.archive_public_key).toString('hex'),
     }));
   }
 }

@@ -105,6 +105,7 @@ export async function upsertRecordsKey(
   row: {
     office_id: string;
     signature_key: Uint8Array;
+    archive_public_key: Uint8Array;
     key_package_ref: string;
     published_by: string;
     published_at: Date;
@@ -113,16 +114,29 @@ export async function upsertRecordsKey(
 ) {
   await tx
     .insertInto('messaging_records_keys')
-    .values({ ...row, signature_key: bytes(row.signature_key) })
+    .values({
+      ...row,
+      signature_key: bytes(row.signature_key),
+      archive_public_key: bytes(row.archive_public_key),
+    })
     .onConflict((oc) =>
       oc.column('office_id').doUpdateSet({
         signature_key: bytes(row.signature_key),
+        archive_public_key: bytes(row.archive_public_key),
         key_package_ref: row.key_package_ref,
         published_by: row.published_by,
         published_at: row.published_at,
         record_seq: row.record_seq,
       }),
     )
+    .execute();
+}
+
+export async function recordsKeysWithArchive(db: Db) {
+  return db
+    .selectFrom('messaging_records_keys')
+    .select(['office_id', 'signature_key', 'archive_public_key'])
+    .orderBy('office_id')
     .execute();
 }
 
@@ -212,4 +226,56 @@ export async function welcomesFor(db: Db, userId: string) {
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+}
+
+export async function recordsMemberOf(db: Db, officeId: string) {
+  return db
+    .selectFrom('messaging_records_keys')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .executeTakeFirst();
+}
+
+export async function welcomesForOffice(db: Db, officeId: string) {
+  return db
+    .selectFrom('messaging_welcomes')
+    .selectAll()
+    .where('recipient_user_id', 'is', null)
+    .where('recipient_office_id', '=', officeId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export async function messageAt(tx: Db, groupId: string, seq: number) {
+  return tx
+    .selectFrom('messaging_messages')
+    .select(['seq', 'epoch', 'kind', 'data'])
+    .where('group_id', '=', groupId)
+    .where('seq', '=', String(seq))
+    .executeTakeFirst();
+}
+
+export async function insertArchived(
+  tx: Db,
+  row: { group_id: string; seq: number; office_id: string; record_seq: number; archived_at: Date },
+) {
+  const r = await tx
+    .insertInto('messaging_archived')
+    .values({ ...row, seq: String(row.seq), record_seq: String(row.record_seq) })
+    .onConflict((oc) => oc.columns(['seq', 'office_id']).doNothing())
+    .returning('seq')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function archivedSeqs(db: Db, groupId: string, officeId: string) {
+  const rows = await db
+    .selectFrom('messaging_archived')
+    .select('seq')
+    .where('group_id', '=', groupId)
+    .where('office_id', '=', officeId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => Number(r.seq));
 }

@@ -50,7 +50,11 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
     '/api/v1/messaging/records-members',
     { schema: { tags, body: PublishRecordsMemberBody, response: { 201: RecordsMemberSchema } } },
     async (req, reply) => {
-      const r = await ctx.messaging.publishRecordsMember(await requireActor(ctx, req), req.body.keyPackage);
+      const r = await ctx.messaging.publishRecordsMember(
+        await requireActor(ctx, req),
+        req.body.keyPackage,
+        req.body.archivePublicKey,
+      );
       reply.code(201);
       return r;
     },

@@ -8,6 +8,7 @@ import {
   joinFromWelcome,
   type KeyPackageBundle,
   type MemberIdentity,
+  newArchiveKeyPair,
   newKeyPackage,
   rosterOf,
   type Session,
@@ -65,13 +66,21 @@ beforeAll(async () => {
   bob = await newActor(t.ctx, officeB, ['principal']);
   recordsA = await newActor(t.ctx, officeA, ['records']);
   recordsB = await newActor(t.ctx, officeB, ['records']);
+  for (const o of [officeA, officeB]) archiveKeys.set(o, await newArchiveKeyPair());
 });
 afterAll(() => t.close());
 
 const recordsBundles = new Map<string, KeyPackageBundle>();
+/** Each office's archive key pair (the private half is the records custodians'). */
+const archiveKeys = new Map<string, { publicKey: Uint8Array; privateKey: Uint8Array }>();
+const archivePublic = (officeId: string) => b64(archiveKeys.get(officeId)!.publicKey);
 async function publishRecordsMember(officer: Actor) {
   const kp = await newKeyPackage({ kind: 'records', officeId: officer.officeId });
-  const r = await t.ctx.messaging.publishRecordsMember(officer, b64(kp.publicBytes));
+  const r = await t.ctx.messaging.publishRecordsMember(
+    officer,
+    b64(kp.publicBytes),
+    archivePublic(officer.officeId),
+  );
   recordsBundles.set(officer.officeId, kp);
   directory.set(officer.officeId, decodeKeyPackage(kp.publicBytes).leafNode.signaturePublicKey);
   return r;
@@ -270,9 +279,9 @@ describe('messaging delivery service', () => {
       status: 400,
     });
     const records = await newKeyPackage({ kind: 'records', officeId: officeA });
-    await expect(t.ctx.messaging.publishRecordsMember(alice, b64(records.publicBytes))).rejects.toMatchObject(
-      { status: 403 },
-    );
+    await expect(
+      t.ctx.messaging.publishRecordsMember(alice, b64(records.publicBytes), archivePublic(officeA)),
+    ).rejects.toMatchObject({ status: 403 });
     const n = await t.ctx.db
       .selectFrom('messaging_key_packages')
       .select('ref')

@@ -39,6 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('office_id', 'uuid', (c) => c.primaryKey().references('offices.id'))
     .addColumn('signature_key', 'bytea', (c) => c.notNull())
     .addColumn('key_package_ref', 'text', (c) => c.notNull())
+    .addColumn('archive_public_key', 'bytea', (c) => c.notNull())
     .addColumn('published_by', 'uuid', (c) => c.notNull())
     .addColumn('published_at', 'timestamptz', (c) => c.notNull())
     .addColumn('record_seq', 'bigint', (c) => c.notNull())
@@ -78,10 +79,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('messaging_welcomes')
     .columns(['recipient_user_id', 'created_at'])
     .execute();
+  // Each message the records member of an office has archived: its acknowledgement, pointing to
+  // the records-log entry that holds the message sealed to the office's archive public key.
+  await db.schema
+    .createTable('messaging_archived')
+    .addColumn('group_id', 'uuid', (c) => c.notNull().references('messaging_groups.id'))
+    .addColumn('seq', 'bigint', (c) => c.notNull().references('messaging_messages.seq'))
+    .addColumn('office_id', 'uuid', (c) => c.notNull().references('offices.id'))
+    .addColumn('record_seq', 'bigint', (c) => c.notNull())
+    .addColumn('archived_at', 'timestamptz', (c) => c.notNull())
+    .addPrimaryKeyConstraint('messaging_archived_pk', ['seq', 'office_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of [
+    'messaging_archived',
     'messaging_welcomes',
     'messaging_messages',
     'messaging_records_keys',

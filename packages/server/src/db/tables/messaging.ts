@@ -38,6 +38,8 @@ export interface MessagingRecordsKeysTable {
   office_id: string;
   signature_key: Uint8Array;
   key_package_ref: string;
+  /** The office's archive public key (HPKE, X25519): its records member seals each message to it. */
+  archive_public_key: Uint8Array;
   published_by: string;
   published_at: Date;
   record_seq: string;
@@ -63,4 +65,12 @@ export interface MessagingWelcomesTable {
   recipient_office_id: string | null;
   data: Uint8Array;
   created_at: Date;
+}
+
+export interface MessagingArchivedTable {
+  group_id: string;
+  seq: string;
+  office_id: string;
+  record_seq: string;
+  archived_at: Date;
 }

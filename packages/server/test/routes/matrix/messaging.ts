@@ -15,6 +15,7 @@ import {
   decodeKeyPackage,
   encryptMessage,
   type MemberIdentity,
+  newArchiveKeyPair,
   newKeyPackage,
   type RecordsDirectory,
 } from '@hotline/e2ee';
@@ -46,7 +47,11 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
     directory ??= (async () => {
       const officer = w.us('records');
       const kp = await newKeyPackage({ kind: 'records', officeId: officer.officeId });
-      await w.t.ctx.messaging.publishRecordsMember(officer, b64(kp.publicBytes));
+      await w.t.ctx.messaging.publishRecordsMember(
+        officer,
+        b64(kp.publicBytes),
+        b64((await newArchiveKeyPair()).publicKey),
+      );
       return new Map([[officer.officeId, decodeKeyPackage(kp.publicBytes).leafNode.signaturePublicKey]]);
     })();
     return directory;
