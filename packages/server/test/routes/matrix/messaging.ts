@@ -132,7 +132,10 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
           return {
             method: 'POST',
             url: '/api/v1/messaging/records-members',
-            payload: { keyPackage: b64(kp.publicBytes) },
+            payload: {
+              keyPackage: b64(kp.publicBytes),
+              archivePublicKey: b64((await newArchiveKeyPair()).publicKey),
+            },
           };
         },
         status: 201,
