@@ -30,6 +30,7 @@ const serverSources = [
   'packages/common/src',
   'packages/ledger/src',
   'packages/contract/src',
+  'packages/e2ee/src',
   'packages/server/src',
   'packages/cli/src',
 ];

@@ -21,6 +21,9 @@ import { IdentityService } from './identity/identity-service.js';
 import { IdentityQueries } from './identity/queries.js';
 import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
+import { MessagingService } from './messaging/messaging-service.js';
+import { MessagingQueries } from './messaging/queries.js';
+import { RecordsArchiveService } from './messaging/records-archive-service.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { ArchiveKeyCustody } from './records/key-custody.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
@@ -69,10 +72,20 @@ export class AppContext {
     this.archiveQueries = new ArchiveQueries(database.db, captureQueries, clock);
     this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
     this.custody = new ArchiveKeyCustody(database.db, records);
+    this.messaging = new MessagingService(database.db, records, clock);
+    this.messagingQueries = new MessagingQueries(database.db);
+    this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
   }
 
   /** Opening the archive with k of n custodians' key shares, for one act (records/key-custody). */
   readonly custody: ArchiveKeyCustody;
+
+  /** Where an office's records member hands in each message sealed to the archive key (messaging/). */
+  readonly recordsArchive: RecordsArchiveService;
+
+  /** Messaging's delivery service (messaging/): MLS key packages, conversations, ciphertext. */
+  readonly messaging: MessagingService;
+  readonly messagingQueries: MessagingQueries;
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;

@@ -24,6 +24,14 @@ import type {
 import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
 import type { LiveMessagesTable, LiveNodesTable, LivePeersTable, RateLimitsTable } from './tables/live.js';
+import type {
+  MessagingArchivedTable,
+  MessagingGroupsTable,
+  MessagingKeyPackagesTable,
+  MessagingMessagesTable,
+  MessagingRecordsKeysTable,
+  MessagingWelcomesTable,
+} from './tables/messaging.js';
 import type { OfficesTable } from './tables/offices.js';
 import type { PasskeysTable } from './tables/passkeys.js';
 import type {
@@ -78,4 +86,10 @@ export interface Database {
   live_messages: LiveMessagesTable;
   rate_limits: RateLimitsTable;
   classification_rules: ClassificationRulesTable;
+  messaging_groups: MessagingGroupsTable;
+  messaging_key_packages: MessagingKeyPackagesTable;
+  messaging_records_keys: MessagingRecordsKeysTable;
+  messaging_messages: MessagingMessagesTable;
+  messaging_welcomes: MessagingWelcomesTable;
+  messaging_archived: MessagingArchivedTable;
 }

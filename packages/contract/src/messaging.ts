@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { IdSchema } from './common.js';
+
+/**
+ * Messaging (end-to-end encrypted with MLS, RFC 9420): the server is the delivery service. It
+ * carries MLS messages as base64 and never sees a readable message. Every conversation carries
+ * each involved office's records member (see packages/e2ee).
+ */
+
+/** MLS message bytes (MLSMessage: key package, PublicMessage, PrivateMessage or Welcome), base64. */
+export const MlsBytesSchema = z
+  .string()
+  .min(4)
+  .max(1_400_000)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, { message: 'must be base64 (RFC 4648, with padding)' });
+
+export const PublishKeyPackagesBody = z.object({
+  keyPackages: z
+    .array(
+      z.object({
+        data: MlsBytesSchema,
+        /** The device's last-resort package: handed out again when its others are used up (RFC 9750 §5.1). */
+        lastResort: z.boolean().default(false),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
+export const PublishedKeyPackagesSchema = z.object({
+  refs: z.array(z.string()),
+  recordSeq: z.number().int(),
+});
+
+export const PublishRecordsMemberBody = z.object({
+  keyPackage: MlsBytesSchema,
+  /** The office's archive public key (HPKE X25519, 32 bytes, base64): the records member seals each message to it. */
+  archivePublicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64' }),
+});
+export const RecordsMemberSchema = z.object({
+  officeId: IdSchema,
+  signatureKey: z.string(),
+  ref: z.string(),
+  recordSeq: z.number().int(),
+});
+export const RecordsMembersSchema = z.array(
+  z.object({ officeId: IdSchema, signatureKey: z.string(), archivePublicKey: z.string() }),
+);
+
+/** Whose key packages to claim: a person (one per device) or an office's records member. */
+export const ClaimKeyPackagesBody = z.union([
+  z.object({ userId: IdSchema }),
+  z.object({ recordsOfficeId: IdSchema }),
+]);
+export const ClaimedKeyPackagesSchema = z.object({
+  keyPackages: z.array(
+    z.object({ ref: z.string(), deviceId: z.string().nullable(), data: z.string(), lastResort: z.boolean() }),
+  ),
+});
+
+export const CreateGroupBody = z.object({
+  /** The creator's own key package, the one its MLS group starts from (leaf 0). */
+  creatorKeyPackage: MlsBytesSchema,
+});
+export const GroupSchema = z.object({
+  id: IdSchema,
+  /** The MLS group id: the UTF-8 bytes of `id`, base64. */
+  mlsGroupId: z.string(),
+  epoch: z.number().int(),
+  roster: z.array(
+    z.object({
+      leafIndex: z.number().int(),
+      kind: z.enum(['person', 'records', 'unknown']),
+      officeId: z.string().nullable(),
+      userId: z.string().nullable(),
+      deviceId: z.string().nullable(),
+    }),
+  ),
+});
+
+export const PostCommitBody = z.object({
+  /** The Commit as MLSMessage(PublicMessage). */
+  commit: MlsBytesSchema,
+  /** The Welcome for the members it adds, delivered only once the Commit is accepted. */
+  welcome: MlsBytesSchema.optional(),
+});
+export const AcceptedCommitSchema = z.object({
+  seq: z.number().int(),
+  epoch: z.number().int(),
+  recordSeq: z.number().int(),
+});
+
+export const PostMessageBody = z.object({ message: MlsBytesSchema });
+export const AcceptedMessageSchema = z.object({
+  seq: z.number().int(),
+  epoch: z.number().int(),
+  recordSeq: z.number().int(),
+});
+
+export const GroupMessagesQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const GroupMessagesSchema = z.object({
+  messages: z.array(
+    z.object({
+      seq: z.number().int(),
+      epoch: z.number().int(),
+      kind: z.enum(['commit', 'application']),
+      senderUserId: z.string(),
+      data: z.string(),
+      at: z.string(),
+    }),
+  ),
+});
+
+export const WelcomesSchema = z.object({
+  welcomes: z.array(
+    z.object({
+      id: IdSchema,
+      groupId: IdSchema,
+      epoch: z.number().int(),
+      keyPackageRef: z.string(),
+      data: z.string(),
+    }),
+  ),
+});

@@ -1,0 +1,6 @@
+export * from './identity.js';
+export * from './inspect.js';
+export * from './mls.js';
+export * from './records-member.js';
+export * from './records-rule.js';
+export * from './suite.js';

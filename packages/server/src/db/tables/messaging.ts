@@ -1,0 +1,76 @@
+/** Messaging's delivery service (migration 026): MLS groups, key packages, ciphertext, Welcomes. */
+
+/** One leaf of a group as the server tracks it from accepted Commits (public data only). */
+export interface RosterLeaf {
+  leafIndex: number;
+  kind: 'person' | 'records' | 'unknown';
+  officeId: string | null;
+  userId: string | null;
+  deviceId: string | null;
+  /** The leaf's signature public key, hex. */
+  signatureKey: string;
+}
+
+export interface MessagingGroupsTable {
+  id: string;
+  created_by: string;
+  created_at: Date;
+  /** The group's current epoch: the next accepted Commit must be for this epoch. */
+  epoch: string;
+  roster: RosterLeaf[];
+  record_seq: string;
+}
+
+export interface MessagingKeyPackagesTable {
+  ref: string;
+  owner_kind: 'person' | 'records';
+  office_id: string;
+  user_id: string | null;
+  device_id: string | null;
+  data: Uint8Array;
+  last_resort: boolean;
+  uploaded_at: Date;
+  claimed_at: Date | null;
+  claimed_by: string | null;
+}
+
+export interface MessagingRecordsKeysTable {
+  office_id: string;
+  signature_key: Uint8Array;
+  key_package_ref: string;
+  /** The office's archive public key (HPKE, X25519): its records member seals each message to it. */
+  archive_public_key: Uint8Array;
+  published_by: string;
+  published_at: Date;
+  record_seq: string;
+}
+
+export interface MessagingMessagesTable {
+  seq: string;
+  group_id: string;
+  epoch: string;
+  kind: 'commit' | 'application';
+  sender_user_id: string;
+  data: Uint8Array;
+  created_at: Date;
+  record_seq: string;
+}
+
+export interface MessagingWelcomesTable {
+  id: string;
+  group_id: string;
+  epoch: string;
+  key_package_ref: string;
+  recipient_user_id: string | null;
+  recipient_office_id: string | null;
+  data: Uint8Array;
+  created_at: Date;
+}
+
+export interface MessagingArchivedTable {
+  group_id: string;
+  seq: string;
+  office_id: string;
+  record_seq: string;
+  archived_at: Date;
+}

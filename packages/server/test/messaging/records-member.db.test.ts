@@ -1,0 +1,154 @@
+import {
+  commitChanges,
+  createConversation,
+  decodeKeyPackage,
+  encryptMessage,
+  type KeyPackageBundle,
+  newArchiveKeyPair,
+  newKeyPackage,
+  openArchived,
+  RecordsMember,
+  sealForArchive,
+} from '@hotline/e2ee';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/policy/policy.js';
+import { newActor, newOfficeInput } from '../helpers/builders.js';
+import { newTestContext, type TestContext } from '../helpers/test-context.js';
+
+/**
+ * The records member against the delivery service, on both databases: it joins by the Welcome
+ * the server holds for its office, follows the conversation, seals each message to the office's
+ * archive public key, and the server appends the sealed record to the records log with the
+ * message's acknowledgement. The server's tables and records log never hold the text; the
+ * archive private key opens every message, in order.
+ */
+let t: TestContext;
+let office: string;
+let alice: Actor;
+let bob: Actor;
+let officer: Actor;
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+const enc = (s: string) => new TextEncoder().encode(s);
+
+beforeAll(async () => {
+  t = await newTestContext();
+  office = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput())).id;
+  alice = await newActor(t.ctx, office, ['staff']);
+  bob = await newActor(t.ctx, office, ['principal']);
+  officer = await newActor(t.ctx, office, ['records']);
+});
+afterAll(() => t.close());
+
+describe('records member', () => {
+  it('archives every message sealed to the archive key; the server holds no text', async () => {
+    const archive = await newArchiveKeyPair();
+    const recKp = await newKeyPackage({ kind: 'records', officeId: office });
+    await t.ctx.messaging.publishRecordsMember(officer, b64(recKp.publicBytes), b64(archive.publicKey));
+    const directory = new Map([[office, decodeKeyPackage(recKp.publicBytes).leafNode.signaturePublicKey]]);
+    const records = new RecordsMember(office, recKp, directory);
+
+    const bobKps: KeyPackageBundle[] = [
+      await newKeyPackage({ kind: 'person', officeId: office, personId: bob.userId, deviceId: 'b' }),
+    ];
+    await t.ctx.messaging.publishKeyPackages(bob, [{ data: b64(bobKps[0]!.publicBytes), lastResort: false }]);
+    const own = await newKeyPackage({
+      kind: 'person',
+      officeId: office,
+      personId: alice.userId,
+      deviceId: 'a',
+    });
+    const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
+    let s = await createConversation(enc(g.id), own, directory);
+    const claimed = [
+      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: office })).keyPackages,
+      ...(await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId })).keyPackages,
+    ];
+    const add = await commitChanges(s, { add: claimed.map((k) => unb64(k.data)) });
+    s = add.session;
+    await t.ctx.messaging.postCommit(alice, g.id, { commit: b64(add.commit), welcome: b64(add.welcome!) });
+
+    const markers = Array.from(
+      { length: 5 },
+      (_, i) => `marker-${i}-${Math.random().toString(36).slice(2, 10)}`,
+    );
+    for (const [i, m] of markers.entries()) {
+      if (i === 3) {
+        const next = await commitChanges(s, {});
+        s = next.session;
+        await t.ctx.messaging.postCommit(alice, g.id, { commit: b64(next.commit) });
+      }
+      const r = await encryptMessage(s, enc(m));
+      s = r.session;
+      await t.ctx.messaging.postMessage(alice, g.id, b64(r.message));
+    }
+
+    // The records member's loop: Welcomes for its office, then each conversation's messages.
+    const welcomes = await t.ctx.messagingQueries.welcomesForRecords(office);
+    expect(welcomes.map((w) => w.groupId)).toEqual([g.id]);
+    await records.join(welcomes[0]!.data);
+    const delivered = await t.ctx.messagingQueries.messagesForRecords(office, g.id, 0, 100);
+    for (const m of delivered.filter((x) => x.epoch >= 1)) {
+      const ev = await records.handle(g.id, m.data);
+      if (ev.kind !== 'application') continue;
+      const sealed = await sealForArchive(archive.publicKey, ev.plaintext, {
+        groupId: g.id,
+        epoch: ev.epoch,
+        seq: m.seq,
+      });
+      await t.ctx.recordsArchive.archive(office, { groupId: g.id, seq: m.seq, sealed });
+    }
+    const appSeqs = delivered.filter((m) => m.kind === 'application').map((m) => m.seq);
+    expect(await t.ctx.messagingQueries.archived(office, g.id)).toEqual(appSeqs);
+    // Archiving twice is refused.
+    await expect(
+      t.ctx.recordsArchive.archive(office, { groupId: g.id, seq: appSeqs[0]!, sealed: new Uint8Array(64) }),
+    ).rejects.toMatchObject({ status: 400 });
+
+    // The records log holds each message sealed: opened with the archive private key, in order.
+    const entries = await t.ctx.db
+      .selectFrom('records')
+      .select(['seq', 'digest'])
+      .where('kind', '=', 'messaging.archived')
+      .orderBy('seq')
+      .execute();
+    const opened: string[] = [];
+    for (const e of entries) {
+      // What the server can read of the record with its own (at-rest) key: the sealed bytes, no text.
+      const readable = new TextDecoder().decode((await t.ctx.records.content(t.ctx.db, e.digest))!);
+      for (const m of markers) expect(readable).not.toContain(m);
+      const content = JSON.parse(readable) as {
+        groupId: string;
+        seq: number;
+        epoch: number;
+        sealed: string;
+      };
+      const at = { groupId: content.groupId, epoch: BigInt(content.epoch), seq: content.seq };
+      opened.push(
+        new TextDecoder().decode(await openArchived(archive.privateKey, unb64(content.sealed), at)),
+      );
+    }
+    expect(opened).toEqual(markers);
+
+    // No marker anywhere in the messaging tables or the records log's stored content.
+    const tables = [
+      'messaging_messages',
+      'messaging_welcomes',
+      'messaging_key_packages',
+      'messaging_groups',
+      'records',
+      'record_content',
+    ] as const;
+    for (const table of tables) {
+      const rows = await t.ctx.db.selectFrom(table).selectAll().execute();
+      const dump = Buffer.concat(
+        rows.flatMap((r) =>
+          Object.values(r).map((v) =>
+            v instanceof Uint8Array ? Buffer.from(v) : Buffer.from(JSON.stringify(v) ?? ''),
+          ),
+        ),
+      );
+      for (const m of markers) expect(dump.includes(Buffer.from(m)), `${m} in ${table}`).toBe(false);
+    }
+  });
+});
