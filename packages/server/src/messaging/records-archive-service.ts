@@ -29,8 +29,7 @@ export class RecordsArchiveService {
       if (!group?.roster.some((l) => l.kind === 'records' && l.officeId === officeId))
         throw new NotFoundError('conversation', item.groupId);
       const msg = await repo.messageAt(tx, item.groupId, item.seq);
-      if (msg?.kind !== 'application')
-        throw new NotFoundError('message', `${item.groupId}#${item.seq}`);
+      if (msg?.kind !== 'application') throw new NotFoundError('message', `${item.groupId}#${item.seq}`);
       const rec = await this.records.append(tx, {
         kind: 'messaging.archived',
         office: officeId,
