@@ -1,0 +1,104 @@
+import { type Clock, PushbackError } from '@hotline/common';
+import { writeAudit } from '../records/audit.js';
+import type { RecordsService } from '../records/records-service.js';
+import type { Db } from './repository.js';
+import { insertImport, transaction } from './repository.js';
+import * as staging from './staging/repository.js';
+
+export interface ImportDeps {
+  db: Db;
+  records: RecordsService;
+  clock: Clock;
+}
+
+/**
+ * Records sequenced per short transaction while publishing. Each chunk holds the records log's
+ * sequencing lock for one INSERT … SELECT of this many staged rows (a few milliseconds), so
+ * sign-ins, call steps and every other write interleave with a large import.
+ */
+export const PUBLISH_CHUNK = 1000;
+
+/** How long to wait when the log pushes back (too many entries awaiting integration). */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Publish a sealed import: its staged records into the log in order, a chunk per short
+ * transaction (progress kept on the staging row, so a second process or a restart continues
+ * where the first stopped, never twice), then in one last short transaction its items, its
+ * `capture_imports` row and its `capture.imported` record (appended last). Idempotent: an
+ * import already published is left alone.
+ */
+export async function publishImport(deps: ImportDeps, importId: string): Promise<void> {
+  for (;;) {
+    let done = false;
+    try {
+      done = await transaction(deps.db, async (tx) => {
+        const row = await staging.lockStaging(tx, importId);
+        if (!row || row.published_through >= row.records) return true;
+        const to = Math.min(row.published_through + PUBLISH_CHUNK, row.records);
+        await staging.setPublishedThrough(tx, importId, to);
+        await deps.records.appendStaged(tx, importId, row.published_through, to);
+        return false;
+      });
+    } catch (err) {
+      if (!(err instanceof PushbackError)) throw err;
+      await sleep(err.retryAfterSeconds * 1000);
+    }
+    if (done) break;
+  }
+  await transaction(deps.db, async (tx) => {
+    const row = await staging.lockStaging(tx, importId);
+    if (!row) return;
+    await staging.publishItems(tx, importId, row.account_id);
+    await insertImport(tx, {
+      id: importId,
+      account_id: row.account_id,
+      format: row.format as never,
+      file_name: row.file_name,
+      added: row.added,
+      skipped: row.skipped,
+      actor_id: row.actor_id,
+      at: deps.clock.now(),
+    });
+    await deps.records.dropStaged(tx, importId);
+    await staging.deleteStaging(tx, importId);
+    await writeAudit(tx, deps.records, {
+      action: 'capture.imported',
+      actor: { userId: row.actor_id, officeId: row.owner_office_id },
+      office: row.owner_office_id,
+      subject: importId,
+      details: {
+        format: row.format,
+        file: row.file_name,
+        account: row.identifier,
+        added: row.added,
+        skipped: row.skipped,
+        attachments: row.attachments,
+      },
+    });
+  });
+}
+
+/**
+ * After a crash or restart: every sealed import is published (it was complete, only not yet
+ * in the log); an import still parsing that nobody has touched since `staleBefore` is dropped
+ * with what it staged (it was never acknowledged). Returns how many of each.
+ */
+export async function finishLeftoverImports(
+  deps: ImportDeps,
+  staleBefore: Date,
+  drop: (importId: string) => Promise<void>,
+): Promise<{ published: number; dropped: number }> {
+  let published = 0;
+  let dropped = 0;
+  for (const s of await staging.leftoverStaging(deps.db, staleBefore)) {
+    if (s.state === 'sealed') {
+      await publishImport(deps, s.id);
+      published++;
+    } else {
+      await drop(s.id);
+      dropped++;
+    }
+  }
+  return { published, dropped };
+}
