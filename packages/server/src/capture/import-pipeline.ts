@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
 import { type Actor, authorize } from '../policy/policy.js';
+import { auditRecord } from '../records/audit.js';
 import type { AppendInput } from '../records/records-service.js';
 import { type ImportDeps, publishImport } from './import-publish.js';
 import { parseCarrierCsv, parseColumnMapping } from './importers/csv.js';
@@ -252,9 +253,11 @@ export async function dropStaged(deps: ImportDeps, importId: string): Promise<vo
  * 1. The account is claimed and the import begun (one import per account at a time).
  * 2. The file is parsed and staged in batches, each a short transaction that takes no lock;
  *    a malformed file stops here and everything staged is dropped: nothing from it is kept.
- * 3. Sealed: from here the import is finished even after a crash (see publishImport).
- * 4. Published: records sequenced in short chunks, then the items, the import's row and its
- *    record in one short transaction. Only then is the import acknowledged.
+ * 3. Sealed, with the import's own `capture.imported` record staged after the items': from
+ *    here the import is finished even after a crash (see publishImport).
+ * 4. Published: records sequenced in short chunks (the import's record last), then the items
+ *    and the import's row in one transaction that takes no lock on the log. Only then is the
+ *    import acknowledged.
  * Items already captured (same account and stable id) are skipped, so re-importing or an
  * overlapping export adds nothing twice.
  */
@@ -351,7 +354,28 @@ export async function stageImport(
     await dropStaged(deps, importId);
     throw err;
   }
-  await transaction(deps.db, (tx) => staging.sealStaging(tx, importId, deps.clock.now()));
+  // The import's own record is staged last, so it is sequenced with the last chunk: publishing
+  // the items afterwards then takes no lock on the log at all.
+  const audit = await deps.records.prepare([
+    auditRecord({
+      action: 'capture.imported',
+      actor: actor ?? { userId: null, officeId: owner.office_id },
+      office: owner.office_id,
+      subject: importId,
+      details: {
+        format,
+        file: basename(path),
+        account: identifier,
+        added: counts.added,
+        skipped: counts.skipped,
+        attachments: counts.attachments,
+      },
+    }),
+  ]);
+  await transaction(deps.db, async (tx) => {
+    await deps.records.stage(tx, importId, counts.records, audit);
+    await staging.sealStaging(tx, importId, counts.records + 1, deps.clock.now());
+  });
   return {
     result: {
       importId,

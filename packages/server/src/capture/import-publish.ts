@@ -1,5 +1,4 @@
 import { type Clock, PushbackError } from '@hotline/common';
-import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import type { Db } from './repository.js';
 import { insertImport, transaction } from './repository.js';
@@ -24,14 +23,28 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * Publish a sealed import: its staged records into the log in order, a chunk per short
  * transaction (progress kept on the staging row, so a second process or a restart continues
- * where the first stopped, never twice), then in one last short transaction its items, its
- * `capture_imports` row and its `capture.imported` record (appended last). Idempotent: an
- * import already published is left alone.
+ * where the first stopped, never twice; the last record is the import's `capture.imported`),
+ * then in one last transaction its items and its `capture_imports` row. That transaction takes
+ * no lock on the log, so however many items it writes, and however long its commit takes to
+ * reach the disk, no other writer waits for it. Idempotent: an import already published is
+ * left alone.
  */
 export async function publishImport(deps: ImportDeps, importId: string): Promise<void> {
   for (;;) {
     let done = false;
     try {
+      // The next chunk's content first, in its own transaction: the sequencing transaction
+      // then writes (and its commit flushes) only the chunk's records while it holds the lock.
+      await transaction(deps.db, async (tx) => {
+        const row = await staging.lockStaging(tx, importId);
+        if (row && row.published_through < row.records)
+          await deps.records.stageContentToLog(
+            tx,
+            importId,
+            row.published_through,
+            Math.min(row.published_through + PUBLISH_CHUNK, row.records),
+          );
+      });
       done = await transaction(deps.db, async (tx) => {
         const row = await staging.lockStaging(tx, importId);
         if (!row || row.published_through >= row.records) return true;
@@ -62,20 +75,6 @@ export async function publishImport(deps: ImportDeps, importId: string): Promise
     });
     await deps.records.dropStaged(tx, importId);
     await staging.deleteStaging(tx, importId);
-    await writeAudit(tx, deps.records, {
-      action: 'capture.imported',
-      actor: { userId: row.actor_id, officeId: row.owner_office_id },
-      office: row.owner_office_id,
-      subject: importId,
-      details: {
-        format: row.format,
-        file: row.file_name,
-        account: row.identifier,
-        added: row.added,
-        skipped: row.skipped,
-        attachments: row.attachments,
-      },
-    });
   });
 }
 

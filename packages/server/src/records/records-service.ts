@@ -264,12 +264,20 @@ export class RecordsService {
   }
 
   /**
-   * Sequence the staged records with ord in [fromOrd, toOrd) into the log, in ord order, with
-   * their content. Run it as the last step of a short transaction: it takes the sequencing lock.
-   * Returns the first sequence number.
+   * The content of the staged records with ord in [fromOrd, toOrd) into the archive's content
+   * store, ahead of appendStaged and in a transaction of its own (content is addressed by its
+   * digest: storing it twice, or before its record, changes nothing). No lock is taken.
+   */
+  async stageContentToLog(tx: Db, batchId: string, fromOrd: number, toOrd: number): Promise<void> {
+    await repo.moveStagedContent(tx, batchId, fromOrd, toOrd);
+  }
+
+  /**
+   * Sequence the staged records with ord in [fromOrd, toOrd) into the log, in ord order; their
+   * content must be stored (stageContentToLog). Run it as the last step of a short transaction:
+   * it takes the sequencing lock. Returns the first sequence number.
    */
   async appendStaged(tx: Db, batchId: string, fromOrd: number, toOrd: number): Promise<number> {
-    await repo.moveStagedContent(tx, batchId, fromOrd, toOrd);
     const startRaw = await repo.sequenceStaged(tx, batchId, fromOrd, toOrd, this.opts.maxPending);
     if (startRaw === null) await this.refused(tx);
     return Number(startRaw);

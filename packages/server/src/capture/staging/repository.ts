@@ -92,9 +92,9 @@ export async function stageItems(
     where id = ${importId}::uuid`.execute(db);
 }
 
-/** The whole file has parsed: the import will be published, after a crash too. */
-export async function sealStaging(db: Db, importId: string, now: Date): Promise<void> {
-  await sql`update capture_import_staging set state = 'sealed', updated_at = ${now}
+/** The whole file has parsed (`records` staged in all): the import will be published, after a crash too. */
+export async function sealStaging(db: Db, importId: string, records: number, now: Date): Promise<void> {
+  await sql`update capture_import_staging set state = 'sealed', records = ${records}, updated_at = ${now}
     where id = ${importId}::uuid`.execute(db);
 }
 
