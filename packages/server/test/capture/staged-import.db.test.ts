@@ -1,12 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError } from '@hotline/common';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stageImport } from '../../src/capture/import-pipeline.js';
 import { PUBLISH_CHUNK } from '../../src/capture/import-publish.js';
 import { ImportFormatError } from '../../src/capture/importers/types.js';
-import { importTestContext } from '../helpers/import-context.js';
+import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /** n plain messages, every 5th with an attachment; message `broken` has no header block. */
 function mbox(path: string, n: number, prefix: string, broken?: number): string {
@@ -26,7 +27,45 @@ function mbox(path: string, n: number, prefix: string, broken?: number): string 
 }
 
 describe('imports staged outside the log lock, published in short transactions', () => {
-  const t = importTestContext('staged');
+  // No demo seed: one office and one person are all these tests need (and the context is ready
+  // sooner on a busy machine).
+  let t: TestContext & { dir: string };
+  beforeAll(async () => {
+    const c = await newTestContext();
+    await c.ctx.prepare();
+    const office = '0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a';
+    await c.ctx.db
+      .insertInto('offices')
+      .values({
+        id: office,
+        slug: 'staged',
+        name: 'Staged',
+        country: 'US',
+        leader_title: 'P',
+        leader_name: 'P',
+        time_zone: 'America/New_York',
+      })
+      .execute();
+    await c.ctx.db
+      .insertInto('users')
+      .values({
+        id: '0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6b',
+        office_id: office,
+        email: 'potus@us.example.gov',
+        display_name: 'Leader',
+        title: 'P',
+        time_zone: 'America/New_York',
+        roles: ['principal'],
+        status: 'active',
+        demo_persona: false,
+      })
+      .execute();
+    t = Object.assign(c, { dir: mkdtempSync(join(tmpdir(), 'hotline-staged-')) });
+  }, 240_000);
+  afterAll(async () => {
+    await t?.close();
+    if (t?.dir) rmSync(t.dir, { recursive: true, force: true });
+  });
   const count = async (table: string) =>
     Number(
       (await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(t.ctx.db)).rows[0]!.n,
