@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { CallSummary } from '@hotline/contract';
-import type { AxeResults, Result } from 'axe-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.js';
 import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 /**
@@ -11,41 +9,6 @@ import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js'
  * each page as it is drawn (WCAG 2.0/2.1 A and AA, plus axe's structural best practices), and a
  * keyboard-only walk signs in, moves through the navigation and signs out.
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** Structure rules (landmarks, headings) that fail the test at any impact, not only serious/critical. */
-const STRUCTURE_RULES = new Set([
-  'bypass',
-  'heading-order',
-  'landmark-one-main',
-  'landmark-no-duplicate-main',
-  'landmark-unique',
-  'page-has-heading-one',
-  'region',
-]);
-
-function describeViolation(v: Result): string {
-  const nodes = v.nodes
-    .slice(0, 5)
-    .map((n) => `    at ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ').trim()}`);
-  const more = v.nodes.length > 5 ? [`    …and ${v.nodes.length - 5} more`] : [];
-  return [`${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]`, ...nodes, ...more].join('\n');
-}
-
-/** Run axe in the page and return its serious/critical (and structural) violations, readably. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || STRUCTURE_RULES.has(v.id))
-    .map(describeViolation);
-}
-
 const e2e = withBrowserServer({ demo: true });
 
 describe('accessibility of every screen (axe-core in Chromium)', () => {

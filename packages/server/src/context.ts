@@ -236,6 +236,9 @@ export class AppContext {
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
     // A log of v1 entries (each one a record's envelope, in public) is refused until it is rebuilt.
     await this.log.assertV2();
+    // Imports a crash interrupted: sealed ones are published, abandoned ones dropped.
+    const leftover = await this.capture.finishLeftoverImports();
+    if (leftover.published || leftover.dropped) this.logger.info(leftover, 'finished interrupted imports');
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy, this.cfg.publicUrl),

@@ -34,6 +34,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     const text = await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
   }
+  return failure(res, path);
+}
+
+/** A refused request as an ApiError (the problem+json's detail and field issues). */
+async function failure(res: Response, path: string): Promise<never> {
   let problem: {
     code?: string;
     detail?: string;
@@ -56,6 +61,26 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (res.status === 401 && !path.includes('/auth/') && !path.includes('/demo/'))
     for (const l of unauthorizedListeners) l();
   throw err;
+}
+
+/**
+ * Every page of a cursor-paged list, in order: each response's x-next-cursor header is the next
+ * request's `after`, until there is none.
+ */
+export async function getAllPages<T>(path: string, pageSize = 1000): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | null = null;
+  do {
+    const url: string = `${path}${path.includes('?') ? '&' : '?'}limit=${pageSize}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+    const res: Response = await fetch(url, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    });
+    if (!res.ok) return failure(res, url);
+    out.push(...((await res.json()) as T[]));
+    after = res.headers.get('x-next-cursor');
+  } while (after);
+  return out;
 }
 
 export const get = <T>(p: string) => api<T>('GET', p);

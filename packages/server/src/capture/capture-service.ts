@@ -4,7 +4,14 @@ import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import { decide } from './classification-rules.js';
-import { type ImportAccount, type ImportFormat, type ImportResult, runImport } from './import-pipeline.js';
+import {
+  dropStaged,
+  type ImportAccount,
+  type ImportFormat,
+  type ImportResult,
+  runImport,
+} from './import-pipeline.js';
+import { finishLeftoverImports } from './import-publish.js';
 import { toE164 } from './importers/phone.js';
 import type { ImportProgress } from './importers/types.js';
 import { detectOffChannel } from './off-channel.js';
@@ -94,6 +101,16 @@ export class CaptureService {
     result.offChannel = found.offChannel;
     result.attempted = found.attempted;
     return result;
+  }
+
+  /**
+   * At start: finish the imports a crash or restart left behind. A sealed import (its file fully
+   * parsed) is published; one still parsing and untouched for ten minutes is dropped.
+   */
+  async finishLeftoverImports(): Promise<{ published: number; dropped: number }> {
+    const deps = { db: this.db, records: this.records, clock: this.clock };
+    const staleBefore = new Date(this.clock.now().getTime() - 10 * 60_000);
+    return finishLeftoverImports(deps, staleBefore, (id) => dropStaged(deps, id));
   }
 
   /** A records officer's classification decision: one record in the log, pointing at the item's record. */

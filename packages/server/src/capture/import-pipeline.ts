@@ -1,24 +1,17 @@
 import { basename } from 'node:path';
-import { type Clock, ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
+import { ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
 import { type Actor, authorize } from '../policy/policy.js';
-import { writeAudit } from '../records/audit.js';
-import type { AppendInput, RecordsService } from '../records/records-service.js';
+import { auditRecord } from '../records/audit.js';
+import type { AppendInput } from '../records/records-service.js';
+import { type ImportDeps, publishImport } from './import-publish.js';
 import { parseCarrierCsv, parseColumnMapping } from './importers/csv.js';
 import { readPhotoGps } from './importers/exif.js';
 import { parseEml, parseMbox } from './importers/mbox.js';
 import { parsePhoneBackup, toE164 } from './importers/phone.js';
 import type { CapturedItem, ImportProgress } from './importers/types.js';
 import { parseXArchive } from './importers/x-archive.js';
-import type { Db } from './repository.js';
-import {
-  type CapturedItemRow,
-  capturedSourceIds,
-  ensureAccount,
-  findUserByEmail,
-  insertCapturedItems,
-  insertImport,
-  transaction,
-} from './repository.js';
+import { capturedSourceIds, findUserByEmail, transaction } from './repository.js';
+import * as staging from './staging/repository.js';
 
 export type ImportFormat = 'mbox' | 'eml' | 'x' | 'phone' | 'csv';
 
@@ -54,11 +47,7 @@ export const ACCOUNT_KIND: Record<ImportFormat, 'email' | 'x' | 'phone'> = {
 const BATCH_ITEMS = 500;
 const BATCH_BYTES = 8 * 1024 * 1024;
 
-export interface ImportDeps {
-  db: Db;
-  records: RecordsService;
-  clock: Clock;
-}
+export type { ImportDeps } from './import-publish.js';
 
 /** Who the import is for, and which account: what every step needs. */
 interface ImportScope {
@@ -69,9 +58,13 @@ interface ImportScope {
   identifier: string;
   importId: string;
   now: Date;
+  /** source ids already staged from this file */
+  seen: Set<string>;
 }
 
 interface Counts {
+  /** records staged so far (the next record's ord) */
+  records: number;
   added: number;
   skipped: number;
   attachments: number;
@@ -114,38 +107,36 @@ async function photoGpsOf(item: CapturedItem) {
 }
 
 /**
- * Step 2, stage: one batch into the records log and `captured_items`. Items the account already
- * holds (same stable id, in an earlier import or an earlier batch) are skipped. A batch is a few
- * set-based statements whatever its size.
+ * Step 2, stage: one batch prepared (records' envelopes, leaves and sealed content computed) and
+ * written to the staging tables in one short transaction that takes no lock. Items the account
+ * already holds (an earlier import) or that this file already gave are skipped.
  */
 async function stageBatch(
-  tx: Db,
-  records: RecordsService,
+  deps: ImportDeps,
   scope: ImportScope,
   batch: CapturedItem[],
   counts: Counts,
 ): Promise<void> {
   if (batch.length === 0) return;
-  const seen = await capturedSourceIds(
-    tx,
+  const held = await capturedSourceIds(
+    deps.db,
     scope.accountId,
     batch.map((b) => b.sourceId),
   );
   const fresh: CapturedItem[] = [];
+  let skipped = 0;
   for (const item of batch) {
-    if (seen.has(item.sourceId)) {
-      counts.skipped++;
+    if (held.has(item.sourceId) || scope.seen.has(item.sourceId)) {
+      skipped++;
       continue;
     }
-    seen.add(item.sourceId);
+    scope.seen.add(item.sourceId);
     fresh.push(item);
   }
-  if (fresh.length === 0) return;
   const { owner, actor, now } = scope;
   const itemIds = fresh.map(() => newId(now.getTime()));
   const source = `personal:${ACCOUNT_KIND[scope.format]}:${scope.identifier}`;
-  // One appendMany for the batch: the items' records first, then their attachments'
-  // (the same sequence numbers as appending them in two calls, in half the statements).
+  // The batch's items' records first, then their attachments'.
   const inputs: AppendInput[] = fresh.map((item, k) => ({
     kind: `capture.${item.kind}`,
     office: owner.office_id,
@@ -162,19 +153,16 @@ async function stageBatch(
         subject: itemIds[k]!,
         content: a.bytes,
       });
-  const recs = await records.appendMany(tx, inputs);
-  counts.attachments += inputs.length - fresh.length;
-  const rows: CapturedItemRow[] = [];
+  const prepared = await deps.records.prepare(inputs);
+  const rows: staging.StagedItem[] = [];
   for (let k = 0; k < fresh.length; k++) {
     const item = fresh[k]!;
     const photoGps = await photoGpsOf(item);
     rows.push({
       id: itemIds[k]!,
-      account_id: scope.accountId,
       kind: item.kind,
       source_id: item.sourceId,
       occurred_at: item.occurredAt,
-      category: 'unknown',
       summary: {
         source,
         from: item.from,
@@ -191,33 +179,40 @@ async function stageBatch(
         photoGps,
         locationLeak: !!item.metadata.locationLeak || photoGps.length > 0,
       },
-      record_id: recs[k]!.id,
-      record_seq: recs[k]!.seq,
-      import_id: scope.importId,
+      record_id: prepared.out[k]!.id,
     });
   }
-  await insertCapturedItems(tx, rows);
-  counts.added += fresh.length;
+  const firstOrd = counts.records;
+  const next = {
+    records: counts.records + inputs.length,
+    added: counts.added + fresh.length,
+    skipped: counts.skipped + skipped,
+    attachments: counts.attachments + inputs.length - fresh.length,
+  };
+  await transaction(deps.db, async (tx) => {
+    if (inputs.length > 0) await deps.records.stage(tx, scope.importId, firstOrd, prepared);
+    await staging.stageItems(tx, scope.importId, rows, next, now);
+  });
+  Object.assign(counts, next);
 }
 
 /**
  * Parse and stage, streamed in batches: memory is bounded by the batch (a count and a byte
  * budget). Pipelined: the next batch is parsed while the previous one is written (one write in
  * flight, so at most two batches are held). Batches are written in order, each after the one
- * before has finished, so dedupe sees every earlier batch. Nothing is left running on the
- * transaction when parsing fails: the write in flight is awaited before rethrowing.
+ * before has finished. Nothing is left running when parsing fails: the write in flight is
+ * awaited before rethrowing.
  */
 async function stageAll(
-  tx: Db,
-  records: RecordsService,
+  deps: ImportDeps,
   scope: ImportScope,
   items: AsyncIterable<CapturedItem>,
 ): Promise<Counts> {
-  const counts: Counts = { added: 0, skipped: 0, attachments: 0 };
+  const counts: Counts = { records: 0, added: 0, skipped: 0, attachments: 0 };
   let writing: Promise<void> | null = null;
   const write = async (batch: CapturedItem[]) => {
     await writing;
-    writing = stageBatch(tx, records, scope, batch, counts);
+    writing = stageBatch(deps, scope, batch, counts);
     writing.catch(() => {}); // observed by the next await; never unhandled meanwhile
   };
   let batch: CapturedItem[] = [];
@@ -242,41 +237,48 @@ async function stageAll(
   return counts;
 }
 
-/** Step 3, publish: the import's row and its audit record, which make the staged items one import. */
-async function publish(
-  tx: Db,
-  records: RecordsService,
-  scope: ImportScope,
-  path: string,
-  counts: Counts,
-): Promise<void> {
-  const { actor, owner, format, importId } = scope;
-  await insertImport(tx, {
-    id: importId,
-    account_id: scope.accountId,
-    format,
-    file_name: basename(path),
-    added: counts.added,
-    skipped: counts.skipped,
-    actor_id: actor?.userId ?? null,
-    at: scope.now,
-  });
-  await writeAudit(tx, records, {
-    action: 'capture.imported',
-    actor: actor ?? { userId: null, officeId: owner.office_id },
-    office: owner.office_id,
-    subject: importId,
-    details: { format, file: basename(path), account: scope.identifier, ...counts },
+/** A file that did not parse leaves nothing: its staged records and items, and an account it created. */
+export async function dropStaged(deps: ImportDeps, importId: string): Promise<void> {
+  await transaction(deps.db, async (tx) => {
+    const row = await staging.lockStaging(tx, importId);
+    if (!row || row.state === 'sealed') return;
+    await deps.records.dropStaged(tx, importId);
+    await staging.deleteStaging(tx, importId);
+    if (row.account_created) await staging.deleteAccountIfUnused(tx, row.account_id);
   });
 }
 
 /**
- * Personal-account capture of one file. One file is one transaction: parsing streams inside it,
- * so a malformed file rolls back whole and nothing from it is kept. Items already captured (same
- * account and stable id) are skipped, so re-importing or an overlapping export adds nothing twice.
- * Returns the import's id and counts, and the owner (for off-channel detection after it commits).
+ * Personal-account capture of one file, whole or not at all, without holding up other writers.
+ * 1. The account is claimed and the import begun (one import per account at a time).
+ * 2. The file is parsed and staged in batches, each a short transaction that takes no lock;
+ *    a malformed file stops here and everything staged is dropped: nothing from it is kept.
+ * 3. Sealed, with the import's own `capture.imported` record staged after the items': from
+ *    here the import is finished even after a crash (see publishImport).
+ * 4. Published: records sequenced in short chunks (the import's record last), then the items
+ *    and the import's row in one transaction that takes no lock on the log. Only then is the
+ *    import acknowledged.
+ * Items already captured (same account and stable id) are skipped, so re-importing or an
+ * overlapping export adds nothing twice.
  */
 export async function runImport(
+  deps: ImportDeps,
+  actor: Actor | null,
+  format: ImportFormat,
+  path: string,
+  account: ImportAccount,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<{ result: ImportResult; owner: { id: string; office_id: string } }> {
+  const staged = await stageImport(deps, actor, format, path, account, onProgress);
+  await publishImport(deps, staged.result.importId);
+  return staged;
+}
+
+/**
+ * Steps 1 to 3 of runImport: the file parsed, staged and sealed, not yet published (a crash
+ * here loses nothing: the import is published at the next start).
+ */
+export async function stageImport(
   deps: ImportDeps,
   actor: Actor | null,
   format: ImportFormat,
@@ -297,10 +299,10 @@ export async function runImport(
       { field: 'account' },
     );
   const items = parse(format, path, account.columns, onProgress, identifier);
-
-  const result = await transaction(deps.db, async (tx) => {
-    const now = deps.clock.now();
-    const acct = await ensureAccount(tx, {
+  const now = deps.clock.now();
+  const importId = newId(now.getTime());
+  const accountId = await transaction(deps.db, async (tx) => {
+    const acct = await staging.claimAccount(tx, {
       id: newId(now.getTime()),
       owner_id: owner.id,
       kind: ACCOUNT_KIND[format],
@@ -314,24 +316,76 @@ export async function runImport(
         { field: 'account' },
       );
     }
-    const scope: ImportScope = {
-      actor,
-      format,
-      owner,
-      accountId: acct.id,
-      identifier,
-      importId: newId(now.getTime()),
+    const begun = await staging.beginStaging(
+      tx,
+      {
+        id: importId,
+        account_id: acct.id,
+        account_created: acct.created,
+        owner_office_id: owner.office_id,
+        actor_id: actor?.userId ?? null,
+        format,
+        file_name: basename(path),
+        identifier,
+      },
       now,
-    };
-    const counts = await stageAll(tx, deps.records, scope, items);
-    await publish(tx, deps.records, scope, path, counts);
-    return {
-      importId: scope.importId,
-      ...counts,
-      offChannel: [] as ImportResult['offChannel'],
+    );
+    if (!begun)
+      throw new ConflictError(
+        `Another import of ${identifier} is under way; wait for it to finish, then import this file.`,
+        { field: 'account' },
+      );
+    return acct.id;
+  });
+  const scope: ImportScope = {
+    actor,
+    format,
+    owner,
+    accountId,
+    identifier,
+    importId,
+    now,
+    seen: new Set(),
+  };
+  let counts: Counts;
+  try {
+    counts = await stageAll(deps, scope, items);
+  } catch (err) {
+    await dropStaged(deps, importId);
+    throw err;
+  }
+  // The import's own record is staged last, so it is sequenced with the last chunk: publishing
+  // the items afterwards then takes no lock on the log at all.
+  const audit = await deps.records.prepare([
+    auditRecord({
+      action: 'capture.imported',
+      actor: actor ?? { userId: null, officeId: owner.office_id },
+      office: owner.office_id,
+      subject: importId,
+      details: {
+        format,
+        file: basename(path),
+        account: identifier,
+        added: counts.added,
+        skipped: counts.skipped,
+        attachments: counts.attachments,
+      },
+    }),
+  ]);
+  await transaction(deps.db, async (tx) => {
+    await deps.records.stage(tx, importId, counts.records, audit);
+    await staging.sealStaging(tx, importId, counts.records + 1, deps.clock.now());
+  });
+  return {
+    result: {
+      importId,
+      added: counts.added,
+      skipped: counts.skipped,
+      attachments: counts.attachments,
+      offChannel: [],
       attempted: [],
       classified: 0,
-    };
-  });
-  return { result, owner };
+    },
+    owner,
+  };
 }

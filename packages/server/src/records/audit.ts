@@ -1,5 +1,5 @@
 import type { Actor } from '../policy/policy.js';
-import type { AppendedRecord, RecordsService } from './records-service.js';
+import type { AppendedRecord, AppendInput, RecordsService } from './records-service.js';
 import type { Db } from './repository.js';
 
 /**
@@ -15,11 +15,16 @@ export interface AuditEvent {
 }
 
 export function writeAudit(tx: Db, records: RecordsService, ev: AuditEvent): Promise<AppendedRecord> {
-  return records.append(tx, {
+  return records.append(tx, auditRecord(ev));
+}
+
+/** The record an audit event becomes (for staged appending: RecordsService.stage). */
+export function auditRecord(ev: AuditEvent): AppendInput {
+  return {
     kind: `audit.${ev.action}`,
     actor: ev.actor?.userId ?? null,
     office: ev.office ?? ev.actor?.officeId ?? null,
     subject: ev.subject ?? null,
     content: { action: ev.action, ...(ev.details ?? {}) },
-  });
+  };
 }

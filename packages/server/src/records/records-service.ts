@@ -74,6 +74,15 @@ export interface AppendedRecord {
   envelope: RecordEnvelope;
 }
 
+/** Records ready to sequence: see RecordsService.prepare. */
+export interface PreparedRecords {
+  out: AppendedRecord[];
+  columns: repo.RecordColumns;
+  contentDigests: string[];
+  /** base64 of each content's sealed bytes, in contentDigests order */
+  sealed: string[];
+}
+
 export interface RecordsOptions {
   /** Refuse new entries (PushbackError) when this many sequenced entries await integration. */
   maxPending: number;
@@ -160,11 +169,25 @@ export class RecordsService {
   }
 
   async appendMany(tx: Db, inputs: AppendInput[]): Promise<AppendedRecord[]> {
-    const n = inputs.length;
-    if (n === 0) return [];
+    if (inputs.length === 0) return [];
     // Everything is computed before the sequencer lock is taken: content bytes, digests, ids,
     // envelopes and every statement parameter. Under the lock run only one statement
     // (UPDATE log_state + INSERT records) and the caller's COMMIT.
+    const p = await this.prepare(inputs);
+    await repo.insertRecordContent(tx, p.contentDigests, p.sealed, this.cipher.keyId);
+    const startRaw = await repo.sequenceRecords(tx, p.columns, this.opts.maxPending);
+    if (startRaw === null) await this.refused(tx);
+    const start = Number(startRaw);
+    for (let i = 0; i < p.out.length; i++) p.out[i]!.seq = start + i;
+    return p.out;
+  }
+
+  /**
+   * Records prepared for appending: ids, envelopes, leaves and sealed content, with no database
+   * work. Their `seq` is -1 until they are sequenced.
+   */
+  async prepare(inputs: AppendInput[]): Promise<PreparedRecords> {
+    const n = inputs.length;
     const out = new Array<AppendedRecord>(n);
     const ids: string[] = new Array(n);
     const kinds: string[] = new Array(n);
@@ -222,23 +245,57 @@ export class RecordsService {
       sealed.push(this.cipher.seal(bytes));
     }
 
-    await repo.insertRecordContent(tx, contentDigests, sealed.map(base64), this.cipher.keyId);
-    const startRaw = await repo.sequenceRecords(
-      tx,
-      { ids, kinds, ats, offices, actors, subjects, digests, prevs, envelopes, salts, leaves },
-      this.opts.maxPending,
+    return {
+      out,
+      columns: { ids, kinds, ats, offices, actors, subjects, digests, prevs, envelopes, salts, leaves },
+      contentDigests,
+      sealed: sealed.map(base64),
+    };
+  }
+
+  /**
+   * Staged appending, for work too big to hold the sequencing lock for (an import): prepared
+   * records are written to a staging batch (in any number of short transactions, no lock),
+   * then sequenced in order, a chunk per short transaction, with appendStaged. Staged records
+   * are not in the log until sequenced; dropStaged forgets a batch.
+   */
+  async stage(tx: Db, batchId: string, firstOrd: number, p: PreparedRecords): Promise<void> {
+    await repo.stageRecords(tx, batchId, firstOrd, p.columns, p.contentDigests, p.sealed, this.cipher.keyId);
+  }
+
+  /**
+   * The content of the staged records with ord in [fromOrd, toOrd) into the archive's content
+   * store, ahead of appendStaged and in a transaction of its own (content is addressed by its
+   * digest: storing it twice, or before its record, changes nothing). No lock is taken.
+   */
+  async stageContentToLog(tx: Db, batchId: string, fromOrd: number, toOrd: number): Promise<void> {
+    await repo.moveStagedContent(tx, batchId, fromOrd, toOrd);
+  }
+
+  /**
+   * Sequence the staged records with ord in [fromOrd, toOrd) into the log, in ord order; their
+   * content must be stored (stageContentToLog). Run it as the last step of a short transaction:
+   * it takes the sequencing lock. Returns the first sequence number.
+   */
+  async appendStaged(tx: Db, batchId: string, fromOrd: number, toOrd: number): Promise<number> {
+    const startRaw = await repo.sequenceStaged(tx, batchId, fromOrd, toOrd, this.opts.maxPending);
+    if (startRaw === null) await this.refused(tx);
+    return Number(startRaw);
+  }
+
+  /** Forget a staging batch (after it is sequenced, or when it is abandoned). */
+  async dropStaged(tx: Db, batchId: string): Promise<void> {
+    await repo.deleteStaged(tx, batchId);
+  }
+
+  /** Why the sequencer refused: a v1 log, or too many entries awaiting integration. */
+  private async refused(tx: Db): Promise<never> {
+    const state = await repo.logState(tx);
+    if (state.leaf_version !== 2) throw new V1LogError();
+    throw new PushbackError(
+      `The records log has ${Number(state.next_seq) - Number(state.integrated_size)} entries waiting to be integrated; try again in a few seconds.`,
+      2,
     );
-    if (startRaw === null) {
-      const state = await repo.logState(tx);
-      if (state.leaf_version !== 2) throw new V1LogError();
-      throw new PushbackError(
-        `The records log has ${Number(state.next_seq) - Number(state.integrated_size)} entries waiting to be integrated; try again in a few seconds.`,
-        2,
-      );
-    }
-    const start = Number(startRaw);
-    for (let i = 0; i < n; i++) out[i]!.seq = start + i;
-    return out;
   }
 
   /** The same service reading (and sealing) with another archive key, e.g. one rebuilt from shares. */

@@ -96,6 +96,95 @@ export async function sequenceRecords(tx: Db, c: RecordColumns, maxPending: numb
   return res.rows[0]?.start ?? null;
 }
 
+// ─── staged appending ────────────────────────────────────────────────────────────────────────
+
+/**
+ * Prepared records into a staging batch, ord firstOrd onwards, with their sealed content. No
+ * lock is taken: staging is invisible to the log until sequenceStaged.
+ */
+export async function stageRecords(
+  tx: Db,
+  batchId: string,
+  firstOrd: number,
+  c: RecordColumns,
+  digests: string[],
+  sealedBase64: string[],
+  keyId: string,
+): Promise<void> {
+  if (digests.length > 0)
+    await sql`insert into record_staging_content (batch_id, digest, bytes, key_id)
+      select ${batchId}::uuid, u.digest, decode(u.b64, 'base64'), ${keyId}::text
+      from rows from (
+        string_to_table(${digests.join(',')}, ','),
+        string_to_table(${sealedBase64.join(',')}, ',')
+      ) as u(digest, b64)
+      on conflict do nothing`.execute(tx);
+  if (c.ids.length === 0) return;
+  await sql`insert into record_staging
+        (batch_id, ord, id, kind, at, office_id, actor_id, subject, digest, prev, envelope, salt, leaf)
+      select ${batchId}::uuid, ${firstOrd}::int + r.ord::int - 1, r.id::uuid, r.kind, r.at::timestamptz,
+        nullif(r.office, '')::uuid, nullif(r.actor, '')::uuid, r.subject, r.digest, nullif(r.prev, '')::uuid,
+        convert_to(r.env, 'UTF8'), decode(r.salt, 'base64'), decode(r.leaf, 'base64')
+      from rows from (
+        string_to_table(${c.ids.join(',')}, ','),
+        unnest(${c.kinds}::text[]),
+        string_to_table(${c.ats.join(',')}, ','),
+        string_to_table(${c.offices.map((x) => x ?? '').join(',')}, ','),
+        string_to_table(${c.actors.map((x) => x ?? '').join(',')}, ','),
+        unnest(${c.subjects}::text[]),
+        string_to_table(${c.digests.join(',')}, ','),
+        string_to_table(${c.prevs.map((x) => x ?? '').join(',')}, ','),
+        string_to_table(${c.envelopes.join('\n')}, ${'\n'}),
+        string_to_table(${c.salts.join(',')}, ','),
+        string_to_table(${c.leaves.join(',')}, ',')
+      ) with ordinality as r(id, kind, at, office, actor, subject, digest, prev, env, salt, leaf, ord)`.execute(
+    tx,
+  );
+}
+
+/** The content of staged records ord in [fromOrd, toOrd) into record_content (idempotent, no lock). */
+export async function moveStagedContent(tx: Db, batchId: string, fromOrd: number, toOrd: number) {
+  await sql`insert into record_content (digest, bytes, key_id)
+      select c.digest, c.bytes, c.key_id from record_staging_content c
+      where c.batch_id = ${batchId}::uuid and c.digest in (
+        select r.digest from record_staging r
+        where r.batch_id = ${batchId}::uuid and r.ord >= ${fromOrd}::int and r.ord < ${toOrd}::int)
+      on conflict (digest) do nothing`.execute(tx);
+}
+
+/**
+ * Sequence staged records ord in [fromOrd, toOrd) (all present) as sequenceRecords does: one
+ * statement, the log_state row lock held until the caller commits; null when pushed back.
+ */
+export async function sequenceStaged(
+  tx: Db,
+  batchId: string,
+  fromOrd: number,
+  toOrd: number,
+  maxPending: number,
+): Promise<string | null> {
+  const n = toOrd - fromOrd;
+  const res = await sql<{ start: string | null }>`with s as (
+        update log_state set next_seq = next_seq + ${n}::bigint
+        where id = 1 and leaf_version = 2 and next_seq - integrated_size <= ${maxPending}::bigint
+        returning next_seq - ${n}::bigint as start
+      ), ins as (
+        insert into records (seq, id, kind, at, office_id, actor_id, subject, digest, prev, envelope, salt, leaf)
+        select s.start + (r.ord - ${fromOrd}::int), r.id, r.kind, r.at, r.office_id, r.actor_id, r.subject,
+          r.digest, r.prev, r.envelope, r.salt, r.leaf
+        from s, record_staging r
+        where r.batch_id = ${batchId}::uuid and r.ord >= ${fromOrd}::int and r.ord < ${toOrd}::int
+      )
+      select (select start from s) as start`.execute(tx);
+  return res.rows[0]?.start ?? null;
+}
+
+/** Forget a staging batch. */
+export async function deleteStaged(tx: Db, batchId: string): Promise<void> {
+  await sql`delete from record_staging where batch_id = ${batchId}::uuid`.execute(tx);
+  await sql`delete from record_staging_content where batch_id = ${batchId}::uuid`.execute(tx);
+}
+
 /** The sequencer's counters: the next sequence number and how far the log is integrated. */
 export function logState(db: Db) {
   return db

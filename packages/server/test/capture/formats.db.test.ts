@@ -114,7 +114,7 @@ describe('more import formats: .eml, zipped X archives, carrier CSV', () => {
         ownerEmail: owner,
         columns: 'date=Date,number=Number',
       }),
-    ).rejects.toThrow(/cdr\.csv, line 2: "not a date" in column Date is not a date/);
+    ).rejects.toThrow(/cdr\.csv, byte 12 \(line 2\): "not a date" in column Date is not a date/);
     await expect(
       t.ctx.capture.importFile(null, 'csv', p, {
         identifier: '+12025550142',

@@ -99,7 +99,7 @@ describe('phone captures and off-channel contact detection', () => {
       `<smses count="2">\n<sms address="+12025550177" date="1" type="1" body="ok" />\n<sms address="x" date="2" type="1" body="broken />\n</smses>`,
     );
     await expect(t.ctx.capture.importFile(null, 'phone', join(t.dir, 'bad.xml'), account)).rejects.toThrow(
-      /bad\.xml, line \d+, column \d+: the XML is malformed.*Nothing from this file was imported/,
+      /bad\.xml, byte \d+ \(line \d+, column \d+\): the XML is malformed.*Nothing from this file was imported/,
     );
     writeFileSync(join(t.dir, 'other.xml'), '<html><body/></html>');
     await expect(t.ctx.capture.importFile(null, 'phone', join(t.dir, 'other.xml'), account)).rejects.toThrow(

@@ -177,7 +177,7 @@ describe('imports refuse what they cannot keep whole, and files of the wrong kin
       'When,Caller,Callee,Seconds\n2026-03-02T02:10:00Z,+52 55 5000 0101,+44 20 7946 0018,60\n',
     );
     await expect(t.ctx.capture.importFile(null, 'csv', p, acct)).rejects.toThrow(
-      'cdr.csv, line 2: neither "Caller" (+525550000101) nor "Callee" (+442079460018) is this account\'s number +12025550188, so the direction is unknown: map the direction column (direction=<column>; the columns are When, Caller, Callee, Seconds), or import it for the account whose number it is.',
+      'cdr.csv, byte 27 (line 2): neither "Caller" (+525550000101) nor "Callee" (+442079460018) is this account\'s number +12025550188, so the direction is unknown: map the direction column (direction=<column>; the columns are When, Caller, Callee, Seconds), or import it for the account whose number it is.',
     );
     await expect(
       t.ctx.capture.importFile(null, 'csv', p, { ...acct, columns: 'date=When,number=Callee' }),

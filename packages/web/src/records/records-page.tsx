@@ -1,6 +1,6 @@
 import type { QueueItem } from '@hotline/contract';
 import { useCallback, useEffect, useState } from 'react';
-import { get, post } from '../api';
+import { get, getAllPages, post } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { can, useSession } from '../session';
 import { ComplianceItems } from './item-list';
@@ -73,7 +73,8 @@ export function RecordsPage() {
       setS(await get<Summary>('/api/v1/capture/compliance'));
       setLeaks(await get<Leak[]>('/api/v1/capture/location-leaks'));
       setSources(await get<Sources[]>('/api/v1/capture/sources'));
-      if (can(me, 'capture.review')) setQueue(await get<QueueItem[]>('/api/v1/capture/queue'));
+      // The whole queue, a page at a time (a real export holds tens of thousands of items).
+      if (can(me, 'capture.review')) setQueue(await getAllPages<QueueItem>('/api/v1/capture/queue'));
     } catch (err) {
       setError(err);
     }

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import type { CountryCode } from 'libphonenumber-js';
@@ -58,13 +58,17 @@ export async function* parseCarrierCsv(
     parse({ columns: true, info: true, skip_empty_lines: true, trim: true, bom: true }),
   );
   let n = 0;
+  // Where each row starts, as a byte offset into the file (the parser counts bytes): the end of
+  // the row before it, or of the header line for the first.
+  let rowStart = headerEnd(path);
   try {
     for await (const rec of parser as AsyncIterable<{
       record: Record<string, string>;
       info: { lines: number; bytes: number };
     }>) {
       const r = rec.record;
-      const where = `line ${rec.info.lines}`;
+      const where = `byte ${rowStart} (line ${rec.info.lines})`;
+      rowStart = rec.info.bytes;
       const columns = Object.keys(r).join(', ');
       for (const col of [mapping.date, mapping.number, mapping.from, mapping.to, mapping.direction]) {
         if (col !== undefined && !(col in r))
@@ -149,11 +153,24 @@ export async function* parseCarrierCsv(
       );
   } catch (err) {
     if (err instanceof ImportFormatError) throw err;
-    const e = err as Error & { lines?: number };
+    const e = err as Error & { lines?: number; bytes?: number };
     throw new ImportFormatError(
       file,
-      `line ${e.lines ?? '?'}`,
+      `byte ${e.bytes ?? rowStart} (line ${e.lines ?? '?'})`,
       `the CSV is malformed (${e.message})${sniffHint(path)}`,
     );
+  }
+}
+
+/** The byte offset just after the header line (its line break included): where the first row starts. */
+function headerEnd(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const nl = buf.subarray(0, n).indexOf(0x0a);
+    return nl < 0 ? n : nl + 1;
+  } finally {
+    closeSync(fd);
   }
 }

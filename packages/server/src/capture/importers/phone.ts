@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { SaxesParser } from 'saxes';
@@ -42,7 +42,20 @@ export async function* parsePhoneBackup(
     addrs: Record<string, string>[];
   } | null = null;
   let error: ImportFormatError | null = null;
-  const where = () => `line ${parser.line}, column ${parser.column}`;
+  // Positions are byte offsets into the file (the parser counts string indexes): the bytes of
+  // every earlier chunk, plus this chunk's bytes up to the parser's index in it.
+  let chunk = '';
+  let chunkChar = 0;
+  let chunkByte = 0;
+  const byteAt = (pos: number) => chunkByte + Buffer.byteLength(chunk.slice(0, Math.max(0, pos - chunkChar)));
+  const where = () => `byte ${byteAt(parser.position)} (line ${parser.line}, column ${parser.column})`;
+  /** Where the last markup (declaration, tag, comment) ended: text after it starts there. */
+  let markupEnd = 0;
+  const markup = () => {
+    markupEnd = byteAt(parser.position);
+  };
+  for (const ev of ['xmldecl', 'doctype', 'comment', 'processinginstruction', 'closetag'] as const)
+    parser.on(ev, markup);
 
   const date = (ms: string | undefined): Date => {
     const d = new Date(Number(ms));
@@ -52,9 +65,18 @@ export async function* parsePhoneBackup(
   };
 
   parser.on('error', (e) => {
+    if (!error && /text data outside of root node/.test(e.message)) {
+      const at = textOutsideRoot(path, markupEnd);
+      error = new ImportFormatError(
+        file,
+        `byte ${at.byte} (line ${at.line})`,
+        `there is text outside the root element: "${at.text}"; an SMS Backup & Restore file holds one <smses> or <calls> element and nothing else`,
+      );
+    }
     error ??= new ImportFormatError(file, where(), `the XML is malformed (${e.message.split('\n')[0]})`);
   });
   parser.on('opentag', (tag) => {
+    markup();
     if (error) return;
     const a = tag.attributes as Record<string, string>;
     try {
@@ -166,15 +188,64 @@ export async function* parsePhoneBackup(
   });
 
   let read = 0;
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    parser.write(chunk as string);
-    read += Buffer.byteLength(chunk as string);
+  // 64 KiB at a time: the parser and its handlers run synchronously for each chunk, so a
+  // small chunk keeps this process's event loop (every other request it serves) moving.
+  for await (const c of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    chunkChar += chunk.length;
+    chunkByte += Buffer.byteLength(chunk);
+    chunk = c as string;
+    parser.write(chunk);
+    read += Buffer.byteLength(chunk);
     if (error) throw error;
     opts.onProgress?.({ bytesRead: read, totalBytes: total, items: out.length });
-    while (out.length) yield out.shift()!;
+    yield* out.splice(0);
   }
   parser.close();
   if (error) throw error;
   if (root === null) throw new ImportFormatError(file, 'byte 0', 'the file is empty or not XML');
-  while (out.length) yield out.shift()!;
+  yield* out.splice(0);
+}
+
+/**
+ * The first non-blank text outside markup at or after byte `from` (where the last markup ended): its byte
+ * offset, line and first few characters. Read again from the file: only on this error.
+ */
+function textOutsideRoot(path: string, from: number): { byte: number; line: number; text: string } {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    let line = 1;
+    let pos = 0;
+    let byte = -1;
+    let inMarkup = false;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break;
+      for (let i = 0; i < n; i++) {
+        const b = buf[i]!;
+        if (pos + i >= from) {
+          // Skip blanks and markup (a tag after `from`, such as the root's end tag).
+          if (inMarkup) inMarkup = b !== 0x3e;
+          else if (b === 0x3c) inMarkup = true;
+          else if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) {
+            byte = pos + i;
+            break;
+          }
+        }
+        if (b === 0x0a) line++;
+      }
+      if (byte >= 0) break;
+      pos += n;
+    }
+    if (byte < 0) return { byte: from, line, text: '' };
+    const n = readSync(fd, buf, 0, 64, byte);
+    const text = buf
+      .subarray(0, n)
+      .toString('utf8')
+      .split(/[\r\n<]/)[0]!
+      .slice(0, 40);
+    return { byte, line, text };
+  } finally {
+    closeSync(fd);
+  }
 }
