@@ -17,11 +17,13 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
   await assertCanListen(cfg.host, cfg.port);
   const ctx = await AppContext.fromConfig(cfg);
   try {
-    await ctx.prepare();
+    // The demo's witness process starts while the database is migrated and seeded.
     await ctx.startWitnessing();
+    await ctx.prepare();
     if (ctx.witnesses) {
       // Serve a cosigned checkpoint from the first request on.
       await ctx.log.integrateAll();
+      await ctx.witnessReady;
       await ctx.witnesses.collectOnce().catch(() => false);
     }
     ctx.startBackground();

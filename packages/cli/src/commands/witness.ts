@@ -65,12 +65,16 @@ export function witnessCommands(program: Command): void {
         process.stdout.write(
           `Witness ${w.vkey}\nlistening at ${w.url}/add-checkpoint for ${w.service.origins.join(', ') || 'no logs (add "log <origin> <vkey>" lines to the config)'}\n`,
         );
-        const stop = async () => {
-          await w.close();
-          process.exit(0);
+        // Ctrl+C reaches this process and the Hotline that started it (the demo) at once, and that
+        // Hotline then asks again with SIGTERM: close once, whatever arrives while closing.
+        let stopping: Promise<void> | null = null;
+        const stop = () => {
+          stopping ??= w.close().then(() => process.exit(0));
         };
-        process.once('SIGINT', () => void stop());
-        process.once('SIGTERM', () => void stop());
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+        // Started by Hotline (its demo witness): end with it, even when it is killed.
+        if (process.send) process.on('disconnect', stop);
       } catch (err) {
         fail(err);
       }
