@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { basename, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type Logger } from '@hotline/common';
 import { cosignerVerifierKey, PolicyError, parseWitnessPolicy, type WitnessPolicy } from '@hotline/ledger';
@@ -40,12 +40,13 @@ export interface DemoWitness {
 }
 
 /**
- * The CLI entry that runs `hotline witness serve`: this very file once bundled into
- * packages/cli/dist/hotline.js; from the TypeScript sources (tests), the built bundle.
+ * The CLI entry that runs `hotline witness serve`: packages/cli/dist/hotline.js, whether this
+ * module runs from that bundle or from the TypeScript sources (tests).
  */
 export function hotlineEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (basename(here) === 'hotline.js') return here;
+  // Bundled, this module is in a chunk beside hotline.js (packages/cli/dist).
+  const beside = join(dirname(fileURLToPath(import.meta.url)), 'hotline.js');
+  if (existsSync(beside)) return beside;
   const built = fileURLToPath(new URL('../../../cli/dist/hotline.js', import.meta.url));
   if (!existsSync(built))
     throw new ConfigError(
@@ -114,9 +115,9 @@ export async function startDemoWitness(deps: DemoWitnessDeps, logger: Logger): P
       reject(new Error(`the demo witness ended (exit code ${code}): ${output.trim()}`));
     });
   });
-  ready.catch(() => {});
-  void ready.then(() =>
-    logger.info({ url, vkey, pid: child.pid }, 'demo mode: the national archive witness is running'),
+  ready.then(
+    () => logger.info({ url, vkey, pid: child.pid }, 'demo mode: the national archive witness is running'),
+    () => {},
   );
   return {
     policy: parseWitnessPolicy(text),
