@@ -168,6 +168,7 @@ async function main(): Promise<void> {
       ['first npm start (fresh data folder)', first.ms, 15_000],
       ['  Ctrl+C until every process ended', firstStop, null],
       ['restart (npm start)', again.ms, 3_000],
+      ['  Ctrl+C until every process ended', againStop, null],
       ['/api/docs drawn in Chromium', docs, 2_000],
       ['hotline --help', help, 1_000],
       ['hotline log key', logKeyMs, 1_000],

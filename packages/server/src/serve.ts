@@ -21,10 +21,14 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
     await ctx.startWitnessing();
     await ctx.prepare();
     if (ctx.witnesses) {
-      // Serve a cosigned checkpoint from the first request on.
       await ctx.log.integrateAll();
-      await ctx.witnessReady;
-      await ctx.witnesses.collectOnce().catch(() => false);
+      const [served, latest] = await Promise.all([ctx.witnesses.served(), ctx.log.latestCheckpoint()]);
+      // Serve a cosigned checkpoint from the first request on. On a restart with nothing new to
+      // cosign, the background collector takes later checkpoints to the witness once it answers.
+      if (!served || (latest && served.size < latest.size)) {
+        await ctx.witnessReady;
+        await ctx.witnesses.collectOnce().catch(() => false);
+      }
     }
     ctx.startBackground();
     const app = await buildApp(ctx);

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { cosignerVerifierKey } from '@hotline/ledger';
-import { ensureWitnessKey, startWitnessServer } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail } from '../config.js';
+import { server } from '../lazy.js';
 
 interface WitnessOpts {
   dir: string;
@@ -30,8 +30,9 @@ export function witnessCommands(program: Command): void {
     .description(
       "Print the witness's verifier key (creating the key, mode 0600, when --name is given and none exists).",
     )
-    .action((opts: WitnessOpts) => {
+    .action(async (opts: WitnessOpts) => {
       try {
+        const { ensureWitnessKey } = await server();
         const c = ensureWitnessKey(resolve(opts.key ?? `${opts.dir}/witness.key`), opts.name);
         process.stdout.write(`${cosignerVerifierKey(c.name, c.publicKey)}\n`);
       } catch (err) {
@@ -53,6 +54,7 @@ export function witnessCommands(program: Command): void {
     .action(async (opts: WitnessOpts & { host: string; port: string }) => {
       try {
         const dir = resolve(opts.dir);
+        const { startWitnessServer } = await server();
         const w = await startWitnessServer({
           dir,
           keyFile: opts.key ? resolve(opts.key) : undefined,
