@@ -69,9 +69,11 @@ export function witnessCommands(program: Command): void {
         );
         // Ctrl+C reaches this process and the Hotline that started it (the demo) at once, and that
         // Hotline then asks again with SIGTERM: close once, whatever arrives while closing.
-        let stopping: Promise<void> | null = null;
+        let stopping = false;
         const stop = () => {
-          stopping ??= w.close().then(() => process.exit(0));
+          if (stopping) return;
+          stopping = true;
+          void w.close().then(() => process.exit(0));
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
