@@ -208,6 +208,7 @@ describe('the demo witness and the browser verifier', () => {
       /^Not verified: this site names witness archive\.demo\/witness with key fingerprint .* not the one pinned in this browser's settings/,
     );
     // A malformed key is not saved.
+    await page.getByText('Keys you trust').click();
     await page.getByLabel('Pinned keys').fill('witness archive.demo/witness+nothex+AAAA\n');
     await page.getByRole('button', { name: 'Save keys' }).click();
     await poll(() => page.locator('#verify-pins-status').textContent()).toMatch(/^Not saved: line 1: /);

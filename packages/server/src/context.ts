@@ -102,17 +102,19 @@ export class AppContext {
 
   /**
    * Set up witnessing: the policy of HOTLINE_WITNESS_POLICY, or in demo mode (without a policy) a
-   * witness standing for the national archive, started as a process of its own (`witnessReady`
-   * says when it answers, so its start-up overlaps with migrations and the demo seed).
+   * witness standing for the national archive, as a process of its own: `started` (serve starts
+   * it before opening the database) or started here. `witnessReady` says when it answers.
    */
-  async startWitnessing(): Promise<void> {
+  async startWitnessing(started?: DemoWitness): Promise<void> {
     const logger = this.logger.child({ component: 'witnesses' });
     let policy = this.cfg.witnessPolicyFile ? loadWitnessPolicy(this.cfg.witnessPolicyFile) : null;
     if (!policy && this.cfg.demo) {
-      const demo = await startDemoWitness(
-        { dataDir: this.cfg.dataDir, port: this.cfg.demoWitnessPort, log: this.log },
-        logger,
-      );
+      const demo =
+        started ??
+        (await startDemoWitness(
+          { dataDir: this.cfg.dataDir, port: this.cfg.demoWitnessPort, log: this.log },
+          logger,
+        ));
       this.onDispose(demo.close);
       this.demoWitness = demo;
       this.witnessReady = demo.ready;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { cosignerVerifierKey } from '@hotline/ledger';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { fail } from '../config.js';
 import { server } from '../lazy.js';
 
@@ -47,18 +47,35 @@ export function witnessCommands(program: Command): void {
     .option('--config <file>', 'the followed logs (default <dir>/witness.conf)')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '7380')
+    .addOption(
+      new Option(
+        '--config-from-parent',
+        'the config comes over the IPC channel (the demo witness)',
+      ).hideHelp(),
+    )
     .addHelpText(
       'after',
       '\nState: an embedded PGlite database in <dir>/db, or PostgreSQL when DATABASE_URL is set.',
     )
-    .action(async (opts: WitnessOpts & { host: string; port: string }) => {
+    .action(async (opts: WitnessOpts & { host: string; port: string; configFromParent?: boolean }) => {
       try {
         const dir = resolve(opts.dir);
-        const { startWitnessServer } = await server();
+        const { parseWitnessConfig, startWitnessServer } = await server();
+        const fromParent = opts.configFromParent
+          ? new Promise<ReturnType<typeof parseWitnessConfig>>((ok, no) => {
+              if (!process.send) return no(new Error('--config-from-parent needs an IPC channel'));
+              process.once('message', (m: { witnessConfig?: string }) =>
+                ok(parseWitnessConfig(m.witnessConfig ?? '', 'the config from the parent process')),
+              );
+              process.once('disconnect', () => no(new Error('the parent process ended first')));
+            })
+          : undefined;
+        fromParent?.catch(() => {});
         const w = await startWitnessServer({
           dir,
           keyFile: opts.key ? resolve(opts.key) : undefined,
           configFile: opts.config ? resolve(opts.config) : undefined,
+          logs: fromParent,
           name: opts.name,
           databaseUrl: process.env.DATABASE_URL || undefined,
           host: opts.host,

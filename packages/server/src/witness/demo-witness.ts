@@ -19,12 +19,20 @@ export function loadWitnessPolicy(file: string): WitnessPolicy {
 
 export const DEMO_WITNESS_NAME = 'archive.demo/witness';
 
+export interface LogToFollow {
+  origin: string;
+  verifierKey: string;
+}
+
 export interface DemoWitnessDeps {
   dataDir: string;
   /** 0: any free port */
   port: number;
-  /** The records log it follows: its origin and verifier key. */
-  log: { origin: string; verifierKey: string };
+  /**
+   * The records log it follows: its origin and verifier key. A promise lets the process start
+   * (and open its database) before Hotline has opened its own and knows its log key.
+   */
+  log: LogToFollow | Promise<LogToFollow>;
 }
 
 export interface DemoWitness {
@@ -81,11 +89,6 @@ export async function startDemoWitness(deps: DemoWitnessDeps, logger: Logger): P
   // The key is made here (not by the child) so the policy is known before the process is up.
   const cosigner = ensureWitnessKey(join(dir, 'witness.key'), DEMO_WITNESS_NAME);
   const vkey = cosignerVerifierKey(cosigner.name, cosigner.publicKey);
-  writeFileSync(
-    join(dir, 'witness.conf'),
-    `# The records log this demo witness follows.\nlog ${deps.log.origin} ${deps.log.verifierKey}\n`,
-    { mode: 0o600 },
-  );
   const port = deps.port || (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const text = `# The demo's witness, standing for the national archive (C2SP tlog-witness v1.0.0).\nwitness archive ${vkey} ${url}\nquorum archive\n`;
@@ -96,8 +99,29 @@ export async function startDemoWitness(deps: DemoWitnessDeps, logger: Logger): P
   delete env.DATABASE_URL;
   const child: ChildProcess = spawn(
     process.execPath,
-    [hotlineEntry(), 'witness', 'serve', '--dir', dir, '--host', '127.0.0.1', '--port', String(port)],
+    [
+      hotlineEntry(),
+      'witness',
+      'serve',
+      '--dir',
+      dir,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--config-from-parent',
+    ],
     { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  );
+  // Its config (the followed log) goes to witness.conf, and to the process over its IPC channel
+  // once Hotline knows its log key: the process meanwhile opens and migrates its database.
+  void Promise.resolve(deps.log).then(
+    (log) => {
+      const conf = `# The records log this demo witness follows.\nlog ${log.origin} ${log.verifierKey}\n`;
+      writeFileSync(join(dir, 'witness.conf'), conf, { mode: 0o600 });
+      if (child.connected) child.send({ witnessConfig: conf });
+    },
+    () => child.kill('SIGTERM'),
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
