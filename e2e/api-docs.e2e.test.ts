@@ -12,6 +12,8 @@ describe('the API docs in real Chromium', () => {
     expect(csp).toMatch(/style-src 'self'(;|$)/);
     expect(csp).not.toMatch(/https:|unsafe-inline/);
     await poll(() => page.getByRole('heading', { name: /Hotline API/ }).isVisible()).toBe(true);
+    // Tags start closed (docExpansion none): open the capture tag.
+    await page.locator('#operations-tag-capture').click();
     const upload = page.locator('#operations-capture-post_api_v1_capture_imports');
     await poll(() => upload.isVisible()).toBe(true);
     await upload.locator('.opblock-summary').click();

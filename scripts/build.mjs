@@ -3,7 +3,7 @@
 // staff app and the public readout pages' verifier, packages/web/vite.config.ts).
 // --if-stale skips a part whose output is newer than all of its sources.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -37,6 +37,10 @@ const serverSources = [
 const cliOut = join(root, 'packages/cli/dist/hotline.js');
 if (stale(cliOut, serverSources) || !existsSync(join(root, 'packages/cli/dist/mime-parse-worker.js'))) {
   const t0 = performance.now();
+  // Chunks of an earlier build (their names change with their content).
+  const dist = join(root, 'packages/cli/dist');
+  if (existsSync(dist))
+    for (const f of readdirSync(dist)) if (/^chunk-.*\.js(\.map)?$/.test(f)) rmSync(join(dist, f));
   // Third-party packages stay external (resolved from node_modules at run time); our own
   // workspace packages are bundled from their TypeScript sources.
   const external = new Set();
@@ -55,6 +59,11 @@ if (stale(cliOut, serverSources) || !existsSync(join(root, 'packages/cli/dist/mi
     bundle: true,
     platform: 'node',
     format: 'esm',
+    // The server's modules are a chunk of their own that the CLI imports only for the commands
+    // that use them (packages/cli/src/lazy.ts): `hotline --help` loads no database or HTTP module.
+    splitting: true,
+    // Beside hotline.js, as the modules find the mail parser's worker there (no chunk folder).
+    chunkNames: 'chunk-[hash]',
     target: 'node20',
     sourcemap: 'linked',
     external: [...external].flatMap((d) => [d, `${d}/*`]),

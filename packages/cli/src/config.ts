@@ -1,4 +1,4 @@
-import { envToConfig, readEnv, type ServerConfig } from '@hotline/server';
+import { envToConfig, readEnv, type ServerConfig } from '@hotline/server/light';
 
 /** Load config, turning a ConfigError into a one-line message and exit code 2. */
 export function loadConfig(): ServerConfig {

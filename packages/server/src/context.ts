@@ -31,7 +31,7 @@ import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './reco
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
 import { WitnessCollector } from './witness/collector.js';
-import { loadWitnessPolicy, startDemoWitness } from './witness/demo-witness.js';
+import { type DemoWitness, loadWitnessPolicy, startDemoWitness } from './witness/demo-witness.js';
 
 export interface ContextOverrides {
   db?: DatabaseHandle;
@@ -112,25 +112,30 @@ export class AppContext {
     return this.witnesses ? this.witnesses.served() : this.log.latestCheckpoint();
   }
 
+  /** Resolves once the demo's witness process answers (at once without a demo witness). */
+  witnessReady: Promise<void> = Promise.resolve();
+
+  /** The demo's witness process, when demo mode started one. */
+  demoWitness: DemoWitness | null = null;
+
   /**
    * Set up witnessing: the policy of HOTLINE_WITNESS_POLICY, or in demo mode (without a policy) a
-   * witness standing for the national archive, in this process on its own port.
+   * witness standing for the national archive, as a process of its own: `started` (serve starts
+   * it before opening the database) or started here. `witnessReady` says when it answers.
    */
-  async startWitnessing(): Promise<void> {
+  async startWitnessing(started?: DemoWitness): Promise<void> {
     const logger = this.logger.child({ component: 'witnesses' });
     let policy = this.cfg.witnessPolicyFile ? loadWitnessPolicy(this.cfg.witnessPolicyFile) : null;
     if (!policy && this.cfg.demo) {
-      const demo = await startDemoWitness(
-        {
-          dataDir: this.cfg.dataDir,
-          port: this.cfg.demoWitnessPort,
-          log: this.log,
-          database: this.database,
-          clock: this.clock,
-        },
-        logger,
-      );
+      const demo =
+        started ??
+        (await startDemoWitness(
+          { dataDir: this.cfg.dataDir, port: this.cfg.demoWitnessPort, log: this.log },
+          logger,
+        ));
       this.onDispose(demo.close);
+      this.demoWitness = demo;
+      this.witnessReady = demo.ready;
       policy = demo.policy;
     }
     if (!policy) return;

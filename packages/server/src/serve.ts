@@ -1,7 +1,9 @@
+import { createLogger } from '@hotline/common';
 import { buildApp } from './app.js';
 import type { ServerConfig } from './config/config.js';
 import { AppContext } from './context.js';
 import { assertCanListen, explainListenError } from './http/port-check.js';
+import { type LogToFollow, startDemoWitness } from './witness/demo-witness.js';
 
 export interface Served {
   ctx: AppContext;
@@ -15,14 +17,45 @@ export interface Served {
  */
 export async function serve(cfg: ServerConfig): Promise<Served> {
   await assertCanListen(cfg.host, cfg.port);
-  const ctx = await AppContext.fromConfig(cfg);
+  // The demo's witness process starts first: it opens its own database while Hotline opens,
+  // migrates and seeds its own, and learns the log it follows once Hotline knows its key.
+  let logKnown: (log: LogToFollow) => void = () => {};
+  let logUnknown: (err: unknown) => void = () => {};
+  const demo =
+    cfg.demo && !cfg.witnessPolicyFile
+      ? await startDemoWitness(
+          {
+            dataDir: cfg.dataDir,
+            port: cfg.demoWitnessPort,
+            log: new Promise<LogToFollow>((ok, no) => {
+              logKnown = ok;
+              logUnknown = no;
+            }),
+          },
+          createLogger({ level: cfg.logLevel }).child({ component: 'witnesses' }),
+        )
+      : undefined;
+  let ctx: AppContext;
   try {
+    ctx = await AppContext.fromConfig(cfg);
+  } catch (err) {
+    logUnknown(err);
+    await demo?.close();
+    throw err;
+  }
+  logKnown(ctx.log);
+  try {
+    await ctx.startWitnessing(demo);
     await ctx.prepare();
-    await ctx.startWitnessing();
     if (ctx.witnesses) {
-      // Serve a cosigned checkpoint from the first request on.
       await ctx.log.integrateAll();
-      await ctx.witnesses.collectOnce().catch(() => false);
+      const [served, latest] = await Promise.all([ctx.witnesses.served(), ctx.log.latestCheckpoint()]);
+      // Serve a cosigned checkpoint from the first request on. On a restart with nothing new to
+      // cosign, the background collector takes later checkpoints to the witness once it answers.
+      if (!served || (latest && served.size < latest.size)) {
+        await ctx.witnessReady;
+        await ctx.witnesses.collectOnce().catch(() => false);
+      }
     }
     ctx.startBackground();
     const app = await buildApp(ctx);

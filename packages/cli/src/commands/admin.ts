@@ -1,13 +1,15 @@
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CreateOfficeBody, InviteUserBody, UpdateOfficeBody } from '@hotline/contract';
-import { AppContext, migrateToLatest, openDatabase } from '@hotline/server';
+import type { AppContext } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
+import { server } from '../lazy.js';
 
 /** Run `fn` with a context; errors propagate after the context is closed. */
 export async function usingContext(fn: (ctx: AppContext) => Promise<void>): Promise<void> {
   const cfg = loadConfig();
+  const { AppContext, migrateToLatest } = await server();
   const ctx = await AppContext.fromConfig({ ...cfg, logLevel: 'warn' });
   try {
     await migrateToLatest(ctx.db);
@@ -67,6 +69,7 @@ export function adminCommands(program: Command): void {
     .action(async () => {
       const cfg = loadConfig();
       try {
+        const { migrateToLatest, openDatabase } = await server();
         // Only the database: a fresh deployment can migrate before "hotline keys init".
         const database = await openDatabase(
           cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
@@ -194,7 +197,6 @@ export function adminCommands(program: Command): void {
     .option('--time-zone <tz>', "IANA zone (default: the office's)")
     .action((opts: Record<string, string>) =>
       withContext(async (ctx) => {
-        await migrateToLatest(ctx.db);
         const office = await ctx.db
           .selectFrom('offices')
           .selectAll()

@@ -1,6 +1,7 @@
 import { toHex } from '@hotline/ledger';
-import { type AppContext, openReplicaStore, replicate, verifyReplica } from '@hotline/server';
+import type { AppContext } from '@hotline/server';
 import type { Command } from 'commander';
+import { server } from '../lazy.js';
 import { progressBar } from '../progress.js';
 import { usingContext, withContext } from './admin.js';
 import { operatorName, readShares } from './keys-split.js';
@@ -28,6 +29,7 @@ export function archiveReplicateCommand(program: Command): void {
     )
     .action((opts: { to: string }) =>
       withContext(async (ctx: AppContext) => {
+        const { openReplicaStore, replicate } = await server();
         const store = openReplicaStore(opts.to);
         const bar = progressBar('replicate');
         try {
@@ -54,6 +56,7 @@ export async function verifyReplicaCommand(opts: {
   origin?: string;
   shares?: string[];
 }): Promise<void> {
+  const { openReplicaStore, verifyReplica } = await server();
   const store = openReplicaStore(opts.replica);
   const bar = progressBar('verify');
   const started = performance.now();

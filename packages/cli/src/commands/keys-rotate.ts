@@ -1,13 +1,7 @@
-import {
-  type AppContext,
-  countStaleSealed,
-  readLogTransition,
-  resealArchive,
-  rotateArchiveKeyFile,
-  rotateLogKeyFile,
-} from '@hotline/server';
+import type { AppContext } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
+import { server } from '../lazy.js';
 import { progressBar } from '../progress.js';
 import { usingContext } from './admin.js';
 
@@ -15,6 +9,7 @@ import { usingContext } from './admin.js';
 export const LOG_KEY_ROTATED = 'log.key-rotated';
 
 async function reseal(ctx: AppContext): Promise<number> {
+  const { resealArchive } = await server();
   const bar = progressBar('re-seal');
   try {
     return await resealArchive(ctx.db, ctx.cipher, (done, total) => bar.update(done, total, 'content rows'));
@@ -39,6 +34,7 @@ export function keysRotateCommands(keys: Command): void {
           throw new Error(
             `--transition-days must be a whole number of days (0–3650), got "${opts.transitionDays}"`,
           );
+        const { readLogTransition, rotateLogKeyFile } = await server();
         const current = readLogTransition(cfg.logKeyFile);
         if (current && current.until > new Date())
           throw new Error(
@@ -80,6 +76,7 @@ export function keysRotateCommands(keys: Command): void {
     .action(async (opts: { resume?: boolean }) => {
       const cfg = loadConfig();
       try {
+        const { countStaleSealed, rotateArchiveKeyFile } = await server();
         if (!opts.resume) {
           const r = rotateArchiveKeyFile(cfg.archiveKeyFile);
           process.stdout.write(

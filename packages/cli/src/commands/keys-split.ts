@@ -7,7 +7,7 @@ import {
   parseShare,
   readArchiveKeyBytes,
   splitArchiveKey,
-} from '@hotline/server';
+} from '@hotline/server/light';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 import { usingContext } from './admin.js';

@@ -5,7 +5,7 @@ import {
   createLogKeyFile,
   createSessionKeyFile,
   readLogSignerKey,
-} from '@hotline/server';
+} from '@hotline/server/light';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 import { keysRotateCommands } from './keys-rotate.js';

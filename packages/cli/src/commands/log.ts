@@ -3,16 +3,20 @@ import {
   httpFetcher,
   keyFingerprint,
   LogClient,
+  parseSignerKey,
   parseWitnessPolicy,
   toBase64,
   toHex,
+  verifierKeyString,
   verifyConsistency,
   verifyInclusion,
   type WitnessPolicy,
 } from '@hotline/ledger';
-import { type AppContext, migrateLogToV2, verifyLocal } from '@hotline/server';
+import type { AppContext } from '@hotline/server';
+import { readLogSignerKey } from '@hotline/server/light';
 import type { Command } from 'commander';
-import { fail } from '../config.js';
+import { fail, loadConfig } from '../config.js';
+import { server } from '../lazy.js';
 import { progressBar } from '../progress.js';
 import { usingContext, withContext } from './admin.js';
 import { verifyReplicaCommand } from './archive-replicate.js';
@@ -33,6 +37,13 @@ async function latest(ctx: AppContext) {
   return cp;
 }
 
+/** "published sizes: …" (the last ten) for an error naming a size that was never published. */
+async function publishedSizes(ctx: AppContext): Promise<string> {
+  const sizes = (await ctx.log.checkpointSizes()).map((c) => c.size);
+  if (!sizes.length) return 'the log has no checkpoint yet';
+  return `published sizes: ${sizes.length > 10 ? '…, ' : ''}${sizes.slice(-10).join(', ')} (hotline log checkpoints lists them all)`;
+}
+
 export function logCommands(program: Command): void {
   const log = program.command('log').description('Inspect the verifiable records log.');
 
@@ -42,9 +53,32 @@ export function logCommands(program: Command): void {
     .action(() => withContext(async (ctx) => void process.stdout.write((await latest(ctx)).note)));
 
   log
+    .command('checkpoints')
+    .description(
+      'List the tree sizes at which a checkpoint was published (what --size, consistency and prove accept).',
+    )
+    .action(() =>
+      withContext(async (ctx) => {
+        await ctx.log.integrateAll();
+        const sizes = await ctx.log.checkpointSizes();
+        if (!sizes.length) throw new Error('the log has no checkpoint yet');
+        for (const c of sizes)
+          process.stdout.write(`${String(c.size).padStart(8)}  ${c.createdAt.toISOString()}\n`);
+      }),
+    );
+
+  log
     .command('key')
-    .description("Print the log's verifier key (name+keyid+base64 key) and origin.")
-    .action(() => withContext(async (ctx) => void process.stdout.write(`${ctx.log.verifierKey}\n`)));
+    .description("Print the log's verifier key (name+keyid+base64 key; the name is the log's origin).")
+    .addHelpText('after', '\nRead from the log key file (HOTLINE_LOG_KEY_FILE); needs no database.')
+    .action(() => {
+      try {
+        const s = parseSignerKey(readLogSignerKey(loadConfig().logKeyFile));
+        process.stdout.write(`${verifierKeyString(s.name, s.publicKey)}\n`);
+      } catch (err) {
+        fail(err);
+      }
+    });
 
   log
     .command('prove <index>')
@@ -53,7 +87,8 @@ export function logCommands(program: Command): void {
     .action((index: string, opts: { size?: string }) =>
       withContext(async (ctx) => {
         const cp = opts.size ? await ctx.log.checkpointAt(int('--size', opts.size)) : await latest(ctx);
-        if (!cp) throw new Error(`no checkpoint was published at size ${opts.size}`);
+        if (!cp)
+          throw new Error(`no checkpoint was published at size ${opts.size}; ${await publishedSizes(ctx)}`);
         const i = int('index', index);
         if (i >= cp.size) throw new Error(`entry ${i} is not in the tree of size ${cp.size}`);
         const p = await ctx.log.inclusionProof(i, cp.size);
@@ -78,6 +113,7 @@ export function logCommands(program: Command): void {
     )
     .action(() =>
       withContext(async (ctx) => {
+        const { migrateLogToV2 } = await server();
         const r = await migrateLogToV2(ctx.db, ctx.log, ctx.records);
         if (!r.migrated) {
           process.stdout.write(`The records log already has v2 entries (${r.entries}); nothing to do.\n`);
@@ -98,7 +134,7 @@ export function logCommands(program: Command): void {
         const older = await ctx.log.checkpointAt(int('old', a));
         const newer = await ctx.log.checkpointAt(int('new', b));
         if (!older || !newer)
-          throw new Error('both sizes must be published checkpoints; see "hotline log checkpoint"');
+          throw new Error(`both sizes must be published checkpoints; ${await publishedSizes(ctx)}`);
         const proof = await ctx.log.consistencyProof(older.size, newer.size);
         const ok = verifyConsistency(ctx.log.hasher, older.size, newer.size, older.root, newer.root, proof);
         process.stdout.write(
@@ -194,6 +230,7 @@ export function verifyCommand(program: Command): void {
           }
           await usingContext(async (ctx) => {
             await ctx.log.integrateAll();
+            const { verifyLocal } = await server();
             const check = (records: Parameters<typeof verifyLocal>[2]) =>
               verifyLocal(ctx.db, ctx.log, records, { olderCheckpoint: older, onProgress });
             // With custodians' shares, sealed content is opened with the rebuilt key, for this act only.

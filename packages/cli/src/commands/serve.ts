@@ -1,6 +1,6 @@
-import { serve } from '@hotline/server';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
+import { server } from '../lazy.js';
 
 export function serveCommand(program: Command): void {
   program
@@ -16,6 +16,7 @@ export function serveCommand(program: Command): void {
       const cfg = loadConfig();
       const started = performance.now();
       try {
+        const { serve } = await server();
         const s = await serve(cfg);
         const ms = Math.round(performance.now() - started);
         process.stdout.write(

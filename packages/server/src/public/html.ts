@@ -71,6 +71,8 @@ button,.button{font:inherit;font-weight:600;padding:.45rem .9rem;border-radius:4
 article.readout{background:#fff;border:1px solid var(--line);border-radius:4px;padding:1.25rem 1.5rem}
 .verify{margin-top:1.5rem;border:1px solid var(--line);background:#fff;border-radius:4px;padding:1rem 1.25rem}
 .verify output{display:block;margin-top:.5rem;font-weight:600}.verify .ok{color:var(--ok)}.verify .bad{color:var(--alarm)}
+.verify details{margin-top:1rem}.verify summary{cursor:pointer;font-weight:600}.verify label{display:block;font-weight:600}
+.verify textarea{display:block;width:100%;box-sizing:border-box;font:inherit;font-family:ui-monospace,monospace;font-size:.85rem;padding:.4rem}
 .verify dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.9rem}.verify dd{margin:0;word-break:break-all;font-family:ui-monospace,monospace}
 `;
 

@@ -121,6 +121,14 @@ ${renderMarkdown(r.bodyMd)}
 <button type="button" id="verify-button">Verify this readout</button>
 <output id="verify-result" aria-live="polite"></output>
 <dl id="verify-details" hidden></dl>
+<details id="verify-pins">
+<summary>Keys you trust</summary>
+<p>Without them, the check uses the keys this site gives, so it proves that the page and the log agree. Paste the keys you got elsewhere (the government gazette, each witness's own website): a <code>log &lt;key&gt;</code> line, a <code>witness &lt;key&gt;</code> line per witness, and optionally <code>quorum &lt;how many&gt;</code>. This browser keeps them for this site and refuses a page whose keys differ. A link can carry them too: <code>#log=…&amp;witness=…&amp;quorum=…</code>.</p>
+<label for="verify-pins-text">Pinned keys</label>
+<textarea id="verify-pins-text" rows="4" spellcheck="false" autocomplete="off"></textarea>
+<p><button type="button" id="verify-pins-save">Save keys</button> <button type="button" id="verify-pins-clear">Forget keys</button></p>
+<output id="verify-pins-status" aria-live="polite"></output>
+</details>
 </section>`,
     { scripts: ['/public/verify.js'], description: `Readout: ${r.title}` },
   );

@@ -275,6 +275,12 @@ export class LogService {
       : null;
   }
 
+  /** The tree sizes at which a checkpoint was published, oldest first, with when. */
+  async checkpointSizes(): Promise<{ size: number; createdAt: Date }[]> {
+    const rows = await repo.checkpointSizes(this.db);
+    return rows.map((r) => ({ size: Number(r.size), createdAt: new Date(r.created_at) }));
+  }
+
   async checkpointAt(size: number): Promise<PublishedCheckpoint | null> {
     const row = await repo.checkpointAt(this.db, size);
     return row

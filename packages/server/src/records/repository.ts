@@ -298,6 +298,11 @@ export function latestCheckpoint(db: Db) {
   return db.selectFrom('log_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
 }
 
+/** The sizes and times of the published checkpoints, oldest first. */
+export function checkpointSizes(db: Db) {
+  return db.selectFrom('log_checkpoints').select(['size', 'created_at']).orderBy('size').execute();
+}
+
 export function checkpointAt(db: Db, size: number) {
   return db.selectFrom('log_checkpoints').selectAll().where('size', '=', String(size)).executeTakeFirst();
 }

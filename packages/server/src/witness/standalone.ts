@@ -64,8 +64,11 @@ export interface WitnessServerOptions {
   dir: string;
   keyFile?: string;
   configFile?: string;
-  /** or the followed logs directly (the demo) */
-  logs?: FollowedLogs;
+  /**
+   * or the followed logs directly; a promise (the demo's witness, told by the Hotline that started
+   * it) is awaited once the database is open and migrated, so that work overlaps with Hotline's.
+   */
+  logs?: FollowedLogs | Promise<FollowedLogs>;
   /** PostgreSQL URL; default an embedded PGlite in <dir>/db */
   databaseUrl?: string;
   /** an open database to use (tests, the in-process demo witness) */
@@ -104,7 +107,7 @@ export async function startWitnessServer(o: WitnessServerOptions): Promise<Runni
     o.db ?? (await openDatabase(o.databaseUrl ? { url: o.databaseUrl } : { pgliteDir: join(o.dir, 'db') }));
   try {
     await migrateToLatest(database.db);
-    const service = new WitnessService(database.db, cosigner, logs, o.clock ?? systemClock);
+    const service = new WitnessService(database.db, cosigner, await logs, o.clock ?? systemClock);
     const app = await buildWitnessApp(service, o.logger);
     const url = await app.listen({ host: o.host ?? '127.0.0.1', port: o.port ?? 7380 });
     return {

@@ -15,11 +15,92 @@ import {
   LogClient,
   openCosignedCheckpoint,
   opensLeaf,
+  parseCosignerVerifierKey,
   parsePinnedKeys,
   parseVerifierKey,
   parseWitnessPolicy,
   toHex,
 } from '@hotline/ledger';
+
+/** Keys a reader pins: from the link's fragment, or kept in this browser (the setting). */
+interface Pins {
+  log?: string;
+  witnesses: string[];
+  quorum?: number;
+}
+
+const PIN_STORE = 'hotline.verify.pinnedKeys';
+
+/**
+ * The setting's text: `log <key>`, `witness <key>` (or a policy line `witness <name> <key> [url]`),
+ * `quorum <n>`; '#' starts a comment. Throws naming the line that is wrong.
+ */
+function parsePinText(text: string): Pins {
+  const out: Pins = { witnesses: [] };
+  text.split('\n').forEach((raw, i) => {
+    const parts = raw.replace(/#.*$/, '').trim().split(/\s+/).filter(Boolean);
+    if (!parts.length) return;
+    const where = `line ${i + 1}`;
+    if (parts[0] === 'quorum' && parts.length === 2 && /^[1-9]\d*$/.test(parts[1]!))
+      out.quorum = Number(parts[1]);
+    else if (parts[0] === 'log' && parts.length === 2)
+      out.log = checkedKey(parts[1]!, where, parseVerifierKey);
+    else if (parts[0] === 'witness' && parts.length >= 2) {
+      const key = parts.slice(1).find((p) => p.includes('+'));
+      if (!key) throw new Error(`${where}: no key (name+id+base64) after "witness"`);
+      out.witnesses.push(checkedKey(key, where, parseCosignerVerifierKey));
+    } else throw new Error(`${where}: expected "log <key>", "witness <key>" or "quorum <n>"`);
+  });
+  if (!out.log && !out.witnesses.length) throw new Error('no "log" or "witness" key given');
+  return out;
+}
+
+function checkedKey(vkey: string, where: string, parse: (vkey: string) => unknown): string {
+  try {
+    parse(vkey);
+  } catch (err) {
+    throw new Error(`${where}: ${(err as Error).message}`);
+  }
+  return vkey;
+}
+
+function storedPinText(): string | null {
+  try {
+    return localStorage.getItem(PIN_STORE);
+  } catch {
+    return null;
+  }
+}
+
+/** The pins in force: the link's fragment first, else this browser's setting. */
+function activePins(): { pins: Pins; source: string } | null {
+  const fromLink = parsePinnedKeys(location.hash);
+  if (fromLink.log || fromLink.witnesses.length) return { pins: fromLink, source: 'the link' };
+  const text = storedPinText();
+  if (text) return { pins: parsePinText(text), source: "this browser's settings" };
+  return null;
+}
+
+const vkeyName = (vkey: string) => vkey.split('+')[0]!;
+
+/** Refuse when the keys this site gives differ from pinned ones (the log's, or a pinned witness's). */
+function assertPinsMatch(
+  pins: Pins,
+  source: string,
+  site: { verifierKey: string; witnesses?: { name: string; vkey: string }[] },
+): void {
+  if (pins.log && pins.log !== site.verifierKey)
+    throw new Error(
+      `this site gives the log key ${site.verifierKey} (fingerprint ${keyFingerprint(site.verifierKey)}), not the one pinned in ${source} (fingerprint ${keyFingerprint(pins.log)}). Do not trust this page.`,
+    );
+  for (const w of pins.witnesses) {
+    const other = (site.witnesses ?? []).find((x) => vkeyName(x.vkey) === vkeyName(w) && x.vkey !== w);
+    if (other)
+      throw new Error(
+        `this site names witness ${vkeyName(w)} with key fingerprint ${keyFingerprint(other.vkey)}, not the one pinned in ${source} (fingerprint ${keyFingerprint(w)}). Do not trust this page.`,
+      );
+  }
+}
 
 async function sha256Hex(s: string): Promise<string> {
   const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s));
@@ -49,7 +130,10 @@ async function verify() {
       verifierKey: string;
       witnesses?: { name: string; vkey: string }[];
     };
-    const pins = parsePinnedKeys(location.hash);
+    const active = activePins();
+    const pins: Pins = active?.pins ?? { witnesses: [] };
+    const pinnedIn = active?.source ?? '';
+    assertPinsMatch(pins, pinnedIn, key);
     const logKey = pins.log ?? key.verifierKey;
     const origin = pins.log ? parseVerifierKey(pins.log).name : key.origin;
     const client = new LogClient(httpFetcher(new URL('/log/', location.href).href), logKey, origin);
@@ -69,7 +153,7 @@ async function verify() {
       witnessed = openCosignedCheckpoint(note, [client.verifier], policy, origin);
       if (!witnessed.quorum)
         throw new Error(
-          `the checkpoint is not cosigned by ${k} of the ${witnessKeys.length} witness key(s) pinned in this link`,
+          `the checkpoint is not cosigned by ${k} of the ${witnessKeys.length} witness key(s) pinned in ${pinnedIn}`,
         );
     }
     const { entry, proof } = await client.proveInclusion(index, checkpoint);
@@ -102,14 +186,14 @@ async function verify() {
       ['Proof length', `${proof.length} hashes`],
       [
         'Verifier key',
-        `${logKey} (${pins.log ? 'pinned in the link' : 'as the server gives it; pin it with #log=…'})`,
+        `${logKey}; key fingerprint ${keyFingerprint(logKey)} (${pins.log ? `pinned in ${pinnedIn}` : 'as this site gives it; pin it below or with #log=…'})`,
       ],
       ...(witnessed
         ? witnessKeys.map((w) => {
             const c = witnessed.cosigners.find((x) => x.vkey === w.vkey);
             return [
-              `Witness ${w.vkey.split('+')[0]}`,
-              `${c ? `cosigned${c.time !== null ? ` at ${new Date(c.time * 1000).toISOString()}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ' (pinned)' : ' (as the server gives it)'}`,
+              `Witness ${vkeyName(w.vkey)}`,
+              `${c ? `cosigned${c.time !== null ? ` at ${new Date(c.time * 1000).toISOString()}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ` (pinned in ${pinnedIn})` : ' (as this site gives it)'}`,
             ];
           })
         : [['Witnesses', 'none named; this checkpoint is signed by the log alone']]),
@@ -125,4 +209,34 @@ async function verify() {
   }
 }
 
+function wirePinSetting(): void {
+  const text = document.getElementById('verify-pins-text') as HTMLTextAreaElement | null;
+  const status = document.getElementById('verify-pins-status');
+  if (!text || !status) return;
+  text.value = storedPinText() ?? '';
+  document.getElementById('verify-pins-save')?.addEventListener('click', () => {
+    try {
+      const pins = parsePinText(text.value);
+      localStorage.setItem(PIN_STORE, text.value.trim());
+      show(
+        status as HTMLElement,
+        true,
+        `Saved: ${pins.log ? 'the log key' : 'no log key'} and ${pins.witnesses.length} witness key${pins.witnesses.length === 1 ? '' : 's'}${pins.quorum ? `, quorum ${pins.quorum}` : ''}. A link's own keys (#log=…) take precedence.`,
+      );
+    } catch (err) {
+      show(status as HTMLElement, false, `Not saved: ${(err as Error).message}`);
+    }
+  });
+  document.getElementById('verify-pins-clear')?.addEventListener('click', () => {
+    try {
+      localStorage.removeItem(PIN_STORE);
+    } catch {
+      // nothing was kept
+    }
+    text.value = '';
+    show(status as HTMLElement, true, 'Forgotten: the check uses the keys this site gives.');
+  });
+}
+
+wirePinSetting();
 document.getElementById('verify-button')?.addEventListener('click', () => void verify());
