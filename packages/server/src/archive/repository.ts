@@ -40,15 +40,21 @@ function tsQuery(s: SearchSql): RawBuilder<unknown> {
   return sql`(${sql.join(parts, sql` && `)})`;
 }
 
-const DOC = sql`to_tsvector('english', e.title || ' ' || e.body)`;
+const DOC = sql`e.doc`;
 const HELD = sql`exists (select 1 from legal_hold_items hi join legal_holds h on h.id = hi.hold_id
   where hi.ref_kind = e.ref_kind and hi.ref_id = e.ref_id and h.released_at is null and h.office_id = e.office_id)`;
+
+/** The trigram threshold for this transaction (archive_name_match reads it; the index answers it). */
+function nameThreshold(db: Db) {
+  return sql`select set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true)`.execute(
+    db,
+  );
+}
 
 function where(s: SearchSql, tsq: RawBuilder<unknown>): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`e.office_id = ${s.officeId}`];
   const text = s.web.trim() || s.prefixes.length > 0;
-  if (text && s.fuzzy)
-    conds.push(sql`(${DOC} @@ ${tsq} or archive_name_similarity(${s.fuzzy}, e.names) >= ${NAME_SIMILARITY})`);
+  if (text && s.fuzzy) conds.push(sql`(${DOC} @@ ${tsq} or archive_name_match(${s.fuzzy}, e.names))`);
   else if (text) conds.push(sql`${DOC} @@ ${tsq}`);
   if (s.person) conds.push(sql`e.person_id = ${s.person}`);
   if (s.account) conds.push(sql`e.account_id = ${s.account}`);
@@ -85,6 +91,8 @@ export interface HitRow {
 /**
  * One page of a search, best first: ts_rank of the text match plus the name similarity,
  * then newest, then by reference (a total order, so both databases page identically).
+ * The matches are ranked and counted on the index alone; snippets, holds and provenance are
+ * computed for the page's rows only.
  */
 export async function search(db: Db, s: SearchSql, limit: number, offset: number): Promise<HitRow[]> {
   const tsq = tsQuery(s);
@@ -95,20 +103,28 @@ export async function search(db: Db, s: SearchSql, limit: number, offset: number
   const snippet = text
     ? sql`ts_headline('english', e.body, ${tsq}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`
     : sql`left(e.body, 200)`;
+  if (text && s.fuzzy) await nameThreshold(db);
   const r = await sql<HitRow>`
-    select e.ref_kind, e.ref_id, e.kind, e.call_id, e.title, ${snippet} as snippet, ${rank} as rank,
-      e.occurred_at, e.classification, ${HELD} as held, e.record_seq, r.at as sequenced_at,
-      count(*) over () as total
-    from archive_entries e left join records r on r.seq = e.record_seq
-    where ${where(s, tsq)}
-    order by rank desc, e.occurred_at desc, e.ref_kind, e.ref_id
-    limit ${limit} offset ${offset}
+    with page as (
+      select e.ref_kind, e.ref_id, e.office_id, ${rank} as rank, e.occurred_at, count(*) over () as total
+      from archive_entries e
+      where ${where(s, tsq)}
+      order by rank desc, e.occurred_at desc, e.ref_kind, e.ref_id
+      limit ${limit} offset ${offset}
+    )
+    select e.ref_kind, e.ref_id, e.kind, e.call_id, e.title, ${snippet} as snippet, p.rank,
+      e.occurred_at, e.classification, ${HELD} as held, e.record_seq, r.at as sequenced_at, p.total
+    from page p
+    join archive_entries e on e.ref_kind = p.ref_kind and e.ref_id = p.ref_id and e.office_id = p.office_id
+    left join records r on r.seq = e.record_seq
+    order by p.rank desc, p.occurred_at desc, p.ref_kind, p.ref_id
   `.execute(db);
   return r.rows;
 }
 
 /** Every record a search matches (a saved-search hold's scope), up to `cap`. */
 export async function searchRefs(db: Db, s: SearchSql, cap: number) {
+  if (s.fuzzy) await nameThreshold(db);
   const r = await sql<{ ref_kind: string; ref_id: string }>`
     select e.ref_kind, e.ref_id from archive_entries e
     where ${where(s, tsQuery(s))}

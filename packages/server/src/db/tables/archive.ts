@@ -1,4 +1,7 @@
-/** A searchable record as one office sees it (a view over the source tables; migration 016). */
+/**
+ * A searchable record as one office sees it: the search index (migration 023), kept by triggers
+ * on the source tables from the views `archive_source_<kind>`.
+ */
 export interface ArchiveEntriesView {
   ref_kind: string;
   ref_id: string;
