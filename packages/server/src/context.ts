@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
 import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { sql } from 'kysely';
+import { AccessRequestService } from './archive/access-requests.js';
 import { ArchiveService } from './archive/archive-service.js';
 import { ArchiveQueries } from './archive/queries.js';
 import { type Calls, createCalls } from './calls/domain.js';
@@ -67,11 +68,14 @@ export class AppContext {
     this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
     this.archiveQueries = new ArchiveQueries(database.db, captureQueries, clock);
     this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
+    this.accessRequests = new AccessRequestService(database.db, records, clock);
   }
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;
   readonly archiveQueries: ArchiveQueries;
+  /** Access requests (44 U.S.C. 2205, FOIA) and the 2208 notice clock (archive/access-requests.ts). */
+  readonly accessRequests: AccessRequestService;
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;

@@ -1,6 +1,11 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ArchiveAccessTable, LegalHoldsTable } from '../db/tables/archive.js';
+import type {
+  AccessRequestNoticesTable,
+  AccessRequestsTable,
+  ArchiveAccessTable,
+  LegalHoldsTable,
+} from '../db/tables/archive.js';
 
 /** The archive domain's database access: queries only, no rules (the services decide). */
 export type Db = Kysely<Database>;
@@ -295,4 +300,69 @@ export function activeHoldsOnCapturedItem(db: Db, id: string) {
 export async function deleteCapturedItem(db: Db, id: string) {
   await db.deleteFrom('off_channel_alerts').where('captured_item_id', '=', id).execute();
   await db.deleteFrom('captured_items').where('id', '=', id).execute();
+}
+
+// Access requests: dates travel as YYYY-MM-DD text (a `date` column would come back as a
+// local-time Date from node-postgres).
+
+export function officeRecordsOpenOn(db: Db, officeId: string) {
+  return db
+    .selectFrom('offices')
+    .select(sql<string | null>`records_open_on::text`.as('records_open_on'))
+    .where('id', '=', officeId)
+    .executeTakeFirst();
+}
+
+export function insertAccessRequest(db: Db, row: AccessRequestsTable) {
+  return db
+    .insertInto('access_requests')
+    .values({
+      ...row,
+      scope_records: row.scope_records === null ? null : JSON.stringify(row.scope_records),
+    } as never)
+    .execute();
+}
+
+const REQUEST_COLS = sql`r.id, r.office_id, r.requester_kind, r.requester, r.legal_basis, r.scope_kind,
+  r.scope_search, r.scope_records, r.received_on::text as received_on, r.due_on::text as due_on, r.status,
+  r.notice_expires_on::text as notice_expires_on, r.extension_days, r.extended_to::text as extended_to,
+  r.created_by, r.created_at, r.record_seq`;
+
+export async function findAccessRequestForUpdate(db: Db, id: string) {
+  const r =
+    await sql<AccessRequestsTable>`select ${REQUEST_COLS} from access_requests r where r.id = ${id} for update`.execute(
+      db,
+    );
+  return r.rows[0];
+}
+
+export function updateAccessRequest(
+  db: Db,
+  id: string,
+  v: Partial<Pick<AccessRequestsTable, 'status' | 'notice_expires_on' | 'extension_days' | 'extended_to'>>,
+) {
+  return db.updateTable('access_requests').set(v).where('id', '=', id).execute();
+}
+
+export function insertNotice(db: Db, row: AccessRequestNoticesTable) {
+  return db.insertInto('access_request_notices').values(row).execute();
+}
+
+export async function notices(db: Db, requestIds: string[]) {
+  if (requestIds.length === 0) return [];
+  const r = await sql<AccessRequestNoticesTable>`
+    select request_id, party, notified_on::text as notified_on, recorded_by, record_seq
+    from access_request_notices where request_id in (${sql.join(requestIds)}) order by notified_on, party`.execute(
+    db,
+  );
+  return r.rows;
+}
+
+/** The office's requests not yet answered, soonest due first. */
+export async function openAccessRequests(db: Db, officeId: string) {
+  const r = await sql<AccessRequestsTable>`
+    select ${REQUEST_COLS} from access_requests r
+    where r.office_id = ${officeId} and r.status <> 'answered'
+    order by r.due_on, r.created_at, r.id`.execute(db);
+  return r.rows;
 }

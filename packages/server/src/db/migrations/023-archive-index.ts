@@ -213,6 +213,48 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create trigger archive_index_users_upd after update on users
     for each row when (old.display_name is distinct from new.display_name) execute function archive_index_users()
   `.execute(db);
+  await accessRequests(db);
+}
+
+/**
+ * Access requests (44 U.S.C. 2205; FOIA once an office's records are open, `records_open_on`):
+ * who asks, on what basis, for what (a saved search or a list of records), by when; the notices
+ * of 2208 (who was notified when) and the working-day clock they start, with its one extension.
+ */
+async function accessRequests(db: Kysely<unknown>) {
+  await db.schema.alterTable('offices').addColumn('records_open_on', 'date').execute();
+  await db.schema
+    .createTable('access_requests')
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('office_id', 'uuid', (c) => c.notNull().references('offices.id'))
+    .addColumn('requester_kind', 'text', (c) => c.notNull())
+    .addColumn('requester', 'text', (c) => c.notNull())
+    .addColumn('legal_basis', 'text', (c) => c.notNull())
+    .addColumn('scope_kind', 'text', (c) => c.notNull())
+    .addColumn('scope_search', 'jsonb')
+    .addColumn('scope_records', 'jsonb')
+    .addColumn('received_on', 'date', (c) => c.notNull())
+    .addColumn('due_on', 'date', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('notice_expires_on', 'date')
+    .addColumn('extension_days', 'integer')
+    .addColumn('extended_to', 'date')
+    .addColumn('created_by', 'uuid', (c) => c.notNull().references('users.id'))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('record_seq', 'bigint', (c) => c.notNull())
+    .execute();
+  await sql`create index access_requests_office_idx on access_requests (office_id, status, due_on)`.execute(
+    db,
+  );
+  await db.schema
+    .createTable('access_request_notices')
+    .addColumn('request_id', 'uuid', (c) => c.notNull().references('access_requests.id'))
+    .addColumn('party', 'text', (c) => c.notNull())
+    .addColumn('notified_on', 'date', (c) => c.notNull())
+    .addColumn('recorded_by', 'uuid', (c) => c.notNull().references('users.id'))
+    .addColumn('record_seq', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('access_request_notices_pk', ['request_id', 'party'])
+    .execute();
 }
 
 /**
@@ -226,6 +268,9 @@ function tgOpClear(s: (typeof SOURCES)[number]): string {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('access_request_notices').execute();
+  await db.schema.dropTable('access_requests').execute();
+  await db.schema.alterTable('offices').dropColumn('records_open_on').execute();
   await sql`drop trigger archive_index_users_upd on users`.execute(db);
   await sql`drop function archive_index_users()`.execute(db);
   for (const s of SOURCES) {
