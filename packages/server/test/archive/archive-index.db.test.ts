@@ -27,7 +27,8 @@ beforeAll(async () => {
     .where('slug', '=', 'us-potus')
     .executeTakeFirstOrThrow();
   us = await newActor(t.ctx, o.id, ['records']);
-});
+  // The demo seed, on a shared machine under load, can take longer than the default minute.
+}, 180_000);
 afterAll(() => t.close());
 
 /** Index rows and view rows, each as sorted JSON lines. */
