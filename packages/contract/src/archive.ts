@@ -118,3 +118,69 @@ export const LegalHoldsSchema = z.array(LegalHoldSchema);
 
 export const DisposedSchema = z.object({ itemId: IdSchema, recordSeq: z.number().int() });
 export const DisposeBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+/** A calendar day, YYYY-MM-DD. */
+const CalendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar day, YYYY-MM-DD');
+
+/** 44 U.S.C. 2205(2): a court, the Congress, the incumbent or a former President; FOIA once records open. */
+export const REQUESTER_KINDS = [
+  'court',
+  'congress',
+  'incumbent_president',
+  'former_president',
+  'foia',
+] as const;
+export const NOTICE_PARTIES = ['incumbent_president', 'former_president'] as const;
+
+export const FileAccessRequestBody = z.object({
+  requesterKind: z.enum(REQUESTER_KINDS),
+  requester: z.string().trim().min(1).max(300),
+  legalBasis: z.string().trim().min(1).max(2000),
+  scope: PlaceHoldBody.shape.scope,
+  receivedOn: CalendarDay,
+  /** Set by the court, the Congress or the President; FOIA requests default to 20 working days. */
+  dueOn: CalendarDay.optional(),
+});
+export const AccessRequestFiledSchema = z.object({
+  id: IdSchema,
+  dueOn: CalendarDay,
+  recordSeq: z.number().int(),
+});
+export const AccessNoticeBody = z.object({ party: z.enum(NOTICE_PARTIES), notifiedOn: CalendarDay });
+export const AccessNoticeSchema = z.object({
+  requestId: IdSchema,
+  noticeExpiresOn: CalendarDay.nullable(),
+  recordSeq: z.number().int(),
+});
+export const ExtendNoticeBody = z.object({
+  workingDays: z.number().int().min(1).max(30),
+  reason: z.string().trim().min(1).max(2000),
+});
+export const ExtendedNoticeSchema = z.object({
+  requestId: IdSchema,
+  extendedTo: CalendarDay,
+  recordSeq: z.number().int(),
+});
+export const AccessRequestSchema = z.object({
+  id: IdSchema,
+  requesterKind: z.enum(REQUESTER_KINDS),
+  requester: z.string(),
+  legalBasis: z.string(),
+  scopeKind: z.enum(['search', 'records']),
+  scopeSearch: ArchiveSearchSchema.nullable(),
+  scopeRecords: z.array(ArchiveRefSchema).nullable(),
+  receivedOn: CalendarDay,
+  dueOn: CalendarDay,
+  status: z.string(),
+  noticeExpiresOn: CalendarDay.nullable(),
+  extensionDays: z.number().int().nullable(),
+  extendedTo: CalendarDay.nullable(),
+  notices: z.array(z.object({ party: z.string(), notifiedOn: CalendarDay, recordSeq: z.number().int() })),
+  /** The nearer of the due date and the 2208 clock, with working days left (negative: late). */
+  next: z.object({
+    date: CalendarDay,
+    workingDaysLeft: z.number().int(),
+    which: z.enum(['due', 'notice']),
+  }),
+});
+export const AccessRequestQueueSchema = z.array(AccessRequestSchema);

@@ -65,6 +65,8 @@ const PERMISSION_TABLE = {
   'archive.search': ['records'],
   /** Place and release legal holds; dispose of personal captured items no hold covers. */
   'archive.hold': ['records'],
+  /** File access requests (44 U.S.C. 2205, FOIA), record the 2208 notices and work the review queue. */
+  'archive.requests': ['records'],
   /** The foreign contacts directory: add, edit and retire a foreign leader's numbers, handles, emails. */
   'capture.contacts': ['records', 'secretariat'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Clock, createLogger, type Logger, systemClock } from '@hotline/common';
 import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { sql } from 'kysely';
+import { AccessRequestService } from './archive/access-requests.js';
 import { ArchiveService } from './archive/archive-service.js';
 import { ArchiveQueries } from './archive/queries.js';
 import { type Calls, createCalls } from './calls/domain.js';
@@ -75,6 +76,7 @@ export class AppContext {
     this.messaging = new MessagingService(database.db, records, clock);
     this.messagingQueries = new MessagingQueries(database.db);
     this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
+    this.accessRequests = new AccessRequestService(database.db, records, clock);
   }
 
   /** Opening the archive with k of n custodians' key shares, for one act (records/key-custody). */
@@ -90,6 +92,8 @@ export class AppContext {
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;
   readonly archiveQueries: ArchiveQueries;
+  /** Access requests (44 U.S.C. 2205, FOIA) and the 2208 notice clock (archive/access-requests.ts). */
+  readonly accessRequests: AccessRequestService;
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;

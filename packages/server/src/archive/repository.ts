@@ -1,6 +1,11 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ArchiveAccessTable, LegalHoldsTable } from '../db/tables/archive.js';
+import type {
+  AccessRequestNoticesTable,
+  AccessRequestsTable,
+  ArchiveAccessTable,
+  LegalHoldsTable,
+} from '../db/tables/archive.js';
 
 /** The archive domain's database access: queries only, no rules (the services decide). */
 export type Db = Kysely<Database>;
@@ -40,15 +45,21 @@ function tsQuery(s: SearchSql): RawBuilder<unknown> {
   return sql`(${sql.join(parts, sql` && `)})`;
 }
 
-const DOC = sql`to_tsvector('english', e.title || ' ' || e.body)`;
+const DOC = sql`e.doc`;
 const HELD = sql`exists (select 1 from legal_hold_items hi join legal_holds h on h.id = hi.hold_id
   where hi.ref_kind = e.ref_kind and hi.ref_id = e.ref_id and h.released_at is null and h.office_id = e.office_id)`;
+
+/** The trigram threshold for this transaction (archive_name_match reads it; the index answers it). */
+function nameThreshold(db: Db) {
+  return sql`select set_config('pg_trgm.word_similarity_threshold', ${String(NAME_SIMILARITY)}, true)`.execute(
+    db,
+  );
+}
 
 function where(s: SearchSql, tsq: RawBuilder<unknown>): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`e.office_id = ${s.officeId}`];
   const text = s.web.trim() || s.prefixes.length > 0;
-  if (text && s.fuzzy)
-    conds.push(sql`(${DOC} @@ ${tsq} or archive_name_similarity(${s.fuzzy}, e.names) >= ${NAME_SIMILARITY})`);
+  if (text && s.fuzzy) conds.push(sql`(${DOC} @@ ${tsq} or archive_name_match(${s.fuzzy}, e.names))`);
   else if (text) conds.push(sql`${DOC} @@ ${tsq}`);
   if (s.person) conds.push(sql`e.person_id = ${s.person}`);
   if (s.account) conds.push(sql`e.account_id = ${s.account}`);
@@ -85,6 +96,8 @@ export interface HitRow {
 /**
  * One page of a search, best first: ts_rank of the text match plus the name similarity,
  * then newest, then by reference (a total order, so both databases page identically).
+ * The matches are ranked and counted on the index alone; snippets, holds and provenance are
+ * computed for the page's rows only.
  */
 export async function search(db: Db, s: SearchSql, limit: number, offset: number): Promise<HitRow[]> {
   const tsq = tsQuery(s);
@@ -95,20 +108,28 @@ export async function search(db: Db, s: SearchSql, limit: number, offset: number
   const snippet = text
     ? sql`ts_headline('english', e.body, ${tsq}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`
     : sql`left(e.body, 200)`;
+  if (text && s.fuzzy) await nameThreshold(db);
   const r = await sql<HitRow>`
-    select e.ref_kind, e.ref_id, e.kind, e.call_id, e.title, ${snippet} as snippet, ${rank} as rank,
-      e.occurred_at, e.classification, ${HELD} as held, e.record_seq, r.at as sequenced_at,
-      count(*) over () as total
-    from archive_entries e left join records r on r.seq = e.record_seq
-    where ${where(s, tsq)}
-    order by rank desc, e.occurred_at desc, e.ref_kind, e.ref_id
-    limit ${limit} offset ${offset}
+    with page as (
+      select e.ref_kind, e.ref_id, e.office_id, ${rank} as rank, e.occurred_at, count(*) over () as total
+      from archive_entries e
+      where ${where(s, tsq)}
+      order by rank desc, e.occurred_at desc, e.ref_kind, e.ref_id
+      limit ${limit} offset ${offset}
+    )
+    select e.ref_kind, e.ref_id, e.kind, e.call_id, e.title, ${snippet} as snippet, p.rank,
+      e.occurred_at, e.classification, ${HELD} as held, e.record_seq, r.at as sequenced_at, p.total
+    from page p
+    join archive_entries e on e.ref_kind = p.ref_kind and e.ref_id = p.ref_id and e.office_id = p.office_id
+    left join records r on r.seq = e.record_seq
+    order by p.rank desc, p.occurred_at desc, p.ref_kind, p.ref_id
   `.execute(db);
   return r.rows;
 }
 
 /** Every record a search matches (a saved-search hold's scope), up to `cap`. */
 export async function searchRefs(db: Db, s: SearchSql, cap: number) {
+  if (s.fuzzy) await nameThreshold(db);
   const r = await sql<{ ref_kind: string; ref_id: string }>`
     select e.ref_kind, e.ref_id from archive_entries e
     where ${where(s, tsQuery(s))}
@@ -279,4 +300,69 @@ export function activeHoldsOnCapturedItem(db: Db, id: string) {
 export async function deleteCapturedItem(db: Db, id: string) {
   await db.deleteFrom('off_channel_alerts').where('captured_item_id', '=', id).execute();
   await db.deleteFrom('captured_items').where('id', '=', id).execute();
+}
+
+// Access requests: dates travel as YYYY-MM-DD text (a `date` column would come back as a
+// local-time Date from node-postgres).
+
+export function officeRecordsOpenOn(db: Db, officeId: string) {
+  return db
+    .selectFrom('offices')
+    .select(sql<string | null>`records_open_on::text`.as('records_open_on'))
+    .where('id', '=', officeId)
+    .executeTakeFirst();
+}
+
+export function insertAccessRequest(db: Db, row: AccessRequestsTable) {
+  return db
+    .insertInto('access_requests')
+    .values({
+      ...row,
+      scope_records: row.scope_records === null ? null : JSON.stringify(row.scope_records),
+    } as never)
+    .execute();
+}
+
+const REQUEST_COLS = sql`r.id, r.office_id, r.requester_kind, r.requester, r.legal_basis, r.scope_kind,
+  r.scope_search, r.scope_records, r.received_on::text as received_on, r.due_on::text as due_on, r.status,
+  r.notice_expires_on::text as notice_expires_on, r.extension_days, r.extended_to::text as extended_to,
+  r.created_by, r.created_at, r.record_seq`;
+
+export async function findAccessRequestForUpdate(db: Db, id: string) {
+  const r =
+    await sql<AccessRequestsTable>`select ${REQUEST_COLS} from access_requests r where r.id = ${id} for update`.execute(
+      db,
+    );
+  return r.rows[0];
+}
+
+export function updateAccessRequest(
+  db: Db,
+  id: string,
+  v: Partial<Pick<AccessRequestsTable, 'status' | 'notice_expires_on' | 'extension_days' | 'extended_to'>>,
+) {
+  return db.updateTable('access_requests').set(v).where('id', '=', id).execute();
+}
+
+export function insertNotice(db: Db, row: AccessRequestNoticesTable) {
+  return db.insertInto('access_request_notices').values(row).execute();
+}
+
+export async function notices(db: Db, requestIds: string[]) {
+  if (requestIds.length === 0) return [];
+  const r = await sql<AccessRequestNoticesTable>`
+    select request_id, party, notified_on::text as notified_on, recorded_by, record_seq
+    from access_request_notices where request_id in (${sql.join(requestIds)}) order by notified_on, party`.execute(
+    db,
+  );
+  return r.rows;
+}
+
+/** The office's requests not yet answered, soonest due first. */
+export async function openAccessRequests(db: Db, officeId: string) {
+  const r = await sql<AccessRequestsTable>`
+    select ${REQUEST_COLS} from access_requests r
+    where r.office_id = ${officeId} and r.status <> 'answered'
+    order by r.due_on, r.created_at, r.id`.execute(db);
+  return r.rows;
 }

@@ -1,4 +1,8 @@
 import {
+  AccessNoticeBody,
+  AccessNoticeSchema,
+  AccessRequestFiledSchema,
+  AccessRequestQueueSchema,
   ArchiveAccessSchema,
   ArchiveRecordSchema,
   ArchiveRefSchema,
@@ -6,6 +10,9 @@ import {
   ArchiveSearchBody,
   DisposeBody,
   DisposedSchema,
+  ExtendedNoticeSchema,
+  ExtendNoticeBody,
+  FileAccessRequestBody,
   IdParams,
   LegalHoldsSchema,
   PlaceHoldBody,
@@ -62,5 +69,41 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
     '/api/v1/archive/captured-items/:id/dispose',
     { schema: { tags, params: IdParams, body: DisposeBody, response: { 200: DisposedSchema } } },
     async (req) => ctx.archive.dispose(await requireActor(ctx, req), req.params.id, req.body.reason),
+  );
+  // Access requests (44 U.S.C. 2205, FOIA) and the notices of 2208.
+  app.get(
+    '/api/v1/archive/requests',
+    { schema: { tags, response: { 200: AccessRequestQueueSchema } } },
+    async (req) => ctx.accessRequests.queue(await requireActor(ctx, req)),
+  );
+  app.post(
+    '/api/v1/archive/requests',
+    { schema: { tags, body: FileAccessRequestBody, response: { 201: AccessRequestFiledSchema } } },
+    async (req, reply) => {
+      reply.code(201);
+      return ctx.accessRequests.file(await requireActor(ctx, req), req.body);
+    },
+  );
+  app.post(
+    '/api/v1/archive/requests/:id/notices',
+    { schema: { tags, params: IdParams, body: AccessNoticeBody, response: { 200: AccessNoticeSchema } } },
+    async (req) =>
+      ctx.accessRequests.recordNotice(
+        await requireActor(ctx, req),
+        req.params.id,
+        req.body.party,
+        req.body.notifiedOn,
+      ),
+  );
+  app.post(
+    '/api/v1/archive/requests/:id/extension',
+    { schema: { tags, params: IdParams, body: ExtendNoticeBody, response: { 200: ExtendedNoticeSchema } } },
+    async (req) =>
+      ctx.accessRequests.extendNotice(
+        await requireActor(ctx, req),
+        req.params.id,
+        req.body.workingDays,
+        req.body.reason,
+      ),
   );
 }

@@ -1,4 +1,6 @@
 import type {
+  AccessRequestNoticesTable,
+  AccessRequestsTable,
   ArchiveAccessTable,
   ArchiveEntriesView,
   LegalHoldItemsTable,
@@ -53,6 +55,8 @@ export interface Database {
   legal_holds: LegalHoldsTable;
   legal_hold_items: LegalHoldItemsTable;
   archive_access: ArchiveAccessTable;
+  access_requests: AccessRequestsTable;
+  access_request_notices: AccessRequestNoticesTable;
   offices: OfficesTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;

@@ -22,7 +22,8 @@ beforeAll(async () => {
   us = await newActor(t.ctx, await office('us-potus'), ['records']);
   ca = await newActor(t.ctx, await office('ca-pmo'), ['records']);
   usStaff = await newActor(t.ctx, us.officeId, ['staff']);
-});
+  // The demo seed, on a shared machine under load, can take longer than the default minute.
+}, 180_000);
 afterAll(() => t.close());
 
 const personalItems = async (n: number) =>

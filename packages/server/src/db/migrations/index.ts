@@ -18,6 +18,7 @@ import * as m016 from './016-live-cluster.js';
 import * as m017 from './017-archive.js';
 import * as m018 from './018-foreign-contacts.js';
 import * as m019 from './019-import-staging.js';
+import * as m023 from './023-archive-index.js';
 import * as m026 from './026-messaging.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
   '017-archive': m017,
   '018-foreign-contacts': m018,
   '019-import-staging': m019,
+  '023-archive-index': m023,
   '026-messaging': m026,
 };

@@ -1,4 +1,7 @@
-/** A searchable record as one office sees it (a view over the source tables; migration 016). */
+/**
+ * A searchable record as one office sees it: the search index (migration 023), kept by triggers
+ * on the source tables from the views `archive_source_<kind>`.
+ */
 export interface ArchiveEntriesView {
   ref_kind: string;
   ref_id: string;
@@ -46,4 +49,34 @@ export interface ArchiveAccessTable {
   actor_id: string;
   record_seq: string;
   at: Date;
+}
+
+/** An access request (44 U.S.C. 2205, or FOIA once records open); dates are calendar days. */
+export interface AccessRequestsTable {
+  id: string;
+  office_id: string;
+  requester_kind: string;
+  requester: string;
+  legal_basis: string;
+  scope_kind: 'search' | 'records';
+  scope_search: Record<string, unknown> | null;
+  scope_records: { refKind: string; refId: string }[] | null;
+  received_on: string;
+  due_on: string;
+  status: string;
+  notice_expires_on: string | null;
+  extension_days: number | null;
+  extended_to: string | null;
+  created_by: string;
+  created_at: Date;
+  record_seq: string;
+}
+
+/** Who was notified of an access request under 2208, on which day, and the record saying so. */
+export interface AccessRequestNoticesTable {
+  request_id: string;
+  party: string;
+  notified_on: string;
+  recorded_by: string;
+  record_seq: string;
 }

@@ -19,4 +19,6 @@ export interface OfficesTable {
   /** Replaced by another office for the same country and leader (the operator's --replaces). */
   retired_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   replaced_by: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The day its records open to FOIA requests (44 U.S.C. 2204(b)(2)); null while closed. */
+  records_open_on: ColumnType<string | null, string | null | undefined, string | null>;
 }

@@ -32,6 +32,27 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
     });
     return { holdId: r.id };
   };
+  const request = async () => {
+    const r = await w.t.ctx.accessRequests.file(await officer(), {
+      requesterKind: 'congress',
+      requester: `Committee ${w.next()}`,
+      legalBasis: '44 U.S.C. 2205(2)(C)',
+      scope: { kind: 'records', records: [{ refKind: 'captured_item', refId: w.ids.capturedItem }] },
+      receivedOn: '2026-03-02',
+      dueOn: '2026-06-30',
+    });
+    return { requestId: r.id };
+  };
+  const notified = async () => {
+    const fx = await request();
+    await w.t.ctx.accessRequests.recordNotice(
+      await officer(),
+      fx.requestId,
+      'incumbent_president',
+      '2026-03-02',
+    );
+    return fx;
+  };
   return {
     'POST /api/v1/archive/search': [
       {
@@ -123,6 +144,63 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
           payload: { reason: 'Personal; not a presidential record.' },
         }),
         body: (res, fx) => expect(res.json()).toMatchObject({ itemId: fx.itemId }),
+      },
+    ],
+    'GET /api/v1/archive/requests': [
+      {
+        what: 'the access request queue',
+        access: ['records'],
+        request: () => ({ method: 'GET', url: '/api/v1/archive/requests' }),
+        body: (res) => expect(Array.isArray(res.json())).toBe(true),
+      },
+    ],
+    'POST /api/v1/archive/requests': [
+      {
+        what: 'filing an access request',
+        access: ['records'],
+        request: () => ({
+          method: 'POST',
+          url: '/api/v1/archive/requests',
+          payload: {
+            requesterKind: 'court',
+            requester: `Court ${w.next()}`,
+            legalBasis: 'Subpoena',
+            scope: { kind: 'search', search: { q: 'G7' } },
+            receivedOn: '2026-03-02',
+            dueOn: '2026-04-30',
+          },
+        }),
+        status: 201,
+        body: (res) =>
+          expect(res.json()).toMatchObject({ dueOn: '2026-04-30', recordSeq: expect.any(Number) }),
+      },
+    ],
+    'POST /api/v1/archive/requests/:id/notices': [
+      {
+        what: 'recording a 2208 notice',
+        access: ['records'],
+        fixture: request,
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/requests/${fx.requestId as string}/notices`,
+          payload: { party: 'former_president', notifiedOn: '2026-03-02' },
+        }),
+        body: (res) => expect(res.json()).toMatchObject({ noticeExpiresOn: '2026-05-26' }),
+      },
+    ],
+    'POST /api/v1/archive/requests/:id/extension': [
+      {
+        what: 'extending the 2208 notice period',
+        access: ['records'],
+        fixture: notified,
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/requests/${fx.requestId as string}/extension`,
+          payload: { workingDays: 10, reason: 'Volume of records.' },
+        }),
+        body: (res) => expect(res.json()).toMatchObject({ extendedTo: expect.any(String) }),
       },
     ],
   };
