@@ -2,15 +2,14 @@ import type { CallsDashboard } from '@hotline/contract';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
-import { useSession } from '../session';
+import { useZone } from '../session';
 import { channelLabel, when } from './format';
 
 type Dashboard = CallsDashboard;
 
 /** Memcons and readouts past their deadlines, drawn as a chart. */
 export function DashboardPage() {
-  const { me } = useSession();
-  const zone = me?.user.timeZone ?? 'UTC';
+  const zone = useZone();
   const [d, setD] = useState<Dashboard | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {

@@ -2,7 +2,8 @@ import type { QueueItem } from '@hotline/contract';
 import { useCallback, useEffect, useState } from 'react';
 import { get, post } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
-import { can, useSession } from '../session';
+import { can, useSession, useZone } from '../session';
+import { dayOf, when } from '../time';
 import { ComplianceItems } from './item-list';
 import { ImportPanel, RegistryPanel } from './registry';
 
@@ -62,6 +63,7 @@ const STATUSES: [string, string, string][] = [
 /** The records officer's view: the 20-day rule (44 U.S.C. 2209) at a glance, and the classification queue. */
 export function RecordsPage() {
   const { me } = useSession();
+  const zone = useZone();
   const [s, setS] = useState<Summary | null>(null);
   const [queue, setQueue] = useState<QueueItem[] | null>(null);
   const [leaks, setLeaks] = useState<Leak[]>([]);
@@ -159,7 +161,7 @@ export function RecordsPage() {
               })}
             </svg>
           </section>
-          <ComplianceItems zone={me?.user.timeZone ?? 'UTC'} people={Object.keys(s.byPerson)} />
+          <ComplianceItems zone={zone} people={Object.keys(s.byPerson)} />
           <div className="call-grid">
             <section className="panel" aria-labelledby="due-soon">
               <h2 id="due-soon">Due in the next 5 days</h2>
@@ -219,13 +221,13 @@ export function RecordsPage() {
                 {s.alerts.map((a) =>
                   a.kind === 'attempted' ? (
                     <li key={a.capturedItemId} className="alert">
-                      {new Date(a.at).toLocaleString()}: attempted contact from <strong>{a.leader}</strong> (
-                      {a.number}) on a personal account: a missed, rejected or blocked call. No memcon needed.
+                      {when(a.at, zone)}: attempted contact from <strong>{a.leader}</strong> ({a.number}) on a
+                      personal account: a missed, rejected or blocked call. No memcon needed.
                     </li>
                   ) : (
                     <li key={a.capturedItemId} className="alert alert-error">
-                      {new Date(a.at).toLocaleString()}: contact with <strong>{a.leader}</strong> ({a.number})
-                      on a personal account, with no official call on record.{' '}
+                      {when(a.at, zone)}: contact with <strong>{a.leader}</strong> ({a.number}) on a personal
+                      account, with no official call on record.{' '}
                       {a.callId && <Link to={`/calls/${a.callId}`}>Open the call (memcon required)</Link>}
                     </li>
                   ),
@@ -243,7 +245,7 @@ export function RecordsPage() {
             <ul className="plain">
               {leaks.map((l) => (
                 <li key={l.itemId}>
-                  {new Date(l.at).toLocaleDateString()} · {l.account} · {l.place ?? ''}{' '}
+                  {dayOf(l.at, zone)} · {l.account} · {l.place ?? ''}{' '}
                   {l.points.map((p) => (
                     <code key={`${p.lat},${p.lon}`}>
                       {p.lat.toFixed(4)}, {p.lon.toFixed(4)}
@@ -346,7 +348,7 @@ export function RecordsPage() {
                     <td>
                       {q.identifier} ({q.display_name})
                     </td>
-                    <td>{new Date(q.occurred_at).toLocaleString()}</td>
+                    <td>{when(q.occurred_at, zone)}</td>
                     <td>
                       <div className="btn-row">
                         <button

@@ -20,6 +20,7 @@ import {
   parseWitnessPolicy,
   toHex,
 } from '@hotline/ledger';
+import { when } from '../time';
 
 async function sha256Hex(s: string): Promise<string> {
   const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s));
@@ -41,6 +42,8 @@ async function verify() {
   const content = section.dataset.content ?? '';
   const envelope = section.dataset.envelope ?? '';
   const saltHex = section.dataset.salt ?? '';
+  // The host office's zone: the page's other times are in it.
+  const zone = section.dataset.zone || 'UTC';
   out.textContent = 'Checking…';
   out.className = '';
   try {
@@ -109,7 +112,7 @@ async function verify() {
             const c = witnessed.cosigners.find((x) => x.vkey === w.vkey);
             return [
               `Witness ${w.vkey.split('+')[0]}`,
-              `${c ? `cosigned${c.time !== null ? ` at ${new Date(c.time * 1000).toISOString()}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ' (pinned)' : ' (as the server gives it)'}`,
+              `${c ? `cosigned${c.time !== null ? ` at ${when(c.time * 1000, zone)}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ' (pinned)' : ' (as the server gives it)'}`,
             ];
           })
         : [['Witnesses', 'none named; this checkpoint is signed by the log alone']]),
