@@ -250,6 +250,14 @@ export const ACTIONS: Record<string, ActionRule> = {
     roles: ['notetaker', 'secretariat'],
     office: 'counterpart',
   },
+  answer_schedule: {
+    label: 'Answer the scheduled time',
+    from: ['scheduled', 'briefed'],
+    to: null,
+    roles: ['secretariat', 'liaison', 'staff'],
+    office: 'counterpart',
+    shared: 'with-reason',
+  },
   close: {
     label: 'Close',
     from: ['readout_published', 'readout_waived'],

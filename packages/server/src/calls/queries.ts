@@ -221,13 +221,14 @@ export class CallQueries {
     const { row, party } = await partyCall(this.db, actor, id);
     const host = party === 'host';
     const now = this.clock.now();
-    const [allEvents, reviews, { briefs, mems, reads }, log, office] = await Promise.all([
+    const [allEvents, reviews, { briefs, mems, reads }, log, office, answers] = await Promise.all([
       repo.callEvents(this.db, id),
       // Reviews, risks and clearances are the host office's own.
       host ? repo.callReviews(this.db, id) : Promise.resolve([]),
       artifactsFor(this.db, actor, row, party),
       repo.callLog(this.db, id),
       findOffice(this.db, row.owner_office_id),
+      repo.scheduleAnswers(this.db, id),
     ]);
     const standing = host ? await approvalStanding(this.db, row, reviews) : null;
     const shortfall =
@@ -348,6 +349,15 @@ export class CallQueries {
           }
         : null,
       timeline,
+      scheduleAnswers: answers.map((a) => ({
+        officeName: a.officeName,
+        by: a.byName,
+        answer: a.answer,
+        proposedStart: a.proposed_start ? iso(a.proposed_start) : null,
+        note: a.note,
+        scheduleSequence: a.schedule_sequence,
+        at: iso(a.at),
+      })),
     };
   }
 

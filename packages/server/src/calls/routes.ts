@@ -16,6 +16,7 @@ import {
   ReadoutVersionSchema,
   ReviewBody,
   SavedMemconSchema,
+  ScheduleAnswerBody,
   ScheduleBody,
   TransitionBody,
 } from '@hotline/contract';
@@ -107,6 +108,15 @@ export function callRoutes(app: App, ctx: AppContext): void {
       const actor = await requireActor(ctx, req);
       const { warnings } = await scheduling.schedule(actor, req.params.id, req.body);
       return { ...(await queries.get(actor, req.params.id)), warnings };
+    },
+  );
+  app.post(
+    '/api/v1/calls/:id/schedule/answer',
+    { schema: { tags, params: IdParams, body: ScheduleAnswerBody, response: Detail } },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      await scheduling.answer(actor, req.params.id, req.body);
+      return queries.get(actor, req.params.id);
     },
   );
   app.post(

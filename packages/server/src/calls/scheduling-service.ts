@@ -1,5 +1,5 @@
-import { ConflictError, NotFoundError, ValidationError } from '@hotline/common';
-import type { ScheduleBody } from '@hotline/contract';
+import { ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
+import type { ScheduleAnswerBody, ScheduleBody } from '@hotline/contract';
 import type { z } from 'zod';
 import { findOffice } from '../identity/repository.js';
 import { type Actor, authorize, authorizeCallAction, authorizeInvite } from '../policy/policy.js';
@@ -71,6 +71,15 @@ export class SchedulingService {
           );
         }
       }
+      body.interpreterIds.forEach((userId, i) => {
+        const p = people.find((x) => x.id === userId);
+        if (p && !p.interpreter) {
+          throw new ValidationError(
+            `${p.display_name} is not marked as an interpreter. Choose one of the people marked as interpreters (the Directory shows them), or ask an administrator to mark this person.`,
+            { field: `interpreterIds.${i}`, id: userId },
+          );
+        }
+      });
       const patch = {
         scheduled_start: start,
         duration_min: body.durationMin,
@@ -87,6 +96,50 @@ export class SchedulingService {
       await this.tx.move(tx, call, action, next, actor, null, patch, { ...body, warnings });
     });
     return { warnings };
+  }
+
+  /**
+   * The counterpart office answers the time the host scheduled: it accepts it, or proposes
+   * another start. One record in the log (a call event both offices see); the host reschedules
+   * if it agrees, which asks the counterpart again.
+   */
+  async answer(actor: Actor, id: string, input: z.infer<typeof ScheduleAnswerBody>): Promise<void> {
+    const { expectedVersion, ...body } = input;
+    await this.tx.run(async (tx) => {
+      const call = await this.tx.lockCall(tx, actor, id, expectedVersion);
+      authorizeCallAction(actor, call, 'answer_schedule', this.tx.policy);
+      const now = this.tx.clock.now();
+      const proposed = body.answer === 'proposed' && body.proposedStart ? new Date(body.proposedStart) : null;
+      if (proposed && proposed.getTime() < now.getTime())
+        throw new ValidationError('Propose a time in the future.', { field: 'proposedStart' });
+      const seq = await this.tx.event(
+        tx,
+        call,
+        'answer_schedule',
+        call.state,
+        call.state,
+        actor,
+        body.note || null,
+        {
+          answer: body.answer,
+          proposedStart: proposed?.toISOString() ?? null,
+          scheduleSequence: call.schedule_sequence,
+        },
+      );
+      await repo.insertScheduleAnswer(tx, {
+        id: newId(now.getTime()),
+        call_id: call.id,
+        office_id: actor.officeId,
+        user_id: actor.userId,
+        schedule_sequence: call.schedule_sequence,
+        answer: body.answer,
+        proposed_start: proposed,
+        note: body.note,
+        record_seq: String(seq),
+        at: now,
+      });
+      await this.tx.bump(tx, call);
+    });
   }
 
   /** The iCalendar invitation of one participant (yourself, or anyone for the secretariat). */

@@ -8,7 +8,9 @@ import type {
   BriefingsTable,
   CallEventsTable,
   CallLogEntriesTable,
+  CallNotesTable,
   CallReviewsTable,
+  CallScheduleAnswersTable,
   CallsTable,
   MemconsTable,
   ReadoutsTable,
@@ -60,6 +62,8 @@ export interface Database {
   log_v1_checkpoints: V1CheckpointsTable;
   record_content: ContentTable;
   calls: CallsTable;
+  call_notes: CallNotesTable;
+  call_schedule_answers: CallScheduleAnswersTable;
   call_events: CallEventsTable;
   call_reviews: CallReviewsTable;
   briefings: BriefingsTable;

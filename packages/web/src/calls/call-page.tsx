@@ -6,12 +6,14 @@ import { useConfirm } from '../confirm';
 import { useOffices, VouchedBy } from '../offices';
 import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
+import { span } from '../time';
 import type { Artifacts } from './artifacts';
 import { BriefingForm } from './call-forms/briefing-form';
 import { CallLogForm } from './call-forms/call-log-form';
 import { MemconForm } from './call-forms/memcon-form';
 import { ReadoutForm } from './call-forms/readout-form';
 import { ReviewForm } from './call-forms/review-form';
+import { ScheduleAnswerForm, ScheduleAnswers } from './call-forms/schedule-answer-form';
 import { ScheduleForm } from './call-forms/schedule-form';
 import { SimpleAction } from './call-forms/simple-action';
 import { SIMPLE_ACTIONS as SIMPLE } from './call-forms/simple-actions';
@@ -97,10 +99,8 @@ export function CallPage({ id }: { id: string }) {
   const hasFinalMemcon = !!art?.memcons.some((m) => m.status === 'final');
   const proposed = call.proposedWindows.map((w) => {
     const s = zonedToIso(w.start, call.requesterZone);
-    return {
-      text: `${w.start.replace('T', ' ')}–${w.end.slice(11)} (${call.requesterZone})`,
-      mine: s.ok && call.requesterZone !== zone ? when(s.iso, zone) : null,
-    };
+    const e = zonedToIso(w.end, call.requesterZone);
+    return { text: s.ok && e.ok ? span(s.iso, e.iso, zone) : `${w.start}–${w.end} (${call.requesterZone})` };
   });
 
   return (
@@ -190,10 +190,7 @@ export function CallPage({ id }: { id: string }) {
               ) : (
                 <ul className="plain">
                   {proposed.map((p) => (
-                    <li key={p.text}>
-                      {p.text}
-                      {p.mine && <span className="meta"> · starts {p.mine} your time</span>}
-                    </li>
+                    <li key={p.text}>{p.text}</li>
                   ))}
                 </ul>
               )}
@@ -211,6 +208,7 @@ export function CallPage({ id }: { id: string }) {
               ) : (
                 'Not yet'
               )}
+              <ScheduleAnswers call={call} zone={zone} />
             </dd>
             {call.durationMin && call.scheduledStart && (
               <>
@@ -308,7 +306,15 @@ export function CallPage({ id }: { id: string }) {
             <ScheduleForm
               call={call}
               zone={zone}
+              counterpartZone={counterpart?.timeZone}
               onSubmit={(b) => act(() => put(`${path}/schedule`, b), 'Scheduled.', true)}
+            />
+          )}
+          {can('answer_schedule') && (
+            <ScheduleAnswerForm
+              call={call}
+              zone={zone}
+              onSubmit={(b) => act(() => post(`${path}/schedule/answer`, b), 'Answer sent.', true)}
             />
           )}
           {(can('edit_briefing') || can('edit_counterpart_briefing')) && (
