@@ -110,6 +110,11 @@ export const ScheduleAnswerBody = z
     path: ['proposedStart'],
   });
 
+/** A listener's private notes on a call (the start of their memcon draft). */
+export const CallNotesBody = z.object({ body: z.string().max(50_000) });
+export const CallNotesSchema = z.object({ body: z.string(), savedAt: z.string().optional() });
+export type CallNotes = z.infer<typeof CallNotesSchema>;
+
 /** The secretariat's record of who was on a secure-line call. */
 export const CallLogBody = z.object({
   entries: z

@@ -109,6 +109,11 @@ export function eventsFor<E extends { action: string; reason: string | null; act
   return out;
 }
 
+async function offChannelPrincipal(db: Tx, officeId: string) {
+  const p = await repo.officePrincipal(db, officeId);
+  return p ? { id: p.id, name: p.display_name, timeZone: p.time_zone } : null;
+}
+
 /** The principal's other live calls that overlap this one. */
 export async function clashesFor(
   db: Tx,
@@ -303,7 +308,10 @@ export class CallQueries {
       requesterZone: row.requester_zone,
       proposedWindows: row.proposed_windows,
       counterpartOfficeId: row.counterpart_office_id,
-      principal: person(row.principal_id),
+      // Off-channel contact logged after the fact names no principal by id: it was the leader's own.
+      principal:
+        person(row.principal_id) ??
+        (row.channel === 'off_channel' ? await offChannelPrincipal(this.db, row.owner_office_id) : null),
       counterpartPrincipal: person(row.counterpart_principal_id),
       interpreters: row.interpreter_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
       listeners: row.listener_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),

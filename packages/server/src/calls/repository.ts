@@ -417,3 +417,15 @@ export async function saveCallNotes(
     .onConflict((oc) => oc.columns(['call_id', 'user_id']).doUpdateSet({ body, updated_at: at }))
     .execute();
 }
+
+/** The office's principal (its leader's account), for naming them on a call logged without one. */
+export function officePrincipal(db: Kysely<Database>, officeId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'time_zone'])
+    .where('office_id', '=', officeId)
+    .where((eb) => eb(eb.val('principal'), '=', eb.fn.any('roles')))
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .executeTakeFirst();
+}

@@ -150,6 +150,12 @@ export class SchedulingService {
   ): Promise<{ method: 'REQUEST' | 'CANCEL'; text: string }> {
     authorize(actor, 'calls.read', 'see calls');
     const row = await visibleCall(this.db, actor, id);
+    if (row.channel === 'off_channel') {
+      throw new ConflictError(
+        'This off-channel contact was logged after the fact; it was never scheduled, so there is no calendar invitation.',
+        { channel: row.channel },
+      );
+    }
     if (!row.scheduled_start || !row.duration_min) {
       throw new ConflictError(
         `The call is ${row.state.replace(/_/g, ' ')} and has no scheduled time yet, so there is no invitation.`,

@@ -172,7 +172,13 @@ export function buildTimeline(p: {
     timeline.push({
       at: iso(l.at),
       kind: 'log',
-      label: lifecycle.logLabel(l.kind, logName(l)),
+      label: lifecycle.logLabel(
+        l.kind,
+        logName(l),
+        typeof (l.details as { with?: unknown } | null)?.with === 'string'
+          ? (l.details as { with: string }).with
+          : undefined,
+      ),
       // The label already names the person ("Donald J. Trump joined").
       actor: null,
       recordSeq: Number(l.record_seq),

@@ -4,7 +4,6 @@ import { ApiError, get, post, put } from '../api';
 import { Alert, Loading, PageHeader } from '../components';
 import { useConfirm } from '../confirm';
 import { useOffices, VouchedBy } from '../offices';
-import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
 import { span } from '../time';
 import type { Artifacts } from './artifacts';
@@ -21,6 +20,8 @@ import { CallLogPanel } from './call-log';
 import { formFieldErrors, OK, type Outcome } from './form-errors';
 import { channelLabel, StateBadge, when } from './format';
 import { ArtifactsView } from './history';
+import { ReviewsList } from './reviews-list';
+import { RoomSection } from './room-section';
 import { Timeline } from './timeline';
 import { zonedToIso } from './zoned';
 
@@ -49,6 +50,10 @@ export function CallPage({ id }: { id: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The call alone, live from the room: who joined, left and verified (the call log).
+  const reloadCall = useCallback(() => {
+    get<CallDetail>(`/api/v1/calls/${id}`).then(setCall, () => undefined);
+  }, [id]);
   useEffect(() => {
     if (error || notice) alertRef.current?.focus();
   }, [error, notice]);
@@ -83,6 +88,7 @@ export function CallPage({ id }: { id: string }) {
     ? offices?.find((o) => o.id === call.counterpartOfficeId)
     : undefined;
   const can = (a: string) => call.allowedActions.includes(a);
+  const offChannel = call.channel === 'off_channel';
   // The host office runs the call; any other office on it is the counterpart, which sees the
   // shared facts and keeps its own briefing and memcon (the server sends each office only its own).
   const host = me.user.officeId === call.ownerOfficeId;
@@ -103,12 +109,29 @@ export function CallPage({ id }: { id: string }) {
     return { text: s.ok && e.ok ? span(s.iso, e.iso, zone) : `${w.start}–${w.end} (${call.requesterZone})` };
   });
 
+  async function endCall() {
+    if (!call) return;
+    const s = SIMPLE.end!;
+    if (s.confirm && !(await ask({ title: s.label, ...s.confirm }))) return;
+    await act(
+      () => post(`${path}/transitions`, { action: 'end', expectedVersion: call.version }),
+      'The call has ended.',
+    );
+  }
+
   return (
     <>
       {confirmDialog}
       <PageHeader title={`Call with ${call.counterpartLeader}`}>
         <div>
-          <StateBadge state={call.state} /> <span className="state">{call.urgency}</span>
+          <StateBadge state={call.state} />{' '}
+          {offChannel ? (
+            <span className="state state-alarm" data-testid="after-the-fact">
+              Logged after the fact
+            </span>
+          ) : (
+            <span className="state">{call.urgency}</span>
+          )}
           {call.channel && (
             <span className={`state ${call.channel === 'off_channel' ? 'state-alarm' : ''}`}>
               {channelLabel(call.channel)}
@@ -237,7 +260,7 @@ export function CallPage({ id }: { id: string }) {
               </>
             )}
           </dl>
-          {call.scheduledStart && (participant || me.user.roles.includes('secretariat')) && (
+          {call.scheduledStart && !offChannel && (participant || me.user.roles.includes('secretariat')) && (
             <p>
               <a className="btn" href={`${path}/invite.ics`} download>
                 Download calendar invitation (.ics)
@@ -270,7 +293,8 @@ export function CallPage({ id }: { id: string }) {
           )}
           <div className="btn-row">
             {Object.entries(SIMPLE)
-              .filter(([a]) => can(a))
+              // In the call room, the principal ends the call there, apart from Leave.
+              .filter(([a]) => can(a) && !(a === 'end' && inRoom))
               .map(([a, s]) => (
                 <SimpleAction
                   key={a}
@@ -438,20 +462,15 @@ export function CallPage({ id }: { id: string }) {
           )}
         </section>
       </div>
-      {call.channel === 'hotline' &&
-        ['scheduled', 'briefed', 'in_progress'].includes(call.state) &&
-        participant && (
-          <section className="panel" aria-labelledby="room">
-            <h2 id="room">Secure call room</h2>
-            <CallRoom
-              callId={call.id}
-              me={{ userId: me.user.id, displayName: me.user.displayName }}
-              opensAt={call.joinOpensAt}
-              opensInSeconds={call.joinOpensInSeconds}
-              zone={zone}
-            />
-          </section>
-        )}
+      <RoomSection
+        call={call}
+        me={{ userId: me.user.id, displayName: me.user.displayName }}
+        zone={zone}
+        participant={participant}
+        canEnd={can('end')}
+        onActivity={reloadCall}
+        onEnd={() => void endCall()}
+      />
       {call.callLog.channel &&
         (call.callLog.actualStart || call.callLog.entries.length > 0 || can('record_call_log')) && (
           <CallLogPanel call={call} zone={zone}>
@@ -469,20 +488,7 @@ export function CallPage({ id }: { id: string }) {
         <Timeline items={call.timeline} zone={zone} call={call} />
       </section>
       {art && <ArtifactsView art={art} zone={zone} own={!host} />}
-      {call.reviews.length > 0 && (
-        <section className="panel" aria-labelledby="reviews">
-          <h2 id="reviews">Reviews</h2>
-          <ul className="plain">
-            {call.reviews.map((r) => (
-              <li key={r.at}>
-                <strong>{r.reviewer}</strong>: {r.recommendation} — {r.notes}{' '}
-                {r.risks && <em>Risks: {r.risks}</em>}
-                {r.clearances.length > 0 && <div className="meta">Cleared by {r.clearances.join(', ')}</div>}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <ReviewsList reviews={call.reviews} />
     </>
   );
 }

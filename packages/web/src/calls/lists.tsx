@@ -51,11 +51,15 @@ function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
             <td data-label="State">
               <StateBadge state={c.state} />
               {c.channel === 'off_channel' && (
-                <span className="state state-alarm">{channelLabel(c.channel)}</span>
+                <span className="state state-alarm">{channelLabel(c.channel)}, logged after the fact</span>
               )}
             </td>
-            <td data-label="Urgency" className={c.urgency === 'flash' ? 'urgent' : ''}>
-              {c.urgency}
+            {/* Off-channel contact was never requested: it has no urgency. */}
+            <td
+              data-label="Urgency"
+              className={c.urgency === 'flash' && c.channel !== 'off_channel' ? 'urgent' : ''}
+            >
+              {c.channel === 'off_channel' ? '—' : c.urgency}
             </td>
             <td data-label="When">{when(c.scheduledStart, zone)}</td>
             <td data-label="Deadlines">

@@ -222,6 +222,28 @@ export function callRoutes(w: MatrixWorld): RouteTable {
         body: callDetail('scheduled'),
       },
     ],
+    'GET /api/v1/calls/:id/notes': [
+      {
+        what: "a listener's own notes on a scheduled call",
+        access: ['notetaker'],
+        fixture: () => w.callIn('scheduled'),
+        request: (fx) => ({ method: 'GET', url: `/api/v1/calls/${fx.callId}/notes` }),
+        body: (res) => expect(typeof res.json().body).toBe('string'),
+      },
+    ],
+    'PUT /api/v1/calls/:id/notes': [
+      {
+        what: 'a listener saving their own notes on a scheduled call',
+        access: ['notetaker'],
+        fixture: () => w.callIn('scheduled'),
+        request: (fx) => ({
+          method: 'PUT',
+          url: `/api/v1/calls/${fx.callId}/notes`,
+          payload: { body: 'PM raised Arctic patrols.' },
+        }),
+        body: (res) => expect(res.json().body).toBe('PM raised Arctic patrols.'),
+      },
+    ],
     'POST /api/v1/calls/:id/schedule/answer': [
       {
         what: 'the host office answering its own scheduled time',
