@@ -87,10 +87,12 @@ export function CallLogPanel({
           <tbody>
             {log.entries.map((e) => (
               <tr key={`${e.at}-${e.name}-${e.kind}-${e.detail ?? ''}`}>
-                <td>{when(e.at, zone)}</td>
+                <td data-label="When">{when(e.at, zone)}</td>
                 <th scope="row">{e.name}</th>
-                <td>{KIND_WORDS[e.kind] ?? e.kind}</td>
-                <td className={e.detail?.includes('MISMATCH') ? 'urgent' : undefined}>{e.detail ?? ''}</td>
+                <td data-label="What">{KIND_WORDS[e.kind] ?? e.kind}</td>
+                <td data-label="Detail" className={e.detail?.includes('MISMATCH') ? 'urgent' : undefined}>
+                  {e.detail ?? ''}
+                </td>
               </tr>
             ))}
           </tbody>

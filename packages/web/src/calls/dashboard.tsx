@@ -85,9 +85,9 @@ export function DashboardPage() {
                         <span className="state state-alarm">{channelLabel(i.channel)}</span>
                       )}
                     </th>
-                    <td>{i.kind}</td>
-                    <td>{when(i.dueAt, zone)}</td>
-                    <td>
+                    <td data-label="Record">{i.kind}</td>
+                    <td data-label="Due">{when(i.dueAt, zone)}</td>
+                    <td data-label="Overdue">
                       <svg width="160" height="14" aria-hidden="true">
                         <rect
                           width={(150 * Math.max(0, i.daysOverdue)) / max}

@@ -113,13 +113,13 @@ export function DirectoryPage() {
                 {people.map((u) => (
                   <tr key={u.id}>
                     <th scope="row">{u.displayName}</th>
-                    <td>{u.title}</td>
-                    <td>
+                    <td data-label="Title">{u.title}</td>
+                    <td data-label="Roles">
                       {u.roles.map((r) => (
                         <RoleBadge key={r} role={r} />
                       ))}
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <span className={`status status-${u.status}`}>{STATUS_LABELS[u.status]}</span>
                     </td>
                   </tr>

@@ -198,10 +198,12 @@ export function RecordsPage() {
                   {Object.entries(s.byPerson).map(([p, c]) => (
                     <tr key={p}>
                       <th scope="row">{p}</th>
-                      <td className={c.overdue ? 'urgent' : ''}>{c.overdue ?? 0}</td>
-                      <td>{c.due ?? 0}</td>
-                      <td>{c.late ?? 0}</td>
-                      <td>
+                      <td data-label="Overdue" className={c.overdue ? 'urgent' : ''}>
+                        {c.overdue ?? 0}
+                      </td>
+                      <td data-label="Due">{c.due ?? 0}</td>
+                      <td data-label="Late">{c.late ?? 0}</td>
+                      <td data-label="Compliant">
                         {(c['compliant-copied'] ?? 0) +
                           (c['compliant-forwarded'] ?? 0) +
                           (c['compliant-captured'] ?? 0)}
@@ -345,11 +347,11 @@ export function RecordsPage() {
                     <th scope="row">
                       {q.kind}: {q.summary.subject ?? q.summary.number ?? '—'}
                     </th>
-                    <td>
+                    <td data-label="Account">
                       {q.identifier} ({q.display_name})
                     </td>
-                    <td>{when(q.occurred_at, zone)}</td>
-                    <td>
+                    <td data-label="When">{when(q.occurred_at, zone)}</td>
+                    <td data-label="Decision">
                       <div className="btn-row">
                         <button
                           type="button"
