@@ -121,9 +121,11 @@ function CallRoomView({
   ].join('|');
   useEffect(() => {
     if (!onActivity || activity === 'idle') return;
-    // The server writes the entry as it relays the event; ask a moment later.
-    const t = setTimeout(onActivity, 400);
-    return () => clearTimeout(t);
+    // The server writes the entry as it relays the event: ask a moment later, and again after.
+    const timers = [400, 2500].map((ms) => setTimeout(onActivity, ms));
+    return () => {
+      for (const t of timers) clearTimeout(t);
+    };
   }, [activity, onActivity]);
   const listenOnly = snap.self?.role === 'listener';
   const inCall = snap.state === 'joined' || snap.state === 'reconnecting';
