@@ -20,11 +20,31 @@ import {
   parseWitnessPolicy,
   toHex,
 } from '@hotline/ledger';
-import { when } from '../time';
 
 async function sha256Hex(s: string): Promise<string> {
   const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s));
   return toHex(new Uint8Array(d));
+}
+
+/**
+ * "November 20, 2026, 8:30 p.m. EST": the form of the public pages' other times (server
+ * readouts-site dateLine), in the host office's zone. Kept here, not imported from the staff
+ * app's time.ts: this script is its own bundle and must not pull in a chunk of the app.
+ */
+function cosignedAt(ms: number, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(ms));
+  const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
+  const hour = Number(p('hour'));
+  return `${p('month')} ${p('day')}, ${p('year')}, ${hour % 12 || 12}:${p('minute')} ${hour < 12 ? 'a.m.' : 'p.m.'} ${p('timeZoneName')}`;
 }
 
 function show(out: HTMLElement, ok: boolean, text: string) {
@@ -112,7 +132,7 @@ async function verify() {
             const c = witnessed.cosigners.find((x) => x.vkey === w.vkey);
             return [
               `Witness ${w.vkey.split('+')[0]}`,
-              `${c ? `cosigned${c.time !== null ? ` at ${when(c.time * 1000, zone)}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ' (pinned)' : ' (as the server gives it)'}`,
+              `${c ? `cosigned${c.time !== null ? ` at ${cosignedAt(c.time * 1000, zone)}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ' (pinned)' : ' (as the server gives it)'}`,
             ];
           })
         : [['Witnesses', 'none named; this checkpoint is signed by the log alone']]),
