@@ -130,6 +130,8 @@ describe('a leader call from request to published, verified readout', () => {
       await page.getByRole('button', { name: 'Connect the call' }).click();
       await poll(() => page.getByText('In progress', { exact: true }).first().isVisible()).toBe(true);
       await page.getByRole('button', { name: 'End the call' }).click();
+      // Ending is final: it asks first.
+      await page.getByRole('dialog').getByRole('button', { name: 'End the call' }).click();
       await poll(() => page.getByText('Completed', { exact: true }).first().isVisible()).toBe(true);
     });
 

@@ -1,8 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { MINUTE } from '@hotline/common';
+import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poll, ShiftedClock, screenshot, startServer, type TestServer, watchConsole } from '../harness.js';
 import { bytesFrom, connectedTo, launchRtcBrowser, pageAudio, rising, sasFor, sleep } from './rtc-harness.js';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const results = (await page.evaluate(() =>
+    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    }),
+  )) as AxeResults;
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /**
  * The in-app call through the real product: a demo server on PGlite, the staff web app, demo
@@ -32,7 +50,7 @@ describe('a hotline call on the real call page', () => {
 
   /** A browser context signed in as a demo persona, on the call's page. */
   async function openAs(name: string): Promise<Page> {
-    const context = await browser.newContext({ timezoneId: 'America/New_York' });
+    const context = await browser.newContext({ timezoneId: 'America/New_York', bypassCSP: true });
     contexts.push(context);
     // Keep every RTCPeerConnection reachable for getStats (test instrumentation, not app code).
     await context.addInitScript(() => {
@@ -178,6 +196,52 @@ describe('a hotline call on the real call page', () => {
     expect(await potus.locator('[data-testid="sas-alarm"]').count()).toBe(0);
   });
 
+  it('8. during the call: the call log updates live and says who verified with whom; the note-taker only listens and keeps private notes; End the call stands apart from Leave', async () => {
+    // The President's page was not reloaded: its call log fills in as the codes are verified.
+    const pairs = potus.locator('[data-testid="verified-pairs"]');
+    await poll(() => pairs.textContent()).toContain('Donald J. Trump with Emmanuel Macron');
+    await poll(() => pairs.textContent()).toContain('Emmanuel Macron with Donald J. Trump');
+    await poll(() => potus.locator('figure.timeline ol').textContent()).toContain(
+      'Donald J. Trump verified the code with Emmanuel Macron',
+    );
+    // The speakers read their codes aloud; the note-taker, who only listens, is not asked to.
+    expect(await potus.getByText(/^Read this code to Emmanuel Macron/).count()).toBe(1);
+    expect(await notetaker.getByText(/Read this code/).count()).toBe(0);
+    expect(await notetaker.locator('[data-testid="sas-listen-only"]').count()).toBe(2);
+    // The note-taker's private notes pad, kept on the server for them alone.
+    await notetaker
+      .locator('#notes-body')
+      .fill('Macron: proposed a joint Arctic patrol\nAgreed to follow up by letter');
+    await notetaker.getByRole('button', { name: 'Save my notes' }).click();
+    await poll(() => notetaker.locator('[data-testid="notes-status"]').textContent()).toMatch(
+      /^Saved at \d{1,2}:\d\d [ap]\.m\. E[SD]T\.$/,
+    );
+    expect(await macron.locator('#notes-body').count()).toBe(0);
+    const theirs = await macron.evaluate(
+      async (id) => (await fetch(`/api/v1/calls/${id}/notes`)).status,
+      call.id,
+    );
+    expect(theirs).toBe(403);
+    expect(await axeViolations(notetaker)).toEqual([]);
+    await screenshot(notetaker, 'rtc-page-notetaker');
+    // The President ends the call for everyone in its own place, apart from Leave (which only
+    // hangs up), and the actions panel offers no second "End the call" during the call.
+    const zone = potus.locator('[data-testid="end-call-zone"]');
+    expect(await zone.getByRole('button', { name: 'End the call for everyone' }).isVisible()).toBe(true);
+    expect(await zone.locator('[data-testid="leave"]').count()).toBe(0);
+    expect(await potus.locator('.call-room-buttons [data-testid="end-call"]').count()).toBe(0);
+    expect(await potus.getByRole('button', { name: 'End the call', exact: true }).count()).toBe(0);
+    const leave = (await potus.locator('[data-testid="leave"]').boundingBox())!;
+    const end = (await zone.getByRole('button', { name: 'End the call for everyone' }).boundingBox())!;
+    expect(end.y).toBeGreaterThan(leave.y + leave.height);
+    expect(await potus.locator('#leave-hint').textContent()).toBe(
+      'You hang up; the call goes on for the others.',
+    );
+    expect(await notetaker.locator('[data-testid="end-call"]').count()).toBe(0);
+    expect(await axeViolations(potus)).toEqual([]);
+    await screenshot(potus, 'rtc-page-end-apart');
+  });
+
   it('a dropped WebSocket reconnects to the real server and audio resumes', async () => {
     const peer = await potus.locator('[data-testid="participant-self"]').getAttribute('data-peer-id');
     expect(server.app.liveHub.dropConnection(peer!)).toBe(true);
@@ -250,6 +314,15 @@ describe('a hotline call on the real call page', () => {
       await poll(() => potus.getByText(line).first().isVisible()).toBe(true);
     }
     await screenshot(potus, 'rtc-page-completed');
+    expect(problems).toEqual([]);
+  });
+
+  it('8. after the call, the note-taker’s memcon draft starts from their private notes', async () => {
+    await notetaker.reload();
+    const paras = notetaker.locator('#mc-paras');
+    await poll(() => paras.inputValue()).toBe(
+      'Macron | (C) | proposed a joint Arctic patrol\nNote | (C) | Agreed to follow up by letter',
+    );
     expect(problems).toEqual([]);
   });
 });

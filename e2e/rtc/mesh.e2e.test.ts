@@ -138,7 +138,9 @@ describe('hotline call in the browser (WebRTC mesh)', () => {
       const result = page.locator(
         `[data-testid="participant"][data-user-id="${other}"] [data-testid="sas-result"]`,
       );
-      await expect.poll(() => result.textContent()).toMatch(/^Verified · verified by .+ too$/);
+      await expect
+        .poll(() => result.textContent())
+        .toMatch(/^You verified the code with .+ · verified by .+ too$/);
       expect(await result.getAttribute('data-result')).toBe('verified');
       expect(await page.locator('[data-testid="sas-alarm"]').count()).toBe(0);
     }

@@ -92,6 +92,29 @@ export const ScheduleBody = z.object({
   expectedVersion: z.number().int().min(0).optional(),
 });
 
+/**
+ * The counterpart office's answer to the time the host scheduled: it accepts it, or proposes
+ * another start (an ISO instant) with a note. A reschedule asks again.
+ */
+export const ScheduleAnswerBody = z
+  .object({
+    answer: z.enum(['accepted', 'proposed']),
+    proposedStart: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 instant like 2026-03-10T14:00:00Z' })
+      .optional(),
+    note: z.string().trim().max(2000).default(''),
+    expectedVersion: z.number().int().min(0).optional(),
+  })
+  .refine((b) => b.answer === 'accepted' || !!b.proposedStart, {
+    message: 'propose a start time, e.g. 2026-03-10T14:00:00Z',
+    path: ['proposedStart'],
+  });
+
+/** A listener's private notes on a call (the start of their memcon draft). */
+export const CallNotesBody = z.object({ body: z.string().max(50_000) });
+export const CallNotesSchema = z.object({ body: z.string(), savedAt: z.string().optional() });
+export type CallNotes = z.infer<typeof CallNotesSchema>;
+
 /** The secretariat's record of who was on a secure-line call. */
 export const CallLogBody = z.object({
   entries: z
@@ -244,6 +267,19 @@ export const CallDetailSchema = CallSummarySchema.extend({
     })
     .nullable(),
   timeline: z.array(TimelineItemSchema),
+  /** The counterpart office's answers to the scheduled time, oldest first (both offices see them). */
+  scheduleAnswers: z.array(
+    z.object({
+      officeName: z.string(),
+      by: z.string(),
+      answer: z.enum(['accepted', 'proposed']),
+      proposedStart: z.string().nullable(),
+      note: z.string(),
+      /** The schedule revision answered; an answer to an older revision is out of date. */
+      scheduleSequence: z.number().int(),
+      at: z.string(),
+    }),
+  ),
   /** Who took part: as logged for off-channel contact; else the scheduled principals, interpreters and listeners. */
   participants: z.array(z.string()),
   /** Who was on the line and when, from the in-app room or the secretariat's record. */

@@ -56,6 +56,8 @@ export const UserSchema = z.object({
   timeZone: z.string(),
   roles: z.array(RoleSchema),
   status: z.enum(['invited', 'active', 'disabled']),
+  /** Interprets on calls: the schedule form offers interpreters only. */
+  interpreter: z.boolean(),
 });
 export type User = z.infer<typeof UserSchema>;
 

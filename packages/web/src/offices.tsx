@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { get } from './api';
+import { useZone } from './session';
+import { dayOf } from './time';
 import type { Office } from './types';
 
-const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
-
 /** "Vouched for by alice@host on 3 March 2026": who vouched that the office speaks for its government. */
-export function vouchText(o: Office): string {
+export function vouchText(o: Office, zone?: string): string {
   return o.vouchedBy && o.vouchedAt
-    ? `Vouched for by ${o.vouchedBy} on ${day.format(new Date(o.vouchedAt))}`
+    ? `Vouched for by ${o.vouchedBy} on ${dayOf(o.vouchedAt, zone)}`
     : 'Not vouched for by the server operator';
 }
 
@@ -16,15 +16,16 @@ export function vouchText(o: Office): string {
  * host, by OS user@host), and whether it was replaced by another office.
  */
 export function VouchedBy({ office, offices }: { office: Office; offices?: Office[] | null }) {
+  const zone = useZone();
   const next = office.replacedBy ? offices?.find((o) => o.id === office.replacedBy) : undefined;
   return (
     <span className={`vouched${office.vouchedBy ? '' : ' vouched-none'}`}>
-      {vouchText(office)}
+      {vouchText(office, zone)}
       {office.retiredAt && (
         <>
           {' · '}
           <strong>Retired</strong>
-          {next ? `: replaced by the ${next.name}` : ''} on {day.format(new Date(office.retiredAt))}
+          {next ? `: replaced by the ${next.name}` : ''} on {dayOf(office.retiredAt, zone)}
         </>
       )}
     </span>

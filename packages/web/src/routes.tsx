@@ -5,6 +5,7 @@ import { DashboardPage } from './calls/dashboard';
 import { NewCallPage, OffChannelPage } from './calls/forms';
 import { CalendarPage, InboxPage } from './calls/lists';
 import { ContactsPage } from './records/contacts-page';
+import { MemconPrintPage } from './calls/memcon-print';
 import { RecordsPage } from './records/records-page';
 import { SearchPage } from './records/search-page';
 
@@ -24,6 +25,14 @@ export const extraRoutes: ExtraRoute[] = [
   { pattern: '/records', permission: 'capture.read', render: () => <RecordsPage /> },
   { pattern: '/records/search', permission: 'archive.search', render: () => <SearchPage /> },
   { pattern: '/records/contacts', permission: 'capture.contacts', render: () => <ContactsPage /> },
+  {
+    pattern: '/calls/:id/memcon',
+    permission: 'calls.read',
+    render: (p) => {
+      const v = Number(new URLSearchParams(window.location.search).get('v'));
+      return <MemconPrintPage callId={p.id!} version={Number.isInteger(v) && v > 0 ? v : undefined} />;
+    },
+  },
   {
     pattern: '/calls/:id',
     permission: 'calls.read',

@@ -2,6 +2,7 @@ import type { Permission } from '@hotline/contract/roles';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { get, onUnauthorized, post } from './api';
 import { currentPath, navigate } from './router';
+import { browserZone, setPersonZone } from './time';
 import type { Me, Meta } from './types';
 
 interface SessionState {
@@ -29,6 +30,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signedIn = useRef(false);
   /** The page a person was on when their session ended; they return to it after signing in. */
   const returnTo = useRef<string | null>(null);
+  // Every time on screen is in the person's profile zone (the formatters' default).
+  setPersonZone(me?.user.timeZone ?? null);
   useEffect(() => {
     signedIn.current = me !== null;
   }, [me]);
@@ -109,4 +112,10 @@ export function useSession(): SessionState {
 /** Whether the signed-in person holds a permission (the list comes from GET /api/v1/me). */
 export function can(me: Me | null, permission: Permission): boolean {
   return !!me?.permissions.includes(permission);
+}
+
+/** The signed-in person's zone (their profile setting), else the browser's: every time on screen is in it. */
+export function useZone(): string {
+  const { me } = useSession();
+  return me?.user.timeZone || browserZone();
 }

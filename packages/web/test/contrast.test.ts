@@ -42,6 +42,8 @@ const TEXT: [name: string, stack: string[]][] = [
   ['link in a table row under the pointer', ['.panel', '.table tbody tr:hover', 'a']],
   ['skip link', ['.skip-link']],
   ['classification banner', ['.banner']],
+  ['memcon print view (text on its white page)', ['.memcon-print']],
+  ['memcon classification banner (print view, top and bottom of each page)', ['.memcon-print', '.memcon-banner']],
   ['top bar', ['.topbar']],
   ['wordmark', ['.topbar', 'a | .wordmark']],
   ['wordmark under the pointer', ['.topbar', 'a | .wordmark | .wordmark:hover']],
@@ -56,7 +58,7 @@ const TEXT: [name: string, stack: string[]][] = [
   ['who vouched for an office, on a panel', ['.panel', '.vouched']],
   [
     'label of a stacked table cell (small screens), on a panel',
-    ['.panel', '.table-stack td[data-label]::before'],
+    ['.panel', '.table td[data-label]::before'],
   ],
   ['the step needed from you, on a panel', ['.panel', '.needed strong']],
   ['meta text on the page', ['.meta']],

@@ -4,6 +4,7 @@ import type { RecordsService } from '../records/records-service.js';
 import { BriefingService } from './briefing-service.js';
 import { CallLogService } from './call-log-service.js';
 import { MemconService } from './memcon-service.js';
+import { NotesService } from './notes-service.js';
 import { CallQueries } from './queries.js';
 import { ReadoutService } from './readout-service.js';
 import type { Tx } from './repository.js';
@@ -24,6 +25,7 @@ export interface Calls {
   readonly memcons: MemconService;
   readonly readouts: ReadoutService;
   readonly callLog: CallLogService;
+  readonly notes: NotesService;
 }
 
 export function createCalls(
@@ -46,5 +48,6 @@ export function createCalls(
     memcons,
     readouts,
     callLog: new CallLogService(tx),
+    notes: new NotesService(tx, db),
   };
 }

@@ -250,6 +250,14 @@ export const ACTIONS: Record<string, ActionRule> = {
     roles: ['notetaker', 'secretariat'],
     office: 'counterpart',
   },
+  answer_schedule: {
+    label: 'Answer the scheduled time',
+    from: ['scheduled', 'briefed'],
+    to: null,
+    roles: ['secretariat', 'liaison', 'staff'],
+    office: 'counterpart',
+    shared: 'with-reason',
+  },
   close: {
     label: 'Close',
     from: ['readout_published', 'readout_waived'],
@@ -310,7 +318,8 @@ export function actionLabel(action: string): string {
   return ACTIONS[action]?.label ?? action;
 }
 
-export function logLabel(kind: string, who: string): string {
+/** "Donald J. Trump verified the code with Mark Carney": a call-log entry as a timeline line. */
+export function logLabel(kind: string, who: string, withWhom?: string): string {
   const k: Record<string, string> = {
     joined: 'joined',
     left: 'left',
@@ -321,7 +330,8 @@ export function logLabel(kind: string, who: string): string {
     mismatch: 'reported a code MISMATCH',
     unverified: 'did not verify the code',
   };
-  return `${who || 'Someone'} ${k[kind] ?? kind}`;
+  const other = withWhom && ['verified', 'mismatch', 'unverified'].includes(kind) ? ` with ${withWhom}` : '';
+  return `${who || 'Someone'} ${k[kind] ?? kind}${other}`;
 }
 
 // ------------------------------------------------------------------ time

@@ -109,6 +109,11 @@ export function eventsFor<E extends { action: string; reason: string | null; act
   return out;
 }
 
+async function offChannelPrincipal(db: Tx, officeId: string) {
+  const p = await repo.officePrincipal(db, officeId);
+  return p ? { id: p.id, name: p.display_name, timeZone: p.time_zone } : null;
+}
+
 /** The principal's other live calls that overlap this one. */
 export async function clashesFor(
   db: Tx,
@@ -221,13 +226,14 @@ export class CallQueries {
     const { row, party } = await partyCall(this.db, actor, id);
     const host = party === 'host';
     const now = this.clock.now();
-    const [allEvents, reviews, { briefs, mems, reads }, log, office] = await Promise.all([
+    const [allEvents, reviews, { briefs, mems, reads }, log, office, answers] = await Promise.all([
       repo.callEvents(this.db, id),
       // Reviews, risks and clearances are the host office's own.
       host ? repo.callReviews(this.db, id) : Promise.resolve([]),
       artifactsFor(this.db, actor, row, party),
       repo.callLog(this.db, id),
       findOffice(this.db, row.owner_office_id),
+      repo.scheduleAnswers(this.db, id),
     ]);
     const standing = host ? await approvalStanding(this.db, row, reviews) : null;
     const shortfall =
@@ -302,7 +308,10 @@ export class CallQueries {
       requesterZone: row.requester_zone,
       proposedWindows: row.proposed_windows,
       counterpartOfficeId: row.counterpart_office_id,
-      principal: person(row.principal_id),
+      // Off-channel contact logged after the fact names no principal by id: it was the leader's own.
+      principal:
+        person(row.principal_id) ??
+        (row.channel === 'off_channel' ? await offChannelPrincipal(this.db, row.owner_office_id) : null),
       counterpartPrincipal: person(row.counterpart_principal_id),
       interpreters: row.interpreter_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
       listeners: row.listener_ids.map((i) => ({ id: i, name: person(i)?.name ?? 'Unknown' })),
@@ -348,6 +357,15 @@ export class CallQueries {
           }
         : null,
       timeline,
+      scheduleAnswers: answers.map((a) => ({
+        officeName: a.officeName,
+        by: a.byName,
+        answer: a.answer,
+        proposedStart: a.proposed_start ? iso(a.proposed_start) : null,
+        note: a.note,
+        scheduleSequence: a.schedule_sequence,
+        at: iso(a.at),
+      })),
     };
   }
 

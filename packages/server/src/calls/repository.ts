@@ -8,6 +8,7 @@ import type {
   CallEventsTable,
   CallLogEntriesTable,
   CallReviewsTable,
+  CallScheduleAnswersTable,
   CallsTable,
   MemconsTable,
   ReadoutsTable,
@@ -201,7 +202,7 @@ export function userNames(db: Kysely<Database>, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('users')
-    .select(['id', 'display_name', 'time_zone', 'office_id', 'roles'])
+    .select(['id', 'display_name', 'time_zone', 'office_id', 'roles', 'interpreter'])
     .where('id', 'in', ids)
     .execute();
 }
@@ -363,4 +364,68 @@ export async function publishedReadouts(
 
 export function publishedReadout(db: Kysely<Database>, id: string): Promise<PublishedReadoutRow | undefined> {
   return publishedBase(db).where('readouts.id', '=', id).executeTakeFirst();
+}
+
+/** The counterpart office's answers to the scheduled time, with who gave them (oldest first). */
+export function scheduleAnswers(db: Kysely<Database>, callId: string) {
+  return db
+    .selectFrom('call_schedule_answers')
+    .innerJoin('users', 'users.id', 'call_schedule_answers.user_id')
+    .innerJoin('offices', 'offices.id', 'call_schedule_answers.office_id')
+    .select([
+      'call_schedule_answers.answer',
+      'call_schedule_answers.proposed_start',
+      'call_schedule_answers.note',
+      'call_schedule_answers.schedule_sequence',
+      'call_schedule_answers.at',
+      'users.display_name as byName',
+      'offices.name as officeName',
+    ])
+    .where('call_schedule_answers.call_id', '=', callId)
+    .orderBy('call_schedule_answers.at')
+    .execute();
+}
+
+export async function insertScheduleAnswer(
+  db: Kysely<Database>,
+  row: Insertable<CallScheduleAnswersTable>,
+): Promise<void> {
+  await db.insertInto('call_schedule_answers').values(row).execute();
+}
+
+/** A person's private notes on a call ('' when none). */
+export async function callNotes(db: Kysely<Database>, callId: string, userId: string): Promise<string> {
+  const r = await db
+    .selectFrom('call_notes')
+    .select('body')
+    .where('call_id', '=', callId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return r?.body ?? '';
+}
+
+export async function saveCallNotes(
+  db: Kysely<Database>,
+  callId: string,
+  userId: string,
+  body: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .insertInto('call_notes')
+    .values({ call_id: callId, user_id: userId, body, updated_at: at })
+    .onConflict((oc) => oc.columns(['call_id', 'user_id']).doUpdateSet({ body, updated_at: at }))
+    .execute();
+}
+
+/** The office's principal (its leader's account), for naming them on a call logged without one. */
+export function officePrincipal(db: Kysely<Database>, officeId: string) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'time_zone'])
+    .where('office_id', '=', officeId)
+    .where((eb) => eb(eb.val('principal'), '=', eb.fn.any('roles')))
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .executeTakeFirst();
 }

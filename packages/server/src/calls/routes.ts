@@ -5,6 +5,8 @@ import {
   CallDetailSchema,
   CallListQuery,
   CallLogBody,
+  CallNotesBody,
+  CallNotesSchema,
   CallSummarySchema,
   CallsDashboardSchema,
   CreateCallRequestBody,
@@ -16,6 +18,7 @@ import {
   ReadoutVersionSchema,
   ReviewBody,
   SavedMemconSchema,
+  ScheduleAnswerBody,
   ScheduleBody,
   TransitionBody,
 } from '@hotline/contract';
@@ -30,7 +33,7 @@ import type { App } from '../http/types.js';
  */
 export function callRoutes(app: App, ctx: AppContext): void {
   const tags = ['calls'];
-  const { queries, requests, scheduling, briefings, memcons, readouts, callLog } = ctx.calls;
+  const { queries, requests, scheduling, briefings, memcons, readouts, callLog, notes } = ctx.calls;
   const Detail = { 200: CallDetailSchema };
 
   app.get(
@@ -107,6 +110,25 @@ export function callRoutes(app: App, ctx: AppContext): void {
       const actor = await requireActor(ctx, req);
       const { warnings } = await scheduling.schedule(actor, req.params.id, req.body);
       return { ...(await queries.get(actor, req.params.id)), warnings };
+    },
+  );
+  app.get(
+    '/api/v1/calls/:id/notes',
+    { schema: { tags, params: IdParams, response: { 200: CallNotesSchema } } },
+    async (req) => notes.get(await requireActor(ctx, req), req.params.id),
+  );
+  app.put(
+    '/api/v1/calls/:id/notes',
+    { schema: { tags, params: IdParams, body: CallNotesBody, response: { 200: CallNotesSchema } } },
+    async (req) => notes.save(await requireActor(ctx, req), req.params.id, req.body.body),
+  );
+  app.post(
+    '/api/v1/calls/:id/schedule/answer',
+    { schema: { tags, params: IdParams, body: ScheduleAnswerBody, response: Detail } },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      await scheduling.answer(actor, req.params.id, req.body);
+      return queries.get(actor, req.params.id);
     },
   );
   app.post(

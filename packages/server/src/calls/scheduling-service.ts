@@ -1,5 +1,5 @@
-import { ConflictError, NotFoundError, ValidationError } from '@hotline/common';
-import type { ScheduleBody } from '@hotline/contract';
+import { ConflictError, NotFoundError, newId, ValidationError } from '@hotline/common';
+import type { ScheduleAnswerBody, ScheduleBody } from '@hotline/contract';
 import type { z } from 'zod';
 import { findOffice } from '../identity/repository.js';
 import { type Actor, authorize, authorizeCallAction, authorizeInvite } from '../policy/policy.js';
@@ -71,6 +71,15 @@ export class SchedulingService {
           );
         }
       }
+      body.interpreterIds.forEach((userId, i) => {
+        const p = people.find((x) => x.id === userId);
+        if (p && !p.interpreter) {
+          throw new ValidationError(
+            `${p.display_name} is not marked as an interpreter. Choose one of the people marked as interpreters (the Directory shows them), or ask an administrator to mark this person.`,
+            { field: `interpreterIds.${i}`, id: userId },
+          );
+        }
+      });
       const patch = {
         scheduled_start: start,
         duration_min: body.durationMin,
@@ -89,6 +98,50 @@ export class SchedulingService {
     return { warnings };
   }
 
+  /**
+   * The counterpart office answers the time the host scheduled: it accepts it, or proposes
+   * another start. One record in the log (a call event both offices see); the host reschedules
+   * if it agrees, which asks the counterpart again.
+   */
+  async answer(actor: Actor, id: string, input: z.infer<typeof ScheduleAnswerBody>): Promise<void> {
+    const { expectedVersion, ...body } = input;
+    await this.tx.run(async (tx) => {
+      const call = await this.tx.lockCall(tx, actor, id, expectedVersion);
+      authorizeCallAction(actor, call, 'answer_schedule', this.tx.policy);
+      const now = this.tx.clock.now();
+      const proposed = body.answer === 'proposed' && body.proposedStart ? new Date(body.proposedStart) : null;
+      if (proposed && proposed.getTime() < now.getTime())
+        throw new ValidationError('Propose a time in the future.', { field: 'proposedStart' });
+      const seq = await this.tx.event(
+        tx,
+        call,
+        'answer_schedule',
+        call.state,
+        call.state,
+        actor,
+        body.note || null,
+        {
+          answer: body.answer,
+          proposedStart: proposed?.toISOString() ?? null,
+          scheduleSequence: call.schedule_sequence,
+        },
+      );
+      await repo.insertScheduleAnswer(tx, {
+        id: newId(now.getTime()),
+        call_id: call.id,
+        office_id: actor.officeId,
+        user_id: actor.userId,
+        schedule_sequence: call.schedule_sequence,
+        answer: body.answer,
+        proposed_start: proposed,
+        note: body.note,
+        record_seq: String(seq),
+        at: now,
+      });
+      await this.tx.bump(tx, call);
+    });
+  }
+
   /** The iCalendar invitation of one participant (yourself, or anyone for the secretariat). */
   async invite(
     actor: Actor,
@@ -97,6 +150,12 @@ export class SchedulingService {
   ): Promise<{ method: 'REQUEST' | 'CANCEL'; text: string }> {
     authorize(actor, 'calls.read', 'see calls');
     const row = await visibleCall(this.db, actor, id);
+    if (row.channel === 'off_channel') {
+      throw new ConflictError(
+        'This off-channel contact was logged after the fact; it was never scheduled, so there is no calendar invitation.',
+        { channel: row.channel },
+      );
+    }
     if (!row.scheduled_start || !row.duration_min) {
       throw new ConflictError(
         `The call is ${row.state.replace(/_/g, ' ')} and has no scheduled time yet, so there is no invitation.`,

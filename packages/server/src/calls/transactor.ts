@@ -88,7 +88,7 @@ export class CallTransactor {
     actor: Actor | null,
     reason: string | null,
     details: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<number> {
     const now = this.clock.now();
     const rec = await this.records.append(tx, {
       kind: `call.${action}`,
@@ -118,6 +118,7 @@ export class CallTransactor {
       record_seq: String(rec.seq),
       at: now,
     });
+    return Number(rec.seq);
   }
 
   /** A call-log entry (join, leave, mute, verification, or one the secretariat recorded) with its record. */

@@ -172,7 +172,13 @@ export function buildTimeline(p: {
     timeline.push({
       at: iso(l.at),
       kind: 'log',
-      label: lifecycle.logLabel(l.kind, logName(l)),
+      label: lifecycle.logLabel(
+        l.kind,
+        logName(l),
+        typeof (l.details as { with?: unknown } | null)?.with === 'string'
+          ? (l.details as { with: string }).with
+          : undefined,
+      ),
       // The label already names the person ("Donald J. Trump joined").
       actor: null,
       recordSeq: Number(l.record_seq),
@@ -253,6 +259,27 @@ export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadou
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
+/** Countries whose English name takes "the": "of the United States", "of the Netherlands". */
+const WITH_THE = new Set([
+  'US',
+  'GB',
+  'NL',
+  'PH',
+  'AE',
+  'BS',
+  'GM',
+  'DO',
+  'CF',
+  'KM',
+  'MH',
+  'SB',
+  'VA',
+  'CD',
+  'CG',
+  'MV',
+  'SC',
+]);
+
 /**
  * An office's leader as the other side names them: "Prime Minister Mark Carney of Canada". A
  * counterpart office sees its calls named after the host's leader, never after its own.
@@ -264,5 +291,6 @@ export function leaderOf(o: { leader_title: string; leader_name: string; country
   } catch {
     // An unknown code reads as itself.
   }
-  return `${o.leader_title} ${o.leader_name} of ${country}`;
+  const the = WITH_THE.has(o.country.toUpperCase()) && country !== o.country ? 'the ' : '';
+  return `${o.leader_title} ${o.leader_name} of ${the}${country}`;
 }

@@ -10,7 +10,9 @@ import type {
   BriefingsTable,
   CallEventsTable,
   CallLogEntriesTable,
+  CallNotesTable,
   CallReviewsTable,
+  CallScheduleAnswersTable,
   CallsTable,
   MemconsTable,
   ReadoutsTable,
@@ -72,6 +74,8 @@ export interface Database {
   log_v1_checkpoints: V1CheckpointsTable;
   record_content: ContentTable;
   calls: CallsTable;
+  call_notes: CallNotesTable;
+  call_schedule_answers: CallScheduleAnswersTable;
   call_events: CallEventsTable;
   call_reviews: CallReviewsTable;
   briefings: BriefingsTable;

@@ -6,6 +6,8 @@ export interface DemoPerson {
   displayName: string;
   title: string;
   email: string;
+  /** Interprets on calls (offered as an interpreter by the schedule form). */
+  interpreter?: true;
 }
 
 export interface DemoOffice {
@@ -81,6 +83,7 @@ export const DEMO_OFFICES: DemoOffice[] = [
         displayName: 'Catherine Hale',
         title: 'Director, Office of the Chief of Protocol (liaison)',
         email: 'c.hale@us.example.gov',
+        interpreter: true,
       },
       {
         role: 'admin',
@@ -135,6 +138,7 @@ export const DEMO_OFFICES: DemoOffice[] = [
         displayName: 'Étienne Gagnon',
         title: 'Policy Analyst, Foreign and Defence Policy Secretariat',
         email: 'e.gagnon@ca.example.gc.ca',
+        interpreter: true,
       },
       {
         role: 'press',
@@ -153,6 +157,7 @@ export const DEMO_OFFICES: DemoOffice[] = [
         displayName: 'Priya Sandhu',
         title: 'Liaison Officer, Global Affairs Canada',
         email: 'p.sandhu@ca.example.gc.ca',
+        interpreter: true,
       },
       {
         role: 'admin',
@@ -225,6 +230,7 @@ export const DEMO_OFFICES: DemoOffice[] = [
         displayName: 'Olivier Bernard',
         title: 'Chef du protocole (liaison)',
         email: 'o.bernard@fr.example.gouv.fr',
+        interpreter: true,
       },
       {
         role: 'admin',
@@ -297,6 +303,7 @@ export const DEMO_OFFICES: DemoOffice[] = [
         displayName: 'Ricardo Salinas Ortega',
         title: 'Enlace, Dirección General de Protocolo, SRE',
         email: 'r.salinas@mx.example.gob.mx',
+        interpreter: true,
       },
       {
         role: 'admin',

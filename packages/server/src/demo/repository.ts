@@ -43,6 +43,12 @@ export function findRecordsOfficer(db: Db, slug: string) {
     .executeTakeFirstOrThrow();
 }
 
+/** The demo's interpreters: flagged so the schedule form offers them (migration 021). */
+export async function markInterpreters(db: Db, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.updateTable('users').set({ interpreter: true }).where('id', 'in', userIds).execute();
+}
+
 /** 2209(c): the president is covered, and so are the office's staff and reviewers not yet covered. */
 export async function markCovered(db: Db, presidentId: string, officeId: string): Promise<void> {
   await db.updateTable('users').set({ covered: 'president' }).where('id', '=', presidentId).execute();

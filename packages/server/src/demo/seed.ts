@@ -2,7 +2,7 @@ import type { Logger } from '@hotline/common';
 import type { IdentityService } from '../identity/identity-service.js';
 import { DEMO_OFFICES } from './personas.js';
 import type { Db } from './repository.js';
-import { findOfficeBySlug, transaction } from './repository.js';
+import { findOfficeBySlug, markInterpreters, transaction } from './repository.js';
 
 /** Runs after offices and people exist; the calls and capture parts add their history here. */
 export type SeedHook = (ctx: {
@@ -41,6 +41,10 @@ export async function seedDemo(
       }
     });
   }
+  await markInterpreters(
+    db,
+    DEMO_OFFICES.flatMap((o) => o.people.filter((p) => p.interpreter).map((p) => userIds[p.email]!)),
+  );
   for (const hook of hooks) await hook({ officeIds, userIds });
   logger.info({ offices: DEMO_OFFICES.length }, 'seeded the demo world');
   return true;

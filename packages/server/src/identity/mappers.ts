@@ -32,6 +32,7 @@ export function toUser(r: UserRow): User {
     timeZone: r.time_zone,
     roles: r.roles.filter(isRole),
     status: r.status,
+    interpreter: r.interpreter,
   };
 }
 

@@ -115,7 +115,7 @@ export function renderReadoutPage(r: PublicReadout): string {
 <p class="meta">Participants: ${esc(r.participants.join(', '))}</p>
 ${renderMarkdown(r.bodyMd)}
 </article>
-<section class="verify" aria-labelledby="verify-title" id="verify" data-index="${esc(r.recordSeq)}" data-record="${esc(r.recordId)}" data-proof-endpoint="${esc(proofEndpoint(r.recordSeq))}" data-checkpoint-endpoint="/log/checkpoint" data-salt="${esc(r.leafSalt)}" data-envelope="${esc(r.envelope)}" data-content="${esc(r.content)}">
+<section class="verify" aria-labelledby="verify-title" id="verify" data-zone="${esc(r.officeZone ?? 'UTC')}" data-index="${esc(r.recordSeq)}" data-record="${esc(r.recordId)}" data-proof-endpoint="${esc(proofEndpoint(r.recordSeq))}" data-checkpoint-endpoint="/log/checkpoint" data-salt="${esc(r.leafSalt)}" data-envelope="${esc(r.envelope)}" data-content="${esc(r.content)}">
 <h2 id="verify-title">Is this the published text?</h2>
 <p>This readout is entry <strong>${esc(r.recordSeq)}</strong> of the records log (record <code>${esc(r.recordId)}</code>). Your browser can check, without trusting this page, that the text above is exactly what the log committed to and that the entry is in the log's latest signed checkpoint. The log itself shows only a sealed commitment for each entry; this page discloses what opens this one (its salt and record envelope), and nothing that opens any other.</p>
 <button type="button" id="verify-button">Verify this readout</button>

@@ -38,6 +38,18 @@ describe('interpreters, participants and the call log', () => {
     }
     const after = await queries.get(w.host.people.secretariat!, c.id);
     expect([after.state, after.scheduledStart]).toEqual(['approved', null]);
+    // Only a person marked as an interpreter interprets.
+    const notMarked = await http(w, w.host.people.secretariat!, 'PUT', `/api/v1/calls/${c.id}/schedule`, {
+      ...base,
+      interpreterIds: [w.other.people.staff!.userId],
+    });
+    expect(notMarked.statusCode, notMarked.body).toBe(400);
+    expect(notMarked.json().detail).toMatch(/FR staff is not marked as an interpreter/);
+    await w.t.ctx.database.db
+      .updateTable('users')
+      .set({ interpreter: true })
+      .where('id', '=', w.other.people.staff!.userId)
+      .execute();
     const ok = await http(w, w.host.people.secretariat!, 'PUT', `/api/v1/calls/${c.id}/schedule`, {
       ...base,
       interpreterIds: [w.other.people.staff!.userId],

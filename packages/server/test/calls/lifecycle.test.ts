@@ -98,6 +98,8 @@ const COUNTERPART_SPEC: Record<string, [readonly (string | null)[], null, readon
   edit_counterpart_memcon: [AFTER_CALL, null, ['notetaker']],
   finalize_counterpart_memcon: [AFTER_CALL, null, ['secretariat']],
   correct_counterpart_memcon: [AFTER_CALL, null, ['notetaker', 'secretariat']],
+  // The counterpart office accepts the scheduled time or proposes another.
+  answer_schedule: [['scheduled', 'briefed'], null, ['secretariat', 'liaison', 'staff']],
 };
 
 /** From the SPEC: what one role of the (owning and requesting) office may do in a state. */

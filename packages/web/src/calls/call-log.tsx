@@ -10,6 +10,17 @@ const KIND_WORDS: Record<string, string> = {
   noted: 'Noted',
 };
 
+/** "Donald J. Trump with Mark Carney; Mark Carney with Donald J. Trump": who verified with whom. */
+function verifiedPairs(entries: CallDetail['callLog']['entries']): string {
+  const pairs = entries
+    .filter((e) => e.kind === 'verified')
+    .map((e) => {
+      const other = /^codes matched with (.+)$/.exec(e.detail ?? '')?.[1];
+      return other ? `${e.name} with ${other}` : e.name;
+    });
+  return [...new Set(pairs)].join('; ') || '—';
+}
+
 function names(entries: CallDetail['callLog']['entries'], kind: string): string {
   return [...new Set(entries.filter((e) => e.kind === kind).map((e) => e.name))].join(', ') || '—';
 }
@@ -53,7 +64,7 @@ export function CallLogPanel({
             <dt>Listened</dt>
             <dd>{names(log.entries, 'listened')}</dd>
             <dt>Verified the code</dt>
-            <dd>{names(log.entries, 'verified')}</dd>
+            <dd data-testid="verified-pairs">{verifiedPairs(log.entries)}</dd>
           </>
         )}
       </dl>
@@ -76,10 +87,12 @@ export function CallLogPanel({
           <tbody>
             {log.entries.map((e) => (
               <tr key={`${e.at}-${e.name}-${e.kind}-${e.detail ?? ''}`}>
-                <td>{when(e.at, zone)}</td>
+                <td data-label="When">{when(e.at, zone)}</td>
                 <th scope="row">{e.name}</th>
-                <td>{KIND_WORDS[e.kind] ?? e.kind}</td>
-                <td className={e.detail?.includes('MISMATCH') ? 'urgent' : undefined}>{e.detail ?? ''}</td>
+                <td data-label="What">{KIND_WORDS[e.kind] ?? e.kind}</td>
+                <td data-label="Detail" className={e.detail?.includes('MISMATCH') ? 'urgent' : undefined}>
+                  {e.detail ?? ''}
+                </td>
               </tr>
             ))}
           </tbody>

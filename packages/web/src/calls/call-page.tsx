@@ -4,14 +4,15 @@ import { ApiError, get, post, put } from '../api';
 import { Alert, Loading, PageHeader } from '../components';
 import { useConfirm } from '../confirm';
 import { useOffices, VouchedBy } from '../offices';
-import { CallRoom } from '../rtc/CallRoom';
 import { useSession } from '../session';
+import { span } from '../time';
 import type { Artifacts } from './artifacts';
 import { BriefingForm } from './call-forms/briefing-form';
 import { CallLogForm } from './call-forms/call-log-form';
 import { MemconForm } from './call-forms/memcon-form';
 import { ReadoutForm } from './call-forms/readout-form';
 import { ReviewForm } from './call-forms/review-form';
+import { ScheduleAnswerForm, ScheduleAnswers } from './call-forms/schedule-answer-form';
 import { ScheduleForm } from './call-forms/schedule-form';
 import { SimpleAction } from './call-forms/simple-action';
 import { SIMPLE_ACTIONS as SIMPLE } from './call-forms/simple-actions';
@@ -19,6 +20,8 @@ import { CallLogPanel } from './call-log';
 import { formFieldErrors, OK, type Outcome } from './form-errors';
 import { channelLabel, StateBadge, when } from './format';
 import { ArtifactsView } from './history';
+import { ReviewsList } from './reviews-list';
+import { RoomSection } from './room-section';
 import { Timeline } from './timeline';
 import { zonedToIso } from './zoned';
 
@@ -47,6 +50,10 @@ export function CallPage({ id }: { id: string }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The call alone, live from the room: who joined, left and verified (the call log).
+  const reloadCall = useCallback(() => {
+    get<CallDetail>(`/api/v1/calls/${id}`).then(setCall, () => undefined);
+  }, [id]);
   useEffect(() => {
     if (error || notice) alertRef.current?.focus();
   }, [error, notice]);
@@ -81,6 +88,7 @@ export function CallPage({ id }: { id: string }) {
     ? offices?.find((o) => o.id === call.counterpartOfficeId)
     : undefined;
   const can = (a: string) => call.allowedActions.includes(a);
+  const offChannel = call.channel === 'off_channel';
   // The host office runs the call; any other office on it is the counterpart, which sees the
   // shared facts and keeps its own briefing and memcon (the server sends each office only its own).
   const host = me.user.officeId === call.ownerOfficeId;
@@ -97,18 +105,33 @@ export function CallPage({ id }: { id: string }) {
   const hasFinalMemcon = !!art?.memcons.some((m) => m.status === 'final');
   const proposed = call.proposedWindows.map((w) => {
     const s = zonedToIso(w.start, call.requesterZone);
-    return {
-      text: `${w.start.replace('T', ' ')}–${w.end.slice(11)} (${call.requesterZone})`,
-      mine: s.ok && call.requesterZone !== zone ? when(s.iso, zone) : null,
-    };
+    const e = zonedToIso(w.end, call.requesterZone);
+    return { text: s.ok && e.ok ? span(s.iso, e.iso, zone) : `${w.start}–${w.end} (${call.requesterZone})` };
   });
+
+  async function endCall() {
+    if (!call) return;
+    const s = SIMPLE.end!;
+    if (s.confirm && !(await ask({ title: s.label, ...s.confirm }))) return;
+    await act(
+      () => post(`${path}/transitions`, { action: 'end', expectedVersion: call.version }),
+      'The call has ended.',
+    );
+  }
 
   return (
     <>
       {confirmDialog}
       <PageHeader title={`Call with ${call.counterpartLeader}`}>
         <div>
-          <StateBadge state={call.state} /> <span className="state">{call.urgency}</span>
+          <StateBadge state={call.state} />{' '}
+          {offChannel ? (
+            <span className="state state-alarm" data-testid="after-the-fact">
+              Logged after the fact
+            </span>
+          ) : (
+            <span className="state">{call.urgency}</span>
+          )}
           {call.channel && (
             <span className={`state ${call.channel === 'off_channel' ? 'state-alarm' : ''}`}>
               {channelLabel(call.channel)}
@@ -190,10 +213,7 @@ export function CallPage({ id }: { id: string }) {
               ) : (
                 <ul className="plain">
                   {proposed.map((p) => (
-                    <li key={p.text}>
-                      {p.text}
-                      {p.mine && <span className="meta"> · starts {p.mine} your time</span>}
-                    </li>
+                    <li key={p.text}>{p.text}</li>
                   ))}
                 </ul>
               )}
@@ -211,6 +231,7 @@ export function CallPage({ id }: { id: string }) {
               ) : (
                 'Not yet'
               )}
+              <ScheduleAnswers call={call} zone={zone} />
             </dd>
             {call.durationMin && call.scheduledStart && (
               <>
@@ -239,7 +260,7 @@ export function CallPage({ id }: { id: string }) {
               </>
             )}
           </dl>
-          {call.scheduledStart && (participant || me.user.roles.includes('secretariat')) && (
+          {call.scheduledStart && !offChannel && (participant || me.user.roles.includes('secretariat')) && (
             <p>
               <a className="btn" href={`${path}/invite.ics`} download>
                 Download calendar invitation (.ics)
@@ -272,7 +293,8 @@ export function CallPage({ id }: { id: string }) {
           )}
           <div className="btn-row">
             {Object.entries(SIMPLE)
-              .filter(([a]) => can(a))
+              // In the call room, the principal ends the call there, apart from Leave.
+              .filter(([a]) => can(a) && !(a === 'end' && inRoom))
               .map(([a, s]) => (
                 <SimpleAction
                   key={a}
@@ -308,7 +330,15 @@ export function CallPage({ id }: { id: string }) {
             <ScheduleForm
               call={call}
               zone={zone}
+              counterpartZone={counterpart?.timeZone}
               onSubmit={(b) => act(() => put(`${path}/schedule`, b), 'Scheduled.', true)}
+            />
+          )}
+          {can('answer_schedule') && (
+            <ScheduleAnswerForm
+              call={call}
+              zone={zone}
+              onSubmit={(b) => act(() => post(`${path}/schedule/answer`, b), 'Answer sent.', true)}
             />
           )}
           {(can('edit_briefing') || can('edit_counterpart_briefing')) && (
@@ -432,20 +462,15 @@ export function CallPage({ id }: { id: string }) {
           )}
         </section>
       </div>
-      {call.channel === 'hotline' &&
-        ['scheduled', 'briefed', 'in_progress'].includes(call.state) &&
-        participant && (
-          <section className="panel" aria-labelledby="room">
-            <h2 id="room">Secure call room</h2>
-            <CallRoom
-              callId={call.id}
-              me={{ userId: me.user.id, displayName: me.user.displayName }}
-              opensAt={call.joinOpensAt}
-              opensInSeconds={call.joinOpensInSeconds}
-              zone={zone}
-            />
-          </section>
-        )}
+      <RoomSection
+        call={call}
+        me={{ userId: me.user.id, displayName: me.user.displayName }}
+        zone={zone}
+        participant={participant}
+        canEnd={can('end')}
+        onActivity={reloadCall}
+        onEnd={() => void endCall()}
+      />
       {call.callLog.channel &&
         (call.callLog.actualStart || call.callLog.entries.length > 0 || can('record_call_log')) && (
           <CallLogPanel call={call} zone={zone}>
@@ -463,20 +488,7 @@ export function CallPage({ id }: { id: string }) {
         <Timeline items={call.timeline} zone={zone} call={call} />
       </section>
       {art && <ArtifactsView art={art} zone={zone} own={!host} />}
-      {call.reviews.length > 0 && (
-        <section className="panel" aria-labelledby="reviews">
-          <h2 id="reviews">Reviews</h2>
-          <ul className="plain">
-            {call.reviews.map((r) => (
-              <li key={r.at}>
-                <strong>{r.reviewer}</strong>: {r.recommendation} — {r.notes}{' '}
-                {r.risks && <em>Risks: {r.risks}</em>}
-                {r.clearances.length > 0 && <div className="meta">Cleared by {r.clearances.join(', ')}</div>}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <ReviewsList reviews={call.reviews} />
     </>
   );
 }

@@ -2,15 +2,14 @@ import type { CallsDashboard } from '@hotline/contract';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
-import { useSession } from '../session';
+import { useZone } from '../session';
 import { channelLabel, when } from './format';
 
 type Dashboard = CallsDashboard;
 
 /** Memcons and readouts past their deadlines, drawn as a chart. */
 export function DashboardPage() {
-  const { me } = useSession();
-  const zone = me?.user.timeZone ?? 'UTC';
+  const zone = useZone();
   const [d, setD] = useState<Dashboard | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
@@ -86,9 +85,9 @@ export function DashboardPage() {
                         <span className="state state-alarm">{channelLabel(i.channel)}</span>
                       )}
                     </th>
-                    <td>{i.kind}</td>
-                    <td>{when(i.dueAt, zone)}</td>
-                    <td>
+                    <td data-label="Record">{i.kind}</td>
+                    <td data-label="Due">{when(i.dueAt, zone)}</td>
+                    <td data-label="Overdue">
                       <svg width="160" height="14" aria-hidden="true">
                         <rect
                           width={(150 * Math.max(0, i.daysOverdue)) / max}

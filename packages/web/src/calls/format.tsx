@@ -1,3 +1,5 @@
+import { when } from '../time';
+
 export const STATE_LABELS: Record<string, string> = {
   requested: 'Requested',
   under_review: 'Under review',
@@ -28,49 +30,8 @@ export function channelLabel(channel: string | null | undefined): string {
   return CHANNEL_LABELS[channel] ?? channel.replace(/_/g, ' ');
 }
 
-const zoneNames = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * "Tue 10 Mar 2026, 9:00 a.m. EDT" in the given IANA zone: the same form as the server's local
- * times (calls-lifecycle formatForZone), so one call reads the same everywhere on the page.
- */
-export function when(iso: string | null | undefined, zone?: string): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
-  const hour = Number(p('hour'));
-  const key = zone ?? '';
-  let names = zoneNames.get(key);
-  if (!names) {
-    // en-US names zones as people in them say it (EST, PDT); other locales give "GMT-5".
-    names = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
-    zoneNames.set(key, names);
-  }
-  const abbr = names.formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
-  return `${p('weekday')} ${p('day')} ${p('month')} ${p('year')}, ${hour % 12 || 12}:${p('minute')} ${hour < 12 ? 'a.m.' : 'p.m.'} ${abbr}`;
-}
-
-/** A span as people say it: "3 days 2 h", "2 h 40 min", "12 min" (the server's durationInWords). */
-export function durationInWords(ms: number): string {
-  const mins = Math.ceil(ms / 60_000);
-  if (mins < 1) return 'less than a minute';
-  const days = Math.floor(mins / 1440);
-  const hours = Math.floor((mins % 1440) / 60);
-  const m = mins % 60;
-  if (days) return `${days} ${days === 1 ? 'day' : 'days'}${hours ? ` ${hours} h` : ''}`;
-  if (hours) return `${hours} h${m ? ` ${m} min` : ''}`;
-  return `${m} min`;
-}
+// The one time formatter of the app (see ../time.ts); re-exported for the calls pages.
+export { durationInWords, when } from '../time';
 
 export function StateBadge({ state }: { state: string }) {
   return <span className={`state state-${state}`}>{STATE_LABELS[state] ?? state}</span>;

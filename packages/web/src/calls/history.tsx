@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from '../components';
 import { type Artifacts, type MemconDoc, memconOrigin } from './artifacts';
 import { lineDiff, when } from './format';
 
@@ -87,6 +88,10 @@ function MemconHistory({ art, zone }: { art: Artifacts; zone: string }) {
       </h2>
       <p className="banner-inline">{last.classification}</p>
       <pre className="doc">{memconText(last.document)}</pre>
+      <p>
+        <Link to={`/calls/${last.callId}/memcon`}>Print view of memcon v{last.version}</Link>{' '}
+        <span className="meta">(prints with its classification on every page; save as PDF from there)</span>
+      </p>
       <h3 id="memcon-versions">Versions</h3>
       <table className="table" aria-labelledby="memcon-versions">
         <thead>

@@ -2,7 +2,8 @@ import type { CallSummary } from '@hotline/contract';
 import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
-import { useSession } from '../session';
+import { useSession, useZone } from '../session';
+import { clockTime, longDay } from '../time';
 import { channelLabel, STATE_LABELS, StateBadge, when } from './format';
 
 function useCalls(scope: 'inbox' | 'upcoming' | 'all', state = '') {
@@ -50,11 +51,15 @@ function CallTable({ calls, zone }: { calls: CallSummary[]; zone: string }) {
             <td data-label="State">
               <StateBadge state={c.state} />
               {c.channel === 'off_channel' && (
-                <span className="state state-alarm">{channelLabel(c.channel)}</span>
+                <span className="state state-alarm">{channelLabel(c.channel)}, logged after the fact</span>
               )}
             </td>
-            <td data-label="Urgency" className={c.urgency === 'flash' ? 'urgent' : ''}>
-              {c.urgency}
+            {/* Off-channel contact was never requested: it has no urgency. */}
+            <td
+              data-label="Urgency"
+              className={c.urgency === 'flash' && c.channel !== 'off_channel' ? 'urgent' : ''}
+            >
+              {c.channel === 'off_channel' ? '—' : c.urgency}
             </td>
             <td data-label="When">{when(c.scheduledStart, zone)}</td>
             <td data-label="Deadlines">
@@ -119,18 +124,11 @@ export function InboxPage() {
 }
 
 export function CalendarPage() {
-  const { me } = useSession();
+  const zone = useZone();
   const { calls, error } = useCalls('upcoming');
-  const zone = me?.user.timeZone ?? 'UTC';
   const days = new Map<string, CallSummary[]>();
   for (const c of calls ?? []) {
-    const d = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-    }).format(new Date(c.scheduledStart!));
+    const d = longDay(c.scheduledStart!, zone);
     days.set(d, [...(days.get(d) ?? []), c]);
   }
   return (
@@ -147,13 +145,7 @@ export function CalendarPage() {
           <ul className="agenda">
             {list.map((c) => (
               <li key={c.id}>
-                <span className="agenda-time">
-                  {new Intl.DateTimeFormat('en-GB', {
-                    timeZone: zone,
-                    hour: '2-digit',
-                    minute: '2-digit',
-                  }).format(new Date(c.scheduledStart!))}
-                </span>
+                <span className="agenda-time">{clockTime(c.scheduledStart!, zone)}</span>
                 <span className="agenda-what">
                   <Link to={`/calls/${c.id}`}>{c.counterpartLeader}</Link> · {c.durationMin} min ·{' '}
                   {channelLabel(c.channel)} <StateBadge state={c.state} />

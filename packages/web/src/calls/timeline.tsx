@@ -1,4 +1,5 @@
 import type { CallDetail } from '@hotline/contract';
+import { clockTime, dayOf, when } from '../time';
 
 type Item = CallDetail['timeline'][number];
 
@@ -97,13 +98,6 @@ export function Timeline({
   call: Pick<CallDetail, 'overdue' | 'state'>;
   now?: Date;
 }) {
-  const fmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
   const rows: Row[] = [];
   let y = 20;
   for (const it of items) {
@@ -148,7 +142,10 @@ export function Timeline({
               data-status={status ?? undefined}
             >
               <text x="134" y={y + 4} textAnchor="end" fontSize="12" fill="#4d5766">
-                {fmt.format(new Date(it.at))}
+                <tspan x="134">{dayOf(it.at, zone)}</tspan>
+                <tspan x="134" dy="14">
+                  {clockTime(it.at, zone)}
+                </tspan>
               </text>
               {status ? (
                 <DeadlineMark y={y} status={status} />
@@ -176,7 +173,7 @@ export function Timeline({
       <ol className="visually-hidden">
         {rows.map(({ it, title, reason }) => (
           <li key={`${it.at}-${it.kind}-${it.label}-${it.recordSeq ?? ''}`}>
-            {fmt.format(new Date(it.at))}: {title}
+            {when(it.at, zone)}: {title}
             {reason ? `. Reason: ${reason}` : ''}
           </li>
         ))}

@@ -4,10 +4,9 @@ import { fieldErrors, get, post, put } from '../api';
 import { Alert, Field, Loading, Options, PageHeader } from '../components';
 import { useConfirm } from '../confirm';
 import { useSession } from '../session';
+import { when } from '../time';
 import type { InviteCreated, Office, RoleGrant, User } from '../types';
 import { PendingInvites, PeopleAdmin } from './sessions';
-
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
 
 /** IANA zones this browser knows, offered as suggestions in the time zone fields. */
 function TimeZoneList() {
@@ -232,8 +231,7 @@ function InviteLink({ created }: { created: InviteCreated }) {
     <div className="alert alert-success invite-result" role="status">
       <p>
         Invite created for <strong>{created.user.displayName}</strong> ({created.user.email}). Send this
-        one-time link over a trusted channel; it works once, until{' '}
-        {dateTime.format(new Date(created.expiresAt))}.
+        one-time link over a trusted channel; it works once, until {when(created.expiresAt)}.
       </p>
       <p className="invite-row">
         <code className="invite-link" ref={code}>
@@ -430,7 +428,7 @@ function PendingGrants({
                     <th scope="row">{g.userName}</th>
                     <td>{ROLE_LABELS[g.role]}</td>
                     <td>{g.grantedByName ?? 'The operator'}</td>
-                    <td>{dateTime.format(new Date(g.grantedAt))}</td>
+                    <td>{when(g.grantedAt)}</td>
                     <td>
                       {why ? (
                         <span className="hint">{why}</span>

@@ -4,6 +4,7 @@ import { get } from '../api';
 import { Alert, Loading, PageHeader, RoleBadge } from '../components';
 import { VouchedBy } from '../offices';
 import { useSession } from '../session';
+import { when } from '../time';
 import type { Office, User } from '../types';
 
 const STATUS_LABELS: Record<User['status'], string> = {
@@ -12,14 +13,9 @@ const STATUS_LABELS: Record<User['status'], string> = {
   disabled: 'Disabled',
 };
 
+/** The office's local time now, labelled with its zone: "Tue 10 Mar 2026, 9:45 a.m. EST". */
 function localTime(zone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    hour: '2-digit',
-    minute: '2-digit',
-    weekday: 'short',
-    timeZoneName: 'short',
-  }).format(now);
+  return when(now, zone);
 }
 
 /** The time now, updated every 30 seconds, for the offices' local clocks. */
@@ -117,13 +113,13 @@ export function DirectoryPage() {
                 {people.map((u) => (
                   <tr key={u.id}>
                     <th scope="row">{u.displayName}</th>
-                    <td>{u.title}</td>
-                    <td>
+                    <td data-label="Title">{u.title}</td>
+                    <td data-label="Roles">
                       {u.roles.map((r) => (
                         <RoleBadge key={r} role={r} />
                       ))}
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <span className={`status status-${u.status}`}>{STATUS_LABELS[u.status]}</span>
                     </td>
                   </tr>

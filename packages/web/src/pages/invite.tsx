@@ -3,9 +3,8 @@ import { ApiError, get } from '../api';
 import { Alert, Field, Link, Loading, useDocumentTitle } from '../components';
 import { registerFromInvite } from '../passkeys';
 import { useSession } from '../session';
+import { when } from '../time';
 import type { InviteInfo } from '../types';
-
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });
 
 /** /app/invite/:token: a person creates their first passkey from the one-time link. */
 export function InvitePage({ token }: { token: string }) {
@@ -61,7 +60,7 @@ export function InvitePage({ token }: { token: string }) {
             <dt>Email</dt>
             <dd>{info.email}</dd>
             <dt>Link valid until</dt>
-            <dd>{dateTime.format(new Date(info.expiresAt))}</dd>
+            <dd>{when(info.expiresAt)}</dd>
           </dl>
           <p className="hint">
             A passkey replaces a password. It stays on this device and is unlocked with your fingerprint, face

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { del, get } from '../api';
 import { Alert, Loading } from '../components';
+import { when } from '../time';
 import type { Passkey, PasskeyRevoked, User } from '../types';
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : 'Never');
+const whenOrNever = (iso: string | null) => (iso ? when(iso) : 'Never');
 
 /** What a passkey told Hotline about itself: synced or device-bound, backed up, user verified. */
 function flags(k: Passkey): string {
@@ -96,8 +96,8 @@ export function PersonPasskeys({ user }: { user: User }) {
                   <td>{k.authenticator}</td>
                   <td>{flags(k)}</td>
                   <td>{attestation(k)}</td>
-                  <td>{when(k.createdAt)}</td>
-                  <td>{when(k.lastUsedAt)}</td>
+                  <td>{whenOrNever(k.createdAt)}</td>
+                  <td>{whenOrNever(k.lastUsedAt)}</td>
                   <td>
                     {confirming === k.id ? (
                       <div className="confirm" role="alertdialog" aria-label={`Revoke ${k.name}`}>

@@ -3,10 +3,9 @@ import { get } from '../api';
 import { Alert, Field, Loading, PageHeader, RoleBadge } from '../components';
 import { addPasskey } from '../passkeys';
 import { useSession } from '../session';
+import { when } from '../time';
 import type { Passkey } from '../types';
 import { OwnSessions } from './sessions';
-
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function ProfilePage() {
   const { me } = useSession();
@@ -61,8 +60,7 @@ export function ProfilePage() {
           </dd>
           <dt>Session</dt>
           <dd>
-            {me.session.method === 'demo' ? 'Demo sign-in' : 'Passkey'}, until{' '}
-            {dateTime.format(new Date(me.session.expiresAt))}
+            {me.session.method === 'demo' ? 'Demo sign-in' : 'Passkey'}, until {when(me.session.expiresAt)}
           </dd>
         </dl>
       </section>
@@ -95,8 +93,8 @@ export function ProfilePage() {
                       </>
                     )}
                   </td>
-                  <td>{dateTime.format(new Date(k.createdAt))}</td>
-                  <td>{k.lastUsedAt ? dateTime.format(new Date(k.lastUsedAt)) : 'Never'}</td>
+                  <td>{when(k.createdAt)}</td>
+                  <td>{k.lastUsedAt ? when(k.lastUsedAt) : 'Never'}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,11 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { del, get, post } from '../api';
 import { Alert, Loading } from '../components';
+import { when } from '../time';
 import type { PendingInvite, Session, User } from '../types';
 import { PersonPasskeys } from './passkeys-admin';
-
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const when = (iso: string | null) => (iso ? dateTime.format(new Date(iso)) : '—');
 
 /** A session's device, from its user agent: enough to tell one browser from another. */
 function device(s: Session): string {

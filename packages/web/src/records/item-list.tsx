@@ -2,6 +2,7 @@ import type { CapturedItemView, ComplianceListItem } from '@hotline/contract';
 import { Fragment, useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Loading } from '../components';
+import { when as whenIn } from '../time';
 
 const STATUS_LABEL: Record<string, string> = {
   overdue: 'Overdue',
@@ -35,8 +36,7 @@ export function ComplianceItems({ zone, people }: { zone: string; people: string
     setRows(null);
     get<ComplianceListItem[]>(`/api/v1/capture/compliance/items?${q}`).then(setRows).catch(setError);
   }, [status, person, account, kind]);
-  const when = (iso: string) =>
-    new Date(iso).toLocaleString(undefined, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+  const when = (iso: string) => whenIn(iso, zone);
   return (
     <section className="panel" aria-labelledby="items">
       <h2 id="items">Items</h2>

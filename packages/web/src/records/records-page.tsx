@@ -2,7 +2,8 @@ import type { QueueItem } from '@hotline/contract';
 import { useCallback, useEffect, useState } from 'react';
 import { get, getAllPages, post } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
-import { can, useSession } from '../session';
+import { can, useSession, useZone } from '../session';
+import { dayOf, when } from '../time';
 import { ComplianceItems } from './item-list';
 import { ImportPanel, RegistryPanel } from './registry';
 
@@ -62,6 +63,7 @@ const STATUSES: [string, string, string][] = [
 /** The records officer's view: the 20-day rule (44 U.S.C. 2209) at a glance, and the classification queue. */
 export function RecordsPage() {
   const { me } = useSession();
+  const zone = useZone();
   const [s, setS] = useState<Summary | null>(null);
   const [queue, setQueue] = useState<QueueItem[] | null>(null);
   const [leaks, setLeaks] = useState<Leak[]>([]);
@@ -160,7 +162,7 @@ export function RecordsPage() {
               })}
             </svg>
           </section>
-          <ComplianceItems zone={me?.user.timeZone ?? 'UTC'} people={Object.keys(s.byPerson)} />
+          <ComplianceItems zone={zone} people={Object.keys(s.byPerson)} />
           <div className="call-grid">
             <section className="panel" aria-labelledby="due-soon">
               <h2 id="due-soon">Due in the next 5 days</h2>
@@ -197,10 +199,12 @@ export function RecordsPage() {
                   {Object.entries(s.byPerson).map(([p, c]) => (
                     <tr key={p}>
                       <th scope="row">{p}</th>
-                      <td className={c.overdue ? 'urgent' : ''}>{c.overdue ?? 0}</td>
-                      <td>{c.due ?? 0}</td>
-                      <td>{c.late ?? 0}</td>
-                      <td>
+                      <td data-label="Overdue" className={c.overdue ? 'urgent' : ''}>
+                        {c.overdue ?? 0}
+                      </td>
+                      <td data-label="Due">{c.due ?? 0}</td>
+                      <td data-label="Late">{c.late ?? 0}</td>
+                      <td data-label="Compliant">
                         {(c['compliant-copied'] ?? 0) +
                           (c['compliant-forwarded'] ?? 0) +
                           (c['compliant-captured'] ?? 0)}
@@ -220,13 +224,13 @@ export function RecordsPage() {
                 {s.alerts.map((a) =>
                   a.kind === 'attempted' ? (
                     <li key={a.capturedItemId} className="alert">
-                      {new Date(a.at).toLocaleString()}: attempted contact from <strong>{a.leader}</strong> (
-                      {a.number}) on a personal account: a missed, rejected or blocked call. No memcon needed.
+                      {when(a.at, zone)}: attempted contact from <strong>{a.leader}</strong> ({a.number}) on a
+                      personal account: a missed, rejected or blocked call. No memcon needed.
                     </li>
                   ) : (
                     <li key={a.capturedItemId} className="alert alert-error">
-                      {new Date(a.at).toLocaleString()}: contact with <strong>{a.leader}</strong> ({a.number})
-                      on a personal account, with no official call on record.{' '}
+                      {when(a.at, zone)}: contact with <strong>{a.leader}</strong> ({a.number}) on a personal
+                      account, with no official call on record.{' '}
                       {a.callId && <Link to={`/calls/${a.callId}`}>Open the call (memcon required)</Link>}
                     </li>
                   ),
@@ -244,7 +248,7 @@ export function RecordsPage() {
             <ul className="plain">
               {leaks.map((l) => (
                 <li key={l.itemId}>
-                  {new Date(l.at).toLocaleDateString()} · {l.account} · {l.place ?? ''}{' '}
+                  {dayOf(l.at, zone)} · {l.account} · {l.place ?? ''}{' '}
                   {l.points.map((p) => (
                     <code key={`${p.lat},${p.lon}`}>
                       {p.lat.toFixed(4)}, {p.lon.toFixed(4)}
@@ -344,11 +348,11 @@ export function RecordsPage() {
                     <th scope="row">
                       {q.kind}: {q.summary.subject ?? q.summary.number ?? '—'}
                     </th>
-                    <td>
+                    <td data-label="Account">
                       {q.identifier} ({q.display_name})
                     </td>
-                    <td>{new Date(q.occurred_at).toLocaleString()}</td>
-                    <td>
+                    <td data-label="When">{when(q.occurred_at, zone)}</td>
+                    <td data-label="Decision">
                       <div className="btn-row">
                         <button
                           type="button"

@@ -7,7 +7,10 @@ import type {
 import { type FormEvent, useState } from 'react';
 import type { z } from 'zod';
 import { get, post } from '../api';
+import { zonedToIso } from '../calls/zoned';
 import { Alert, Field, PageHeader } from '../components';
+import { useZone } from '../session';
+import { when } from '../time';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
@@ -27,6 +30,12 @@ const START = String.fromCharCode(2);
 const STOP = String.fromCharCode(3);
 
 /** A snippet's matched words (between U+0002 and U+0003) as <mark>, the rest as text: never HTML. */
+/** The first instant of a day ("2026-03-10") in the person's zone, as ISO UTC. */
+function dayStart(day: string, zone: string): string {
+  const r = zonedToIso(`${day}T00:00`, zone);
+  return r.ok ? r.iso : `${day}T00:00:00.000Z`;
+}
+
 function Snippet({ text }: { text: string }) {
   const parts: { text: string; mark: boolean }[] = [];
   const [first = '', ...chunks] = text.split(START);
@@ -47,6 +56,7 @@ function Snippet({ text }: { text: string }) {
 
 /** Records → Search: full-text and name search of the office's archive; place a legal hold on results. */
 export function SearchPage() {
+  const zone = useZone();
   const [q, setQ] = useState('');
   const [kind, setKind] = useState('');
   const [from, setFrom] = useState('');
@@ -65,8 +75,8 @@ export function SearchPage() {
   const filters = () => ({
     ...(q.trim() ? { q: q.trim() } : {}),
     ...(kind ? { kind } : {}),
-    ...(from ? { from: new Date(from).toISOString() } : {}),
-    ...(to ? { to: new Date(`${to}T23:59:59.999`).toISOString() } : {}),
+    ...(from ? { from: dayStart(from, zone) } : {}),
+    ...(to ? { to: new Date(new Date(dayStart(to, zone)).getTime() + 86_399_999).toISOString() } : {}),
     ...(classification ? { classification } : {}),
     ...(heldOnly ? { held: true } : {}),
   });
@@ -183,7 +193,7 @@ export function SearchPage() {
                   <strong>{h.title}</strong>
                 </label>{' '}
                 <span className="muted">
-                  {h.kind} · {new Date(h.occurredAt).toLocaleString()}
+                  {h.kind} · {when(h.occurredAt, zone)}
                   {h.classification ? ` · ${h.classification}` : ''}
                   {h.held ? ' · on legal hold' : ''}
                   {h.provenance.seq !== null ? ` · log #${h.provenance.seq}` : ''}
@@ -208,7 +218,7 @@ export function SearchPage() {
           <h2>{open.title}</h2>
           <p className="muted">
             {open.provenance.seq !== null
-              ? `Record #${open.provenance.seq} in the log (${open.provenance.recordKind ?? 'record'}), sequenced ${open.provenance.sequencedAt ? new Date(open.provenance.sequencedAt).toLocaleString() : ''}.`
+              ? `Record #${open.provenance.seq} in the log (${open.provenance.recordKind ?? 'record'}), sequenced ${open.provenance.sequencedAt ? when(open.provenance.sequencedAt, zone) : ''}.`
               : 'Not in the log.'}{' '}
             Your view is record #{open.recordSeq}.
             {open.holds.length ? ` On legal hold: ${open.holds.map((x) => x.matter).join(', ')}.` : ''}
@@ -218,8 +228,7 @@ export function SearchPage() {
           <ol>
             {open.access.map((a) => (
               <li key={`${a.recordSeq}:${a.action}`}>
-                {a.action} by {a.actorName ?? a.actorId}, {new Date(a.at).toLocaleString()} (log #
-                {a.recordSeq})
+                {a.action} by {a.actorName ?? a.actorId}, {when(a.at, zone)} (log #{a.recordSeq})
               </li>
             ))}
           </ol>

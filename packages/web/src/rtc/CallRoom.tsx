@@ -18,6 +18,10 @@ export interface CallRoomProps {
   opensInSeconds?: number | null;
   /** The person's zone, for that time. */
   zone?: string;
+  /** Called when who is on the line, or a verification, changes (the page reloads its call log). */
+  onActivity?: () => void;
+  /** The principal's "End the call for everyone" (kept apart from Leave); absent: not offered. */
+  onEnd?: () => void;
 }
 
 /** Now, re-read every 15 s (so "in 2 h 40 min" counts down and the Join button appears on time). */
@@ -68,6 +72,8 @@ export function CallRoom({
   opensAt,
   opensInSeconds,
   zone,
+  onActivity,
+  onEnd,
 }: CallRoomProps) {
   const [mesh, setMesh] = useState<MeshCall | null>(null);
   useEffect(() => {
@@ -84,6 +90,8 @@ export function CallRoom({
       opensAt={opensAt ?? null}
       opensInSeconds={opensInSeconds ?? null}
       zone={zone}
+      onActivity={onActivity}
+      onEnd={onEnd}
     />
   );
 }
@@ -94,14 +102,32 @@ function CallRoomView({
   opensAt,
   opensInSeconds,
   zone,
+  onActivity,
+  onEnd,
 }: {
   mesh: MeshCall;
   me: CallRoomProps['me'];
   opensAt: string | null;
   opensInSeconds: number | null;
   zone: string | undefined;
+  onActivity: (() => void) | undefined;
+  onEnd: (() => void) | undefined;
 }) {
   const snap = useMeshSnapshot(mesh);
+  // Who is on the line and their verifications: when it changes, the call log has a new entry.
+  const activity = [
+    snap.state,
+    ...snap.peers.map((p) => `${p.peerId}:${p.myVerification ?? ''}:${p.theirVerification ?? ''}`),
+  ].join('|');
+  useEffect(() => {
+    if (!onActivity || activity === 'idle') return;
+    // The server writes the entry as it relays the event: ask a moment later, and again after.
+    const timers = [400, 2500].map((ms) => setTimeout(onActivity, ms));
+    return () => {
+      for (const t of timers) clearTimeout(t);
+    };
+  }, [activity, onActivity]);
+  const listenOnly = snap.self?.role === 'listener';
   const inCall = snap.state === 'joined' || snap.state === 'reconnecting';
   // By this browser's clock, from the server's count (the two clocks may differ).
   const opensMs = useMemo(
@@ -145,12 +171,39 @@ function CallRoomView({
             </button>
           )}
           {inCall && (
-            <button type="button" className="btn btn-danger" data-testid="leave" onClick={() => mesh.leave()}>
+            <button
+              type="button"
+              className="btn"
+              data-testid="leave"
+              aria-describedby="leave-hint"
+              onClick={() => mesh.leave()}
+            >
               Leave
             </button>
           )}
+          {inCall && (
+            <span className="meta" id="leave-hint">
+              You hang up; the call goes on for the others.
+            </span>
+          )}
         </span>
       </header>
+      {inCall && onEnd && (
+        <div className="call-room-end" data-testid="end-call-zone">
+          <button
+            type="button"
+            className="btn btn-danger"
+            data-testid="end-call"
+            aria-describedby="end-hint"
+            onClick={onEnd}
+          >
+            End the call for everyone
+          </button>
+          <p className="meta" id="end-hint">
+            Everyone is disconnected and the call is marked completed; the memcon falls due.
+          </p>
+        </div>
+      )}
 
       {snap.error && (
         <div className="alert alert-error" role="alert" data-testid="call-error" data-code={snap.error.code}>
@@ -186,7 +239,7 @@ function CallRoomView({
             {snap.self.muted && <span className="call-room-muted">Muted</span>}
           </li>
           {snap.peers.map((p) => (
-            <PeerRow key={p.peerId} peer={p} mesh={mesh} />
+            <PeerRow key={p.peerId} peer={p} mesh={mesh} listenOnly={listenOnly} />
           ))}
         </ul>
       )}
@@ -218,7 +271,7 @@ function SpeakingDot({ on }: { on: boolean }) {
   );
 }
 
-function PeerRow({ peer, mesh }: { peer: MeshPeerView; mesh: MeshCall }) {
+function PeerRow({ peer, mesh, listenOnly }: { peer: MeshPeerView; mesh: MeshCall; listenOnly: boolean }) {
   return (
     <li
       className={`call-room-person${peer.alarm ? ' has-alarm' : ''}`}
@@ -235,22 +288,40 @@ function PeerRow({ peer, mesh }: { peer: MeshPeerView; mesh: MeshCall }) {
       <span className="call-room-conn">
         {peer.connection === 'none' ? 'no direct audio' : peer.connection}
       </span>
-      {peer.sas && <Verification peer={peer} mesh={mesh} />}
+      {peer.sas && <Verification peer={peer} mesh={mesh} listenOnly={listenOnly} />}
       {peer.stats && <Quality stats={peer.stats} />}
     </li>
   );
 }
 
-function Verification({ peer, mesh }: { peer: MeshPeerView; mesh: MeshCall }) {
+function Verification({
+  peer,
+  mesh,
+  listenOnly,
+}: {
+  peer: MeshPeerView;
+  mesh: MeshCall;
+  /** This person only listens: they have no microphone, so they read nothing aloud. */
+  listenOnly: boolean;
+}) {
   const code = peer.sas ?? '';
+  const shown = (
+    <strong className="call-room-code" data-testid="sas-code" data-code={code}>
+      {formatSas(code)}
+    </strong>
+  );
   return (
     <div className="call-room-verify" data-testid="verification">
-      <p>
-        Read this code to {peer.displayName}:{' '}
-        <strong className="call-room-code" data-testid="sas-code" data-code={code}>
-          {formatSas(code)}
-        </strong>
-      </p>
+      {listenOnly ? (
+        <p data-testid="sas-listen-only">
+          Your link with {peer.displayName} has the code {shown}. You only listen, so you read nothing aloud:
+          if {peer.displayName} reads out this code, press “Codes match”.
+        </p>
+      ) : (
+        <p>
+          Read this code to {peer.displayName}: {shown}
+        </p>
+      )}
       {peer.myVerification === null ? (
         <span className="call-room-buttons">
           <button
@@ -272,7 +343,9 @@ function Verification({ peer, mesh }: { peer: MeshPeerView; mesh: MeshCall }) {
         </span>
       ) : (
         <span data-testid="sas-result" data-result={peer.myVerification}>
-          {peer.myVerification === 'verified' ? 'Verified' : 'Codes differ'}
+          {peer.myVerification === 'verified'
+            ? `You verified the code with ${peer.displayName}`
+            : `Codes differ with ${peer.displayName}`}
           {peer.theirVerification === 'verified' ? ` · verified by ${peer.displayName} too` : ''}
         </span>
       )}

@@ -107,6 +107,27 @@ async function sha256Hex(s: string): Promise<string> {
   return toHex(new Uint8Array(d));
 }
 
+/**
+ * "November 20, 2026, 8:30 p.m. EST": the form of the public pages' other times (server
+ * readouts-site dateLine), in the host office's zone. Kept here, not imported from the staff
+ * app's time.ts: this script is its own bundle and must not pull in a chunk of the app.
+ */
+function cosignedAt(ms: number, zone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(ms));
+  const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
+  const hour = Number(p('hour'));
+  return `${p('month')} ${p('day')}, ${p('year')}, ${hour % 12 || 12}:${p('minute')} ${hour < 12 ? 'a.m.' : 'p.m.'} ${p('timeZoneName')}`;
+}
+
 function show(out: HTMLElement, ok: boolean, text: string) {
   out.textContent = text;
   out.className = ok ? 'ok' : 'bad';
@@ -122,6 +143,8 @@ async function verify() {
   const content = section.dataset.content ?? '';
   const envelope = section.dataset.envelope ?? '';
   const saltHex = section.dataset.salt ?? '';
+  // The host office's zone: the page's other times are in it.
+  const zone = section.dataset.zone || 'UTC';
   out.textContent = 'Checking…';
   out.className = '';
   try {
@@ -193,7 +216,7 @@ async function verify() {
             const c = witnessed.cosigners.find((x) => x.vkey === w.vkey);
             return [
               `Witness ${vkeyName(w.vkey)}`,
-              `${c ? `cosigned${c.time !== null ? ` at ${new Date(c.time * 1000).toISOString()}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ` (pinned in ${pinnedIn})` : ' (as this site gives it)'}`,
+              `${c ? `cosigned${c.time !== null ? ` at ${cosignedAt(c.time * 1000, zone)}` : ''}` : 'did NOT cosign'}; key fingerprint ${keyFingerprint(w.vkey)}${pins.witnesses.length ? ` (pinned in ${pinnedIn})` : ' (as this site gives it)'}`,
             ];
           })
         : [['Witnesses', 'none named; this checkpoint is signed by the log alone']]),

@@ -124,3 +124,26 @@ export interface CallLogEntriesTable {
   record_seq: string;
   at: Date;
 }
+
+/** A listener's private notes on a call: one pad per person and call, seen by nobody else. */
+export interface CallNotesTable {
+  call_id: string;
+  user_id: string;
+  body: string;
+  updated_at: Date;
+}
+
+/** The counterpart office's answer to the scheduled time: accepted, or another time proposed. */
+export interface CallScheduleAnswersTable {
+  id: string;
+  call_id: string;
+  office_id: string;
+  user_id: string;
+  /** The schedule revision answered (a reschedule asks again). */
+  schedule_sequence: number;
+  answer: 'accepted' | 'proposed';
+  proposed_start: Date | null;
+  note: string;
+  record_seq: string;
+  at: Date;
+}

@@ -12,6 +12,8 @@ export interface UsersTable {
   roles: string[];
   status: 'invited' | 'active' | 'disabled';
   demo_persona: boolean;
+  /** Interprets on calls: offered as an interpreter when a call is scheduled (migration 021). */
+  interpreter: Generated<boolean>;
   covered: Generated<'president' | 'vice_president' | 'covered_employee' | 'not_covered'>;
   created_at: Generated<Date>;
 }

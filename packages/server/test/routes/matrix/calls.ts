@@ -222,6 +222,59 @@ export function callRoutes(w: MatrixWorld): RouteTable {
         body: callDetail('scheduled'),
       },
     ],
+    'GET /api/v1/calls/:id/notes': [
+      {
+        what: "a listener's own notes on a scheduled call",
+        access: ['notetaker'],
+        fixture: () => w.callIn('scheduled'),
+        request: (fx) => ({ method: 'GET', url: `/api/v1/calls/${fx.callId}/notes` }),
+        body: (res) => expect(typeof res.json().body).toBe('string'),
+      },
+    ],
+    'PUT /api/v1/calls/:id/notes': [
+      {
+        what: 'a listener saving their own notes on a scheduled call',
+        access: ['notetaker'],
+        fixture: () => w.callIn('scheduled'),
+        request: (fx) => ({
+          method: 'PUT',
+          url: `/api/v1/calls/${fx.callId}/notes`,
+          payload: { body: 'PM raised Arctic patrols.' },
+        }),
+        body: (res) => expect(res.json().body).toBe('PM raised Arctic patrols.'),
+      },
+    ],
+    'POST /api/v1/calls/:id/schedule/answer': [
+      {
+        what: 'the host office answering its own scheduled time',
+        access: [],
+        fixture: () => w.callIn('scheduled'),
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${fx.callId}/schedule/answer`,
+          payload: { answer: 'accepted' },
+        }),
+        body: callDetail('scheduled'),
+      },
+      {
+        what: 'the counterpart office (Canada, same role) accepting the scheduled time',
+        access: ['secretariat', 'liaison', 'staff'],
+        fixture: () => w.callIn('scheduled'),
+        request: async (fx, caller) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${fx.callId}/schedule/answer`,
+          payload: { answer: 'accepted', note: 'The Prime Minister is free then.' },
+          ...(caller === 'anonymous' ? {} : { headers: { cookie: await w.cookieFor(caller, 'ca-pmo') } }),
+        }),
+        body: (res) => {
+          const d = CallDetailSchema.parse(res.json());
+          expect(d.scheduleAnswers.at(-1)).toMatchObject({
+            answer: 'accepted',
+            officeName: expect.any(String),
+          });
+        },
+      },
+    ],
     'POST /api/v1/calls/:id/briefings': [
       {
         what: 'writing the briefing of an approved call',

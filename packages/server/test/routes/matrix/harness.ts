@@ -250,14 +250,20 @@ export class MatrixWorld {
       .where('id', '=', callId)
       .executeTakeFirstOrThrow();
 
-  /** A request as a persona of any office (signed in once per file). */
-  send = async (role: Role, slug: string, req: Req) => {
+  /** The session cookie of a persona of any office (signed in once per file). */
+  cookieFor = async (role: Role, slug: string) => {
     const k = `${role}@${slug}`;
     if (!this.otherCookies.has(k))
       this.otherCookies.set(k, await signInAs(this.app, personaFor(this.list, role, slug).userId));
+    return this.otherCookies.get(k)!;
+  };
+
+  /** A request as a persona of any office (signed in once per file). */
+  send = async (role: Role, slug: string, req: Req) => {
+    const cookie = await this.cookieFor(role, slug);
     return this.app.inject({
       ...req,
-      headers: { cookie: this.otherCookies.get(k)!, ...req.headers },
+      headers: { cookie, ...req.headers },
       payload: req.payload as string,
     } as never);
   };

@@ -177,6 +177,11 @@ export function callRequests(w: MatrixWorld, callId: string): Record<string, Req
       { method: 'POST', url: `${u}/reviews`, payload: { recommendation: 'approve', notes: 'Fine.' } },
     ],
     'PUT /api/v1/calls/:id/schedule': [w.schedule({ callId })],
+    'POST /api/v1/calls/:id/schedule/answer': [
+      { method: 'POST', url: `${u}/schedule/answer`, payload: { answer: 'accepted' } },
+    ],
+    'GET /api/v1/calls/:id/notes': [{ method: 'GET', url: `${u}/notes` }],
+    'PUT /api/v1/calls/:id/notes': [{ method: 'PUT', url: `${u}/notes`, payload: { body: 'Sweep.' } }],
     'POST /api/v1/calls/:id/briefings': [
       {
         method: 'POST',

@@ -1,9 +1,12 @@
 import type { CallDetail } from '@hotline/contract';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { get } from '../../api';
 import { BoundField } from '../../components';
+import { useSession } from '../../session';
 import type { MemconDoc } from '../artifacts';
 import { binder, type FieldMap, groupListErrors } from '../form-errors';
 import { memconDateTimePlace } from '../format';
+import { notesToParagraphs } from '../notes-pad';
 import { Sub, type Submit, useOutcome } from './shared';
 
 function paragraphsToText(p: MemconDoc['paragraphs']): string {
@@ -50,6 +53,23 @@ export function MemconForm({
     correctionReason: '',
   });
   const { errors, setErrors } = useOutcome();
+  const { me } = useSession();
+  // A first draft starts from the listener's own notes pad.
+  const listener = !!me && call.listeners.some((l) => l.id === me.user.id);
+  useEffect(() => {
+    if (last || !listener) return;
+    let live = true;
+    get<{ body: string }>(`/api/v1/calls/${call.id}/notes`).then(
+      (n) =>
+        live &&
+        n.body.trim() &&
+        setF((x) => (x.paragraphs ? x : { ...x, paragraphs: notesToParagraphs(n.body, '(C)') })),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [call.id, last, listener]);
   const bind = binder(f, setF, errors, MEMCON_FIELDS);
   const split = (s: string) =>
     s

@@ -2,6 +2,7 @@ import type { CallDetail, User } from '@hotline/contract';
 import { useEffect, useState } from 'react';
 import { get } from '../../api';
 import { BoundField, describedBy, FieldNotes } from '../../components';
+import { span, when } from '../../time';
 import { binder, type FieldMap } from '../form-errors';
 import { isoToZoned, zonedToIso } from '../zoned';
 import { Sub, type Submit, useOutcome } from './shared';
@@ -77,11 +78,37 @@ function PrincipalOptions({ users }: { users: User[] }) {
   );
 }
 
-export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone: string; onSubmit: Submit }) {
+/** The proposed windows as instants (the requester wrote them in their own zone). */
+function proposedWindows(call: CallDetail): { start: string; end: string }[] {
+  return call.proposedWindows.flatMap((w) => {
+    const s = zonedToIso(w.start, call.requesterZone);
+    const e = zonedToIso(w.end, call.requesterZone);
+    return s.ok && e.ok ? [{ start: s.iso, end: e.iso }] : [];
+  });
+}
+
+export function ScheduleForm({
+  call,
+  zone,
+  counterpartZone,
+  onSubmit,
+}: {
+  call: CallDetail;
+  zone: string;
+  /** The counterpart side's zone (its office's), when the call has one. */
+  counterpartZone?: string | undefined;
+  onSubmit: Submit;
+}) {
   const [users, setUsers] = useState<User[]>([]);
   const [counterparts, setCounterparts] = useState<User[]>([]);
+  const windows = proposedWindows(call);
   const [f, setF] = useState({
-    start: call.scheduledStart ? isoToZoned(call.scheduledStart, zone) : '',
+    // Start from what is known: the scheduled time, else the first proposed window.
+    start: call.scheduledStart
+      ? isoToZoned(call.scheduledStart, zone)
+      : windows[0]
+        ? isoToZoned(windows[0].start, zone)
+        : '',
     durationMin: String(call.durationMin ?? 30),
     channel: call.channel === 'secure_line' ? 'secure_line' : 'hotline',
     principalId: call.principal?.id ?? '',
@@ -99,24 +126,36 @@ export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone:
       }));
     });
     if (call.counterpartOfficeId)
-      void get<User[]>(`/api/v1/users?officeId=${call.counterpartOfficeId}`).then(setCounterparts);
+      void get<User[]>(`/api/v1/users?officeId=${call.counterpartOfficeId}`).then((u) => {
+        setCounterparts(u);
+        setF((x) => ({
+          ...x,
+          counterpartPrincipalId:
+            x.counterpartPrincipalId || (u.find((p) => p.roles.includes('principal'))?.id ?? ''),
+        }));
+      });
   }, [call.ownerOfficeId, call.counterpartOfficeId]);
   const fields = SCHEDULE_FIELDS(zone);
   const bind = binder(f, setF, errors, fields);
-  const proposed = call.proposedWindows.map((w) => {
-    const s = zonedToIso(w.start, call.requesterZone);
-    const e = zonedToIso(w.end, call.requesterZone);
-    return s.ok && e.ok
-      ? `${isoToZoned(s.iso, zone).replace('T', ' ')} to ${isoToZoned(e.iso, zone).replace('T', ' ')}`
-      : `${w.start.replace('T', ' ')} to ${w.end.replace('T', ' ')} (${call.requesterZone})`;
-  });
+  const proposed = windows.map((w) => span(w.start, w.end, zone));
+  const picked = zonedToIso(f.start, zone);
+  // The other side's time for the start being picked: its principal's zone, else its office's,
+  // else the requester's when the request came from the other side.
+  const cpPrincipal = counterparts.find((u) => u.id === f.counterpartPrincipalId);
+  const otherZone =
+    cpPrincipal?.timeZone ??
+    counterpartZone ??
+    (call.requestingOfficeId !== call.ownerOfficeId ? call.requesterZone : undefined);
+  const otherName = cpPrincipal?.displayName ?? call.counterpartLeader;
+  const outside =
+    picked.ok &&
+    windows.length > 0 &&
+    !windows.some((w) => picked.iso >= w.start && picked.iso < w.end) &&
+    !(call.scheduledStart && picked.iso === new Date(call.scheduledStart).toISOString());
   const active = (u: User) => u.status !== 'disabled';
-  // Anyone of either office who works on calls may interpret; principals speak for themselves.
+  // People marked as interpreters, of either office; principals speak for themselves.
   const interpreters = [...users, ...counterparts]
-    .filter(
-      (u) =>
-        active(u) && !u.roles.includes('principal') && u.roles.some((r) => !['admin', 'records'].includes(r)),
-    )
+    .filter((u) => active(u) && u.interpreter && !u.roles.includes('principal'))
     .map((u) => ({
       id: u.id,
       label: `${u.displayName} (${u.officeId === call.ownerOfficeId ? 'our office' : 'counterpart office'})`,
@@ -155,6 +194,19 @@ export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone:
         type="datetime-local"
         {...bind('start')}
       />
+      <div aria-live="polite" className="schedule-notes">
+        {picked.ok && otherZone && otherZone !== zone && (
+          <p className="meta" data-testid="counterpart-time">
+            For {otherName}: {when(picked.iso, otherZone)}.
+          </p>
+        )}
+        {outside && (
+          <p className="alert alert-warn" data-testid="outside-windows">
+            This start is outside the proposed windows ({proposed.join('; ')}). The other office may not be
+            free then.
+          </p>
+        )}
+      </div>
       <BoundField label="Duration (minutes)" type="number" min={5} max={240} {...bind('durationMin')} />
       <BoundField as="select" label="Channel" {...bind('channel')}>
         <option value="hotline">Hotline (in-app secure call)</option>
@@ -183,7 +235,7 @@ export function ScheduleForm({ call, zone, onSubmit }: { call: CallDetail; zone:
         <PeopleChecklist
           id="sc-interpreters"
           legend="Interpreters"
-          hint="From either office; they hear and speak on the call."
+          hint="People marked as interpreters, from either office; they hear and speak on the call."
           people={interpreters}
           wide={interpreters.length > 6}
           chosen={f.interpreterIds}

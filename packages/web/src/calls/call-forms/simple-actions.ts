@@ -13,7 +13,13 @@ export const SIMPLE_ACTIONS: Record<
   withdraw: { label: 'Withdraw the request', reason: 'optional', danger: true },
   cancel: { label: 'Cancel the call', reason: 'optional', danger: true },
   connect: { label: 'Connect the call' },
-  end: { label: 'End the call' },
+  end: {
+    label: 'End the call',
+    confirm: {
+      body: 'Everyone on the line is disconnected and the call is marked completed; the memcon falls due.',
+      irreversible: 'an ended call cannot be resumed; a new call must be requested.',
+    },
+  },
   finalize_memcon: {
     label: 'Finalize the memcon',
     confirm: {
