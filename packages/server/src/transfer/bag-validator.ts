@@ -217,15 +217,22 @@ export async function validateBag(dir: string): Promise<BagReport> {
   if (has.has('fetch.txt')) {
     report.hasFetch = true;
     const text = decodeText(await readFile(join(dir, 'fetch.txt')), encoding);
-    text.split(/\r\n|\n|\r/).forEach((line, i) => {
-      if (line.trim() === '') return;
+    const lines = text.split(/\r\n|\n|\r/);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.trim() === '') continue;
       const m = /^(\S+)[ \t]+(\d+|-)[ \t]+(.+)$/.exec(line);
-      if (!m) return void report.errors.push(`fetch.txt line ${i + 1}: not "URL LENGTH PATH".`);
+      if (!m) {
+        report.errors.push(`fetch.txt line ${i + 1}: not "URL LENGTH PATH".`);
+        continue;
+      }
       const p = decodeManifestPath(m[3]!);
-      if (!inScope(p) || !p.startsWith('data/'))
-        return void report.errors.push(`fetch.txt line ${i + 1}: "${p}" is outside the payload.`);
+      if (!inScope(p) || !p.startsWith('data/')) {
+        report.errors.push(`fetch.txt line ${i + 1}: "${p}" is outside the payload.`);
+        continue;
+      }
       fetched.add(p);
-    });
+    }
   }
 
   // Payload: every file in data/ in every payload manifest; every listed path a payload file.
