@@ -26,6 +26,7 @@ import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './re
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
+import { TransferService } from './transfer/transfer-service.js';
 import { WitnessCollector } from './witness/collector.js';
 import { loadWitnessPolicy, startDemoWitness } from './witness/demo-witness.js';
 
@@ -67,7 +68,19 @@ export class AppContext {
     this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
     this.archiveQueries = new ArchiveQueries(database.db, captureQueries, clock);
     this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
+    this.transfer = new TransferService(
+      database.db,
+      records,
+      log,
+      this.archiveQueries,
+      clock,
+      () => this.servedCheckpoint(),
+      () => this.witnesses?.policy ?? null,
+    );
   }
+
+  /** Transfer to the national archive: BagIt bags with proofs (transfer/). */
+  readonly transfer: TransferService;
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;

@@ -19,6 +19,10 @@ export { LOG_MIGRATED_KIND, migrateLogToV2 } from './records/migrate-v2.js';
 export { V1_LOG_MESSAGE, V1LogError } from './records/records-service.js';
 export { verifyLocal } from './records/verify.js';
 export { serve } from './serve.js';
+export { type BagReport, validateBag } from './transfer/bag-validator.js';
+export type { TransferResult } from './transfer/transfer-service.js';
+export { STATE_FILE as TRANSFER_STATE_FILE } from './transfer/transfer-state.js';
+export { type BagVerification, verifyTransfer } from './transfer/verify-bag.js';
 export { buildWitnessApp } from './witness/routes.js';
 export {
   ensureWitnessKey,
