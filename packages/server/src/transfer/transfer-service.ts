@@ -143,6 +143,51 @@ export class TransferService {
     };
   }
 
+  /** The person the CLI acts as (a records officer, by email): active, with their roles. */
+  async actorFor(email: string): Promise<Actor> {
+    const u = await repo.userByEmail(this.db, email);
+    if (!u || u.status !== 'active')
+      throw new ValidationError(
+        `No active Hotline user has the email ${email}; give a records officer's email.`,
+        {
+          field: 'as',
+        },
+      );
+    return {
+      userId: u.id,
+      officeId: u.office_id,
+      roles: u.roles as Actor['roles'],
+      displayName: u.display_name,
+    };
+  }
+
+  /**
+   * Which records of a transfer's scope, at its checkpoint's size, the bags do not hold
+   * (`seqs`: the record indexes the bags prove). Whoever holds the log can run it; the answer
+   * is the proof that nothing is missing (an empty list) or the list of what is.
+   */
+  async missing(actor: Actor, search: ArchiveSearch, size: number, seqs: ReadonlySet<number>) {
+    authorize(actor, 'archive.search', 'check a transfer against the records log');
+    const q = await this.queries.toSql(actor, search);
+    const out: { seq: number; refKind: string; refId: string }[] = [];
+    let cursor: Cursor | null = null;
+    let entries = 0;
+    for (;;) {
+      const rows = await repo.scopePage(this.db, q, size, cursor, PAGE);
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        entries++;
+        if (!seqs.has(Number(r.record_seq))) out.push(cursorOf(r));
+      }
+      const captured = rows.filter((r) => r.ref_kind === 'captured_item').map((r) => r.ref_id);
+      for (const a of await repo.attachmentsOf(this.db, captured, size))
+        if (!seqs.has(Number(a.seq)))
+          out.push({ seq: Number(a.seq), refKind: 'capture.attachment', refId: a.id });
+      cursor = cursorOf(rows.at(-1)!);
+    }
+    return { entries, missing: out };
+  }
+
   private async start(actor: Actor, input: TransferInput, q: Parameters<typeof repo.scopeCount>[1]) {
     const id = newId(this.clock.now().getTime());
     const rec = await repo.transaction(this.db, (tx) =>
