@@ -59,7 +59,7 @@ describe('hotline archive transfer / verify-bag', () => {
     expect(bad.code).toBe(1);
   });
 
-  it('a transfer killed part-way resumes where it stopped and verifies', { timeout: 300_000 }, async () => {
+  it('a transfer killed part-way resumes where it stopped and verifies', { timeout: 600_000 }, async () => {
     // Enough items that the transfer is still writing when it is killed.
     const mbox = join(out, 'many.mbox');
     const msgs: string[] = [];

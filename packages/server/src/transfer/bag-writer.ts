@@ -32,6 +32,7 @@ export class BagWriter {
   private manifest!: WriteStream;
   private readonly tagStreams = new Map<string, WriteStream>();
   private readonly streams = new Map<string, OpenStream>();
+  private readonly made = new Set<string>();
   octets = 0;
   files = 0;
   items = 0;
@@ -53,12 +54,19 @@ export class BagWriter {
   /** Write one payload file at `path` (relative to data/). */
   async addFile(path: string, bytes: Uint8Array): Promise<void> {
     const full = join(this.dir, 'data', path);
-    await mkdir(dirname(full), { recursive: true });
+    await this.mkdirOnce(dirname(full));
     await writeFile(full, bytes, { flag: 'wx' });
     const sum = createHash(ALGORITHM).update(bytes).digest('hex');
     await write(this.manifest, manifestLine(sum, `data/${path}`));
     this.octets += bytes.length;
     this.files++;
+  }
+
+  private async mkdirOnce(dir: string) {
+    if (this.made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    // Only the folders of a few accounts and calls repeat; a bag's item folders are made once each.
+    if (this.made.size < 10_000) this.made.add(dir);
   }
 
   /** Append to a payload file written in pieces (opened on first use, listed when the bag finishes). */

@@ -36,16 +36,19 @@ export interface ScopeRow {
 }
 
 /**
- * One page of a transfer's scope: the archive entries a search matches whose record is in the
- * tree of size `size`, after `after`, in (record seq, ref kind, ref id) order, with the record's
- * envelope and salt (its opening) and, for a captured item, its account and summary.
+ * One window of a transfer's scope: the archive entries a search matches whose record seq is in
+ * [from, to) (and after `after`, when resuming inside the window), in (record seq, ref kind,
+ * ref id) order, with the record's envelope and salt (its opening) and, for a captured item,
+ * its account and summary. Paging by a window of log indexes, not LIMIT/OFFSET over the view:
+ * each query reads only the rows of its window (captured items by their record_seq index,
+ * migration 024), so a transfer's cost grows with its size, not with its size squared.
  */
-export async function scopePage(
+export async function scopeWindow(
   db: Db,
   s: SearchSql,
-  size: number,
+  from: number,
+  to: number,
   after: Cursor | null,
-  limit: number,
 ): Promise<ScopeRow[]> {
   const past = after
     ? sql`and (e.record_seq, e.ref_kind, e.ref_id::text) > (${after.seq}, ${after.refKind}, ${after.refId})`
@@ -58,9 +61,8 @@ export async function scopePage(
     join records r on r.seq = e.record_seq
     left join captured_items i on e.ref_kind = 'captured_item' and i.id = e.ref_id
     left join capture_accounts a on a.id = i.account_id
-    where ${searchCondition(s)} and e.record_seq < ${size} ${past}
+    where ${searchCondition(s)} and e.record_seq >= ${from} and e.record_seq < ${to} ${past}
     order by e.record_seq, e.ref_kind, e.ref_id::text
-    limit ${limit}
   `.execute(db);
   return r.rows;
 }

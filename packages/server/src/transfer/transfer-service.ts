@@ -35,8 +35,8 @@ import {
   type TransferState,
 } from './transfer-state.js';
 
-/** Entries read per page of the scope. */
-const PAGE = 500;
+/** Log indexes per window of the scope read at once (at most this many entries in memory). */
+const WINDOW = 2000;
 /** Tag files written as the bag grows. */
 const RECORDS = 'proof/records.jsonl';
 const METADATA = 'metadata/nara-2015-04.txt';
@@ -146,7 +146,7 @@ export class TransferService {
   /** The person the CLI acts as (a records officer, by email): active, with their roles. */
   async actorFor(email: string): Promise<Actor> {
     const u = await repo.userByEmail(this.db, email);
-    if (!u || u.status !== 'active')
+    if (u?.status !== 'active' || !u)
       throw new ValidationError(
         `No active Hotline user has the email ${email}; give a records officer's email.`,
         {
@@ -170,11 +170,9 @@ export class TransferService {
     authorize(actor, 'archive.search', 'check a transfer against the records log');
     const q = await this.queries.toSql(actor, search);
     const out: { seq: number; refKind: string; refId: string }[] = [];
-    let cursor: Cursor | null = null;
     let entries = 0;
-    for (;;) {
-      const rows = await repo.scopePage(this.db, q, size, cursor, PAGE);
-      if (rows.length === 0) break;
+    for (let from = 0; from < size; from += WINDOW) {
+      const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), null);
       for (const r of rows) {
         entries++;
         if (!seqs.has(Number(r.record_seq))) out.push(cursorOf(r));
@@ -183,7 +181,6 @@ export class TransferService {
       for (const a of await repo.attachmentsOf(this.db, captured, size))
         if (!seqs.has(Number(a.seq)))
           out.push({ seq: Number(a.seq), refKind: 'capture.attachment', refId: a.id });
-      cursor = cursorOf(rows.at(-1)!);
     }
     return { entries, missing: out };
   }
@@ -253,9 +250,8 @@ export class TransferService {
       });
       await saveState(input.to, state);
     };
-    for (;;) {
-      const rows = await repo.scopePage(this.db, q, size, cursor, PAGE);
-      if (rows.length === 0) break;
+    for (let from = cursor?.seq ?? 0; from < size; from += WINDOW) {
+      const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), cursor);
       const captured = rows.filter((r) => r.ref_kind === 'captured_item').map((r) => r.ref_id);
       const atts = new Map<string, repo.AttachmentRow[]>();
       for (const a of await repo.attachmentsOf(this.db, captured, size))

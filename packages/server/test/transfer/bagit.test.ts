@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { validateBag } from '../../src/transfer/bag-validator.js';
+import { BagWriter } from '../../src/transfer/bag-writer.js';
 import {
   BagPaths,
   bagInfoText,
@@ -10,8 +12,6 @@ import {
   manifestLine,
   safeComponent,
 } from '../../src/transfer/bagit.js';
-import { validateBag } from '../../src/transfer/bag-validator.js';
-import { BagWriter } from '../../src/transfer/bag-writer.js';
 import { mboxEntry } from '../../src/transfer/render.js';
 
 const dirs: string[] = [];
@@ -30,7 +30,9 @@ describe('BagIt rules', () => {
     const p = new BagPaths();
     p.add(['email/a/Report.pdf']);
     expect(() => p.check(['email/a/report.PDF'])).toThrow(/differ only by letter case/);
-    expect(() => new BagPaths().add(['x/caf\u00e9.txt', 'x/cafe\u0301.txt'])).toThrow(/Unicode normalisation/);
+    expect(() => new BagPaths().add(['x/caf\u00e9.txt', 'x/cafe\u0301.txt'])).toThrow(
+      /Unicode normalisation/,
+    );
     const q = new BagPaths();
     expect(() => q.add(['ok.txt', 'OK.txt'])).toThrow();
     expect(q.size).toBe(0);
@@ -52,7 +54,9 @@ describe('BagIt rules', () => {
   });
 
   it('quotes From lines in MBOX entries (mboxrd)', () => {
-    const m = Buffer.from(mboxEntry(Buffer.from('Subject: x\n\nFrom here\n>From there\n'), 'a@b', new Date(0))).toString();
+    const m = Buffer.from(
+      mboxEntry(Buffer.from('Subject: x\n\nFrom here\n>From there\n'), 'a@b', new Date(0)),
+    ).toString();
     expect(m).toBe('From a@b Thu 01 Jan 1970 00:00:00 GMT\nSubject: x\n\n>From here\n>>From there\n\n');
   });
 
