@@ -111,6 +111,8 @@ export function transferCommands(program: Command): void {
         await usingContext(async (ctx) => {
           // Demo mode: the demo world is seeded as `serve` would (once), so a fresh demo can transfer.
           if (ctx.cfg.demo) await ctx.prepare();
+          // With a witness policy, the proofs are against the latest checkpoint its quorum cosigned.
+          if (ctx.cfg.witnessPolicyFile) await ctx.startWitnessing();
           const actor = await ctx.transfer.actorFor(o.as);
           const r = await ctx.transfer.transfer(actor, {
             to: o.to,
