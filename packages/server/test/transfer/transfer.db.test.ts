@@ -71,7 +71,7 @@ beforeAll(async () => {
     ownerEmail: owner,
     official: false,
   });
-});
+}, 300_000);
 afterAll(async () => {
   await t.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -82,7 +82,7 @@ const allFiles = (root: string, rel = ''): string[] =>
     e.isDirectory() ? allFiles(root, `${rel}${e.name}/`) : [`${rel}${e.name}`],
   );
 
-describe('transfer', () => {
+describe('transfer', { timeout: 300_000 }, () => {
   it('writes the whole office as valid bags with proofs, split by size, each passing verify-bag', async () => {
     const to = join(scratch(), 'out');
     const seen: number[] = [];
