@@ -106,7 +106,8 @@ This bag was written by Hotline from its records log "${v.origin}". The log is a
 RFC 6962 / RFC 9162 Merkle tree of ${v.size} entries; proof/checkpoint.txt is its signed
 checkpoint (a C2SP signed note: origin, tree size, base64 root hash, then signatures).
 ${v.witnessed ? 'It carries the cosignatures of the witnesses named in proof/witnesses.txt.\n' : ''}
-proof/records.jsonl holds one JSON line for each of the ${v.records} records of this bag:
+proof/records.jsonl holds one JSON line for each record of this bag (the whole transfer
+holds ${v.records} items of its scope):
 
   seq       the record's index in the log (its leaf number)
   envelope  the record's envelope, canonical JSON (RFC 8785): kind, id, time, office, actor,

@@ -9,9 +9,9 @@ import { writeAudit } from '../records/audit.js';
 import type { LogService } from '../records/log-service.js';
 import type { RecordsService } from '../records/records-service.js';
 import { BagWriter, writeBagInfo } from './bag-writer.js';
-import { BagPaths, bagCount, baggingDate, collisionKey } from './bagit.js';
+import { BagPaths, collisionKey } from './bagit.js';
 import { recordPdf } from './pdf.js';
-import { Prover, policyText, verifierNote } from './proof.js';
+import { Prover, policyText } from './proof.js';
 import {
   accountFolder,
   attachmentPath,
@@ -26,6 +26,7 @@ import {
 } from './render.js';
 import type { Cursor, Db, ScopeRow } from './repository.js';
 import * as repo from './repository.js';
+import { transferInfo, transferTagFiles } from './transfer-info.js';
 import {
   bagName,
   type FinishedBag,
@@ -238,7 +239,10 @@ export class TransferService {
     let bag: OpenBag | null = null;
     const finishBag = async (b: OpenBag) => {
       const n = state.bags.length + 1;
-      const r = await b.w.finish(this.info(state, office, actor, n, null, b.records), this.tagFiles(state));
+      const r = await b.w.finish(
+        transferInfo(state, office, actor.displayName, n, null, b.records),
+        transferTagFiles(state),
+      );
       state.bags.push({
         name: b.name,
         items: b.w.items,
@@ -442,60 +446,18 @@ export class TransferService {
     bag.w.items++;
   }
 
-  private tagFiles(state: TransferState): Record<string, string> {
-    const records = state.total;
-    return {
-      'proof/checkpoint.txt': state.checkpoint.note,
-      'proof/log-key.txt': `${state.checkpoint.verifierKey}\n`,
-      'proof/README.txt': verifierNote({
-        size: state.checkpoint.size,
-        origin: state.checkpoint.origin,
-        records,
-        witnessed: state.checkpoint.witnesses !== null,
-      }),
-      ...(state.checkpoint.witnesses ? { 'proof/witnesses.txt': state.checkpoint.witnesses } : {}),
-    };
-  }
-
-  private info(
-    state: TransferState,
-    office: string,
-    actor: Actor,
-    n: number,
-    total: number | null,
-    records: number,
-  ): [string, string][] {
-    return [
-      ['Source-Organization', office],
-      ['Contact-Name', actor.displayName],
-      [
-        'External-Description',
-        `Records transferred to the national archive (44 U.S.C. 2203(g)) by ${office}.`,
-      ],
-      ['External-Identifier', `hotline-transfer:${state.id}`],
-      ['Bagging-Date', baggingDate(new Date(state.startedAt))],
-      ['Bag-Group-Identifier', `hotline-transfer:${state.id}`],
-      ['Bag-Count', bagCount(n, total)],
-      ['Hotline-Scope', canonicalJson(state.search)],
-      ['Hotline-Log-Origin', state.checkpoint.origin],
-      ['Hotline-Log-Size', String(state.checkpoint.size)],
-      ['Hotline-Bag-Records', String(records)],
-      ['Hotline-Transfer-Items', String(state.total)],
-    ];
-  }
-
   /** Every bag learns the total: Bag-Count "n of T" (bag-info and tag manifest rewritten). */
   private async finalize(state: TransferState, dir: string, office: string, actor: Actor) {
     const total = state.bags.length;
     for (let i = 0; i < total; i++) {
       const b = state.bags[i]!;
-      const info = this.info(state, office, actor, i + 1, total, b.records).filter(
+      const info = transferInfo(state, office, actor.displayName, i + 1, total, b.records).filter(
         ([k]) => total > 1 || (k !== 'Bag-Group-Identifier' && k !== 'Bag-Count'),
       );
       await writeBagInfo(
         join(dir, b.name),
         [...info, ['Payload-Oxum', `${b.octets}.${b.files}`]],
-        [...STREAMS, ...Object.keys(this.tagFiles(state))],
+        [...STREAMS, ...Object.keys(transferTagFiles(state))],
       );
     }
   }
