@@ -90,6 +90,15 @@ export class BagWriter {
     await write(s, text);
   }
 
+  /**
+   * Close every stream of a bag that will not be finished (the transfer failed part-way); the
+   * half-written bag stays on disk and is written again when the transfer resumes.
+   */
+  async abandon(): Promise<void> {
+    const all = [this.manifest, ...this.tagStreams.values(), ...[...this.streams.values()].map((s) => s.out)];
+    await Promise.all(all.map((s) => close(s).catch(() => undefined)));
+  }
+
   /** Payload bytes so far, the open streams included. */
   get size(): number {
     let n = this.octets;

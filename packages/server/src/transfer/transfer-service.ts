@@ -254,51 +254,57 @@ export class TransferService {
       });
       await saveState(input.to, state);
     };
-    for (let from = cursor?.seq ?? 0; from < size; from += WINDOW) {
-      const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), cursor);
-      const captured = rows.filter((r) => r.ref_kind === 'captured_item').map((r) => r.ref_id);
-      const atts = new Map<string, repo.AttachmentRow[]>();
-      for (const a of await repo.attachmentsOf(this.db, captured, size))
-        atts.set(a.subject, [...(atts.get(a.subject) ?? []), a]);
-      for (const row of rows) {
-        const e = entryOf(row);
-        const item = await this.itemFiles(e, row, atts.get(row.ref_id) ?? []);
-        const bytes = item.files.reduce((n, f) => n + f.bytes.length, 0) + (item.mbox?.length ?? 0);
-        if (
-          bag &&
-          bag.w.items > 0 &&
-          (bag.w.size + bytes > state.maxBagBytes || (state.maxBagItems && bag.w.items >= state.maxBagItems))
-        ) {
-          await finishBag(bag);
-          bag = null;
+    try {
+      for (let from = cursor?.seq ?? 0; from < size; from += WINDOW) {
+        const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), cursor);
+        const captured = rows.filter((r) => r.ref_kind === 'captured_item').map((r) => r.ref_id);
+        const atts = new Map<string, repo.AttachmentRow[]>();
+        for (const a of await repo.attachmentsOf(this.db, captured, size))
+          atts.set(a.subject, [...(atts.get(a.subject) ?? []), a]);
+        for (const row of rows) {
+          const e = entryOf(row);
+          const item = await this.itemFiles(e, row, atts.get(row.ref_id) ?? []);
+          const bytes = item.files.reduce((n, f) => n + f.bytes.length, 0) + (item.mbox?.length ?? 0);
+          if (
+            bag &&
+            bag.w.items > 0 &&
+            (bag.w.size + bytes > state.maxBagBytes ||
+              (state.maxBagItems && bag.w.items >= state.maxBagItems))
+          ) {
+            await finishBag(bag);
+            bag = null;
+          }
+          if (!bag) {
+            const name = bagName(state.bags.length + 1);
+            const w = await BagWriter.create(join(input.to, name), STREAMS);
+            await w.tag(METADATA, NARA_HEADER);
+            bag = { w, name, records: 0, first: null, last: null, accounts: new Map() };
+          }
+          // Names that would be one file on a case-insensitive or normalising file system are
+          // refused before anything of the item is written: the item's own paths (ids are unique
+          // per item, so only its attachments can collide) and its account's folder.
+          new BagPaths().add(item.files.map((f) => f.path));
+          if (e.refKind === 'captured_item') {
+            const folder = accountFolder(e);
+            const k = collisionKey(folder);
+            const other = bag.accounts.get(k);
+            if (other !== undefined && other !== folder)
+              throw new ConflictError(
+                `The account folders "${folder}" and "${other}" differ only by letter case or Unicode normalisation; one bag cannot hold both. Transfer the two accounts separately (--account), then run again.`,
+              );
+            bag.accounts.set(k, folder);
+          }
+          await this.writeItem(bag, e, row, item, prover);
+          bag.first ??= cursorOf(row);
+          bag.last = cursorOf(row);
+          cursor = cursorOf(row);
+          done++;
+          input.onProgress?.({ done, total: state.total, bag: bag.name });
         }
-        if (!bag) {
-          const name = bagName(state.bags.length + 1);
-          const w = await BagWriter.create(join(input.to, name), STREAMS);
-          await w.tag(METADATA, NARA_HEADER);
-          bag = { w, name, records: 0, first: null, last: null, accounts: new Map() };
-        }
-        // Names that would be one file on a case-insensitive or normalising file system are
-        // refused before anything of the item is written: the item's own paths (ids are unique
-        // per item, so only its attachments can collide) and its account's folder.
-        new BagPaths().add(item.files.map((f) => f.path));
-        if (e.refKind === 'captured_item') {
-          const folder = accountFolder(e);
-          const k = collisionKey(folder);
-          const other = bag.accounts.get(k);
-          if (other !== undefined && other !== folder)
-            throw new ConflictError(
-              `The account folders "${folder}" and "${other}" differ only by letter case or Unicode normalisation; one bag cannot hold both. Transfer the two accounts separately (--account), then run again.`,
-            );
-          bag.accounts.set(k, folder);
-        }
-        await this.writeItem(bag, e, row, item, prover);
-        bag.first ??= cursorOf(row);
-        bag.last = cursorOf(row);
-        cursor = cursorOf(row);
-        done++;
-        input.onProgress?.({ done, total: state.total, bag: bag.name });
       }
+    } catch (err) {
+      await bag?.w.abandon();
+      throw err;
     }
     if (bag) await finishBag(bag);
     await this.finalize(state, input.to, office, actor);

@@ -220,4 +220,43 @@ describe('transfer', { timeout: 300_000 }, () => {
       t.ctx.transfer.transfer(usStaff, { to: join(scratch(), 'x'), search: {}, maxBagBytes: 1000 }),
     ).rejects.toThrow(/may not transfer/);
   });
+
+  it('refuses, before writing the item, attachment names that differ only by letter case', async () => {
+    const eml = join(scratch(), 'colliding.eml');
+    const part = (name: string, body: string) => [
+      `--b2`,
+      `Content-Type: text/plain; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      '',
+      body,
+    ];
+    writeFileSync(
+      eml,
+      [
+        'From: Chief of Staff <cos@personal.example.com>',
+        'To: President <potus@personal.example.com>',
+        'Subject: Zanzibar colliding names',
+        'Date: Tue, 3 Feb 2026 10:00:00 +0000',
+        'Message-ID: <transfer-test-2@personal.example.com>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b2"',
+        '',
+        ...part('Notes.txt', 'first'),
+        ...part('notes.TXT', 'second'),
+        '--b2--',
+        '',
+      ].join('\r\n'),
+    );
+    await t.ctx.capture.importFile(null, 'eml', eml, {
+      identifier: 'cos@personal.example.com',
+      ownerEmail: owner,
+      official: false,
+    });
+    const to = join(scratch(), 'collide');
+    await expect(
+      t.ctx.transfer.transfer(us, { to, search: { q: 'Zanzibar' }, maxBagBytes: 1 << 30 }),
+    ).rejects.toThrow(/"[^"]*notes\.TXT" and "[^"]*Notes\.txt" differ only by letter case/);
+    const written = existsSync(join(to, 'bag-0001/data')) ? allFiles(join(to, 'bag-0001/data')) : [];
+    expect(written).toEqual([]);
+  });
 });
