@@ -148,7 +148,7 @@ describe('the demo witness and the browser verifier', () => {
     const problems = watchConsole(page);
     expect(await verify(page)).toMatch(/^Verified: .* cosigned by 1 witness, and its text is unchanged\.$/);
     const details = await page.locator('#verify-details').textContent();
-    expect(details).toContain(`Witness archive.demo/witnesscosigned at 20`);
+    expect(details).toMatch(/Witness archive\.demo\/witnesscosigned at [A-Z][a-z]+ \d{1,2}, 20\d\d, /);
     expect(details).toContain(`key fingerprint ${keyFingerprint(witnessKey)} (as this site gives it)`);
     expect(details).toContain(`key fingerprint ${keyFingerprint(logKey)} (as this site gives it`);
     expect(await seriousAxeViolations(page)).toEqual([]);

@@ -21,8 +21,12 @@ export async function buildCli(): Promise<{ path: string; remove(): void }> {
   }
   const path = join(dir, 'hotline.js');
   await build({
-    entryPoints: [join(root, 'packages/cli/src/hotline.ts')],
-    outfile: path,
+    // The mail parser's worker beside hotline.js, as scripts/build.mjs builds it (imports use it).
+    entryPoints: {
+      hotline: join(root, 'packages/cli/src/hotline.ts'),
+      'mime-parse-worker': join(root, 'packages/server/src/capture/importers/mime-parse-worker.ts'),
+    },
+    outdir: dir,
     bundle: true,
     platform: 'node',
     format: 'esm',

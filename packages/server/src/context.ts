@@ -31,6 +31,7 @@ import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './re
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
+import { TransferService } from './transfer/transfer-service.js';
 import { WitnessCollector } from './witness/collector.js';
 import { type DemoWitness, loadWitnessPolicy, startDemoWitness } from './witness/demo-witness.js';
 
@@ -77,6 +78,15 @@ export class AppContext {
     this.messagingQueries = new MessagingQueries(database.db);
     this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
     this.accessRequests = new AccessRequestService(database.db, records, clock);
+    this.transfer = new TransferService(
+      database.db,
+      records,
+      log,
+      this.archiveQueries,
+      clock,
+      () => this.servedCheckpoint(),
+      () => this.witnesses?.policy ?? null,
+    );
   }
 
   /** Opening the archive with k of n custodians' key shares, for one act (records/key-custody). */
@@ -88,6 +98,9 @@ export class AppContext {
   /** Messaging's delivery service (messaging/): MLS key packages, conversations, ciphertext. */
   readonly messaging: MessagingService;
   readonly messagingQueries: MessagingQueries;
+
+  /** Transfer to the national archive: BagIt bags with proofs (transfer/). */
+  readonly transfer: TransferService;
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;

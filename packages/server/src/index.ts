@@ -46,6 +46,10 @@ export {
 export { openReplicaStore, type ReplicaStore } from './replica/store.js';
 export { type ReplicaVerifyResult, verifyReplica } from './replica/verify-replica.js';
 export { serve } from './serve.js';
+export { type BagReport, validateBag } from './transfer/bag-validator.js';
+export type { TransferResult } from './transfer/transfer-service.js';
+export { STATE_FILE as TRANSFER_STATE_FILE } from './transfer/transfer-state.js';
+export { type BagVerification, verifyTransfer } from './transfer/verify-bag.js';
 export { buildWitnessApp } from './witness/routes.js';
 export {
   ensureWitnessKey,

@@ -10,7 +10,9 @@ import { operatorName, readShares } from './keys-split.js';
 export function archiveGroup(program: Command): Command {
   return (
     program.commands.find((c) => c.name() === 'archive') ??
-    program.command('archive').description('The archive: transfers and second copies.')
+    program
+      .command('archive')
+      .description('The archive: transfer to the national archive, check a transfer, keep a second copy.')
   );
 }
 

@@ -5,6 +5,7 @@ import { contactsCommands } from './contacts.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
 import { monitorCommand } from './monitor.js';
+import { transferCommands } from './transfer.js';
 import { witnessCommands } from './witness.js';
 
 /** Command groups beyond serve/migrate/offices/users. */
@@ -17,4 +18,5 @@ export const extraCommands: ((program: Command) => void)[] = [
   monitorCommand,
   contactsCommands,
   archiveReplicateCommand,
+  transferCommands,
 ];

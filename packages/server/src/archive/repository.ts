@@ -77,6 +77,11 @@ function where(s: SearchSql, tsq: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql.join(conds, sql` and `);
 }
 
+/** The WHERE of a search over `archive_entries e` (the transfer's scope is a search too). */
+export function searchCondition(s: SearchSql): RawBuilder<unknown> {
+  return where(s, tsQuery(s));
+}
+
 export interface HitRow {
   ref_kind: string;
   ref_id: string;

@@ -20,6 +20,7 @@ import * as m018 from './018-foreign-contacts.js';
 import * as m019 from './019-import-staging.js';
 import * as m021 from './021-call-people.js';
 import * as m023 from './023-archive-index.js';
+import * as m024 from './024-transfer.js';
 import * as m026 from './026-messaging.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   '019-import-staging': m019,
   '021-call-people': m021,
   '023-archive-index': m023,
+  '024-transfer': m024,
   '026-messaging': m026,
 };

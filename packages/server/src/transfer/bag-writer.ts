@@ -1,0 +1,157 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { ALGORITHM, BAGIT_TXT, bagInfoText, manifestLine, payloadOxum } from './bagit.js';
+
+/** A file written a piece at a time (an account's MBOX): hashed and counted as it goes. */
+interface OpenStream {
+  path: string;
+  out: WriteStream;
+  hash: Hash;
+  bytes: number;
+}
+
+function write(out: WriteStream, data: string | Uint8Array): Promise<void> {
+  return out.write(data) ? Promise.resolve() : new Promise((r) => out.once('drain', r));
+}
+
+async function close(out: WriteStream): Promise<void> {
+  out.end();
+  await finished(out);
+}
+
+/**
+ * One bag being written, streamed: each payload file is written and its SHA-512 line appended
+ * to manifest-sha512.txt at once, so nothing grows with the bag but the counts. Tag files that
+ * grow with the bag (the proofs, the metadata file) are streams too. `finish()` writes
+ * bagit.txt, bag-info.txt and the tag manifest, which lists every tag file and only those.
+ */
+export class BagWriter {
+  private manifest!: WriteStream;
+  private readonly tagStreams = new Map<string, WriteStream>();
+  private readonly streams = new Map<string, OpenStream>();
+  private readonly made = new Set<string>();
+  octets = 0;
+  files = 0;
+  items = 0;
+
+  private constructor(readonly dir: string) {}
+
+  static async create(dir: string, tagStreams: readonly string[]): Promise<BagWriter> {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(join(dir, 'data'), { recursive: true });
+    const w = new BagWriter(dir);
+    w.manifest = createWriteStream(join(dir, `manifest-${ALGORITHM}.txt`));
+    for (const t of tagStreams) {
+      await mkdir(dirname(join(dir, t)), { recursive: true });
+      w.tagStreams.set(t, createWriteStream(join(dir, t)));
+    }
+    return w;
+  }
+
+  /** Write one payload file at `path` (relative to data/). */
+  async addFile(path: string, bytes: Uint8Array): Promise<void> {
+    const full = join(this.dir, 'data', path);
+    await this.mkdirOnce(dirname(full));
+    await writeFile(full, bytes, { flag: 'wx' });
+    const sum = createHash(ALGORITHM).update(bytes).digest('hex');
+    await write(this.manifest, manifestLine(sum, `data/${path}`));
+    this.octets += bytes.length;
+    this.files++;
+  }
+
+  private async mkdirOnce(dir: string) {
+    if (this.made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    // Only the folders of a few accounts and calls repeat; a bag's item folders are made once each.
+    if (this.made.size < 10_000) this.made.add(dir);
+  }
+
+  /** Append to a payload file written in pieces (opened on first use, listed when the bag finishes). */
+  async appendTo(path: string, bytes: Uint8Array): Promise<void> {
+    let s = this.streams.get(path);
+    if (!s) {
+      const full = join(this.dir, 'data', path);
+      await mkdir(dirname(full), { recursive: true });
+      s = { path, out: createWriteStream(full, { flags: 'wx' }), hash: createHash(ALGORITHM), bytes: 0 };
+      this.streams.set(path, s);
+    }
+    s.hash.update(bytes);
+    s.bytes += bytes.length;
+    await write(s.out, bytes);
+  }
+
+  /** Append a line (or lines) to one of the tag streams named at create(). */
+  async tag(path: string, text: string): Promise<void> {
+    const s = this.tagStreams.get(path);
+    if (!s) throw new Error(`${path} is not a tag stream of this bag`);
+    await write(s, text);
+  }
+
+  /**
+   * Close every stream of a bag that will not be finished (the transfer failed part-way); the
+   * half-written bag stays on disk and is written again when the transfer resumes.
+   */
+  async abandon(): Promise<void> {
+    const all = [this.manifest, ...this.tagStreams.values(), ...[...this.streams.values()].map((s) => s.out)];
+    await Promise.all(all.map((s) => close(s).catch(() => undefined)));
+  }
+
+  /** Payload bytes so far, the open streams included. */
+  get size(): number {
+    let n = this.octets;
+    for (const s of this.streams.values()) n += s.bytes;
+    return n;
+  }
+
+  /**
+   * Close every stream, list the pieced files in the manifest, write the fixed tag files and
+   * bag-info.txt (Payload-Oxum added here), then the tag manifest.
+   */
+  async finish(
+    info: [string, string][],
+    tagFiles: Record<string, string>,
+  ): Promise<{ octets: number; files: number }> {
+    for (const s of this.streams.values()) {
+      await close(s.out);
+      await write(this.manifest, manifestLine(s.hash.digest('hex'), `data/${s.path}`));
+      this.octets += s.bytes;
+      this.files++;
+    }
+    this.streams.clear();
+    await close(this.manifest);
+    for (const s of this.tagStreams.values()) await close(s);
+    for (const [path, text] of Object.entries(tagFiles)) {
+      await mkdir(dirname(join(this.dir, path)), { recursive: true });
+      await writeFile(join(this.dir, path), text);
+    }
+    await writeFile(join(this.dir, 'bagit.txt'), BAGIT_TXT);
+    await writeBagInfo(
+      this.dir,
+      [...info, ['Payload-Oxum', payloadOxum(this.octets, this.files)]],
+      [...this.tagStreams.keys(), ...Object.keys(tagFiles)],
+    );
+    return { octets: this.octets, files: this.files };
+  }
+}
+
+/** The tag files of a Hotline bag besides the ones named: declaration, bag-info, payload manifest. */
+const FIXED_TAGS = ['bagit.txt', 'bag-info.txt', `manifest-${ALGORITHM}.txt`];
+
+/**
+ * (Re)write bag-info.txt and then the tag manifest over `tagFiles` and the fixed tag files.
+ * Used when a bag finishes and again when a multi-bag transfer learns its Bag-Count total.
+ */
+export async function writeBagInfo(dir: string, info: [string, string][], tagFiles: readonly string[]) {
+  await writeFile(join(dir, 'bag-info.txt'), bagInfoText(info));
+  const lines: string[] = [];
+  for (const t of [...FIXED_TAGS, ...tagFiles].sort()) {
+    const sum = createHash(ALGORITHM)
+      .update(await readFile(join(dir, t)))
+      .digest('hex');
+    lines.push(manifestLine(sum, t));
+  }
+  await writeFile(join(dir, `tagmanifest-${ALGORITHM}.txt`), lines.join(''));
+}

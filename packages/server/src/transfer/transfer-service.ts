@@ -1,0 +1,470 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Clock, ConflictError, canonicalJson, newId, ValidationError } from '@hotline/common';
+import type { ArchiveSearch } from '@hotline/contract';
+import type { WitnessPolicy } from '@hotline/ledger';
+import type { ArchiveQueries } from '../archive/queries.js';
+import { type Actor, authorize } from '../policy/policy.js';
+import { writeAudit } from '../records/audit.js';
+import type { LogService } from '../records/log-service.js';
+import type { RecordsService } from '../records/records-service.js';
+import { BagWriter, writeBagInfo } from './bag-writer.js';
+import { BagPaths, collisionKey } from './bagit.js';
+import { recordPdf } from './pdf.js';
+import { Prover, policyText } from './proof.js';
+import {
+  accountFolder,
+  attachmentPath,
+  type BagFile,
+  type EntryRow,
+  entryFiles,
+  mboxEntry,
+  NARA_HEADER,
+  naraRow,
+  pdfPath,
+  wantsPdf,
+} from './render.js';
+import type { Cursor, Db, ScopeRow } from './repository.js';
+import * as repo from './repository.js';
+import { transferInfo, transferTagFiles } from './transfer-info.js';
+import {
+  bagName,
+  type FinishedBag,
+  isEmptyOrMissing,
+  readState,
+  saveState,
+  type TransferState,
+} from './transfer-state.js';
+
+/** Log indexes per window of the scope read at once (at most this many entries in memory). */
+const WINDOW = 2000;
+/** Tag files written as the bag grows. */
+const RECORDS = 'proof/records.jsonl';
+const METADATA = 'metadata/nara-2015-04.txt';
+const STREAMS = [RECORDS, METADATA];
+
+export interface TransferInput {
+  to: string;
+  search: ArchiveSearch;
+  /** a bag is closed before an item would take its payload past this many bytes (1 item at least) */
+  maxBagBytes: number;
+  maxBagItems?: number | null;
+  onProgress?: (p: { done: number; total: number; bag: string }) => void;
+}
+
+export interface TransferResult {
+  id: string;
+  dir: string;
+  bags: FinishedBag[];
+  items: number;
+  records: number;
+  checkpointSize: number;
+  resumed: boolean;
+  recordSeq: number;
+}
+
+interface OpenBag {
+  w: BagWriter;
+  name: string;
+  records: number;
+  first: Cursor | null;
+  last: Cursor | null;
+  accounts: Map<string, string>;
+}
+
+const cursorOf = (r: ScopeRow): Cursor => ({
+  seq: Number(r.record_seq),
+  refKind: r.ref_kind,
+  refId: r.ref_id,
+});
+
+function entryOf(r: ScopeRow): EntryRow {
+  return {
+    refKind: r.ref_kind,
+    refId: r.ref_id,
+    kind: r.kind,
+    callId: r.call_id,
+    title: r.title,
+    body: r.body,
+    occurredAt: new Date(r.occurred_at),
+    classification: r.classification,
+    seq: Number(r.record_seq),
+    recordId: r.record_id,
+    account: r.account,
+    accountKind: r.account_kind,
+    summary: r.summary,
+  };
+}
+
+/**
+ * Transfer to the national archive (44 U.S.C. 2203(g)): the records a search matches (or the
+ * whole office's) as BagIt bags with the proofs that they are the records the log holds.
+ * Streams: a page of the scope at a time, each file written and hashed as it comes, so memory
+ * does not grow with the transfer. The start and the end are records in the log (audit
+ * `archive.transfer_started` / `archive.transferred`), each its own transaction.
+ */
+export class TransferService {
+  constructor(
+    private readonly db: Db,
+    private readonly records: RecordsService,
+    private readonly log: LogService,
+    private readonly queries: ArchiveQueries,
+    private readonly clock: Clock,
+    private readonly checkpoint: () => Promise<{ size: number; note: string } | null>,
+    private readonly witnessPolicy: () => WitnessPolicy | null,
+  ) {}
+
+  async transfer(actor: Actor, input: TransferInput): Promise<TransferResult> {
+    authorize(actor, 'archive.search', 'transfer records to the national archive');
+    if (!(input.maxBagBytes > 0))
+      throw new ValidationError('The bag size must be a positive number of bytes.');
+    const q = await this.queries.toSql(actor, input.search);
+    let state = await readState(input.to);
+    const resumed = state !== null;
+    if (state) {
+      if (state.office !== actor.officeId || canonicalJson(state.search) !== canonicalJson(input.search))
+        throw new ConflictError(
+          `${input.to} holds a transfer of another scope or office; give an empty folder for a new transfer.`,
+        );
+    } else {
+      if (!(await isEmptyOrMissing(input.to)))
+        throw new ConflictError(`${input.to} is not empty; give an empty or new folder for the transfer.`);
+      state = await this.start(actor, input, q);
+    }
+    if (!state.done) await this.run(actor, state, input, q);
+    return {
+      id: state.id,
+      dir: input.to,
+      bags: state.bags,
+      items: state.bags.reduce((n, b) => n + b.items, 0),
+      records: state.bags.reduce((n, b) => n + b.records, 0),
+      checkpointSize: state.checkpoint.size,
+      resumed,
+      recordSeq: state.finishRecordSeq ?? state.startRecordSeq,
+    };
+  }
+
+  /** The person the CLI acts as (a records officer, by email): active, with their roles. */
+  async actorFor(email: string): Promise<Actor> {
+    const u = await repo.userByEmail(this.db, email);
+    if (u?.status !== 'active' || !u)
+      throw new ValidationError(
+        `No active Hotline user has the email ${email}; give a records officer's email.`,
+        {
+          field: 'as',
+        },
+      );
+    return {
+      userId: u.id,
+      officeId: u.office_id,
+      roles: u.roles as Actor['roles'],
+      displayName: u.display_name,
+    };
+  }
+
+  /**
+   * Which records of a transfer's scope, at its checkpoint's size, the bags do not hold
+   * (`seqs`: the record indexes the bags prove). Whoever holds the log can run it; the answer
+   * is the proof that nothing is missing (an empty list) or the list of what is.
+   */
+  async missing(actor: Actor, search: ArchiveSearch, size: number, seqs: ReadonlySet<number>) {
+    authorize(actor, 'archive.search', 'check a transfer against the records log');
+    const q = await this.queries.toSql(actor, search);
+    const out: { seq: number; refKind: string; refId: string }[] = [];
+    let entries = 0;
+    for (let from = 0; from < size; from += WINDOW) {
+      const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), null);
+      for (const r of rows) {
+        entries++;
+        if (!seqs.has(Number(r.record_seq))) out.push(cursorOf(r));
+      }
+      const captured = rows.filter((r) => r.ref_kind === 'captured_item').map((r) => r.ref_id);
+      for (const a of await repo.attachmentsOf(this.db, captured, size))
+        if (!seqs.has(Number(a.seq)))
+          out.push({ seq: Number(a.seq), refKind: 'capture.attachment', refId: a.id });
+    }
+    return { entries, missing: out };
+  }
+
+  private async start(actor: Actor, input: TransferInput, q: Parameters<typeof repo.scopeCount>[1]) {
+    const id = newId(this.clock.now().getTime());
+    const rec = await repo.transaction(this.db, (tx) =>
+      writeAudit(tx, this.records, {
+        action: 'archive.transfer_started',
+        actor,
+        subject: `transfer:${id}`,
+        details: { transferId: id, search: input.search, maxBagBytes: input.maxBagBytes },
+      }),
+    );
+    await this.log.integrateAll();
+    const cp = await this.checkpoint();
+    if (!cp) throw new ConflictError('The records log has no checkpoint yet; start the server once.');
+    const policy = this.witnessPolicy();
+    const state: TransferState = {
+      v: 1,
+      id,
+      office: actor.officeId,
+      search: input.search,
+      startedAt: this.clock.now().toISOString(),
+      startRecordSeq: rec.seq,
+      checkpoint: {
+        size: cp.size,
+        note: cp.note,
+        origin: this.log.origin,
+        verifierKey: this.log.verifierKey,
+        witnesses: policy ? policyText(policy) : null,
+      },
+      maxBagBytes: input.maxBagBytes,
+      maxBagItems: input.maxBagItems ?? null,
+      total: (await repo.scopeCount(this.db, q, cp.size)).entries,
+      bags: [],
+      done: false,
+    };
+    await mkdir(input.to, { recursive: true });
+    await saveState(input.to, state);
+    return state;
+  }
+
+  private async run(
+    actor: Actor,
+    state: TransferState,
+    input: TransferInput,
+    q: Parameters<typeof repo.scopeCount>[1],
+  ) {
+    const size = state.checkpoint.size;
+    const prover = new Prover(this.log.tileReader(), size, this.log.hasher);
+    const office = (await repo.officeName(this.db, actor.officeId))?.name ?? actor.officeId;
+    let cursor = state.bags.at(-1)?.last ?? null;
+    let done = state.bags.reduce((n, b) => n + b.items, 0);
+    let bag: OpenBag | null = null;
+    const finishBag = async (b: OpenBag) => {
+      const n = state.bags.length + 1;
+      const r = await b.w.finish(
+        transferInfo(state, office, actor.displayName, n, null, b.records),
+        transferTagFiles(state),
+      );
+      state.bags.push({
+        name: b.name,
+        items: b.w.items,
+        records: b.records,
+        octets: r.octets,
+        files: r.files,
+        first: b.first!,
+        last: b.last!,
+      });
+      await saveState(input.to, state);
+    };
+    try {
+      for (let from = cursor?.seq ?? 0; from < size; from += WINDOW) {
+        const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), cursor);
+        const captured = rows.filter((r) => r.ref_kind === 'captured_item').map((r) => r.ref_id);
+        const atts = new Map<string, repo.AttachmentRow[]>();
+        for (const a of await repo.attachmentsOf(this.db, captured, size))
+          atts.set(a.subject, [...(atts.get(a.subject) ?? []), a]);
+        for (const row of rows) {
+          const e = entryOf(row);
+          const item = await this.itemFiles(e, row, atts.get(row.ref_id) ?? []);
+          const bytes = item.files.reduce((n, f) => n + f.bytes.length, 0) + (item.mbox?.length ?? 0);
+          if (
+            bag &&
+            bag.w.items > 0 &&
+            (bag.w.size + bytes > state.maxBagBytes ||
+              (state.maxBagItems && bag.w.items >= state.maxBagItems))
+          ) {
+            await finishBag(bag);
+            bag = null;
+          }
+          if (!bag) {
+            const name = bagName(state.bags.length + 1);
+            const w = await BagWriter.create(join(input.to, name), STREAMS);
+            await w.tag(METADATA, NARA_HEADER);
+            bag = { w, name, records: 0, first: null, last: null, accounts: new Map() };
+          }
+          // Names that would be one file on a case-insensitive or normalising file system are
+          // refused before anything of the item is written: the item's own paths (ids are unique
+          // per item, so only its attachments can collide) and its account's folder.
+          new BagPaths().add(item.files.map((f) => f.path));
+          if (e.refKind === 'captured_item') {
+            const folder = accountFolder(e);
+            const k = collisionKey(folder);
+            const other = bag.accounts.get(k);
+            if (other !== undefined && other !== folder)
+              throw new ConflictError(
+                `The account folders "${folder}" and "${other}" differ only by letter case or Unicode normalisation; one bag cannot hold both. Transfer the two accounts separately (--account), then run again.`,
+              );
+            bag.accounts.set(k, folder);
+          }
+          await this.writeItem(bag, e, row, item, prover);
+          bag.first ??= cursorOf(row);
+          bag.last = cursorOf(row);
+          cursor = cursorOf(row);
+          done++;
+          input.onProgress?.({ done, total: state.total, bag: bag.name });
+        }
+      }
+    } catch (err) {
+      await bag?.w.abandon();
+      throw err;
+    }
+    if (bag) await finishBag(bag);
+    await this.finalize(state, input.to, office, actor);
+    const rec = await repo.transaction(this.db, (tx) =>
+      writeAudit(tx, this.records, {
+        action: 'archive.transferred',
+        actor,
+        subject: `transfer:${state.id}`,
+        details: {
+          transferId: state.id,
+          checkpointSize: size,
+          bags: state.bags.map((b) => ({
+            name: b.name,
+            items: b.items,
+            records: b.records,
+            oxum: `${b.octets}.${b.files}`,
+          })),
+        },
+      }),
+    );
+    state.done = true;
+    state.finishRecordSeq = rec.seq;
+    await saveState(input.to, state);
+  }
+
+  /** The files of one entry: its own, its attachments', its PDF, and its MBOX entry (email). */
+  private async itemFiles(e: EntryRow, row: ScopeRow, atts: repo.AttachmentRow[]) {
+    const content = await this.open(row.digest, e.seq);
+    const files: (BagFile & {
+      rec?: { seq: number; id: string; envelope: Uint8Array; salt: Uint8Array | null };
+    })[] = entryFiles(e, content, row.digest).map((f) => ({
+      ...f,
+      rec: { seq: e.seq, id: row.record_id, envelope: row.envelope, salt: row.salt },
+    }));
+    const named = (
+      (e.summary?.attachments as { filename?: string; sha256?: string }[] | undefined) ?? []
+    ).slice();
+    for (const a of atts) {
+      const bytes = await this.open(a.digest, Number(a.seq));
+      const i = named.findIndex((n) => n.sha256 === a.digest);
+      const filename =
+        i >= 0 ? (named.splice(i, 1)[0]!.filename ?? `attachment-${a.seq}`) : `attachment-${a.seq}`;
+      files.push({
+        path: attachmentPath(e, filename),
+        bytes,
+        proves: 'file',
+        title: `${e.title}: ${filename}`,
+        description: `attachment of ${e.kind} ${e.refId}, records-log entry ${a.seq}`,
+        rec: { seq: Number(a.seq), id: a.id, envelope: a.envelope, salt: a.salt },
+      });
+    }
+    if (wantsPdf(e))
+      files.push({
+        path: pdfPath(e),
+        bytes: await recordPdf({
+          title: e.title,
+          facts: `${e.kind} · ${e.occurredAt.toISOString()} · records-log entry ${e.seq}`,
+          body: e.body,
+          at: e.occurredAt,
+        }),
+        title: e.title,
+        description: `${e.kind} ${e.refId} printed from its JSON record`,
+      });
+    const mbox =
+      e.refKind === 'captured_item' && e.kind === 'email'
+        ? mboxEntry(content, typeof e.summary?.from === 'string' ? e.summary.from : null, e.occurredAt)
+        : null;
+    return { files, mbox };
+  }
+
+  private async open(digest: string, seq: number): Promise<Uint8Array> {
+    const c = await this.records.content(this.db, digest);
+    if (!c)
+      throw new ConflictError(
+        `The content of records-log entry ${seq} is missing from the store; run hotline verify.`,
+      );
+    return c;
+  }
+
+  private async writeItem(
+    bag: OpenBag,
+    e: EntryRow,
+    row: ScopeRow,
+    item: Awaited<ReturnType<TransferService['itemFiles']>>,
+    prover: Prover,
+  ) {
+    const proven = new Map<
+      number,
+      {
+        rec: NonNullable<(typeof item.files)[number]['rec']>;
+        files: { path: string; part: 'file' | 'original' }[];
+      }
+    >();
+    for (const f of item.files) {
+      await bag.w.addFile(f.path, f.bytes);
+      await bag.w.tag(
+        METADATA,
+        naraRow({
+          path: f.path,
+          recordId: f.rec?.id ?? row.record_id,
+          title: f.title,
+          description: f.description,
+          creator: e.account ?? e.kind,
+          created: e.occurredAt,
+          rights:
+            e.classification === 'personal'
+              ? 'Personal record (44 U.S.C. 2201(3))'
+              : 'Presidential record (44 U.S.C. 2201(2))',
+          coverage: e.occurredAt.toISOString().slice(0, 10),
+          relation: f.rec ? `records-log entry ${f.rec.seq}` : `derived from records-log entry ${e.seq}`,
+        }),
+      );
+      if (f.rec && f.proves) {
+        const p = proven.get(f.rec.seq) ?? { rec: f.rec, files: [] };
+        p.files.push({ path: `data/${f.path}`, part: f.proves });
+        proven.set(f.rec.seq, p);
+      }
+    }
+    if (item.mbox) {
+      const mboxPath = `${accountFolder(e)}/${accountFolder(e).split('/')[1]}.mbox`;
+      const first = !bag.accounts.has(`mbox:${mboxPath}`);
+      await bag.w.appendTo(mboxPath, item.mbox);
+      if (first) {
+        bag.accounts.set(`mbox:${mboxPath}`, mboxPath);
+        await bag.w.tag(
+          METADATA,
+          naraRow({
+            path: mboxPath,
+            recordId: '',
+            title: `Email of ${e.account} (MBOX)`,
+            description: 'every message of the account in this bag, mboxrd',
+            creator: e.account ?? 'email',
+            created: e.occurredAt,
+            rights: 'Presidential record (44 U.S.C. 2201(2))',
+            coverage: '',
+            relation: 'derived from the .eml files of the account',
+          }),
+        );
+      }
+    }
+    for (const p of proven.values()) {
+      await bag.w.tag(RECORDS, `${JSON.stringify(await prover.line(p.rec, p.files))}\n`);
+      bag.records++;
+    }
+    bag.w.items++;
+  }
+
+  /** Every bag learns the total: Bag-Count "n of T" (bag-info and tag manifest rewritten). */
+  private async finalize(state: TransferState, dir: string, office: string, actor: Actor) {
+    const total = state.bags.length;
+    for (let i = 0; i < total; i++) {
+      const b = state.bags[i]!;
+      const info = transferInfo(state, office, actor.displayName, i + 1, total, b.records).filter(
+        ([k]) => total > 1 || (k !== 'Bag-Group-Identifier' && k !== 'Bag-Count'),
+      );
+      await writeBagInfo(
+        join(dir, b.name),
+        [...info, ['Payload-Oxum', `${b.octets}.${b.files}`]],
+        [...STREAMS, ...Object.keys(transferTagFiles(state))],
+      );
+    }
+  }
+}
