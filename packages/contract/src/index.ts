@@ -6,4 +6,5 @@ export * from './common.js';
 export * from './identity.js';
 export * from './live.js';
 export * from './log.js';
+export * from './notifications.js';
 export * from './roles.js';

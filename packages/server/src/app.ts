@@ -28,6 +28,7 @@ import { authRoutes } from './identity/auth-routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { sessionRoutes } from './identity/sessions-routes.js';
 import { wireLive } from './live/wiring.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { publicRoutes } from './public/routes.js';
 import { logRoutes } from './records/routes.js';
 
@@ -129,6 +130,7 @@ export async function buildApp(
   callRoutes(app, ctx);
   captureRoutes(app, ctx);
   archiveRoutes(app, ctx);
+  notificationRoutes(app, ctx);
   // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
   app.decorate('liveHub', await wireLive(app, ctx));
   // Which node answered (several may sit behind one load balancer).

@@ -21,6 +21,9 @@ import { IdentityService } from './identity/identity-service.js';
 import { IdentityQueries } from './identity/queries.js';
 import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
+import { smtpMailer } from './notifications/mailer.js';
+import { NotificationsService } from './notifications/notifications-service.js';
+import { NotificationQueries } from './notifications/queries.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
@@ -67,7 +70,21 @@ export class AppContext {
     this.sessions = new SessionsService(database.db, records, clock, auth.sessionEvents);
     this.archiveQueries = new ArchiveQueries(database.db, captureQueries, clock);
     this.archive = new ArchiveService(database.db, records, clock, this.archiveQueries);
+    const mailer = cfg.smtpUrl ? smtpMailer(cfg.smtpUrl) : null;
+    if (mailer) this.disposers.push(async () => mailer.close());
+    this.notifications = new NotificationsService(database.db, records, clock, {
+      publicUrl: cfg.publicUrl,
+      mailer,
+      from: cfg.smtpFrom,
+      logger: logger.child({ component: 'notifications' }),
+    });
+    this.notificationQueries = new NotificationQueries(database.db, mailer !== null);
+    calls.notifyWith(this.notifications);
   }
+
+  /** Notifications: written with the change that makes work for someone, sent live and by email. */
+  readonly notifications: NotificationsService;
+  readonly notificationQueries: NotificationQueries;
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;
@@ -231,10 +248,12 @@ export class AppContext {
     const ac = new AbortController();
     const running = this.log.run(ac.signal);
     const collecting = this.witnesses?.run(ac.signal, this.cfg.demo ? 250 : 1000);
+    const mailing = this.notifications.run(ac.signal);
     this.onDispose(async () => {
       ac.abort();
       await running;
       await collecting;
+      await mailing;
     });
   }
 

@@ -4,6 +4,7 @@ import type { RecordsService } from '../records/records-service.js';
 import { BriefingService } from './briefing-service.js';
 import { CallLogService } from './call-log-service.js';
 import { MemconService } from './memcon-service.js';
+import type { WorkNotifier } from './notices.js';
 import { CallQueries } from './queries.js';
 import { ReadoutService } from './readout-service.js';
 import type { Tx } from './repository.js';
@@ -24,6 +25,8 @@ export interface Calls {
   readonly memcons: MemconService;
   readonly readouts: ReadoutService;
   readonly callLog: CallLogService;
+  /** Where the steps a change makes wait for people are written and sent (notifications/). */
+  notifyWith(notifier: WorkNotifier): void;
 }
 
 export function createCalls(
@@ -46,5 +49,6 @@ export function createCalls(
     memcons,
     readouts,
     callLog: new CallLogService(tx),
+    notifyWith: (notifier) => tx.setNotifier(notifier),
   };
 }

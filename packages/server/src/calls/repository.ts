@@ -364,3 +364,23 @@ export async function publishedReadouts(
 export function publishedReadout(db: Kysely<Database>, id: string): Promise<PublishedReadoutRow | undefined> {
   return publishedBase(db).where('readouts.id', '=', id).executeTakeFirst();
 }
+
+/** The active people of these offices, as actors (who may come to owe a call a step). */
+export async function activeStaff(
+  db: Kysely<Database>,
+  officeIds: string[],
+): Promise<{ userId: string; officeId: string; roles: string[]; displayName: string }[]> {
+  if (officeIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'office_id', 'roles', 'display_name'])
+    .where('office_id', 'in', officeIds)
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.id,
+    officeId: r.office_id,
+    roles: r.roles,
+    displayName: r.display_name,
+  }));
+}

@@ -24,6 +24,7 @@ import type {
 import type { ChallengesTable } from './tables/challenges.js';
 import type { InvitesTable } from './tables/invites.js';
 import type { LiveMessagesTable, LiveNodesTable, LivePeersTable, RateLimitsTable } from './tables/live.js';
+import type { NotificationPreferencesTable, NotificationsTable } from './tables/notifications.js';
 import type { OfficesTable } from './tables/offices.js';
 import type { PasskeysTable } from './tables/passkeys.js';
 import type {
@@ -78,4 +79,6 @@ export interface Database {
   live_messages: LiveMessagesTable;
   rate_limits: RateLimitsTable;
   classification_rules: ClassificationRulesTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }

@@ -17,6 +17,7 @@ import * as m015 from './015-artifact-office.js';
 import * as m016 from './016-live-cluster.js';
 import * as m017 from './017-archive.js';
 import * as m018 from './018-foreign-contacts.js';
+import * as m020 from './020-notifications.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '016-live-cluster': m016,
   '017-archive': m017,
   '018-foreign-contacts': m018,
+  '020-notifications': m020,
 };

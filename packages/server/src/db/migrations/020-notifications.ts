@@ -1,0 +1,45 @@
+import { type Kysely, sql } from 'kysely';
+
+/**
+ * Notifications: one row per step that came to wait for a person, written in the transaction of
+ * the change that created it. `in_app` false: only an email was wanted. The email columns are the
+ * outbox: 'pending' rows are sent after the commit and retried with backoff until `email_next_at`
+ * passes five attempts ('failed'). Preferences: per person, which kinds come in the app and by email.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('notifications')
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id'))
+    .addColumn('call_id', 'uuid', (c) => c.references('calls.id'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('step', 'text', (c) => c.notNull())
+    .addColumn('in_app', 'boolean', (c) => c.notNull().defaultTo(true))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('read_at', 'timestamptz')
+    .addColumn('email_status', 'text', (c) => c.notNull().defaultTo('none'))
+    .addColumn('email_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('email_next_at', 'timestamptz')
+    .addColumn('email_sent_at', 'timestamptz')
+    .addColumn('email_error', 'text')
+    .execute();
+  await db.schema
+    .createIndex('notifications_user')
+    .on('notifications')
+    .columns(['user_id', 'created_at'])
+    .execute();
+  await sql`create index notifications_email_due on notifications (email_next_at) where email_status = 'pending'`.execute(
+    db,
+  );
+  await db.schema
+    .createTable('notification_preferences')
+    .addColumn('user_id', 'uuid', (c) => c.primaryKey().references('users.id'))
+    .addColumn('kinds', 'jsonb', (c) => c.notNull())
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+    .execute();
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('notification_preferences').execute();
+  await db.schema.dropTable('notifications').execute();
+}
