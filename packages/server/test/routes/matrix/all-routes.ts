@@ -3,6 +3,7 @@ import { callRoutes } from './calls.js';
 import { captureRoutes } from './capture.js';
 import type { MatrixWorld, RouteTable } from './harness.js';
 import { identityRoutes } from './identity.js';
+import { notificationRoutes } from './notifications.js';
 import { publicRoutes } from './public.js';
 
 /** The domains' tables, each run by its own test file (route-matrix-<domain>.db.test.ts). */
@@ -12,6 +13,7 @@ export const DOMAIN_TABLES = {
   calls: callRoutes,
   capture: captureRoutes,
   archive: archiveRoutes,
+  notifications: notificationRoutes,
 } as const satisfies Record<string, (w: MatrixWorld) => RouteTable>;
 
 /** Every route's entry, from all the domains' tables (the completeness check reads this). */
