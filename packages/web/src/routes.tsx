@@ -4,6 +4,7 @@ import { CallPage } from './calls/call-page';
 import { DashboardPage } from './calls/dashboard';
 import { NewCallPage, OffChannelPage } from './calls/forms';
 import { CalendarPage, InboxPage } from './calls/lists';
+import { NotificationsPage } from './notifications';
 import { RecordsPage } from './records/records-page';
 import { SearchPage } from './records/search-page';
 
@@ -22,6 +23,7 @@ export const extraRoutes: ExtraRoute[] = [
   { pattern: '/dashboard', permission: 'calls.dashboard', render: () => <DashboardPage /> },
   { pattern: '/records', permission: 'capture.read', render: () => <RecordsPage /> },
   { pattern: '/records/search', permission: 'archive.search', render: () => <SearchPage /> },
+  { pattern: '/notifications', permission: 'profile.read', render: () => <NotificationsPage /> },
   {
     pattern: '/calls/:id',
     permission: 'calls.read',

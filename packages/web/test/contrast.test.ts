@@ -128,6 +128,16 @@ const TEXT: [name: string, stack: string[]][] = [
   ['tile count', ['.tile', '.tile-count']],
   ['rendered briefing or readout', ['.panel', '.doc-rendered']],
   ['heading in a rendered document', ['.panel', '.doc-rendered', 'h2']],
+  ['unread count in the navigation', ['.sidenav', 'a | .sidenav a', '.count-badge']],
+  [
+    'unread count on the current navigation link',
+    ['.sidenav', 'a | .sidenav a | .sidenav a.active', '.count-badge'],
+  ],
+  ['a read notification', ['.notification']],
+  ['hint in a read notification', ['.notification', '.hint']],
+  ['an unread notification', ['.notification | .notification.unread']],
+  ['hint in an unread notification', ['.notification | .notification.unread', '.hint']],
+  ['unread tag in an unread notification', ['.notification | .notification.unread', '.tag']],
 ];
 
 /** Rules that set a colour but put no text on it, and why. */
@@ -149,6 +159,7 @@ const SURFACES: [name: string, stack: string[]][] = [
   ['an information alert', ['.alert | .alert-info']],
   ['a warning alert', ['.alert | .alert-warn']],
   ['a document', ['.panel', '.doc']],
+  ['an unread notification', ['.notification | .notification.unread']],
 ];
 
 /** Controls, by the border that shows where they are, on the surface they sit on. */
