@@ -35,7 +35,7 @@ const server = new SMTPServer({
       }
       process.stdout.write(
         `${JSON.stringify({
-          from: session.envelope.mailFrom && session.envelope.mailFrom.address,
+          from: session.envelope.mailFrom?.address,
           to: session.envelope.rcptTo.map((r) => r.address),
           data: Buffer.concat(chunks).toString('utf8'),
         })}\n`,
