@@ -196,6 +196,7 @@ export class ReadoutService {
       counterpartCountry: call.counterpart_country,
       at: new Date(call.actual_start ?? call.scheduled_start ?? final.created_at),
       zone: office.time_zone,
+      topics: call.topics,
       memcon,
     });
   }
