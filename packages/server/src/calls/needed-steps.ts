@@ -13,6 +13,8 @@ const NOT_NEEDED = new Set([
   'correct_memcon',
   'correct_counterpart_memcon',
   'waive_readout',
+  'correct_readout',
+  'withdraw_readout',
   'record_call_log',
   'close',
 ]);
