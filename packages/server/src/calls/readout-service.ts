@@ -283,7 +283,7 @@ export class ReadoutService {
 
   private async currentPublished(tx: Tx, actor: Actor, call: repo.CallRow, what: 'correct' | 'withdraw') {
     const current = await repo.currentPublicReadout(tx, call.id);
-    if (!current || current.status !== 'published')
+    if (current?.status !== 'published')
       throw refuseCallStep(
         'conflict',
         current
