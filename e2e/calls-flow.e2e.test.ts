@@ -199,9 +199,9 @@ describe('a leader call from request to published, verified readout', () => {
         // The host office sees its own memcon, not Canada's.
         expect(await page.getByText('joint icebreaker').count()).toBe(0);
         await page.getByRole('button', { name: 'Draft from the memcon' }).click();
-        // Only the paragraphs marked (U) reach the draft; the (S) one stays out.
+        // Only the paragraphs marked (U) reach the draft, retold in the third person; the (S) one stays out.
         await poll(() => page.getByLabel('Text (Markdown)').inputValue()).toContain(
-          'Thanked the Prime Minister for the call.',
+          'thanked the Prime Minister for the call.',
         );
         expect(await page.getByLabel('Text (Markdown)').inputValue()).not.toContain('Arctic patrol');
         await page

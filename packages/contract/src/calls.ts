@@ -370,7 +370,7 @@ export const ReadoutVersionSchema = z.object({
   id: IdSchema,
   callId: IdSchema,
   version: z.number().int(),
-  status: z.enum(['draft', 'approved', 'published']),
+  status: z.enum(['draft', 'approved', 'published', 'withdrawn']),
   authorId: IdSchema,
   authorName: z.string(),
   title: z.string(),
@@ -382,6 +382,22 @@ export const ReadoutVersionSchema = z.object({
   publishedAt: z.string().nullable(),
   recordSeq: z.number().int(),
   createdAt: z.string(),
+  /** Published and withdrawn versions: the public page's address (/readouts/<publicId>). */
+  publicId: IdSchema.nullable().optional(),
+  /** A correction or withdrawal: why. */
+  reason: z.string().nullable().optional(),
+  /** A published version a correction or withdrawal replaced: when. */
+  supersededAt: z.string().nullable().optional(),
+});
+/** Correct a published readout: the new text and why (shown on the public page and in the feed). */
+export const ReadoutCorrectionBody = z.object({
+  title: z.string().trim().min(1).max(300),
+  bodyMd: z.string().trim().min(1).max(50_000),
+  reason: z.string().trim().min(3, 'say why the readout is corrected (the public page shows it)').max(1000),
+});
+/** Withdraw a published readout: why (the tombstone page shows it). */
+export const ReadoutWithdrawalBody = z.object({
+  reason: z.string().trim().min(3, 'say why the readout is withdrawn (the public page shows it)').max(1000),
 });
 export type ReadoutVersion = z.infer<typeof ReadoutVersionSchema>;
 

@@ -7,4 +7,5 @@ export * from './identity.js';
 export * from './live.js';
 export * from './log.js';
 export * from './messaging.js';
+export * from './notifications.js';
 export * from './roles.js';

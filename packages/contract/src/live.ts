@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './common.js';
+import { NotificationSchema } from './notifications.js';
 
 /**
  * The live channel (`/api/v1/live`, WebSocket, JSON text frames): call signaling and presence.
@@ -156,6 +157,10 @@ export const LiveServerMessageSchema = z.discriminatedUnion('type', [
     fatal: z.boolean(),
   }),
   z.object({ type: z.literal('pong'), t: z.number().optional() }),
+  /** A step waits for this person (notifications.ts); `unread` is their count after it. */
+  z.object({ type: z.literal('notification'), notification: NotificationSchema, unread: z.number().int() }),
+  /** The person read notifications elsewhere (another tab or device): their unread count now. */
+  z.object({ type: z.literal('notifications-read'), unread: z.number().int() }),
 ]);
 export type LiveServerMessage = z.infer<typeof LiveServerMessageSchema>;
 export type LiveServerMessageOf<T extends LiveServerMessage['type']> = Extract<

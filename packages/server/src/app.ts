@@ -29,6 +29,7 @@ import { identityRoutes } from './identity/routes.js';
 import { sessionRoutes } from './identity/sessions-routes.js';
 import { wireLive } from './live/wiring.js';
 import { messagingRoutes } from './messaging/routes.js';
+import { notificationRoutes } from './notifications/routes.js';
 import { publicRoutes } from './public/routes.js';
 import { logRoutes } from './records/routes.js';
 
@@ -133,6 +134,7 @@ export async function buildApp(
   captureRoutes(app, ctx);
   archiveRoutes(app, ctx);
   messagingRoutes(app, ctx);
+  notificationRoutes(app, ctx);
   // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
   app.decorate('liveHub', await wireLive(app, ctx));
   // Which node answered (several may sit behind one load balancer).

@@ -25,6 +25,9 @@ import { SessionsService } from './identity/sessions-service.js';
 import { MessagingService } from './messaging/messaging-service.js';
 import { MessagingQueries } from './messaging/queries.js';
 import { RecordsArchiveService } from './messaging/records-archive-service.js';
+import { smtpMailer } from './notifications/mailer.js';
+import { NotificationsService } from './notifications/notifications-service.js';
+import { NotificationQueries } from './notifications/queries.js';
 import type { ArchiveCipher } from './records/archive-key.js';
 import { ArchiveKeyCustody } from './records/key-custody.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
@@ -87,6 +90,16 @@ export class AppContext {
       () => this.servedCheckpoint(),
       () => this.witnesses?.policy ?? null,
     );
+    const mailer = cfg.smtpUrl ? smtpMailer(cfg.smtpUrl) : null;
+    if (mailer) this.disposers.push(async () => mailer.close());
+    this.notifications = new NotificationsService(database.db, records, clock, {
+      publicUrl: cfg.publicUrl,
+      mailer,
+      from: cfg.smtpFrom,
+      logger: logger.child({ component: 'notifications' }),
+    });
+    this.notificationQueries = new NotificationQueries(database.db, mailer !== null);
+    calls.notifyWith(this.notifications);
   }
 
   /** Opening the archive with k of n custodians' key shares, for one act (records/key-custody). */
@@ -101,6 +114,10 @@ export class AppContext {
 
   /** Transfer to the national archive: BagIt bags with proofs (transfer/). */
   readonly transfer: TransferService;
+
+  /** Notifications: written with the change that makes work for someone, sent live and by email. */
+  readonly notifications: NotificationsService;
+  readonly notificationQueries: NotificationQueries;
 
   /** The archive at work: search, legal holds, access history (archive/). */
   readonly archive: ArchiveService;
@@ -274,10 +291,12 @@ export class AppContext {
     const ac = new AbortController();
     const running = this.log.run(ac.signal);
     const collecting = this.witnesses?.run(ac.signal, this.cfg.demo ? 250 : 1000);
+    const mailing = this.notifications.run(ac.signal);
     this.onDispose(async () => {
       ac.abort();
       await running;
       await collecting;
+      await mailing;
     });
   }
 

@@ -8,4 +8,9 @@ export { readEnv } from './config/env.js';
 export { restrictUmask } from './db/data-dir.js';
 export { createSessionKeyFile } from './identity/session-key.js';
 export { formatShare, type KeyShare, parseShare, splitArchiveKey } from './records/key-shares.js';
-export { createArchiveKeyFile, createLogKeyFile, readArchiveKeyBytes, readLogSignerKey } from './records/keys.js';
+export {
+  createArchiveKeyFile,
+  createLogKeyFile,
+  readArchiveKeyBytes,
+  readLogSignerKey,
+} from './records/keys.js';

@@ -115,3 +115,15 @@ describe('configuration', () => {
     expect(cfg.rpId).toBe('hotline.example.gov');
   });
 });
+
+describe('HOTLINE_SMTP_URL', () => {
+  it('takes an smtp:// or smtps:// URL and refuses anything else, naming the variable', () => {
+    expect(envToConfig({ smtpUrl: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
+    expect(envToConfig({}).smtpUrl).toBeUndefined();
+    expect(envToConfig({ publicUrl: 'https://hotline.example.gov' }).smtpFrom).toBe(
+      'Hotline <hotline@hotline.example.gov>',
+    );
+    for (const bad of ['http://mail.example.gov', 'not a url', 'smtp://'])
+      expect(() => envToConfig({ smtpUrl: bad })).toThrow(/HOTLINE_SMTP_URL/);
+  });
+});

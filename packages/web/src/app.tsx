@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 import { Link, Loading, PageHeader, RoleBadge } from './components';
 import { type NavItem, navItems, shellNavItems } from './nav';
+import { NotificationsProvider, UnreadBadge } from './notifications';
 import { AdminPage } from './pages/admin';
 import { DirectoryPage } from './pages/directory';
 import { InvitePage } from './pages/invite';
@@ -94,7 +95,11 @@ export function App() {
           {body}
         </main>
       ) : (
-        me && <SignedIn path={path} me={me} />
+        me && (
+          <NotificationsProvider key={me.user.id}>
+            <SignedIn path={path} me={me} />
+          </NotificationsProvider>
+        )
       )}
     </>
   );
@@ -144,6 +149,7 @@ function SignedIn({ path, me }: { path: string; me: Me }) {
                     <li key={n.path}>
                       <Link to={n.path} className={active ? 'active' : undefined} current={active}>
                         {n.label}
+                        {n.path === '/notifications' && <UnreadBadge />}
                       </Link>
                     </li>
                   );

@@ -29,5 +29,6 @@ export const navItems: NavItem[] = [
 export const shellNavItems: NavItem[] = [
   { path: '/directory', label: 'Directory', permission: 'directory.read' },
   { path: '/admin', label: 'Administration', permission: 'users.invite' },
+  { path: '/notifications', label: 'Notifications', permission: 'profile.read' },
   { path: '/profile', label: 'Profile', permission: 'profile.read' },
 ];

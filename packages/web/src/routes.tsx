@@ -4,8 +4,9 @@ import { CallPage } from './calls/call-page';
 import { DashboardPage } from './calls/dashboard';
 import { NewCallPage, OffChannelPage } from './calls/forms';
 import { CalendarPage, InboxPage } from './calls/lists';
-import { ContactsPage } from './records/contacts-page';
 import { MemconPrintPage } from './calls/memcon-print';
+import { NotificationsPage } from './notifications';
+import { ContactsPage } from './records/contacts-page';
 import { RecordsPage } from './records/records-page';
 import { SearchPage } from './records/search-page';
 
@@ -33,6 +34,7 @@ export const extraRoutes: ExtraRoute[] = [
       return <MemconPrintPage callId={p.id!} version={Number.isInteger(v) && v > 0 ? v : undefined} />;
     },
   },
+  { pattern: '/notifications', permission: 'profile.read', render: () => <NotificationsPage /> },
   {
     pattern: '/calls/:id',
     permission: 'calls.read',

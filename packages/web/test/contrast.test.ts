@@ -43,7 +43,10 @@ const TEXT: [name: string, stack: string[]][] = [
   ['skip link', ['.skip-link']],
   ['classification banner', ['.banner']],
   ['memcon print view (text on its white page)', ['.memcon-print']],
-  ['memcon classification banner (print view, top and bottom of each page)', ['.memcon-print', '.memcon-banner']],
+  [
+    'memcon classification banner (print view, top and bottom of each page)',
+    ['.memcon-print', '.memcon-banner'],
+  ],
   ['top bar', ['.topbar']],
   ['wordmark', ['.topbar', 'a | .wordmark']],
   ['wordmark under the pointer', ['.topbar', 'a | .wordmark | .wordmark:hover']],
@@ -56,10 +59,7 @@ const TEXT: [name: string, stack: string[]][] = [
   ['navigation link under the pointer', ['.sidenav', 'a | a:hover | .sidenav a | .sidenav a:hover']],
   ['navigation link of the current page', ['.sidenav', 'a | .sidenav a | .sidenav a.active']],
   ['who vouched for an office, on a panel', ['.panel', '.vouched']],
-  [
-    'label of a stacked table cell (small screens), on a panel',
-    ['.panel', '.table td[data-label]::before'],
-  ],
+  ['label of a stacked table cell (small screens), on a panel', ['.panel', '.table td[data-label]::before']],
   ['the step needed from you, on a panel', ['.panel', '.needed strong']],
   ['meta text on the page', ['.meta']],
   ['meta text on a panel', ['.panel', '.meta']],
@@ -130,6 +130,16 @@ const TEXT: [name: string, stack: string[]][] = [
   ['tile count', ['.tile', '.tile-count']],
   ['rendered briefing or readout', ['.panel', '.doc-rendered']],
   ['heading in a rendered document', ['.panel', '.doc-rendered', 'h2']],
+  ['unread count in the navigation', ['.sidenav', 'a | .sidenav a', '.count-badge']],
+  [
+    'unread count on the current navigation link',
+    ['.sidenav', 'a | .sidenav a | .sidenav a.active', '.count-badge'],
+  ],
+  ['a read notification', ['.notification']],
+  ['hint in a read notification', ['.notification', '.hint']],
+  ['an unread notification', ['.notification | .notification.unread']],
+  ['hint in an unread notification', ['.notification | .notification.unread', '.hint']],
+  ['unread tag in an unread notification', ['.notification | .notification.unread', '.tag']],
 ];
 
 /** Rules that set a colour but put no text on it, and why. */
@@ -151,6 +161,7 @@ const SURFACES: [name: string, stack: string[]][] = [
   ['an information alert', ['.alert | .alert-info']],
   ['a warning alert', ['.alert | .alert-warn']],
   ['a document', ['.panel', '.doc']],
+  ['an unread notification', ['.notification | .notification.unread']],
 ];
 
 /** Controls, by the border that shows where they are, on the surface they sit on. */

@@ -98,6 +98,9 @@ export function toReadoutVersion(r: ReadoutRow, names: Names): ReadoutVersion {
     approvedAt: at(r.approved_at),
     publishedAt: at(r.published_at),
     recordSeq: Number(r.record_seq),
+    publicId: r.public_id,
+    reason: r.reason,
+    supersededAt: at(r.superseded_at),
     createdAt: at(r.created_at)!,
   };
 }

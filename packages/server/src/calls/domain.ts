@@ -5,6 +5,7 @@ import { BriefingService } from './briefing-service.js';
 import { CallLogService } from './call-log-service.js';
 import { MemconService } from './memcon-service.js';
 import { NotesService } from './notes-service.js';
+import type { WorkNotifier } from './notices.js';
 import { CallQueries } from './queries.js';
 import { ReadoutService } from './readout-service.js';
 import type { Tx } from './repository.js';
@@ -26,6 +27,8 @@ export interface Calls {
   readonly readouts: ReadoutService;
   readonly callLog: CallLogService;
   readonly notes: NotesService;
+  /** Where the steps a change makes wait for people are written and sent (notifications/). */
+  notifyWith(notifier: WorkNotifier): void;
 }
 
 export function createCalls(
@@ -49,5 +52,6 @@ export function createCalls(
     readouts,
     callLog: new CallLogService(tx),
     notes: new NotesService(tx, db),
+    notifyWith: (notifier) => tx.setNotifier(notifier),
   };
 }

@@ -196,6 +196,20 @@ export const ACTIONS: Record<string, ActionRule> = {
     office: 'owner',
     shared: 'outcome',
   },
+  correct_readout: {
+    label: 'Correct the published readout',
+    from: ['readout_published', 'closed'],
+    to: null,
+    roles: ['press'],
+    office: 'owner',
+  },
+  withdraw_readout: {
+    label: 'Withdraw the published readout',
+    from: ['readout_published', 'closed'],
+    to: null,
+    roles: ['press'],
+    office: 'owner',
+  },
   waive_readout: {
     label: 'Waive the readout',
     from: ['memcon_final'],

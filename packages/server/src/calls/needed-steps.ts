@@ -1,3 +1,4 @@
+import type { NotificationKind } from '@hotline/contract';
 import type { CallPolicy } from '../config/call-policy.js';
 import { type Actor, allowedCallActions } from '../policy/policy.js';
 import { ACTIONS } from './lifecycle.js';
@@ -12,6 +13,8 @@ const NOT_NEEDED = new Set([
   'correct_memcon',
   'correct_counterpart_memcon',
   'waive_readout',
+  'correct_readout',
+  'withdraw_readout',
   'record_call_log',
   'close',
 ]);
@@ -31,6 +34,29 @@ const BEFORE_CALL_STEPS = new Set([
   'approve_counterpart_briefing',
   'connect',
 ]);
+const BRIEFING_STEPS = new Set([
+  'edit_briefing',
+  'brief',
+  'edit_counterpart_briefing',
+  'approve_counterpart_briefing',
+]);
+
+/** Which kind of notification a step is (a person chooses per kind where it reaches them). */
+export function kindOfStep(action: string): NotificationKind {
+  if (REVIEW_STEPS.has(action) || action === 'begin_review') return 'review';
+  if (MEMCON_STEPS.has(action)) return 'memcon';
+  if (READOUT_STEPS.has(action)) return 'readout';
+  if (BRIEFING_STEPS.has(action)) return 'briefing';
+  if (action === 'connect' || action === 'end' || action === 'take_call') return 'call';
+  return 'schedule';
+}
+
+export interface NeededStep {
+  step: string;
+  by: string | null;
+  kind: NotificationKind;
+}
+
 /** How soon before the start a principal's call is theirs to take (in the inbox). */
 const PRINCIPAL_HORIZON_HOURS = 12;
 
@@ -39,12 +65,7 @@ const PRINCIPAL_HORIZON_HOURS = 12;
  * may take now that somebody waits for; a principal's own call within the next hours; an overdue
  * memcon or readout for the records officer. Closed and waived calls need nothing.
  */
-export function neededFrom(
-  actor: Actor,
-  row: CallRow,
-  now: Date,
-  policy: CallPolicy,
-): { step: string; by: string | null }[] {
+export function neededFrom(actor: Actor, row: CallRow, now: Date, policy: CallPolicy): NeededStep[] {
   if (['closed', 'readout_waived', 'declined', 'withdrawn', 'cancelled'].includes(row.state)) return [];
   const start = row.scheduled_start ? iso(row.scheduled_start) : null;
   const byFor = (a: string): string | null =>
@@ -59,16 +80,16 @@ export function neededFrom(
         : BEFORE_CALL_STEPS.has(a)
           ? start
           : null;
-  const out: { step: string; by: string | null }[] = [];
+  const out: NeededStep[] = [];
   let reviewed = false;
   for (const a of allowedCallActions(actor, row)) {
     if (NOT_NEEDED.has(a)) continue;
     if (REVIEW_STEPS.has(a)) {
-      if (!reviewed) out.push({ step: 'Review the request', by: null });
+      if (!reviewed) out.push({ step: 'Review the request', by: null, kind: 'review' });
       reviewed = true;
       continue;
     }
-    out.push({ step: ACTIONS[a]?.label ?? a.replace(/_/g, ' '), by: byFor(a) });
+    out.push({ step: ACTIONS[a]?.label ?? a.replace(/_/g, ' '), by: byFor(a), kind: kindOfStep(a) });
   }
   const mine = [row.principal_id, row.counterpart_principal_id].includes(actor.userId);
   if (
@@ -79,12 +100,13 @@ export function neededFrom(
     new Date(start).getTime() + (row.duration_min ?? 30) * 60_000 + policy.joinWindowMinutes * 60_000 >
       now.getTime()
   )
-    out.unshift({ step: 'Take the call', by: start });
+    out.unshift({ step: 'Take the call', by: start, kind: 'call' });
   if (actor.roles.includes('records') && row.owner_office_id === actor.officeId)
     for (const o of overdueAt(row, now))
       out.push({
         step: o === 'memcon' ? 'Chase the overdue memcon' : 'Chase the overdue readout',
         by: iso((o === 'memcon' ? row.memcon_due_at : row.readout_due_at)!),
+        kind: o === 'memcon' ? 'memcon' : 'readout',
       });
   return out;
 }

@@ -179,7 +179,9 @@ export class CallQueries {
         .sort((a, b) => a.scheduledStart!.localeCompare(b.scheduledStart!));
     } else if (scope === 'inbox') {
       out = out.flatMap((c) => {
-        const needed = neededFrom(actor, rows.find((r) => r.id === c.id)!, now, this.policy);
+        const needed = neededFrom(actor, rows.find((r) => r.id === c.id)!, now, this.policy).map(
+          ({ step, by }) => ({ step, by }),
+        );
         return needed.length ? [{ ...c, needed }] : [];
       });
     }

@@ -10,8 +10,10 @@ export interface ReadoutDraftInput {
   /** When the call took place, and the host office's zone to date it in. */
   at: Date;
   zone: string;
-  /** The final memcon. */
-  memcon: Pick<MemconInput, 'subject' | 'participants' | 'paragraphs'>;
+  /** The topics of the request, as written there. */
+  topics?: readonly string[];
+  /** The final memcon (only its paragraphs marked (U) are used). */
+  memcon: Pick<MemconInput, 'paragraphs'> & Partial<Pick<MemconInput, 'subject' | 'participants'>>;
 }
 
 /**
@@ -24,11 +26,6 @@ export function isPublicMarking(marking: string): boolean {
   return m === 'U' || m === 'UNCLASSIFIED';
 }
 
-/** A leading portion marking such as "(S/NF) " on a line, or null when the line has none. */
-function leadingMarking(line: string): string | null {
-  return /^\s*(\([^)]{1,40}\))\s*/.exec(line)?.[1] ?? null;
-}
-
 function country(code: string): string {
   try {
     return new Intl.DisplayNames(['en'], { type: 'region' }).of(code) ?? code;
@@ -37,11 +34,24 @@ function country(code: string): string {
   }
 }
 
+/** "Thanked", "Agreed", "Welcomes": a memcon paragraph that starts with its verb (the speaker is its subject). */
+function startsWithVerb(text: string): boolean {
+  const first = /^([A-Z][a-z]+)\b/.exec(text)?.[1];
+  return !!first && /(ed|es|s)$/.test(first) && !/ss$/.test(first);
+}
+
+/** "a, b and c" */
+function inWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /**
- * A first draft of the public readout from the final memcon, for the press to edit: the date in
- * the host's zone, the subject and participants, and the paragraphs marked unclassified (U).
- * Classified paragraphs never appear, not even in part; neither does a subject line marked
- * above (U).
+ * A first draft of the public readout from the final memcon, in readout style, for the press to
+ * edit: who spoke with whom and when (the principal by name, the date in the host's zone), the
+ * topics as the request named them (their case kept), and what was said in the paragraphs marked
+ * unclassified (U), each retold in the third person ("Prime Minister Carney agreed to…").
+ * Nothing else of the memcon is used: no header line (subject, participants, date and place), no
+ * speaker label, and no classified paragraph, not even in part.
  */
 export function draftReadout(i: ReadoutDraftInput): { title: string; bodyMd: string } {
   const where = country(i.counterpartCountry);
@@ -50,23 +60,24 @@ export function draftReadout(i: ReadoutDraftInput): { title: string; bodyMd: str
   const counterpart = leader.toLowerCase().endsWith(where.toLowerCase()) ? leader : `${leader} of ${where}`;
   const date = DateTime.fromJSDate(i.at, { zone: i.zone }).toFormat('cccc d LLLL yyyy');
   const title = `Readout of the ${i.leaderTitle}'s Call with ${counterpart}`;
-  const subjectMarking = leadingMarking(i.memcon.subject);
-  const subject =
-    subjectMarking === null
-      ? i.memcon.subject.trim()
-      : isPublicMarking(subjectMarking)
-        ? i.memcon.subject.replace(subjectMarking, '').trim()
-        : null;
-  const paragraphs = i.memcon.paragraphs.filter((p) => isPublicMarking(p.marking));
+  const principal = `${i.leaderTitle} ${i.leaderName}`.trim();
+  const topics = (i.topics ?? []).map((t) => t.trim()).filter(Boolean);
+  const paragraphs = i.memcon.paragraphs.filter((p) => isPublicMarking(p.marking) && p.text.trim());
+  const retold = paragraphs.map((p) => {
+    const text = p.text.trim().replace(/\s+/g, ' ');
+    const speaker = p.speaker.trim() || 'The leaders';
+    const sentence = startsWithVerb(text)
+      ? `${speaker} ${text[0]!.toLowerCase()}${text.slice(1)}`
+      : `${speaker} said that ${/^[A-Z][a-z]/.test(text) && !/^(I|I'm)\b/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text}`;
+    return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+  });
   const lines = [
-    `${i.leaderTitle} ${i.leaderName} spoke on ${date} with ${counterpart}.`,
+    `On ${date}, ${principal} spoke with ${counterpart}.`,
+    ...(topics.length ? ['', `The leaders discussed ${inWords(topics)}.`] : []),
     '',
-    ...(subject ? [`**Subject:** ${subject}`, ''] : []),
-    `**Participants:** ${i.memcon.participants.join('; ')}`,
-    '',
-    ...(paragraphs.length
-      ? paragraphs.flatMap((p) => [`**${p.speaker}:** ${p.text.trim()}`, ''])
-      : ['[No paragraph of the final memcon is marked unclassified (U); write the summary here.]', '']),
+    ...(retold.length
+      ? [retold.join(' ')]
+      : ['[No paragraph of the final memcon is marked unclassified (U); write what was discussed here.]']),
   ];
   return { title, bodyMd: lines.join('\n').trim() };
 }

@@ -5,6 +5,9 @@ export interface PublishedReadoutFacts {
   title: string;
   bodyMd: string;
   publishedAt: Date;
+  /** A correction: the published version it replaces, and why. */
+  corrects?: string | null;
+  reason?: string | null;
 }
 
 /**
@@ -20,6 +23,26 @@ export function publishedReadoutContent(r: PublishedReadoutFacts) {
     title: r.title,
     bodyMd: r.bodyMd,
     publishedAt: r.publishedAt.toISOString(),
+    ...(r.corrects ? { corrects: r.corrects, reason: r.reason ?? '' } : {}),
+  };
+}
+
+/** The content of a `readout.withdrawn` record: the tombstone's, which its public page re-creates the same way. */
+export function withdrawnReadoutContent(r: {
+  callId: string;
+  readoutId: string;
+  withdraws: string;
+  title: string;
+  reason: string;
+  withdrawnAt: Date;
+}) {
+  return {
+    callId: r.callId,
+    readoutId: r.readoutId,
+    withdraws: r.withdraws,
+    title: r.title,
+    reason: r.reason,
+    withdrawnAt: r.withdrawnAt.toISOString(),
   };
 }
 
@@ -35,6 +58,15 @@ export interface PublishedReadout {
   officeZone: string;
   counterpart: string;
   participants: string[];
+  /** Its stable public address (/readouts/<publicId>), shared by its corrections. */
+  publicId: string;
+  /** 'withdrawn': the tombstone (title and reason; no text). */
+  status: 'published' | 'withdrawn';
+  /** A correction or withdrawal: why, and the first publication's time. */
+  reason: string | null;
+  firstPublishedAt: Date;
+  /** This version was replaced (by a correction or withdrawal) at this time. */
+  supersededAt: Date | null;
   recordId: string;
   /** The record's index in the records log. */
   recordSeq: number;

@@ -5,7 +5,7 @@ import { findOffice } from '../identity/repository.js';
 import { type Actor, authorize, authorizeCallAction, callPartyOf, refuseCallStep } from '../policy/policy.js';
 import { visibleCall } from './queries.js';
 import { draftReadout } from './readout-draft.js';
-import { publishedReadoutContent } from './readout-record.js';
+import { publishedReadoutContent, withdrawnReadoutContent } from './readout-record.js';
 import type { Tx } from './repository.js';
 import * as repo from './repository.js';
 import type { CallTransactor } from './transactor.js';
@@ -161,9 +161,138 @@ export class ReadoutService {
         record_id: rec.id,
         record_seq: String(rec.seq),
         created_at: now,
+        public_id: pubId,
       });
       await this.tx.move(tx, call, 'publish_readout', next, actor, null, {});
     });
+  }
+
+  /**
+   * Correct the published readout: a new published version, at the same public address, whose
+   * record names the version it corrects and why (the public page and the feed show both). One
+   * transaction with its record and the call event.
+   */
+  async correctReadout(
+    actor: Actor,
+    id: string,
+    body: { title: string; bodyMd: string; reason: string },
+  ): Promise<string> {
+    return this.tx.run(async (tx) => {
+      const call = await this.tx.lockCall(tx, actor, id);
+      authorizeCallAction(actor, call, 'correct_readout', this.tx.policy);
+      const current = await this.currentPublished(tx, actor, call, 'correct');
+      const now = this.tx.clock.now();
+      const newIdValue = newId(now.getTime());
+      const rec = await this.tx.records.append(tx, {
+        kind: 'readout.corrected',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        prev: current.record_id,
+        content: publishedReadoutContent({
+          callId: id,
+          readoutId: newIdValue,
+          title: body.title,
+          bodyMd: body.bodyMd,
+          publishedAt: now,
+          corrects: current.id,
+          reason: body.reason,
+        }),
+      });
+      await repo.supersedeReadout(tx, current.id, now);
+      await repo.insertReadout(tx, {
+        id: newIdValue,
+        call_id: id,
+        version: (await repo.readouts(tx, id)).length + 1,
+        author_id: actor.userId,
+        status: 'published',
+        title: body.title,
+        body_md: body.bodyMd,
+        approved_by: actor.userId,
+        approved_at: now,
+        published_at: now,
+        record_id: rec.id,
+        record_seq: String(rec.seq),
+        created_at: now,
+        public_id: current.public_id ?? current.id,
+        supersedes_id: current.id,
+        reason: body.reason,
+      });
+      await this.tx.event(tx, call, 'correct_readout', call.state, call.state, actor, body.reason, {
+        corrects: current.id,
+        readoutId: newIdValue,
+      });
+      await this.tx.bump(tx, call);
+      return newIdValue;
+    });
+  }
+
+  /**
+   * Withdraw the published readout: its public address becomes a tombstone (the title, when and
+   * why), itself a record in the log that names the version withdrawn. One transaction.
+   */
+  async withdrawReadout(actor: Actor, id: string, body: { reason: string }): Promise<string> {
+    return this.tx.run(async (tx) => {
+      const call = await this.tx.lockCall(tx, actor, id);
+      authorizeCallAction(actor, call, 'withdraw_readout', this.tx.policy);
+      const current = await this.currentPublished(tx, actor, call, 'withdraw');
+      const now = this.tx.clock.now();
+      const tombId = newId(now.getTime());
+      const rec = await this.tx.records.append(tx, {
+        kind: 'readout.withdrawn',
+        office: call.owner_office_id,
+        actor: actor.userId,
+        subject: id,
+        prev: current.record_id,
+        content: withdrawnReadoutContent({
+          callId: id,
+          readoutId: tombId,
+          withdraws: current.id,
+          title: current.title,
+          reason: body.reason,
+          withdrawnAt: now,
+        }),
+      });
+      await repo.supersedeReadout(tx, current.id, now);
+      await repo.insertReadout(tx, {
+        id: tombId,
+        call_id: id,
+        version: (await repo.readouts(tx, id)).length + 1,
+        author_id: actor.userId,
+        status: 'withdrawn',
+        title: current.title,
+        body_md: '',
+        approved_by: null,
+        approved_at: null,
+        published_at: now,
+        record_id: rec.id,
+        record_seq: String(rec.seq),
+        created_at: now,
+        public_id: current.public_id ?? current.id,
+        supersedes_id: current.id,
+        reason: body.reason,
+      });
+      await this.tx.event(tx, call, 'withdraw_readout', call.state, call.state, actor, body.reason, {
+        withdraws: current.id,
+        readoutId: tombId,
+      });
+      await this.tx.bump(tx, call);
+      return tombId;
+    });
+  }
+
+  private async currentPublished(tx: Tx, actor: Actor, call: repo.CallRow, what: 'correct' | 'withdraw') {
+    const current = await repo.currentPublicReadout(tx, call.id);
+    if (current?.status !== 'published')
+      throw refuseCallStep(
+        'conflict',
+        current
+          ? `The readout was withdrawn; there is nothing published to ${what}.`
+          : `No readout of this call is published; there is nothing to ${what}.`,
+        actor,
+        call,
+      );
+    return current;
   }
 
   /**
@@ -196,6 +325,7 @@ export class ReadoutService {
       counterpartCountry: call.counterpart_country,
       at: new Date(call.actual_start ?? call.scheduled_start ?? final.created_at),
       zone: office.time_zone,
+      topics: call.topics,
       memcon,
     });
   }

@@ -309,7 +309,9 @@ function publishedBase(db: Kysely<Database>) {
     .innerJoin('calls', 'calls.id', 'readouts.call_id')
     .innerJoin('offices', 'offices.id', 'calls.owner_office_id')
     .leftJoin('records', 'records.id', 'readouts.record_id')
+    .leftJoin('readouts as first', 'first.id', 'readouts.public_id')
     .select([
+      'first.published_at as first_published_at',
       'readouts.id',
       'readouts.call_id',
       'readouts.title',
@@ -317,6 +319,11 @@ function publishedBase(db: Kysely<Database>) {
       'readouts.published_at',
       'readouts.record_id',
       'readouts.record_seq',
+      'readouts.status',
+      'readouts.public_id',
+      'readouts.supersedes_id',
+      'readouts.reason',
+      'readouts.superseded_at',
       'records.salt as record_salt',
       'records.envelope as record_envelope',
       'offices.name as officeName',
@@ -325,7 +332,7 @@ function publishedBase(db: Kysely<Database>) {
       'offices.leader_name',
       'calls.counterpart_leader',
     ])
-    .where('readouts.status', '=', 'published');
+    .where('readouts.status', 'in', ['published', 'withdrawn']);
 }
 
 export type PublishedReadoutRow = Awaited<
@@ -339,7 +346,10 @@ export async function publishedReadouts(
   page: number,
   perPage: number,
 ): Promise<{ rows: PublishedReadoutRow[]; total: number }> {
-  let q = publishedBase(db);
+  // The current version of each readout; a withdrawn one leaves the list (its page stays).
+  let q = publishedBase(db)
+    .where('readouts.status', '=', 'published')
+    .where('readouts.superseded_at', 'is', null);
   if (query.trim()) {
     const like = `%${query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) =>
@@ -362,8 +372,55 @@ export async function publishedReadouts(
   return { rows, total };
 }
 
-export function publishedReadout(db: Kysely<Database>, id: string): Promise<PublishedReadoutRow | undefined> {
-  return publishedBase(db).where('readouts.id', '=', id).executeTakeFirst();
+/**
+ * The readout at a public address: the current version of the readout it names (published,
+ * corrected or withdrawn); or, for the id of a version since replaced, that version.
+ */
+export async function publishedReadout(
+  db: Kysely<Database>,
+  id: string,
+): Promise<PublishedReadoutRow | undefined> {
+  const current = await publishedBase(db)
+    .where('readouts.public_id', '=', id)
+    .where('readouts.superseded_at', 'is', null)
+    .executeTakeFirst();
+  return current ?? publishedBase(db).where('readouts.id', '=', id).executeTakeFirst();
+}
+
+/** The current public version of a call's readout (published or withdrawn), if any. */
+export function currentPublicReadout(db: Kysely<Database>, callId: string): Promise<ReadoutRow | undefined> {
+  return db
+    .selectFrom('readouts')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .where('status', 'in', ['published', 'withdrawn'])
+    .where('superseded_at', 'is', null)
+    .orderBy('version', 'desc')
+    .executeTakeFirst();
+}
+
+export async function supersedeReadout(db: Kysely<Database>, id: string, at: Date): Promise<void> {
+  await db.updateTable('readouts').set({ superseded_at: at }).where('id', '=', id).execute();
+}
+
+/** The active people of these offices, as actors (who may come to owe a call a step). */
+export async function activeStaff(
+  db: Kysely<Database>,
+  officeIds: string[],
+): Promise<{ userId: string; officeId: string; roles: string[]; displayName: string }[]> {
+  if (officeIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'office_id', 'roles', 'display_name'])
+    .where('office_id', 'in', officeIds)
+    .where('status', '=', 'active')
+    .execute();
+  return rows.map((r) => ({
+    userId: r.id,
+    officeId: r.office_id,
+    roles: r.roles,
+    displayName: r.display_name,
+  }));
 }
 
 /** The counterpart office's answers to the scheduled time, with who gave them (oldest first). */

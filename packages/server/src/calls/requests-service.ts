@@ -97,6 +97,8 @@ export class RequestsService {
       authorizeCallAction(actor, { ...row, state: null }, 'request', this.policy);
       await repo.insertCall(tx, { ...row, interpreter_ids: [], listener_ids: [] });
       await this.tx.event(tx, row, 'request', null, 'requested', actor, null, { ...input });
+      const created = await repo.findCall(tx, id);
+      if (created) await this.tx.noticeWork(tx, null, created, actor.userId);
       return id;
     });
   }

@@ -14,8 +14,10 @@ import {
   LogOffChannelBody,
   MemconBody,
   ReadoutBody,
+  ReadoutCorrectionBody,
   ReadoutDraftSchema,
   ReadoutVersionSchema,
+  ReadoutWithdrawalBody,
   ReviewBody,
   SavedMemconSchema,
   ScheduleAnswerBody,
@@ -196,6 +198,24 @@ export function callRoutes(app: App, ctx: AppContext): void {
     async (req) => {
       const actor = await requireActor(ctx, req);
       await readouts.publishReadout(actor, req.params.id);
+      return queries.get(actor, req.params.id);
+    },
+  );
+  app.post(
+    '/api/v1/calls/:id/readouts/correct',
+    { schema: { tags, params: IdParams, body: ReadoutCorrectionBody, response: Detail } },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      await readouts.correctReadout(actor, req.params.id, req.body);
+      return queries.get(actor, req.params.id);
+    },
+  );
+  app.post(
+    '/api/v1/calls/:id/readouts/withdraw',
+    { schema: { tags, params: IdParams, body: ReadoutWithdrawalBody, response: Detail } },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      await readouts.withdrawReadout(actor, req.params.id, req.body);
       return queries.get(actor, req.params.id);
     },
   );

@@ -1,7 +1,9 @@
 import { type Clock, NotFoundError, newId } from '@hotline/common';
 import type { CallPolicy } from '../config/call-policy.js';
 import { type Actor, canSeeCall, refuseCallStep } from '../policy/policy.js';
+import type { Role } from '../policy/roles.js';
 import type { RecordsService } from '../records/records-service.js';
+import { newWork, type WorkNotifier } from './notices.js';
 import type { CallRow, Tx } from './repository.js';
 import * as repo from './repository.js';
 
@@ -12,6 +14,9 @@ import * as repo from './repository.js';
  */
 export class CallTransactor {
   private readonly endedListeners = new Set<(callId: string) => void>();
+  private notifier: WorkNotifier | null = null;
+  /** Notices each open transaction stored, delivered once it commits. */
+  private readonly stored = new WeakMap<Tx, unknown[]>();
 
   constructor(
     private readonly db: Tx,
@@ -20,9 +25,42 @@ export class CallTransactor {
     readonly policy: CallPolicy,
   ) {}
 
-  /** Run `fn` in one transaction. */
-  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return repo.inTransaction(this.db, fn);
+  /** Run `fn` in one transaction; the notices it stored are delivered after the commit. */
+  async run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    let open: Tx | null = null;
+    const out = await repo.inTransaction(this.db, (tx) => {
+      open = tx;
+      return fn(tx);
+    });
+    const done = open ? this.stored.get(open) : undefined;
+    if (done?.length) this.notifier?.deliver(done);
+    return out;
+  }
+
+  /** Where the steps a change makes wait for people are written (the notifications domain). */
+  setNotifier(notifier: WorkNotifier): void {
+    this.notifier = notifier;
+  }
+
+  /**
+   * In the transaction of a change: tell each person of the call's offices about a step the
+   * change made wait for them (not the person who made it).
+   */
+  async noticeWork(tx: Tx, before: CallRow | null, after: CallRow, changedBy: string | null): Promise<void> {
+    if (!this.notifier) return;
+    const offices = [after.owner_office_id, after.requesting_office_id, after.counterpart_office_id];
+    const people = await repo.activeStaff(tx, [...new Set(offices.filter((o): o is string => !!o))]);
+    const notices = newWork(
+      before,
+      after,
+      people.map((p) => ({ ...p, roles: p.roles as Role[] })),
+      changedBy,
+      this.clock.now(),
+      this.policy,
+    );
+    if (notices.length === 0) return;
+    const stored = await this.notifier.record(tx, notices);
+    this.stored.set(tx, [...(this.stored.get(tx) ?? []), ...stored]);
   }
 
   /** Called after a call ends or is cancelled by a person (the in-app room closes its connections). */
@@ -70,6 +108,7 @@ export class CallTransactor {
     } = { ...patch, state: to, version: call.version + 1, updated_at: now } as Partial<CallRow>;
     await repo.updateCall(tx, call.id, set);
     await this.event(tx, updated, action, call.state, to, actor, reason, details);
+    if (to !== call.state) await this.noticeWork(tx, call, updated, actor?.userId ?? null);
     return updated;
   }
 

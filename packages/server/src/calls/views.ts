@@ -1,7 +1,7 @@
 import { canonicalJson } from '@hotline/common';
 import type { CallDetail, CallSummary, MemconVersion } from '@hotline/contract';
 import * as lifecycle from './lifecycle.js';
-import { type PublishedReadout, publishedReadoutContent } from './readout-record.js';
+import { type PublishedReadout, publishedReadoutContent, withdrawnReadoutContent } from './readout-record.js';
 import type * as repo from './repository.js';
 import { iso, overdueAt } from './rules.js';
 
@@ -231,12 +231,36 @@ export function localTimesFor(p: {
 /** A published readout for the public site, with the exact record content (canonical JSON) its page carries. */
 export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadout {
   const publishedAt = new Date(r.published_at!);
+  const withdrawn = r.status === 'withdrawn';
+  const content = withdrawn
+    ? withdrawnReadoutContent({
+        callId: r.call_id,
+        readoutId: r.id,
+        withdraws: r.supersedes_id ?? '',
+        title: r.title,
+        reason: r.reason ?? '',
+        withdrawnAt: publishedAt,
+      })
+    : publishedReadoutContent({
+        callId: r.call_id,
+        readoutId: r.id,
+        title: r.title,
+        bodyMd: r.body_md,
+        publishedAt,
+        corrects: r.supersedes_id,
+        reason: r.reason,
+      });
   return {
     id: r.id,
     callId: r.call_id,
     title: r.title,
     bodyMd: r.body_md,
     publishedAt,
+    publicId: r.public_id ?? r.id,
+    status: withdrawn ? 'withdrawn' : 'published',
+    reason: r.reason,
+    firstPublishedAt: r.first_published_at ? new Date(r.first_published_at) : publishedAt,
+    supersededAt: r.superseded_at ? new Date(r.superseded_at) : null,
     officeName: r.officeName,
     officeZone: r.officeZone,
     counterpart: r.counterpart_leader,
@@ -245,15 +269,7 @@ export function toPublishedReadout(r: repo.PublishedReadoutRow): PublishedReadou
     recordSeq: Number(r.record_seq),
     leafSalt: r.record_salt ? Buffer.from(r.record_salt).toString('hex') : '',
     envelope: r.record_envelope ? Buffer.from(r.record_envelope).toString('utf8') : '',
-    content: canonicalJson(
-      publishedReadoutContent({
-        callId: r.call_id,
-        readoutId: r.id,
-        title: r.title,
-        bodyMd: r.body_md,
-        publishedAt,
-      }),
-    ),
+    content: canonicalJson(content),
   };
 }
 

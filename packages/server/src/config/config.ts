@@ -65,6 +65,13 @@ export interface ServerConfig {
    * second administrator's confirmation. On by default, off by default in demo mode.
    */
   roleGrantConfirmation: boolean;
+  /**
+   * HOTLINE_SMTP_URL: where notification emails go (smtp://host:port, smtps://user:pass@host:465);
+   * undefined: notifications stay in the app.
+   */
+  smtpUrl: string | undefined;
+  /** HOTLINE_SMTP_FROM: the sender of notification emails (default hotline@ the public host). */
+  smtpFrom: string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -148,6 +155,23 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     }
   }
 
+  let smtpUrl: string | undefined;
+  if (env.smtpUrl?.trim()) {
+    smtpUrl = env.smtpUrl.trim();
+    let u: URL | null = null;
+    try {
+      u = new URL(smtpUrl);
+    } catch {
+      u = null;
+    }
+    if (!u || (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') || !u.hostname) {
+      throw new ConfigError(
+        'HOTLINE_SMTP_URL',
+        'is not an SMTP URL; use smtp://host:25, smtp://user:password@host:587 or smtps://host:465, or unset it to keep notifications in the app.',
+      );
+    }
+  }
+
   const demo = parseBoolVar('HOTLINE_DEMO', env.demo, false);
   return {
     host,
@@ -215,6 +239,8 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     witnessPolicyFile: witnessPolicyFile(env.witnessPolicy),
     demoWitnessPort: parseIntVar('HOTLINE_DEMO_WITNESS_PORT', env.demoWitnessPort, 0, 0, 65535),
     roleGrantConfirmation: parseBoolVar('HOTLINE_ROLE_GRANT_CONFIRMATION', env.roleGrantConfirmation, !demo),
+    smtpUrl,
+    smtpFrom: env.smtpFrom?.trim() || `Hotline <hotline@${publicUrl.hostname}>`,
   };
 }
 

@@ -31,6 +31,8 @@ export interface ServerEnv {
   witnessPolicy?: string;
   demoWitnessPort?: string;
   roleGrantConfirmation?: string;
+  smtpUrl?: string;
+  smtpFrom?: string;
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
@@ -58,6 +60,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     readoutDeadlineDays: env.HOTLINE_READOUT_DEADLINE_DAYS,
     readoutSeparateApprover: env.HOTLINE_READOUT_SEPARATE_APPROVER,
     trustProxy: env.HOTLINE_TRUST_PROXY,
+    smtpUrl: env.HOTLINE_SMTP_URL,
+    smtpFrom: env.HOTLINE_SMTP_FROM,
     uploadLimits: env.HOTLINE_UPLOAD_LIMITS,
     uploadsPerPerson: env.HOTLINE_UPLOADS_PER_PERSON,
     uploadsTotal: env.HOTLINE_UPLOADS_TOTAL,

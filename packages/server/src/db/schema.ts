@@ -36,6 +36,7 @@ import type {
   MessagingRecordsKeysTable,
   MessagingWelcomesTable,
 } from './tables/messaging.js';
+import type { NotificationPreferencesTable, NotificationsTable } from './tables/notifications.js';
 import type { OfficesTable } from './tables/offices.js';
 import type { PasskeysTable } from './tables/passkeys.js';
 import type {
@@ -100,4 +101,6 @@ export interface Database {
   messaging_messages: MessagingMessagesTable;
   messaging_welcomes: MessagingWelcomesTable;
   messaging_archived: MessagingArchivedTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }

@@ -5,6 +5,7 @@
  */
 import { Feed } from 'feed';
 import { renderMarkdown } from '../calls/markdown.js';
+import { esc } from './html.js';
 
 export interface FeedReadout {
   id: string;
@@ -13,6 +14,8 @@ export interface FeedReadout {
   publishedAt: Date;
   /** A correction republished later; default publishedAt. */
   updatedAt?: Date;
+  /** The latest correction: when and why (said at the top of the entry). */
+  correction?: { at: Date; reason: string } | undefined;
   officeName: string;
 }
 
@@ -61,7 +64,11 @@ export function buildAtomFeed(
       link: `${base}/readouts/${encodeURIComponent(r.id)}`,
       date: updatedOf(r),
       published: r.publishedAt,
-      content: renderMarkdown(r.bodyMd),
+      content: `${
+        r.correction
+          ? `<p><strong>Corrected ${esc(r.correction.at.toISOString().slice(0, 10))}:</strong> ${esc(r.correction.reason)}</p>\n`
+          : ''
+      }${renderMarkdown(r.bodyMd)}`,
       author: [{ name: r.officeName }],
     });
   }

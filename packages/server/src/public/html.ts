@@ -69,6 +69,7 @@ form.search{display:flex;gap:.5rem;margin:1rem 0}form.search input{flex:1;font:i
 button,.button{font:inherit;font-weight:600;padding:.45rem .9rem;border-radius:4px;border:1px solid var(--accent);background:var(--accent);color:#fff;cursor:pointer}
 .pager{display:flex;justify-content:space-between;margin:1rem 0}
 article.readout{background:#fff;border:1px solid var(--line);border-radius:4px;padding:1.25rem 1.5rem}
+.notice{border-left:4px solid var(--alarm);background:#fdf3f2;color:var(--text);padding:.6rem .9rem;margin:1rem 0}
 .verify{margin-top:1.5rem;border:1px solid var(--line);background:#fff;border-radius:4px;padding:1rem 1.25rem}
 .verify output{display:block;margin-top:.5rem;font-weight:600}.verify .ok{color:var(--ok)}.verify .bad{color:var(--alarm)}
 .verify details{margin-top:1rem}.verify summary{cursor:pointer;font-weight:600}.verify label{display:block;font-weight:600}
@@ -89,4 +90,6 @@ export const CONTRAST_PAIRS: { name: string; fg: string; bg: string }[] = [
   { name: 'verified', fg: '#1f6f43', bg: '#ffffff' },
   { name: 'not verified', fg: '#b3261e', bg: '#ffffff' },
   { name: 'skip link', fg: '#000000', bg: '#ffbf47' },
+  { name: 'correction or withdrawal notice', fg: '#1b2330', bg: '#fdf3f2' },
+  { name: 'link in a notice', fg: '#1d5fa8', bg: '#fdf3f2' },
 ];

@@ -19,6 +19,15 @@ export interface PublicReadout {
   officeZone?: string;
   counterpart: string;
   participants: string[];
+  /** Its stable address, shared by its corrections (default id). */
+  publicId?: string;
+  /** 'withdrawn': a tombstone (title, when and why; no text). */
+  status?: 'published' | 'withdrawn';
+  /** A correction's or withdrawal's reason. */
+  reason?: string | null;
+  firstPublishedAt?: Date;
+  /** A version replaced since (by a correction or withdrawal). */
+  supersededAt?: Date | null;
   recordId: string;
   /** The record's index in the records log. */
   recordSeq: number;
@@ -79,7 +88,9 @@ export function renderReadoutList(p: {
   const total = p.total ?? p.readouts.length;
   const items = p.readouts
     .map(
-      (r) => `<li><h2><a href="/readouts/${esc(encodeURIComponent(r.id))}">${esc(r.title)}</a></h2>
+      (
+        r,
+      ) => `<li><h2><a href="/readouts/${esc(encodeURIComponent(r.publicId ?? r.id))}">${esc(r.title)}</a></h2>
 <p class="meta">${esc(r.officeName)} · ${timeEl(r.publishedAt, r.officeZone)}</p></li>`,
     )
     .join('\n');
@@ -101,23 +112,43 @@ ${pager}`,
   );
 }
 
+/** The notices above a readout's text: corrected (when and why), replaced, withdrawn. */
+function notices(r: PublicReadout): string {
+  const publicHref = `/readouts/${esc(encodeURIComponent(r.publicId ?? r.id))}`;
+  if (r.status === 'withdrawn')
+    return `<div class="notice" role="note"><strong>Withdrawn</strong> ${timeEl(r.publishedAt, r.officeZone)}: ${esc(r.reason ?? '')}. The text is no longer published; the withdrawal, like the text before it, stays in the records log.</div>`;
+  const out: string[] = [];
+  if (r.supersededAt)
+    out.push(
+      `<div class="notice" role="note">This version was replaced ${timeEl(r.supersededAt, r.officeZone)}. <a href="${publicHref}">Read the current version</a>.</div>`,
+    );
+  if (r.reason)
+    out.push(
+      `<div class="notice" role="note"><strong>Corrected</strong> ${timeEl(r.publishedAt, r.officeZone)}: ${esc(r.reason)}</div>`,
+    );
+  return out.join('\n');
+}
+
 export function renderReadoutPage(r: PublicReadout): string {
+  const first = r.firstPublishedAt ?? r.publishedAt;
+  const withdrawn = r.status === 'withdrawn';
   return layout(
-    r.title,
+    withdrawn ? `Withdrawn: ${r.title}` : r.title,
     `<article class="readout" aria-labelledby="readout-title">
-<p class="kicker">${esc(r.officeName)} · For immediate release</p>
+<p class="kicker">${esc(r.officeName)} · ${withdrawn ? 'Withdrawn' : 'For immediate release'}</p>
 <h1 id="readout-title">${esc(r.title)}</h1>
-<p class="meta">${timeEl(r.publishedAt, r.officeZone)}${
+<p class="meta">${withdrawn || r.reason ? 'First published ' : ''}${timeEl(first, r.officeZone)}${
       r.updatedAt && r.updatedAt.getTime() !== r.publishedAt.getTime()
         ? ` · Updated ${timeEl(r.updatedAt, r.officeZone)}`
         : ''
     }</p>
-<p class="meta">Participants: ${esc(r.participants.join(', '))}</p>
-${renderMarkdown(r.bodyMd)}
+${notices(r)}
+${withdrawn ? '' : `<p class="meta">Participants: ${esc(r.participants.join(', '))}</p>\n${renderMarkdown(r.bodyMd)}`}
+<p class="meta staff-link">Staff of the office: <a href="/app/calls/${esc(encodeURIComponent(r.callId))}">open this call in Hotline</a> (sign-in needed).</p>
 </article>
 <section class="verify" aria-labelledby="verify-title" id="verify" data-zone="${esc(r.officeZone ?? 'UTC')}" data-index="${esc(r.recordSeq)}" data-record="${esc(r.recordId)}" data-proof-endpoint="${esc(proofEndpoint(r.recordSeq))}" data-checkpoint-endpoint="/log/checkpoint" data-salt="${esc(r.leafSalt)}" data-envelope="${esc(r.envelope)}" data-content="${esc(r.content)}">
-<h2 id="verify-title">Is this the published text?</h2>
-<p>This readout is entry <strong>${esc(r.recordSeq)}</strong> of the records log (record <code>${esc(r.recordId)}</code>). Your browser can check, without trusting this page, that the text above is exactly what the log committed to and that the entry is in the log's latest signed checkpoint. The log itself shows only a sealed commitment for each entry; this page discloses what opens this one (its salt and record envelope), and nothing that opens any other.</p>
+<h2 id="verify-title">${withdrawn ? 'Is this the recorded withdrawal?' : 'Is this the published text?'}</h2>
+<p>This ${withdrawn ? 'withdrawal' : 'readout'} is entry <strong>${esc(r.recordSeq)}</strong> of the records log (record <code>${esc(r.recordId)}</code>). Your browser can check, without trusting this page, that the text above is exactly what the log committed to and that the entry is in the log's latest signed checkpoint. The log itself shows only a sealed commitment for each entry; this page discloses what opens this one (its salt and record envelope), and nothing that opens any other.</p>
 <button type="button" id="verify-button">Verify this readout</button>
 <output id="verify-result" aria-live="polite"></output>
 <dl id="verify-details" hidden></dl>

@@ -43,7 +43,19 @@ export function publicRoutes(app: App, ctx: AppContext, webDir: string | null): 
     return reply
       .type('application/atom+xml; charset=utf-8')
       .header('cache-control', 'public, max-age=300')
-      .send(buildAtomFeed(r.readouts, ctx.cfg.publicUrl));
+      .send(
+        buildAtomFeed(
+          // One entry per readout, at its public address: a correction updates it and says so.
+          r.readouts.map((x) => ({
+            ...x,
+            id: x.publicId ?? x.id,
+            publishedAt: x.firstPublishedAt ?? x.publishedAt,
+            updatedAt: x.publishedAt,
+            correction: x.reason ? { at: x.publishedAt, reason: x.reason } : undefined,
+          })),
+          ctx.cfg.publicUrl,
+        ),
+      );
   });
 
   app.get(

@@ -120,18 +120,21 @@ describe('a readout drafted from the final memcon', () => {
   });
   afterAll(() => w.close());
 
-  it('uses only the unclassified paragraphs, with the date, participants and subject', async () => {
+  it('is written in readout style from the unclassified paragraphs only, with no memcon header line', async () => {
     const callId = await callThrough(w, 'memcon_final');
     const r = await http(w, w.host.people.press!, 'GET', `/api/v1/calls/${callId}/readouts/draft`);
     expect(r.statusCode, r.body).toBe(200);
     const { title, bodyMd } = r.json();
     expect(title).toBe("Readout of the Prime Minister's Call with President Emmanuel Macron of France");
     // 13:00 UTC on 27 Oct 2026 is 9:00 in Ottawa: the date in the host's zone.
-    expect(bodyMd).toContain('Prime Minister Mark Carney spoke on Tuesday 27 October 2026');
-    expect(bodyMd).toContain('**Subject:** Telephone Conversation with President Emmanuel Macron of France');
-    expect(bodyMd).toContain('**Participants:** Prime Minister Mark Carney; President Emmanuel Macron');
-    expect(bodyMd).toContain('Thanked the President for the call.');
-    expect(bodyMd).toContain('Agreed to stay in close touch before the G7.');
+    expect(bodyMd).toContain(
+      'On Tuesday 27 October 2026, Prime Minister Mark Carney spoke with President Emmanuel Macron of France.',
+    );
+    // The request's topics, in their own case.
+    expect(bodyMd).toContain('The leaders discussed G7 agenda and Ukraine.');
+    expect(bodyMd).toContain('Prime Minister Carney thanked the President for the call.');
+    expect(bodyMd).toContain('Prime Minister Carney agreed to stay in close touch before the G7.');
+    expect(bodyMd).not.toMatch(/Subject|Participants|Telephone Conversation|\*\*Prime Minister Carney:\*\*/);
     expect(bodyMd).not.toContain('secret assessment');
     expect(bodyMd).not.toContain('red lines');
     // The draft is a valid readout body as it stands.

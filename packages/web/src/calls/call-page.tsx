@@ -399,8 +399,15 @@ export function CallPage({ id }: { id: string }) {
               }
             />
           )}
+          {readout && (readout.status === 'published' || readout.status === 'withdrawn') && (
+            <p className="meta">
+              {readout.status === 'withdrawn' ? 'The readout was withdrawn: ' : 'The readout is public: '}
+              <a href={`/readouts/${readout.publicId ?? readout.id}`}>open the public readout</a>.
+            </p>
+          )}
           {readout &&
             readout.status !== 'published' &&
+            readout.status !== 'withdrawn' &&
             (can('approve_readout') || can('publish_readout')) && (
               <div className="subform">
                 <h3>Release the readout</h3>
@@ -435,7 +442,7 @@ export function CallPage({ id }: { id: string }) {
                           title: 'Publish the readout',
                           body: `Readout v${readout.version} goes on the public readouts site and its Atom feed, and its commitment is added to the public records log.`,
                           irreversible:
-                            'a published readout stays public and in the log; it can be followed by a new version, never withdrawn.',
+                            'the published text stays in the public records log for good; the press can later publish a correction (saying why) or withdraw it, but not unpublish it.',
                         });
                         if (ok) void act(() => post(`${path}/readouts/publish`), 'Readout published.');
                       }}

@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { get } from '../api';
 import { Alert, Field, Loading, PageHeader, RoleBadge } from '../components';
+import { NotificationChoices } from '../notifications';
 import { addPasskey } from '../passkeys';
 import { useSession } from '../session';
 import { when } from '../time';
@@ -117,6 +118,7 @@ export function ProfilePage() {
         <Alert error={error} />
         <Alert error={done} kind="success" />
       </section>
+      <NotificationChoices />
       <OwnSessions />
     </>
   );

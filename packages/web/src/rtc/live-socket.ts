@@ -80,6 +80,15 @@ export class LiveSocket {
     else if (!this.ws) this.open();
   }
 
+  /**
+   * Connects without joining a call (the per-person channel: notifications and other pushes),
+   * reconnecting with backoff after a drop.
+   */
+  connect(): void {
+    this.stopped = false;
+    if (!this.ws) this.open();
+  }
+
   /** Leaves the call and closes for good. */
   leave(): void {
     if (this.joined) this.sendNow({ type: 'leave' });
@@ -142,7 +151,13 @@ export class LiveSocket {
       if (this.ws !== ws) return;
       this.lastHeard = Date.now();
       this.startPing();
-      this.sendJoin();
+      if (this.callId) this.sendJoin();
+      else {
+        // No call to join: the socket is open for what the server pushes to this person.
+        if (this.attempt > 0) this.reconnects++;
+        this.attempt = 0;
+        this.setState('open');
+      }
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws !== ws) return;

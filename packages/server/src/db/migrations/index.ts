@@ -18,6 +18,7 @@ import * as m016 from './016-live-cluster.js';
 import * as m017 from './017-archive.js';
 import * as m018 from './018-foreign-contacts.js';
 import * as m019 from './019-import-staging.js';
+import * as m020 from './020-notifications.js';
 import * as m021 from './021-call-people.js';
 import * as m023 from './023-archive-index.js';
 import * as m024 from './024-transfer.js';
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '017-archive': m017,
   '018-foreign-contacts': m018,
   '019-import-staging': m019,
+  '020-notifications': m020,
   '021-call-people': m021,
   '023-archive-index': m023,
   '024-transfer': m024,

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface ProposedWindow {
   /** local date-time in the requester's zone, ISO without offset: 2026-03-10T09:00 */
@@ -104,7 +104,7 @@ export interface ReadoutsTable {
   call_id: string;
   version: number;
   author_id: string;
-  status: 'draft' | 'approved' | 'published';
+  status: 'draft' | 'approved' | 'published' | 'withdrawn';
   title: string;
   body_md: string;
   approved_by: string | null;
@@ -113,6 +113,13 @@ export interface ReadoutsTable {
   record_id: string;
   record_seq: string;
   created_at: Date;
+  /** Published versions: the first published version's id (the readout's public address). */
+  public_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A correction or withdrawal: the published version it replaced, and why. */
+  supersedes_id: ColumnType<string | null, string | null | undefined, string | null>;
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When a correction or withdrawal replaced this published version. */
+  superseded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CallLogEntriesTable {

@@ -4,6 +4,7 @@ import { captureRoutes } from './capture.js';
 import type { MatrixWorld, RouteTable } from './harness.js';
 import { identityRoutes } from './identity.js';
 import { messagingRoutes } from './messaging.js';
+import { notificationRoutes } from './notifications.js';
 import { publicRoutes } from './public.js';
 
 /** The domains' tables, each run by its own test file (route-matrix-<domain>.db.test.ts). */
@@ -14,6 +15,7 @@ export const DOMAIN_TABLES = {
   capture: captureRoutes,
   archive: archiveRoutes,
   messaging: messagingRoutes,
+  notifications: notificationRoutes,
 } as const satisfies Record<string, (w: MatrixWorld) => RouteTable>;
 
 /** Every route's entry, from all the domains' tables (the completeness check reads this). */

@@ -370,7 +370,7 @@ export function callRoutes(w: MatrixWorld): RouteTable {
         body: (res) => {
           // Only the memcon's unclassified paragraphs make it into a public draft.
           const draft = ReadoutDraftSchema.parse(res.json());
-          expect(draft.bodyMd).toMatch(/Thanked the Prime Minister for the call/);
+          expect(draft.bodyMd).toMatch(/thanked the Prime Minister for the call/);
           expect(draft.bodyMd).not.toMatch(/Raised the steel tariffs/);
         },
       },
@@ -409,6 +409,39 @@ export function callRoutes(w: MatrixWorld): RouteTable {
         oneShot: true,
         fixture: () => w.callIn('memcon_final', { readoutApproved: true }),
         request: (fx) => ({ method: 'POST', url: `/api/v1/calls/${fx.callId}/readouts/publish` }),
+        body: callDetail('readout_published'),
+      },
+    ],
+
+    'POST /api/v1/calls/:id/readouts/correct': [
+      {
+        what: 'correcting the published readout',
+        access: ['press'],
+        oneShot: true,
+        fixture: () => w.callIn('readout_published'),
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${fx.callId}/readouts/correct`,
+          payload: {
+            title: 'Readout of the call',
+            bodyMd: 'The leaders spoke, corrected.',
+            reason: 'A typo.',
+          },
+        }),
+        body: callDetail('readout_published'),
+      },
+    ],
+    'POST /api/v1/calls/:id/readouts/withdraw': [
+      {
+        what: 'withdrawing the published readout',
+        access: ['press'],
+        oneShot: true,
+        fixture: () => w.callIn('readout_published'),
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/calls/${fx.callId}/readouts/withdraw`,
+          payload: { reason: 'Published by mistake.' },
+        }),
         body: callDetail('readout_published'),
       },
     ],

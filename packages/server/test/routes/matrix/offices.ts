@@ -198,6 +198,16 @@ export function callRequests(w: MatrixWorld, callId: string): Record<string, Req
     'GET /api/v1/calls/:id/readouts/draft': [{ method: 'GET', url: `${u}/readouts/draft` }],
     'POST /api/v1/calls/:id/readouts/approve': [{ method: 'POST', url: `${u}/readouts/approve` }],
     'POST /api/v1/calls/:id/readouts/publish': [{ method: 'POST', url: `${u}/readouts/publish` }],
+    'POST /api/v1/calls/:id/readouts/correct': [
+      {
+        method: 'POST',
+        url: `${u}/readouts/correct`,
+        payload: { title: 'Readout of the call', bodyMd: 'Corrected text.', reason: 'A typo.' },
+      },
+    ],
+    'POST /api/v1/calls/:id/readouts/withdraw': [
+      { method: 'POST', url: `${u}/readouts/withdraw`, payload: { reason: 'By mistake.' } },
+    ],
     'POST /api/v1/calls/:id/call-log': [
       { method: 'POST', url: `${u}/call-log`, payload: { entries: [{ name: 'Someone', kind: 'joined' }] } },
     ],

@@ -1,0 +1,268 @@
+import {
+  NOTIFICATION_KIND_LABELS,
+  NOTIFICATION_KINDS,
+  type NotificationList,
+  type NotificationPreferences,
+} from '@hotline/contract';
+import {
+  createContext,
+  type FormEvent,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useState,
+} from 'react';
+import { get, post, put } from './api';
+import { when } from './calls/format';
+import { Alert, Link, Loading, PageHeader } from './components';
+import { LiveSocket } from './rtc/live-socket';
+import { useSession } from './session';
+
+type Item = NotificationList['items'][number];
+
+interface NotificationsState {
+  unread: number;
+  /** The latest notifications (null while loading). */
+  items: Item[] | null;
+  error: unknown;
+  markRead(ids: string[] | 'all'): Promise<void>;
+  reload(): Promise<void>;
+}
+
+const Ctx = createContext<NotificationsState>({
+  unread: 0,
+  items: null,
+  error: null,
+  markRead: async () => undefined,
+  reload: async () => undefined,
+});
+
+export const useNotifications = () => useContext(Ctx);
+
+function liveUrl(): string {
+  const u = new URL('/api/v1/live', window.location.href);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+/**
+ * A signed-in person's notifications: loaded once, then kept current over the live socket (the
+ * server pushes each new one with the unread count, and the count after a read elsewhere).
+ */
+export function NotificationsProvider({ children }: { children: ReactNode }) {
+  const [list, setList] = useState<NotificationList | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const reload = useCallback(
+    () =>
+      get<NotificationList>('/api/v1/notifications').then((l) => {
+        setList(l);
+        setError(null);
+      }, setError),
+    [],
+  );
+  useEffect(() => {
+    void reload();
+    const socket = new LiveSocket({ url: liveUrl() });
+    const off = socket.onMessage((msg) => {
+      if (msg.type === 'notification')
+        setList((l) => ({
+          unread: msg.unread,
+          items: [msg.notification, ...(l?.items ?? []).filter((i) => i.id !== msg.notification.id)],
+        }));
+      else if (msg.type === 'notifications-read') {
+        setList((l) => (l ? { ...l, unread: msg.unread } : l));
+        void reload();
+      }
+    });
+    // After a drop, what was pushed meanwhile is read again.
+    const offState = socket.onState((s) => {
+      if (s === 'open' && socket.reconnects > 0) void reload();
+    });
+    socket.connect();
+    return () => {
+      off();
+      offState();
+      socket.close();
+    };
+  }, [reload]);
+  const markRead = useCallback(async (ids: string[] | 'all') => {
+    const at = new Date().toISOString();
+    const r = await post<{ unread: number }>(
+      '/api/v1/notifications/read',
+      ids === 'all' ? { all: true } : { ids },
+    );
+    setList((l) =>
+      l
+        ? {
+            unread: r.unread,
+            items: l.items.map((i) =>
+              ids === 'all' || ids.includes(i.id) ? { ...i, readAt: i.readAt ?? at } : i,
+            ),
+          }
+        : l,
+    );
+  }, []);
+  return (
+    <Ctx.Provider value={{ unread: list?.unread ?? 0, items: list?.items ?? null, error, markRead, reload }}>
+      {children}
+    </Ctx.Provider>
+  );
+}
+
+/** The count beside "Notifications" in the navigation. */
+export function UnreadBadge() {
+  const { unread } = useNotifications();
+  if (unread === 0) return null;
+  return (
+    <span className="count-badge">
+      {unread > 99 ? '99+' : unread}
+      <span className="visually-hidden"> unread</span>
+    </span>
+  );
+}
+
+/** Steps that came to wait for the person, newest first; opening one or "Mark read" marks it read. */
+export function NotificationsPage() {
+  const { me } = useSession();
+  const { items, unread, error, markRead } = useNotifications();
+  const [failed, setFailed] = useState<unknown>(null);
+  const zone = me?.user.timeZone;
+  const mark = (ids: string[] | 'all') => markRead(ids).catch(setFailed);
+  return (
+    <>
+      <PageHeader title="Notifications">
+        {unread > 0 && (
+          <button type="button" className="btn" onClick={() => void mark('all')}>
+            Mark all read
+          </button>
+        )}
+      </PageHeader>
+      <p className="hint">
+        {unread === 0 ? 'Nothing unread.' : `${unread} unread.`} Choose which notifications you get, in the
+        app and by email, on your <Link to="/profile">profile</Link>.
+      </p>
+      <Alert error={error ?? failed} />
+      {!items && !error && <Loading what="Loading notifications" />}
+      {items && items.length === 0 && (
+        <p>No notifications yet. When a step waits for you, it appears here.</p>
+      )}
+      {items && items.length > 0 && (
+        <ul className="notification-list">
+          {items.map((n) => (
+            <li key={n.id} className={n.readAt ? 'notification' : 'notification unread'}>
+              <div>
+                <strong>{n.step}</strong>
+                {!n.readAt && <span className="tag">Unread</span>}
+                <div className="hint">
+                  {NOTIFICATION_KIND_LABELS[n.kind]} · {when(n.createdAt, zone)}
+                </div>
+              </div>
+              <div className="notification-actions">
+                <a
+                  className="btn"
+                  href={n.link}
+                  onClick={() => {
+                    if (!n.readAt) void mark([n.id]);
+                  }}
+                >
+                  Open the call
+                </a>
+                {!n.readAt && (
+                  <button type="button" className="btn" onClick={() => void mark([n.id])}>
+                    Mark read<span className="visually-hidden">: {n.step}</span>
+                  </button>
+                )}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+/** On the profile page: which kinds come in the app and by email. */
+export function NotificationChoices() {
+  const [prefs, setPrefs] = useState<NotificationPreferences | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    get<NotificationPreferences>('/api/v1/notifications/preferences').then(setPrefs, setError);
+  }, []);
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (!prefs) return;
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      setPrefs(
+        await put<NotificationPreferences>('/api/v1/notifications/preferences', { kinds: prefs.kinds }),
+      );
+      setDone('Your notification choices are saved.');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const toggle = (k: (typeof NOTIFICATION_KINDS)[number], ch: 'inApp' | 'email') =>
+    setPrefs((p) => (p ? { ...p, kinds: { ...p.kinds, [k]: { ...p.kinds[k], [ch]: !p.kinds[k][ch] } } } : p));
+  return (
+    <section className="panel" aria-labelledby="notification-choices-title">
+      <h2 id="notification-choices-title">Notifications</h2>
+      {!prefs && !error && <Loading what="Loading your notification choices" />}
+      {prefs && (
+        <form onSubmit={save}>
+          <p className="hint">
+            {prefs.emailAvailable
+              ? 'Emails carry only the kind of step and a link: never what a call is about.'
+              : 'This server sends no email (no SMTP server is configured): notifications come in the app only.'}
+          </p>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">In the app</th>
+                <th scope="col">By email</th>
+              </tr>
+            </thead>
+            <tbody>
+              {NOTIFICATION_KINDS.map((k) => (
+                <tr key={k}>
+                  <th scope="row" id={`kind-${k}`}>
+                    {NOTIFICATION_KIND_LABELS[k]}
+                  </th>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`${NOTIFICATION_KIND_LABELS[k]}: in the app`}
+                      checked={prefs.kinds[k].inApp}
+                      onChange={() => toggle(k, 'inApp')}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`${NOTIFICATION_KIND_LABELS[k]}: by email`}
+                      checked={prefs.kinds[k].email}
+                      disabled={!prefs.emailAvailable}
+                      onChange={() => toggle(k, 'email')}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="submit" className="btn" disabled={busy}>
+            Save notification choices
+          </button>
+        </form>
+      )}
+      <Alert error={error} />
+      <Alert error={done} kind="success" />
+    </section>
+  );
+}
