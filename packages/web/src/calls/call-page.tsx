@@ -10,7 +10,6 @@ import type { Artifacts } from './artifacts';
 import { BriefingForm } from './call-forms/briefing-form';
 import { CallLogForm } from './call-forms/call-log-form';
 import { MemconForm } from './call-forms/memcon-form';
-import { ReadoutForm } from './call-forms/readout-form';
 import { ReviewForm } from './call-forms/review-form';
 import { ScheduleAnswerForm, ScheduleAnswers } from './call-forms/schedule-answer-form';
 import { ScheduleForm } from './call-forms/schedule-form';
@@ -20,6 +19,7 @@ import { CallLogPanel } from './call-log';
 import { formFieldErrors, OK, type Outcome } from './form-errors';
 import { channelLabel, StateBadge, when } from './format';
 import { ArtifactsView } from './history';
+import { ReadoutSection } from './readout-section';
 import { ReviewsList } from './reviews-list';
 import { RoomSection } from './room-section';
 import { Timeline } from './timeline';
@@ -101,8 +101,6 @@ export function CallPage({ id }: { id: string }) {
   const inRoom =
     call.channel === 'hotline' && ['scheduled', 'briefed', 'in_progress'].includes(call.state) && participant;
   const path = `/api/v1/calls/${call.id}`;
-  const readout = art?.readouts.at(-1);
-  const hasFinalMemcon = !!art?.memcons.some((m) => m.status === 'final');
   const proposed = call.proposedWindows.map((w) => {
     const s = zonedToIso(w.start, call.requesterZone);
     const e = zonedToIso(w.end, call.requesterZone);
@@ -379,80 +377,18 @@ export function CallPage({ id }: { id: string }) {
               onSubmit={(b) => act(() => post(`${path}/memcons`, b), 'Memcon saved as a new version.', true)}
             />
           )}
-          {can('edit_readout') && (
-            <ReadoutForm
-              call={call}
-              last={readout}
-              onSubmit={(b) => act(() => post(`${path}/readouts`, b), 'Readout draft saved.', true)}
-              onDraft={
-                hasFinalMemcon
-                  ? async () => {
-                      setError(null);
-                      try {
-                        return await get<{ title: string; bodyMd: string }>(`${path}/readouts/draft`);
-                      } catch (err) {
-                        setError(err);
-                        return null;
-                      }
-                    }
-                  : undefined
-              }
-            />
-          )}
-          {readout && (readout.status === 'published' || readout.status === 'withdrawn') && (
-            <p className="meta">
-              {readout.status === 'withdrawn' ? 'The readout was withdrawn: ' : 'The readout is public: '}
-              <a href={`/readouts/${readout.publicId ?? readout.id}`}>open the public readout</a>.
-            </p>
-          )}
-          {readout &&
-            readout.status !== 'published' &&
-            readout.status !== 'withdrawn' &&
-            (can('approve_readout') || can('publish_readout')) && (
-              <div className="subform">
-                <h3>Release the readout</h3>
-                <p className="meta" id="readout-release-hint">
-                  {readout.status === 'approved'
-                    ? `Readout v${readout.version} is approved${readout.approvedByName ? ` by ${readout.approvedByName}` : ''}. Publishing makes it public and adds it to the records log.`
-                    : `Readout v${readout.version} is a draft. Approve it first; saving a new version needs a new approval.`}
-                </p>
-                <p className="btn-row">
-                  {can('approve_readout') && readout.status === 'draft' && (
-                    <button
-                      type="button"
-                      className="btn btn-primary"
-                      aria-describedby="readout-release-hint"
-                      onClick={() =>
-                        void act(
-                          () => post(`${path}/readouts/approve`),
-                          `Readout v${readout.version} approved.`,
-                        )
-                      }
-                    >
-                      Approve the readout
-                    </button>
-                  )}
-                  {can('publish_readout') && readout.status === 'approved' && (
-                    <button
-                      type="button"
-                      className="btn btn-primary"
-                      aria-describedby="readout-release-hint"
-                      onClick={async () => {
-                        const ok = await ask({
-                          title: 'Publish the readout',
-                          body: `Readout v${readout.version} goes on the public readouts site and its Atom feed, and its commitment is added to the public records log.`,
-                          irreversible:
-                            'the published text stays in the public records log for good; the press can later publish a correction (saying why) or withdraw it, but not unpublish it.',
-                        });
-                        if (ok) void act(() => post(`${path}/readouts/publish`), 'Readout published.');
-                      }}
-                    >
-                      Publish the readout
-                    </button>
-                  )}
-                </p>
-              </div>
-            )}
+          <ReadoutSection
+            call={call}
+            art={art}
+            hostOffice={hostOffice}
+            can={can}
+            act={act}
+            ask={ask}
+            onError={(err) => {
+              setNotice(null);
+              setError(err);
+            }}
+          />
           {can('waive_readout') && (
             <SimpleAction
               label="Waive the readout"
