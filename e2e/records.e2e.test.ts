@@ -23,7 +23,10 @@ describe('the records officer in real Chromium (issue 6, demo captures)', () => 
     await poll(() =>
       page
         .getByRole('status')
-        .filter({ hasText: /Classified as presidential; the decision is log entry \d+/ })
+        .filter({
+          hasText:
+            /^Classified email "Infrastructure bill" of potus\.private@personal\.example\.com as presidential \(was unclassified\); the decision is log entry \d+\. It has left the queue\.$/,
+        })
         .isVisible(),
     ).toBe(true);
     await poll(() => page.getByRole('row', { name: /Infrastructure bill/ }).count()).toBe(0);

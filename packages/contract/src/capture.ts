@@ -74,9 +74,31 @@ export const ClassificationRuleBody = z.object({
   category: z.enum(['presidential', 'personal']),
   reason: z.string().trim().min(3, 'say why, for the record').max(2000),
 });
+/** A rule as the records officer reviews it; the oldest rule that matches an item decides it. */
+export const ClassificationRuleSchema = z.object({
+  id: IdSchema,
+  account: z.string().nullable(),
+  correspondents: z.array(z.string()),
+  from: IsoDateTime.nullable(),
+  to: IsoDateTime.nullable(),
+  category: z.enum(['presidential', 'personal']),
+  reason: z.string(),
+  createdAt: IsoDateTime,
+  retiredAt: IsoDateTime.nullable(),
+});
+export type ClassificationRule = z.infer<typeof ClassificationRuleSchema>;
+export const ClassificationRulesSchema = z.array(ClassificationRuleSchema);
+/** A change to a rule: any of what it covers and decides, and why it changed (for the record). */
+export const ClassificationRuleEditBody = ClassificationRuleBody.partial().extend({
+  change: z.string().trim().min(3, 'say why the rule changes, for the record').max(2000),
+});
+export const ClassificationRuleRetireBody = z.object({
+  reason: z.string().trim().min(3, 'say why, for the record').max(2000),
+});
 /** The rule and what it did: each item it decided, from which category to which, and its record. */
 export const ClassificationRuleAppliedSchema = z.object({
   ruleId: IdSchema,
+  rule: ClassificationRuleSchema,
   applied: z.array(
     z.object({
       itemId: IdSchema,

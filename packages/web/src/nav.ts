@@ -23,6 +23,7 @@ export const navItems: NavItem[] = [
   { path: '/records', label: 'Records: 20-day rule', permission: 'capture.read' },
   { path: '/records/search', label: 'Records: search', permission: 'archive.search' },
   { path: '/records/contacts', label: 'Records: foreign contacts', permission: 'capture.contacts' },
+  { path: '/records/rules', label: 'Records: classification rules', permission: 'capture.review' },
 ];
 
 /** The shell's own screens, below the work screens. */

@@ -8,6 +8,7 @@ import { MemconPrintPage } from './calls/memcon-print';
 import { NotificationsPage } from './notifications';
 import { ContactsPage } from './records/contacts-page';
 import { RecordsPage } from './records/records-page';
+import { RulesPage } from './records/rules-page';
 import { SearchPage } from './records/search-page';
 
 /** Screens beyond the shell (their navigation entries are in nav.ts). Each opens only with its permission. */
@@ -26,6 +27,7 @@ export const extraRoutes: ExtraRoute[] = [
   { pattern: '/records', permission: 'capture.read', render: () => <RecordsPage /> },
   { pattern: '/records/search', permission: 'archive.search', render: () => <SearchPage /> },
   { pattern: '/records/contacts', permission: 'capture.contacts', render: () => <ContactsPage /> },
+  { pattern: '/records/rules', permission: 'capture.review', render: () => <RulesPage /> },
   {
     pattern: '/calls/:id/memcon',
     permission: 'calls.read',

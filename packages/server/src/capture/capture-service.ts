@@ -3,7 +3,7 @@ import type { RequestsService } from '../calls/requests-service.js';
 import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
-import { decide } from './classification-rules.js';
+import { addRule, decideByRules, editRule, type RuleInput, retireRule } from './classification-service.js';
 import {
   dropStaged,
   type ImportAccount,
@@ -132,97 +132,31 @@ export class CaptureService {
     });
   }
 
-  /**
-   * A classification rule: the account (or every one), correspondents and date range it covers,
-   * presidential or personal, and why. One transaction: the rule and its record, then every
-   * unclassified item it matches decided, each decision a record naming the rule.
-   */
-  async addClassificationRule(
-    actor: Actor,
-    input: {
-      account?: string | null;
-      correspondents?: string[];
-      from?: string | null;
-      to?: string | null;
-      category: 'presidential' | 'personal';
-      reason: string;
-    },
-  ): Promise<{
-    ruleId: string;
-    applied: { itemId: string; from: string; to: 'presidential' | 'personal'; recordSeq: number }[];
-  }> {
+  /** Write a classification rule and apply it to the unclassified items it matches (classification-service). */
+  async addClassificationRule(actor: Actor, input: RuleInput) {
     authorize(actor, 'capture.review', 'set classification rules');
-    const now = this.clock.now();
-    const id = newId(now.getTime());
-    const from = input.from ? new Date(input.from) : null;
-    const to = input.to ? new Date(input.to) : null;
-    if (from && to && to < from)
-      throw new ValidationError('The date range ends before it starts.', { field: 'to' });
-    const correspondents = (input.correspondents ?? []).map((c) => c.trim().toLowerCase()).filter(Boolean);
-    return repo.transaction(this.db, async (tx) => {
-      await repo.insertClassificationRule(tx, {
-        id,
-        office_id: actor.officeId,
-        account: input.account?.trim().toLowerCase() || null,
-        correspondents: JSON.stringify(correspondents),
-        from_date: from,
-        to_date: to,
-        category: input.category,
-        reason: input.reason,
-        created_by: actor.userId,
-        created_at: now,
-      });
-      await writeAudit(tx, this.records, {
-        action: 'capture.rule_added',
-        actor,
-        office: actor.officeId,
-        subject: id,
-        details: {
-          account: input.account ?? null,
-          correspondents,
-          from: from?.toISOString() ?? null,
-          to: to?.toISOString() ?? null,
-          category: input.category,
-          reason: input.reason,
-          statute: '44 U.S.C. 2203(b)',
-        },
-      });
-      return { ruleId: id, applied: await this.decideByRules(tx, actor, actor.officeId) };
-    });
+    return addRule(this.deps, actor, input);
   }
 
-  /** The office's rules over its unclassified items (after an import: that import's). */
+  /** Change a rule, saying why, and apply the rules to what is still unclassified. */
+  async editClassificationRule(actor: Actor, id: string, input: Partial<RuleInput> & { change: string }) {
+    authorize(actor, 'capture.review', 'set classification rules');
+    return editRule(this.deps, actor, id, input);
+  }
+
+  /** Retire a rule: it decides nothing more; what it decided stays. */
+  async retireClassificationRule(actor: Actor, id: string, why: string) {
+    authorize(actor, 'capture.review', 'set classification rules');
+    return retireRule(this.deps, actor, id, why);
+  }
+
+  /** The office's rules over one import's unclassified items. */
   private async applyRules(actor: Actor | null, officeId: string, importId: string) {
-    return repo.transaction(this.db, (tx) => this.decideByRules(tx, actor, officeId, importId));
+    return repo.transaction(this.db, (tx) => decideByRules(this.deps, tx, actor, officeId, importId));
   }
 
-  private async decideByRules(tx: Db, actor: Actor | null, officeId: string, importId?: string) {
-    const rules = await repo.classificationRules(tx, officeId);
-    if (rules.length === 0) return [];
-    const applied: { itemId: string; from: string; to: 'presidential' | 'personal'; recordSeq: number }[] =
-      [];
-    for (const item of await repo.unclassifiedForRules(tx, officeId, importId)) {
-      const rule = decide(rules, item);
-      if (!rule) continue;
-      const rec = await this.records.append(tx, {
-        kind: 'capture.classified',
-        office: officeId,
-        actor: actor?.userId ?? null,
-        subject: item.id,
-        prev: item.record_id,
-        content: {
-          itemId: item.id,
-          from: 'unknown',
-          to: rule.category,
-          rule: rule.id,
-          reason: `By rule ${rule.id}: ${rule.reason}`,
-          statute: '44 U.S.C. 2203(b)',
-        },
-      });
-      await repo.setItemCategory(tx, item.id, rule.category);
-      applied.push({ itemId: item.id, from: 'unknown', to: rule.category, recordSeq: rec.seq });
-    }
-    return applied;
+  private get deps() {
+    return { db: this.db, records: this.records, clock: this.clock };
   }
 
   /** Register an official account (email, X handle or phone number) for a person of the office. */

@@ -274,6 +274,19 @@ export class CaptureQueries {
     return contactView(c);
   }
 
+  /** The office's classification rules, retired ones included, in the order they decide. */
+  async classificationRules(actor: Actor) {
+    authorize(actor, 'capture.review', 'see the classification rules');
+    return (await repo.allClassificationRules(this.db, actor.officeId)).map(ruleView);
+  }
+
+  /** One rule of the office, as shown once changed. */
+  async classificationRule(actor: Actor, id: string) {
+    const r = (await this.classificationRules(actor)).find((x) => x.id === id);
+    if (!r) throw new NotFoundError('classification rule', id);
+    return r;
+  }
+
   /** Official accounts (emails, handles, numbers) and who in the office is covered by 2209(c). */
   async registry(actor: Actor) {
     authorize(actor, 'capture.registry', 'see the records registry');
@@ -313,6 +326,20 @@ function contactView(c: Awaited<ReturnType<typeof repo.foreignContacts>>[number]
     validFrom: iso(c.valid_from),
     validTo: iso(c.valid_to),
     retiredAt: iso(c.retired_at),
+  };
+}
+
+function ruleView(r: Awaited<ReturnType<typeof repo.allClassificationRules>>[number]) {
+  return {
+    id: r.id,
+    account: r.account,
+    correspondents: r.correspondents,
+    from: iso(r.from_date),
+    to: iso(r.to_date),
+    category: r.category,
+    reason: r.reason,
+    createdAt: new Date(r.created_at).toISOString(),
+    retiredAt: iso(r.retired_at),
   };
 }
 

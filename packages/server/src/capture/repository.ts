@@ -1,4 +1,4 @@
-import { type Insertable, type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql, type Updateable } from 'kysely';
 
 import type { Database } from '../db/schema.js';
 import type {
@@ -379,21 +379,39 @@ export function unclassifiedForRules(db: Db, officeId: string, importId?: string
   return q.orderBy('captured_items.occurred_at').execute();
 }
 
-export function classificationRules(db: Db, officeId: string) {
-  return db
-    .selectFrom('classification_rules')
-    .selectAll()
-    .where('office_id', '=', officeId)
-    .where('retired_at', 'is', null)
-    .orderBy('created_at')
-    .execute();
-}
-
 export async function insertClassificationRule(
   db: Db,
   row: Insertable<ClassificationRulesTable>,
 ): Promise<void> {
   await db.insertInto('classification_rules').values(row).execute();
+}
+
+/** Every rule of the office, retired ones included, oldest first (the order they decide in). */
+export function allClassificationRules(db: Db, officeId: string) {
+  return db
+    .selectFrom('classification_rules')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function findClassificationRuleForUpdate(db: Db, id: string) {
+  return db
+    .selectFrom('classification_rules')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function updateClassificationRule(
+  db: Db,
+  id: string,
+  set: Updateable<ClassificationRulesTable>,
+): Promise<void> {
+  await db.updateTable('classification_rules').set(set).where('id', '=', id).execute();
 }
 
 export function complianceItems(db: Db, officeId: string) {

@@ -9,6 +9,10 @@ import {
   CapturedItemViewSchema,
   ClassificationRuleAppliedSchema,
   ClassificationRuleBody,
+  ClassificationRuleEditBody,
+  ClassificationRuleRetireBody,
+  ClassificationRuleSchema,
+  ClassificationRulesSchema,
   ClassifiedSchema,
   ClassifyBody,
   ComplianceListQuery,
@@ -108,8 +112,47 @@ export function captureRoutes(app: App, ctx: AppContext): void {
     '/api/v1/capture/rules',
     { schema: { tags, body: ClassificationRuleBody, response: { 201: ClassificationRuleAppliedSchema } } },
     async (req, reply) => {
-      const r = await ctx.capture.addClassificationRule(await requireActor(ctx, req), req.body);
-      return reply.status(201).send(r);
+      const actor = await requireActor(ctx, req);
+      const { ruleId, applied } = await ctx.capture.addClassificationRule(actor, req.body);
+      const rule = await ctx.captureQueries.classificationRule(actor, ruleId);
+      return reply.status(201).send({ ruleId, rule, applied });
+    },
+  );
+  app.get(
+    '/api/v1/capture/rules',
+    { schema: { tags, response: { 200: ClassificationRulesSchema } } },
+    async (req) => ctx.captureQueries.classificationRules(await requireActor(ctx, req)),
+  );
+  app.put(
+    '/api/v1/capture/rules/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ClassificationRuleEditBody,
+        response: { 200: ClassificationRuleAppliedSchema },
+      },
+    },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { ruleId, applied } = await ctx.capture.editClassificationRule(actor, req.params.id, req.body);
+      return { ruleId, rule: await ctx.captureQueries.classificationRule(actor, ruleId), applied };
+    },
+  );
+  app.post(
+    '/api/v1/capture/rules/:id/retire',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: ClassificationRuleRetireBody,
+        response: { 200: ClassificationRuleSchema },
+      },
+    },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      const { ruleId } = await ctx.capture.retireClassificationRule(actor, req.params.id, req.body.reason);
+      return ctx.captureQueries.classificationRule(actor, ruleId);
     },
   );
   app.post(

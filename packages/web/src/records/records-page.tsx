@@ -88,11 +88,17 @@ export function RecordsPage() {
   async function classify(item: QueueItem, category: 'presidential' | 'personal') {
     setError(null);
     try {
-      const r = await post<{ recordSeq: number }>(`/api/v1/capture/items/${item.id}/classify`, {
-        category,
-        reason: `Classified ${category} by the records officer.`,
-      });
-      setNotice(`Classified as ${category}; the decision is log entry ${r.recordSeq}.`);
+      const r = await post<{ recordSeq: number; previous: string }>(
+        `/api/v1/capture/items/${item.id}/classify`,
+        {
+          category,
+          reason: `Classified ${category} by the records officer.`,
+        },
+      );
+      const was = r.previous === 'unknown' ? 'unclassified' : r.previous;
+      setNotice(
+        `Classified ${item.kind} "${item.summary.subject ?? item.summary.number ?? '—'}" of ${item.identifier} as ${category} (was ${was}); the decision is log entry ${r.recordSeq}. It has left the queue.`,
+      );
       await load();
     } catch (err) {
       setError(err);
@@ -328,7 +334,8 @@ export function RecordsPage() {
         <section className="panel" aria-labelledby="queue">
           <h2 id="queue">Classification queue ({queue.length})</h2>
           <p className="meta">
-            Presidential or personal, as 44 U.S.C. 2203(b) requires. Each decision is a record in the log.
+            Presidential or personal, as 44 U.S.C. 2203(b) requires. Each decision is a record in the log. For
+            many items at once, write a <Link to="/records/rules">classification rule</Link>.
           </p>
           {queue.length === 0 ? (
             <p>Nothing waits for classification.</p>

@@ -160,7 +160,47 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
         },
       }),
       status: 201,
-      body: (res) => expect(res.json()).toMatchObject({ ruleId: expect.any(String), applied: [] }),
+      body: (res) =>
+        expect(res.json()).toMatchObject({
+          ruleId: expect.any(String),
+          rule: { category: 'personal', retiredAt: null },
+          applied: [],
+        }),
+    },
+  ],
+  'GET /api/v1/capture/rules': [
+    {
+      what: 'the classification rules',
+      access: ['records'],
+      request: () => ({ method: 'GET', url: '/api/v1/capture/rules' }),
+      body: (res) => {
+        z.array(z.object({ id: z.string(), reason: z.string() })).parse(res.json());
+      },
+    },
+  ],
+  'PUT /api/v1/capture/rules/:id': [
+    {
+      what: 'changing a classification rule',
+      access: ['records'],
+      request: async () => ({
+        method: 'PUT',
+        url: `/api/v1/capture/rules/${await matrixRule(w)}`,
+        payload: { reason: 'A family account, confirmed.', change: 'The family confirmed it.' },
+      }),
+      body: (res) =>
+        expect(res.json()).toMatchObject({ rule: { reason: 'A family account, confirmed.' }, applied: [] }),
+    },
+  ],
+  'POST /api/v1/capture/rules/:id/retire': [
+    {
+      what: 'retiring a classification rule',
+      access: ['records'],
+      request: async () => ({
+        method: 'POST',
+        url: `/api/v1/capture/rules/${await matrixRule(w)}/retire`,
+        payload: { reason: 'The account was closed.' },
+      }),
+      body: (res) => expect(res.json()).toMatchObject({ retiredAt: expect.any(String) }),
     },
   ],
   'GET /api/v1/capture/contacts': [
@@ -236,4 +276,14 @@ async function matrixContact(w: MatrixWorld): Promise<string> {
     })
     .execute();
   return id;
+}
+
+/** A fresh US rule (matching no item) for a request to change or retire. */
+async function matrixRule(w: MatrixWorld): Promise<string> {
+  const r = await w.t.ctx.capture.addClassificationRule(w.us('records'), {
+    account: `matrix-${w.next()}@personal.example.com`,
+    category: 'personal',
+    reason: 'A family account.',
+  });
+  return r.ruleId;
 }
