@@ -184,3 +184,55 @@ export const AccessRequestSchema = z.object({
   }),
 });
 export const AccessRequestQueueSchema = z.array(AccessRequestSchema);
+
+/** 44 U.S.C. 2204(a)(1)–(6) restriction categories and FOIA exemptions 5 U.S.C. 552(b)(1)–(9). */
+export const REDACTION_REASONS = [
+  '(a)(1)',
+  '(a)(2)',
+  '(a)(3)',
+  '(a)(4)',
+  '(a)(5)',
+  '(a)(6)',
+  '(b)(1)',
+  '(b)(2)',
+  '(b)(3)',
+  '(b)(4)',
+  '(b)(5)',
+  '(b)(6)',
+  '(b)(7)',
+  '(b)(8)',
+  '(b)(9)',
+] as const;
+export const RedactionReasonSchema = z.enum(REDACTION_REASONS);
+
+/** A redaction: words to take out wherever they occur, or a span of the record's text. */
+export const RedactionSchema = z.union([
+  z.object({ text: z.string().trim().min(1).max(2000), reason: RedactionReasonSchema }),
+  z.object({ start: z.number().int().min(0), end: z.number().int().min(1), reason: RedactionReasonSchema }),
+]);
+
+export const RedactBody = z.object({
+  redactions: z.array(RedactionSchema).min(1).max(500),
+  /** The access request the copy is made for (its export holds the copies made under it). */
+  requestId: IdSchema.optional(),
+});
+
+export const RedactedCopySchema = ArchiveRefSchema.extend({
+  id: IdSchema,
+  requestId: IdSchema.nullable(),
+  title: z.string(),
+  body: z.string(),
+  redactions: z.array(
+    z.object({
+      field: z.enum(['title', 'body']),
+      start: z.number().int(),
+      end: z.number().int(),
+      length: z.number().int(),
+      reason: z.string(),
+    }),
+  ),
+  recordSeq: z.number().int(),
+});
+export const RedactedCopiesSchema = z.array(
+  RedactedCopySchema.extend({ createdBy: IdSchema, createdAt: IsoDateTime }),
+);

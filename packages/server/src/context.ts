@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { AccessRequestService } from './archive/access-requests.js';
 import { ArchiveService } from './archive/archive-service.js';
 import { ArchiveQueries } from './archive/queries.js';
+import { RedactionService } from './archive/redaction-service.js';
 import { type Calls, createCalls } from './calls/domain.js';
 import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
@@ -81,6 +82,7 @@ export class AppContext {
     this.messagingQueries = new MessagingQueries(database.db);
     this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
     this.accessRequests = new AccessRequestService(database.db, records, clock);
+    this.redactions = new RedactionService(database.db, records, clock);
     this.transfer = new TransferService(
       database.db,
       records,
@@ -124,6 +126,8 @@ export class AppContext {
   readonly archiveQueries: ArchiveQueries;
   /** Access requests (44 U.S.C. 2205, FOIA) and the 2208 notice clock (archive/access-requests.ts). */
   readonly accessRequests: AccessRequestService;
+  /** Redacted copies and the exports answering access requests (archive/redaction-service.ts). */
+  readonly redactions: RedactionService;
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;

@@ -4,6 +4,8 @@ import type {
   AccessRequestNoticesTable,
   AccessRequestsTable,
   ArchiveAccessTable,
+  ArchiveExportsTable,
+  ArchiveRedactedCopiesTable,
   LegalHoldsTable,
 } from '../db/tables/archive.js';
 
@@ -370,4 +372,54 @@ export async function openAccessRequests(db: Db, officeId: string) {
     where r.office_id = ${officeId} and r.status <> 'answered'
     order by r.due_on, r.created_at, r.id`.execute(db);
   return r.rows;
+}
+
+export function insertRedactedCopy(db: Db, row: ArchiveRedactedCopiesTable) {
+  return db
+    .insertInto('archive_redacted_copies')
+    .values({ ...row, redactions: JSON.stringify(row.redactions) as never })
+    .execute();
+}
+
+export function findRedactedCopy(db: Db, officeId: string, id: string) {
+  return db
+    .selectFrom('archive_redacted_copies')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function redactedCopiesOf(db: Db, officeId: string, refKind: string, refId: string) {
+  return db
+    .selectFrom('archive_redacted_copies')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('ref_kind', '=', refKind)
+    .where('ref_id', '=', refId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function redactedCopiesForRequest(db: Db, officeId: string, requestId: string) {
+  return db
+    .selectFrom('archive_redacted_copies')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('request_id', '=', requestId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function insertExport(db: Db, row: ArchiveExportsTable) {
+  return db
+    .insertInto('archive_exports')
+    .values({
+      ...row,
+      copies: JSON.stringify(row.copies) as never,
+      files: JSON.stringify(row.files) as never,
+    })
+    .execute();
 }

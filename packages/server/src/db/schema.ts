@@ -3,6 +3,8 @@ import type {
   AccessRequestsTable,
   ArchiveAccessTable,
   ArchiveEntriesView,
+  ArchiveExportsTable,
+  ArchiveRedactedCopiesTable,
   LegalHoldItemsTable,
   LegalHoldsTable,
 } from './tables/archive.js';
@@ -60,6 +62,8 @@ export interface Database {
   archive_access: ArchiveAccessTable;
   access_requests: AccessRequestsTable;
   access_request_notices: AccessRequestNoticesTable;
+  archive_redacted_copies: ArchiveRedactedCopiesTable;
+  archive_exports: ArchiveExportsTable;
   offices: OfficesTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;

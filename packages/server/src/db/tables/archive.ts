@@ -80,3 +80,31 @@ export interface AccessRequestNoticesTable {
   recorded_by: string;
   record_seq: string;
 }
+
+/** A redacted copy of an archive record (migration 029): the redactions burned into its text. */
+export interface ArchiveRedactedCopiesTable {
+  id: string;
+  office_id: string;
+  ref_kind: string;
+  ref_id: string;
+  request_id: string | null;
+  title: string;
+  body: string;
+  redactions: { start: number; end: number; length: number; reason: string; field: 'title' | 'body' }[];
+  source_sha256: string;
+  created_by: string;
+  created_at: Date;
+  record_seq: string;
+}
+
+/** An export answering an access request: which copies, which files (name, sha256, bytes). */
+export interface ArchiveExportsTable {
+  id: string;
+  office_id: string;
+  request_id: string;
+  copies: string[];
+  files: { name: string; sha256: string; bytes: number }[];
+  created_by: string;
+  created_at: Date;
+  record_seq: string;
+}

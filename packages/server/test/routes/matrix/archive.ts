@@ -53,6 +53,16 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
     );
     return fx;
   };
+  const redacted = async () => {
+    const fx = await request();
+    await w.t.ctx.redactions.redact(
+      await officer(),
+      { refKind: 'captured_item', refId: w.ids.capturedItem },
+      [{ start: 0, end: 1, reason: '(b)(6)' }],
+      fx.requestId,
+    );
+    return fx;
+  };
   return {
     'POST /api/v1/archive/search': [
       {
@@ -144,6 +154,45 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
           payload: { reason: 'Personal; not a presidential record.' },
         }),
         body: (res, fx) => expect(res.json()).toMatchObject({ itemId: fx.itemId }),
+      },
+    ],
+    'POST /api/v1/archive/records/:refKind/:refId/redactions': [
+      {
+        what: 'making a redacted copy of a record',
+        access: ['records'],
+        fixture: request,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/records/captured_item/${w.ids.capturedItem}/redactions`,
+          payload: { requestId: fx.requestId, redactions: [{ start: 0, end: 1, reason: '(b)(6)' }] },
+        }),
+        status: 201,
+        body: (res) => expect(res.json().body.startsWith('[REDACTED (b)(6)]')).toBe(true),
+      },
+    ],
+    'GET /api/v1/archive/records/:refKind/:refId/redactions': [
+      {
+        what: "a record's redacted copies",
+        access: ['records'],
+        request: () => ({
+          method: 'GET',
+          url: `/api/v1/archive/records/captured_item/${w.ids.capturedItem}/redactions`,
+        }),
+        body: (res) => expect(Array.isArray(res.json())).toBe(true),
+      },
+    ],
+    'POST /api/v1/archive/requests/:id/export': [
+      {
+        what: 'answering an access request with a redacted export',
+        access: ['records'],
+        fixture: redacted,
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/requests/${fx.requestId as string}/export`,
+        }),
+        status: 201,
+        body: (res) => expect(res.headers['content-type']).toBe('application/zip'),
       },
     ],
     'GET /api/v1/archive/requests': [
