@@ -116,8 +116,46 @@ export const LegalHoldSchema = z.object({
 });
 export const LegalHoldsSchema = z.array(LegalHoldSchema);
 
-export const DisposedSchema = z.object({ itemId: IdSchema, recordSeq: z.number().int() });
+export const DisposedSchema = z.object({
+  itemId: IdSchema,
+  disposalId: IdSchema,
+  recordSeq: z.number().int(),
+});
 export const DisposeBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+/** 44 U.S.C. 2203(b) personal records; non-record copies (the record copy kept). */
+export const DISPOSAL_BASES = ['personal', 'non_record_copy'] as const;
+export const DisposalRequestBody = z.object({
+  itemId: IdSchema,
+  basis: z.enum(DISPOSAL_BASES),
+  reason: z.string().trim().min(1).max(2000),
+  /** The Archivist's views in writing (2203(c)–(e)) and the day they were given. */
+  archivistViews: z.string().trim().min(1).max(10_000),
+  archivistViewsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar day, YYYY-MM-DD'),
+});
+export const DisposalRequestedSchema = z.object({
+  id: IdSchema,
+  itemId: IdSchema,
+  eligibleOn: z.string(),
+  recordSeq: z.number().int(),
+});
+export const DisposalRequestsSchema = z.array(
+  z.object({
+    id: IdSchema,
+    itemId: IdSchema,
+    basis: z.enum(DISPOSAL_BASES),
+    keptCopyId: IdSchema.nullable(),
+    reason: z.string(),
+    archivistViews: z.string(),
+    archivistViewsOn: z.string(),
+    eligibleOn: z.string(),
+    requestedBy: IdSchema,
+    requestedAt: IsoDateTime,
+    recordSeq: z.number().int(),
+    disposedAt: IsoDateTime.nullable(),
+    disposedSeq: z.number().int().nullable(),
+  }),
+);
 
 /** A calendar day, YYYY-MM-DD. */
 const CalendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar day, YYYY-MM-DD');

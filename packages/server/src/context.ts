@@ -5,6 +5,7 @@ import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { sql } from 'kysely';
 import { AccessRequestService } from './archive/access-requests.js';
 import { ArchiveService } from './archive/archive-service.js';
+import { DisposalService } from './archive/disposal-service.js';
 import { ArchiveQueries } from './archive/queries.js';
 import { RedactionService } from './archive/redaction-service.js';
 import { type Calls, createCalls } from './calls/domain.js';
@@ -83,6 +84,7 @@ export class AppContext {
     this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
     this.accessRequests = new AccessRequestService(database.db, records, clock);
     this.redactions = new RedactionService(database.db, records, clock);
+    this.disposals = new DisposalService(database.db, records, clock, cfg.disposalWaitingDays);
     this.transfer = new TransferService(
       database.db,
       records,
@@ -128,6 +130,8 @@ export class AppContext {
   readonly accessRequests: AccessRequestService;
   /** Redacted copies and the exports answering access requests (archive/redaction-service.ts). */
   readonly redactions: RedactionService;
+  /** Disposal requests and purges of personal records and non-record copies (archive/disposal-service.ts). */
+  readonly disposals: DisposalService;
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;

@@ -6,6 +6,7 @@ import type {
   ArchiveAccessTable,
   ArchiveExportsTable,
   ArchiveRedactedCopiesTable,
+  DisposalRequestsTable,
   LegalHoldsTable,
 } from '../db/tables/archive.js';
 
@@ -422,4 +423,50 @@ export function insertExport(db: Db, row: ArchiveExportsTable) {
       files: JSON.stringify(row.files) as never,
     })
     .execute();
+}
+
+// Disposal requests (dates as YYYY-MM-DD text, like access requests).
+
+const DISPOSAL_COLUMNS = sql`d.id, d.office_id, d.item_id, d.basis, d.kept_copy_id, d.reason, d.archivist_views,
+  d.archivist_views_on::text as archivist_views_on, d.eligible_on::text as eligible_on, d.requested_by,
+  d.requested_at, d.record_seq, d.disposed_by, d.disposed_at, d.disposed_seq`;
+
+/** Another captured item of the office holding the same message (same kind and source id), not itself up for disposal. */
+export async function keptCopyOf(db: Db, officeId: string, itemId: string) {
+  const r = await sql<{ id: string }>`
+    select o.id from captured_items i
+    join captured_items o on o.kind = i.kind and o.source_id = i.source_id and o.id <> i.id
+    join capture_accounts a on a.id = o.account_id join users u on u.id = a.owner_id
+    where i.id = ${itemId} and u.office_id = ${officeId}
+      and not exists (select 1 from disposal_requests d where d.item_id = o.id and d.disposed_at is null)
+    order by o.id limit 1 for update of o`.execute(db);
+  return r.rows[0]?.id ?? null;
+}
+
+export function insertDisposalRequest(db: Db, row: DisposalRequestsTable) {
+  return db.insertInto('disposal_requests').values(row).execute();
+}
+
+/** The item's disposal request not yet carried out, locked. */
+export async function pendingDisposalForUpdate(db: Db, itemId: string) {
+  const r = await sql<DisposalRequestsTable>`
+    select ${DISPOSAL_COLUMNS} from disposal_requests d
+    where d.item_id = ${itemId} and d.disposed_at is null
+    order by d.requested_at limit 1 for update`.execute(db);
+  return r.rows[0];
+}
+
+export function markDisposed(db: Db, id: string, by: string, at: Date, seq: number) {
+  return db
+    .updateTable('disposal_requests')
+    .set({ disposed_by: by, disposed_at: at, disposed_seq: String(seq) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function disposalRequests(db: Db, officeId: string) {
+  const r = await sql<DisposalRequestsTable>`
+    select ${DISPOSAL_COLUMNS} from disposal_requests d where d.office_id = ${officeId}
+    order by d.requested_at desc, d.id`.execute(db);
+  return r.rows;
 }

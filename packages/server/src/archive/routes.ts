@@ -8,6 +8,9 @@ import {
   ArchiveRefSchema,
   ArchiveResultsSchema,
   ArchiveSearchBody,
+  DisposalRequestBody,
+  DisposalRequestedSchema,
+  DisposalRequestsSchema,
   DisposeBody,
   DisposedSchema,
   ExtendedNoticeSchema,
@@ -71,7 +74,20 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/v1/archive/captured-items/:id/dispose',
     { schema: { tags, params: IdParams, body: DisposeBody, response: { 200: DisposedSchema } } },
-    async (req) => ctx.archive.dispose(await requireActor(ctx, req), req.params.id, req.body.reason),
+    async (req) => ctx.disposals.dispose(await requireActor(ctx, req), req.params.id, req.body.reason),
+  );
+  app.get(
+    '/api/v1/archive/disposal-requests',
+    { schema: { tags, response: { 200: DisposalRequestsSchema } } },
+    async (req) => ctx.disposals.list(await requireActor(ctx, req)),
+  );
+  app.post(
+    '/api/v1/archive/disposal-requests',
+    { schema: { tags, body: DisposalRequestBody, response: { 201: DisposalRequestedSchema } } },
+    async (req, reply) => {
+      reply.code(201);
+      return ctx.disposals.request(await requireActor(ctx, req), req.body);
+    },
   );
   // Access requests (44 U.S.C. 2205, FOIA) and the notices of 2208.
   app.get(

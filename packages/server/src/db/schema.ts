@@ -5,6 +5,7 @@ import type {
   ArchiveEntriesView,
   ArchiveExportsTable,
   ArchiveRedactedCopiesTable,
+  DisposalRequestsTable,
   LegalHoldItemsTable,
   LegalHoldsTable,
 } from './tables/archive.js';
@@ -64,6 +65,7 @@ export interface Database {
   access_request_notices: AccessRequestNoticesTable;
   archive_redacted_copies: ArchiveRedactedCopiesTable;
   archive_exports: ArchiveExportsTable;
+  disposal_requests: DisposalRequestsTable;
   offices: OfficesTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;

@@ -108,3 +108,22 @@ export interface ArchiveExportsTable {
   created_at: Date;
   record_seq: string;
 }
+
+/** A disposal request (migration 029): basis, the Archivist's views, when it may run, and when it did. */
+export interface DisposalRequestsTable {
+  id: string;
+  office_id: string;
+  item_id: string;
+  basis: 'personal' | 'non_record_copy';
+  kept_copy_id: string | null;
+  reason: string;
+  archivist_views: string;
+  archivist_views_on: string;
+  eligible_on: string;
+  requested_by: string;
+  requested_at: Date;
+  record_seq: string;
+  disposed_by: string | null;
+  disposed_at: Date | null;
+  disposed_seq: string | null;
+}
