@@ -33,24 +33,23 @@ export const marker = (reason: RedactionReason) => `[REDACTED ${reason}]`;
 /**
  * Resolve redactions to spans of `text` (each `text` redaction: every case-insensitive
  * occurrence), merge overlapping ones (the span starting first, the longer when two start
- * together, gives the reason), and burn them in. Throws RangeError for a span outside the text, an empty span, or words that do not occur.
+ * together, gives the reason), and burn them in. Throws RangeError for a span outside the text,
+ * an empty span, or words that do not occur.
  */
 export function applyRedactions(
   text: string,
   input: RedactionInput[],
 ): { text: string; applied: AppliedRedaction[] } {
   const spans: { start: number; end: number; reason: RedactionReason }[] = [];
-  const lower = text.toLowerCase();
   for (const r of input) {
     if ('text' in r) {
-      const needle = r.text.trim().toLowerCase();
+      const needle = r.text.trim();
       if (!needle) throw new RangeError('A redaction names no words.');
-      let at = lower.indexOf(needle);
-      if (at < 0) throw new RangeError(`"${r.text}" does not occur in the record.`);
-      while (at >= 0) {
-        spans.push({ start: at, end: at + needle.length, reason: r.reason });
-        at = lower.indexOf(needle, at + needle.length);
-      }
+      // Matched on the text itself (no lowercased copy, whose offsets can differ), any case.
+      const re = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu');
+      const found = [...text.matchAll(re)];
+      if (found.length === 0) throw new RangeError(`"${r.text}" does not occur in the record.`);
+      for (const m of found) spans.push({ start: m.index, end: m.index + m[0].length, reason: r.reason });
     } else {
       if (
         !Number.isInteger(r.start) ||

@@ -27,6 +27,14 @@ describe('applyRedactions', () => {
     expect(() => applyRedactions('abc', [{ text: 'xyz', reason: '(b)(6)' }])).toThrow(/does not occur/);
   });
 
+  it('takes the words literally (no pattern) and keeps offsets right after letters that change length in lower case', () => {
+    const r = applyRedactions('İstanbul: call (a.m.) with Dr. Öz.', [
+      { text: '(a.m.)', reason: '(b)(5)' },
+      { text: 'dr. öz', reason: '(b)(6)' },
+    ]);
+    expect(r.text).toBe('İstanbul: call [REDACTED (b)(5)] with [REDACTED (b)(6)].');
+  });
+
   it('labels 2204(a) categories and FOIA exemptions', () => {
     expect(reasonLabel('(a)(3)')).toBe('44 U.S.C. 2204(a)(3)');
     expect(reasonLabel('(b)(7)')).toBe('5 U.S.C. 552(b)(7)');
