@@ -11,6 +11,7 @@ import { zonedToIso } from '../calls/zoned';
 import { Alert, Field, PageHeader } from '../components';
 import { useZone } from '../session';
 import { when } from '../time';
+import { HoldsPanel, RedactExport } from './archive-work';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
@@ -71,6 +72,7 @@ export function SearchPage() {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [holdsShown, setHoldsShown] = useState(0);
 
   const filters = () => ({
     ...(q.trim() ? { q: q.trim() } : {}),
@@ -131,6 +133,7 @@ export function SearchPage() {
         scope: { kind: 'records', records },
       });
       setNotice(`Legal hold placed on ${r.items} record(s); record #${r.recordSeq} in the log.`);
+      setHoldsShown((n) => n + 1);
       setSelected(new Set());
       await run(page);
     } catch (err) {
@@ -232,6 +235,7 @@ export function SearchPage() {
               </li>
             ))}
           </ol>
+          <RedactExport key={`${open.refKind}:${open.refId}`} refKind={open.refKind} refId={open.refId} />
           <button type="button" onClick={() => setOpen(null)}>
             Close
           </button>
@@ -249,6 +253,7 @@ export function SearchPage() {
           <button type="submit">Place hold</button>
         </form>
       ) : null}
+      <HoldsPanel refresh={holdsShown} />
     </>
   );
 }
