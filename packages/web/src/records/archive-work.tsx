@@ -228,7 +228,7 @@ export function RedactExport({ refKind, refId }: { refKind: string; refId: strin
         </form>
       ) : null}
       {copy ? (
-        <div aria-label="Redacted copy">
+        <section aria-label="Redacted copy">
           <p className="muted">
             Redacted copy, record #{copy.recordSeq} in the log; {copy.redactions.length} redaction(s).
           </p>
@@ -236,7 +236,7 @@ export function RedactExport({ refKind, refId }: { refKind: string; refId: strin
           <button type="button" onClick={() => void exportAnswer()}>
             Export answer
           </button>
-        </div>
+        </section>
       ) : null}
       {download ? (
         <p>
