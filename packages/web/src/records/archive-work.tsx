@@ -72,6 +72,7 @@ export function HoldsPanel({ refresh }: { refresh: number }) {
             <form onSubmit={(e) => void release(e, h.id, h.matter)} aria-label={`Release hold ${h.matter}`}>
               <Field label="Why release" id={`release-${h.id}`}>
                 <input
+                  id={`release-${h.id}`}
                   required
                   value={reasons[h.id] ?? ''}
                   onChange={(e) => setReasons({ ...reasons, [h.id]: e.target.value })}
@@ -178,7 +179,7 @@ export function RedactExport({ refKind, refId }: { refKind: string; refId: strin
       <h3>Redact and export for an access request</h3>
       {error ? <Alert error={error} /> : null}
       <Field label="Access request" id="redact-request">
-        <select value={requestId} onChange={(e) => setRequestId(e.target.value)}>
+        <select id="redact-request" value={requestId} onChange={(e) => setRequestId(e.target.value)}>
           <option value="">File a new request…</option>
           {requests.map((r) => (
             <option key={r.id} value={r.id}>
@@ -190,7 +191,7 @@ export function RedactExport({ refKind, refId }: { refKind: string; refId: strin
       {requestId ? null : (
         <form onSubmit={file} aria-label="File an access request">
           <Field label="Requester kind" id="req-kind">
-            <select value={kind} onChange={(e) => setKind(e.target.value)}>
+            <select id="req-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
               {REQUESTER_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {k.replace('_', ' ')}
@@ -199,13 +200,18 @@ export function RedactExport({ refKind, refId }: { refKind: string; refId: strin
             </select>
           </Field>
           <Field label="Requester" id="req-requester">
-            <input required value={requester} onChange={(e) => setRequester(e.target.value)} />
+            <input
+              id="req-requester"
+              required
+              value={requester}
+              onChange={(e) => setRequester(e.target.value)}
+            />
           </Field>
           <Field label="Legal basis" id="req-basis">
-            <input required value={basis} onChange={(e) => setBasis(e.target.value)} />
+            <input id="req-basis" required value={basis} onChange={(e) => setBasis(e.target.value)} />
           </Field>
           <Field label="Due date" id="req-due">
-            <input type="date" value={due} onChange={(e) => setDue(e.target.value)} />
+            <input id="req-due" type="date" value={due} onChange={(e) => setDue(e.target.value)} />
           </Field>
           <button type="submit">File request</button>
         </form>
@@ -213,10 +219,10 @@ export function RedactExport({ refKind, refId }: { refKind: string; refId: strin
       {requestId ? (
         <form onSubmit={redact} aria-label="Make a redacted copy">
           <Field label="Words to redact (one per line)" id="redact-words">
-            <textarea required value={words} onChange={(e) => setWords(e.target.value)} />
+            <textarea id="redact-words" required value={words} onChange={(e) => setWords(e.target.value)} />
           </Field>
           <Field label="Reason" id="redact-reason">
-            <select value={reason} onChange={(e) => setReason(e.target.value)}>
+            <select id="redact-reason" value={reason} onChange={(e) => setReason(e.target.value)}>
               {REDACTION_REASONS.map((r) => (
                 <option key={r} value={r}>
                   {REASON_LABEL(r)}

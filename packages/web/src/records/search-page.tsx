@@ -153,7 +153,7 @@ export function SearchPage() {
           id="archive-q"
           hint='Words, "a phrase", -excluded, prefix*; names match even when misspelled.'
         >
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input id="archive-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </Field>
         <div className="field">
           <label htmlFor="archive-kind">Kind</label>
@@ -166,13 +166,17 @@ export function SearchPage() {
           </select>
         </div>
         <Field label="From" id="archive-from">
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input id="archive-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         </Field>
         <Field label="To" id="archive-to">
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <input id="archive-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </Field>
         <Field label="Classification" id="archive-classification" hint="e.g. SECRET, personal, presidential">
-          <input value={classification} onChange={(e) => setClassification(e.target.value)} />
+          <input
+            id="archive-classification"
+            value={classification}
+            onChange={(e) => setClassification(e.target.value)}
+          />
         </Field>
         <div className="field">
           <label>
@@ -245,10 +249,10 @@ export function SearchPage() {
         <form className="card" onSubmit={placeHold} aria-label="Place a legal hold">
           <h2>Place a legal hold on {selected.size} record(s)</h2>
           <Field label="Matter" id="hold-matter">
-            <input required value={matter} onChange={(e) => setMatter(e.target.value)} />
+            <input id="hold-matter" required value={matter} onChange={(e) => setMatter(e.target.value)} />
           </Field>
           <Field label="Why" id="hold-reason">
-            <input required value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input id="hold-reason" required value={reason} onChange={(e) => setReason(e.target.value)} />
           </Field>
           <button type="submit">Place hold</button>
         </form>
