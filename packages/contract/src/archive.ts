@@ -116,8 +116,46 @@ export const LegalHoldSchema = z.object({
 });
 export const LegalHoldsSchema = z.array(LegalHoldSchema);
 
-export const DisposedSchema = z.object({ itemId: IdSchema, recordSeq: z.number().int() });
+export const DisposedSchema = z.object({
+  itemId: IdSchema,
+  disposalId: IdSchema,
+  recordSeq: z.number().int(),
+});
 export const DisposeBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+
+/** 44 U.S.C. 2203(b) personal records; non-record copies (the record copy kept). */
+export const DISPOSAL_BASES = ['personal', 'non_record_copy'] as const;
+export const DisposalRequestBody = z.object({
+  itemId: IdSchema,
+  basis: z.enum(DISPOSAL_BASES),
+  reason: z.string().trim().min(1).max(2000),
+  /** The Archivist's views in writing (2203(c)–(e)) and the day they were given. */
+  archivistViews: z.string().trim().min(1).max(10_000),
+  archivistViewsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar day, YYYY-MM-DD'),
+});
+export const DisposalRequestedSchema = z.object({
+  id: IdSchema,
+  itemId: IdSchema,
+  eligibleOn: z.string(),
+  recordSeq: z.number().int(),
+});
+export const DisposalRequestsSchema = z.array(
+  z.object({
+    id: IdSchema,
+    itemId: IdSchema,
+    basis: z.enum(DISPOSAL_BASES),
+    keptCopyId: IdSchema.nullable(),
+    reason: z.string(),
+    archivistViews: z.string(),
+    archivistViewsOn: z.string(),
+    eligibleOn: z.string(),
+    requestedBy: IdSchema,
+    requestedAt: IsoDateTime,
+    recordSeq: z.number().int(),
+    disposedAt: IsoDateTime.nullable(),
+    disposedSeq: z.number().int().nullable(),
+  }),
+);
 
 /** A calendar day, YYYY-MM-DD. */
 const CalendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar day, YYYY-MM-DD');
@@ -184,3 +222,55 @@ export const AccessRequestSchema = z.object({
   }),
 });
 export const AccessRequestQueueSchema = z.array(AccessRequestSchema);
+
+/** 44 U.S.C. 2204(a)(1)–(6) restriction categories and FOIA exemptions 5 U.S.C. 552(b)(1)–(9). */
+export const REDACTION_REASONS = [
+  '(a)(1)',
+  '(a)(2)',
+  '(a)(3)',
+  '(a)(4)',
+  '(a)(5)',
+  '(a)(6)',
+  '(b)(1)',
+  '(b)(2)',
+  '(b)(3)',
+  '(b)(4)',
+  '(b)(5)',
+  '(b)(6)',
+  '(b)(7)',
+  '(b)(8)',
+  '(b)(9)',
+] as const;
+export const RedactionReasonSchema = z.enum(REDACTION_REASONS);
+
+/** A redaction: words to take out wherever they occur, or a span of the record's text. */
+export const RedactionSchema = z.union([
+  z.object({ text: z.string().trim().min(1).max(2000), reason: RedactionReasonSchema }),
+  z.object({ start: z.number().int().min(0), end: z.number().int().min(1), reason: RedactionReasonSchema }),
+]);
+
+export const RedactBody = z.object({
+  redactions: z.array(RedactionSchema).min(1).max(500),
+  /** The access request the copy is made for (its export holds the copies made under it). */
+  requestId: IdSchema.optional(),
+});
+
+export const RedactedCopySchema = ArchiveRefSchema.extend({
+  id: IdSchema,
+  requestId: IdSchema.nullable(),
+  title: z.string(),
+  body: z.string(),
+  redactions: z.array(
+    z.object({
+      field: z.enum(['title', 'body']),
+      start: z.number().int(),
+      end: z.number().int(),
+      length: z.number().int(),
+      reason: z.string(),
+    }),
+  ),
+  recordSeq: z.number().int(),
+});
+export const RedactedCopiesSchema = z.array(
+  RedactedCopySchema.extend({ createdBy: IdSchema, createdAt: IsoDateTime }),
+);

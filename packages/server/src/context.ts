@@ -5,7 +5,9 @@ import { parseSignerKey, type Signer } from '@hotline/ledger';
 import { sql } from 'kysely';
 import { AccessRequestService } from './archive/access-requests.js';
 import { ArchiveService } from './archive/archive-service.js';
+import { DisposalService } from './archive/disposal-service.js';
 import { ArchiveQueries } from './archive/queries.js';
+import { RedactionService } from './archive/redaction-service.js';
 import { type Calls, createCalls } from './calls/domain.js';
 import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
@@ -81,6 +83,8 @@ export class AppContext {
     this.messagingQueries = new MessagingQueries(database.db);
     this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
     this.accessRequests = new AccessRequestService(database.db, records, clock);
+    this.redactions = new RedactionService(database.db, records, clock);
+    this.disposals = new DisposalService(database.db, records, clock, cfg.disposalWaitingDays);
     this.transfer = new TransferService(
       database.db,
       records,
@@ -124,6 +128,10 @@ export class AppContext {
   readonly archiveQueries: ArchiveQueries;
   /** Access requests (44 U.S.C. 2205, FOIA) and the 2208 notice clock (archive/access-requests.ts). */
   readonly accessRequests: AccessRequestService;
+  /** Redacted copies and the exports answering access requests (archive/redaction-service.ts). */
+  readonly redactions: RedactionService;
+  /** Disposal requests and purges of personal records and non-record copies (archive/disposal-service.ts). */
+  readonly disposals: DisposalService;
 
   /** Sessions, deactivation and pending invitations under the administrator's hand. */
   readonly sessions: SessionsService;

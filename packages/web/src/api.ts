@@ -37,6 +37,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return failure(res, path);
 }
 
+/** POST without a body, answered with a file (a zip): its bytes and response headers. */
+export async function postForFile(path: string): Promise<{ blob: Blob; headers: Headers }> {
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin' });
+  if (res.ok) return { blob: await res.blob(), headers: res.headers };
+  return failure(res, path);
+}
+
 /** A refused request as an ApiError (the problem+json's detail and field issues). */
 async function failure(res: Response, path: string): Promise<never> {
   let problem: {

@@ -196,38 +196,6 @@ export class ArchiveService {
     });
   }
 
-  /**
-   * Dispose of a personal captured item (44 U.S.C. 2203(b): personal records are not the
-   * archive's). Re-checks holds inside its own transaction after locking the item; the database
-   * trigger refuses the DELETE anyway if a hold covers it. The records log keeps its entries.
-   */
-  async dispose(actor: Actor, itemId: string, reason: string) {
-    authorize(actor, 'archive.hold', 'dispose of captured records');
-    return repo.transaction(this.db, async (tx) => {
-      const item = await repo.findCapturedItemForUpdate(tx, itemId);
-      if (!item || item.office_id !== actor.officeId) throw new NotFoundError('captured item', itemId);
-      if (item.official || item.category !== 'personal')
-        throw new ConflictError(
-          'Only items classified personal, from personal accounts, may be disposed of.',
-        );
-      const holds = await repo.activeHoldsOnCapturedItem(tx, itemId);
-      if (holds.length)
-        throw new ConflictError(
-          `Captured item ${itemId} is under legal hold (${holds.map((h) => h.matter).join(', ')}).`,
-          { holds: holds.map((h) => h.id) },
-        );
-      const rec = await writeAudit(tx, this.records, {
-        action: 'archive.disposed',
-        actor,
-        subject: `captured_item:${itemId}`,
-        details: { itemId, itemRecord: item.record_id, reason },
-      });
-      await repo.deleteCapturedItem(tx, itemId);
-      await this.access(tx, actor, 'disposed', [{ refKind: 'captured_item', refId: itemId }], rec.seq);
-      return { itemId, recordSeq: rec.seq };
-    });
-  }
-
   private access(
     tx: Db,
     actor: Actor,

@@ -4,6 +4,9 @@ import type {
   AccessRequestNoticesTable,
   AccessRequestsTable,
   ArchiveAccessTable,
+  ArchiveExportsTable,
+  ArchiveRedactedCopiesTable,
+  DisposalRequestsTable,
   LegalHoldsTable,
 } from '../db/tables/archive.js';
 
@@ -369,5 +372,101 @@ export async function openAccessRequests(db: Db, officeId: string) {
     select ${REQUEST_COLS} from access_requests r
     where r.office_id = ${officeId} and r.status <> 'answered'
     order by r.due_on, r.created_at, r.id`.execute(db);
+  return r.rows;
+}
+
+export function insertRedactedCopy(db: Db, row: ArchiveRedactedCopiesTable) {
+  return db
+    .insertInto('archive_redacted_copies')
+    .values({ ...row, redactions: JSON.stringify(row.redactions) as never })
+    .execute();
+}
+
+export function findRedactedCopy(db: Db, officeId: string, id: string) {
+  return db
+    .selectFrom('archive_redacted_copies')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export function redactedCopiesOf(db: Db, officeId: string, refKind: string, refId: string) {
+  return db
+    .selectFrom('archive_redacted_copies')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('ref_kind', '=', refKind)
+    .where('ref_id', '=', refId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function redactedCopiesForRequest(db: Db, officeId: string, requestId: string) {
+  return db
+    .selectFrom('archive_redacted_copies')
+    .selectAll()
+    .where('office_id', '=', officeId)
+    .where('request_id', '=', requestId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export function insertExport(db: Db, row: ArchiveExportsTable) {
+  return db
+    .insertInto('archive_exports')
+    .values({
+      ...row,
+      copies: JSON.stringify(row.copies) as never,
+      files: JSON.stringify(row.files) as never,
+    })
+    .execute();
+}
+
+// Disposal requests (dates as YYYY-MM-DD text, like access requests).
+
+const DISPOSAL_COLUMNS = sql`d.id, d.office_id, d.item_id, d.basis, d.kept_copy_id, d.reason, d.archivist_views,
+  d.archivist_views_on::text as archivist_views_on, d.eligible_on::text as eligible_on, d.requested_by,
+  d.requested_at, d.record_seq, d.disposed_by, d.disposed_at, d.disposed_seq`;
+
+/** Another captured item of the office holding the same message (same kind and source id), not itself up for disposal. */
+export async function keptCopyOf(db: Db, officeId: string, itemId: string) {
+  const r = await sql<{ id: string }>`
+    select o.id from captured_items i
+    join captured_items o on o.kind = i.kind and o.source_id = i.source_id and o.id <> i.id
+    join capture_accounts a on a.id = o.account_id join users u on u.id = a.owner_id
+    where i.id = ${itemId} and u.office_id = ${officeId}
+      and not exists (select 1 from disposal_requests d where d.item_id = o.id and d.disposed_at is null)
+    order by o.id limit 1 for update of o`.execute(db);
+  return r.rows[0]?.id ?? null;
+}
+
+export function insertDisposalRequest(db: Db, row: DisposalRequestsTable) {
+  return db.insertInto('disposal_requests').values(row).execute();
+}
+
+/** The item's disposal request not yet carried out, locked. */
+export async function pendingDisposalForUpdate(db: Db, itemId: string) {
+  const r = await sql<DisposalRequestsTable>`
+    select ${DISPOSAL_COLUMNS} from disposal_requests d
+    where d.item_id = ${itemId} and d.disposed_at is null
+    order by d.requested_at limit 1 for update`.execute(db);
+  return r.rows[0];
+}
+
+export function markDisposed(db: Db, id: string, by: string, at: Date, seq: number) {
+  return db
+    .updateTable('disposal_requests')
+    .set({ disposed_by: by, disposed_at: at, disposed_seq: String(seq) })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function disposalRequests(db: Db, officeId: string) {
+  const r = await sql<DisposalRequestsTable>`
+    select ${DISPOSAL_COLUMNS} from disposal_requests d where d.office_id = ${officeId}
+    order by d.requested_at desc, d.id`.execute(db);
   return r.rows;
 }

@@ -8,6 +8,9 @@ import {
   ArchiveRefSchema,
   ArchiveResultsSchema,
   ArchiveSearchBody,
+  DisposalRequestBody,
+  DisposalRequestedSchema,
+  DisposalRequestsSchema,
   DisposeBody,
   DisposedSchema,
   ExtendedNoticeSchema,
@@ -16,6 +19,9 @@ import {
   IdParams,
   LegalHoldsSchema,
   PlaceHoldBody,
+  RedactBody,
+  RedactedCopiesSchema,
+  RedactedCopySchema,
   ReleaseHoldBody,
 } from '@hotline/contract';
 import { z } from 'zod';
@@ -68,7 +74,20 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/v1/archive/captured-items/:id/dispose',
     { schema: { tags, params: IdParams, body: DisposeBody, response: { 200: DisposedSchema } } },
-    async (req) => ctx.archive.dispose(await requireActor(ctx, req), req.params.id, req.body.reason),
+    async (req) => ctx.disposals.dispose(await requireActor(ctx, req), req.params.id, req.body.reason),
+  );
+  app.get(
+    '/api/v1/archive/disposal-requests',
+    { schema: { tags, response: { 200: DisposalRequestsSchema } } },
+    async (req) => ctx.disposals.list(await requireActor(ctx, req)),
+  );
+  app.post(
+    '/api/v1/archive/disposal-requests',
+    { schema: { tags, body: DisposalRequestBody, response: { 201: DisposalRequestedSchema } } },
+    async (req, reply) => {
+      reply.code(201);
+      return ctx.disposals.request(await requireActor(ctx, req), req.body);
+    },
   );
   // Access requests (44 U.S.C. 2205, FOIA) and the notices of 2208.
   app.get(
@@ -105,5 +124,53 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
         req.body.workingDays,
         req.body.reason,
       ),
+  );
+  // Redacted copies (derived versions, the originals untouched) and the export answering a request.
+  app.post(
+    '/api/v1/archive/records/:refKind/:refId/redactions',
+    { schema: { tags, params: ArchiveRefSchema, body: RedactBody, response: { 201: RedactedCopySchema } } },
+    async (req, reply) => {
+      reply.code(201);
+      return ctx.redactions.redact(
+        await requireActor(ctx, req),
+        req.params,
+        req.body.redactions,
+        req.body.requestId,
+      );
+    },
+  );
+  app.get(
+    '/api/v1/archive/records/:refKind/:refId/redactions',
+    { schema: { tags, params: ArchiveRefSchema, response: { 200: RedactedCopiesSchema } } },
+    async (req) => ctx.redactions.copiesOf(await requireActor(ctx, req), req.params),
+  );
+  app.post(
+    '/api/v1/archive/requests/:id/export',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        response: {
+          201: {
+            description:
+              'The answer to the access request: a zip of the redacted copies made under it (text and PDF) and a redaction report',
+            content: { 'application/zip': { schema: z.string().describe('a zip archive (binary)') } },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const r = await ctx.redactions.exportAnswer(await requireActor(ctx, req), req.params.id);
+      return (
+        reply
+          .code(201)
+          .type('application/zip')
+          .header('content-disposition', `attachment; filename="access-request-${r.requestId}.zip"`)
+          .header('x-hotline-export', r.id)
+          .header('x-hotline-record-seq', String(r.recordSeq))
+          // Bytes, sent as they are (Fastify does not serialize a Buffer); the schema types it a string.
+          .send(Buffer.from(r.zip) as unknown as string)
+      );
+    },
   );
 }

@@ -66,6 +66,11 @@ export interface ServerConfig {
    */
   roleGrantConfirmation: boolean;
   /**
+   * HOTLINE_DISPOSAL_WAITING_DAYS: calendar days between a disposal request (with the
+   * Archivist's views, 44 U.S.C. 2203(c)–(e)) and the earliest day its item may be purged.
+   */
+  disposalWaitingDays: number;
+  /**
    * HOTLINE_SMTP_URL: where notification emails go (smtp://host:port, smtps://user:pass@host:465);
    * undefined: notifications stay in the app.
    */
@@ -239,6 +244,7 @@ export function envToConfig(env: ServerEnv): ServerConfig {
     witnessPolicyFile: witnessPolicyFile(env.witnessPolicy),
     demoWitnessPort: parseIntVar('HOTLINE_DEMO_WITNESS_PORT', env.demoWitnessPort, 0, 0, 65535),
     roleGrantConfirmation: parseBoolVar('HOTLINE_ROLE_GRANT_CONFIRMATION', env.roleGrantConfirmation, !demo),
+    disposalWaitingDays: parseIntVar('HOTLINE_DISPOSAL_WAITING_DAYS', env.disposalWaitingDays, 60, 0, 3650),
     smtpUrl,
     smtpFrom: env.smtpFrom?.trim() || `Hotline <hotline@${publicUrl.hostname}>`,
   };

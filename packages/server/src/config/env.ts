@@ -31,6 +31,7 @@ export interface ServerEnv {
   witnessPolicy?: string;
   demoWitnessPort?: string;
   roleGrantConfirmation?: string;
+  disposalWaitingDays?: string;
   smtpUrl?: string;
   smtpFrom?: string;
 }
@@ -70,5 +71,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     witnessPolicy: env.HOTLINE_WITNESS_POLICY,
     demoWitnessPort: env.HOTLINE_DEMO_WITNESS_PORT,
     roleGrantConfirmation: env.HOTLINE_ROLE_GRANT_CONFIRMATION,
+    disposalWaitingDays: env.HOTLINE_DISPOSAL_WAITING_DAYS,
   };
 }

@@ -3,6 +3,9 @@ import type {
   AccessRequestsTable,
   ArchiveAccessTable,
   ArchiveEntriesView,
+  ArchiveExportsTable,
+  ArchiveRedactedCopiesTable,
+  DisposalRequestsTable,
   LegalHoldItemsTable,
   LegalHoldsTable,
 } from './tables/archive.js';
@@ -60,6 +63,9 @@ export interface Database {
   archive_access: ArchiveAccessTable;
   access_requests: AccessRequestsTable;
   access_request_notices: AccessRequestNoticesTable;
+  archive_redacted_copies: ArchiveRedactedCopiesTable;
+  archive_exports: ArchiveExportsTable;
+  disposal_requests: DisposalRequestsTable;
   offices: OfficesTable;
   users: UsersTable;
   role_grants: RoleGrantsTable;

@@ -15,7 +15,8 @@ let usStaff: Actor;
 const mark = (s: string) => s.split('\u0002').join('[').split('\u0003').join(']');
 
 beforeAll(async () => {
-  t = await newTestContext({ demo: '1' });
+  // No waiting period here (disposal.db.test.ts checks it): these tests are about holds.
+  t = await newTestContext({ demo: '1', disposalWaitingDays: '0' });
   await t.ctx.prepare();
   const office = async (slug: string) =>
     (await t.ctx.db.selectFrom('offices').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id;
@@ -25,6 +26,15 @@ beforeAll(async () => {
   // The demo seed, on a shared machine under load, can take longer than the default minute.
 }, 180_000);
 afterAll(() => t.close());
+
+const requestDisposal = (itemId: string) =>
+  t.ctx.disposals.request(us, {
+    itemId,
+    basis: 'personal',
+    reason: 'Personal; not a record.',
+    archivistViews: 'The Archivist does not object: personal records, 44 U.S.C. 2203(b).',
+    archivistViewsOn: '2026-03-02',
+  });
 
 const personalItems = async (n: number) =>
   (
@@ -185,7 +195,8 @@ describe('legal holds', () => {
     const held = await t.ctx.archive.search(us, { held: true }, 1, 10);
     expect(held.hits.map((h) => h.refId)).toContain(item);
 
-    await expect(t.ctx.archive.dispose(us, item!, 'Personal; not a record.')).rejects.toMatchObject({
+    await requestDisposal(item!);
+    await expect(t.ctx.disposals.dispose(us, item!, 'Personal; not a record.')).rejects.toMatchObject({
       status: 409,
     });
     // The database refuses too, whatever code path tries.
@@ -199,7 +210,7 @@ describe('legal holds', () => {
 
     const released = await t.ctx.archive.releaseHold(us, placed.id, 'Matter settled.');
     await expect(t.ctx.archive.releaseHold(us, placed.id, 'Again.')).rejects.toMatchObject({ status: 409 });
-    const disposed = await t.ctx.archive.dispose(us, item!, 'Personal; not a record.');
+    const disposed = await t.ctx.disposals.dispose(us, item!, 'Personal; not a record.');
     expect(
       await t.ctx.db.selectFrom('captured_items').select('id').where('id', '=', item!).executeTakeFirst(),
     ).toBeUndefined();
@@ -231,8 +242,9 @@ describe('legal holds', () => {
   it('a hold racing a disposal: exactly one wins', async () => {
     const items = await personalItems(4);
     for (const item of items) {
+      await requestDisposal(item);
       const outcomes = await Promise.allSettled([
-        t.ctx.archive.dispose(us, item, 'Personal; not a record.'),
+        t.ctx.disposals.dispose(us, item, 'Personal; not a record.'),
         t.ctx.archive.placeHold(us, {
           matter: `Race ${item}`,
           reason: 'Preservation letter.',

@@ -11,6 +11,7 @@ import { zonedToIso } from '../calls/zoned';
 import { Alert, Field, PageHeader } from '../components';
 import { useZone } from '../session';
 import { when } from '../time';
+import { HoldsPanel, RedactExport } from './archive-work';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
@@ -71,6 +72,7 @@ export function SearchPage() {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [holdsShown, setHoldsShown] = useState(0);
 
   const filters = () => ({
     ...(q.trim() ? { q: q.trim() } : {}),
@@ -131,6 +133,7 @@ export function SearchPage() {
         scope: { kind: 'records', records },
       });
       setNotice(`Legal hold placed on ${r.items} record(s); record #${r.recordSeq} in the log.`);
+      setHoldsShown((n) => n + 1);
       setSelected(new Set());
       await run(page);
     } catch (err) {
@@ -150,7 +153,7 @@ export function SearchPage() {
           id="archive-q"
           hint='Words, "a phrase", -excluded, prefix*; names match even when misspelled.'
         >
-          <input type="search" value={q} onChange={(e) => setQ(e.target.value)} />
+          <input id="archive-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </Field>
         <div className="field">
           <label htmlFor="archive-kind">Kind</label>
@@ -163,13 +166,17 @@ export function SearchPage() {
           </select>
         </div>
         <Field label="From" id="archive-from">
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input id="archive-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         </Field>
         <Field label="To" id="archive-to">
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <input id="archive-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
         </Field>
         <Field label="Classification" id="archive-classification" hint="e.g. SECRET, personal, presidential">
-          <input value={classification} onChange={(e) => setClassification(e.target.value)} />
+          <input
+            id="archive-classification"
+            value={classification}
+            onChange={(e) => setClassification(e.target.value)}
+          />
         </Field>
         <div className="field">
           <label>
@@ -232,6 +239,7 @@ export function SearchPage() {
               </li>
             ))}
           </ol>
+          <RedactExport key={`${open.refKind}:${open.refId}`} refKind={open.refKind} refId={open.refId} />
           <button type="button" onClick={() => setOpen(null)}>
             Close
           </button>
@@ -241,14 +249,15 @@ export function SearchPage() {
         <form className="card" onSubmit={placeHold} aria-label="Place a legal hold">
           <h2>Place a legal hold on {selected.size} record(s)</h2>
           <Field label="Matter" id="hold-matter">
-            <input required value={matter} onChange={(e) => setMatter(e.target.value)} />
+            <input id="hold-matter" required value={matter} onChange={(e) => setMatter(e.target.value)} />
           </Field>
           <Field label="Why" id="hold-reason">
-            <input required value={reason} onChange={(e) => setReason(e.target.value)} />
+            <input id="hold-reason" required value={reason} onChange={(e) => setReason(e.target.value)} />
           </Field>
           <button type="submit">Place hold</button>
         </form>
       ) : null}
+      <HoldsPanel refresh={holdsShown} />
     </>
   );
 }

@@ -23,6 +23,7 @@ import * as m021 from './021-call-people.js';
 import * as m023 from './023-archive-index.js';
 import * as m024 from './024-transfer.js';
 import * as m026 from './026-messaging.js';
+import * as m029 from './029-redacted-copies.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '023-archive-index': m023,
   '024-transfer': m024,
   '026-messaging': m026,
+  '029-redacted-copies': m029,
 };

@@ -80,3 +80,50 @@ export interface AccessRequestNoticesTable {
   recorded_by: string;
   record_seq: string;
 }
+
+/** A redacted copy of an archive record (migration 029): the redactions burned into its text. */
+export interface ArchiveRedactedCopiesTable {
+  id: string;
+  office_id: string;
+  ref_kind: string;
+  ref_id: string;
+  request_id: string | null;
+  title: string;
+  body: string;
+  redactions: { start: number; end: number; length: number; reason: string; field: 'title' | 'body' }[];
+  source_sha256: string;
+  created_by: string;
+  created_at: Date;
+  record_seq: string;
+}
+
+/** An export answering an access request: which copies, which files (name, sha256, bytes). */
+export interface ArchiveExportsTable {
+  id: string;
+  office_id: string;
+  request_id: string;
+  copies: string[];
+  files: { name: string; sha256: string; bytes: number }[];
+  created_by: string;
+  created_at: Date;
+  record_seq: string;
+}
+
+/** A disposal request (migration 029): basis, the Archivist's views, when it may run, and when it did. */
+export interface DisposalRequestsTable {
+  id: string;
+  office_id: string;
+  item_id: string;
+  basis: 'personal' | 'non_record_copy';
+  kept_copy_id: string | null;
+  reason: string;
+  archivist_views: string;
+  archivist_views_on: string;
+  eligible_on: string;
+  requested_by: string;
+  requested_at: Date;
+  record_seq: string;
+  disposed_by: string | null;
+  disposed_at: Date | null;
+  disposed_seq: string | null;
+}

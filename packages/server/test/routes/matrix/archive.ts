@@ -2,6 +2,13 @@ import { expect } from 'vitest';
 import { newActor } from '../../helpers/builders.js';
 import type { MatrixWorld, RouteTable } from './harness.js';
 
+const DISPOSAL = {
+  basis: 'personal' as const,
+  reason: 'Personal; not a presidential record.',
+  archivistViews: 'No objection (44 U.S.C. 2203(b)).',
+  archivistViewsOn: '2026-03-02',
+};
+
 /** The archive at work (archive.* in policy.ts: records officers of the office). */
 export const archiveRoutes = (w: MatrixWorld): RouteTable => {
   const officer = async () => newActor(w.t.ctx, w.offices.get('us-potus')!, ['records']);
@@ -19,6 +26,9 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
       .where('i.id', '!=', w.ids.capturedItem)
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom('legal_hold_items as h').select('h.ref_id').whereRef('h.ref_id', '=', 'i.id'))),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('disposal_requests as d').select('d.id').whereRef('d.item_id', '=', 'i.id'))),
       )
       .orderBy('i.id')
       .executeTakeFirstOrThrow();
@@ -50,6 +60,16 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
       fx.requestId,
       'incumbent_president',
       '2026-03-02',
+    );
+    return fx;
+  };
+  const redacted = async () => {
+    const fx = await request();
+    await w.t.ctx.redactions.redact(
+      await officer(),
+      { refKind: 'captured_item', refId: w.ids.capturedItem },
+      [{ start: 0, end: 1, reason: '(b)(6)' }],
+      fx.requestId,
     );
     return fx;
   };
@@ -136,7 +156,11 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
       {
         what: 'disposing of a personal captured item',
         access: ['records'],
-        fixture: async () => ({ itemId: await personalItem() }),
+        fixture: async () => {
+          const itemId = await personalItem();
+          await w.t.ctx.disposals.request(await officer(), { itemId, ...DISPOSAL });
+          return { itemId };
+        },
         oneShot: true,
         request: (fx) => ({
           method: 'POST',
@@ -144,6 +168,69 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
           payload: { reason: 'Personal; not a presidential record.' },
         }),
         body: (res, fx) => expect(res.json()).toMatchObject({ itemId: fx.itemId }),
+      },
+    ],
+    'POST /api/v1/archive/records/:refKind/:refId/redactions': [
+      {
+        what: 'making a redacted copy of a record',
+        access: ['records'],
+        fixture: request,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/records/captured_item/${w.ids.capturedItem}/redactions`,
+          payload: { requestId: fx.requestId, redactions: [{ start: 0, end: 1, reason: '(b)(6)' }] },
+        }),
+        status: 201,
+        body: (res) => expect(res.json().body.startsWith('[REDACTED (b)(6)]')).toBe(true),
+      },
+    ],
+    'GET /api/v1/archive/records/:refKind/:refId/redactions': [
+      {
+        what: "a record's redacted copies",
+        access: ['records'],
+        request: () => ({
+          method: 'GET',
+          url: `/api/v1/archive/records/captured_item/${w.ids.capturedItem}/redactions`,
+        }),
+        body: (res) => expect(Array.isArray(res.json())).toBe(true),
+      },
+    ],
+    'POST /api/v1/archive/requests/:id/export': [
+      {
+        what: 'answering an access request with a redacted export',
+        access: ['records'],
+        fixture: redacted,
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/requests/${fx.requestId as string}/export`,
+        }),
+        status: 201,
+        body: (res) => expect(res.headers['content-type']).toBe('application/zip'),
+      },
+    ],
+    'GET /api/v1/archive/disposal-requests': [
+      {
+        what: 'the disposal requests',
+        access: ['records'],
+        request: () => ({ method: 'GET', url: '/api/v1/archive/disposal-requests' }),
+        body: (res) => expect(Array.isArray(res.json())).toBe(true),
+      },
+    ],
+    'POST /api/v1/archive/disposal-requests': [
+      {
+        what: "requesting disposal of a personal item, with the Archivist's views",
+        access: ['records'],
+        fixture: async () => ({ itemId: await personalItem() }),
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: '/api/v1/archive/disposal-requests',
+          payload: { itemId: fx.itemId, ...DISPOSAL },
+        }),
+        status: 201,
+        body: (res, fx) =>
+          expect(res.json()).toMatchObject({ itemId: fx.itemId, eligibleOn: expect.any(String) }),
       },
     ],
     'GET /api/v1/archive/requests': [

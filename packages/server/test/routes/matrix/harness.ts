@@ -286,7 +286,13 @@ export class MatrixWorld {
 export function setupMatrix(): MatrixWorld {
   const w = new MatrixWorld();
   beforeAll(async () => {
-    const t = await newTestContext({ demo: '1', authRateLimit: '100000', publicRateLimit: '100000' });
+    const t = await newTestContext({
+      demo: '1',
+      authRateLimit: '100000',
+      publicRateLimit: '100000',
+      // Disposal's waiting period (60 days by default) is checked in disposal.db.test.ts.
+      disposalWaitingDays: '0',
+    });
     w.t = t;
     await t.ctx.prepare();
     w.app = sameOrigin(
