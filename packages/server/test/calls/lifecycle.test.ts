@@ -76,6 +76,9 @@ const SPEC: Record<string, [readonly (string | null)[], string | null, readonly 
   publish_readout: [['memcon_final'], 'readout_published', ['press']],
   waive_readout: [['memcon_final'], 'readout_waived', ['press', 'secretariat']],
   close: [['readout_published', 'readout_waived'], 'closed', ['secretariat']],
+  // A published readout is corrected (a new version) or withdrawn (a tombstone); no state moves.
+  correct_readout: [['readout_published', 'closed'], null, ['press']],
+  withdraw_readout: [['readout_published', 'closed'], null, ['press']],
   // Secure-line calls only (the calls here are on a secure line; policy.test.ts checks the channel).
   record_call_log: [['in_progress', 'completed'], null, ['secretariat']],
 };
