@@ -199,30 +199,14 @@ export class ReadoutService {
           reason: body.reason,
         }),
       });
-      await repo.supersedeReadout(tx, current.id, now);
-      await repo.insertReadout(tx, {
+      await this.replacePublished(tx, actor, call, current, now, rec, 'correct_readout', body.reason, {
         id: newIdValue,
-        call_id: id,
-        version: (await repo.readouts(tx, id)).length + 1,
-        author_id: actor.userId,
         status: 'published',
         title: body.title,
         body_md: body.bodyMd,
         approved_by: actor.userId,
         approved_at: now,
-        published_at: now,
-        record_id: rec.id,
-        record_seq: String(rec.seq),
-        created_at: now,
-        public_id: current.public_id ?? current.id,
-        supersedes_id: current.id,
-        reason: body.reason,
       });
-      await this.tx.event(tx, call, 'correct_readout', call.state, call.state, actor, body.reason, {
-        corrects: current.id,
-        readoutId: newIdValue,
-      });
-      await this.tx.bump(tx, call);
       return newIdValue;
     });
   }
@@ -253,32 +237,61 @@ export class ReadoutService {
           withdrawnAt: now,
         }),
       });
-      await repo.supersedeReadout(tx, current.id, now);
-      await repo.insertReadout(tx, {
+      await this.replacePublished(tx, actor, call, current, now, rec, 'withdraw_readout', body.reason, {
         id: tombId,
-        call_id: id,
-        version: (await repo.readouts(tx, id)).length + 1,
-        author_id: actor.userId,
         status: 'withdrawn',
         title: current.title,
         body_md: '',
         approved_by: null,
         approved_at: null,
-        published_at: now,
-        record_id: rec.id,
-        record_seq: String(rec.seq),
-        created_at: now,
-        public_id: current.public_id ?? current.id,
-        supersedes_id: current.id,
-        reason: body.reason,
       });
-      await this.tx.event(tx, call, 'withdraw_readout', call.state, call.state, actor, body.reason, {
-        withdraws: current.id,
-        readoutId: tombId,
-      });
-      await this.tx.bump(tx, call);
       return tombId;
     });
+  }
+
+  /**
+   * A new version in place of the published one (a correction or a tombstone): the old version is
+   * superseded, the new one keeps its public address, names what it replaces and why, and the
+   * call's timeline gets the step. Runs inside the caller's transaction, after its record.
+   */
+  private async replacePublished(
+    tx: Tx,
+    actor: Actor,
+    call: repo.CallRow,
+    current: { id: string; public_id: string | null },
+    now: Date,
+    rec: { id: string; seq: number | bigint | string },
+    action: 'correct_readout' | 'withdraw_readout',
+    reason: string,
+    own: {
+      id: string;
+      status: 'published' | 'withdrawn';
+      title: string;
+      body_md: string;
+      approved_by: string | null;
+      approved_at: Date | null;
+    },
+  ): Promise<void> {
+    await repo.supersedeReadout(tx, current.id, now);
+    await repo.insertReadout(tx, {
+      ...own,
+      call_id: call.id,
+      version: (await repo.readouts(tx, call.id)).length + 1,
+      author_id: actor.userId,
+      published_at: now,
+      record_id: rec.id,
+      record_seq: String(rec.seq),
+      created_at: now,
+      public_id: current.public_id ?? current.id,
+      supersedes_id: current.id,
+      reason,
+    });
+    const link = action === 'correct_readout' ? { corrects: current.id } : { withdraws: current.id };
+    await this.tx.event(tx, call, action, call.state, call.state, actor, reason, {
+      ...link,
+      readoutId: own.id,
+    });
+    await this.tx.bump(tx, call);
   }
 
   private async currentPublished(tx: Tx, actor: Actor, call: repo.CallRow, what: 'correct' | 'withdraw') {
