@@ -28,6 +28,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { requireActor } from '../http/session.js';
 import type { App } from '../http/types.js';
+import type { Actor } from '../policy/policy.js';
 
 /**
  * The leader call lifecycle over HTTP. A read is one query; a write is one service call, and the
@@ -37,6 +38,26 @@ export function callRoutes(app: App, ctx: AppContext): void {
   const tags = ['calls'];
   const { queries, requests, scheduling, briefings, memcons, readouts, callLog, notes } = ctx.calls;
   const Detail = { 200: CallDetailSchema };
+
+  /**
+   * A step on one call (a transition, a review, an approval, publishing): act as the caller through
+   * the service, then answer with the call as the caller now sees it.
+   */
+  function step<B extends z.ZodType>(
+    path: string,
+    body: B | undefined,
+    act: (actor: Actor, callId: string, body: z.infer<B>) => Promise<unknown>,
+  ): void {
+    app.post(
+      path,
+      { schema: { tags, params: IdParams, ...(body ? { body } : {}), response: Detail } },
+      async (req) => {
+        const actor = await requireActor(ctx, req);
+        await act(actor, req.params.id, req.body as z.infer<B>);
+        return queries.get(actor, req.params.id);
+      },
+    );
+  }
 
   app.get(
     '/api/v1/calls',
@@ -74,30 +95,10 @@ export function callRoutes(app: App, ctx: AppContext): void {
     { schema: { tags, params: IdParams, response: { 200: CallArtifactsSchema } } },
     async (req) => queries.artifacts(await requireActor(ctx, req), req.params.id),
   );
-  app.post(
-    '/api/v1/calls/:id/transitions',
-    { schema: { tags, params: IdParams, body: TransitionBody, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await requests.transition(
-        actor,
-        req.params.id,
-        req.body.action,
-        req.body.reason,
-        req.body.expectedVersion,
-      );
-      return queries.get(actor, req.params.id);
-    },
+  step('/api/v1/calls/:id/transitions', TransitionBody, (actor, id, b) =>
+    requests.transition(actor, id, b.action, b.reason, b.expectedVersion),
   );
-  app.post(
-    '/api/v1/calls/:id/reviews',
-    { schema: { tags, params: IdParams, body: ReviewBody, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await requests.review(actor, req.params.id, req.body);
-      return queries.get(actor, req.params.id);
-    },
-  );
+  step('/api/v1/calls/:id/reviews', ReviewBody, (actor, id, b) => requests.review(actor, id, b));
   app.put(
     '/api/v1/calls/:id/schedule',
     {
@@ -124,14 +125,8 @@ export function callRoutes(app: App, ctx: AppContext): void {
     { schema: { tags, params: IdParams, body: CallNotesBody, response: { 200: CallNotesSchema } } },
     async (req) => notes.save(await requireActor(ctx, req), req.params.id, req.body.body),
   );
-  app.post(
-    '/api/v1/calls/:id/schedule/answer',
-    { schema: { tags, params: IdParams, body: ScheduleAnswerBody, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await scheduling.answer(actor, req.params.id, req.body);
-      return queries.get(actor, req.params.id);
-    },
+  step('/api/v1/calls/:id/schedule/answer', ScheduleAnswerBody, (actor, id, b) =>
+    scheduling.answer(actor, id, b),
   );
   app.post(
     '/api/v1/calls/:id/briefings',
@@ -142,15 +137,7 @@ export function callRoutes(app: App, ctx: AppContext): void {
       return reply.status(201).send(await queries.briefing(actor, req.params.id, id));
     },
   );
-  app.post(
-    '/api/v1/calls/:id/briefings/approve',
-    { schema: { tags, params: IdParams, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await briefings.approveBriefing(actor, req.params.id);
-      return queries.get(actor, req.params.id);
-    },
-  );
+  step('/api/v1/calls/:id/briefings/approve', undefined, (actor, id) => briefings.approveBriefing(actor, id));
   app.post(
     '/api/v1/calls/:id/memcons',
     { schema: { tags, params: IdParams, body: MemconBody, response: { 201: SavedMemconSchema } } },
@@ -160,15 +147,7 @@ export function callRoutes(app: App, ctx: AppContext): void {
       return reply.status(201).send({ ...(await queries.memcon(actor, req.params.id, id)), correction });
     },
   );
-  app.post(
-    '/api/v1/calls/:id/memcons/finalize',
-    { schema: { tags, params: IdParams, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await memcons.finalizeMemcon(actor, req.params.id);
-      return queries.get(actor, req.params.id);
-    },
-  );
+  step('/api/v1/calls/:id/memcons/finalize', undefined, (actor, id) => memcons.finalizeMemcon(actor, id));
   app.post(
     '/api/v1/calls/:id/readouts',
     { schema: { tags, params: IdParams, body: ReadoutBody, response: { 201: ReadoutVersionSchema } } },
@@ -183,41 +162,13 @@ export function callRoutes(app: App, ctx: AppContext): void {
     { schema: { tags, params: IdParams, response: { 200: ReadoutDraftSchema } } },
     async (req) => readouts.readoutDraft(await requireActor(ctx, req), req.params.id),
   );
-  app.post(
-    '/api/v1/calls/:id/readouts/approve',
-    { schema: { tags, params: IdParams, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await readouts.approveReadout(actor, req.params.id);
-      return queries.get(actor, req.params.id);
-    },
+  step('/api/v1/calls/:id/readouts/approve', undefined, (actor, id) => readouts.approveReadout(actor, id));
+  step('/api/v1/calls/:id/readouts/publish', undefined, (actor, id) => readouts.publishReadout(actor, id));
+  step('/api/v1/calls/:id/readouts/correct', ReadoutCorrectionBody, (actor, id, b) =>
+    readouts.correctReadout(actor, id, b),
   );
-  app.post(
-    '/api/v1/calls/:id/readouts/publish',
-    { schema: { tags, params: IdParams, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await readouts.publishReadout(actor, req.params.id);
-      return queries.get(actor, req.params.id);
-    },
-  );
-  app.post(
-    '/api/v1/calls/:id/readouts/correct',
-    { schema: { tags, params: IdParams, body: ReadoutCorrectionBody, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await readouts.correctReadout(actor, req.params.id, req.body);
-      return queries.get(actor, req.params.id);
-    },
-  );
-  app.post(
-    '/api/v1/calls/:id/readouts/withdraw',
-    { schema: { tags, params: IdParams, body: ReadoutWithdrawalBody, response: Detail } },
-    async (req) => {
-      const actor = await requireActor(ctx, req);
-      await readouts.withdrawReadout(actor, req.params.id, req.body);
-      return queries.get(actor, req.params.id);
-    },
+  step('/api/v1/calls/:id/readouts/withdraw', ReadoutWithdrawalBody, (actor, id, b) =>
+    readouts.withdrawReadout(actor, id, b),
   );
   app.post(
     '/api/v1/calls/:id/call-log',
