@@ -1,8 +1,9 @@
 import type { ForeignContact } from '@hotline/contract';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { get, post, put } from '../api';
+import { type FormEvent, useState } from 'react';
+import { post, put } from '../api';
 import { Alert, Field, Loading, PageHeader } from '../components';
 import { useConfirm } from '../confirm';
+import { useListActions } from '../use-list';
 
 interface Changed {
   contact: ForeignContact;
@@ -111,30 +112,10 @@ function ContactFields({
  * and re-scans everything captured; the alerts it raised are shown.
  */
 export function ContactsPage() {
-  const [list, setList] = useState<ForeignContact[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { list, error, notice, run } = useListActions<ForeignContact>('/api/v1/capture/contacts');
   const [add, setAdd] = useState<Form>(EMPTY);
   const [editing, setEditing] = useState<{ id: string; form: Form } | null>(null);
   const [confirmDialog, ask] = useConfirm();
-  const load = useCallback(
-    () => get<ForeignContact[]>('/api/v1/capture/contacts').then(setList, setError),
-    [],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function run(fn: () => Promise<string>) {
-    setError(null);
-    setNotice(null);
-    try {
-      setNotice(await fn());
-      await load();
-    } catch (err) {
-      setError(err);
-    }
-  }
 
   function submitAdd(e: FormEvent) {
     e.preventDefault();

@@ -1,8 +1,9 @@
 import type { ClassificationRule } from '@hotline/contract';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { get, post, put } from '../api';
+import { type FormEvent, useState } from 'react';
+import { post, put } from '../api';
 import { Alert, Field, Loading, PageHeader } from '../components';
 import { useConfirm } from '../confirm';
+import { useListActions } from '../use-list';
 
 type Category = ClassificationRule['category'];
 interface Applied {
@@ -123,30 +124,10 @@ const body = (f: Form) => ({
  * imports; the oldest matching rule decides. Each change and each decision is a record.
  */
 export function RulesPage() {
-  const [rules, setRules] = useState<ClassificationRule[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { list: rules, error, notice, run } = useListActions<ClassificationRule>('/api/v1/capture/rules');
   const [add, setAdd] = useState<Form>(EMPTY);
   const [editing, setEditing] = useState<{ id: string; form: Form } | null>(null);
   const [confirmDialog, ask] = useConfirm();
-  const load = useCallback(
-    () => get<ClassificationRule[]>('/api/v1/capture/rules').then(setRules, setError),
-    [],
-  );
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  async function run(fn: () => Promise<string>) {
-    setError(null);
-    setNotice(null);
-    try {
-      setNotice(await fn());
-      await load();
-    } catch (err) {
-      setError(err);
-    }
-  }
 
   const applyWarning = (f: Form) => ({
     body: `${covers({ account: f.account.trim().toLowerCase() || null, correspondents: list(f.correspondents), from: instant(f.from), to: instant(f.to) })} → ${f.category}. Every unclassified item it matches is decided now, and matching items of later imports as they arrive.`,
