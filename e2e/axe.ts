@@ -25,16 +25,26 @@ function describeViolation(v: Result): string {
   return [`${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]`, ...nodes, ...more].join('\n');
 }
 
-/** Run axe in the page and return its serious/critical (and structural) violations, readably. */
-export async function axeViolations(page: Page): Promise<string[]> {
+/**
+ * Run axe in the page and return its serious/critical (and structural) violations, readably.
+ * `wcagOnly` checks the WCAG 2.1 A/AA rules alone, without axe's best practices and the structure
+ * rules (for screens checked mid-flow, such as a call room with dialogs open).
+ */
+export async function axeViolations(page: Page, opts: { wcagOnly?: boolean } = {}): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    }),
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', ...(opts.wcagOnly ? [] : ['best-practice'])];
+  const results = (await page.evaluate(
+    (values) =>
+      (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
+        runOnly: { type: 'tag', values },
+        resultTypes: ['violations'],
+      }),
+    tags,
   )) as AxeResults;
   return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical' || STRUCTURE_RULES.has(v.id))
+    .filter(
+      (v) =>
+        v.impact === 'serious' || v.impact === 'critical' || (!opts.wcagOnly && STRUCTURE_RULES.has(v.id)),
+    )
     .map(describeViolation);
 }

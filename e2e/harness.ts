@@ -182,3 +182,10 @@ export async function addVirtualAuthenticator(
 export function poll<T>(fn: () => T | Promise<T>) {
   return expect.poll(fn, { timeout: 15_000, interval: 50 });
 }
+
+/** Demo sign-in: on `baseUrl`'s sign-in page, pick the persona whose button names `name`, wait until signed in. */
+export async function signInAs(page: Page, baseUrl: string, name: string): Promise<void> {
+  await page.goto(`${baseUrl}/app/sign-in`);
+  await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
+  await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+}

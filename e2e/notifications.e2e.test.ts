@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpSink, startSmtpSink } from '../packages/server/test/notifications/smtp-sink.js';
-import { launchBrowser, poll, startServer, type TestServer, watchConsole } from './harness.js';
+import { axeViolations } from './axe.js';
+import { launchBrowser, poll, signInAs, startServer, type TestServer, watchConsole } from './harness.js';
 
 /**
  * Issue 14 item 10: the next person in the chain learns that something waits for them. A
@@ -15,21 +13,6 @@ import { launchBrowser, poll, startServer, type TestServer, watchConsole } from 
  * socket), lists it, opens the call, marks it read; chooses on the profile page not to get review
  * emails. The server sends email through a real SMTP server process, carrying only a link.
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      resultTypes: ['violations'],
-    }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 const DAY = DateTime.now().setZone('America/New_York').plus({ weeks: 8 }).startOf('day');
 const at = (hour: number) => DAY.set({ hour }).toFormat("yyyy-MM-dd'T'HH:mm");
 
@@ -55,9 +38,7 @@ describe('notifications', () => {
     contexts.push(context);
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${server.url}/app/sign-in`);
-    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
-    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    await signInAs(page, server.url, name);
     return { page, problems };
   }
 
@@ -98,7 +79,7 @@ describe('notifications', () => {
     expect(await item.getByRole('link', { name: 'Open the call' }).getAttribute('href')).toBe(
       new URL(url).pathname,
     );
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
 
     await item.getByRole('button', { name: /Mark read/ }).click();
     await poll(() => link.textContent()).toBe('Notifications');
@@ -122,7 +103,7 @@ describe('notifications', () => {
     await poll(() => box.isVisible()).toBe(true);
     expect(await box.isChecked()).toBe(true);
     expect(await page.getByText('Emails carry only the kind of step and a link').isVisible()).toBe(true);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
     await box.uncheck();
     await page.getByRole('button', { name: 'Save notification choices' }).click();
     await poll(() => page.getByText('Your notification choices are saved.').isVisible()).toBe(true);

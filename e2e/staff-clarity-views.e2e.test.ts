@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
+import { axeViolations } from './axe.js';
+import { poll, screenshot, signInAs, watchConsole, withBrowserServer } from './harness.js';
 
 /**
  * The staff app shows time one way, starts forms from what is known, names calls from the
@@ -12,21 +10,6 @@ import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js'
  * starts from the demo world, signs in as the personas it needs in real Chromium, and runs axe on
  * the screens it looks at. The call room during a call (point 8) is in rtc/call-page.e2e.test.ts.
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      resultTypes: ['violations'],
-    }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** "Tue 10 Mar 2026, 9:00 a.m. EST": the app's one form of a time, labelled with a US Eastern zone. */
 const EASTERN = /^\w{3} \d{1,2} \w{3} \d{4}, \d{1,2}:\d\d [ap]\.m\. E[SD]T$/;
 const DAY = DateTime.now().setZone('America/New_York').plus({ weeks: 8 }).startOf('day');
@@ -52,9 +35,7 @@ describe('staff clarity: time, forms, names, print, small screens', () => {
     contexts.push(context);
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${e2e.server.url}/app/sign-in`);
-    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
-    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    await signInAs(page, e2e.server.url, name);
     return { page, problems };
   }
 
@@ -96,7 +77,7 @@ describe('staff clarity: time, forms, names, print, small screens', () => {
     const text = await page.locator('main').innerText();
     expect(text).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
     expect(text).not.toMatch(/GMT[+-]|JST|\b([01]\d|2[0-3]):[0-5]\d\b(?! [ap]\.m\.)/);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
     await screenshot(page, 'clarity-4-call-times');
 
     // The Directory: each office's clock, labelled with its zone, in the same 12-hour form.
@@ -135,7 +116,7 @@ describe('staff clarity: time, forms, names, print, small screens', () => {
     const all = await times.allTextContents();
     expect(all).toContain('November 20, 2026, 8:30 p.m. EST');
     expect(all.join(' ')).not.toContain('November 21, 2026');
-    expect(await axeViolations(reader)).toEqual([]);
+    expect(await axeViolations(reader, { wcagOnly: true })).toEqual([]);
     expect(readerProblems).toEqual([]);
   });
 
@@ -243,7 +224,7 @@ describe('staff clarity: time, forms, names, print, small screens', () => {
         .getByRole('heading', { level: 1, name: 'Call with President Donald J. Trump of the United States' })
         .isVisible(),
     ).toBe(true);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
 
     // Off-channel contact, as the US secretariat sees it.
     const park = await browserAs('Linda Park');
@@ -298,7 +279,7 @@ describe('staff clarity: time, forms, names, print, small screens', () => {
     await poll(() => doc.isVisible()).toBe(true);
     const classification = (await doc.locator('.memcon-banner').first().textContent())!;
     expect(classification).toMatch(/^(CONFIDENTIAL|SECRET|TOP SECRET|UNCLASSIFIED)/);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
     await screenshot(page, 'clarity-11-memcon-print');
 
     // Long enough to run over several pages: the banner is on each one, top and bottom.
@@ -385,7 +366,7 @@ describe('staff clarity: time, forms, names, print, small screens', () => {
         );
         if (past.length) wide.push(`${name} ${path}: ${past.join('; ')}`);
         if (path === '/dashboard' || path === '/records') {
-          expect(await axeViolations(page)).toEqual([]);
+          expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
           await screenshot(page, `clarity-13${path.replace('/', '-')}-390`);
         }
       }

@@ -1,31 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AxeResults } from 'axe-core';
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
+import { axeViolations } from './axe.js';
+import { poll, screenshot, signInAs, watchConsole, withBrowserServer } from './harness.js';
 
 /**
  * The staff app tells each person what is needed from them, and nothing contradicts itself: each
  * test starts from the demo world and signs in as the personas it needs, in real Chromium, and
  * runs axe on the screens it looks at (as a11y.e2e.test.ts does).
  */
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      resultTypes: ['violations'],
-    }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 const DAY = DateTime.now().setZone('America/New_York').plus({ weeks: 8 }).startOf('day');
 const at = (hour: number) => DAY.set({ hour }).toFormat("yyyy-MM-dd'T'HH:mm");
 
@@ -45,9 +28,7 @@ describe('staff clarity', () => {
     contexts.push(context);
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${e2e.server.url}/app/sign-in`);
-    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
-    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    await signInAs(page, e2e.server.url, name);
     return { page, problems };
   }
 
@@ -228,7 +209,7 @@ describe('staff clarity', () => {
       );
       if (clipped.length) wide.push(`${path}: ${clipped.join('; ')}`);
       if (path === '/inbox') {
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
         await screenshot(page, 'clarity-13-inbox-390');
       }
     }
@@ -258,7 +239,7 @@ describe('staff clarity', () => {
         expect(text, name).not.toMatch(/Closed|Readout waived|Withdraw the request/);
       }
       if (name === 'Linda Park') {
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
         await screenshot(page, 'clarity-2-inbox');
       }
       if (name === 'Thomas Brennan') {
@@ -293,7 +274,7 @@ describe('staff clarity', () => {
         .getByRole('heading', { level: 1, name: 'Call with President Claudia Sheinbaum Pardo of Mexico' })
         .isVisible(),
     ).toBe(true);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
     expect(problems).toEqual([]);
   });
 
@@ -315,7 +296,7 @@ describe('staff clarity', () => {
     await poll(() => page.locator('main time').first().textContent()).toMatch(
       /[ap]\.m\. [A-Z]{3}([+-]\d+)?$/,
     );
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
     expect(problems).toEqual([]);
   });
 });

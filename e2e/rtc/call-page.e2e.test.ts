@@ -1,26 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { MINUTE } from '@hotline/common';
-import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { poll, ShiftedClock, screenshot, startServer, type TestServer, watchConsole } from '../harness.js';
+import { axeViolations } from '../axe.js';
+import {
+  poll,
+  ShiftedClock,
+  screenshot,
+  signInAs,
+  startServer,
+  type TestServer,
+  watchConsole,
+} from '../harness.js';
 import { bytesFrom, connectedTo, launchRtcBrowser, pageAudio, rising, sasFor, sleep } from './rtc-harness.js';
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
-  const results = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, o: object): Promise<unknown> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-      resultTypes: ['violations'],
-    }),
-  )) as AxeResults;
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /**
  * The in-app call through the real product: a demo server on PGlite, the staff web app, demo
@@ -65,9 +56,7 @@ describe('a hotline call on the real call page', () => {
     });
     const page = await context.newPage();
     problems.push(...watchConsole(page));
-    await page.goto(`${server.url}/app/sign-in`);
-    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
-    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+    await signInAs(page, server.url, name);
     await page.goto(`${server.url}/app/calls/${call.id}`);
     await poll(() => page.getByRole('heading', { name: 'Story of the call' }).isVisible()).toBe(true);
     return page;
@@ -222,7 +211,7 @@ describe('a hotline call on the real call page', () => {
       call.id,
     );
     expect(theirs).toBe(403);
-    expect(await axeViolations(notetaker)).toEqual([]);
+    expect(await axeViolations(notetaker, { wcagOnly: true })).toEqual([]);
     await screenshot(notetaker, 'rtc-page-notetaker');
     // The President ends the call for everyone in its own place, apart from Leave (which only
     // hangs up), and the actions panel offers no second "End the call" during the call.
@@ -238,7 +227,7 @@ describe('a hotline call on the real call page', () => {
       'You hang up; the call goes on for the others.',
     );
     expect(await notetaker.locator('[data-testid="end-call"]').count()).toBe(0);
-    expect(await axeViolations(potus)).toEqual([]);
+    expect(await axeViolations(potus, { wcagOnly: true })).toEqual([]);
     await screenshot(potus, 'rtc-page-end-apart');
   });
 
