@@ -55,6 +55,28 @@ function Snippet({ text }: { text: string }) {
   );
 }
 
+const n = (x: number) => x.toLocaleString('en-US');
+
+/**
+ * "12 records." when every match was counted; past the search window (2,000), the planner's
+ * estimate and what the pages hold: the best of the newest 2,000 matches.
+ */
+export function ResultCount({ results }: { results: Results }) {
+  if (results.totalExact)
+    return <strong>{results.total === 1 ? '1 record.' : `${n(results.total)} records.`}</strong>;
+  return (
+    <>
+      <strong>
+        About {n(results.estimatedTotal ?? results.total + 1)} records ({n(results.total)}+ counted).
+      </strong>{' '}
+      <span className="muted">
+        Ranked among the newest {n(results.total)} matches; narrow the search (dates, kind, more words) to reach
+        older ones.
+      </span>
+    </>
+  );
+}
+
 /** Records → Search: full-text and name search of the office's archive; place a legal hold on results. */
 export function SearchPage() {
   const zone = useZone();
@@ -188,9 +210,9 @@ export function SearchPage() {
       </form>
       {results ? (
         <section aria-label="Results">
-          <p>
-            {results.total} record(s); page {page} of {pages}. This search is record #{results.recordSeq} in
-            the log.
+          <p aria-live="polite">
+            <ResultCount results={results} /> Page {page} of {pages}. This search is record #
+            {results.recordSeq} in the log.
           </p>
           <ol className="archive-results">
             {results.hits.map((h) => (
