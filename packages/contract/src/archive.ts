@@ -162,6 +162,8 @@ export const DisposalRequestsSchema = z.array(
     recordSeq: z.number().int(),
     /** waiting (the period runs until eligibleOn), held (a legal hold blocks it), ready, disposed, withdrawn. */
     status: z.enum(DISPOSAL_STATUSES),
+    /** The waiting period has run (today is eligibleOn or later). */
+    waitingPeriodOver: z.boolean(),
     /** What the item is, while its content exists (null once purged: the log keeps its entry). */
     item: z.object({ title: z.string(), kind: z.string(), occurredAt: IsoDateTime }).nullable(),
     /** Active legal holds on the item (they block the purge). */

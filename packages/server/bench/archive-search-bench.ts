@@ -311,7 +311,12 @@ async function run(
       const full = await timeIndex(h, mix);
       console.log(line(`windowed index search, ${fmt(have)} items`, full.times));
       for (const k of KINDS)
-        console.log(line(`  ${k}`, full.times.filter((_t, i) => mix[i]!.kind === k)));
+        console.log(
+          line(
+            `  ${k}`,
+            full.times.filter((_t, i) => mix[i]!.kind === k),
+          ),
+        );
       console.log(
         `  matches per query: median ${fmt(pct(full.totals, 50))}, max ${fmt(Math.max(...full.totals))} (estimated past ${fmt(repo.SEARCH_WINDOW)}: ${full.capped} queries)`,
       );

@@ -163,7 +163,9 @@ export class DisposalService {
     const holds = await repo.activeHoldsOnCapturedItems(this.db, actor.officeId, open);
     const today = this.clock.now().toISOString().slice(0, 10);
     return rows.map((d) => {
-      const blocking = holds.filter((h) => h.item_id === d.item_id).map((h) => ({ id: h.id, matter: h.matter }));
+      const blocking = holds
+        .filter((h) => h.item_id === d.item_id)
+        .map((h) => ({ id: h.id, matter: h.matter }));
       const status = d.disposed_at
         ? ('disposed' as const)
         : d.withdrawn_at
@@ -177,7 +179,11 @@ export class DisposalService {
         id: d.id,
         itemId: d.item_id,
         item: d.item_title
-          ? { title: d.item_title, kind: d.item_kind ?? '', occurredAt: new Date(d.item_occurred_at!).toISOString() }
+          ? {
+              title: d.item_title,
+              kind: d.item_kind ?? '',
+              occurredAt: new Date(d.item_occurred_at!).toISOString(),
+            }
           : null,
         basis: d.basis,
         keptCopyId: d.kept_copy_id,
@@ -189,6 +195,7 @@ export class DisposalService {
         requestedAt: new Date(d.requested_at).toISOString(),
         recordSeq: Number(d.record_seq),
         status,
+        waitingPeriodOver: today >= d.eligible_on,
         holds: blocking,
         disposedAt: d.disposed_at ? new Date(d.disposed_at).toISOString() : null,
         disposedSeq: d.disposed_seq === null ? null : Number(d.disposed_seq),

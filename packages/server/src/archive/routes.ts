@@ -11,8 +11,8 @@ import {
   DisposalRequestBody,
   DisposalRequestedSchema,
   DisposalRequestsSchema,
-  DisposeBody,
   DisposalWithdrawnSchema,
+  DisposeBody,
   DisposedSchema,
   ExtendedNoticeSchema,
   ExtendNoticeBody,
@@ -94,7 +94,12 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/v1/archive/disposal-requests/:id/withdraw',
     {
-      schema: { tags, params: IdParams, body: WithdrawDisposalBody, response: { 200: DisposalWithdrawnSchema } },
+      schema: {
+        tags,
+        params: IdParams,
+        body: WithdrawDisposalBody,
+        response: { 200: DisposalWithdrawnSchema },
+      },
     },
     async (req) => ctx.disposals.withdraw(await requireActor(ctx, req), req.params.id, req.body.reason),
   );

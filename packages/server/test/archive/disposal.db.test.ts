@@ -168,7 +168,10 @@ describe('disposal', () => {
       reason: 'Preservation letter.',
       scope: { kind: 'records', records: [{ refKind: 'captured_item', refId: item!.id }] },
     });
-    expect(await state()).toMatchObject({ status: 'held', holds: [{ id: hold.id, matter: 'In re Withdrawal' }] });
+    expect(await state()).toMatchObject({
+      status: 'held',
+      holds: [{ id: hold.id, matter: 'In re Withdrawal' }],
+    });
     await t.ctx.archive.releaseHold(us, hold.id, 'Matter closed.');
     const start = t.clock.now().getTime();
     try {

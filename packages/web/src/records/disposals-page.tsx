@@ -36,7 +36,7 @@ type Step = { label: string; detail: string; state: 'done' | 'now' | 'next' | 's
 /** A request's life as steps: requested → Archivist's views → waiting period → purged (or withdrawn). */
 function steps(d: Request, zone: string): Step[] {
   const closed = d.status === 'disposed' || d.status === 'withdrawn';
-  const waitingOver = d.status !== 'waiting';
+  const waitingOver = d.waitingPeriodOver;
   const out: Step[] = [
     {
       label: 'Requested',
@@ -72,7 +72,12 @@ function steps(d: Request, zone: string): Step[] {
   return out;
 }
 
-const STEP_WORD: Record<Step['state'], string> = { done: 'done', now: 'now', next: 'not yet', stopped: 'stopped' };
+const STEP_WORD: Record<Step['state'], string> = {
+  done: 'done',
+  now: 'now',
+  next: 'not yet',
+  stopped: 'stopped',
+};
 
 function Steps({ d, zone }: { d: Request; zone: string }) {
   return (
@@ -124,8 +129,8 @@ export function DisposalsPage() {
       body: (
         <>
           The content of “{title(d)}” is deleted from the content store ({BASIS[d.basis].label.toLowerCase()},{' '}
-          {BASIS[d.basis].authority}) The records log keeps its entry, so the log still verifies and shows that a
-          disposal happened; the purge itself becomes a new log entry.
+          {BASIS[d.basis].authority}) The records log keeps its entry, so the log still verifies and shows
+          that a disposal happened; the purge itself becomes a new log entry.
         </>
       ),
       irreversible: 'The content cannot be recovered by Hotline once purged.',
@@ -155,7 +160,8 @@ export function DisposalsPage() {
     const ok = await ask({
       title: 'Withdraw this disposal request',
       body: `The request for “${title(d)}” is closed with your reason; the item keeps its content.`,
-      irreversible: 'A withdrawn request cannot be reopened; file a new request (with the Archivist’s views) instead.',
+      irreversible:
+        'A withdrawn request cannot be reopened; file a new request (with the Archivist’s views) instead.',
       confirmLabel: 'Withdraw request',
     });
     if (!ok) return;
@@ -177,8 +183,9 @@ export function DisposalsPage() {
       <PageHeader title="Records: disposal" />
       <p className="muted">
         Presidential records are never deleted by Hotline. Personal records (44 U.S.C. 2203(b)) and non-record
-        copies may be purged from the content store after a request recording the Archivist’s views (2203(c)–(e))
-        and a waiting period, never while a legal hold covers them. The records log keeps every entry.
+        copies may be purged from the content store after a request recording the Archivist’s views
+        (2203(c)–(e)) and a waiting period, never while a legal hold covers them. The records log keeps every
+        entry.
       </p>
       {error ? <Alert error={error} /> : null}
       {notice ? <Alert kind="success" error={notice} /> : null}
@@ -216,17 +223,25 @@ export function DisposalsPage() {
               </dl>
               <Steps d={d} zone={zone} />
               <form onSubmit={(e) => void purge(e, d)} aria-label={`Act on ${title(d)}`}>
-                <Field label="Why" id={`why-${d.id}`} hint="Recorded in the log with the purge or the withdrawal.">
+                <Field
+                  label="Why"
+                  id={`why-${d.id}`}
+                  hint="Recorded in the log with the purge or the withdrawal."
+                >
                   <input
                     id={`why-${d.id}`}
                     value={reasons[d.id] ?? ''}
                     onChange={(e) => setReasons({ ...reasons, [d.id]: e.target.value })}
                   />
                 </Field>
-                <button type="submit" className="danger" disabled={d.status !== 'ready' || !reasons[d.id]?.trim()}>
+                <button
+                  type="submit"
+                  className="btn btn-danger"
+                  disabled={d.status !== 'ready' || !reasons[d.id]?.trim()}
+                >
                   Purge…
                 </button>{' '}
-                <button type="button" onClick={() => void withdraw(d)}>
+                <button type="button" className="btn" onClick={() => void withdraw(d)}>
                   Withdraw…
                 </button>
                 {d.status !== 'ready' ? (
@@ -270,6 +285,7 @@ export function DisposalsPage() {
 function NewDisposalRequest({ onFiled }: { onFiled: () => Promise<void> }) {
   const zone = useZone();
   const [q, setQ] = useState('');
+  const [personalOnly, setPersonalOnly] = useState(true);
   const [found, setFound] = useState<Results | null>(null);
   const [itemId, setItemId] = useState('');
   const [basis, setBasis] = useState<Request['basis']>('personal');
@@ -288,6 +304,7 @@ function NewDisposalRequest({ onFiled }: { onFiled: () => Promise<void> }) {
         await post<Results>('/api/v1/archive/search', {
           ...(q.trim() ? { q: q.trim() } : {}),
           kind: 'captured_item',
+          ...(personalOnly ? { classification: 'personal' } : {}),
           page: 1,
           pageSize: 10,
         }),
@@ -329,10 +346,26 @@ function NewDisposalRequest({ onFiled }: { onFiled: () => Promise<void> }) {
       {error ? <Alert error={error} /> : null}
       {notice ? <Alert kind="success" error={notice} /> : null}
       <form onSubmit={find} aria-label="Find a captured item">
-        <Field label="Find the captured item" id="disposal-q" hint="Words of its subject or text, or a correspondent.">
+        <Field
+          label="Find the captured item"
+          id="disposal-q"
+          hint="Words of its subject or text, or a correspondent."
+        >
           <input id="disposal-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} />
         </Field>
-        <button type="submit">Find</button>
+        <div className="field">
+          <label>
+            <input
+              type="checkbox"
+              checked={personalOnly}
+              onChange={(e) => setPersonalOnly(e.target.checked)}
+            />{' '}
+            Only items classified personal
+          </label>
+        </div>
+        <button type="submit" className="btn">
+          Find
+        </button>
       </form>
       {found ? (
         <fieldset>
@@ -347,7 +380,10 @@ function NewDisposalRequest({ onFiled }: { onFiled: () => Promise<void> }) {
                 checked={itemId === h.refId}
                 onChange={() => setItemId(h.refId)}
               />{' '}
-              {h.title} <span className="muted">({h.classification ?? 'unclassified'}, {when(h.occurredAt, zone)})</span>
+              {h.title}{' '}
+              <span className="muted">
+                ({h.classification ?? 'unclassified'}, {when(h.occurredAt, zone)})
+              </span>
             </label>
           ))}
         </fieldset>
@@ -380,7 +416,9 @@ function NewDisposalRequest({ onFiled }: { onFiled: () => Promise<void> }) {
               onChange={(e) => setViewsOn(e.target.value)}
             />
           </Field>
-          <button type="submit">File request…</button>
+          <button type="submit" className="btn btn-primary">
+            File request…
+          </button>
         </form>
       ) : null}
       {confirmDialog}

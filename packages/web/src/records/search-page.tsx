@@ -70,8 +70,8 @@ export function ResultCount({ results }: { results: Results }) {
         About {n(results.estimatedTotal ?? results.total + 1)} records ({n(results.total)}+ counted).
       </strong>{' '}
       <span className="muted">
-        Ranked among the newest {n(results.total)} matches; narrow the search (dates, kind, more words) to reach
-        older ones.
+        Ranked among the newest {n(results.total)} matches; narrow the search (dates, kind, more words) to
+        reach older ones.
       </span>
     </>
   );
