@@ -162,7 +162,12 @@ describe('disposal', () => {
     const [, , item] = await items(false, 'personal');
     const req = await t.ctx.disposals.request(us, { itemId: item!.id, basis: 'personal', ...views });
     const state = async () => (await t.ctx.disposals.list(us)).find((d) => d.id === req.id)!;
-    expect(await state()).toMatchObject({ status: 'waiting', holds: [], item: { kind: expect.any(String) } });
+    expect(await state()).toMatchObject({
+      status: 'waiting',
+      waitingPeriodOver: false,
+      holds: [],
+      item: { kind: expect.any(String) },
+    });
     const hold = await t.ctx.archive.placeHold(us, {
       matter: 'In re Withdrawal',
       reason: 'Preservation letter.',
@@ -176,7 +181,7 @@ describe('disposal', () => {
     const start = t.clock.now().getTime();
     try {
       t.clock.set(start + 60 * DAY);
-      expect((await state()).status).toBe('ready');
+      expect(await state()).toMatchObject({ status: 'ready', waitingPeriodOver: true });
     } finally {
       t.clock.set(start);
     }
