@@ -12,6 +12,7 @@ import { Alert, Field, PageHeader } from '../components';
 import { useZone } from '../session';
 import { when } from '../time';
 import { HoldsPanel, RedactExport } from './archive-work';
+import { resultCount } from './result-count';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
@@ -55,24 +56,12 @@ function Snippet({ text }: { text: string }) {
   );
 }
 
-const n = (x: number) => x.toLocaleString('en-US');
-
-/**
- * "12 records." when every match was counted; past the search window (2,000), the planner's
- * estimate and what the pages hold: the best of the newest 2,000 matches.
- */
+/** The count line of a search's results (result-count.ts). */
 export function ResultCount({ results }: { results: Results }) {
-  if (results.totalExact)
-    return <strong>{results.total === 1 ? '1 record.' : `${n(results.total)} records.`}</strong>;
+  const c = resultCount(results);
   return (
     <>
-      <strong>
-        About {n(results.estimatedTotal ?? results.total + 1)} records ({n(results.total)}+ counted).
-      </strong>{' '}
-      <span className="muted">
-        Ranked among the newest {n(results.total)} matches; narrow the search (dates, kind, more words) to
-        reach older ones.
-      </span>
+      <strong>{c.count}</strong> {c.note ? <span className="muted">{c.note}</span> : null}
     </>
   );
 }
