@@ -35,7 +35,6 @@ type Step = { label: string; detail: string; state: 'done' | 'now' | 'next' | 's
 
 /** A request's life as steps: requested → Archivist's views → waiting period → purged (or withdrawn). */
 function steps(d: Request, zone: string): Step[] {
-  const closed = d.status === 'disposed' || d.status === 'withdrawn';
   const waitingOver = d.waitingPeriodOver;
   const out: Step[] = [
     {
@@ -46,8 +45,12 @@ function steps(d: Request, zone: string): Step[] {
     { label: "Archivist's views", detail: `in writing, ${d.archivistViewsOn}`, state: 'done' },
     {
       label: 'Waiting period',
-      detail: waitingOver ? `ran until ${d.eligibleOn}` : `runs until ${d.eligibleOn}`,
-      state: waitingOver || closed ? 'done' : 'now',
+      detail: waitingOver
+        ? `ran until ${d.eligibleOn}`
+        : d.status === 'withdrawn'
+          ? `was to run until ${d.eligibleOn}`
+          : `runs until ${d.eligibleOn}`,
+      state: waitingOver ? 'done' : d.status === 'withdrawn' ? 'next' : 'now',
     },
   ];
   if (d.status === 'withdrawn')
