@@ -147,6 +147,10 @@ export async function search(
     ? sql`ts_headline('english', e.body, ${tsq}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`
     : sql`left(e.body, 200)`;
   if (q.fuzzy) await nameThreshold(db);
+  // pg_trgm's estimate for `<%` is poor: for a short name the planner may prefer a sequential
+  // scan (or a walk of the date index) computing word_similarity for every row, seconds at a
+  // million records. With names matched, the matches come from bitmap scans of the GIN indexes.
+  if (q.fuzzy) await plannerBitmapsOnly(db, true);
   // The window's rows carry only their key, date and rank (never the documents), so it stays in
   // memory; one row past the window says that there are more.
   // With names matched (only when the words find fewer than FUZZY_BELOW), the matches are few:
@@ -181,6 +185,7 @@ export async function search(
     left join records r on r.seq = e.record_seq
     order by p.rank desc, p.occurred_at desc, p.ref_kind, p.ref_id
   `.execute(db);
+  if (q.fuzzy) await plannerBitmapsOnly(db, false);
   let counted = r.rows.length ? Number(r.rows[0]!.counted) : 0;
   // A page past the end has no rows to carry the count: count the window alone.
   if (r.rows.length === 0 && offset > 0) counted = await countUpTo(db, q, window + 1);
@@ -201,12 +206,22 @@ async function withFuzzyIfNeeded(db: Db, s: SearchSql, text: boolean): Promise<S
 }
 
 async function countUpTo(db: Db, s: SearchSql, cap: number): Promise<number> {
-  if (s.fuzzy) await nameThreshold(db);
+  if (s.fuzzy) {
+    await nameThreshold(db);
+    await plannerBitmapsOnly(db, true);
+  }
   const r = await sql<{ n: number }>`
     select count(*)::int as n from (select 1 from archive_entries e where ${where(s, tsQuery(s))} limit ${cap}) x`.execute(
     db,
   );
+  if (s.fuzzy) await plannerBitmapsOnly(db, false);
   return r.rows[0]!.n;
+}
+
+/** Within this transaction: plan with bitmap (index) scans only, or as usual again. */
+async function plannerBitmapsOnly(db: Db, on: boolean) {
+  const v = on ? 'off' : 'on';
+  await sql`select set_config('enable_seqscan', ${v}, true), set_config('enable_indexscan', ${v}, true)`.execute(db);
 }
 
 /** The planner's row estimate for the search's matches (EXPLAIN, no execution). */
