@@ -221,7 +221,9 @@ async function countUpTo(db: Db, s: SearchSql, cap: number): Promise<number> {
 /** Within this transaction: plan with bitmap (index) scans only, or as usual again. */
 async function plannerBitmapsOnly(db: Db, on: boolean) {
   const v = on ? 'off' : 'on';
-  await sql`select set_config('enable_seqscan', ${v}, true), set_config('enable_indexscan', ${v}, true)`.execute(db);
+  await sql`select set_config('enable_seqscan', ${v}, true), set_config('enable_indexscan', ${v}, true)`.execute(
+    db,
+  );
 }
 
 /** The planner's row estimate for the search's matches (EXPLAIN, no execution). */
