@@ -21,6 +21,8 @@ describe('the archive at work in real Chromium (issue 18)', () => {
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const results = page.getByRole('region', { name: 'Results' });
     await poll(() => results.getByRole('listitem').count()).toBeGreaterThan(0);
+    // A few matches: counted exactly (past the search window the line gives an estimate).
+    expect(await results.getByText(/^\d[\d,]* records?\.$/).isVisible()).toBe(true);
     const first = results.getByRole('listitem').first();
 
     // A legal hold on the first result.

@@ -57,7 +57,14 @@ export const ArchiveHitSchema = ArchiveRefSchema.extend({
 });
 
 export const ArchiveResultsSchema = z.object({
+  /**
+   * Matches counted: all of them when `totalExact`, else the search window (2,000): there are
+   * more, about `estimatedTotal` (the planner's estimate), and the results are the best of the
+   * newest 2,000 matches. Pages reach as far as `total`.
+   */
   total: z.number().int(),
+  totalExact: z.boolean(),
+  estimatedTotal: z.number().int().nullable(),
   page: z.number().int(),
   pageSize: z.number().int(),
   hits: z.array(ArchiveHitSchema),
@@ -139,6 +146,7 @@ export const DisposalRequestedSchema = z.object({
   eligibleOn: z.string(),
   recordSeq: z.number().int(),
 });
+export const DISPOSAL_STATUSES = ['waiting', 'held', 'ready', 'disposed', 'withdrawn'] as const;
 export const DisposalRequestsSchema = z.array(
   z.object({
     id: IdSchema,
@@ -152,10 +160,27 @@ export const DisposalRequestsSchema = z.array(
     requestedBy: IdSchema,
     requestedAt: IsoDateTime,
     recordSeq: z.number().int(),
+    /** waiting (the period runs until eligibleOn), held (a legal hold blocks it), ready, disposed, withdrawn. */
+    status: z.enum(DISPOSAL_STATUSES),
+    /** The waiting period has run (today is eligibleOn or later). */
+    waitingPeriodOver: z.boolean(),
+    /** What the item is, while its content exists (null once purged: the log keeps its entry). */
+    item: z.object({ title: z.string(), kind: z.string(), occurredAt: IsoDateTime }).nullable(),
+    /** Active legal holds on the item (they block the purge). */
+    holds: z.array(z.object({ id: IdSchema, matter: z.string() })),
     disposedAt: IsoDateTime.nullable(),
     disposedSeq: z.number().int().nullable(),
+    withdrawnAt: IsoDateTime.nullable(),
+    withdrawnReason: z.string().nullable(),
+    withdrawnSeq: z.number().int().nullable(),
   }),
 );
+export const WithdrawDisposalBody = z.object({ reason: z.string().trim().min(1).max(2000) });
+export const DisposalWithdrawnSchema = z.object({
+  id: IdSchema,
+  itemId: IdSchema,
+  recordSeq: z.number().int(),
+});
 
 /** A calendar day, YYYY-MM-DD. */
 const CalendarDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a calendar day, YYYY-MM-DD');

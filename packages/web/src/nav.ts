@@ -22,6 +22,7 @@ export const navItems: NavItem[] = [
   { path: '/dashboard', label: 'Overdue records', permission: 'calls.dashboard' },
   { path: '/records', label: 'Records: 20-day rule', permission: 'capture.read' },
   { path: '/records/search', label: 'Records: search', permission: 'archive.search' },
+  { path: '/records/disposal', label: 'Records: disposal', permission: 'archive.hold' },
   { path: '/records/contacts', label: 'Records: foreign contacts', permission: 'capture.contacts' },
   { path: '/records/rules', label: 'Records: classification rules', permission: 'capture.review' },
 ];

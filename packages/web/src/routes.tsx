@@ -7,6 +7,7 @@ import { CalendarPage, InboxPage } from './calls/lists';
 import { MemconPrintPage } from './calls/memcon-print';
 import { NotificationsPage } from './notifications';
 import { ContactsPage } from './records/contacts-page';
+import { DisposalsPage } from './records/disposals-page';
 import { RecordsPage } from './records/records-page';
 import { RulesPage } from './records/rules-page';
 import { SearchPage } from './records/search-page';
@@ -26,6 +27,7 @@ export const extraRoutes: ExtraRoute[] = [
   { pattern: '/dashboard', permission: 'calls.dashboard', render: () => <DashboardPage /> },
   { pattern: '/records', permission: 'capture.read', render: () => <RecordsPage /> },
   { pattern: '/records/search', permission: 'archive.search', render: () => <SearchPage /> },
+  { pattern: '/records/disposal', permission: 'archive.hold', render: () => <DisposalsPage /> },
   { pattern: '/records/contacts', permission: 'capture.contacts', render: () => <ContactsPage /> },
   { pattern: '/records/rules', permission: 'capture.review', render: () => <RulesPage /> },
   {

@@ -23,14 +23,16 @@ export class ArchiveService {
     private readonly records: RecordsService,
     private readonly clock: Clock,
     private readonly queries: ArchiveQueries,
+    /** Matches counted and ranked per search (repository.ts SEARCH_WINDOW); tests make it small. */
+    private readonly searchWindow = repo.SEARCH_WINDOW,
   ) {}
 
   async search(actor: Actor, s: ArchiveSearch, page: number, pageSize: number) {
     authorize(actor, 'archive.search', 'search the archive');
     const q = await this.queries.toSql(actor, s);
     return repo.transaction(this.db, async (tx) => {
-      const rows = await repo.search(tx, q, pageSize, (page - 1) * pageSize);
-      const hits = rows.map((r) => ({
+      const found = await repo.search(tx, q, pageSize, (page - 1) * pageSize, this.searchWindow);
+      const hits = found.rows.map((r) => ({
         refKind: r.ref_kind as ArchiveRef['refKind'],
         refId: r.ref_id,
         kind: r.kind,
@@ -52,7 +54,15 @@ export class ArchiveService {
         details: { search: s, page, pageSize, results: hits.map((h) => `${h.refKind}:${h.refId}`) },
       });
       await this.access(tx, actor, 'search', hits, rec.seq);
-      return { total: rows.length ? Number(rows[0]!.total) : 0, page, pageSize, hits, recordSeq: rec.seq };
+      return {
+        total: found.total,
+        totalExact: found.exact,
+        estimatedTotal: found.estimated,
+        page,
+        pageSize,
+        hits,
+        recordSeq: rec.seq,
+      };
     });
   }
 

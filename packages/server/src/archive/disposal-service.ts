@@ -127,23 +127,83 @@ export class DisposalService {
     });
   }
 
+  /**
+   * Withdraw (refuse) a disposal request not yet carried out: the item keeps its content, the
+   * request is closed with who and why, and a new request may be filed later.
+   */
+  async withdraw(actor: Actor, id: string, reason: string) {
+    authorize(actor, 'archive.hold', 'withdraw disposal requests');
+    return repo.transaction(this.db, async (tx) => {
+      const d = await repo.findDisposalForUpdate(tx, id);
+      if (!d || d.office_id !== actor.officeId) throw new NotFoundError('disposal request', id);
+      if (d.disposed_at)
+        throw new ConflictError(
+          `Disposal request ${id} was carried out (record #${d.disposed_seq}); a purge cannot be withdrawn.`,
+        );
+      if (d.withdrawn_at) throw new ConflictError(`Disposal request ${id} was already withdrawn.`);
+      const rec = await writeAudit(tx, this.records, {
+        action: 'archive.disposal_withdrawn',
+        actor,
+        subject: `captured_item:${d.item_id}`,
+        details: { disposalId: id, itemId: d.item_id, reason },
+      });
+      await repo.markWithdrawn(tx, id, actor.userId, this.clock.now(), reason, rec.seq);
+      return { id, itemId: d.item_id, recordSeq: rec.seq };
+    });
+  }
+
+  /**
+   * The office's disposal requests, each with its state: `waiting` (the period runs until
+   * eligibleOn), `held` (a legal hold blocks it), `ready`, `disposed` or `withdrawn`.
+   */
   async list(actor: Actor) {
     authorize(actor, 'archive.hold', 'see disposal requests');
-    return (await repo.disposalRequests(this.db, actor.officeId)).map((d) => ({
-      id: d.id,
-      itemId: d.item_id,
-      basis: d.basis,
-      keptCopyId: d.kept_copy_id,
-      reason: d.reason,
-      archivistViews: d.archivist_views,
-      archivistViewsOn: d.archivist_views_on,
-      eligibleOn: d.eligible_on,
-      requestedBy: d.requested_by,
-      requestedAt: new Date(d.requested_at).toISOString(),
-      recordSeq: Number(d.record_seq),
-      disposedAt: d.disposed_at ? new Date(d.disposed_at).toISOString() : null,
-      disposedSeq: d.disposed_seq === null ? null : Number(d.disposed_seq),
-    }));
+    const rows = await repo.disposalRequests(this.db, actor.officeId);
+    const open = rows.filter((d) => !d.disposed_at && !d.withdrawn_at).map((d) => d.item_id);
+    const holds = await repo.activeHoldsOnCapturedItems(this.db, actor.officeId, open);
+    const today = this.clock.now().toISOString().slice(0, 10);
+    return rows.map((d) => {
+      const blocking = holds
+        .filter((h) => h.item_id === d.item_id)
+        .map((h) => ({ id: h.id, matter: h.matter }));
+      const status = d.disposed_at
+        ? ('disposed' as const)
+        : d.withdrawn_at
+          ? ('withdrawn' as const)
+          : blocking.length
+            ? ('held' as const)
+            : today < d.eligible_on
+              ? ('waiting' as const)
+              : ('ready' as const);
+      return {
+        id: d.id,
+        itemId: d.item_id,
+        item: d.item_title
+          ? {
+              title: d.item_title,
+              kind: d.item_kind ?? '',
+              occurredAt: new Date(d.item_occurred_at!).toISOString(),
+            }
+          : null,
+        basis: d.basis,
+        keptCopyId: d.kept_copy_id,
+        reason: d.reason,
+        archivistViews: d.archivist_views,
+        archivistViewsOn: d.archivist_views_on,
+        eligibleOn: d.eligible_on,
+        requestedBy: d.requested_by,
+        requestedAt: new Date(d.requested_at).toISOString(),
+        recordSeq: Number(d.record_seq),
+        status,
+        waitingPeriodOver: today >= d.eligible_on,
+        holds: blocking,
+        disposedAt: d.disposed_at ? new Date(d.disposed_at).toISOString() : null,
+        disposedSeq: d.disposed_seq === null ? null : Number(d.disposed_seq),
+        withdrawnAt: d.withdrawn_at ? new Date(d.withdrawn_at).toISOString() : null,
+        withdrawnReason: d.withdrawn_reason ?? null,
+        withdrawnSeq: d.withdrawn_seq == null ? null : Number(d.withdrawn_seq),
+      };
+    });
   }
 
   /** The item, locked, if this office may dispose of it on this basis. */

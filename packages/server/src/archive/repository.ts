@@ -98,41 +98,141 @@ export interface HitRow {
   held: boolean;
   record_seq: string | null;
   sequenced_at: Date | null;
-  total: string;
+  counted: string;
+}
+
+/**
+ * How many matches a search counts and ranks. Beyond it a search is a "2,000+" search: the
+ * count stops (the planner's estimate is given instead, "about 87,650"), and the best results
+ * are taken among the newest SEARCH_WINDOW matches, found in date order through the
+ * (office_id, occurred_at) index, so a word in most of the archive never ranks or counts the
+ * whole archive. Paging stays inside the window (100 pages of 20; as Elasticsearch's
+ * max_result_window does); narrowing the search (dates, kind, more words) reaches the rest.
+ */
+export const SEARCH_WINDOW = 2_000;
+
+/** Names are matched by trigram similarity only when the words themselves find fewer than this. */
+export const FUZZY_BELOW = 20;
+
+export interface SearchPage {
+  rows: HitRow[];
+  /** Matches counted: exact when `exact`, else the window (there are more). */
+  total: number;
+  exact: boolean;
+  /** The planner's estimate of all matches when the count stopped at the window; null when exact. */
+  estimated: number | null;
 }
 
 /**
  * One page of a search, best first: ts_rank of the text match plus the name similarity,
- * then newest, then by reference (a total order, so both databases page identically).
- * The matches are ranked and counted on the index alone; snippets, holds and provenance are
- * computed for the page's rows only.
+ * then newest, then by reference (a total order, so both databases page identically), among
+ * the newest `window` matches (all of them when there are no more). The window is fetched on
+ * the indexes alone; ranks are computed for its rows only, snippets, holds and provenance for
+ * the page's rows only.
  */
-export async function search(db: Db, s: SearchSql, limit: number, offset: number): Promise<HitRow[]> {
-  const tsq = tsQuery(s);
-  const text = s.web.trim() || s.prefixes.length > 0;
+export async function search(
+  db: Db,
+  s: SearchSql,
+  limit: number,
+  offset: number,
+  window = SEARCH_WINDOW,
+): Promise<SearchPage> {
+  const text = !!(s.web.trim() || s.prefixes.length > 0);
+  const q = await withFuzzyIfNeeded(db, s, text);
+  const tsq = tsQuery(q);
   const rank = text
-    ? sql`round((coalesce(ts_rank(${DOC}, ${tsq}), 0) + ${s.fuzzy ? sql`archive_name_similarity(${s.fuzzy}, e.names)` : sql`0`})::numeric, 6)::float8`
+    ? sql`round((coalesce(ts_rank(e.doc, ${tsq}), 0) + ${q.fuzzy ? sql`archive_name_similarity(${q.fuzzy}, e.names)` : sql`0`})::numeric, 6)::float8`
     : sql`0::float8`;
   const snippet = text
     ? sql`ts_headline('english', e.body, ${tsq}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`
     : sql`left(e.body, 200)`;
-  if (text && s.fuzzy) await nameThreshold(db);
+  if (q.fuzzy) await nameThreshold(db);
+  // pg_trgm's estimate for `<%` is poor: for a short name the planner may prefer a sequential
+  // scan (or a walk of the date index) computing word_similarity for every row, seconds at a
+  // million records. With names matched, the matches come from bitmap scans of the GIN indexes.
+  if (q.fuzzy) await plannerBitmapsOnly(db, true);
+  // The window's rows carry only their key, date and rank (never the documents), so it stays in
+  // memory; one row past the window says that there are more.
+  // With names matched (only when the words find fewer than FUZZY_BELOW), the matches are few:
+  // they are found first, through the GIN indexes, so that the planner never walks the date index
+  // computing a trigram similarity for every row it passes.
+  const source = q.fuzzy
+    ? sql`(select * from archive_entries e where ${where(q, tsq)} offset 0) e`
+    : sql`archive_entries e`;
   const r = await sql<HitRow>`
-    with page as (
-      select e.ref_kind, e.ref_id, e.office_id, ${rank} as rank, e.occurred_at, count(*) over () as total
-      from archive_entries e
-      where ${where(s, tsq)}
-      order by rank desc, e.occurred_at desc, e.ref_kind, e.ref_id
+    with cand as materialized (
+      select e.ref_kind, e.ref_id, e.office_id, e.occurred_at, ${rank} as rank
+      from ${source}
+      where ${q.fuzzy ? sql`true` : where(q, tsq)}
+      order by e.occurred_at desc, e.ref_kind, e.ref_id
+      limit ${window + 1}
+    ),
+    win as (
+      select c.* from cand c
+      order by c.occurred_at desc, c.ref_kind, c.ref_id
+      limit ${window}
+    ),
+    page as (
+      select w.*, (select count(*) from cand) as counted
+      from win w
+      order by w.rank desc, w.occurred_at desc, w.ref_kind, w.ref_id
       limit ${limit} offset ${offset}
     )
     select e.ref_kind, e.ref_id, e.kind, e.call_id, e.title, ${snippet} as snippet, p.rank,
-      e.occurred_at, e.classification, ${HELD} as held, e.record_seq, r.at as sequenced_at, p.total
+      e.occurred_at, e.classification, ${HELD} as held, e.record_seq, r.at as sequenced_at, p.counted
     from page p
     join archive_entries e on e.ref_kind = p.ref_kind and e.ref_id = p.ref_id and e.office_id = p.office_id
     left join records r on r.seq = e.record_seq
     order by p.rank desc, p.occurred_at desc, p.ref_kind, p.ref_id
   `.execute(db);
-  return r.rows;
+  if (q.fuzzy) await plannerBitmapsOnly(db, false);
+  let counted = r.rows.length ? Number(r.rows[0]!.counted) : 0;
+  // A page past the end has no rows to carry the count: count the window alone.
+  if (r.rows.length === 0 && offset > 0) counted = await countUpTo(db, q, window + 1);
+  const exact = counted <= window;
+  return {
+    rows: r.rows,
+    total: Math.min(counted, window),
+    exact,
+    estimated: exact ? null : Math.max(window + 1, await estimate(db, q)),
+  };
+}
+
+/** The search with its trigram name match kept only when the words alone find too little. */
+async function withFuzzyIfNeeded(db: Db, s: SearchSql, text: boolean): Promise<SearchSql> {
+  if (!s.fuzzy || !text) return s;
+  const plain = { ...s, fuzzy: '' };
+  return (await countUpTo(db, plain, FUZZY_BELOW)) < FUZZY_BELOW ? s : plain;
+}
+
+async function countUpTo(db: Db, s: SearchSql, cap: number): Promise<number> {
+  if (s.fuzzy) {
+    await nameThreshold(db);
+    await plannerBitmapsOnly(db, true);
+  }
+  const r = await sql<{ n: number }>`
+    select count(*)::int as n from (select 1 from archive_entries e where ${where(s, tsQuery(s))} limit ${cap}) x`.execute(
+    db,
+  );
+  if (s.fuzzy) await plannerBitmapsOnly(db, false);
+  return r.rows[0]!.n;
+}
+
+/** Within this transaction: plan with bitmap (index) scans only, or as usual again. */
+async function plannerBitmapsOnly(db: Db, on: boolean) {
+  const v = on ? 'off' : 'on';
+  await sql`select set_config('enable_seqscan', ${v}, true), set_config('enable_indexscan', ${v}, true)`.execute(
+    db,
+  );
+}
+
+/** The planner's row estimate for the search's matches (EXPLAIN, no execution). */
+async function estimate(db: Db, s: SearchSql): Promise<number> {
+  const r = await sql<{ 'QUERY PLAN': unknown }>`
+    explain (format json) select 1 from archive_entries e where ${where(s, tsQuery(s))}`.execute(db);
+  const raw = r.rows[0]?.['QUERY PLAN'];
+  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: { 'Plan Rows': number } }[];
+  return Math.round(plan[0]?.Plan['Plan Rows'] ?? 0);
 }
 
 /** Every record a search matches (a saved-search hold's scope), up to `cap`. */
@@ -429,7 +529,8 @@ export function insertExport(db: Db, row: ArchiveExportsTable) {
 
 const DISPOSAL_COLUMNS = sql`d.id, d.office_id, d.item_id, d.basis, d.kept_copy_id, d.reason, d.archivist_views,
   d.archivist_views_on::text as archivist_views_on, d.eligible_on::text as eligible_on, d.requested_by,
-  d.requested_at, d.record_seq, d.disposed_by, d.disposed_at, d.disposed_seq`;
+  d.requested_at, d.record_seq, d.disposed_by, d.disposed_at, d.disposed_seq, d.withdrawn_by, d.withdrawn_at,
+  d.withdrawn_reason, d.withdrawn_seq`;
 
 /** Another captured item of the office holding the same message (same kind and source id), not itself up for disposal. */
 export async function keptCopyOf(db: Db, officeId: string, itemId: string) {
@@ -438,7 +539,8 @@ export async function keptCopyOf(db: Db, officeId: string, itemId: string) {
     join captured_items o on o.kind = i.kind and o.source_id = i.source_id and o.id <> i.id
     join capture_accounts a on a.id = o.account_id join users u on u.id = a.owner_id
     where i.id = ${itemId} and u.office_id = ${officeId}
-      and not exists (select 1 from disposal_requests d where d.item_id = o.id and d.disposed_at is null)
+      and not exists (select 1 from disposal_requests d where d.item_id = o.id and d.disposed_at is null
+        and d.withdrawn_at is null)
     order by o.id limit 1 for update of o`.execute(db);
   return r.rows[0]?.id ?? null;
 }
@@ -451,7 +553,7 @@ export function insertDisposalRequest(db: Db, row: DisposalRequestsTable) {
 export async function pendingDisposalForUpdate(db: Db, itemId: string) {
   const r = await sql<DisposalRequestsTable>`
     select ${DISPOSAL_COLUMNS} from disposal_requests d
-    where d.item_id = ${itemId} and d.disposed_at is null
+    where d.item_id = ${itemId} and d.disposed_at is null and d.withdrawn_at is null
     order by d.requested_at limit 1 for update`.execute(db);
   return r.rows[0];
 }
@@ -464,9 +566,49 @@ export function markDisposed(db: Db, id: string, by: string, at: Date, seq: numb
     .execute();
 }
 
+export interface DisposalRow extends DisposalRequestsTable {
+  item_title: string | null;
+  item_kind: string | null;
+  item_occurred_at: Date | null;
+}
+
+/** The office's disposal requests, newest first, with what the item is while it still exists. */
 export async function disposalRequests(db: Db, officeId: string) {
-  const r = await sql<DisposalRequestsTable>`
-    select ${DISPOSAL_COLUMNS} from disposal_requests d where d.office_id = ${officeId}
+  const r = await sql<DisposalRow>`
+    select ${DISPOSAL_COLUMNS}, e.title as item_title, e.kind as item_kind, e.occurred_at as item_occurred_at
+    from disposal_requests d
+    left join archive_entries e on e.ref_kind = 'captured_item' and e.ref_id = d.item_id and e.office_id = d.office_id
+    where d.office_id = ${officeId}
     order by d.requested_at desc, d.id`.execute(db);
   return r.rows;
+}
+
+/** A disposal request, locked. */
+export async function findDisposalForUpdate(db: Db, id: string) {
+  const r = await sql<DisposalRequestsTable>`
+    select ${DISPOSAL_COLUMNS} from disposal_requests d where d.id = ${id} for update`.execute(db);
+  return r.rows[0];
+}
+
+export function markWithdrawn(db: Db, id: string, by: string, at: Date, reason: string, seq: number) {
+  return db
+    .updateTable('disposal_requests')
+    .set({ withdrawn_by: by, withdrawn_at: at, withdrawn_reason: reason, withdrawn_seq: String(seq) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Active legal holds on each of these captured items. */
+export async function activeHoldsOnCapturedItems(db: Db, officeId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('legal_hold_items as i')
+    .innerJoin('legal_holds as h', 'h.id', 'i.hold_id')
+    .select(['i.ref_id as item_id', 'h.id', 'h.matter'])
+    .where('h.office_id', '=', officeId)
+    .where('h.released_at', 'is', null)
+    .where('i.ref_kind', '=', 'captured_item')
+    .where('i.ref_id', 'in', ids)
+    .orderBy('h.placed_at')
+    .execute();
 }

@@ -11,6 +11,7 @@ import {
   DisposalRequestBody,
   DisposalRequestedSchema,
   DisposalRequestsSchema,
+  DisposalWithdrawnSchema,
   DisposeBody,
   DisposedSchema,
   ExtendedNoticeSchema,
@@ -23,6 +24,7 @@ import {
   RedactedCopiesSchema,
   RedactedCopySchema,
   ReleaseHoldBody,
+  WithdrawDisposalBody,
 } from '@hotline/contract';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -88,6 +90,18 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
       reply.code(201);
       return ctx.disposals.request(await requireActor(ctx, req), req.body);
     },
+  );
+  app.post(
+    '/api/v1/archive/disposal-requests/:id/withdraw',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: WithdrawDisposalBody,
+        response: { 200: DisposalWithdrawnSchema },
+      },
+    },
+    async (req) => ctx.disposals.withdraw(await requireActor(ctx, req), req.params.id, req.body.reason),
   );
   // Access requests (44 U.S.C. 2205, FOIA) and the notices of 2208.
   app.get(

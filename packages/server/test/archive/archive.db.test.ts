@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArchiveService } from '../../src/archive/archive-service.js';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor } from '../helpers/builders.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
@@ -101,6 +102,41 @@ describe('search', () => {
     expect(r.total).toBeGreaterThan(0);
     const exact = await t.ctx.archive.search(us, { q: 'Sheinbaum' }, 1, 50);
     expect(r.hits.map((h) => h.refId).sort()).toEqual(exact.hits.map((h) => h.refId).sort());
+  });
+
+  it('counts and ranks within the search window; past it, a capped count and an estimate (same on both databases)', async () => {
+    const q = 'secur*';
+    const all = await t.ctx.archive.search(us, { q }, 1, 100);
+    expect(all).toMatchObject({ totalExact: true, estimatedTotal: null });
+    expect(all.total).toBe(all.hits.length);
+    expect(all.total).toBeGreaterThan(6);
+    // A small window (10,000 in service): the k newest matches, ranked among themselves. k is
+    // chosen where the dates differ, so which matches are the newest is unambiguous.
+    const byDate = [...all.hits].sort(
+      (a, b) =>
+        b.occurredAt.localeCompare(a.occurredAt) ||
+        a.refKind.localeCompare(b.refKind) ||
+        a.refId.localeCompare(b.refId),
+    );
+    const k = [5, 4, 6, 3, 7].find((n) => byDate[n - 1]!.occurredAt !== byDate[n]!.occurredAt)!;
+    const small = new ArchiveService(t.ctx.db, t.ctx.records, t.clock, t.ctx.archiveQueries, k);
+    const capped = await small.search(us, { q }, 1, 100);
+    expect(capped.total).toBe(k);
+    expect(capped.totalExact).toBe(false);
+    expect(capped.estimatedTotal).toBeGreaterThan(k);
+    const newest = new Set(byDate.slice(0, k).map((h) => h.refId + h.refKind));
+    expect(capped.hits.map((h) => `${h.refKind}:${h.refId}`)).toEqual(
+      all.hits.filter((h) => newest.has(h.refId + h.refKind)).map((h) => `${h.refKind}:${h.refId}`),
+    );
+    // Paging stops at the window; a page past it is empty and still says how many were counted.
+    const p2 = await small.search(us, { q }, 2, 2);
+    expect(p2.hits.map((h) => h.refId)).toEqual(capped.hits.slice(2, 4).map((h) => h.refId));
+    const past = await small.search(us, { q }, 10, 2);
+    expect(past).toMatchObject({ hits: [], total: k, totalExact: false });
+    // A search with no more matches than the window is counted exactly.
+    const few = await small.search(us, { q: 'arctic security', kind: 'memcon' }, 1, 20);
+    expect(few.totalExact).toBe(true);
+    expect(few.total).toBe(few.hits.length);
   });
 
   it('pages in a total order', async () => {

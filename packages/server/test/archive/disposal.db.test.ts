@@ -157,4 +157,69 @@ describe('disposal', () => {
       t.ctx.disposals.request(us, { itemId: original.id, basis: 'non_record_copy', ...views }),
     ).rejects.toMatchObject({ status: 409 });
   });
+
+  it('a request is listed with its state and blocking holds, and may be withdrawn (not after a purge)', async () => {
+    const [, , item] = await items(false, 'personal');
+    const req = await t.ctx.disposals.request(us, { itemId: item!.id, basis: 'personal', ...views });
+    const state = async () => (await t.ctx.disposals.list(us)).find((d) => d.id === req.id)!;
+    expect(await state()).toMatchObject({
+      status: 'waiting',
+      waitingPeriodOver: false,
+      holds: [],
+      item: { kind: expect.any(String) },
+    });
+    const hold = await t.ctx.archive.placeHold(us, {
+      matter: 'In re Withdrawal',
+      reason: 'Preservation letter.',
+      scope: { kind: 'records', records: [{ refKind: 'captured_item', refId: item!.id }] },
+    });
+    expect(await state()).toMatchObject({
+      status: 'held',
+      holds: [{ id: hold.id, matter: 'In re Withdrawal' }],
+    });
+    await t.ctx.archive.releaseHold(us, hold.id, 'Matter closed.');
+    const start = t.clock.now().getTime();
+    try {
+      t.clock.set(start + 60 * DAY);
+      expect(await state()).toMatchObject({ status: 'ready', waitingPeriodOver: true });
+    } finally {
+      t.clock.set(start);
+    }
+
+    const w = await t.ctx.disposals.withdraw(us, req.id, 'The Archivist asked for more time.');
+    expect(await state()).toMatchObject({
+      status: 'withdrawn',
+      withdrawnReason: 'The Archivist asked for more time.',
+      withdrawnSeq: w.recordSeq,
+    });
+    await expect(t.ctx.disposals.withdraw(us, req.id, 'Again.')).rejects.toMatchObject({ status: 409 });
+    // Withdrawn: nothing to carry out, and a new request may be filed.
+    await expect(t.ctx.disposals.dispose(us, item!.id, 'Personal.')).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/no disposal request/),
+    });
+    expect(await exists(item!.id)).toBe(true);
+    const again = await t.ctx.disposals.request(us, { itemId: item!.id, basis: 'personal', ...views });
+    try {
+      t.clock.set(start + 60 * DAY);
+      await t.ctx.disposals.dispose(us, item!.id, 'Personal.');
+    } finally {
+      t.clock.set(start);
+    }
+    expect(await state()).toMatchObject({ status: 'withdrawn' });
+    expect((await t.ctx.disposals.list(us)).find((d) => d.id === again.id)).toMatchObject({
+      status: 'disposed',
+      item: null,
+    });
+    await expect(t.ctx.disposals.withdraw(us, again.id, 'Too late.')).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/cannot be withdrawn/),
+    });
+    const audit = await t.ctx.db
+      .selectFrom('records')
+      .select('seq')
+      .where('seq', '=', String(w.recordSeq))
+      .executeTakeFirst();
+    expect(audit).toBeTruthy();
+  });
 });

@@ -12,6 +12,7 @@ import { Alert, Field, PageHeader } from '../components';
 import { useZone } from '../session';
 import { when } from '../time';
 import { HoldsPanel, RedactExport } from './archive-work';
+import { resultCount } from './result-count';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
@@ -52,6 +53,16 @@ function Snippet({ text }: { text: string }) {
         p.mark ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>,
       )}
     </p>
+  );
+}
+
+/** The count line of a search's results (result-count.ts). */
+export function ResultCount({ results }: { results: Results }) {
+  const c = resultCount(results);
+  return (
+    <>
+      <strong>{c.count}</strong> {c.note ? <span className="muted">{c.note}</span> : null}
+    </>
   );
 }
 
@@ -188,9 +199,9 @@ export function SearchPage() {
       </form>
       {results ? (
         <section aria-label="Results">
-          <p>
-            {results.total} record(s); page {page} of {pages}. This search is record #{results.recordSeq} in
-            the log.
+          <p aria-live="polite">
+            <ResultCount results={results} /> Page {page} of {pages}. This search is record #
+            {results.recordSeq} in the log.
           </p>
           <ol className="archive-results">
             {results.hits.map((h) => (

@@ -126,4 +126,9 @@ export interface DisposalRequestsTable {
   disposed_by: string | null;
   disposed_at: Date | null;
   disposed_seq: string | null;
+  /** Withdrawn (refused) before it was carried out (migration 031). */
+  withdrawn_by?: string | null;
+  withdrawn_at?: Date | null;
+  withdrawn_reason?: string | null;
+  withdrawn_seq?: string | null;
 }

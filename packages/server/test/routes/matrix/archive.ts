@@ -233,6 +233,24 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
           expect(res.json()).toMatchObject({ itemId: fx.itemId, eligibleOn: expect.any(String) }),
       },
     ],
+    'POST /api/v1/archive/disposal-requests/:id/withdraw': [
+      {
+        what: 'withdrawing a disposal request',
+        access: ['records'],
+        fixture: async () => {
+          const itemId = await personalItem();
+          const r = await w.t.ctx.disposals.request(await officer(), { itemId, ...DISPOSAL });
+          return { id: r.id, itemId };
+        },
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/disposal-requests/${fx.id as string}/withdraw`,
+          payload: { reason: 'The Archivist asked for more time.' },
+        }),
+        body: (res, fx) => expect(res.json()).toMatchObject({ id: fx.id, itemId: fx.itemId }),
+      },
+    ],
     'GET /api/v1/archive/requests': [
       {
         what: 'the access request queue',
