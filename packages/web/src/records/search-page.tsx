@@ -12,6 +12,7 @@ import { Alert, Field, PageHeader } from '../components';
 import { useZone } from '../session';
 import { when } from '../time';
 import { HoldsPanel, RedactExport } from './archive-work';
+import { TransferPanel } from './transfer-panel';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
@@ -258,6 +259,7 @@ export function SearchPage() {
         </form>
       ) : null}
       <HoldsPanel refresh={holdsShown} />
+      <TransferPanel />
     </>
   );
 }
