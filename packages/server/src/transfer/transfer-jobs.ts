@@ -4,6 +4,21 @@ import type { ArchiveSearch, TransferJob } from '@hotline/contract';
 import { type Actor, authorize } from '../policy/policy.js';
 import type { TransferService } from './transfer-service.js';
 
+/**
+ * The command line that runs the same transfer (`hotline archive transfer` compares the scope
+ * exactly, so a transfer the screen started and that stopped resumes with it).
+ */
+export function cliTransfer(search: ArchiveSearch, dir: string): string {
+  const f = [`--scope ${search.q ? JSON.stringify(search.q) : 'office'}`];
+  if (search.kind) f.push(`--kind ${search.kind}`);
+  if (search.account) f.push(`--account ${search.account}`);
+  if (search.person) f.push(`--person ${search.person}`);
+  if (search.from) f.push(`--since ${search.from}`);
+  if (search.to) f.push(`--until ${search.to}`);
+  if (search.classification) f.push(`--classification ${JSON.stringify(search.classification)}`);
+  return `npm run hotline -- archive transfer ${f.join(' ')} --to ${dir} --as <your email>`;
+}
+
 /** Payload bytes per bag when the records screen does not say (1 GB). */
 export const DEFAULT_BAG_BYTES = 1024 ** 3;
 
@@ -92,7 +107,7 @@ export class TransferJobs {
           job.error =
             err instanceof HotlineError
               ? err.detail
-              : `The transfer stopped: ${err instanceof Error ? err.message : String(err)}. Start it again with the same scope from the command line (hotline archive transfer --to ${dir}) to resume it.`;
+              : `The transfer stopped: ${err instanceof Error ? err.message : String(err)}. To resume it where it stopped, run on the server: ${cliTransfer(search, dir)}`;
         },
       );
     return this.view(job);
