@@ -225,6 +225,34 @@ describe('transfer', { timeout: 300_000 }, () => {
     expect(w).toMatch(/Hotline-Bag-Records says \d+, proof\/records\.jsonl proves/);
   });
 
+  it('a transfer started from the records screen runs in the background, one per office, and reports its bags', async () => {
+    const job = t.ctx.transferJobs.start(us, { kind: 'call' }, 64 * 1024);
+    expect(job).toMatchObject({ status: 'running', done: 0 });
+    expect(job.dir.startsWith(join(t.ctx.cfg.dataDir, 'transfers'))).toBe(true);
+    expect(() => t.ctx.transferJobs.start(us, {})).toThrow(/still running/);
+    expect(() => t.ctx.transferJobs.start(usStaff, {})).toThrow(/may not transfer/);
+    await t.ctx.transferJobs.idle();
+    const done = t.ctx.transferJobs.get(us, job.id);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('done');
+    expect(done.items).toBeGreaterThan(0);
+    expect(done.done).toBe(done.items);
+    expect(done.bags.reduce((n, b) => n + b.items, 0)).toBe(done.items);
+    expect(done.verifyCommand).toContain(`archive verify-bag ${job.dir}`);
+    const v = await verifyTransfer(job.dir);
+    expect(v.ok).toBe(true);
+    // Another office's records officer does not see it.
+    const other = (
+      await t.ctx.db
+        .selectFrom('offices')
+        .select('id')
+        .where('slug', '!=', 'us-potus')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const officer = await newActor(t.ctx, other, ['records']);
+    expect(() => t.ctx.transferJobs.get(officer, job.id)).toThrow(/No transfer/);
+  });
+
   it('refuses a folder that holds something else, and a person without the records role', async () => {
     const to = scratch();
     writeFileSync(join(to, 'other.txt'), 'x');
