@@ -299,3 +299,47 @@ export const RedactedCopySchema = ArchiveRefSchema.extend({
 export const RedactedCopiesSchema = z.array(
   RedactedCopySchema.extend({ createdBy: IdSchema, createdAt: IsoDateTime }),
 );
+
+/** Start a transfer to the national archive from the records screen: the scope is a search. */
+export const TransferStartBody = z.object({
+  search: ArchiveSearchSchema,
+  /** Payload bytes per bag at most (default 1 GB). */
+  bagBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 50)
+    .optional(),
+});
+
+export const TransferBagSchema = z.object({
+  name: z.string(),
+  items: z.number().int(),
+  records: z.number().int(),
+  octets: z.number().int(),
+  files: z.number().int(),
+});
+
+/** A transfer the server runs: where it writes, how far it is, and what it wrote. */
+export const TransferJobSchema = z.object({
+  id: z.string(),
+  status: z.enum(['running', 'done', 'failed']),
+  /** The folder on the server the bags are written to. */
+  dir: z.string(),
+  search: ArchiveSearchSchema,
+  startedAt: IsoDateTime,
+  startedBy: z.string(),
+  done: z.number().int(),
+  /** Entries of the scope at the checkpoint; 0 until the transfer has counted them. */
+  total: z.number().int(),
+  bag: z.string().nullable(),
+  bags: z.array(TransferBagSchema),
+  items: z.number().int(),
+  records: z.number().int(),
+  checkpointSize: z.number().int().nullable(),
+  recordSeq: z.number().int().nullable(),
+  /** The command that checks the bags, to run on the server (or wherever the bags go). */
+  verifyCommand: z.string(),
+  error: z.string().nullable(),
+});
+export type TransferJob = z.infer<typeof TransferJobSchema>;

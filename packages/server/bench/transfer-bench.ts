@@ -3,13 +3,13 @@
  * 100,000 captured items (posts from an X archive) are imported into PGlite; then, each in a
  * fresh process, a transfer of a quarter of them (the baseline) and of all of them, as BagIt
  * bags of 64 MB with a proof per record. Printed: items/s, the peak live heap (sampled after a
- * forced GC every 2,000 items) and the peak RSS of each, and the ratios of the large transfer
+ * forced GC every 500 items), payload bytes/s and the peak RSS of each, and the ratios of the large transfer
  * to the baseline: a streaming transfer's memory stays flat (ratio ≈ 1) while the item count
  * grows 4×. Env: BENCH_TRANSFER_ITEMS (default 100000).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@hotline/common';
 import { generateSignerKey, parseSignerKey } from '@hotline/ledger';
@@ -63,7 +63,7 @@ if (process.env.BENCH_CHILD_TRANSFER) {
     search: { to: new Date(START + (n - 1) * STEP).toISOString() },
     maxBagBytes: 64e6,
     onProgress: (p) => {
-      if (p.done % 2000 === 0) {
+      if (p.done % 500 === 0) {
         gc?.();
         peak = Math.max(peak, process.memoryUsage().heapUsed - base);
       }
@@ -75,6 +75,7 @@ if (process.env.BENCH_CHILD_TRANSFER) {
     JSON.stringify({
       items: r.items,
       bags: r.bags.length,
+      bytes: r.bags.reduce((n, b) => n + b.octets, 0),
       s,
       peakHeap: peak,
       maxRssKb: process.resourceUsage().maxRSS,
@@ -148,8 +149,15 @@ try {
   console.log(`records log integrated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await ctx.close();
 
-  const runs: { n: number; items: number; bags: number; s: number; peakHeap: number; maxRssKb: number }[] =
-    [];
+  const runs: {
+    n: number;
+    items: number;
+    bags: number;
+    bytes: number;
+    s: number;
+    peakHeap: number;
+    maxRssKb: number;
+  }[] = [];
   for (const n of [Math.floor(N / 4), N]) {
     const out = execFileSync(process.execPath, [...process.execArgv, process.argv[1]!], {
       env: { ...process.env, BENCH_CHILD_TRANSFER: String(n), BENCH_DIR: dir },
@@ -159,7 +167,7 @@ try {
     const r = JSON.parse(out.trim().split('\n').at(-1)!);
     runs.push({ n, ...r });
     console.log(
-      `transfer of ${fmt(r.items)} items: ${fmt(r.items / r.s)} items/s (${r.s.toFixed(1)} s, ${r.bags} bag(s)); peak live heap ${(r.peakHeap / 1e6).toFixed(1)} MB; peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
+      `transfer of ${fmt(r.items)} items: ${fmt(r.items / r.s)} items/s, ${(r.bytes / r.s / 1e6).toFixed(2)} MB/s of payload (${(r.bytes / 1e6).toFixed(1)} MB in ${r.s.toFixed(1)} s, ${r.bags} bag(s)); load ${os.loadavg()[0]!.toFixed(1)}; peak live heap ${(r.peakHeap / 1e6).toFixed(1)} MB; peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB`,
     );
     rmSync(join(dir, `out-${n}`), { recursive: true, force: true });
   }

@@ -36,6 +36,7 @@ import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './re
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
+import { TransferJobs } from './transfer/transfer-jobs.js';
 import { TransferService } from './transfer/transfer-service.js';
 import { WitnessCollector } from './witness/collector.js';
 import { type DemoWitness, loadWitnessPolicy, startDemoWitness } from './witness/demo-witness.js';
@@ -94,6 +95,7 @@ export class AppContext {
       () => this.servedCheckpoint(),
       () => this.witnesses?.policy ?? null,
     );
+    this.transferJobs = new TransferJobs(this.transfer, cfg.dataDir, clock);
     const mailer = cfg.smtpUrl ? smtpMailer(cfg.smtpUrl) : null;
     if (mailer) this.disposers.push(async () => mailer.close());
     this.notifications = new NotificationsService(database.db, records, clock, {
@@ -118,6 +120,8 @@ export class AppContext {
 
   /** Transfer to the national archive: BagIt bags with proofs (transfer/). */
   readonly transfer: TransferService;
+  /** Transfers started from the records screen, running in this process. */
+  readonly transferJobs: TransferJobs;
 
   /** Notifications: written with the change that makes work for someone, sent live and by email. */
   readonly notifications: NotificationsService;

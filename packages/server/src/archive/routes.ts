@@ -24,6 +24,8 @@ import {
   RedactedCopiesSchema,
   RedactedCopySchema,
   ReleaseHoldBody,
+  TransferJobSchema,
+  TransferStartBody,
   WithdrawDisposalBody,
 } from '@hotline/contract';
 import { z } from 'zod';
@@ -186,5 +188,20 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
           .send(Buffer.from(r.zip) as unknown as string)
       );
     },
+  );
+  // Transfer to the national archive from the records screen: runs in the background into the
+  // server's data folder; the screen polls the job for its progress and result.
+  app.post(
+    '/api/v1/archive/transfers',
+    { schema: { tags, body: TransferStartBody, response: { 202: TransferJobSchema } } },
+    async (req, reply) => {
+      const job = ctx.transferJobs.start(await requireActor(ctx, req), req.body.search, req.body.bagBytes);
+      return reply.code(202).send(job);
+    },
+  );
+  app.get(
+    '/api/v1/archive/transfers/:id',
+    { schema: { tags, params: IdParams, response: { 200: TransferJobSchema } } },
+    async (req) => ctx.transferJobs.get(await requireActor(ctx, req), req.params.id),
   );
 }

@@ -308,4 +308,12 @@ export class RecordsService {
     const row = await repo.findContent(db, digest);
     return row ? this.cipher.openKeyed(row.bytes, row.key_id) : null;
   }
+
+  /** Decrypted contents by digest, one query for all; a digest not stored is absent from the map. */
+  async contents(db: Db, digests: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    for (const row of await repo.findContents(db, digests))
+      out.set(row.digest, this.cipher.openKeyed(row.bytes, row.key_id));
+    return out;
+  }
 }

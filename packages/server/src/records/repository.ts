@@ -195,6 +195,16 @@ export function logState(db: Db) {
 }
 
 /** Sealed content by digest. */
+/** Several contents in one query (a transfer reads a batch of records at a time). */
+export function findContents(db: Db, digests: readonly string[]) {
+  if (digests.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('record_content')
+    .select(['digest', 'bytes', 'key_id'])
+    .where('digest', 'in', [...new Set(digests)])
+    .execute();
+}
+
 export function findContent(db: Db, digest: string) {
   return db
     .selectFrom('record_content')

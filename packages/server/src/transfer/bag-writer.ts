@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ALGORITHM, BAGIT_TXT, bagInfoText, manifestLine, payloadOxum } from './bagit.js';
 
+/** Payload files written at once, at most (write-behind; the bytes are in memory meanwhile). */
+const MAX_PENDING = 32;
+
 /** A file written a piece at a time (an account's MBOX): hashed and counted as it goes. */
 interface OpenStream {
   path: string;
@@ -33,6 +36,9 @@ export class BagWriter {
   private readonly tagStreams = new Map<string, WriteStream>();
   private readonly streams = new Map<string, OpenStream>();
   private readonly made = new Set<string>();
+  /** Payload files being written (write-behind, at most MAX_PENDING at once). */
+  private readonly pending = new Set<Promise<void>>();
+  private failed: unknown = null;
   octets = 0;
   files = 0;
   items = 0;
@@ -51,15 +57,37 @@ export class BagWriter {
     return w;
   }
 
-  /** Write one payload file at `path` (relative to data/). */
+  /**
+   * Write one payload file at `path` (relative to data/). The bytes are hashed here and the
+   * manifest line appended at once, in order; the file itself is written behind, up to
+   * MAX_PENDING files at a time, so the transfer does not wait on each write. A failed write
+   * fails the next addFile, or finish(): a bag is never finished with a file missing.
+   */
   async addFile(path: string, bytes: Uint8Array): Promise<void> {
+    if (this.failed) throw this.failed;
     const full = join(this.dir, 'data', path);
     await this.mkdirOnce(dirname(full));
-    await writeFile(full, bytes, { flag: 'wx' });
+    const p: Promise<void> = writeFile(full, bytes, { flag: 'wx' }).then(
+      () => {
+        this.pending.delete(p);
+      },
+      (err: unknown) => {
+        this.pending.delete(p);
+        this.failed ??= err;
+      },
+    );
+    this.pending.add(p);
     const sum = createHash(ALGORITHM).update(bytes).digest('hex');
     await write(this.manifest, manifestLine(sum, `data/${path}`));
     this.octets += bytes.length;
     this.files++;
+    if (this.pending.size >= MAX_PENDING) await Promise.race(this.pending);
+  }
+
+  /** Every payload file written (or the first write's error thrown). */
+  private async drain(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+    if (this.failed) throw this.failed;
   }
 
   private async mkdirOnce(dir: string) {
@@ -95,6 +123,7 @@ export class BagWriter {
    * half-written bag stays on disk and is written again when the transfer resumes.
    */
   async abandon(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
     const all = [this.manifest, ...this.tagStreams.values(), ...[...this.streams.values()].map((s) => s.out)];
     await Promise.all(all.map((s) => close(s).catch(() => undefined)));
   }
@@ -114,6 +143,7 @@ export class BagWriter {
     info: [string, string][],
     tagFiles: Record<string, string>,
   ): Promise<{ octets: number; files: number }> {
+    await this.drain();
     for (const s of this.streams.values()) {
       await close(s.out);
       await write(this.manifest, manifestLine(s.hash.digest('hex'), `data/${s.path}`));

@@ -60,14 +60,17 @@ export function bagCount(n: number, total: number | null): string {
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
-const UNSAFE = /[\u0000-\u001f\u007f/\\:*?"<>|]/g;
+const UNSAFE = /[\u0000-\u001f\u007f/\\:*?"<>|%]/g;
 
 /**
  * One path component from a name someone else chose (an attachment's file name, an account's
  * identifier): separators, control characters and characters Windows refuses become `_`;
  * `.` and `..` and empty names become `_`; at most 120 UTF-16 units (an extension kept).
- * CR, LF and `%` are legal in a bag; CR and LF never get here (they are control characters),
- * `%` stays and is percent-encoded in the manifests.
+ * `%` becomes `_` too: RFC 8493 has it written `%25` in manifests (and Hotline's writer and
+ * validator do so), but the common validators, the Library of Congress's bagit.py included,
+ * do not decode it (bagit-python issue #157), so a bag with `%` in a name would fail there.
+ * Without `%`, CR or LF in any name, the RFC's reading and theirs are the same. The name as
+ * it was is kept in the metadata file's Title.
  */
 export function safeComponent(name: string): string {
   let s = name.normalize('NFC').replace(UNSAFE, '_').trim();

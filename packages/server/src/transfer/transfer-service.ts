@@ -11,7 +11,7 @@ import type { RecordsService } from '../records/records-service.js';
 import { BagWriter, writeBagInfo } from './bag-writer.js';
 import { BagPaths, collisionKey } from './bagit.js';
 import { recordPdf } from './pdf.js';
-import { Prover, policyText } from './proof.js';
+import { type ProofLine, Prover, policyText } from './proof.js';
 import {
   accountFolder,
   attachmentPath,
@@ -38,6 +38,8 @@ import {
 
 /** Log indexes per window of the scope read at once (at most this many entries in memory). */
 const WINDOW = 2000;
+/** Records whose contents are read in one query, files made and proofs computed together. */
+const BATCH = 200;
 /** Tag files written as the bag grows. */
 const RECORDS = 'proof/records.jsonl';
 const METADATA = 'metadata/nara-2015-04.txt';
@@ -261,45 +263,61 @@ export class TransferService {
         const atts = new Map<string, repo.AttachmentRow[]>();
         for (const a of await repo.attachmentsOf(this.db, captured, size))
           atts.set(a.subject, [...(atts.get(a.subject) ?? []), a]);
-        for (const row of rows) {
-          const e = entryOf(row);
-          const item = await this.itemFiles(e, row, atts.get(row.ref_id) ?? []);
-          const bytes = item.files.reduce((n, f) => n + f.bytes.length, 0) + (item.mbox?.length ?? 0);
-          if (
-            bag &&
-            bag.w.items > 0 &&
-            (bag.w.size + bytes > state.maxBagBytes ||
-              (state.maxBagItems && bag.w.items >= state.maxBagItems))
-          ) {
-            await finishBag(bag);
-            bag = null;
+        // A batch of records at a time: their contents (and their attachments') in one query,
+        // their files (PDFs included) made together, their proofs computed together.
+        for (let i = 0; i < rows.length; i += BATCH) {
+          const batch = rows.slice(i, i + BATCH);
+          const contents = await this.records.contents(this.db, [
+            ...batch.map((r) => r.digest),
+            ...batch.flatMap((r) => (atts.get(r.ref_id) ?? []).map((a) => a.digest)),
+          ]);
+          const items = await Promise.all(
+            batch.map((row) => this.itemFiles(entryOf(row), row, atts.get(row.ref_id) ?? [], contents)),
+          );
+          const proofs = items.map((item) => this.proofs(item, prover));
+          // A rejected proof is thrown where it is awaited, in order; none goes unhandled.
+          for (const p of proofs) p.catch(() => undefined);
+          for (let j = 0; j < batch.length; j++) {
+            const row = batch[j]!;
+            const e = entryOf(row);
+            const item = items[j]!;
+            const bytes = item.files.reduce((n, f) => n + f.bytes.length, 0) + (item.mbox?.length ?? 0);
+            if (
+              bag &&
+              bag.w.items > 0 &&
+              (bag.w.size + bytes > state.maxBagBytes ||
+                (state.maxBagItems && bag.w.items >= state.maxBagItems))
+            ) {
+              await finishBag(bag);
+              bag = null;
+            }
+            if (!bag) {
+              const name = bagName(state.bags.length + 1);
+              const w = await BagWriter.create(join(input.to, name), STREAMS);
+              await w.tag(METADATA, NARA_HEADER);
+              bag = { w, name, records: 0, first: null, last: null, accounts: new Map() };
+            }
+            // Names that would be one file on a case-insensitive or normalising file system are
+            // refused before anything of the item is written: the item's own paths (ids are unique
+            // per item, so only its attachments can collide) and its account's folder.
+            new BagPaths().add(item.files.map((f) => f.path));
+            if (e.refKind === 'captured_item') {
+              const folder = accountFolder(e);
+              const k = collisionKey(folder);
+              const other = bag.accounts.get(k);
+              if (other !== undefined && other !== folder)
+                throw new ConflictError(
+                  `The account folders "${folder}" and "${other}" differ only by letter case or Unicode normalisation; one bag cannot hold both. Transfer the two accounts separately (--account), then run again.`,
+                );
+              bag.accounts.set(k, folder);
+            }
+            await this.writeItem(bag, e, row, item, await proofs[j]!);
+            bag.first ??= cursorOf(row);
+            bag.last = cursorOf(row);
+            cursor = cursorOf(row);
+            done++;
+            input.onProgress?.({ done, total: state.total, bag: bag.name });
           }
-          if (!bag) {
-            const name = bagName(state.bags.length + 1);
-            const w = await BagWriter.create(join(input.to, name), STREAMS);
-            await w.tag(METADATA, NARA_HEADER);
-            bag = { w, name, records: 0, first: null, last: null, accounts: new Map() };
-          }
-          // Names that would be one file on a case-insensitive or normalising file system are
-          // refused before anything of the item is written: the item's own paths (ids are unique
-          // per item, so only its attachments can collide) and its account's folder.
-          new BagPaths().add(item.files.map((f) => f.path));
-          if (e.refKind === 'captured_item') {
-            const folder = accountFolder(e);
-            const k = collisionKey(folder);
-            const other = bag.accounts.get(k);
-            if (other !== undefined && other !== folder)
-              throw new ConflictError(
-                `The account folders "${folder}" and "${other}" differ only by letter case or Unicode normalisation; one bag cannot hold both. Transfer the two accounts separately (--account), then run again.`,
-              );
-            bag.accounts.set(k, folder);
-          }
-          await this.writeItem(bag, e, row, item, prover);
-          bag.first ??= cursorOf(row);
-          bag.last = cursorOf(row);
-          cursor = cursorOf(row);
-          done++;
-          input.onProgress?.({ done, total: state.total, bag: bag.name });
         }
       }
     } catch (err) {
@@ -331,8 +349,13 @@ export class TransferService {
   }
 
   /** The files of one entry: its own, its attachments', its PDF, and its MBOX entry (email). */
-  private async itemFiles(e: EntryRow, row: ScopeRow, atts: repo.AttachmentRow[]) {
-    const content = await this.open(row.digest, e.seq);
+  private async itemFiles(
+    e: EntryRow,
+    row: ScopeRow,
+    atts: repo.AttachmentRow[],
+    contents: ReadonlyMap<string, Uint8Array>,
+  ) {
+    const content = this.open(contents, row.digest, e.seq);
     const files: (BagFile & {
       rec?: { seq: number; id: string; envelope: Uint8Array; salt: Uint8Array | null };
     })[] = entryFiles(e, content, row.digest).map((f) => ({
@@ -343,7 +366,7 @@ export class TransferService {
       (e.summary?.attachments as { filename?: string; sha256?: string }[] | undefined) ?? []
     ).slice();
     for (const a of atts) {
-      const bytes = await this.open(a.digest, Number(a.seq));
+      const bytes = this.open(contents, a.digest, Number(a.seq));
       const i = named.findIndex((n) => n.sha256 === a.digest);
       const filename =
         i >= 0 ? (named.splice(i, 1)[0]!.filename ?? `attachment-${a.seq}`) : `attachment-${a.seq}`;
@@ -375,8 +398,8 @@ export class TransferService {
     return { files, mbox };
   }
 
-  private async open(digest: string, seq: number): Promise<Uint8Array> {
-    const c = await this.records.content(this.db, digest);
+  private open(contents: ReadonlyMap<string, Uint8Array>, digest: string, seq: number): Uint8Array {
+    const c = contents.get(digest);
     if (!c)
       throw new ConflictError(
         `The content of records-log entry ${seq} is missing from the store; run hotline verify.`,
@@ -384,13 +407,8 @@ export class TransferService {
     return c;
   }
 
-  private async writeItem(
-    bag: OpenBag,
-    e: EntryRow,
-    row: ScopeRow,
-    item: Awaited<ReturnType<TransferService['itemFiles']>>,
-    prover: Prover,
-  ) {
+  /** The proof lines of an item's records (its own, its attachments'), in the order of its files. */
+  private proofs(item: Awaited<ReturnType<TransferService['itemFiles']>>, prover: Prover) {
     const proven = new Map<
       number,
       {
@@ -398,6 +416,22 @@ export class TransferService {
         files: { path: string; part: 'file' | 'original' }[];
       }
     >();
+    for (const f of item.files)
+      if (f.rec && f.proves) {
+        const p = proven.get(f.rec.seq) ?? { rec: f.rec, files: [] };
+        p.files.push({ path: `data/${f.path}`, part: f.proves });
+        proven.set(f.rec.seq, p);
+      }
+    return Promise.all([...proven.values()].map((p) => prover.line(p.rec, p.files)));
+  }
+
+  private async writeItem(
+    bag: OpenBag,
+    e: EntryRow,
+    row: ScopeRow,
+    item: Awaited<ReturnType<TransferService['itemFiles']>>,
+    proofLines: readonly ProofLine[],
+  ) {
     for (const f of item.files) {
       await bag.w.addFile(f.path, f.bytes);
       await bag.w.tag(
@@ -417,11 +451,6 @@ export class TransferService {
           relation: f.rec ? `records-log entry ${f.rec.seq}` : `derived from records-log entry ${e.seq}`,
         }),
       );
-      if (f.rec && f.proves) {
-        const p = proven.get(f.rec.seq) ?? { rec: f.rec, files: [] };
-        p.files.push({ path: `data/${f.path}`, part: f.proves });
-        proven.set(f.rec.seq, p);
-      }
     }
     if (item.mbox) {
       const mboxPath = `${accountFolder(e)}/${accountFolder(e).split('/')[1]}.mbox`;
@@ -445,8 +474,8 @@ export class TransferService {
         );
       }
     }
-    for (const p of proven.values()) {
-      await bag.w.tag(RECORDS, `${JSON.stringify(await prover.line(p.rec, p.files))}\n`);
+    for (const line of proofLines) {
+      await bag.w.tag(RECORDS, `${JSON.stringify(line)}\n`);
       bag.records++;
     }
     bag.w.items++;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,7 @@ describe('BagIt rules', () => {
     expect(safeComponent('a/b\\c:d*?"<>|.txt')).toBe('a_b_c_d______.txt');
     expect(safeComponent('..')).toBe('_');
     expect(safeComponent('line\nbreak')).toBe('line_break');
+    expect(safeComponent('figures 100%.csv')).toBe('figures 100_.csv');
     expect(safeComponent(`${'x'.repeat(200)}.pdf`)).toHaveLength(120);
     expect(safeComponent(`${'x'.repeat(200)}.pdf`).endsWith('.pdf')).toBe(true);
   });
@@ -78,5 +79,23 @@ describe('BagIt rules', () => {
     expect(manifest).toContain(' data/a/100%25 sure.txt\n');
     expect(manifest).toContain(' data/a/new%0Aline.txt\n');
     expect(readFileSync(join(dir, 'tagmanifest-sha512.txt'), 'utf8')).toMatch(/ proof\/records\.jsonl\n/);
+  });
+
+  it('writes many files behind, and a write that fails fails finish(): no bag with a file missing', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'hotline-bagit-')), 'bag');
+    dirs.push(dir);
+    const w = await BagWriter.create(dir, []);
+    for (let i = 0; i < 100; i++) await w.addFile(`p/${i}.json`, Buffer.from(`{"n":${i}}`));
+    await w.finish([['Source-Organization', 'Test']], {});
+    expect((await validateBag(dir)).errors).toEqual([]);
+    expect(readdirSync(join(dir, 'data/p'))).toHaveLength(100);
+
+    const bad = join(mkdtempSync(join(tmpdir(), 'hotline-bagit-')), 'bag');
+    dirs.push(bad);
+    const b = await BagWriter.create(bad, []);
+    await b.addFile('same.txt', Buffer.from('one'));
+    await b.addFile('same.txt', Buffer.from('two')); // the second write finds the file there
+    await expect(b.finish([['Source-Organization', 'Test']], {})).rejects.toThrow(/EEXIST/);
+    expect(existsSync(join(bad, 'bagit.txt'))).toBe(false);
   });
 });

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/policy/policy.js';
 import { validateBag } from '../../src/transfer/bag-validator.js';
 import { verifyTransfer } from '../../src/transfer/verify-bag.js';
+import { bagitPyValidate } from '../helpers/bagit-python.js';
 import { newActor } from '../helpers/builders.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
  * Transfer to the national archive on the demo's records: BagIt bags, checked by the project's
- * conformance-tested validator and by verify-bag's offline proofs; split by size; resumed after
+ * conformance-tested validator, by the Library of Congress's bagit.py and by verify-bag's offline proofs; split by size; resumed after
  * a stop part-way; names that collide by case refused before anything of the item is written.
  */
 let t: TestContext;
@@ -104,6 +105,10 @@ describe('transfer', { timeout: 300_000 }, () => {
       const report = await validateBag(dir);
       expect(report.errors).toEqual([]);
       expect(report.info.get('Payload-Oxum')).toEqual([`${b.octets}.${b.files}`]);
+      // And the Library of Congress's own validator, an outside one, agrees.
+      const loc = await bagitPyValidate(dir);
+      expect(loc.output).toContain('is valid');
+      expect(loc.code).toBe(0);
       expect(report.info.get('Bag-Count')).toEqual([`${r.bags.indexOf(b) + 1} of ${r.bags.length}`]);
       expect(report.info.get('Bag-Group-Identifier')).toEqual([`hotline-transfer:${r.id}`]);
       expect(report.info.get('Bagging-Date')?.[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -139,11 +144,17 @@ describe('transfer', { timeout: 300_000 }, () => {
     expect(everything.some((f) => f.endsWith('.mbox'))).toBe(true);
     expect(everything.some((f) => /\/memcon-[^/]+\.pdf$/.test(f))).toBe(true);
     expect(everything.some((f) => /\/memcon-[^/]+\.json$/.test(f))).toBe(true);
-    expect(everything.some((f) => f.endsWith('/figures 100%.csv'))).toBe(true);
+    // `%` in a name someone else chose becomes `_` (bagit.py and others do not decode `%25`);
+    // the name as it was is in the metadata file's Title.
+    expect(everything.some((f) => f.endsWith('/figures 100_.csv'))).toBe(true);
     const manifests = r.bags
       .map((b) => readFileSync(join(to, b.name, 'manifest-sha512.txt'), 'utf8'))
       .join('');
-    expect(manifests).toContain('/figures 100%25.csv\n');
+    expect(manifests).toContain('/figures 100_.csv\n');
+    const titles = r.bags
+      .map((b) => readFileSync(join(to, b.name, 'metadata/nara-2015-04.txt'), 'utf8'))
+      .join('');
+    expect(titles).toContain(': figures 100%.csv|');
     // Every item of the scope at the checkpoint's size is in exactly one bag.
     const state = JSON.parse(readFileSync(join(to, 'hotline-transfer.json'), 'utf8'));
     expect(state.done).toBe(true);
@@ -196,6 +207,10 @@ describe('transfer', { timeout: 300_000 }, () => {
     const dir = join(to, r.bags[0]!.name);
     const eml = allFiles(dir).find((f) => f.endsWith('.eml'))!;
     writeFileSync(join(dir, eml), `${readFileSync(join(dir, eml), 'utf8')}tampered\n`);
+    // bagit.py sees the altered file too: it is not blind to Hotline's bags.
+    const loc = await bagitPyValidate(dir);
+    expect(loc.code).not.toBe(0);
+    expect(loc.output).toMatch(/is invalid/);
     const v = await verifyTransfer(to);
     expect(v.ok).toBe(false);
     const errors = v.bags.flatMap((b) => b.errors).join('\n');
@@ -208,6 +223,34 @@ describe('transfer', { timeout: 300_000 }, () => {
     const w = (await verifyTransfer(to)).bags.flatMap((b) => b.errors).join('\n');
     expect(w).toContain(`${dropped.files[0]!.path}: a payload file no proof names`);
     expect(w).toMatch(/Hotline-Bag-Records says \d+, proof\/records\.jsonl proves/);
+  });
+
+  it('a transfer started from the records screen runs in the background, one per office, and reports its bags', async () => {
+    const job = t.ctx.transferJobs.start(us, { kind: 'call' }, 64 * 1024);
+    expect(job).toMatchObject({ status: 'running', done: 0 });
+    expect(job.dir.startsWith(join(t.ctx.cfg.dataDir, 'transfers'))).toBe(true);
+    expect(() => t.ctx.transferJobs.start(us, {})).toThrow(/still running/);
+    expect(() => t.ctx.transferJobs.start(usStaff, {})).toThrow(/may not transfer/);
+    await t.ctx.transferJobs.idle();
+    const done = t.ctx.transferJobs.get(us, job.id);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('done');
+    expect(done.items).toBeGreaterThan(0);
+    expect(done.done).toBe(done.items);
+    expect(done.bags.reduce((n, b) => n + b.items, 0)).toBe(done.items);
+    expect(done.verifyCommand).toContain(`archive verify-bag ${job.dir}`);
+    const v = await verifyTransfer(job.dir);
+    expect(v.ok).toBe(true);
+    // Another office's records officer does not see it.
+    const other = (
+      await t.ctx.db
+        .selectFrom('offices')
+        .select('id')
+        .where('slug', '!=', 'us-potus')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const officer = await newActor(t.ctx, other, ['records']);
+    expect(() => t.ctx.transferJobs.get(officer, job.id)).toThrow(/No transfer/);
   });
 
   it('refuses a folder that holds something else, and a person without the records role', async () => {

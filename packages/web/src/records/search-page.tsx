@@ -13,6 +13,7 @@ import { useZone } from '../session';
 import { when } from '../time';
 import { HoldsPanel, RedactExport } from './archive-work';
 import { resultCount } from './result-count';
+import { TransferPanel } from './transfer-panel';
 
 type Results = z.infer<typeof ArchiveResultsSchema>;
 type Hit = z.infer<typeof ArchiveHitSchema>;
@@ -269,6 +270,7 @@ export function SearchPage() {
         </form>
       ) : null}
       <HoldsPanel refresh={holdsShown} />
+      <TransferPanel />
     </>
   );
 }

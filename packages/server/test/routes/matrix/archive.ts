@@ -209,6 +209,38 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
         body: (res) => expect(res.headers['content-type']).toBe('application/zip'),
       },
     ],
+    'POST /api/v1/archive/transfers': [
+      {
+        what: 'starting a transfer to the national archive (a scope that matches nothing: quick)',
+        access: ['records'],
+        fixture: async () => {
+          await w.t.ctx.transferJobs.idle();
+          return {};
+        },
+        oneShot: true,
+        request: () => ({
+          method: 'POST',
+          url: '/api/v1/archive/transfers',
+          payload: { search: { q: 'zqxjkvw-matrix-nothing' } },
+        }),
+        status: 202,
+        body: (res) => expect(res.json()).toMatchObject({ status: 'running', done: 0 }),
+      },
+    ],
+    'GET /api/v1/archive/transfers/:id': [
+      {
+        what: "a transfer's progress and result",
+        access: ['records'],
+        fixture: async () => {
+          await w.t.ctx.transferJobs.idle();
+          const j = w.t.ctx.transferJobs.start(await officer(), { q: 'zqxjkvw-matrix-nothing' });
+          await w.t.ctx.transferJobs.idle();
+          return { transferId: j.id };
+        },
+        request: (fx) => ({ method: 'GET', url: `/api/v1/archive/transfers/${fx.transferId as string}` }),
+        body: (res) => expect(res.json()).toMatchObject({ status: 'done', items: 0, bags: [] }),
+      },
+    ],
     'GET /api/v1/archive/disposal-requests': [
       {
         what: 'the disposal requests',
