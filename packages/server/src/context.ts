@@ -17,6 +17,7 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { assertDemoAllowed, assertDemoMayCreateKey } from './demo/guard.js';
 import { seedDemo } from './demo/seed.js';
+import { traceStartup } from './startup-trace.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
 import { seedDemoCapture } from './demo/seed-capture.js';
 import { AuthService } from './identity/auth-service.js';
@@ -193,6 +194,7 @@ export class AppContext {
     // the umask) are made private again by openDatabase after every open and close.
     securePrivateTree(cfg.dataDir, logger);
     await assertDemoAllowed(cfg, undefined);
+    traceStartup('opening the database');
     const database =
       overrides.db ??
       (await openDatabase(
@@ -280,17 +282,20 @@ export class AppContext {
   /** Migrate, then seed the demo world if demo mode is on. */
   async prepare(): Promise<void> {
     const applied = await migrateToLatest(this.db);
+    traceStartup(`migrations checked (${applied.length} applied)`);
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
     // A log of v1 entries (each one a record's envelope, in public) is refused until it is rebuilt.
     await this.log.assertV2();
     // Imports a crash interrupted: sealed ones are published, abandoned ones dropped.
     const leftover = await this.capture.finishLeftoverImports();
     if (leftover.published || leftover.dropped) this.logger.info(leftover, 'finished interrupted imports');
+    traceStartup('log and imports checked');
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy, this.cfg.publicUrl),
         () => seedDemoCapture(this.db, this.capture, this.captureQueries, this.clock.now()),
       ]);
+      traceStartup('demo seeded (or found)');
     }
   }
 

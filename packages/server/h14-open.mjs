@@ -1,0 +1,13 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+const t0 = performance.now();
+const ext = process.argv[3] === 'trgm' ? { pg_trgm } : {};
+const pg = await PGlite.create(process.argv[2], { extensions: ext });
+const t1 = performance.now();
+await pg.query('select 1');
+const t2 = performance.now();
+const r = await pg.query('select 1 as x');
+const t3 = performance.now();
+await pg.close();
+const t4 = performance.now();
+console.log({ create: t1-t0|0, q1: t2-t1|0, q2: t3-t2|0, close: t4-t3|0, n: r.rows[0] });
