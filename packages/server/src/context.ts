@@ -17,7 +17,6 @@ import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { assertDemoAllowed, assertDemoMayCreateKey } from './demo/guard.js';
 import { seedDemo } from './demo/seed.js';
-import { traceStartup } from './startup-trace.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
 import { seedDemoCapture } from './demo/seed-capture.js';
 import { AuthService } from './identity/auth-service.js';
@@ -37,6 +36,7 @@ import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './re
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
+import { traceStartup } from './startup-trace.js';
 import { TransferService } from './transfer/transfer-service.js';
 import { WitnessCollector } from './witness/collector.js';
 import { type DemoWitness, loadWitnessPolicy, startDemoWitness } from './witness/demo-witness.js';

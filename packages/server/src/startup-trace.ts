@@ -9,6 +9,8 @@ let last = 0;
 export function traceStartup(step: string): void {
   if (!on) return;
   const now = performance.now();
-  process.stderr.write(`[start-up] ${(now / 1000).toFixed(2).padStart(6)} s  +${Math.round(now - last)} ms  ${step}\n`);
+  process.stderr.write(
+    `[start-up] ${(now / 1000).toFixed(2).padStart(6)} s  +${Math.round(now - last)} ms  ${step}\n`,
+  );
   last = now;
 }
