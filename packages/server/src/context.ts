@@ -13,6 +13,7 @@ import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
 import type { ServerConfig } from './config/config.js';
 import { restrictUmask, securePrivateTree } from './db/data-dir.js';
+import { findBaseline } from './db/baseline.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { assertDemoAllowed, assertDemoMayCreateKey } from './demo/guard.js';
@@ -198,7 +199,9 @@ export class AppContext {
     const database =
       overrides.db ??
       (await openDatabase(
-        cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
+        cfg.databaseUrl
+          ? { url: cfg.databaseUrl }
+          : { pgliteDir: join(cfg.dataDir, 'db'), baseline: findBaseline() },
       ));
     let cipher: ArchiveCipher;
     let logSigner: Signer;
