@@ -93,7 +93,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   }
   try {
     const fromBaseline =
-      opts.pgliteDir && opts.baseline && !existsSync(join(opts.pgliteDir, 'PG_VERSION')) ? opts.baseline : null;
+      opts.pgliteDir && opts.baseline && !existsSync(join(opts.pgliteDir, 'PG_VERSION'))
+        ? opts.baseline
+        : null;
     const pglite = await PGlite.create(opts.pgliteDir ?? 'memory://', {
       ...(fromBaseline ? { loadDataDir: new Blob([readFileSync(fromBaseline)]) } : {}),
       // Trigram matching of names in the archive's search (migration 016 creates the extension).
