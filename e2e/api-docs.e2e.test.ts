@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.js';
 import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 describe('the API docs in real Chromium', () => {
@@ -23,5 +24,28 @@ describe('the API docs in real Chromium', () => {
     await screenshot(page, 'api-docs-upload');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('arrive with every operation listed before Swagger UI has run, then Swagger UI takes the same place', async () => {
+    // bypassCSP only so that axe can be injected (the first test checks the CSP itself).
+    const context = await e2e.browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    // Swagger UI's scripts never arrive: what the first paint shows on its own.
+    await page.route('**/api/docs/static/*.js', (route) => route.abort());
+    await page.goto(`${e2e.server.url}/api/docs`);
+    const first = page.locator('[data-first-paint]');
+    await poll(() => first.getByRole('heading', { level: 1, name: /Hotline API/ }).isVisible()).toBe(true);
+    await poll(() => first.getByRole('heading', { level: 2, name: /capture/ }).isVisible()).toBe(true);
+    const upload = first.locator('li', { hasText: '/api/v1/capture/imports' }).first();
+    await poll(() => upload.textContent()).toMatch(/^POST\/api\/v1\/capture\/imports/);
+    expect(await first.locator('li.opblock').count()).toBeGreaterThan(50);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'api-docs-first-paint');
+    await page.unroute('**/api/docs/static/*.js');
+    // With its scripts, Swagger UI replaces the first paint with its own tags.
+    await page.reload();
+    await poll(() => page.locator('#operations-tag-capture').isVisible()).toBe(true);
+    expect(await first.count()).toBe(0);
+    await context.close();
   });
 });

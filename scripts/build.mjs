@@ -35,7 +35,12 @@ const serverSources = [
   'packages/cli/src',
 ];
 const cliOut = join(root, 'packages/cli/dist/hotline.js');
-if (stale(cliOut, serverSources) || !existsSync(join(root, 'packages/cli/dist/mime-parse-worker.js'))) {
+const baselineOut = join(root, 'packages/cli/dist/pgdata-baseline.tar.gz');
+if (
+  stale(cliOut, serverSources) ||
+  !existsSync(join(root, 'packages/cli/dist/mime-parse-worker.js')) ||
+  !existsSync(join(root, 'packages/cli/dist/db-baseline.js'))
+) {
   const t0 = performance.now();
   // Chunks of an earlier build (their names change with their content).
   const dist = join(root, 'packages/cli/dist');
@@ -54,6 +59,8 @@ if (stale(cliOut, serverSources) || !existsSync(join(root, 'packages/cli/dist/mi
     entryPoints: {
       hotline: join(root, 'packages/cli/src/hotline.ts'),
       'mime-parse-worker': join(root, 'packages/server/src/capture/importers/mime-parse-worker.ts'),
+      // Writes the embedded database's baseline (packages/server/src/db/baseline.ts), below.
+      'db-baseline': join(root, 'packages/server/src/db/baseline-main.ts'),
     },
     outdir: join(root, 'packages/cli/dist'),
     bundle: true,
@@ -75,6 +82,18 @@ if (stale(cliOut, serverSources) || !existsSync(join(root, 'packages/cli/dist/mi
   console.log(
     `built packages/cli/dist/hotline.js and mime-parse-worker.js in ${Math.round(performance.now() - t0)} ms`,
   );
+  rmSync(baselineOut, { force: true });
+}
+
+// The embedded database with every migration applied, which a first start loads instead of
+// running initdb and the migrations (made again whenever the bundle, and so its migrations, is).
+if (!existsSync(baselineOut)) {
+  const t0 = performance.now();
+  execFileSync(process.execPath, [join(root, 'packages/cli/dist/db-baseline.js'), baselineOut], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  console.log(`built packages/cli/dist/pgdata-baseline.tar.gz in ${Math.round(performance.now() - t0)} ms`);
 }
 
 const webOut = join(root, 'packages/web/dist/index.html');

@@ -251,6 +251,15 @@ describe('the hotline program', () => {
     expect(invited.stdout).toMatch(
       /^Invited Anna Schmidt <aide@example\.gov> to Federal Chancellery of Germany as staff, admin\.\n/,
     );
+    // users list opens the database alone (no keys or server modules): the invited person is there.
+    const listed = await runCli(cli.path, ['users', 'list', '--office', 'de-chancellery'], env());
+    expect(listed.stderr).toBe('');
+    expect(listed.stdout).toMatch(
+      /^OFFICE +NAME +EMAIL +ROLES +STATUS +TIME ZONE\nde-chancellery +Anna Schmidt +aide@example\.gov/,
+    );
+    const none = await runCli(cli.path, ['users', 'list', '--office', 'no-such-office'], env());
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no people in office "no-such-office"/);
     const link = /\n {2}(http:\/\/localhost:8080\/app\/invite\/([A-Za-z0-9_-]+))\n$/.exec(invited.stdout);
     expect(link).not.toBeNull();
     const token = link![2]!;

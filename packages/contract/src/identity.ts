@@ -85,6 +85,9 @@ export const InviteCreatedSchema = z.object({
 
 export const SetRolesBody = z.object({ roles: z.array(RoleSchema).min(1).max(9) });
 
+/** Mark a person as an interpreter (the schedule form offers them on calls), or not. */
+export const SetInterpreterBody = z.object({ interpreter: z.boolean() });
+
 /** A role given to a person, as a record: who asked, who confirmed, when. */
 export const RoleGrantSchema = z.object({
   id: IdSchema,

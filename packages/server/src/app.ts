@@ -16,6 +16,7 @@ import { archiveRoutes } from './archive/routes.js';
 import { callRoutes } from './calls/routes.js';
 import { captureRoutes } from './capture/routes.js';
 import type { AppContext } from './context.js';
+import { apiDocsFirstPaint, firstPaintCss } from './http/api-docs.js';
 import { faviconRoutes } from './http/favicon.js';
 import { registerHardening } from './http/hardening.js';
 import { healthRoutes } from './http/health-routes.js';
@@ -112,9 +113,12 @@ export async function buildApp(
   // UI's scripts and styles are files served from here, so it needs no 'unsafe-inline', hashes or
   // outside origins (its staticCSP would send "style-src https:"). The base layout leaves out the
   // standalone top bar, whose inline SVG logo carries the one inline <style> the UI would need.
+  // The page arrives with the operations already listed (http/api-docs.ts); the UI loads after.
+  apiDocsFirstPaint(app, '/api/docs');
   await app.register(swaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: false,
+    theme: { title: 'Hotline API', css: [{ filename: 'first-paint.css', content: firstPaintCss }] },
     // Operations drawn when their tag is opened: the page is drawn at once, not after the ~100
     // operations of every tag (issue 14: about 9 s behind a spinner on a busy machine).
     uiConfig: { layout: 'BaseLayout', docExpansion: 'none', defaultModelsExpandDepth: -1 },

@@ -12,6 +12,7 @@ import { type Calls, createCalls } from './calls/domain.js';
 import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
 import type { ServerConfig } from './config/config.js';
+import { findBaseline } from './db/baseline.js';
 import { restrictUmask, securePrivateTree } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
@@ -36,6 +37,7 @@ import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './re
 import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
+import { traceStartup } from './startup-trace.js';
 import { TransferJobs } from './transfer/transfer-jobs.js';
 import { TransferService } from './transfer/transfer-service.js';
 import { WitnessCollector } from './witness/collector.js';
@@ -197,10 +199,13 @@ export class AppContext {
     // the umask) are made private again by openDatabase after every open and close.
     securePrivateTree(cfg.dataDir, logger);
     await assertDemoAllowed(cfg, undefined);
+    traceStartup('opening the database');
     const database =
       overrides.db ??
       (await openDatabase(
-        cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
+        cfg.databaseUrl
+          ? { url: cfg.databaseUrl }
+          : { pgliteDir: join(cfg.dataDir, 'db'), baseline: findBaseline() },
       ));
     let cipher: ArchiveCipher;
     let logSigner: Signer;
@@ -284,17 +289,20 @@ export class AppContext {
   /** Migrate, then seed the demo world if demo mode is on. */
   async prepare(): Promise<void> {
     const applied = await migrateToLatest(this.db);
+    traceStartup(`migrations checked (${applied.length} applied)`);
     if (applied.length) this.logger.info({ applied }, 'applied migrations');
     // A log of v1 entries (each one a record's envelope, in public) is refused until it is rebuilt.
     await this.log.assertV2();
     // Imports a crash interrupted: sealed ones are published, abandoned ones dropped.
     const leftover = await this.capture.finishLeftoverImports();
     if (leftover.published || leftover.dropped) this.logger.info(leftover, 'finished interrupted imports');
+    traceStartup('log and imports checked');
     if (this.cfg.demo) {
       await seedDemo(this.db, this.identity, this.logger, [
         () => seedDemoCalls(this.db, this.records, this.clock.now(), this.calls.policy, this.cfg.publicUrl),
         () => seedDemoCapture(this.db, this.capture, this.captureQueries, this.clock.now()),
       ]);
+      traceStartup('demo seeded (or found)');
     }
   }
 

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { ServerConfig } from './config/config.js';
 import { AppContext } from './context.js';
 import { assertCanListen, explainListenError } from './http/port-check.js';
+import { traceStartup } from './startup-trace.js';
 import { type LogToFollow, startDemoWitness } from './witness/demo-witness.js';
 
 export interface Served {
@@ -16,6 +17,7 @@ export interface Served {
  * failures; a taken port is reported before the database is opened.
  */
 export async function serve(cfg: ServerConfig): Promise<Served> {
+  traceStartup('server modules loaded');
   await assertCanListen(cfg.host, cfg.port);
   // The demo's witness process starts first: it opens its own database while Hotline opens,
   // migrates and seeds its own, and learns the log it follows once Hotline knows its key.
@@ -35,6 +37,7 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
           createLogger({ level: cfg.logLevel }).child({ component: 'witnesses' }),
         )
       : undefined;
+  traceStartup('demo witness process started');
   let ctx: AppContext;
   try {
     ctx = await AppContext.fromConfig(cfg);
@@ -43,9 +46,11 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
     await demo?.close();
     throw err;
   }
+  traceStartup('database open, keys read');
   logKnown(ctx.log);
   try {
     await ctx.startWitnessing(demo);
+    traceStartup('witnessing set up');
     await ctx.prepare();
     if (ctx.witnesses) {
       await ctx.log.integrateAll();
@@ -57,13 +62,16 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
         await ctx.witnesses.collectOnce().catch(() => false);
       }
     }
+    traceStartup('witness has cosigned');
     ctx.startBackground();
     const app = await buildApp(ctx);
+    traceStartup('HTTP routes built');
     try {
       await app.listen({ host: cfg.host, port: cfg.port });
     } catch (err) {
       throw explainListenError(err, cfg.host, cfg.port) ?? err;
     }
+    traceStartup('listening');
     const addr = app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
     const url = cfg.publicUrl.includes('localhost') ? `http://localhost:${port}` : cfg.publicUrl;

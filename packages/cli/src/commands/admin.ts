@@ -2,9 +2,10 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CreateOfficeBody, InviteUserBody, UpdateOfficeBody } from '@hotline/contract';
 import type { AppContext } from '@hotline/server';
+import type { DatabaseHandle } from '@hotline/server/db';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
-import { server } from '../lazy.js';
+import { database, server } from '../lazy.js';
 
 /** Run `fn` with a context; errors propagate after the context is closed. */
 export async function usingContext(fn: (ctx: AppContext) => Promise<void>): Promise<void> {
@@ -16,6 +17,28 @@ export async function usingContext(fn: (ctx: AppContext) => Promise<void>): Prom
     await fn(ctx);
   } finally {
     await ctx.close();
+  }
+}
+
+/**
+ * Run `fn` with the database alone (no keys, services or HTTP modules loaded): for commands that
+ * only read tables. Migrates first, as a context would; errors become a one-line message.
+ */
+export async function withDatabase(fn: (db: DatabaseHandle['db']) => Promise<void>): Promise<void> {
+  try {
+    const cfg = loadConfig();
+    const { openDatabase, migrateToLatest } = await database();
+    const handle = await openDatabase(
+      cfg.databaseUrl ? { url: cfg.databaseUrl } : { pgliteDir: join(cfg.dataDir, 'db') },
+    );
+    try {
+      await migrateToLatest(handle.db);
+      await fn(handle.db);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    fail(err);
   }
 }
 
@@ -147,8 +170,8 @@ export function adminCommands(program: Command): void {
     .option('--office <slug>', 'only this office')
     .option('--json', 'one JSON array instead of a table')
     .action((opts: { office?: string; json?: boolean }) =>
-      withContext(async (ctx) => {
-        let q = ctx.db
+      withDatabase(async (db) => {
+        let q = db
           .selectFrom('users')
           .innerJoin('offices', 'offices.id', 'users.office_id')
           .select([

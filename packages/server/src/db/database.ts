@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -44,6 +44,11 @@ export interface DatabaseOptions {
   /** PostgreSQL schema to use (tests put each file in its own). Created if missing. */
   schema?: string;
   poolSize?: number;
+  /**
+   * PGlite: a data folder to start from when `pgliteDir` holds no database yet (baseline.ts: every
+   * migration already applied), instead of running initdb.
+   */
+  baseline?: string | null;
 }
 
 /** A Buffer view (no copy) of bytes, as node-postgres and PGlite take bytea parameters. */
@@ -87,7 +92,12 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
     unlock = lockDir(opts.pgliteDir);
   }
   try {
+    const fromBaseline =
+      opts.pgliteDir && opts.baseline && !existsSync(join(opts.pgliteDir, 'PG_VERSION'))
+        ? opts.baseline
+        : null;
     const pglite = await PGlite.create(opts.pgliteDir ?? 'memory://', {
+      ...(fromBaseline ? { loadDataDir: new Blob([readFileSync(fromBaseline)]) } : {}),
       // Trigram matching of names in the archive's search (migration 016 creates the extension).
       extensions: { pg_trgm },
       // bytea parameters as hex with Buffer's native encoder. PGlite's own serializer builds a

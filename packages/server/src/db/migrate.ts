@@ -41,8 +41,26 @@ export function migrator(db: Kysely<Database>): Migrator {
   });
 }
 
+/**
+ * Whether every migration is applied, in one query (a restart's usual case). Kysely's Migrator
+ * takes a dozen statements to find that out (bookkeeping tables, introspection, a lock): about
+ * 0.6 s of every restart on the embedded database.
+ */
+async function allApplied(db: Kysely<Database>): Promise<boolean> {
+  const schema = schemaOf.get(db);
+  const table = schema ? sql.table(`${schema}.kysely_migration`) : sql.table('kysely_migration');
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db);
+    const applied = new Set(rows.map((r) => r.name));
+    return Object.keys(migrations).every((name) => applied.has(name));
+  } catch {
+    return false; // no bookkeeping table yet: a new database
+  }
+}
+
 /** Apply every pending migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  if (await allApplied(db)) return [];
   const res: MigrationResultSet = await migrator(db).migrateToLatest();
   if (res.error) {
     const failed = res.results?.find((r) => r.status === 'Error');

@@ -8,7 +8,6 @@ import {
   ValidationError,
 } from '@hotline/common';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { generateAuthenticationOptions, verifyAuthenticationResponse } from '@simplewebauthn/server';
 import type { DevicePolicy } from '../config/device-policy.js';
 import type { Actor } from '../policy/policy.js';
 import { isRole } from '../policy/roles.js';
@@ -16,7 +15,7 @@ import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import { PasskeyPostureError, postureRefusal } from './device-posture.js';
 import { hashToken } from './identity-service.js';
-import { errMessage, Passkeys, postureDetails } from './passkeys.js';
+import { errMessage, Passkeys, postureDetails, webauthn } from './passkeys.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import { SessionEvents } from './session-events.js';
@@ -159,6 +158,7 @@ export class AuthService {
   }
 
   async authenticationOptions() {
+    const { generateAuthenticationOptions } = await webauthn();
     const options = await generateAuthenticationOptions({
       rpID: this.opts.rpId,
       userVerification: 'required',
@@ -197,6 +197,7 @@ export class AuthService {
         'passkey_rejected',
       );
     };
+    const { verifyAuthenticationResponse } = await webauthn();
     let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
     try {
       verification = await verifyAuthenticationResponse({

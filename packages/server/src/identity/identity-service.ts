@@ -340,6 +340,30 @@ export class IdentityService {
   }
 
   /**
+   * Mark a person of the administrator's office as an interpreter, or no longer one: the schedule
+   * form offers interpreters only. An administrator's act, recorded; no change when already so.
+   */
+  async setInterpreter(actor: Actor, userId: string, interpreter: boolean): Promise<User> {
+    authorize(actor, 'users.setRoles', 'mark interpreters');
+    return repo.transaction(this.db, async (tx) => {
+      const user = await repo.findUser(tx, userId);
+      if (!user) throw new NotFoundError('user', userId);
+      authorizeSameOffice(actor, user.office_id, 'mark interpreters');
+      if (user.interpreter !== interpreter) {
+        await repo.setUserInterpreter(tx, userId, interpreter);
+        await writeAudit(tx, this.records, {
+          action: 'user.interpreter_changed',
+          actor,
+          office: user.office_id,
+          subject: userId,
+          details: { from: user.interpreter, to: interpreter },
+        });
+      }
+      return toUser((await repo.findUser(tx, userId))!);
+    });
+  }
+
+  /**
    * A second administrator confirms a pending grant: the role comes into force. Not the
    * administrator who asked for it, and not the person it is for.
    */

@@ -1,8 +1,6 @@
 import { type Clock, MINUTE, NotFoundError, newId, ValidationError } from '@hotline/common';
 import type { Role } from '@hotline/contract';
 import type { RegistrationResponseJSON } from '@simplewebauthn/server';
-import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
-import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
 import type { DevicePolicy } from '../config/device-policy.js';
 import type { Actor } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
@@ -10,6 +8,9 @@ import type { RecordsService } from '../records/records-service.js';
 import { attestationFor, PasskeyPostureError, postureRefusal } from './device-posture.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
+
+/** The WebAuthn library, loaded at the first passkey ceremony (not at every start: ~0.5 s). */
+export const webauthn = () => import('@simplewebauthn/server');
 
 const CHALLENGE_TTL_MS = 5 * MINUTE;
 
@@ -51,6 +52,7 @@ export class Passkeys {
    */
   async creationOptions(userId: string, email: string, displayName: string, roles: readonly Role[]) {
     const existing = await repo.passkeyCredentials(this.db, userId);
+    const { generateRegistrationOptions } = await webauthn();
     return generateRegistrationOptions({
       rpName: this.opts.rpName,
       rpID: this.opts.rpId,
@@ -73,6 +75,7 @@ export class Passkeys {
     roles: readonly Role[],
     failed: { error: (why: string) => string; unverified: string },
   ): Promise<RegisteredCredential> {
+    const { verifyRegistrationResponse } = await webauthn();
     const verification = await verifyRegistrationResponse({
       response: response as unknown as RegistrationResponseJSON,
       expectedChallenge,
@@ -88,6 +91,7 @@ export class Passkeys {
     const refusal = postureRefusal(roles, this.opts.devicePolicy, { backupEligible });
     if (refusal) throw new PasskeyPostureError(refusal, 'register');
     let hasChain = false;
+    const { decodeAttestationObject } = await import('@simplewebauthn/server/helpers');
     try {
       hasChain = decodeAttestationObject(info.attestationObject).get('attStmt').get('x5c') !== undefined;
     } catch {

@@ -86,6 +86,10 @@ export async function insertUser(db: Kysely<Database>, row: Insertable<UsersTabl
   await db.insertInto('users').values(row).execute();
 }
 
+export async function setUserInterpreter(db: Kysely<Database>, id: string, on: boolean): Promise<void> {
+  await db.updateTable('users').set({ interpreter: on }).where('id', '=', id).execute();
+}
+
 export async function setUserRoles(db: Kysely<Database>, id: string, roles: string[]): Promise<void> {
   await db.updateTable('users').set({ roles }).where('id', '=', id).execute();
 }

@@ -7,6 +7,7 @@ import {
   MetaSchema,
   OfficeSchema,
   RoleGrantSchema,
+  SetInterpreterBody,
   SetRolesBody,
   UserSchema,
 } from '@hotline/contract';
@@ -70,6 +71,13 @@ export function identityRoutes(app: App, ctx: AppContext): void {
     '/api/v1/users/:id/roles',
     { schema: { tags, params: IdParams, body: SetRolesBody, response: { 200: UserSchema } } },
     async (req) => ctx.identity.setRoles(await requireActor(ctx, req), req.params.id, req.body.roles),
+  );
+
+  app.put(
+    '/api/v1/users/:id/interpreter',
+    { schema: { tags, params: IdParams, body: SetInterpreterBody, response: { 200: UserSchema } } },
+    async (req) =>
+      ctx.identity.setInterpreter(await requireActor(ctx, req), req.params.id, req.body.interpreter),
   );
 
   app.get(

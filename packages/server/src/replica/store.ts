@@ -1,14 +1,10 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+
+/** The AWS SDK is loaded the first time a replica on S3 is opened (not at every start). */
+const awsSdk = () => import('@aws-sdk/client-s3');
 
 /**
  * Where a second copy of the archive lives: a folder, or a prefix in an S3-compatible bucket.
@@ -97,7 +93,7 @@ export class FolderStore implements ReplicaStore {
  */
 export class S3Store implements ReplicaStore {
   readonly where: string;
-  private readonly client: S3Client;
+  private readonly client: Promise<S3Client>;
   private readonly prefix: string;
 
   constructor(
@@ -108,11 +104,14 @@ export class S3Store implements ReplicaStore {
     this.prefix = prefix.replace(/^\/+|\/+$/g, '');
     this.where = `s3://${bucket}/${this.prefix}`;
     const endpoint = config.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-    this.client = new S3Client({
-      region: process.env.AWS_REGION ?? 'us-east-1',
-      ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
-      ...config,
-    });
+    this.client = awsSdk().then(
+      ({ S3Client }) =>
+        new S3Client({
+          region: process.env.AWS_REGION ?? 'us-east-1',
+          ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+          ...config,
+        }),
+    );
   }
 
   private key(path: string): string {
@@ -122,7 +121,8 @@ export class S3Store implements ReplicaStore {
 
   async get(path: string): Promise<Uint8Array | null> {
     try {
-      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+      const [client, { GetObjectCommand }] = await Promise.all([this.client, awsSdk()]);
+      const r = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
       return r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
     } catch (err) {
       const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -134,19 +134,22 @@ export class S3Store implements ReplicaStore {
   }
 
   async put(path: string, bytes: Uint8Array): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: bytes }));
+    const [client, { PutObjectCommand }] = await Promise.all([this.client, awsSdk()]);
+    await client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: bytes }));
   }
 
   async delete(path: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+    const [client, { DeleteObjectCommand }] = await Promise.all([this.client, awsSdk()]);
+    await client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
   }
 
   async list(prefix: string): Promise<string[]> {
     const out: string[] = [];
     const base = this.prefix ? `${this.prefix}/` : '';
     let token: string | undefined;
+    const [client, { ListObjectsV2Command }] = await Promise.all([this.client, awsSdk()]);
     do {
-      const r = await this.client.send(
+      const r = await client.send(
         new ListObjectsV2Command({
           Bucket: this.bucket,
           Prefix: base + prefix,
@@ -160,7 +163,7 @@ export class S3Store implements ReplicaStore {
   }
 
   close(): void {
-    this.client.destroy();
+    void this.client.then((c) => c.destroy());
   }
 }
 

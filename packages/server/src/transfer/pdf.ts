@@ -1,4 +1,4 @@
-import { PDFDocument, type PDFFont, StandardFonts } from 'pdf-lib';
+import type { PDFFont } from 'pdf-lib';
 
 /**
  * A record as a plain, printable PDF (pdf-lib): its title, a line of facts and its text,
@@ -7,6 +7,8 @@ import { PDFDocument, type PDFFont, StandardFonts } from 'pdf-lib';
  * so the same record always makes the same PDF.
  */
 export async function recordPdf(doc: { title: string; facts: string; body: string; at: Date }) {
+  // pdf-lib is loaded when a transfer first makes a PDF (not at every start).
+  const { PDFDocument, StandardFonts } = await import('pdf-lib');
   const pdf = await PDFDocument.create();
   pdf.setTitle(doc.title);
   pdf.setProducer('Hotline transfer (pdf-lib)');

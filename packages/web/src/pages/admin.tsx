@@ -293,6 +293,31 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
       setBusy(null);
     }
   }
+  // Interpreters are people marked as such (the schedule form offers them on calls), not a role.
+  async function setInterpreter(u: User, on: boolean) {
+    setError(null);
+    setStatus(null);
+    if (on) {
+      const ok = await ask({
+        title: `Mark ${u.displayName} as an interpreter`,
+        confirmLabel: 'Mark as interpreter',
+        body: `The schedule form offers ${u.displayName} as an interpreter on your office's calls, and they join those calls as an interpreter.`,
+        irreversible:
+          'the change is kept in the records log with your name; unmarking them later is a new record, not an erasure.',
+      });
+      if (!ok) return;
+    }
+    setBusy(u.id);
+    try {
+      const saved = await put<User>(`/api/v1/users/${u.id}/interpreter`, { interpreter: on });
+      setStatus(`${u.displayName}: ${saved.interpreter ? 'an interpreter' : 'no longer an interpreter'}.`);
+      await onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(null);
+    }
+  }
   return (
     <section className="panel" aria-labelledby="roles-title">
       {confirmDialog}
@@ -305,7 +330,9 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
       {status && <p className="saved">Saved roles for {status}</p>}
       <div className="table-scroll">
         <table className="table table-compact">
-          <caption className="visually-hidden">Roles of each person in your office</caption>
+          <caption className="visually-hidden">
+            Roles of each person in your office, and who interprets
+          </caption>
           <thead>
             <tr>
               <th scope="col">Person</th>
@@ -314,6 +341,7 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
                   {ROLE_LABELS[r]}
                 </th>
               ))}
+              <th scope="col">Interpreter</th>
             </tr>
           </thead>
           <tbody>
@@ -334,6 +362,15 @@ function RoleEditor({ users, myId, onDone }: { users: User[]; myId: string; onDo
                     />
                   </td>
                 ))}
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Interpreter: ${u.displayName}`}
+                    checked={u.interpreter}
+                    disabled={busy !== null}
+                    onChange={(e) => void setInterpreter(u, e.target.checked)}
+                  />
+                </td>
               </tr>
             ))}
           </tbody>

@@ -269,6 +269,18 @@ export const identityRoutes = (w: MatrixWorld): RouteTable => {
         body: (res) => expect(UserSchema.parse(res.json()).roles).toEqual(['staff', 'reviewer']),
       },
     ],
+    'PUT /api/v1/users/:id/interpreter': [
+      {
+        what: 'marking an office member as an interpreter',
+        access: ['admin'],
+        request: () => ({
+          method: 'PUT',
+          url: `/api/v1/users/${w.ids.roleTarget}/interpreter`,
+          payload: { interpreter: true },
+        }),
+        body: (res) => expect(UserSchema.parse(res.json()).interpreter).toBe(true),
+      },
+    ],
     // ---- role grants waiting for a second administrator (issue "Trust between offices", point 4)
     'GET /api/v1/role-grants/pending': [
       {
