@@ -25,6 +25,7 @@ import {
   processPublicMessage,
   zeroOutUint8Array,
 } from 'ts-mls';
+import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { base64ToBytes, bytesToBase64 } from 'ts-mls/util/byteArray.js';
 import { decodeIdentity, encodeIdentity, equalBytes, type MemberIdentity } from './identity.js';
 import {
@@ -286,14 +287,28 @@ export async function encryptMessage(
   };
 }
 
-/** Decrypt an application message (PrivateMessage); returns the plaintext and the sender's leaf. */
+/**
+ * Decrypt an application message (PrivateMessage); returns the plaintext and its sender. The
+ * sender is the leaf named in the message's encrypted sender data, whose signature over the
+ * content ts-mls verifies with that leaf's signature key: so the sender is authenticated by MLS,
+ * not taken from the server or from the message body.
+ */
 export async function decryptMessage(
   session: Session,
   bytes: Uint8Array,
-): Promise<{ session: Session; plaintext: Uint8Array }> {
+): Promise<{ session: Session; plaintext: Uint8Array; sender: RosterEntry }> {
   const cs = await suite();
   const m = decodeMlsMessage(bytes, 0)?.[0];
   if (m?.wireformat !== 'mls_private_message') throw new Error('not an MLS PrivateMessage');
+  const senderData = await decryptSenderData(
+    m.privateMessage,
+    session.state.keySchedule.senderDataSecret,
+    cs,
+  );
+  if (!senderData) throw new Error('the PrivateMessage sender data cannot be decrypted in this epoch');
+  const sender = rosterOf(session).find((e) => e.leafIndex === senderData.leafIndex);
+  if (!sender)
+    throw new Error(`the PrivateMessage names leaf ${senderData.leafIndex}, which is not a member`);
   const r = await processPrivateMessage(
     session.state,
     m.privateMessage,
@@ -303,7 +318,7 @@ export async function decryptMessage(
   );
   if (r.kind !== 'applicationMessage') throw new Error('the PrivateMessage is not an application message');
   r.consumed.forEach(zeroOutUint8Array);
-  return { session: { state: r.newState, directory: session.directory }, plaintext: r.message };
+  return { session: { state: r.newState, directory: session.directory }, plaintext: r.message, sender };
 }
 
 /** The epoch authenticator (RFC 9420 §8.7): members compare it to detect a forked group. */

@@ -16,6 +16,7 @@ import {
   joinFromWelcome,
   type MemberIdentity,
   newKeyPackage,
+  ownLeafIndex,
   RecordsMemberError,
   rosterOf,
   suite,
@@ -59,7 +60,15 @@ describe('e2ee: MLS conversations with records members', () => {
     for (const reader of [s.bobS, s.recAS, s.recBS]) {
       const got = await decryptMessage(reader, sent.message);
       expect(dec(got.plaintext)).toBe('marker-7f3a hello bob');
+      // The sender comes from the MLS sender data, checked by the leaf's signature.
+      expect(got.sender.leafIndex).toBe(ownLeafIndex(s.aliceS));
+      expect(got.sender.identity).toMatchObject({ kind: 'person' });
+      expect(got.sender.identity).toEqual(
+        rosterOf(s.aliceS).find((e) => e.leafIndex === ownLeafIndex(s.aliceS))?.identity,
+      );
     }
+    const fromBob = await encryptMessage(s.bobS, enc('from bob'));
+    expect((await decryptMessage(s.recAS, fromBob.message)).sender.leafIndex).toBe(ownLeafIndex(s.bobS));
     expect(rosterOf(s.aliceS).map((e) => e.identity?.kind)).toEqual([
       'person',
       'records',
