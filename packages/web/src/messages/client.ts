@@ -130,6 +130,14 @@ type ServerMessage = {
 const KEY_PACKAGES_TO_KEEP = 5;
 const INLINE_FILE_LIMIT = 256 * 1024;
 
+const clients = new Map<string, Promise<MessagingClient>>();
+
+/** Another tab of this browser may act on the same stored state: one at a time (Web Locks). */
+function exclusive<T>(name: string, f: () => Promise<T>): Promise<T> {
+  if (typeof navigator !== 'undefined' && navigator.locks) return navigator.locks.request(name, f) as Promise<T>;
+  return f();
+}
+
 export class MessagingError extends Error {
   override readonly name = 'MessagingError';
 }
@@ -151,13 +159,33 @@ export class MessagingClient {
 
   private constructor(
     readonly store: SealedStore,
-    readonly me: { personId: string; officeId: string; name: string },
+    readonly me: { personId: string; officeId: string; name: string; officeName: string },
   ) {}
 
-  static async start(me: { personId: string; officeId: string; name: string }): Promise<MessagingClient> {
-    const c = new MessagingClient(await SealedStore.open(me.personId), me);
-    await c.serial(() => c.load());
-    return c;
+  /** An office's name as the directory gives it. */
+  officeName(officeId: string): string {
+    if (officeId === this.me.officeId) return this.me.officeName;
+    return [...this.people.values()].find((p) => p.officeId === officeId)?.officeName ?? officeId;
+  }
+
+  static async start(me: {
+    personId: string;
+    officeId: string;
+    name: string;
+    officeName: string;
+  }): Promise<MessagingClient> {
+    // One client per person per page, however often the screen asks for it.
+    let started = clients.get(me.personId);
+    if (!started) {
+      started = (async () => {
+        const c = new MessagingClient(await SealedStore.open(me.personId), me);
+        await c.serial(() => c.load());
+        return c;
+      })();
+      clients.set(me.personId, started);
+      started.catch(() => clients.delete(me.personId));
+    }
+    return started;
   }
 
   get deviceId(): string {
@@ -175,7 +203,8 @@ export class MessagingClient {
 
   /** One operation at a time: MLS state moves forward one step at a time. */
   private serial<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(f, f);
+    const locked = () => exclusive(`hotline-messaging:${this.me.personId}`, f);
+    const run = this.queue.then(locked, locked);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -233,7 +262,27 @@ export class MessagingClient {
       this.people = new Map(d.items.map((p) => [p.personId, p]));
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) throw e;
-      this.note('The server has no messaging directory yet.');
+      // A server without the messaging directory: everyone the staff directory lists.
+      const [offices, users] = await Promise.all([
+        get<{ id: string; name: string }[]>('/api/v1/offices'),
+        get<{ id: string; displayName: string; title?: string | null; officeId: string; roles: string[] }[]>(
+          '/api/v1/users',
+        ),
+      ]);
+      const officeName = new Map(offices.map((o) => [o.id, o.name]));
+      this.people = new Map(
+        users.map((u) => [
+          u.id,
+          {
+            personId: u.id,
+            name: u.displayName,
+            title: u.title ?? null,
+            officeId: u.officeId,
+            officeName: officeName.get(u.officeId) ?? u.officeId,
+            role: u.roles[0] ?? null,
+          },
+        ]),
+      );
     }
   }
 
@@ -571,8 +620,7 @@ export class MessagingClient {
     const id = e.identity;
     if (!id) return 'an unknown member';
     if (id.kind === 'records') {
-      const office = [...this.people.values()].find((p) => p.officeId === id.officeId)?.officeName ?? id.officeId;
-      return `the records member of ${office}`;
+      return `the records member of ${this.officeName(id.officeId)}`;
     }
     return this.people.get(id.personId)?.name ?? (id.personId === this.me.personId ? this.me.name : id.personId);
   }

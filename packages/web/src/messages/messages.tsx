@@ -66,7 +66,7 @@ function localSummaries(client: MessagingClient): ConversationSummary[] {
       title: others.map((p) => client.person(p)?.name ?? p).join(', ') || 'Only you',
       memberPersonIds: [...people],
       officeIds: [...offices],
-      preservedBy: [...offices].map((o) => ({ officeId: o, officeName: o })),
+      preservedBy: [...offices].map((o) => ({ officeId: o, officeName: client.officeName(o) })),
       unread: 0,
       lastSeq: client.lastSeq(groupId),
       lastAt: last?.at ?? null,
@@ -83,6 +83,8 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<unknown>(null);
   const [conversations, setConversations] = useState<ConversationSummary[] | null>(null);
   const [version, setVersion] = useState(0);
+  /** A server without the conversations API pushes no messaging events either: then poll. */
+  const [polling, setPolling] = useState(false);
 
   const reload = useCallback(async () => {
     if (!client) return;
@@ -90,15 +92,21 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
       const r = await get<{ items: ConversationSummary[] }>('/api/v1/messaging/conversations');
       setConversations(r.items);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) setConversations(localSummaries(client));
-      else setError(e);
+      if (e instanceof ApiError && e.status === 404) {
+        setConversations(localSummaries(client));
+        setPolling(true);
+      } else setError(e);
     }
   }, [client]);
 
+  const personId = me?.user.id;
+  const officeId = me?.office.id;
+  const name = me?.user.displayName;
+  const officeName = me?.office.name;
   useEffect(() => {
-    if (!me) return;
+    if (!personId || !officeId || !name || !officeName) return;
     let stop = false;
-    MessagingClient.start({ personId: me.user.id, officeId: me.office.id, name: me.user.displayName }).then(
+    MessagingClient.start({ personId, officeId, name, officeName }).then(
       (c) => {
         if (stop) return;
         window.hotlineMessaging = c;
@@ -109,7 +117,7 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
     return () => {
       stop = true;
     };
-  }, [me]);
+  }, [personId, officeId, name, officeName]);
 
   useEffect(() => {
     if (!client) return;
@@ -129,6 +137,12 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
       offLive();
     };
   }, [client, reload, subscribe]);
+
+  useEffect(() => {
+    if (!client || !polling) return;
+    const t = setInterval(() => void client.sync().then(reload, () => undefined), 3000);
+    return () => clearInterval(t);
+  }, [client, polling, reload]);
 
   const unread = (conversations ?? []).reduce((n, c) => n + c.unread, 0);
   return (
@@ -163,7 +177,11 @@ function Preserved({ by }: { by: { officeName: string }[] }) {
 
 /** The list of conversations, and people to start one with. */
 export function MessagesPage() {
-  const { client, error, conversations } = useMessaging();
+  const { client, error, conversations, reload } = useMessaging();
+  // Opening the screen fetches what came meanwhile (live events keep it current after that).
+  useEffect(() => {
+    if (client) void client.sync().then(reload, () => undefined);
+  }, [client, reload]);
   const { me } = useSession();
   const [filter, setFilter] = useState('');
   const [busy, setBusy] = useState<string | null>(null);
@@ -305,8 +323,8 @@ export function ConversationPage({ groupId }: { groupId: string }) {
   const roster = useMemo(() => client?.roster(groupId) ?? [], [client, groupId, version]);
 
   useEffect(() => {
-    if (client && !client.hasGroup(groupId)) void client.sync();
-  }, [client, groupId]);
+    if (client) void client.sync(client.hasGroup(groupId) ? [groupId] : undefined).then(reload, () => undefined);
+  }, [client, groupId, reload]);
 
   // Reading the conversation marks it read up to its last message.
   useEffect(() => {
@@ -342,9 +360,7 @@ export function ConversationPage({ groupId }: { groupId: string }) {
   ];
   const recordsOffices = roster.flatMap((e) => (e.identity?.kind === 'records' ? [e.identity.officeId] : []));
   const officeName = (o: string) =>
-    summary?.preservedBy.find((b) => b.officeId === o)?.officeName ??
-    client.directoryPeople().find((p) => p.officeId === o)?.officeName ??
-    (o === me?.office.id ? me.office.name : o);
+    summary?.preservedBy.find((b) => b.officeId === o)?.officeName ?? client.officeName(o);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
