@@ -161,6 +161,13 @@ export const LiveServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notification'), notification: NotificationSchema, unread: z.number().int() }),
   /** The person read notifications elsewhere (another tab or device): their unread count now. */
   z.object({ type: z.literal('notifications-read'), unread: z.number().int() }),
+  /** Something new in a conversation of this person (messaging.ts): fetch it. */
+  z.object({
+    type: z.literal('messaging'),
+    groupId: z.string(),
+    kind: z.enum(['message', 'commit', 'welcome', 'archived', 'settings']),
+    seq: z.number().int(),
+  }),
 ]);
 export type LiveServerMessage = z.infer<typeof LiveServerMessageSchema>;
 export type LiveServerMessageOf<T extends LiveServerMessage['type']> = Extract<

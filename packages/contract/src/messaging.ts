@@ -109,6 +109,8 @@ export const GroupMessagesSchema = z.object({
       senderUserId: z.string(),
       data: z.string(),
       at: z.string(),
+      /** When every records member of the conversation acknowledged archiving it; null until then (and for Commits). */
+      archivedAt: z.string().nullable(),
     }),
   ),
 });
@@ -124,3 +126,73 @@ export const WelcomesSchema = z.object({
     }),
   ),
 });
+
+// ------------------------------------------------------------------ authentication service, directory, conversations
+
+/** POST /api/v1/messaging/credentials: bind this device's MLS signature key to the signed-in person. */
+export const IssueCredentialBody = z.object({
+  deviceId: z.string().min(1).max(100),
+  /** Ed25519 public key, 32 bytes, base64. */
+  signaturePublicKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64' }),
+});
+/**
+ * A credential: the messaging authority's Ed25519 signature over the UTF-8 bytes of
+ * "hotline-credential/1\n" + JSON.stringify({officeId, personId, deviceId, signaturePublicKey, issuedAt}).
+ */
+export const CredentialSchema = z.object({
+  officeId: z.string(),
+  personId: z.string(),
+  deviceId: z.string(),
+  signaturePublicKey: z.string(),
+  issuedAt: z.string(),
+  signature: z.string(),
+});
+export const CredentialsQuery = z.object({ personId: IdSchema });
+export const CredentialsSchema = z.object({ items: z.array(CredentialSchema) });
+export const AuthoritySchema = z.object({ publicKey: z.string(), fingerprint: z.string() });
+
+export const MessagingDirectorySchema = z.object({
+  items: z.array(
+    z.object({
+      personId: z.string(),
+      name: z.string(),
+      title: z.string(),
+      officeId: z.string(),
+      officeName: z.string(),
+      role: z.string(),
+    }),
+  ),
+});
+
+export const ConversationsSchema = z.object({
+  items: z.array(
+    z.object({
+      groupId: z.string(),
+      title: z.string(),
+      memberPersonIds: z.array(z.string()),
+      officeIds: z.array(z.string()),
+      /** The offices whose records member is in the conversation: who preserves it. */
+      preservedBy: z.array(z.object({ officeId: z.string(), officeName: z.string() })),
+      unread: z.number().int(),
+      lastSeq: z.number().int(),
+      lastAt: z.string(),
+      disappearAfterSeconds: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const ReadBody = z.object({ seq: z.number().int().min(0) });
+export const ReadSchema = z.object({ groupId: z.string(), seq: z.number().int() });
+
+export const GroupSettingsBody = z.object({
+  /** Devices delete a message this long after it was sent, once it is archived; null keeps messages. */
+  disappearAfterSeconds: z.number().int().min(60).max(31_536_000).nullable(),
+});
+export const GroupSettingsSchema = z.object({
+  groupId: z.string(),
+  disappearAfterSeconds: z.number().int().nullable(),
+});
+
+/** POST /api/v1/messaging/groups/:id/blobs (application/octet-stream: the encrypted file). */
+export const StoredBlobSchema = z.object({ id: z.string(), sha256: z.string(), bytes: z.number().int() });
+export const BlobParams = z.object({ id: IdSchema, blobId: IdSchema });

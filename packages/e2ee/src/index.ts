@@ -1,3 +1,4 @@
+export * from './credential.js';
 export * from './identity.js';
 export * from './inspect.js';
 export * from './mls.js';

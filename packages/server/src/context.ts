@@ -24,6 +24,8 @@ import { IdentityService } from './identity/identity-service.js';
 import { IdentityQueries } from './identity/queries.js';
 import { ensureSessionSecret } from './identity/session-key.js';
 import { SessionsService } from './identity/sessions-service.js';
+import { loadOrCreateAuthority, type MessagingAuthority } from './messaging/authority.js';
+import { CredentialsService } from './messaging/credentials-service.js';
 import { MessagingService } from './messaging/messaging-service.js';
 import { MessagingQueries } from './messaging/queries.js';
 import { RecordsArchiveService } from './messaging/records-archive-service.js';
@@ -81,7 +83,21 @@ export class AppContext {
     this.custody = new ArchiveKeyCustody(database.db, records);
     this.messaging = new MessagingService(database.db, records, clock);
     this.messagingQueries = new MessagingQueries(database.db);
-    this.recordsArchive = new RecordsArchiveService(database.db, records, clock);
+    this.recordsArchive = new RecordsArchiveService(database.db, records, clock, this.messaging.events);
+    let authority: Promise<MessagingAuthority> | undefined;
+    this.messagingCredentials = new CredentialsService(
+      database.db,
+      records,
+      clock,
+      () => {
+        authority ??= loadOrCreateAuthority(join(cfg.dataDir, 'keys', 'messaging-authority.key'));
+        authority.catch(() => {
+          authority = undefined;
+        });
+        return authority;
+      },
+      cfg.demo,
+    );
     this.accessRequests = new AccessRequestService(database.db, records, clock);
     this.redactions = new RedactionService(database.db, records, clock);
     this.disposals = new DisposalService(database.db, records, clock, cfg.disposalWaitingDays);
@@ -115,6 +131,8 @@ export class AppContext {
   /** Messaging's delivery service (messaging/): MLS key packages, conversations, ciphertext. */
   readonly messaging: MessagingService;
   readonly messagingQueries: MessagingQueries;
+  /** Messaging's authentication service: credentials signed by the authority key in the data dir. */
+  readonly messagingCredentials: CredentialsService;
 
   /** Transfer to the national archive: BagIt bags with proofs (transfer/). */
   readonly transfer: TransferService;

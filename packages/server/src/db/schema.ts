@@ -33,9 +33,12 @@ import type { InvitesTable } from './tables/invites.js';
 import type { LiveMessagesTable, LiveNodesTable, LivePeersTable, RateLimitsTable } from './tables/live.js';
 import type {
   MessagingArchivedTable,
+  MessagingBlobsTable,
+  MessagingCredentialsTable,
   MessagingGroupsTable,
   MessagingKeyPackagesTable,
   MessagingMessagesTable,
+  MessagingReadStateTable,
   MessagingRecordsKeysTable,
   MessagingWelcomesTable,
 } from './tables/messaging.js';
@@ -107,6 +110,9 @@ export interface Database {
   messaging_messages: MessagingMessagesTable;
   messaging_welcomes: MessagingWelcomesTable;
   messaging_archived: MessagingArchivedTable;
+  messaging_credentials: MessagingCredentialsTable;
+  messaging_read_state: MessagingReadStateTable;
+  messaging_blobs: MessagingBlobsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
 }

@@ -100,6 +100,8 @@ export async function wireLive(app: App, ctx: AppContext): Promise<LiveHub> {
   ctx.calls.callLog.onEnded((callId) => hub.endCall(callId, 'The secretariat ended the call.'));
   // Notifications reach each socket of the person, on whichever node it is.
   ctx.notifications.setPush((userId, msg) => hub.notifyUser(userId, msg));
+  // So do messaging's "something new in this conversation" events (no content: devices then fetch).
+  ctx.messaging.events.setPush((userId, msg) => hub.notifyUser(userId, msg));
   const failed = (err: unknown) =>
     app.log.error({ err }, 'could not close the live connections of ended sessions');
   const offEnded = ctx.auth.sessionEvents.on('ended', (e) => {

@@ -12,6 +12,7 @@ import {
 import { type Actor, authorize } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
+import { MessagingEvents } from './events.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import {
@@ -57,7 +58,16 @@ export class MessagingService {
     private readonly db: Db,
     private readonly records: RecordsService,
     private readonly clock: Clock,
+    readonly events: MessagingEvents = new MessagingEvents(),
   ) {}
+
+  /** 403 unless the key package's signature key has a live credential of this person and device. */
+  private async requireCredential(field: string, userId: string, deviceId: string, key: Uint8Array) {
+    if (await repo.liveCredential(this.db, userId, deviceId, key)) return;
+    throw new ForbiddenError(
+      `${field}: its signature key has no credential for device ${deviceId} of yours. Ask for one first (POST /api/v1/messaging/credentials with this deviceId and the signature key), then publish.`,
+    );
+  }
 
   /** A device publishes its key packages (its own identity only). */
   async publishKeyPackages(actor: Actor, keyPackages: { data: string; lastResort: boolean }[]) {
@@ -73,6 +83,7 @@ export class MessagingService {
           `${field} is for another member (${id.kind === 'person' ? id.personId : `records of ${id.officeId}`}); publish key packages for your own devices only.`,
         );
       }
+      await this.requireCredential(field, actor.userId, id.deviceId, info.signatureKey);
       rows.push({
         ref: info.ref,
         owner_kind: 'person' as const,
@@ -223,6 +234,7 @@ export class MessagingService {
     const id = info.identity;
     if (id.kind !== 'person' || id.personId !== actor.userId || id.officeId !== actor.officeId)
       throw new ForbiddenError('creatorKeyPackage must be one of your own devices.');
+    await this.requireCredential('creatorKeyPackage', actor.userId, id.deviceId, info.signatureKey);
     const now = this.clock.now();
     const groupId = newId(now.getTime());
     const roster = [entryToLeaf({ leafIndex: 0, identity: id, signatureKey: info.signatureKey })];
@@ -267,7 +279,7 @@ export class MessagingService {
         field: 'commit',
       });
     const now = this.clock.now();
-    return repo.transaction(this.db, async (tx) => {
+    const out = await repo.transaction(this.db, async (tx) => {
       const group = await repo.lockGroup(tx, groupId);
       if (!group || !isMember(group.roster, actor.userId)) throw new NotFoundError('conversation', groupId);
       const epoch = BigInt(group.epoch);
@@ -328,8 +340,15 @@ export class MessagingService {
         );
       }
       await repo.advanceGroup(tx, groupId, epoch + 1n, roster);
-      return { seq, epoch: Number(epoch + 1n), recordSeq: rec.seq };
+      return {
+        result: { seq, epoch: Number(epoch + 1n), recordSeq: rec.seq },
+        told: personsOf([...group.roster, ...roster]),
+        welcomed: info.added.flatMap((a) => (a.identity?.kind === 'person' ? [a.identity.personId] : [])),
+      };
     });
+    this.events.send(out.told, groupId, 'commit', out.result.seq);
+    this.events.send(out.welcomed, groupId, 'welcome', out.result.seq);
+    return out.result;
   }
 
   /** Store an application message (PrivateMessage) of the current epoch; the server cannot read it. */
@@ -346,7 +365,7 @@ export class MessagingService {
         field: 'message',
       });
     const now = this.clock.now();
-    return repo.transaction(this.db, async (tx) => {
+    const out = await repo.transaction(this.db, async (tx) => {
       const group = await repo.lockGroup(tx, groupId);
       if (!group || !isMember(group.roster, actor.userId)) throw new NotFoundError('conversation', groupId);
       const epoch = BigInt(group.epoch);
@@ -366,7 +385,95 @@ export class MessagingService {
         created_at: now,
         record_seq: rec.seq,
       });
-      return { seq, epoch: Number(epoch), recordSeq: rec.seq };
+      // The sender's own read mark moves past what they sent.
+      await repo.setReadState(tx, groupId, actor.userId, seq, now);
+      return { result: { seq, epoch: Number(epoch), recordSeq: rec.seq }, told: personsOf(group.roster) };
+    });
+    this.events.send(out.told, groupId, 'message', out.result.seq);
+    return out.result;
+  }
+
+  /** The caller has read the conversation up to `seq` (never moves back). */
+  async markRead(actor: Actor, groupId: string, seq: number) {
+    const group = await repo.findGroup(this.db, groupId);
+    if (!group || !isMember(group.roster, actor.userId)) throw new NotFoundError('conversation', groupId);
+    const last = await repo.maxSeq(this.db, groupId);
+    if (seq > last)
+      throw new ValidationError(`seq ${seq} is past the conversation's last message (${last}).`, {
+        field: 'seq',
+      });
+    await repo.setReadState(this.db, groupId, actor.userId, seq, this.clock.now());
+    return { groupId, seq };
+  }
+
+  /**
+   * Disappearing messages: devices delete a message this long after it was sent, and only once
+   * every records member of the conversation has acknowledged archiving it. null: kept.
+   */
+  async setSettings(actor: Actor, groupId: string, disappearAfterSeconds: number | null) {
+    if (
+      disappearAfterSeconds !== null &&
+      (!Number.isInteger(disappearAfterSeconds) ||
+        disappearAfterSeconds < 60 ||
+        disappearAfterSeconds > 31_536_000)
+    )
+      throw new ValidationError(
+        'disappearAfterSeconds is a whole number of seconds from 60 to 31536000, or null.',
+        {
+          field: 'disappearAfterSeconds',
+        },
+      );
+    const out = await repo.transaction(this.db, async (tx) => {
+      const group = await repo.lockGroup(tx, groupId);
+      if (!group || !isMember(group.roster, actor.userId)) throw new NotFoundError('conversation', groupId);
+      await writeAudit(tx, this.records, {
+        action: 'messaging.settings_changed',
+        actor,
+        subject: groupId,
+        details: { groupId, disappearAfterSeconds, before: group.disappear_after_seconds ?? null },
+      });
+      await repo.setDisappear(tx, groupId, disappearAfterSeconds);
+      return { told: personsOf(group.roster), seq: await repo.maxSeq(tx, groupId) };
+    });
+    this.events.send(out.told, groupId, 'settings', out.seq);
+    return { groupId, disappearAfterSeconds };
+  }
+
+  /** An encrypted file (the client encrypts it with a random key carried inside the MLS message). */
+  async uploadBlob(actor: Actor, groupId: string, data: Uint8Array) {
+    if (data.length === 0 || data.length > MAX_BLOB_BYTES)
+      throw new ValidationError(`An encrypted file is 1 byte to ${MAX_BLOB_BYTES / 1_000_000} MB.`, {
+        field: 'body',
+      });
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    const hash = sha256(data);
+    return repo.transaction(this.db, async (tx) => {
+      const group = await repo.lockGroup(tx, groupId);
+      if (!group || !isMember(group.roster, actor.userId)) throw new NotFoundError('conversation', groupId);
+      const rec = await writeAudit(tx, this.records, {
+        action: 'messaging.blob_stored',
+        actor,
+        subject: groupId,
+        details: { groupId, blobId: id, sha256: hash, bytes: data.length },
+      });
+      await repo.insertBlob(tx, {
+        id,
+        group_id: groupId,
+        uploaded_by: actor.userId,
+        data,
+        sha256: hash,
+        created_at: now,
+        record_seq: String(rec.seq),
+      });
+      return { id, sha256: hash, bytes: data.length };
     });
   }
+}
+
+export const MAX_BLOB_BYTES = 25_000_000;
+
+/** The people (not records members) of a roster. */
+function personsOf(roster: readonly { kind: string; userId: string | null }[]): string[] {
+  return [...new Set(roster.flatMap((l) => (l.kind === 'person' && l.userId ? [l.userId] : [])))];
 }

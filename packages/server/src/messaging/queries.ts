@@ -1,5 +1,5 @@
 import { NotFoundError } from '@hotline/common';
-import type { Actor } from '../policy/policy.js';
+import { type Actor, mayMessage } from '../policy/policy.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import { isMember } from './rules.js';
@@ -27,8 +27,13 @@ export class MessagingQueries {
   }
 
   async messages(actor: Actor, groupId: string, after: number, limit: number) {
-    await this.memberGroup(actor, groupId);
+    const g = await this.memberGroup(actor, groupId);
     const rows = await repo.messagesAfter(this.db, groupId, after, limit);
+    const archivedAt = await this.archivedAt(
+      g.roster,
+      groupId,
+      rows.filter((r) => r.kind === 'application').map((r) => String(r.seq)),
+    );
     return {
       messages: rows.map((r) => ({
         seq: Number(r.seq),
@@ -37,8 +42,108 @@ export class MessagingQueries {
         senderUserId: r.sender_user_id,
         data: b64(r.data),
         at: new Date(r.created_at).toISOString(),
+        archivedAt: archivedAt.get(Number(r.seq)) ?? null,
       })),
     };
+  }
+
+  /**
+   * When each message was archived: once every records member of the conversation has acknowledged
+   * it (the latest of their acknowledgements); absent until then.
+   */
+  private async archivedAt(
+    roster: readonly { kind: string; officeId: string | null }[],
+    groupId: string,
+    seqs: string[],
+  ) {
+    const offices = new Set(roster.flatMap((l) => (l.kind === 'records' && l.officeId ? [l.officeId] : [])));
+    const acks = await repo.archivedAcks(this.db, groupId, seqs);
+    const by = new Map<number, { offices: Set<string>; at: number }>();
+    for (const a of acks) {
+      const k = Number(a.seq);
+      const e = by.get(k) ?? { offices: new Set<string>(), at: 0 };
+      e.offices.add(a.office_id);
+      e.at = Math.max(e.at, new Date(a.archived_at).getTime());
+      by.set(k, e);
+    }
+    const out = new Map<number, string>();
+    for (const [seq, e] of by)
+      if (offices.size > 0 && [...offices].every((o) => e.offices.has(o)))
+        out.set(seq, new Date(e.at).toISOString());
+    return out;
+  }
+
+  /** People the caller may message (own office; other offices' principals, staff, secretariat, liaisons). */
+  async directory(actor: Actor) {
+    const people = await repo.activePeople(this.db);
+    return {
+      items: people
+        .filter((p) => mayMessage(actor, { id: p.id, officeId: p.officeId, roles: p.roles }))
+        .map((p) => ({
+          personId: p.id,
+          name: p.name,
+          title: p.title,
+          officeId: p.officeId,
+          officeName: p.officeName,
+          role: p.roles[0] ?? 'staff',
+        })),
+    };
+  }
+
+  /** The caller's conversations, newest activity first, with unread counts and who preserves each. */
+  async conversations(actor: Actor) {
+    const groups = await repo.groupsOf(this.db, actor.userId);
+    const stats = await repo.conversationStats(
+      this.db,
+      groups.map((g) => g.id),
+      actor.userId,
+    );
+    const people = [...new Set(groups.flatMap((g) => g.roster.flatMap((l) => (l.userId ? [l.userId] : []))))];
+    const officeIds = [
+      ...new Set(groups.flatMap((g) => g.roster.flatMap((l) => (l.officeId ? [l.officeId] : [])))),
+    ];
+    const [names, offices] = await Promise.all([
+      repo.userNames(this.db, people),
+      repo.officeNames(this.db, officeIds),
+    ]);
+    const items = groups.map((g) => {
+      const members = [
+        ...new Set(g.roster.flatMap((l) => (l.kind === 'person' && l.userId ? [l.userId] : []))),
+      ];
+      const others = members.filter((m) => m !== actor.userId);
+      const st = stats.get(g.id) ?? { lastSeq: 0, lastAt: null, unread: 0 };
+      return {
+        groupId: g.id,
+        title: others.length === 0 ? 'Only you' : others.map((m) => names.get(m) ?? m).join(', '),
+        memberPersonIds: members,
+        officeIds: [
+          ...new Set(g.roster.flatMap((l) => (l.kind === 'person' && l.officeId ? [l.officeId] : []))),
+        ],
+        preservedBy: [
+          ...new Set(g.roster.flatMap((l) => (l.kind === 'records' && l.officeId ? [l.officeId] : []))),
+        ].map((o) => ({ officeId: o, officeName: offices.get(o) ?? o })),
+        unread: st.unread,
+        lastSeq: st.lastSeq,
+        lastAt: (st.lastAt ?? new Date(g.created_at)).toISOString(),
+        disappearAfterSeconds: g.disappear_after_seconds ?? null,
+      };
+    });
+    items.sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
+    return { items };
+  }
+
+  /** An encrypted file of a conversation (members only): its ciphertext as stored. */
+  async blob(actor: Actor, groupId: string, blobId: string) {
+    await this.memberGroup(actor, groupId);
+    const b = await repo.blobAt(this.db, groupId, blobId);
+    if (!b) throw new NotFoundError('file', blobId);
+    return { data: new Uint8Array(b.data), sha256: b.sha256 };
+  }
+
+  /** The conversations an office's records member is in (to pick up after a restart). */
+  async groupsForRecords(officeId: string) {
+    const rows = await repo.groupsOfRecords(this.db, officeId);
+    return rows.map((r) => ({ groupId: r.id, epoch: Number(r.epoch) }));
   }
 
   async welcomes(actor: Actor) {

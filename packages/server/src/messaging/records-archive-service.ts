@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Clock, NotFoundError, ValidationError } from '@hotline/common';
 import type { RecordsService } from '../records/records-service.js';
+import type { MessagingEvents } from './events.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 
@@ -16,6 +17,7 @@ export class RecordsArchiveService {
     private readonly db: Db,
     private readonly records: RecordsService,
     private readonly clock: Clock,
+    private readonly events?: MessagingEvents,
   ) {}
 
   async archive(officeId: string, item: { groupId: string; seq: number; sealed: Uint8Array }) {
@@ -24,7 +26,7 @@ export class RecordsArchiveService {
         field: 'sealed',
       });
     const now = this.clock.now();
-    return repo.transaction(this.db, async (tx) => {
+    const out = await repo.transaction(this.db, async (tx) => {
       const group = await repo.lockGroup(tx, item.groupId);
       if (!group?.roster.some((l) => l.kind === 'records' && l.officeId === officeId))
         throw new NotFoundError('conversation', item.groupId);
@@ -55,7 +57,10 @@ export class RecordsArchiveService {
         throw new ValidationError(`Message ${item.seq} is already archived for this office.`, {
           field: 'seq',
         });
-      return { recordSeq: rec.seq };
+      const told = group.roster.flatMap((l) => (l.kind === 'person' && l.userId ? [l.userId] : []));
+      return { result: { recordSeq: rec.seq }, told };
     });
+    this.events?.send(out.told, item.groupId, 'archived', item.seq);
+    return out.result;
   }
 }

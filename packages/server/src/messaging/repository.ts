@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type {
   MessagingGroupsTable,
@@ -148,7 +148,7 @@ export async function recordsKeys(db: Db) {
     .execute();
 }
 
-export async function insertGroup(tx: Db, row: MessagingGroupsTable) {
+export async function insertGroup(tx: Db, row: Insertable<MessagingGroupsTable>) {
   await tx
     .insertInto('messaging_groups')
     .values({ ...row, roster: JSON.stringify(row.roster) as unknown as RosterLeaf[] })
@@ -278,4 +278,214 @@ export async function archivedSeqs(db: Db, groupId: string, officeId: string) {
     .orderBy('seq')
     .execute();
   return rows.map((r) => Number(r.seq));
+}
+
+// ------------------------------------------------------------------ credentials (migration 030)
+
+export async function insertCredential(
+  tx: Db,
+  row: {
+    id: string;
+    office_id: string;
+    user_id: string;
+    device_id: string;
+    signature_public_key: Uint8Array;
+    issued_at: Date;
+    signature: Uint8Array;
+    session_method: 'passkey' | 'demo';
+    record_seq: string;
+  },
+) {
+  await tx
+    .insertInto('messaging_credentials')
+    .values({
+      ...row,
+      signature_public_key: bytes(row.signature_public_key),
+      signature: bytes(row.signature),
+      revoked_at: null,
+    })
+    .execute();
+}
+
+export async function credentialByKey(tx: Db, key: Uint8Array) {
+  return tx
+    .selectFrom('messaging_credentials')
+    .selectAll()
+    .where('signature_public_key', '=', bytes(key))
+    .executeTakeFirst();
+}
+
+/** A device's earlier credentials end when it gets a new one (a new signature key). */
+export async function revokeDeviceCredentials(tx: Db, userId: string, deviceId: string, at: Date) {
+  return tx
+    .updateTable('messaging_credentials')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('device_id', '=', deviceId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+}
+
+export async function credentialsOf(db: Db, userId: string) {
+  return db
+    .selectFrom('messaging_credentials')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .orderBy('issued_at')
+    .orderBy('device_id')
+    .execute();
+}
+
+export async function liveCredential(db: Db, userId: string, deviceId: string, key: Uint8Array) {
+  return db
+    .selectFrom('messaging_credentials')
+    .select('id')
+    .where('user_id', '=', userId)
+    .where('device_id', '=', deviceId)
+    .where('signature_public_key', '=', bytes(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+// ------------------------------------------------------------------ directory, conversations, read state
+
+export async function activePeople(db: Db) {
+  return db
+    .selectFrom('users')
+    .innerJoin('offices', 'offices.id', 'users.office_id')
+    .select([
+      'users.id as id',
+      'users.display_name as name',
+      'users.title as title',
+      'users.roles as roles',
+      'users.office_id as officeId',
+      'offices.name as officeName',
+    ])
+    .where('users.status', '=', 'active')
+    .orderBy('offices.name')
+    .orderBy('users.display_name')
+    .execute();
+}
+
+export async function officeNames(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map<string, string>();
+  const rows = await db.selectFrom('offices').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function userNames(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map<string, string>();
+  const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.display_name]));
+}
+
+/** The conversations with a leaf of this person. */
+export async function groupsOf(db: Db, userId: string) {
+  return db
+    .selectFrom('messaging_groups')
+    .selectAll()
+    .where(sql<boolean>`roster @> ${JSON.stringify([{ kind: 'person', userId }])}::jsonb`)
+    .execute();
+}
+
+/** Per conversation: the last message, and the application messages of others after the person's read mark. */
+export async function conversationStats(db: Db, groupIds: string[], userId: string) {
+  if (groupIds.length === 0)
+    return new Map<string, { lastSeq: number; lastAt: Date | null; unread: number }>();
+  const r = await sql<{ group_id: string; last_seq: string | null; last_at: Date | null; unread: string }>`
+    select g.id as group_id,
+      (select max(m.seq) from messaging_messages m where m.group_id = g.id) as last_seq,
+      (select max(m.created_at) from messaging_messages m where m.group_id = g.id) as last_at,
+      (select count(*) from messaging_messages m
+        where m.group_id = g.id and m.kind = 'application' and m.sender_user_id <> ${userId}
+          and m.seq > coalesce((select rs.seq from messaging_read_state rs where rs.group_id = g.id and rs.user_id = ${userId}), 0)
+      ) as unread
+    from messaging_groups g where g.id in (${sql.join(groupIds)})`.execute(db);
+  return new Map(
+    r.rows.map((x) => [
+      x.group_id,
+      {
+        lastSeq: Number(x.last_seq ?? 0),
+        lastAt: x.last_at === null ? null : new Date(x.last_at),
+        unread: Number(x.unread),
+      },
+    ]),
+  );
+}
+
+export async function setReadState(tx: Db, groupId: string, userId: string, seq: number, at: Date) {
+  await sql`insert into messaging_read_state (group_id, user_id, seq, updated_at)
+    values (${groupId}, ${userId}, ${String(seq)}, ${at})
+    on conflict (group_id, user_id) do update set
+      seq = greatest(messaging_read_state.seq, excluded.seq), updated_at = excluded.updated_at`.execute(tx);
+}
+
+export async function maxSeq(db: Db, groupId: string) {
+  const r = await db
+    .selectFrom('messaging_messages')
+    .select(sql<string | null>`max(seq)`.as('m'))
+    .where('group_id', '=', groupId)
+    .executeTakeFirst();
+  return Number(r?.m ?? 0);
+}
+
+export async function setDisappear(tx: Db, groupId: string, seconds: number | null) {
+  await tx
+    .updateTable('messaging_groups')
+    .set({ disappear_after_seconds: seconds })
+    .where('id', '=', groupId)
+    .execute();
+}
+
+/** Acknowledgements per message of a conversation: office → archived_at. */
+export async function archivedAcks(db: Db, groupId: string, seqs: string[]) {
+  if (seqs.length === 0) return [];
+  return db
+    .selectFrom('messaging_archived')
+    .select(['seq', 'office_id', 'archived_at'])
+    .where('group_id', '=', groupId)
+    .where('seq', 'in', seqs)
+    .execute();
+}
+
+// ------------------------------------------------------------------ blobs
+
+export async function insertBlob(
+  tx: Db,
+  row: {
+    id: string;
+    group_id: string;
+    uploaded_by: string;
+    data: Uint8Array;
+    sha256: string;
+    created_at: Date;
+    record_seq: string;
+  },
+) {
+  await tx
+    .insertInto('messaging_blobs')
+    .values({ ...row, data: bytes(row.data) })
+    .execute();
+}
+
+export async function blobAt(db: Db, groupId: string, id: string) {
+  return db
+    .selectFrom('messaging_blobs')
+    .select(['id', 'data', 'sha256', 'created_at'])
+    .where('group_id', '=', groupId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+// ------------------------------------------------------------------ records member
+
+export async function groupsOfRecords(db: Db, officeId: string) {
+  return db
+    .selectFrom('messaging_groups')
+    .select(['id', 'epoch'])
+    .where(sql<boolean>`roster @> ${JSON.stringify([{ kind: 'records', officeId }])}::jsonb`)
+    .orderBy('created_at')
+    .execute();
 }

@@ -1,25 +1,40 @@
+import { ValidationError } from '@hotline/common';
 import {
   AcceptedCommitSchema,
   AcceptedMessageSchema,
+  AuthoritySchema,
+  BlobParams,
   ClaimedKeyPackagesSchema,
   ClaimKeyPackagesBody,
+  ConversationsSchema,
   CreateGroupBody,
+  CredentialSchema,
+  CredentialsQuery,
+  CredentialsSchema,
   GroupMessagesQuery,
   GroupMessagesSchema,
   GroupSchema,
+  GroupSettingsBody,
+  GroupSettingsSchema,
   IdParams,
+  IssueCredentialBody,
+  MessagingDirectorySchema,
   PostCommitBody,
   PostMessageBody,
   PublishedKeyPackagesSchema,
   PublishKeyPackagesBody,
   PublishRecordsMemberBody,
+  ReadBody,
+  ReadSchema,
   RecordsMemberSchema,
   RecordsMembersSchema,
+  StoredBlobSchema,
   WelcomesSchema,
 } from '@hotline/contract';
 import type { AppContext } from '../context.js';
-import { requireActor } from '../http/session.js';
+import { requireActor, requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
+import { MAX_BLOB_BYTES } from './messaging-service.js';
 
 /** Messaging's delivery service (MLS): key packages, conversations, Commits, ciphertext, Welcomes. */
 export function messagingRoutes(app: App, ctx: AppContext): void {
@@ -112,6 +127,92 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
         req.query.after,
         req.query.limit,
       ),
+  );
+  app.get(
+    '/api/v1/messaging/authority',
+    { schema: { tags, response: { 200: AuthoritySchema } } },
+    async (req) => {
+      await requireActor(ctx, req);
+      return ctx.messagingCredentials.authorityKey();
+    },
+  );
+  app.post(
+    '/api/v1/messaging/credentials',
+    { schema: { tags, body: IssueCredentialBody, response: { 201: CredentialSchema } } },
+    async (req, reply) => {
+      const s = await requireSession(ctx, req);
+      const c = await ctx.messagingCredentials.issue(s.actor, s.method, req.body);
+      reply.code(201);
+      return c;
+    },
+  );
+  app.get(
+    '/api/v1/messaging/credentials',
+    { schema: { tags, querystring: CredentialsQuery, response: { 200: CredentialsSchema } } },
+    async (req) => {
+      await requireActor(ctx, req);
+      return ctx.messagingCredentials.of(req.query.personId);
+    },
+  );
+  app.get(
+    '/api/v1/messaging/directory',
+    { schema: { tags, response: { 200: MessagingDirectorySchema } } },
+    async (req) => ctx.messagingQueries.directory(await requireActor(ctx, req)),
+  );
+  app.get(
+    '/api/v1/messaging/conversations',
+    { schema: { tags, response: { 200: ConversationsSchema } } },
+    async (req) => ctx.messagingQueries.conversations(await requireActor(ctx, req)),
+  );
+  app.post(
+    '/api/v1/messaging/groups/:id/read',
+    { schema: { tags, params: IdParams, body: ReadBody, response: { 200: ReadSchema } } },
+    async (req) => ctx.messaging.markRead(await requireActor(ctx, req), req.params.id, req.body.seq),
+  );
+  app.put(
+    '/api/v1/messaging/groups/:id/settings',
+    { schema: { tags, params: IdParams, body: GroupSettingsBody, response: { 200: GroupSettingsSchema } } },
+    async (req) =>
+      ctx.messaging.setSettings(await requireActor(ctx, req), req.params.id, req.body.disappearAfterSeconds),
+  );
+  // Encrypted files: the body is the ciphertext (application/octet-stream), up to 25 MB.
+  void app.register((blobs: App, _opts, done) => {
+    blobs.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer', bodyLimit: MAX_BLOB_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+    blobs.post(
+      '/api/v1/messaging/groups/:id/blobs',
+      { bodyLimit: MAX_BLOB_BYTES, schema: { tags, params: IdParams, response: { 201: StoredBlobSchema } } },
+      async (req, reply) => {
+        const actor = await requireActor(ctx, req);
+        if (!Buffer.isBuffer(req.body))
+          throw new ValidationError(
+            'Send the encrypted file as the body, Content-Type: application/octet-stream.',
+            {
+              field: 'body',
+            },
+          );
+        const r = await ctx.messaging.uploadBlob(actor, req.params.id, new Uint8Array(req.body));
+        reply.code(201);
+        return r;
+      },
+    );
+    done();
+  });
+  app.get(
+    '/api/v1/messaging/groups/:id/blobs/:blobId',
+    { schema: { tags, params: BlobParams } },
+    async (req, reply) => {
+      const b = await ctx.messagingQueries.blob(
+        await requireActor(ctx, req),
+        req.params.id,
+        req.params.blobId,
+      );
+      reply.header('cache-control', 'private, no-store').header('x-content-sha256', b.sha256);
+      return reply.type('application/octet-stream').send(Buffer.from(b.data));
+    },
   );
   app.get(
     '/api/v1/messaging/welcomes',

@@ -340,3 +340,18 @@ export function authorizeCallJoin(
   }
   return { role, canSend: role !== 'listener' };
 }
+
+// ------------------------------------------------------------------ messaging
+
+/** The roles of another office one may message (its directory: principals, staff, secretariat, liaisons). */
+export const MESSAGING_CROSS_OFFICE_ROLES: readonly Role[] = ['principal', 'staff', 'secretariat', 'liaison'];
+
+/**
+ * May this person message that one (issue 16)? Anyone of their own office; of another office,
+ * the people in its directory. Nobody messages themselves.
+ */
+export function mayMessage(actor: Actor, target: { id: string; officeId: string; roles: readonly string[] }) {
+  if (target.id === actor.userId) return false;
+  if (target.officeId === actor.officeId) return true;
+  return target.roles.some((r) => (MESSAGING_CROSS_OFFICE_ROLES as readonly string[]).includes(r));
+}

@@ -7,7 +7,6 @@ import {
   encryptMessage,
   joinFromWelcome,
   type KeyPackageBundle,
-  type MemberIdentity,
   newArchiveKeyPair,
   newKeyPackage,
   rosterOf,
@@ -18,6 +17,7 @@ import { createCommit, encodeMlsMessage } from '@hotline/e2ee/raw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
+import { messagingDevices } from '../helpers/messaging.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
@@ -35,21 +35,15 @@ let carol: Actor;
 let recordsA: Actor;
 let recordsB: Actor;
 const directory = new Map<string, Uint8Array>();
+const devices = messagingDevices(() => t.ctx);
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const enc = (s: string) => new TextEncoder().encode(s);
 
-const person = (a: Actor, deviceId: string): MemberIdentity => ({
-  kind: 'person',
-  officeId: a.officeId,
-  personId: a.userId,
-  deviceId,
-});
-
 /** A device publishes `n` key packages and a last-resort one; returns the bundles by ref order. */
 async function publish(a: Actor, deviceId: string, n: number) {
   const bundles: KeyPackageBundle[] = [];
-  for (let i = 0; i < n + 1; i++) bundles.push(await newKeyPackage(person(a, deviceId)));
+  for (let i = 0; i < n + 1; i++) bundles.push(await devices.keyPackage(a, deviceId));
   const r = await t.ctx.messaging.publishKeyPackages(
     a,
     bundles.map((b, i) => ({ data: b64(b.publicBytes), lastResort: i === n })),
@@ -88,7 +82,7 @@ async function publishRecordsMember(officer: Actor) {
 
 /** Alice's conversation with Bob and both records members, registered with the server. */
 async function conversation(bobBundles: Map<string, KeyPackageBundle>) {
-  const own = await newKeyPackage(person(alice, 'phone'));
+  const own = await devices.keyPackage(alice, 'phone');
   const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
   let aliceS = await createConversation(enc(g.id), own, directory);
   const claimed = [
@@ -164,7 +158,7 @@ describe('messaging delivery service', () => {
   });
 
   it('refuses a conversation whose first Commit lacks the other office’s records member', async () => {
-    const own = await newKeyPackage(person(alice, 'phone'));
+    const own = await devices.keyPackage(alice, 'phone');
     const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
     const s = await createConversation(enc(g.id), own, directory);
     const bobKp = (await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId })).keyPackages[0]!;
@@ -267,7 +261,7 @@ describe('messaging delivery service', () => {
   });
 
   it('refuses key packages for someone else and non-MLS bytes, writing nothing', async () => {
-    const forBob = await newKeyPackage(person(bob, 'laptop'));
+    const forBob = await devices.keyPackage(bob, 'laptop');
     await expect(
       t.ctx.messaging.publishKeyPackages(alice, [{ data: b64(forBob.publicBytes), lastResort: false }]),
     ).rejects.toMatchObject({

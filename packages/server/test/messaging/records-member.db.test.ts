@@ -13,6 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
+import { messagingDevices } from '../helpers/messaging.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
@@ -27,6 +28,7 @@ let office: string;
 let alice: Actor;
 let bob: Actor;
 let officer: Actor;
+const devices = messagingDevices(() => t.ctx);
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -48,16 +50,9 @@ describe('records member', () => {
     const directory = new Map([[office, decodeKeyPackage(recKp.publicBytes).leafNode.signaturePublicKey]]);
     const records = new RecordsMember(office, recKp, directory);
 
-    const bobKps: KeyPackageBundle[] = [
-      await newKeyPackage({ kind: 'person', officeId: office, personId: bob.userId, deviceId: 'b' }),
-    ];
+    const bobKps: KeyPackageBundle[] = [await devices.keyPackage(bob, 'b')];
     await t.ctx.messaging.publishKeyPackages(bob, [{ data: b64(bobKps[0]!.publicBytes), lastResort: false }]);
-    const own = await newKeyPackage({
-      kind: 'person',
-      officeId: office,
-      personId: alice.userId,
-      deviceId: 'a',
-    });
+    const own = await devices.keyPackage(alice, 'a');
     const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
     let s = await createConversation(enc(g.id), own, directory);
     const claimed = [

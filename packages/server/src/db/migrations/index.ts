@@ -24,6 +24,7 @@ import * as m023 from './023-archive-index.js';
 import * as m024 from './024-transfer.js';
 import * as m026 from './026-messaging.js';
 import * as m029 from './029-redacted-copies.js';
+import * as m030 from './030-messaging-credentials.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '024-transfer': m024,
   '026-messaging': m026,
   '029-redacted-copies': m029,
+  '030-messaging-credentials': m030,
 };

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Messaging's delivery service (migration 026): MLS groups, key packages, ciphertext, Welcomes. */
 
 /** One leaf of a group as the server tracks it from accepted Commits (public data only). */
@@ -19,6 +21,8 @@ export interface MessagingGroupsTable {
   epoch: string;
   roster: RosterLeaf[];
   record_seq: string;
+  /** Messages vanish from devices this long after being sent, once archived (migration 030). */
+  disappear_after_seconds: Generated<number | null>;
 }
 
 export interface MessagingKeyPackagesTable {
@@ -73,4 +77,38 @@ export interface MessagingArchivedTable {
   office_id: string;
   record_seq: string;
   archived_at: Date;
+}
+
+/** A credential of the authentication service (migration 030): a device's signature key bound to a person. */
+export interface MessagingCredentialsTable {
+  id: string;
+  office_id: string;
+  user_id: string;
+  device_id: string;
+  signature_public_key: Uint8Array;
+  issued_at: Date;
+  /** The messaging authority's Ed25519 signature over the credential text. */
+  signature: Uint8Array;
+  /** How the session that asked for it was signed in: passkey, or demo (demo mode only). */
+  session_method: 'passkey' | 'demo';
+  revoked_at: Date | null;
+  record_seq: string;
+}
+
+export interface MessagingReadStateTable {
+  group_id: string;
+  user_id: string;
+  seq: string;
+  updated_at: Date;
+}
+
+/** An encrypted file: ciphertext only; its key travels inside the MLS message that names it. */
+export interface MessagingBlobsTable {
+  id: string;
+  group_id: string;
+  uploaded_by: string;
+  data: Uint8Array;
+  sha256: string;
+  created_at: Date;
+  record_seq: string;
 }

@@ -1,12 +1,20 @@
 import {
   AcceptedCommitSchema,
   AcceptedMessageSchema,
+  AuthoritySchema,
   ClaimedKeyPackagesSchema,
+  ConversationsSchema,
+  CredentialSchema,
+  CredentialsSchema,
   GroupMessagesSchema,
   GroupSchema,
+  GroupSettingsSchema,
+  MessagingDirectorySchema,
   PublishedKeyPackagesSchema,
+  ReadSchema,
   RecordsMemberSchema,
   RecordsMembersSchema,
+  StoredBlobSchema,
   WelcomesSchema,
 } from '@hotline/contract';
 import {
@@ -14,13 +22,15 @@ import {
   createConversation,
   decodeKeyPackage,
   encryptMessage,
-  type MemberIdentity,
   newArchiveKeyPair,
   newKeyPackage,
+  newSignatureKeyPair,
   type RecordsDirectory,
+  verifyCredential,
 } from '@hotline/e2ee';
 import { expect } from 'vitest';
 import type { Actor } from '../../../src/policy/policy.js';
+import { messagingDevices } from '../../helpers/messaging.js';
 import { type Caller, detail, type MatrixWorld, type RouteTable } from './harness.js';
 
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
@@ -34,12 +44,9 @@ const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 export const messagingRoutes = (w: MatrixWorld): RouteTable => {
   /** Who acts for a caller; anonymous requests are built as staff's and refused before they count. */
   const actorOf = (caller: Caller): Actor => w.us(caller === 'anonymous' ? 'staff' : caller);
-  const person = (a: Actor): MemberIdentity => ({
-    kind: 'person',
-    officeId: a.officeId,
-    personId: a.userId,
-    deviceId: `matrix-${w.next()}`,
-  });
+  const devices = messagingDevices(() => w.t.ctx);
+  /** A key package of a new device of this person (with its credential). */
+  const deviceKeyPackage = (a: Actor) => devices.keyPackage(a, `matrix-${w.next()}`);
 
   let directory: Promise<RecordsDirectory> | undefined;
   /** The US office's records member, published once for the file. */
@@ -61,7 +68,7 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
   const conversation = async (caller: Caller) => {
     const a = actorOf(caller);
     const dir = await recordsDirectory();
-    const own = await newKeyPackage(person(a));
+    const own = await deviceKeyPackage(a);
     const g = await w.t.ctx.messaging.createGroup(a, b64(own.publicBytes));
     const s = await createConversation(new TextEncoder().encode(g.id), own, dir);
     const rec = await w.t.ctx.messaging.claimKeyPackages(a, { recordsOfficeId: a.officeId });
@@ -78,7 +85,7 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
         what: "publishing one's own key packages",
         access: 'signed-in',
         request: async (_fx, caller) => {
-          const kp = await newKeyPackage(person(actorOf(caller)));
+          const kp = await deviceKeyPackage(actorOf(caller));
           return {
             method: 'POST',
             url: '/api/v1/messaging/key-packages',
@@ -95,7 +102,9 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
         access: 'signed-in',
         fixture: async () => {
           const target = w.us('principal', 'ca-pmo');
-          const kps = await Promise.all(Array.from({ length: 3 }, () => newKeyPackage(person(target))));
+          const kps = await Promise.all(
+            Array.from({ length: 3 }, () => devices.keyPackage(target, 'ca-phone')),
+          );
           await w.t.ctx.messaging.publishKeyPackages(
             target,
             kps.map((k, i) => ({ data: b64(k.publicBytes), lastResort: i === 2 })),
@@ -151,7 +160,7 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
         what: 'starting a conversation',
         access: 'signed-in',
         request: async (_fx, caller) => {
-          const kp = await newKeyPackage(person(actorOf(caller)));
+          const kp = await deviceKeyPackage(actorOf(caller));
           return {
             method: 'POST',
             url: '/api/v1/messaging/groups',
@@ -218,6 +227,128 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
         }),
         body: (res) =>
           expect(GroupMessagesSchema.parse(res.json()).messages.map((m) => m.kind)).toEqual(['commit']),
+      },
+    ],
+    'GET /api/v1/messaging/authority': [
+      {
+        what: "the messaging authority's public key",
+        access: 'signed-in',
+        request: () => ({ method: 'GET', url: '/api/v1/messaging/authority' }),
+        body: detail(AuthoritySchema),
+      },
+    ],
+    'POST /api/v1/messaging/credentials': [
+      {
+        what: "a credential for one of the caller's devices",
+        access: 'signed-in',
+        request: async () => ({
+          method: 'POST',
+          url: '/api/v1/messaging/credentials',
+          payload: {
+            deviceId: `matrix-${w.next()}`,
+            signaturePublicKey: b64((await newSignatureKeyPair()).publicKey),
+          },
+        }),
+        status: 201,
+        body: async (res) => {
+          const c = CredentialSchema.parse(res.json());
+          const authority = await w.t.ctx.messagingCredentials.authorityKey();
+          expect(
+            await verifyCredential(c, new Uint8Array(Buffer.from(authority.publicKey, 'base64'))),
+          ).toEqual({
+            ok: true,
+          });
+        },
+      },
+    ],
+    'GET /api/v1/messaging/credentials': [
+      {
+        what: "a person's credentials",
+        access: 'signed-in',
+        fixture: async () => {
+          const target = w.us('principal', 'ca-pmo');
+          await devices.keysOf(target, 'ca-phone');
+          return { target: target.userId };
+        },
+        request: (fx) => ({ method: 'GET', url: `/api/v1/messaging/credentials?personId=${fx.target}` }),
+        body: (res) => expect(CredentialsSchema.parse(res.json()).items.length).toBeGreaterThan(0),
+      },
+    ],
+    'GET /api/v1/messaging/directory': [
+      {
+        what: 'the people the caller may message',
+        access: 'signed-in',
+        request: () => ({ method: 'GET', url: '/api/v1/messaging/directory' }),
+        body: (res) => expect(MessagingDirectorySchema.parse(res.json()).items.length).toBeGreaterThan(0),
+      },
+    ],
+    'GET /api/v1/messaging/conversations': [
+      {
+        what: "the caller's conversations",
+        access: 'signed-in',
+        request: async (_fx, caller) => {
+          await conversation(caller);
+          return { method: 'GET', url: '/api/v1/messaging/conversations' };
+        },
+        body: (res) => {
+          const items = ConversationsSchema.parse(res.json()).items;
+          expect(items.length).toBeGreaterThan(0);
+          expect(items.some((i) => i.preservedBy.length === 1)).toBe(true);
+        },
+      },
+    ],
+    'POST /api/v1/messaging/groups/:id/read': [
+      {
+        what: 'marking a conversation read',
+        access: 'signed-in',
+        request: async (_fx, caller) => ({
+          method: 'POST',
+          url: `/api/v1/messaging/groups/${(await conversation(caller)).groupId}/read`,
+          payload: { seq: 0 },
+        }),
+        body: detail(ReadSchema),
+      },
+    ],
+    'PUT /api/v1/messaging/groups/:id/settings': [
+      {
+        what: 'disappearing messages in a conversation',
+        access: 'signed-in',
+        request: async (_fx, caller) => ({
+          method: 'PUT',
+          url: `/api/v1/messaging/groups/${(await conversation(caller)).groupId}/settings`,
+          payload: { disappearAfterSeconds: 3600 },
+        }),
+        body: (res) => expect(GroupSettingsSchema.parse(res.json()).disappearAfterSeconds).toBe(3600),
+      },
+    ],
+    'POST /api/v1/messaging/groups/:id/blobs': [
+      {
+        what: 'an encrypted file to a conversation',
+        access: 'signed-in',
+        request: async (_fx, caller) => ({
+          method: 'POST',
+          url: `/api/v1/messaging/groups/${(await conversation(caller)).groupId}/blobs`,
+          payload: Buffer.from('ciphertext of a file'),
+          headers: { 'content-type': 'application/octet-stream' },
+        }),
+        status: 201,
+        body: (res) => expect(StoredBlobSchema.parse(res.json()).bytes).toBe(20),
+      },
+    ],
+    'GET /api/v1/messaging/groups/:id/blobs/:blobId': [
+      {
+        what: 'an encrypted file of a conversation',
+        access: 'signed-in',
+        request: async (_fx, caller) => {
+          const c = await conversation(caller);
+          const stored = await w.t.ctx.messaging.uploadBlob(
+            actorOf(caller),
+            c.groupId,
+            new Uint8Array([1, 2, 3]),
+          );
+          return { method: 'GET', url: `/api/v1/messaging/groups/${c.groupId}/blobs/${stored.id}` };
+        },
+        body: (res) => expect([...res.rawPayload]).toEqual([1, 2, 3]),
       },
     ],
     'GET /api/v1/messaging/welcomes': [

@@ -1,0 +1,208 @@
+import {
+  commitChanges,
+  createConversation,
+  decodeKeyPackage,
+  encryptMessage,
+  joinFromWelcome,
+  newArchiveKeyPair,
+  newKeyPackage,
+  newSignatureKeyPair,
+  safetyCode,
+  verifyCredential,
+} from '@hotline/e2ee';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/policy/policy.js';
+import { newActor, newOfficeInput } from '../helpers/builders.js';
+import { messagingDevices } from '../helpers/messaging.js';
+import { newTestContext, type TestContext } from '../helpers/test-context.js';
+
+/**
+ * The authentication service, the directory, conversations with unread counts, read state and
+ * live events, on both databases, with real MLS clients.
+ */
+let t: TestContext;
+let officeA: string;
+let officeB: string;
+let alice: Actor;
+let bob: Actor;
+let pressB: Actor;
+let recordsA: Actor;
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+const devices = messagingDevices(() => t.ctx);
+
+beforeAll(async () => {
+  t = await newTestContext();
+  officeA = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput())).id;
+  officeB = (await t.ctx.identity.createOffice({ operator: 'test operator' }, newOfficeInput())).id;
+  alice = await newActor(t.ctx, officeA, ['staff']);
+  recordsA = await newActor(t.ctx, officeA, ['records']);
+  bob = await newActor(t.ctx, officeB, ['principal']);
+  pressB = await newActor(t.ctx, officeB, ['press']);
+});
+afterAll(() => t.close());
+
+describe('messaging credentials, directory and conversations', () => {
+  it('issues a credential the authority key verifies, to a passkey session only (demo sign-in off the demo)', async () => {
+    const keys = await newSignatureKeyPair();
+    const body = { deviceId: 'phone-1', signaturePublicKey: b64(keys.publicKey) };
+    await expect(t.ctx.messagingCredentials.issue(alice, 'demo', body)).rejects.toMatchObject({
+      status: 403,
+    });
+    const c = await t.ctx.messagingCredentials.issue(alice, 'passkey', body);
+    expect(c).toMatchObject({ officeId: officeA, personId: alice.userId, deviceId: 'phone-1' });
+    const authority = await t.ctx.messagingCredentials.authorityKey();
+    expect(authority.fingerprint).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4}){7}$/);
+    expect(await verifyCredential(c, unb64(authority.publicKey), { personId: alice.userId })).toEqual({
+      ok: true,
+    });
+    // The same key twice is refused; a new key for the device replaces the old credential.
+    await expect(t.ctx.messagingCredentials.issue(alice, 'passkey', body)).rejects.toMatchObject({
+      status: 400,
+    });
+    const before = await safetyCode(alice.userId, (await t.ctx.messagingCredentials.of(alice.userId)).items);
+    const next = await newSignatureKeyPair();
+    await t.ctx.messagingCredentials.issue(alice, 'passkey', {
+      ...body,
+      signaturePublicKey: b64(next.publicKey),
+    });
+    const items = (await t.ctx.messagingCredentials.of(alice.userId)).items;
+    expect(items.map((i) => i.signaturePublicKey)).toEqual([b64(next.publicKey)]);
+    expect(await safetyCode(alice.userId, items)).not.toBe(before);
+    // Bad input: what and where.
+    await expect(
+      t.ctx.messagingCredentials.issue(alice, 'passkey', {
+        deviceId: 'has space',
+        signaturePublicKey: b64(keys.publicKey),
+      }),
+    ).rejects.toMatchObject({ status: 400, extras: { field: 'deviceId' } });
+  });
+
+  it('refuses key packages whose signature key has no credential of that person and device (403)', async () => {
+    const stray = await newKeyPackage({
+      kind: 'person',
+      officeId: officeA,
+      personId: alice.userId,
+      deviceId: 'tablet',
+    });
+    await expect(
+      t.ctx.messaging.publishKeyPackages(alice, [{ data: b64(stray.publicBytes), lastResort: false }]),
+    ).rejects.toMatchObject({
+      status: 403,
+      message: expect.stringMatching(/no credential for device tablet/),
+    });
+    await expect(t.ctx.messaging.createGroup(alice, b64(stray.publicBytes))).rejects.toMatchObject({
+      status: 403,
+    });
+    const ok = await devices.keyPackage(alice, 'tablet');
+    await expect(
+      t.ctx.messaging.publishKeyPackages(alice, [{ data: b64(ok.publicBytes), lastResort: false }]),
+    ).resolves.toMatchObject({ refs: [expect.any(String)] });
+  });
+
+  it("lists one's own office and other offices' principals, staff, secretariat and liaisons", async () => {
+    const items = (await t.ctx.messagingQueries.directory(alice)).items;
+    const ids = items.map((i) => i.personId);
+    expect(ids).toContain(recordsA.userId);
+    expect(ids).toContain(bob.userId);
+    expect(ids).not.toContain(pressB.userId);
+    expect(ids).not.toContain(alice.userId);
+    expect(items.find((i) => i.personId === bob.userId)).toMatchObject({
+      officeId: officeB,
+      role: 'principal',
+    });
+  });
+
+  it('lists conversations with who preserves them, unread counts, read state, and tells members live', async () => {
+    const recordsB = await newActor(t.ctx, officeB, ['records']);
+    const directory = new Map<string, Uint8Array>();
+    for (const officer of [recordsA, recordsB]) {
+      const kp = await newKeyPackage({ kind: 'records', officeId: officer.officeId });
+      await t.ctx.messaging.publishRecordsMember(
+        officer,
+        b64(kp.publicBytes),
+        b64((await newArchiveKeyPair()).publicKey),
+      );
+      directory.set(officer.officeId, decodeKeyPackage(kp.publicBytes).leafNode.signaturePublicKey);
+    }
+    const bobKp = await devices.keyPackage(bob, 'laptop');
+    const bobRef = (
+      await t.ctx.messaging.publishKeyPackages(bob, [{ data: b64(bobKp.publicBytes), lastResort: false }])
+    ).refs[0]!;
+    const seen: { userId: string; kind: string; seq: number }[] = [];
+    const off = t.ctx.messaging.events.on((userId, msg) => {
+      if (msg.type === 'messaging') seen.push({ userId, kind: msg.kind, seq: msg.seq });
+    });
+    const own = await devices.keyPackage(alice, 'phone');
+    const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
+    let s = await createConversation(new TextEncoder().encode(g.id), own, directory);
+    const claimed = [
+      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeA })).keyPackages,
+      ...(await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId })).keyPackages,
+      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeB })).keyPackages,
+    ];
+    const add = await commitChanges(s, { add: claimed.map((k) => unb64(k.data)) });
+    s = add.session;
+    const commit = await t.ctx.messaging.postCommit(alice, g.id, {
+      commit: b64(add.commit),
+      welcome: b64(add.welcome!),
+    });
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { userId: alice.userId, kind: 'commit', seq: commit.seq },
+        { userId: bob.userId, kind: 'commit', seq: commit.seq },
+        { userId: bob.userId, kind: 'welcome', seq: commit.seq },
+      ]),
+    );
+    const welcome = (await t.ctx.messagingQueries.welcomes(bob)).welcomes.find(
+      (w) => w.keyPackageRef === bobRef,
+    )!;
+    await joinFromWelcome(unb64(welcome.data), bobKp, directory);
+    const seqs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const m = await encryptMessage(s, new TextEncoder().encode(`hello ${i}`));
+      s = m.session;
+      seqs.push((await t.ctx.messaging.postMessage(alice, g.id, b64(m.message))).seq);
+    }
+    expect(seen.filter((e) => e.userId === bob.userId && e.kind === 'message').map((e) => e.seq)).toEqual(
+      seqs,
+    );
+    off();
+
+    const mine = (await t.ctx.messagingQueries.conversations(bob)).items.find((c) => c.groupId === g.id)!;
+    expect(mine).toMatchObject({
+      memberPersonIds: expect.arrayContaining([alice.userId, bob.userId]),
+      officeIds: expect.arrayContaining([officeA, officeB]),
+      unread: 3,
+      lastSeq: seqs[2],
+      disappearAfterSeconds: null,
+    });
+    expect(mine.preservedBy.map((p) => p.officeId).sort()).toEqual([officeA, officeB].sort());
+    expect(mine.title).toContain(alice.displayName);
+    // The sender has read their own messages.
+    expect(
+      (await t.ctx.messagingQueries.conversations(alice)).items.find((c) => c.groupId === g.id)?.unread,
+    ).toBe(0);
+    await t.ctx.messaging.markRead(bob, g.id, seqs[1]!);
+    expect(
+      (await t.ctx.messagingQueries.conversations(bob)).items.find((c) => c.groupId === g.id)?.unread,
+    ).toBe(1);
+    // Read state never moves back, and never past the last message.
+    await t.ctx.messaging.markRead(bob, g.id, 0);
+    expect(
+      (await t.ctx.messagingQueries.conversations(bob)).items.find((c) => c.groupId === g.id)?.unread,
+    ).toBe(1);
+    await expect(t.ctx.messaging.markRead(bob, g.id, seqs[2]! + 100)).rejects.toMatchObject({ status: 400 });
+    // Others neither see it nor mark it.
+    expect((await t.ctx.messagingQueries.conversations(pressB)).items).toEqual([]);
+    await expect(t.ctx.messaging.markRead(pressB, g.id, 0)).rejects.toMatchObject({ status: 404 });
+
+    // Disappearing messages: a setting members change, with its audit record.
+    await t.ctx.messaging.setSettings(bob, g.id, 3600);
+    expect(
+      (await t.ctx.messagingQueries.conversations(alice)).items.find((c) => c.groupId === g.id)
+        ?.disappearAfterSeconds,
+    ).toBe(3600);
+    await expect(t.ctx.messaging.setSettings(bob, g.id, 5)).rejects.toMatchObject({ status: 400 });
+  });
+});
