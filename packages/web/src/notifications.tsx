@@ -124,7 +124,9 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     );
   }, []);
   return (
-    <Ctx.Provider value={{ unread: list?.unread ?? 0, items: list?.items ?? null, error, markRead, reload, subscribe }}>
+    <Ctx.Provider
+      value={{ unread: list?.unread ?? 0, items: list?.items ?? null, error, markRead, reload, subscribe }}
+    >
       {children}
     </Ctx.Provider>
   );

@@ -5,25 +5,27 @@ import {
   createConversation,
   decodePrivateKeys,
   decryptMessage,
-  encodeIdentity,
   encodePrivateKeys,
   encryptMessage,
   exportSession,
+  formatSafetyCode,
   importSession,
   joinFromWelcome,
   type KeyPackageBundle,
   type MemberIdentity,
+  newDeviceKeyPackage,
   type RecordsCheck,
   type RecordsDirectory,
   RecordsMemberError,
   type RosterEntry,
   rosterOf,
   type Session,
+  safetyCode,
   suite,
   toHex,
+  verifyCredential,
 } from '@hotline/e2ee';
-import { defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackageWithKey } from '@hotline/e2ee/raw';
-import { ApiError, api, get, post } from '../api';
+import { ApiError, get, post } from '../api';
 import { SealedStore } from './sealed-store';
 import { b64, decodePayload, encodePayload, type FileRef, keyBytes, type Payload, unb64 } from './wire';
 
@@ -134,7 +136,8 @@ const clients = new Map<string, Promise<MessagingClient>>();
 
 /** Another tab of this browser may act on the same stored state: one at a time (Web Locks). */
 function exclusive<T>(name: string, f: () => Promise<T>): Promise<T> {
-  if (typeof navigator !== 'undefined' && navigator.locks) return navigator.locks.request(name, f) as Promise<T>;
+  if (typeof navigator !== 'undefined' && navigator.locks)
+    return navigator.locks.request(name, f) as Promise<T>;
   return f();
 }
 
@@ -240,7 +243,8 @@ export class MessagingClient {
       if (g) this.groups.set(id, g);
     }
     await this.refreshDirectories();
-    for (const g of this.groups.values()) if (!g.removed) this.sessions.set(g.id, importSession(unb64(g.mls), this.directory));
+    for (const g of this.groups.values())
+      if (!g.removed) this.sessions.set(g.id, importSession(unb64(g.mls), this.directory));
     await this.ensureCredential();
     await this.ensureKeyPackages();
   }
@@ -299,7 +303,9 @@ export class MessagingClient {
         signaturePublicKey: d.publicKey,
       });
       if (!(await this.verifyCredential(c)))
-        throw new MessagingError('The credential the server issued does not verify against its authority key.');
+        throw new MessagingError(
+          'The credential the server issued does not verify against its authority key.',
+        );
       this.device = { ...d, credential: c };
       await this.store.put('device', this.device);
     } catch (e) {
@@ -314,28 +320,15 @@ export class MessagingClient {
   /** A credential is good when the authority's Ed25519 signature covers exactly its fields. */
   async verifyCredential(c: Credential): Promise<boolean> {
     if (!this.authority) return false;
-    const { officeId, personId, deviceId, signaturePublicKey, issuedAt } = c;
-    const body = `hotline-credential/1\n${JSON.stringify({ officeId, personId, deviceId, signaturePublicKey, issuedAt })}`;
-    try {
-      return await (await suite()).signature.verify(this.authority, utf8(body), unb64(c.signature));
-    } catch {
-      return false;
-    }
+    return (await verifyCredential(c, this.authority)).ok;
   }
 
-  private async newKeyPackage(): Promise<KeyPackageBundle> {
-    const kp = await generateKeyPackageWithKey(
-      { credentialType: 'basic', identity: encodeIdentity(this.identity()) },
-      defaultCapabilities(),
-      defaultLifetime,
-      [],
-      { signKey: unb64(this.device.signKey), publicKey: unb64(this.device.publicKey) },
-      await suite(),
-    );
-    return {
-      publicBytes: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: kp.publicPackage }),
-      privateKeys: kp.privatePackage,
-    };
+  /** Every key package of this device carries its one signature key, the one its credential binds. */
+  private newKeyPackage(): Promise<KeyPackageBundle> {
+    return newDeviceKeyPackage(this.identity(), {
+      signKey: unb64(this.device.signKey),
+      publicKey: unb64(this.device.publicKey),
+    });
   }
 
   /** Keep some key packages (and one last-resort package) published for others to add this device. */
@@ -402,46 +395,52 @@ export class MessagingClient {
   }
 
   /**
-   * A person's safety code in a conversation: 12 digits from the signature keys of their devices
-   * in this roster. Two people who compare the codes on their screens (in person or on a call)
-   * know the server did not slip in a key of its own.
+   * A person in a conversation: is each of their devices in the roster vouched for by a credential
+   * the server's authority signed (for that device's key), and their safety code computed from
+   * those credentials. Two people who compare the code on their screens (in person or on a call)
+   * know the server did not slip in a device of its own.
    */
-  async safetyCode(groupId: string, personId: string): Promise<string> {
-    const keys = this.roster(groupId)
-      .filter((e) => e.identity?.kind === 'person' && e.identity.personId === personId)
-      .map((e) => toHex(e.signatureKey))
-      .sort();
-    const digest = new Uint8Array(
-      await crypto.subtle.digest('SHA-256', utf8(`hotline-safety/1\n${personId}\n${keys.join('\n')}`)),
-    );
-    const v = new DataView(digest.buffer);
-    const a = String(v.getUint32(0) % 1_000_000).padStart(6, '0');
-    const b = String(v.getUint32(4) % 1_000_000).padStart(6, '0');
-    return `${a.slice(0, 3)} ${a.slice(3)} ${b.slice(0, 3)} ${b.slice(3)}`;
-  }
-
-  /** Do this person's devices in the roster each carry a credential the authority signed? */
-  async credentialsCheck(groupId: string, personId: string): Promise<{ ok: boolean; reason: string }> {
-    if (!this.authority) return { ok: false, reason: 'The server has no authentication service to check against.' };
+  async personCheck(
+    groupId: string,
+    personId: string,
+  ): Promise<{ ok: boolean; reason: string; code: string | null }> {
+    if (!this.authority)
+      return { ok: false, reason: 'The server has no authentication service to check against.', code: null };
     let creds: Credential[];
     try {
-      creds = (await get<{ items: Credential[] }>(`/api/v1/messaging/credentials?personId=${encodeURIComponent(personId)}`))
-        .items;
+      creds = (
+        await get<{ items: Credential[] }>(
+          `/api/v1/messaging/credentials?personId=${encodeURIComponent(personId)}`,
+        )
+      ).items;
     } catch (e) {
-      return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+      return { ok: false, reason: e instanceof Error ? e.message : String(e), code: null };
     }
     const leaves = this.roster(groupId).filter(
       (e) => e.identity?.kind === 'person' && e.identity.personId === personId,
     );
+    const used: Credential[] = [];
     for (const leaf of leaves) {
       const id = leaf.identity as Extract<MemberIdentity, { kind: 'person' }>;
+      const key = b64(leaf.signatureKey);
       const c = creds.find(
-        (c) => c.deviceId === id.deviceId && c.personId === personId && c.officeId === id.officeId && b64(leaf.signatureKey) === c.signaturePublicKey,
+        (c) => c.deviceId === id.deviceId && c.officeId === id.officeId && c.signaturePublicKey === key,
       );
       if (!c || !(await this.verifyCredential(c)))
-        return { ok: false, reason: `Device ${id.deviceId} has no credential signed by the server's authority key.` };
+        return {
+          ok: false,
+          reason: `Device ${id.deviceId} in this conversation has no credential signed by the server's authority key.`,
+          code: null,
+        };
+      used.push(c);
     }
-    return { ok: true, reason: `${leaves.length} device(s), each with a signed credential.` };
+    if (used.length === 0)
+      return { ok: false, reason: 'No device of this person is in the conversation.', code: null };
+    return {
+      ok: true,
+      reason: `${used.length} device(s), each with a credential the authority signed.`,
+      code: formatSafetyCode(await safetyCode(personId, used)),
+    };
   }
 
   // ---- syncing ----
@@ -482,7 +481,14 @@ export class MessagingClient {
         mls: b64(exportSession(session)),
         seq: 0,
         fromEpoch: w.epoch,
-        items: [{ kind: 'change', seq: 0, at: new Date().toISOString(), text: 'You were added to this conversation.' }],
+        items: [
+          {
+            kind: 'change',
+            seq: 0,
+            at: new Date().toISOString(),
+            text: 'You were added to this conversation.',
+          },
+        ],
       };
       if (!kp.lastResort) delete this.keyPackages[w.keyPackageRef];
       await this.saveGroup(g, session);
@@ -520,7 +526,11 @@ export class MessagingClient {
       messages = await this.fetchAfter(groupId, unarchived ? Math.min(g.seq, unarchived - 1) : g.seq);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
-        await this.saveGroup({ ...g, removed: true, items: [...g.items, this.line(g.seq, 'You are no longer a member of this conversation.')] });
+        await this.saveGroup({
+          ...g,
+          removed: true,
+          items: [...g.items, this.line(g.seq, 'You are no longer a member of this conversation.')],
+        });
         this.sessions.delete(groupId);
         return;
       }
@@ -532,7 +542,11 @@ export class MessagingClient {
       const m = bySeq.get(i.seq);
       return m && i.kind === 'message' && m.archivedAt !== undefined ? { ...i, archivedAt: m.archivedAt } : i;
     });
-    await this.process(groupId, { ...g, items }, messages.filter((m) => m.seq > g.seq));
+    await this.process(
+      groupId,
+      { ...g, items },
+      messages.filter((m) => m.seq > g.seq),
+    );
   }
 
   private line(seq: number, text: string, at = new Date().toISOString()): Item {
@@ -551,7 +565,11 @@ export class MessagingClient {
     }
     const items = [...group.items];
     for (const m of messages) {
-      if (m.epoch < group.fromEpoch || (g.pending && m.data === g.pending.commit) || group.own?.includes(m.seq)) {
+      if (
+        m.epoch < group.fromEpoch ||
+        (g.pending && m.data === g.pending.commit) ||
+        group.own?.includes(m.seq)
+      ) {
         group = { ...group, seq: m.seq };
         continue;
       }
@@ -560,7 +578,9 @@ export class MessagingClient {
         try {
           session = await applyCommit(session, unb64(m.data));
         } catch (e) {
-          items.push(this.line(m.seq, `A change to the conversation was refused: ${(e as Error).message}`, m.at));
+          items.push(
+            this.line(m.seq, `A change to the conversation was refused: ${(e as Error).message}`, m.at),
+          );
           group = { ...group, seq: m.seq };
           continue;
         }
@@ -569,7 +589,9 @@ export class MessagingClient {
         const mine = this.device.deviceId;
         if (!after.some((e) => e.identity?.kind === 'person' && e.identity.deviceId === mine)) {
           group = { ...group, seq: m.seq, removed: true, items };
-          items.push(this.line(m.seq, 'You were removed: this device can no longer read or send here.', m.at));
+          items.push(
+            this.line(m.seq, 'You were removed: this device can no longer read or send here.', m.at),
+          );
           await this.saveGroup(group);
           this.sessions.delete(groupId);
           return;
@@ -581,7 +603,12 @@ export class MessagingClient {
           const p = decodePayload(r.plaintext);
           if (p) this.addPayload(items, p, m);
         } catch (e) {
-          items.push({ kind: 'unreadable', seq: m.seq, at: m.at, text: `A message could not be decrypted (${(e as Error).message}).` });
+          items.push({
+            kind: 'unreadable',
+            seq: m.seq,
+            at: m.at,
+            text: `A message could not be decrypted (${(e as Error).message}).`,
+          });
         }
       }
       group = { ...group, seq: m.seq };
@@ -593,7 +620,9 @@ export class MessagingClient {
 
   private addPayload(items: Item[], p: Payload, m: ServerMessage) {
     const warning =
-      p.from.personId !== m.senderUserId ? `The message says it is from ${p.from.personId}, but ${m.senderUserId} sent it.` : undefined;
+      p.from.personId !== m.senderUserId
+        ? `The message says it is from ${p.from.personId}, but ${m.senderUserId} sent it.`
+        : undefined;
     if (p.t === 'edit') {
       const i = items.findIndex((x) => x.kind === 'message' && x.id === p.target);
       const target = items[i];
@@ -622,7 +651,9 @@ export class MessagingClient {
     if (id.kind === 'records') {
       return `the records member of ${this.officeName(id.officeId)}`;
     }
-    return this.people.get(id.personId)?.name ?? (id.personId === this.me.personId ? this.me.name : id.personId);
+    return (
+      this.people.get(id.personId)?.name ?? (id.personId === this.me.personId ? this.me.name : id.personId)
+    );
   }
 
   private describeChange(senderUserId: string, before: RosterEntry[], after: RosterEntry[]): string {
@@ -631,7 +662,8 @@ export class MessagingClient {
     const has = new Set(after.map(key));
     const added = after.filter((e) => !had.has(key(e))).map((e) => this.nameOf(e));
     const removed = before.filter((e) => !has.has(key(e))).map((e) => this.nameOf(e));
-    const by = senderUserId === this.me.personId ? 'You' : (this.people.get(senderUserId)?.name ?? senderUserId);
+    const by =
+      senderUserId === this.me.personId ? 'You' : (this.people.get(senderUserId)?.name ?? senderUserId);
     const parts = [
       added.length ? `added ${[...new Set(added)].join(', ')}` : '',
       removed.length ? `removed ${[...new Set(removed)].join(', ')}` : '',
@@ -649,7 +681,8 @@ export class MessagingClient {
         '/api/v1/messaging/key-packages/claim',
         { userId },
       );
-      for (const k of r.keyPackages) if (!(userId === this.me.personId && k.deviceId === this.device.deviceId)) out.push(unb64(k.data));
+      for (const k of r.keyPackages)
+        if (!(userId === this.me.personId && k.deviceId === this.device.deviceId)) out.push(unb64(k.data));
     }
     for (const recordsOfficeId of offices) {
       const r = await post<{ keyPackages: { data: string }[] }>('/api/v1/messaging/key-packages/claim', {
@@ -679,9 +712,17 @@ export class MessagingClient {
           `The conversation cannot be preserved: office ${missing.join(', ')} has no records member yet. Ask its records officer to start one (hotline records-member).`,
         );
       const own = await this.newKeyPackage();
-      const created = await post<{ id: string }>('/api/v1/messaging/groups', { creatorKeyPackage: b64(own.publicBytes) });
+      const created = await post<{ id: string }>('/api/v1/messaging/groups', {
+        creatorKeyPackage: b64(own.publicBytes),
+      });
       let session = await createConversation(utf8(created.id), own, this.directory);
-      const g: StoredGroup = { id: created.id, mls: b64(exportSession(session)), seq: 0, fromEpoch: 0, items: [] };
+      const g: StoredGroup = {
+        id: created.id,
+        mls: b64(exportSession(session)),
+        seq: 0,
+        fromEpoch: 0,
+        items: [],
+      };
       await this.saveGroup(g, session);
       const adds = await this.claimFor([this.me.personId, ...others], offices);
       session = await this.commit(created.id, { add: adds });
@@ -696,7 +737,9 @@ export class MessagingClient {
       await this.refreshDirectories();
       await this.syncGroup(groupId);
       const roster = this.roster(groupId);
-      const present = new Set(roster.flatMap((e) => (e.identity?.kind === 'records' ? [e.identity.officeId] : [])));
+      const present = new Set(
+        roster.flatMap((e) => (e.identity?.kind === 'records' ? [e.identity.officeId] : [])),
+      );
       const offices = [...new Set(personIds.map((p) => this.officeOf(p)))].filter((o) => !present.has(o));
       const adds = await this.claimFor(personIds, offices);
       await this.commit(groupId, { add: adds });
@@ -733,9 +776,18 @@ export class MessagingClient {
           commit,
           ...(out.welcome ? { welcome: b64(out.welcome) } : {}),
         });
-        const items = [...g.items, this.line(r.seq, this.describeChange(this.me.personId, rosterOf(session), rosterOf(out.session)))];
+        const items = [
+          ...g.items,
+          this.line(r.seq, this.describeChange(this.me.personId, rosterOf(session), rosterOf(out.session))),
+        ];
         await this.saveGroup(
-          { ...g, items, own: [...(g.own ?? []), r.seq], mls: b64(exportSession(out.session)), pending: undefined },
+          {
+            ...g,
+            items,
+            own: [...(g.own ?? []), r.seq],
+            mls: b64(exportSession(out.session)),
+            pending: undefined,
+          },
           out.session,
         );
         await this.syncGroup(groupId);
@@ -750,7 +802,9 @@ export class MessagingClient {
             const now = this.roster(groupId);
             change = {
               ...change,
-              remove: now.filter((x) => was.some((w) => toHex(w.signatureKey) === toHex(x.signatureKey))).map((x) => x.leafIndex),
+              remove: now
+                .filter((x) => was.some((w) => toHex(w.signatureKey) === toHex(x.signatureKey)))
+                .map((x) => x.leafIndex),
             };
           }
           continue;
@@ -764,7 +818,8 @@ export class MessagingClient {
   send(groupId: string, text: string, opts: { replyTo?: string; file?: File } = {}): Promise<void> {
     return this.serial(async () => {
       await this.syncGroup(groupId);
-      if (this.isRemoved(groupId)) throw new MessagingError('You are no longer a member of this conversation.');
+      if (this.isRemoved(groupId))
+        throw new MessagingError('You are no longer a member of this conversation.');
       const file = opts.file ? await this.prepareFile(groupId, opts.file) : undefined;
       await this.sendPayload(groupId, {
         t: 'text',
@@ -797,7 +852,9 @@ export class MessagingClient {
       if (!session) throw new MessagingError('This device is not in that conversation.');
       const out = await encryptMessage(session, encodePayload(p)); // refuses without records members
       try {
-        const r = await post<{ seq: number }>(`/api/v1/messaging/groups/${groupId}/messages`, { message: b64(out.message) });
+        const r = await post<{ seq: number }>(`/api/v1/messaging/groups/${groupId}/messages`, {
+          message: b64(out.message),
+        });
         const g = this.groups.get(groupId)!;
         const items = [...g.items];
         this.addPayload(items, p, {
@@ -836,17 +893,19 @@ export class MessagingClient {
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const key = await crypto.subtle.importKey('raw', rawKey, 'AES-GCM', false, ['encrypt']);
     const ct = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, key, bytes));
-    try {
-      const r = await api<{ id?: string; blobId?: string }>('POST', `/api/v1/messaging/groups/${groupId}/blobs`, {
-        data: b64(ct),
-      });
-      const blobId = r.blobId ?? r.id;
-      if (!blobId) throw new MessagingError('The server did not name the stored file.');
-      return { ...base, blobId, key: b64(rawKey), iv: b64(iv) };
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404 && bytes.length <= INLINE_FILE_LIMIT) return { ...base, inline: b64(bytes) };
-      throw e;
+    const res = await fetch(`/api/v1/messaging/groups/${groupId}/blobs`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/octet-stream', accept: 'application/json' },
+      body: ct,
+    });
+    if (res.status === 404 && bytes.length <= INLINE_FILE_LIMIT) return { ...base, inline: b64(bytes) };
+    if (!res.ok) {
+      const p = (await res.json().catch(() => ({}))) as { detail?: string };
+      throw new MessagingError(`The file could not be stored: ${p.detail ?? res.statusText}`);
     }
+    const r = (await res.json()) as { id: string };
+    return { ...base, blobId: r.id, key: b64(rawKey), iv: b64(iv) };
   }
 
   /** A file's bytes, decrypted on this device. */
@@ -861,8 +920,14 @@ export class MessagingClient {
     const ct = type.includes('json')
       ? unb64(((await res.json()) as { data: string }).data)
       : new Uint8Array(await res.arrayBuffer());
-    const key = await crypto.subtle.importKey('raw', unb64(f.key) as BufferSource, 'AES-GCM', false, ['decrypt']);
-    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: unb64(f.iv) as BufferSource }, key, ct as BufferSource);
+    const key = await crypto.subtle.importKey('raw', unb64(f.key) as BufferSource, 'AES-GCM', false, [
+      'decrypt',
+    ]);
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: unb64(f.iv) as BufferSource },
+      key,
+      ct as BufferSource,
+    );
     return new Blob([plain], { type: f.type });
   }
 
@@ -887,9 +952,14 @@ export class MessagingClient {
   createBareConversation(): Promise<string> {
     return this.serial(async () => {
       const own = await this.newKeyPackage();
-      const created = await post<{ id: string }>('/api/v1/messaging/groups', { creatorKeyPackage: b64(own.publicBytes) });
+      const created = await post<{ id: string }>('/api/v1/messaging/groups', {
+        creatorKeyPackage: b64(own.publicBytes),
+      });
       const session = await createConversation(utf8(created.id), own, this.directory);
-      await this.saveGroup({ id: created.id, mls: b64(exportSession(session)), seq: 0, fromEpoch: 0, items: [] }, session);
+      await this.saveGroup(
+        { id: created.id, mls: b64(exportSession(session)), seq: 0, fromEpoch: 0, items: [] },
+        session,
+      );
       this.changed();
       return created.id;
     });

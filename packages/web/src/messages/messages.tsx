@@ -106,14 +106,11 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!personId || !officeId || !name || !officeName) return;
     let stop = false;
-    MessagingClient.start({ personId, officeId, name, officeName }).then(
-      (c) => {
-        if (stop) return;
-        window.hotlineMessaging = c;
-        setClient(c);
-      },
-      setError,
-    );
+    MessagingClient.start({ personId, officeId, name, officeName }).then((c) => {
+      if (stop) return;
+      window.hotlineMessaging = c;
+      setClient(c);
+    }, setError);
     return () => {
       stop = true;
     };
@@ -323,7 +320,8 @@ export function ConversationPage({ groupId }: { groupId: string }) {
   const roster = useMemo(() => client?.roster(groupId) ?? [], [client, groupId, version]);
 
   useEffect(() => {
-    if (client) void client.sync(client.hasGroup(groupId) ? [groupId] : undefined).then(reload, () => undefined);
+    if (client)
+      void client.sync(client.hasGroup(groupId) ? [groupId] : undefined).then(reload, () => undefined);
   }, [client, groupId, reload]);
 
   // Reading the conversation marks it read up to its last message.
@@ -354,9 +352,7 @@ export function ConversationPage({ groupId }: { groupId: string }) {
     personId === me?.user.id ? 'You' : (client.person(personId)?.name ?? personId);
   const byId = new Map(items.flatMap((i) => (i.kind === 'message' ? [[i.id, i] as const] : [])));
   const people = [
-    ...new Set(
-      roster.flatMap((e) => (e.identity?.kind === 'person' ? [e.identity.personId] : [])),
-    ),
+    ...new Set(roster.flatMap((e) => (e.identity?.kind === 'person' ? [e.identity.personId] : []))),
   ];
   const recordsOffices = roster.flatMap((e) => (e.identity?.kind === 'records' ? [e.identity.officeId] : []));
   const officeName = (o: string) =>
@@ -405,7 +401,11 @@ export function ConversationPage({ groupId }: { groupId: string }) {
   return (
     <>
       <PageHeader title={summary?.title ?? 'Conversation'} />
-      <Preserved by={(summary?.preservedBy ?? recordsOffices.map((o) => ({ officeId: o }))).map((b) => ({ officeName: officeName(b.officeId) }))} />
+      <Preserved
+        by={(summary?.preservedBy ?? recordsOffices.map((o) => ({ officeId: o }))).map((b) => ({
+          officeName: officeName(b.officeId),
+        }))}
+      />
       <p>
         <Link to="/messages">← All conversations</Link>
       </p>
@@ -454,6 +454,7 @@ export function ConversationPage({ groupId }: { groupId: string }) {
                     <summary>Earlier versions</summary>
                     <ol>
                       {i.versions.map((v, n) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: versions only grow at the end, so an index names one version
                         <li key={`${n}-${v}`}>{v}</li>
                       ))}
                     </ol>
@@ -461,7 +462,14 @@ export function ConversationPage({ groupId }: { groupId: string }) {
                 )}
                 {!removed && (
                   <div className="bubble-actions">
-                    <button type="button" className="btn" onClick={() => (setEditing(null), setReplyTo(i))}>
+                    <button
+                      type="button"
+                      className="btn"
+                      onClick={() => {
+                        setEditing(null);
+                        setReplyTo(i);
+                      }}
+                    >
                       Reply<span className="visually-hidden"> to {name(i.senderUserId)}</span>
                     </button>
                     {i.senderUserId === me?.user.id && (
@@ -543,29 +551,39 @@ export function ConversationPage({ groupId }: { groupId: string }) {
         onFailed={setFailed}
         version={version}
       />
-      {!removed && <Timer groupId={groupId} value={summary?.disappearAfterSeconds ?? null} onSaved={reload} />}
+      {!removed && (
+        <Timer groupId={groupId} value={summary?.disappearAfterSeconds ?? null} onSaved={reload} />
+      )}
     </>
   );
 }
 
-function SafetyCode({ client, groupId, personId, version }: { client: MessagingClient; groupId: string; personId: string; version: number }) {
-  const [code, setCode] = useState<string | null>(null);
-  const [cred, setCred] = useState<{ ok: boolean; reason: string } | null>(null);
+function SafetyCode({
+  client,
+  groupId,
+  personId,
+  version,
+}: {
+  client: MessagingClient;
+  groupId: string;
+  personId: string;
+  version: number;
+}) {
+  const [check, setCheck] = useState<{ ok: boolean; reason: string; code: string | null } | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: version marks a new roster
   useEffect(() => {
-    void client.safetyCode(groupId, personId).then(setCode);
-    void client.credentialsCheck(groupId, personId).then(setCred);
+    void client.personCheck(groupId, personId).then(setCheck);
   }, [client, groupId, personId, version]);
+  if (!check) return <span className="hint">checking…</span>;
   return (
     <>
-      <span className="safety-code" aria-label={`Safety code ${code ?? ''}`}>
-        {code ?? '…'}
-      </span>
-      {cred && (
-        <span className={cred.ok ? 'tag' : 'tag tag-warn'} title={cred.reason}>
-          {cred.ok ? 'credential checked' : 'credential not checked'}
+      {check.code && (
+        <span className="safety-code">
+          <span className="visually-hidden">Safety code </span>
+          {check.code}
         </span>
       )}
+      {!check.ok && <span className="tag tag-warn">{check.reason}</span>}
     </>
   );
 }
@@ -585,7 +603,8 @@ function Members(props: {
   const [adding, setAdding] = useState('');
   const [busy, setBusy] = useState(false);
   const candidates = client.directoryPeople().filter((p) => !people.includes(p.personId));
-  const name = (p: string) => (p === me?.user.id ? `${me.user.displayName} (you)` : (client.person(p)?.name ?? p));
+  const name = (p: string) =>
+    p === me?.user.id ? `${me.user.displayName} (you)` : (client.person(p)?.name ?? p);
 
   async function act(f: () => Promise<void>) {
     setBusy(true);
@@ -655,7 +674,15 @@ function Members(props: {
   );
 }
 
-function Timer({ groupId, value, onSaved }: { groupId: string; value: number | null; onSaved(): Promise<void> }) {
+function Timer({
+  groupId,
+  value,
+  onSaved,
+}: {
+  groupId: string;
+  value: number | null;
+  onSaved(): Promise<void>;
+}) {
   const [error, setError] = useState<unknown>(null);
   return (
     <section aria-labelledby="timer-title" className="panel">

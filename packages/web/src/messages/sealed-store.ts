@@ -76,7 +76,11 @@ export class SealedStore {
       | undefined;
     if (!s) return undefined;
     const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: s.iv as BufferSource, additionalData: new TextEncoder().encode(this.name(name)) },
+      {
+        name: 'AES-GCM',
+        iv: s.iv as BufferSource,
+        additionalData: new TextEncoder().encode(this.name(name)),
+      },
       this.key,
       s.ct,
     );
