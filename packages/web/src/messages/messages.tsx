@@ -14,7 +14,7 @@ import { useNotifications } from '../notifications';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { when } from '../time';
-import { type ConversationSummary, type DirectoryPerson, type Item, MessagingClient } from './client';
+import type { ConversationSummary, DirectoryPerson, Item, MessagingClient } from './client';
 
 /**
  * The Messages screen: conversations encrypted end to end (MLS) on this device, each preserved by
@@ -106,11 +106,14 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!personId || !officeId || !name || !officeName) return;
     let stop = false;
-    MessagingClient.start({ personId, officeId, name, officeName }).then((c) => {
-      if (stop) return;
-      window.hotlineMessaging = c;
-      setClient(c);
-    }, setError);
+    // The MLS library loads only when someone signs in (its own chunk, not in the first page load).
+    import('./client')
+      .then(({ MessagingClient }) => MessagingClient.start({ personId, officeId, name, officeName }))
+      .then((c) => {
+        if (stop) return;
+        window.hotlineMessaging = c;
+        setClient(c);
+      }, setError);
     return () => {
       stop = true;
     };
