@@ -276,8 +276,15 @@ describe('messaging (MLS, records member in every conversation)', () => {
     await phone.goto(`${server.url}/app/messages`);
     await poll(() => phone.getByRole('heading', { name: 'Conversations' }).isVisible()).toBe(true);
     expect(await axeViolations(phone)).toEqual([]);
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    const overflow = (page: Page) =>
+      page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow(phone)).toBeLessThanOrEqual(0);
+    // A conversation on a phone-width screen.
+    await margaret.setViewportSize({ width: 390, height: 844 });
+    await margaret.goto(conversationUrl);
+    await poll(() => margaret.getByText(MARK('after-reload')).isVisible()).toBe(true);
+    expect(await axeViolations(margaret)).toEqual([]);
+    expect(await overflow(margaret)).toBeLessThanOrEqual(0);
     for (const p of problems) expect(p).toEqual([]);
   }, 120_000);
 

@@ -557,23 +557,23 @@ export class MessagingClient {
     let session = this.sessions.get(groupId);
     if (!session) return;
     let group = g;
-    // A Commit written before a crash: did the server take it?
-    if (group.pending) {
-      const mine = messages.find((m) => m.kind === 'commit' && m.data === group.pending!.commit);
-      if (mine) session = importSession(unb64(group.pending.mls), this.directory);
-      group = { ...group, pending: undefined };
-    }
+    // A Commit written before a crash: its state becomes ours where the server took it.
+    let pending = group.pending;
+    group = { ...group, pending: undefined };
     const items = [...group.items];
     for (const m of messages) {
-      if (
-        m.epoch < group.fromEpoch ||
-        (g.pending && m.data === g.pending.commit) ||
-        group.own?.includes(m.seq)
-      ) {
+      if (pending && m.kind === 'commit' && m.data === pending.commit) {
+        session = importSession(unb64(pending.mls), this.directory);
+        pending = undefined;
+        group = { ...group, seq: m.seq };
+        continue;
+      }
+      if (m.epoch < group.fromEpoch || group.own?.includes(m.seq)) {
         group = { ...group, seq: m.seq };
         continue;
       }
       if (m.kind === 'commit') {
+        pending = undefined; // another Commit took this epoch: ours was never accepted
         const before = rosterOf(session);
         try {
           session = await applyCommit(session, unb64(m.data));
