@@ -28,6 +28,7 @@ import { authRoutes } from './identity/auth-routes.js';
 import { identityRoutes } from './identity/routes.js';
 import { sessionRoutes } from './identity/sessions-routes.js';
 import { wireLive } from './live/wiring.js';
+import { recordsMemberRoutes } from './messaging/records-routes.js';
 import { messagingRoutes } from './messaging/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { publicRoutes } from './public/routes.js';
@@ -134,6 +135,7 @@ export async function buildApp(
   captureRoutes(app, ctx);
   archiveRoutes(app, ctx);
   messagingRoutes(app, ctx);
+  recordsMemberRoutes(app, ctx);
   notificationRoutes(app, ctx);
   // In-app calls: signaling over an authenticated WebSocket (/api/v1/live).
   app.decorate('liveHub', await wireLive(app, ctx));

@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import type { ServerConfig } from './config/config.js';
 import { AppContext } from './context.js';
 import { assertCanListen, explainListenError } from './http/port-check.js';
+import { startDemoRecordsMembers } from './messaging/demo-records-members.js';
 import { type LogToFollow, startDemoWitness } from './witness/demo-witness.js';
 
 export interface Served {
@@ -68,6 +69,16 @@ export async function serve(cfg: ServerConfig): Promise<Served> {
     const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
     const url = cfg.publicUrl.includes('localhost') ? `http://localhost:${port}` : cfg.publicUrl;
     ctx.onDispose(() => app.close());
+    // The demo's records members: one process per demo office, ending with the server.
+    if (cfg.demo && process.env.HOTLINE_DEMO_RECORDS_MEMBERS !== '0') {
+      const host = cfg.host === '0.0.0.0' || cfg.host === '::' ? '127.0.0.1' : cfg.host;
+      const members = await startDemoRecordsMembers(
+        ctx,
+        `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        createLogger({ level: cfg.logLevel }).child({ component: 'records-members' }),
+      );
+      ctx.onDispose(members.close);
+    }
     return { ctx, url, close: () => ctx.close() };
   } catch (err) {
     await ctx.close();

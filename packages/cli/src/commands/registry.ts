@@ -5,6 +5,7 @@ import { contactsCommands } from './contacts.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
 import { monitorCommand } from './monitor.js';
+import { recordsMemberCommand } from './records-member.js';
 import { transferCommands } from './transfer.js';
 import { witnessCommands } from './witness.js';
 
@@ -19,4 +20,5 @@ export const extraCommands: ((program: Command) => void)[] = [
   contactsCommands,
   archiveReplicateCommand,
   transferCommands,
+  recordsMemberCommand,
 ];

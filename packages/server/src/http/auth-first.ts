@@ -25,6 +25,14 @@ export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/v1/log/key',
   'GET /api/v1/log/proof',
   'GET /api/v1/log/consistency',
+  // An office's records member (`hotline records-member`) has no session: each request is signed
+  // with its published key, checked by the route itself (messaging/records-routes.ts).
+  'GET /api/v1/messaging/records/self',
+  'GET /api/v1/messaging/records/directory',
+  'GET /api/v1/messaging/records/welcomes',
+  'GET /api/v1/messaging/records/groups',
+  'GET /api/v1/messaging/records/groups/:id/messages',
+  'POST /api/v1/messaging/records/groups/:id/archived/:seq',
   // The live WebSocket checks the session itself and answers over the socket (realtime/live-hub).
   'GET /api/v1/live',
 ]);

@@ -189,6 +189,11 @@ export class MessagingQueries {
     return repo.archivedSeqs(this.db, groupId, officeId);
   }
 
+  /** An office's published records member: its signature key and archive public key. */
+  recordsKey(officeId: string) {
+    return repo.recordsMemberOf(this.db, officeId);
+  }
+
   async recordsMembers() {
     const rows = await repo.recordsKeysWithArchive(this.db);
     return rows.map((r) => ({

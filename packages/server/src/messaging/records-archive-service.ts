@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Clock, NotFoundError, ValidationError } from '@hotline/common';
+import { type Clock, ConflictError, NotFoundError, ValidationError } from '@hotline/common';
 import type { RecordsService } from '../records/records-service.js';
 import type { MessagingEvents } from './events.js';
 import type { Db } from './repository.js';
@@ -54,8 +54,8 @@ export class RecordsArchiveService {
         archived_at: now,
       });
       if (!fresh)
-        throw new ValidationError(`Message ${item.seq} is already archived for this office.`, {
-          field: 'seq',
+        throw new ConflictError(`Message ${item.seq} is already archived for this office.`, {
+          code: 'already_archived',
         });
       const told = group.roster.flatMap((l) => (l.kind === 'person' && l.userId ? [l.userId] : []));
       return { result: { recordSeq: rec.seq }, told };

@@ -489,3 +489,16 @@ export async function groupsOfRecords(db: Db, officeId: string) {
     .orderBy('created_at')
     .execute();
 }
+
+/** Demo records officers: the active demo personas holding the records role, oldest first. */
+export async function demoRecordsOfficerRows(db: Db) {
+  return db
+    .selectFrom('users')
+    .select(['id', 'office_id', 'roles', 'display_name'])
+    .where('demo_persona', '=', true)
+    .where('status', '=', 'active')
+    .where(sql<boolean>`'records' = any(roles)`)
+    .orderBy('office_id')
+    .orderBy('created_at')
+    .execute();
+}

@@ -98,7 +98,7 @@ describe('records member', () => {
     // Archiving twice is refused.
     await expect(
       t.ctx.recordsArchive.archive(office, { groupId: g.id, seq: appSeqs[0]!, sealed: new Uint8Array(64) }),
-    ).rejects.toMatchObject({ status: 400 });
+    ).rejects.toMatchObject({ status: 409 });
 
     // The records log holds each message sealed: opened with the archive private key, in order.
     const entries = await t.ctx.db
