@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { newKeyPackage } from '@hotline/e2ee';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
@@ -26,43 +25,6 @@ declare global {
 const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 const MARK = (n: string) => `MSGMARK-${RUN}-${n}`;
 
-/** Publish a records member for each office (a key package kept as its last resort), as its records officer. */
-async function publishRecordsMembers(server: TestServer) {
-  const personas = (await (await fetch(`${server.url}/api/v1/demo/personas`)).json()) as {
-    userId: string;
-    roles: string[];
-    officeSlug: string;
-  }[];
-  const seen = new Set<string>();
-  for (const p of personas) {
-    if (!p.roles.includes('records') || seen.has(p.officeSlug)) continue;
-    seen.add(p.officeSlug);
-    const signIn = await fetch(`${server.url}/api/v1/demo/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.url },
-      body: JSON.stringify({ userId: p.userId }),
-    });
-    expect(signIn.status).toBe(200);
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    const me = (await (await fetch(`${server.url}/api/v1/me`, { headers: { cookie } })).json()) as {
-      office: { id: string };
-    };
-    const kp = await newKeyPackage({ kind: 'records', officeId: me.office.id });
-    const res = await fetch(`${server.url}/api/v1/messaging/records-members`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.url, cookie },
-      body: JSON.stringify({
-        keyPackage: Buffer.from(kp.publicBytes).toString('base64'),
-        archivePublicKey: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
-      }),
-    });
-    expect(res.status, await res.clone().text()).toBe(201);
-  }
-}
-
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
@@ -79,8 +41,8 @@ describe('messaging (MLS, records member in every conversation)', () => {
   const contexts: BrowserContext[] = [];
   const problems: string[][] = [];
   beforeAll(async () => {
-    server = await startServer({ demo: true });
-    await publishRecordsMembers(server);
+    // The records members run as their own processes (hotline records-member), as npm start runs them.
+    server = await startServer({ demo: true, recordsMembers: true });
     browser = await launchBrowser();
   }, 120_000);
   afterAll(async () => {
@@ -153,6 +115,16 @@ describe('messaging (MLS, records member in every conversation)', () => {
     await genevieve.getByRole('link', { name: /Margaret Ellison/ }).click();
     await poll(() => genevieve.getByText(MARK('hello')).isVisible()).toBe(true);
     await poll(() => badge.textContent()).toBe('Messages');
+
+    // Both offices' records members archive it (their own processes), and both sides see "archived".
+    for (const page of [margaret, genevieve])
+      await poll(() =>
+        page
+          .getByRole('listitem')
+          .filter({ hasText: MARK('hello') })
+          .getByText('archived', { exact: true })
+          .isVisible(),
+      ).toBe(true);
 
     // She replies with a file.
     await genevieve.getByLabel('Message', { exact: true }).fill(MARK('reply'));
