@@ -351,6 +351,40 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
         body: (res) => expect([...res.rawPayload]).toEqual([1, 2, 3]),
       },
     ],
+    // The records member's routes: no person's session opens them (403 with one, 401 without);
+    // a records member signs each request (records-member-process.db.test.ts runs the real one).
+    ...Object.fromEntries(
+      [
+        ['GET', '/api/v1/messaging/records/self'],
+        ['GET', '/api/v1/messaging/records/directory'],
+        ['GET', '/api/v1/messaging/records/welcomes'],
+        ['GET', '/api/v1/messaging/records/groups'],
+        ['GET', '/api/v1/messaging/records/groups/:id/messages'],
+        ['POST', '/api/v1/messaging/records/groups/:id/archived/:seq'],
+      ].map(([method, pattern]) => [
+        `${method} ${pattern}`,
+        [
+          {
+            what: "a records member's route, asked with a person's session",
+            access: [],
+            request: async (_fx: unknown, caller: Caller) => {
+              const id = (await conversation(caller)).groupId;
+              return {
+                method: method as 'GET' | 'POST',
+                url: pattern!.replace(':id', id).replace(':seq', '1'),
+                ...(method === 'POST'
+                  ? {
+                      payload: Buffer.from('sealed'),
+                      headers: { 'content-type': 'application/octet-stream' },
+                    }
+                  : {}),
+              };
+            },
+            body: () => {},
+          },
+        ],
+      ]),
+    ),
     'GET /api/v1/messaging/welcomes': [
       {
         what: "the caller's Welcomes",
