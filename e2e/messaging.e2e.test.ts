@@ -251,6 +251,11 @@ describe('messaging (MLS, records member in every conversation)', () => {
     const overflow = (page: Page) =>
       page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(await overflow(phone)).toBeLessThanOrEqual(0);
+    // The disappearing-messages timer is the conversation's setting, seen by the other member too.
+    await margaret.getByLabel('Messages disappear after').selectOption({ label: '1 day' });
+    await genevieve.goto(conversationUrl);
+    await poll(() => genevieve.getByLabel('Messages disappear after').inputValue()).toBe('86400');
+
     // A conversation on a phone-width screen.
     await margaret.setViewportSize({ width: 390, height: 844 });
     await margaret.goto(conversationUrl);
