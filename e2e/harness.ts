@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '@hotline/common';
+import { type Clock, createLogger } from '@hotline/common';
 import {
   AppContext,
   buildApp,
@@ -14,6 +14,7 @@ import {
 } from '@hotline/server';
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { startDemoRecordsMembers } from '../packages/server/src/messaging/demo-records-members.js';
 
 const root = new URL('..', import.meta.url).pathname;
 let built = false;
@@ -50,6 +51,11 @@ export async function startServer(opts: {
   env?: Record<string, string>;
   /** The server's clock (default the system clock), e.g. a ShiftedClock to open a call's window. */
   clock?: Clock;
+  /**
+   * Demo only: start one `hotline records-member` process per demo office beside the server, as
+   * `npm start` does (messaging's records members; the test waits until each is published).
+   */
+  recordsMembers?: boolean;
 }): Promise<TestServer> {
   buildOnce();
   const port = await freePort();
@@ -73,11 +79,21 @@ export async function startServer(opts: {
   ctx.startBackground();
   const app = await buildApp(ctx, { webDir: join(root, 'packages/web/dist') });
   await app.listen({ host: '127.0.0.1', port });
+  const members =
+    opts.demo && opts.recordsMembers
+      ? await startDemoRecordsMembers(
+          ctx,
+          `http://127.0.0.1:${port}`,
+          createLogger({ level: 'warn' }).child({ component: 'records-members' }),
+        )
+      : null;
+  await members?.ready;
   return {
     url: `http://localhost:${port}`,
     ctx,
     app,
     async close() {
+      await members?.close();
       await app.close();
       await ctx.close();
       rmSync(dataDir, { recursive: true, force: true });

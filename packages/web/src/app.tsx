@@ -2,6 +2,7 @@ import { ROLE_LABELS } from '@hotline/contract/roles';
 import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 import { Link, Loading, PageHeader, RoleBadge } from './components';
+import { MessagesBadge, MessagingProvider } from './messages/messages';
 import { type NavItem, navItems, shellNavItems } from './nav';
 import { NotificationsProvider, UnreadBadge } from './notifications';
 import { AdminPage } from './pages/admin';
@@ -97,7 +98,9 @@ export function App() {
       ) : (
         me && (
           <NotificationsProvider key={me.user.id}>
-            <SignedIn path={path} me={me} />
+            <MessagingProvider>
+              <SignedIn path={path} me={me} />
+            </MessagingProvider>
           </NotificationsProvider>
         )
       )}
@@ -150,6 +153,7 @@ function SignedIn({ path, me }: { path: string; me: Me }) {
                       <Link to={n.path} className={active ? 'active' : undefined} current={active}>
                         {n.label}
                         {n.path === '/notifications' && <UnreadBadge />}
+                        {n.path === '/messages' && <MessagesBadge />}
                       </Link>
                     </li>
                   );

@@ -29,6 +29,7 @@ export const navItems: NavItem[] = [
 
 /** The shell's own screens, below the work screens. */
 export const shellNavItems: NavItem[] = [
+  { path: '/messages', label: 'Messages', permission: 'profile.read' },
   { path: '/directory', label: 'Directory', permission: 'directory.read' },
   { path: '/admin', label: 'Administration', permission: 'users.invite' },
   { path: '/notifications', label: 'Notifications', permission: 'profile.read' },

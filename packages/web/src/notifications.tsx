@@ -28,7 +28,12 @@ interface NotificationsState {
   error: unknown;
   markRead(ids: string[] | 'all'): Promise<void>;
   reload(): Promise<void>;
+  /** Every message on the person's live socket (other screens, e.g. Messages, listen here); `reconnected` after a drop. */
+  subscribe(l: LiveListener): () => void;
 }
+
+/** A listener of the live socket: a server message, or 'reconnected' after a drop (re-read what may be missed). */
+export type LiveListener = (msg: { type: string; [k: string]: unknown } | 'reconnected') => void;
 
 const Ctx = createContext<NotificationsState>({
   unread: 0,
@@ -36,6 +41,7 @@ const Ctx = createContext<NotificationsState>({
   error: null,
   markRead: async () => undefined,
   reload: async () => undefined,
+  subscribe: () => () => undefined,
 });
 
 export const useNotifications = () => useContext(Ctx);
@@ -53,6 +59,16 @@ function liveUrl(): string {
 export function NotificationsProvider({ children }: { children: ReactNode }) {
   const [list, setList] = useState<NotificationList | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [listeners] = useState(() => new Set<LiveListener>());
+  const subscribe = useCallback(
+    (l: LiveListener) => {
+      listeners.add(l);
+      return () => {
+        listeners.delete(l);
+      };
+    },
+    [listeners],
+  );
   const reload = useCallback(
     () =>
       get<NotificationList>('/api/v1/notifications').then((l) => {
@@ -65,6 +81,7 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     void reload();
     const socket = new LiveSocket({ url: liveUrl() });
     const off = socket.onMessage((msg) => {
+      for (const l of listeners) l(msg as { type: string });
       if (msg.type === 'notification')
         setList((l) => ({
           unread: msg.unread,
@@ -77,7 +94,10 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     });
     // After a drop, what was pushed meanwhile is read again.
     const offState = socket.onState((s) => {
-      if (s === 'open' && socket.reconnects > 0) void reload();
+      if (s === 'open' && socket.reconnects > 0) {
+        void reload();
+        for (const l of listeners) l('reconnected');
+      }
     });
     socket.connect();
     return () => {
@@ -85,7 +105,7 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
       offState();
       socket.close();
     };
-  }, [reload]);
+  }, [reload, listeners]);
   const markRead = useCallback(async (ids: string[] | 'all') => {
     const at = new Date().toISOString();
     const r = await post<{ unread: number }>(
@@ -104,7 +124,9 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     );
   }, []);
   return (
-    <Ctx.Provider value={{ unread: list?.unread ?? 0, items: list?.items ?? null, error, markRead, reload }}>
+    <Ctx.Provider
+      value={{ unread: list?.unread ?? 0, items: list?.items ?? null, error, markRead, reload, subscribe }}
+    >
       {children}
     </Ctx.Provider>
   );

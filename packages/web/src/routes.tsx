@@ -5,6 +5,7 @@ import { DashboardPage } from './calls/dashboard';
 import { NewCallPage, OffChannelPage } from './calls/forms';
 import { CalendarPage, InboxPage } from './calls/lists';
 import { MemconPrintPage } from './calls/memcon-print';
+import { ConversationPage, MessagesPage } from './messages/messages';
 import { NotificationsPage } from './notifications';
 import { ContactsPage } from './records/contacts-page';
 import { DisposalsPage } from './records/disposals-page';
@@ -39,6 +40,12 @@ export const extraRoutes: ExtraRoute[] = [
     },
   },
   { pattern: '/notifications', permission: 'profile.read', render: () => <NotificationsPage /> },
+  { pattern: '/messages', permission: 'profile.read', render: () => <MessagesPage /> },
+  {
+    pattern: '/messages/:id',
+    permission: 'profile.read',
+    render: (p) => <ConversationPage key={p.id} groupId={p.id!} />,
+  },
   {
     pattern: '/calls/:id',
     permission: 'calls.read',

@@ -140,6 +140,19 @@ const TEXT: [name: string, stack: string[]][] = [
   ['an unread notification', ['.notification | .notification.unread']],
   ['hint in an unread notification', ['.notification | .notification.unread', '.hint']],
   ['unread tag in an unread notification', ['.notification | .notification.unread', '.tag']],
+  ['preserved-by banner of a conversation', ['.preserved']],
+  ['name in an unread conversation', ['.conversation.unread strong']],
+  ['membership change line', ['.thread-change']],
+  ['hint on a membership change line', ['.thread-change', '.hint']],
+  ['message', ['.bubble']],
+  ['hint on a message', ['.bubble', '.hint']],
+  ['own message', ['.bubble | .bubble.mine']],
+  ['hint on an own message', ['.bubble | .bubble.mine', '.hint']],
+  ['button on an own message', ['.bubble | .bubble.mine', '.btn']],
+  ['quoted message in a reply', ['.bubble', '.reply-quote']],
+  ['archived tag on a message', ['.bubble', '.tag | .tag-archived']],
+  ['archived tag on an own message', ['.bubble | .bubble.mine', '.tag | .tag-archived']],
+  ['unchecked-credential tag on a panel', ['.panel', '.tag | .tag-warn']],
 ];
 
 /** Rules that set a colour but put no text on it, and why. */
