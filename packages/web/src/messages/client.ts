@@ -601,7 +601,8 @@ export class MessagingClient {
           const r = await decryptMessage(session, unb64(m.data));
           session = r.session;
           const p = decodePayload(r.plaintext);
-          if (p) this.addPayload(items, p, m);
+          const from = r.sender.identity?.kind === 'person' ? r.sender.identity.personId : null;
+          if (p) this.addPayload(items, p, m, from);
         } catch (e) {
           items.push({
             kind: 'unreadable',
@@ -618,15 +619,24 @@ export class MessagingClient {
     await this.saveGroup({ ...group, own, items, mls: b64(exportSession(session)) }, session);
   }
 
-  private addPayload(items: Item[], p: Payload, m: ServerMessage) {
+  /**
+   * `from` is the sender MLS authenticated (the leaf that signed the message); it is who the
+   * message is shown as from. The server's and the payload's claims are only cross-checked.
+   */
+  private addPayload(items: Item[], p: Payload, m: ServerMessage, from: string | null) {
+    const sender = from ?? m.senderUserId;
     const warning =
-      p.from.personId !== m.senderUserId
-        ? `The message says it is from ${p.from.personId}, but ${m.senderUserId} sent it.`
-        : undefined;
+      from === null
+        ? 'This message was not signed by a person in the conversation.'
+        : from !== m.senderUserId
+          ? `The server says ${m.senderUserId} sent this message, but it is signed by ${from}.`
+          : p.from.personId !== from
+            ? `The message says it is from ${p.from.personId}, but it is signed by ${from}.`
+            : undefined;
     if (p.t === 'edit') {
       const i = items.findIndex((x) => x.kind === 'message' && x.id === p.target);
       const target = items[i];
-      if (target?.kind === 'message' && target.senderUserId === m.senderUserId) {
+      if (target?.kind === 'message' && target.senderUserId === sender) {
         items[i] = { ...target, versions: [...(target.versions ?? []), target.text], text: p.text };
       }
       return;
@@ -636,7 +646,7 @@ export class MessagingClient {
       seq: m.seq,
       at: m.at,
       id: p.id,
-      senderUserId: m.senderUserId,
+      senderUserId: sender,
       text: p.text,
       ...(p.replyTo ? { replyTo: p.replyTo } : {}),
       ...(p.file ? { file: p.file } : {}),
@@ -857,15 +867,20 @@ export class MessagingClient {
         });
         const g = this.groups.get(groupId)!;
         const items = [...g.items];
-        this.addPayload(items, p, {
-          seq: r.seq,
-          epoch: 0,
-          kind: 'application',
-          senderUserId: this.me.personId,
-          data: '',
-          at: new Date().toISOString(),
-          archivedAt: null,
-        });
+        this.addPayload(
+          items,
+          p,
+          {
+            seq: r.seq,
+            epoch: 0,
+            kind: 'application',
+            senderUserId: this.me.personId,
+            data: '',
+            at: new Date().toISOString(),
+            archivedAt: null,
+          },
+          this.me.personId, // our own message, which we signed
+        );
         items.sort((a, b) => a.seq - b.seq);
         await this.saveGroup(
           { ...g, items, own: [...(g.own ?? []), r.seq], mls: b64(exportSession(out.session)) },
