@@ -6,10 +6,11 @@ import {
   inspectCommit,
   inspectKeyPackage,
   inspectPrivateMessage,
+  type MemberIdentity,
   MlsInspectError,
   toHex,
 } from '@hotline/e2ee';
-import { type Actor, authorize } from '../policy/policy.js';
+import { type Actor, authorize, mayMessage } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
 import { MessagingEvents } from './events.js';
@@ -67,6 +68,33 @@ export class MessagingService {
     throw new ForbiddenError(
       `${field}: its signature key has no credential for device ${deviceId} of yours. Ask for one first (POST /api/v1/messaging/credentials with this deviceId and the signature key), then publish.`,
     );
+  }
+
+  /**
+   * A Commit may add only people the committer may message (the policy module's `mayMessage`:
+   * their own office; other offices' principals, staff, secretariat and liaisons), or another
+   * device of the committer's own; each added person must be an active person of the office their
+   * identity names. Records members are checked by the records rule.
+   */
+  private async requireMayAdd(tx: Db, actor: Actor, added: { identity: MemberIdentity | null }[]) {
+    const persons = added.flatMap((a) => (a.identity?.kind === 'person' ? [a.identity] : []));
+    if (added.some((a) => a.identity === null))
+      throw new ValidationError('The Commit adds a member whose credential is not a Hotline identity.', {
+        field: 'commit',
+      });
+    if (persons.length === 0) return;
+    const people = new Map((await repo.activePeople(tx)).map((p) => [p.id, p]));
+    for (const id of persons) {
+      const p = people.get(id.personId);
+      if (!p || p.officeId !== id.officeId)
+        throw new ForbiddenError(
+          `The Commit adds ${id.personId} of office ${id.officeId}, who is not an active person of that office; add people from the messaging directory.`,
+        );
+      if (p.id !== actor.userId && !mayMessage(actor, { id: p.id, officeId: p.officeId, roles: p.roles }))
+        throw new ForbiddenError(
+          `You may not message ${p.name} (${p.officeName}), so you cannot add them to a conversation; the messaging directory lists who you may reach.`,
+        );
+    }
   }
 
   /** A device publishes its key packages (its own identity only). */
@@ -289,6 +317,7 @@ export class MessagingService {
         throw new ForbiddenError(
           `The Commit is signed as leaf ${info.senderLeafIndex}, which is not one of your devices.`,
         );
+      await this.requireMayAdd(tx, actor, info.added);
       const directory = directoryOf(await repo.recordsKeys(tx));
       const check = checkCommitKeepsRecords(group.roster.map(leafToEntry), info.changes, directory);
       if (!check.ok) throw new RecordsMemberRequiredError(check.reason);

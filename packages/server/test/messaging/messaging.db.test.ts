@@ -157,6 +157,35 @@ describe('messaging delivery service', () => {
     expect((await t.ctx.messagingQueries.messages(alice, c.groupId, 0, 10)).messages).toHaveLength(1);
   });
 
+  it('refuses a Commit adding someone the committer may not message (403), leaving the conversation as it was', async () => {
+    const c = await conversation(bobBundles);
+    // Office B's records officer is not in Alice's messaging directory (another office, not a
+    // principal, staff, secretariat or liaison), even with a key package in hand.
+    const theirs = await devices.keyPackage(recordsB, 'desk');
+    await t.ctx.messaging.publishKeyPackages(recordsB, [
+      { data: b64(theirs.publicBytes), lastResort: false },
+    ]);
+    const out = await commitChanges(c.aliceS, { add: [theirs.publicBytes] });
+    const before = await t.ctx.messagingQueries.group(alice, c.groupId);
+    await expect(
+      t.ctx.messaging.postCommit(alice, c.groupId, { commit: b64(out.commit), welcome: b64(out.welcome!) }),
+    ).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/may not message/) });
+    expect(await t.ctx.messagingQueries.group(alice, c.groupId)).toEqual(before);
+    expect((await t.ctx.messagingQueries.welcomes(recordsB)).welcomes).toEqual([]);
+    // A colleague of her own office is fine.
+    const carols = await devices.keyPackage(carol, 'tablet');
+    await t.ctx.messaging.publishKeyPackages(carol, [{ data: b64(carols.publicBytes), lastResort: false }]);
+    const ok = await commitChanges(c.aliceS, { add: [carols.publicBytes] });
+    expect(
+      (
+        await t.ctx.messaging.postCommit(alice, c.groupId, {
+          commit: b64(ok.commit),
+          welcome: b64(ok.welcome!),
+        })
+      ).epoch,
+    ).toBe(2);
+  });
+
   it('refuses a conversation whose first Commit lacks the other office’s records member', async () => {
     const own = await devices.keyPackage(alice, 'phone');
     const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
