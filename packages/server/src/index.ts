@@ -6,6 +6,7 @@ export { AppContext } from './context.js';
 export { restrictUmask, securePrivateTree } from './db/data-dir.js';
 export { openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
+export { type OpenedMessage, openMessagingArchive } from './messaging/archive-reader.js';
 export { createSessionKeyFile } from './identity/session-key.js';
 export {
   ARCHIVE_KEY_OPENED,

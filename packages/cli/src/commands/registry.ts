@@ -4,6 +4,7 @@ import { captureCommands } from './capture.js';
 import { contactsCommands } from './contacts.js';
 import { keysCommands } from './keys.js';
 import { logCommands, verifyCommand } from './log.js';
+import { messagesCommands } from './messages.js';
 import { monitorCommand } from './monitor.js';
 import { recordsMemberCommand } from './records-member.js';
 import { transferCommands } from './transfer.js';
@@ -21,4 +22,5 @@ export const extraCommands: ((program: Command) => void)[] = [
   archiveReplicateCommand,
   transferCommands,
   recordsMemberCommand,
+  messagesCommands,
 ];

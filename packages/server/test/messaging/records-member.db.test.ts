@@ -6,11 +6,11 @@ import {
   type KeyPackageBundle,
   newArchiveKeyPair,
   newKeyPackage,
-  openArchived,
   RecordsMember,
   sealForArchive,
 } from '@hotline/e2ee';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openMessagingArchive } from '../../src/messaging/archive-reader.js';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
 import { messagingDevices } from '../helpers/messaging.js';
@@ -100,29 +100,26 @@ describe('records member', () => {
       t.ctx.recordsArchive.archive(office, { groupId: g.id, seq: appSeqs[0]!, sealed: new Uint8Array(64) }),
     ).rejects.toMatchObject({ status: 409 });
 
-    // The records log holds each message sealed: opened with the archive private key, in order.
+    // What the server can read of each record with its own (at-rest) key: the sealed bytes, no text.
     const entries = await t.ctx.db
       .selectFrom('records')
       .select(['seq', 'digest'])
       .where('kind', '=', 'messaging.archived')
       .orderBy('seq')
       .execute();
-    const opened: string[] = [];
     for (const e of entries) {
-      // What the server can read of the record with its own (at-rest) key: the sealed bytes, no text.
       const readable = new TextDecoder().decode((await t.ctx.records.content(t.ctx.db, e.digest))!);
       for (const m of markers) expect(readable).not.toContain(m);
-      const content = JSON.parse(readable) as {
-        groupId: string;
-        seq: number;
-        epoch: number;
-        sealed: string;
-      };
-      const at = { groupId: content.groupId, epoch: BigInt(content.epoch), seq: content.seq };
-      opened.push(
-        new TextDecoder().decode(await openArchived(archive.privateKey, unb64(content.sealed), at)),
-      );
     }
+    // The records log holds each message sealed: opened with the archive private key, in order.
+    const archiveOpened = await openMessagingArchive(t.ctx, office, archive.privateKey, { groupId: g.id });
+    expect(archiveOpened.map((m) => m.recordSeq)).toEqual(entries.map((e) => Number(e.seq)));
+    expect(archiveOpened.map((m) => m.seq)).toEqual(appSeqs);
+    const opened = archiveOpened.map((m) => new TextDecoder().decode(m.plaintext));
+    // Another key opens nothing, and says which record it could not open.
+    await expect(openMessagingArchive(t.ctx, office, (await newArchiveKeyPair()).privateKey)).rejects.toThrow(
+      /record #\d+ .* does not open with this archive key/,
+    );
     expect(opened).toEqual(markers);
 
     // No marker anywhere in the messaging tables or the records log's stored content.
