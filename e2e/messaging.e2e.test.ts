@@ -265,6 +265,23 @@ describe('messaging (MLS, records member in every conversation)', () => {
     for (const p of problems) expect(p).toEqual([]);
   }, 120_000);
 
+  it('a person’s new device joins their conversations and reads what is sent after it joined', async () => {
+    // Margaret signs in on a second browser: a new device, with its own credential and key packages.
+    const second = await signIn('Margaret Ellison');
+    await clientReady(second);
+    // Her first device, on its next sync, sees a credential its conversations lack and adds it.
+    await margaret.goto(conversationUrl);
+    await poll(() => margaret.getByText(/added a new device of Margaret Ellison/).isVisible()).toBe(true);
+    await second.goto(conversationUrl);
+    await poll(() => second.getByText('You were added to this conversation.').isVisible()).toBe(true);
+    await genevieve.goto(conversationUrl);
+    await poll(() => genevieve.getByText(/added a new device of Margaret Ellison/).isVisible()).toBe(true);
+    await genevieve.getByLabel('Message', { exact: true }).fill(MARK('to-both-devices'));
+    await genevieve.getByRole('button', { name: 'Send' }).click();
+    for (const page of [second, margaret])
+      await poll(() => page.getByText(MARK('to-both-devices')).isVisible()).toBe(true);
+  }, 120_000);
+
   it('no marker is readable in the server’s data directory (files, logs, blobs)', async () => {
     const dataDir = server.ctx.cfg.dataDir;
     const hits: string[] = [];

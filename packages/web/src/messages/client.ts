@@ -451,9 +451,50 @@ export class MessagingClient {
       await this.joinWelcomes();
       const ids = groupIds ?? [...this.groups.keys()];
       for (const id of ids) if (this.groups.has(id)) await this.syncGroup(id);
+      if (!groupIds) await this.bringInMyDevices();
       await this.ensureKeyPackages();
       this.changed();
     });
+  }
+
+  /**
+   * A new device of mine (a browser where I signed in since) joins my conversations: when my live
+   * credentials name a device a conversation lacks, one of my devices already in it (the first by
+   * device id, so my devices do not race each other) adds it, with that device's key package.
+   */
+  private async bringInMyDevices() {
+    let credentials: Credential[];
+    try {
+      credentials = (
+        await get<{ items: Credential[] }>(
+          `/api/v1/messaging/credentials?personId=${encodeURIComponent(this.me.personId)}`,
+        )
+      ).items;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return;
+      throw e;
+    }
+    const mine: string[] = [];
+    for (const c of credentials) if (await this.verifyCredential(c)) mine.push(c.deviceId);
+    for (const [id, g] of this.groups) {
+      if (g.removed || !this.sessions.has(id)) continue;
+      const present = this.roster(id).flatMap((e) =>
+        e.identity?.kind === 'person' && e.identity.personId === this.me.personId
+          ? [e.identity.deviceId]
+          : [],
+      );
+      if ([...present].sort()[0] !== this.device.deviceId) continue;
+      const missing = mine.filter((d) => !present.includes(d));
+      if (missing.length === 0) continue;
+      const r = await post<{ keyPackages: { deviceId: string | null; data: string }[] }>(
+        '/api/v1/messaging/key-packages/claim',
+        { userId: this.me.personId },
+      );
+      const adds = r.keyPackages
+        .filter((k) => k.deviceId && missing.includes(k.deviceId))
+        .map((k) => unb64(k.data));
+      if (adds.length > 0) await this.commit(id, { add: adds });
+    }
   }
 
   private async joinWelcomes() {
@@ -670,7 +711,17 @@ export class MessagingClient {
     const key = (e: RosterEntry) => toHex(e.signatureKey) + (e.identity ? JSON.stringify(e.identity) : '');
     const had = new Set(before.map(key));
     const has = new Set(after.map(key));
-    const added = after.filter((e) => !had.has(key(e))).map((e) => this.nameOf(e));
+    // A person already in the conversation who gains a leaf: a new device of theirs.
+    const people = new Set(
+      before.flatMap((e) => (e.identity?.kind === 'person' ? [e.identity.personId] : [])),
+    );
+    const added = after
+      .filter((e) => !had.has(key(e)))
+      .map((e) =>
+        e.identity?.kind === 'person' && people.has(e.identity.personId)
+          ? `a new device of ${this.nameOf(e)}`
+          : this.nameOf(e),
+      );
     const removed = before.filter((e) => !has.has(key(e))).map((e) => this.nameOf(e));
     const by =
       senderUserId === this.me.personId ? 'You' : (this.people.get(senderUserId)?.name ?? senderUserId);
