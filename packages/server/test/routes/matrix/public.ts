@@ -153,6 +153,14 @@ export const publicRoutes = (w: MatrixWorld): RouteTable => ({
       body: hasText(/javascript/, /SwaggerUIBundle/),
     },
   ],
+  'GET /api/docs/static/theme/first-paint.css': [
+    {
+      what: 'the stylesheet of the docs first paint (the operations listed before Swagger UI runs)',
+      access: 'everyone',
+      request: () => ({ method: 'GET', url: '/api/docs/static/theme/first-paint.css' }),
+      body: hasText(/text\/css/, /first-paint-ops/),
+    },
+  ],
   'GET /api/docs/static/*': [
     {
       what: 'an API docs asset',
