@@ -17,6 +17,7 @@ declare global {
     hotlineMessaging?: {
       send(groupId: string, text: string): Promise<void>;
       createBareConversation(): Promise<string>;
+      deviceId: string;
       store: { sealingKey: CryptoKey; rawValues(): Promise<unknown[]> };
     };
   }
@@ -265,7 +266,7 @@ describe('messaging (MLS, records member in every conversation)', () => {
     for (const p of problems) expect(p).toEqual([]);
   }, 120_000);
 
-  it('a person’s new device joins their conversations and reads what is sent after it joined', async () => {
+  it('a person’s new device joins their conversations; a removed one leaves them and reads nothing new', async () => {
     // Margaret signs in on a second browser: a new device, with its own credential and key packages.
     const second = await signIn('Margaret Ellison');
     await clientReady(second);
@@ -280,7 +281,32 @@ describe('messaging (MLS, records member in every conversation)', () => {
     await genevieve.getByRole('button', { name: 'Send' }).click();
     for (const page of [second, margaret])
       await poll(() => page.getByText(MARK('to-both-devices')).isVisible()).toBe(true);
-  }, 120_000);
+
+    // The second device is lost: Margaret removes it from her first one (asked first).
+    const lostId = await second.evaluate(() => window.hotlineMessaging!.deviceId);
+    await margaret.goto(`${server.url}/app/messages`);
+    const devicesPanel = margaret.getByRole('region', { name: 'Your devices' });
+    await poll(() => devicesPanel.getByText('This device').isVisible()).toBe(true);
+    await devicesPanel.getByRole('button', { name: `Remove device ${lostId.slice(0, 8)}` }).click();
+    const dialog = margaret.getByRole('dialog', { name: 'Remove this device?' });
+    await poll(() => dialog.isVisible()).toBe(true);
+    expect(await axeViolations(margaret)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Remove the device' }).click();
+    await poll(() => margaret.getByText(`Removed device ${lostId}.`).isVisible()).toBe(true);
+    await margaret.goto(conversationUrl);
+    await poll(() => margaret.getByText(/You removed a device of Margaret Ellison/).isVisible()).toBe(true);
+    // What is sent now reaches her first device, not the lost one.
+    await genevieve.goto(conversationUrl);
+    await poll(() => genevieve.getByText(/removed a device of Margaret Ellison/).isVisible()).toBe(true);
+    await genevieve.getByLabel('Message', { exact: true }).fill(MARK('after-device-removal'));
+    await genevieve.getByRole('button', { name: 'Send' }).click();
+    await poll(() => margaret.getByText(MARK('after-device-removal')).isVisible()).toBe(true);
+    await second.goto(conversationUrl);
+    await poll(() =>
+      second.getByText(/You were removed: this device can no longer read or send here/).isVisible(),
+    ).toBe(true);
+    expect(await second.getByText(MARK('after-device-removal')).count()).toBe(0);
+  }, 180_000);
 
   it('no marker is readable in the server’s data directory (files, logs, blobs)', async () => {
     const dataDir = server.ctx.cfg.dataDir;

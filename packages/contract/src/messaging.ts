@@ -196,3 +196,7 @@ export const GroupSettingsSchema = z.object({
 /** POST /api/v1/messaging/groups/:id/blobs (application/octet-stream: the encrypted file). */
 export const StoredBlobSchema = z.object({ id: z.string(), sha256: z.string(), bytes: z.number().int() });
 export const BlobParams = z.object({ id: IdSchema, blobId: IdSchema });
+
+/** A device of the caller's, by the id it chose (DELETE /api/v1/messaging/credentials/:deviceId). */
+export const DeviceParams = z.object({ deviceId: z.string().min(1).max(100) });
+export const RevokedDeviceSchema = z.object({ deviceId: z.string(), revoked: z.number().int() });

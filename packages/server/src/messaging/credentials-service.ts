@@ -1,4 +1,4 @@
-import { type Clock, ForbiddenError, newId, ValidationError } from '@hotline/common';
+import { type Clock, ForbiddenError, NotFoundError, newId, ValidationError } from '@hotline/common';
 import { type Credential, signCredential, toHex } from '@hotline/e2ee';
 import type { Actor } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
@@ -91,6 +91,28 @@ export class CredentialsService {
         record_seq: String(rec.seq),
       });
       return cred;
+    });
+  }
+
+  /**
+   * Remove one of the caller's devices (a lost phone, a browser no longer used): its credential
+   * ends and its unused key packages are dropped, so no one can add it again and the caller's other
+   * devices remove its leaf from each conversation on their next sync. One transaction, audited.
+   */
+  async revoke(actor: Actor, deviceId: string): Promise<{ deviceId: string; revoked: number }> {
+    const now = this.clock.now();
+    return repo.transaction(this.db, async (tx) => {
+      const revoked = await repo.revokeDeviceCredentials(tx, actor.userId, deviceId, now);
+      if (revoked.length === 0)
+        throw new NotFoundError('messaging device', `${deviceId} (yours, with a live credential)`);
+      await repo.dropDeviceKeyPackages(tx, actor.userId, deviceId);
+      await writeAudit(tx, this.records, {
+        action: 'messaging.credential_revoked',
+        actor,
+        subject: actor.userId,
+        details: { deviceId, credentials: revoked.map((r) => r.id) },
+      });
+      return { deviceId, revoked: revoked.length };
     });
   }
 

@@ -327,6 +327,17 @@ export async function revokeDeviceCredentials(tx: Db, userId: string, deviceId: 
     .execute();
 }
 
+/** A device's key packages not yet handed out (its last-resort one included): no one can add it any more. */
+export async function dropDeviceKeyPackages(tx: Db, userId: string, deviceId: string) {
+  await tx
+    .deleteFrom('messaging_key_packages')
+    .where('owner_kind', '=', 'person')
+    .where('user_id', '=', userId)
+    .where('device_id', '=', deviceId)
+    .where('claimed_at', 'is', null)
+    .execute();
+}
+
 export async function credentialsOf(db: Db, userId: string) {
   return db
     .selectFrom('messaging_credentials')

@@ -11,6 +11,7 @@ import {
   CredentialSchema,
   CredentialsQuery,
   CredentialsSchema,
+  DeviceParams,
   GroupMessagesQuery,
   GroupMessagesSchema,
   GroupSchema,
@@ -28,6 +29,7 @@ import {
   ReadSchema,
   RecordsMemberSchema,
   RecordsMembersSchema,
+  RevokedDeviceSchema,
   StoredBlobSchema,
   WelcomesSchema,
 } from '@hotline/contract';
@@ -153,6 +155,11 @@ export function messagingRoutes(app: App, ctx: AppContext): void {
       await requireActor(ctx, req);
       return ctx.messagingCredentials.of(req.query.personId);
     },
+  );
+  app.delete(
+    '/api/v1/messaging/credentials/:deviceId',
+    { schema: { tags, params: DeviceParams, response: { 200: RevokedDeviceSchema } } },
+    async (req) => ctx.messagingCredentials.revoke(await requireActor(ctx, req), req.params.deviceId),
   );
   app.get(
     '/api/v1/messaging/directory',

@@ -100,6 +100,41 @@ describe('messaging credentials, directory and conversations', () => {
     ).resolves.toMatchObject({ refs: [expect.any(String)] });
   });
 
+  it('removes a lost device: its credential ends, its key packages go, it cannot publish again; audited', async () => {
+    const lost = await devices.keyPackage(bob, 'lost-phone');
+    await t.ctx.messaging.publishKeyPackages(bob, [
+      { data: b64(lost.publicBytes), lastResort: false },
+      { data: b64((await devices.keyPackage(bob, 'lost-phone')).publicBytes), lastResort: true },
+    ]);
+    await t.ctx.messaging.publishKeyPackages(bob, [
+      { data: b64((await devices.keyPackage(bob, 'desk')).publicBytes), lastResort: false },
+    ]);
+    const before = (await t.ctx.messagingCredentials.of(bob.userId)).items.map((c) => c.deviceId);
+    expect(before).toEqual(expect.arrayContaining(['lost-phone', 'desk']));
+    expect(await t.ctx.messagingCredentials.revoke(bob, 'lost-phone')).toEqual({
+      deviceId: 'lost-phone',
+      revoked: 1,
+    });
+    const after = (await t.ctx.messagingCredentials.of(bob.userId)).items.map((c) => c.deviceId);
+    expect(after).not.toContain('lost-phone');
+    expect(after).toContain('desk');
+    // No one can add it: none of its key packages is handed out, not even the last-resort one.
+    const claimed = await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId });
+    expect(claimed.keyPackages.map((k) => k.deviceId)).not.toContain('lost-phone');
+    // It cannot publish more with its old key, and removing it twice (or another's device) is 404.
+    await expect(
+      t.ctx.messaging.publishKeyPackages(bob, [{ data: b64(lost.publicBytes), lastResort: false }]),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(t.ctx.messagingCredentials.revoke(bob, 'lost-phone')).rejects.toMatchObject({ status: 404 });
+    await expect(t.ctx.messagingCredentials.revoke(alice, 'desk')).rejects.toMatchObject({ status: 404 });
+    const audit = await t.ctx.db
+      .selectFrom('records')
+      .select('kind')
+      .where('kind', '=', 'audit.messaging.credential_revoked')
+      .execute();
+    expect(audit).toHaveLength(1);
+  });
+
   it("lists one's own office and other offices' principals, staff, secretariat and liaisons", async () => {
     const items = (await t.ctx.messagingQueries.directory(alice)).items;
     const ids = items.map((i) => i.personId);

@@ -25,7 +25,7 @@ import {
   toHex,
   verifyCredential,
 } from '@hotline/e2ee';
-import { ApiError, get, post } from '../api';
+import { ApiError, del, get, post } from '../api';
 import { SealedStore } from './sealed-store';
 import { b64, decodePayload, encodePayload, type FileRef, keyBytes, type Payload, unb64 } from './wire';
 
@@ -458,18 +458,17 @@ export class MessagingClient {
   }
 
   /**
-   * A new device of mine (a browser where I signed in since) joins my conversations: when my live
-   * credentials name a device a conversation lacks, one of my devices already in it (the first by
-   * device id, so my devices do not race each other) adds it, with that device's key package.
+   * My devices follow my credentials. A new device of mine (a browser where I signed in since)
+   * joins my conversations, and a device I removed (a lost phone) leaves them: when my verified
+   * live credentials name a device a conversation lacks, or a conversation holds a device of mine
+   * with no live credential, one of my live devices in it (the first by device id, so my devices
+   * do not race each other) adds or removes it in one Commit.
    */
   private async bringInMyDevices() {
+    if (!this.authority) return; // nothing can be verified: change nothing
     let credentials: Credential[];
     try {
-      credentials = (
-        await get<{ items: Credential[] }>(
-          `/api/v1/messaging/credentials?personId=${encodeURIComponent(this.me.personId)}`,
-        )
-      ).items;
+      credentials = (await this.myDevicesRaw()).items;
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return;
       throw e;
@@ -478,23 +477,53 @@ export class MessagingClient {
     for (const c of credentials) if (await this.verifyCredential(c)) mine.push(c.deviceId);
     for (const [id, g] of this.groups) {
       if (g.removed || !this.sessions.has(id)) continue;
-      const present = this.roster(id).flatMap((e) =>
-        e.identity?.kind === 'person' && e.identity.personId === this.me.personId
-          ? [e.identity.deviceId]
-          : [],
+      const own = this.roster(id).filter(
+        (e) => e.identity?.kind === 'person' && e.identity.personId === this.me.personId,
       );
-      if ([...present].sort()[0] !== this.device.deviceId) continue;
-      const missing = mine.filter((d) => !present.includes(d));
-      if (missing.length === 0) continue;
-      const r = await post<{ keyPackages: { deviceId: string | null; data: string }[] }>(
-        '/api/v1/messaging/key-packages/claim',
-        { userId: this.me.personId },
-      );
-      const adds = r.keyPackages
-        .filter((k) => k.deviceId && missing.includes(k.deviceId))
-        .map((k) => unb64(k.data));
-      if (adds.length > 0) await this.commit(id, { add: adds });
+      const deviceOf = (e: RosterEntry) => (e.identity?.kind === 'person' ? e.identity.deviceId : '');
+      const live = own.map(deviceOf).filter((d) => mine.includes(d));
+      if ([...live].sort()[0] !== this.device.deviceId) continue;
+      const missing = mine.filter((d) => !own.some((e) => deviceOf(e) === d));
+      const stale = own.filter((e) => !mine.includes(deviceOf(e))).map((e) => e.leafIndex);
+      let adds: Uint8Array[] = [];
+      if (missing.length > 0) {
+        const r = await post<{ keyPackages: { deviceId: string | null; data: string }[] }>(
+          '/api/v1/messaging/key-packages/claim',
+          { userId: this.me.personId },
+        );
+        adds = r.keyPackages
+          .filter((k) => k.deviceId && missing.includes(k.deviceId))
+          .map((k) => unb64(k.data));
+      }
+      if (adds.length > 0 || stale.length > 0)
+        await this.commit(id, {
+          ...(adds.length > 0 ? { add: adds } : {}),
+          ...(stale.length > 0 ? { remove: stale } : {}),
+        });
     }
+  }
+
+  private myDevicesRaw() {
+    return get<{ items: Credential[] }>(
+      `/api/v1/messaging/credentials?personId=${encodeURIComponent(this.me.personId)}`,
+    );
+  }
+
+  /** My devices with a live credential, this one marked. */
+  async myDevices(): Promise<{ deviceId: string; issuedAt: string; thisDevice: boolean }[]> {
+    const { items } = await this.myDevicesRaw();
+    return items.map((c) => ({
+      deviceId: c.deviceId,
+      issuedAt: c.issuedAt,
+      thisDevice: c.deviceId === this.device.deviceId,
+    }));
+  }
+
+  /** Remove another device of mine (its credential ends); then take it out of my conversations. */
+  async removeDevice(deviceId: string): Promise<void> {
+    if (deviceId === this.device.deviceId) throw new MessagingError('Remove this device from another one.');
+    await del(`/api/v1/messaging/credentials/${encodeURIComponent(deviceId)}`);
+    await this.sync();
   }
 
   private async joinWelcomes() {
@@ -722,7 +751,14 @@ export class MessagingClient {
           ? `a new device of ${this.nameOf(e)}`
           : this.nameOf(e),
       );
-    const removed = before.filter((e) => !has.has(key(e))).map((e) => this.nameOf(e));
+    const stay = new Set(after.flatMap((e) => (e.identity?.kind === 'person' ? [e.identity.personId] : [])));
+    const removed = before
+      .filter((e) => !has.has(key(e)))
+      .map((e) =>
+        e.identity?.kind === 'person' && stay.has(e.identity.personId)
+          ? `a device of ${this.nameOf(e)}`
+          : this.nameOf(e),
+      );
     const by =
       senderUserId === this.me.personId ? 'You' : (this.people.get(senderUserId)?.name ?? senderUserId);
     const parts = [

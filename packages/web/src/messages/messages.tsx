@@ -10,6 +10,7 @@ import {
 } from 'react';
 import { ApiError, get, post, put } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
+import { useConfirm } from '../confirm';
 import { useNotifications } from '../notifications';
 import { navigate } from '../router';
 import { useSession } from '../session';
@@ -291,7 +292,71 @@ export function MessagesPage() {
           ))}
         </ul>
       </section>
+      {client && <MyDevices client={client} onChange={reload} />}
     </>
+  );
+}
+
+/**
+ * The person's messaging devices (each browser where they use Messages), this one marked. Removing
+ * a lost one ends its credential; this device then takes it out of every conversation.
+ */
+function MyDevices({ client, onChange }: { client: MessagingClient; onChange: () => void }) {
+  const [devices, setDevices] = useState<
+    { deviceId: string; issuedAt: string; thisDevice: boolean }[] | null
+  >(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [confirmDialog, ask] = useConfirm();
+  const load = useCallback(() => client.myDevices().then(setDevices, setError), [client]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  async function remove(deviceId: string) {
+    const ok = await ask({
+      title: 'Remove this device',
+      body: `Device ${deviceId} can no longer be added to conversations, and this device takes it out of each of yours now: from then on it can read nothing new there.`,
+      irreversible: 'what it already holds stays on it; to use Messages there again, sign in on it afresh.',
+      confirmLabel: 'Remove the device',
+      danger: true,
+    });
+    if (!ok) return;
+    setError(null);
+    setNotice(null);
+    try {
+      await client.removeDevice(deviceId);
+      setNotice(`Removed device ${deviceId}.`);
+      await load();
+      onChange();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <section aria-labelledby="devices-title">
+      <h2 id="devices-title">Your devices</h2>
+      {confirmDialog}
+      <Alert error={error} />
+      <Alert error={notice} kind="success" />
+      {!devices && !error && <Loading what="Loading your devices" />}
+      {devices && (
+        <ul className="people-list">
+          {devices.map((d) => (
+            <li key={d.deviceId}>
+              <span>
+                <strong>{d.thisDevice ? 'This device' : `Device ${d.deviceId.slice(0, 8)}`}</strong>
+                <span className="hint"> since {when(d.issuedAt)}</span>
+              </span>
+              {!d.thisDevice && (
+                <button type="button" className="btn btn-danger" onClick={() => void remove(d.deviceId)}>
+                  Remove<span className="visually-hidden"> device {d.deviceId.slice(0, 8)}</span>
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

@@ -14,6 +14,7 @@ import {
   ReadSchema,
   RecordsMemberSchema,
   RecordsMembersSchema,
+  RevokedDeviceSchema,
   StoredBlobSchema,
   WelcomesSchema,
 } from '@hotline/contract';
@@ -272,6 +273,18 @@ export const messagingRoutes = (w: MatrixWorld): RouteTable => {
         },
         request: (fx) => ({ method: 'GET', url: `/api/v1/messaging/credentials?personId=${fx.target}` }),
         body: (res) => expect(CredentialsSchema.parse(res.json()).items.length).toBeGreaterThan(0),
+      },
+    ],
+    'DELETE /api/v1/messaging/credentials/:deviceId': [
+      {
+        what: "removing one of the caller's devices",
+        access: 'signed-in',
+        request: async (_fx, caller) => {
+          const deviceId = `matrix-${w.next()}`;
+          await devices.keysOf(actorOf(caller), deviceId);
+          return { method: 'DELETE', url: `/api/v1/messaging/credentials/${deviceId}` };
+        },
+        body: (res) => expect(RevokedDeviceSchema.parse(res.json()).revoked).toBe(1),
       },
     ],
     'GET /api/v1/messaging/directory': [
