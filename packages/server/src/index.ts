@@ -6,8 +6,8 @@ export { AppContext } from './context.js';
 export { restrictUmask, securePrivateTree } from './db/data-dir.js';
 export { openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
-export { type OpenedMessage, openMessagingArchive } from './messaging/archive-reader.js';
 export { createSessionKeyFile } from './identity/session-key.js';
+export { type OpenedMessage, openMessagingArchive } from './messaging/archive-reader.js';
 export {
   ARCHIVE_KEY_OPENED,
   ARCHIVE_KEY_SPLIT,
