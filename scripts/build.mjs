@@ -105,16 +105,20 @@ if (
     'packages/web/vite.config.ts',
     'packages/ledger/src',
     'packages/contract/src',
+    'packages/e2ee/src',
   ])
 ) {
   const t0 = performance.now();
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
-    {
-      cwd: join(root, 'packages/web'),
-      stdio: 'inherit',
-    },
-  );
+  // The staff app, then the public verifier on its own (one self-contained file; vite.config.ts).
+  for (const entry of ['app', 'verify'])
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+      {
+        cwd: join(root, 'packages/web'),
+        stdio: 'inherit',
+        env: { ...process.env, HOTLINE_WEB_ENTRY: entry },
+      },
+    );
   console.log(`built packages/web/dist in ${Math.round(performance.now() - t0)} ms`);
 }
