@@ -132,9 +132,8 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
   );
 }
 
-/** The count beside "Notifications" in the navigation. */
-export function UnreadBadge() {
-  const { unread } = useNotifications();
+/** An unread count beside a navigation item (nothing at 0; 99+ past 99). */
+export function CountBadge({ unread }: { unread: number }) {
   if (unread === 0) return null;
   return (
     <span className="count-badge">
@@ -142,6 +141,11 @@ export function UnreadBadge() {
       <span className="visually-hidden"> unread</span>
     </span>
   );
+}
+
+/** The count beside "Notifications" in the navigation. */
+export function UnreadBadge() {
+  return <CountBadge unread={useNotifications().unread} />;
 }
 
 /** Steps that came to wait for the person, newest first; opening one or "Mark read" marks it read. */

@@ -1,6 +1,7 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type {
+  MessagingCredentialsTable,
   MessagingGroupsTable,
   MessagingKeyPackagesTable,
   MessagingWelcomesTable,
@@ -282,20 +283,7 @@ export async function archivedSeqs(db: Db, groupId: string, officeId: string) {
 
 // ------------------------------------------------------------------ credentials (migration 030)
 
-export async function insertCredential(
-  tx: Db,
-  row: {
-    id: string;
-    office_id: string;
-    user_id: string;
-    device_id: string;
-    signature_public_key: Uint8Array;
-    issued_at: Date;
-    signature: Uint8Array;
-    session_method: 'passkey' | 'demo';
-    record_seq: string;
-  },
-) {
+export async function insertCredential(tx: Db, row: Omit<MessagingCredentialsTable, 'revoked_at'>) {
   await tx
     .insertInto('messaging_credentials')
     .values({

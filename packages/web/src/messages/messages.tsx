@@ -11,7 +11,7 @@ import {
 import { ApiError, get, post, put } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { useConfirm } from '../confirm';
-import { useNotifications } from '../notifications';
+import { CountBadge, useNotifications } from '../notifications';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import { when } from '../time';
@@ -153,14 +153,7 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
 
 /** The count beside "Messages" in the navigation. */
 export function MessagesBadge() {
-  const { unread } = useMessaging();
-  if (unread === 0) return null;
-  return (
-    <span className="count-badge">
-      {unread > 99 ? '99+' : unread}
-      <span className="visually-hidden"> unread</span>
-    </span>
-  );
+  return <CountBadge unread={useMessaging().unread} />;
 }
 
 function Preserved({ by }: { by: { officeName: string }[] }) {
