@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { build } from 'esbuild';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const root = new URL('../../..', import.meta.url).pathname;
 
@@ -91,4 +93,41 @@ export function helpText(program: Command, args: string[]): string {
     if ((err as { code?: string }).code !== 'commander.helpDisplayed') throw err;
   }
   return out;
+}
+
+/**
+ * The built CLI on a data folder of its own, for the tests of one describe block (call it in the
+ * block's body): the folder (and, given `outPrefix`, a second folder for what the tests write) is
+ * made at once; beforeAll builds the CLI and, with `keysInit`, runs `hotline keys init` on the
+ * folder; afterAll removes the bundle and the folders. `run` runs the CLI with `env()`: the data
+ * folder, and `extraEnv` (HOTLINE_DEMO, say).
+ */
+export function cliDataFolder(opts: {
+  prefix: string;
+  outPrefix?: string;
+  keysInit?: boolean;
+  extraEnv?: Record<string, string>;
+}) {
+  let built: Awaited<ReturnType<typeof buildCli>> | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), opts.prefix));
+  const out = opts.outPrefix ? mkdtempSync(join(tmpdir(), opts.outPrefix)) : '';
+  const cli = {
+    get path(): string {
+      if (!built) throw new Error('the CLI is not built yet: use it in a test, after beforeAll');
+      return built.path;
+    },
+  };
+  const env = () => ({ HOTLINE_DATA_DIR: dataDir, ...opts.extraEnv });
+  const run = (...args: string[]) => runCli(cli.path, args, env());
+  beforeAll(async () => {
+    built = await buildCli();
+    if (opts.keysInit) expect((await run('keys', 'init')).code).toBe(0);
+  }, 300_000);
+  // Removing the data folder and the bags takes more than the default 10 s on a loaded machine.
+  afterAll(() => {
+    built?.remove();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (out) rmSync(out, { recursive: true, force: true });
+  }, 120_000);
+  return { cli, dataDir, out, env, run };
 }

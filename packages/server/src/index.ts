@@ -2,11 +2,20 @@ export { buildApp } from './app.js';
 export type { ImportFormat } from './capture/capture-service.js';
 export { envToConfig, type ServerConfig } from './config/config.js';
 export { readEnv } from './config/env.js';
-export { AppContext } from './context.js';
+export { AppContext, startEmbeddedDatabase } from './context.js';
 export { restrictUmask, securePrivateTree } from './db/data-dir.js';
 export { openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
 export { createSessionKeyFile } from './identity/session-key.js';
+export {
+  demoMessagingArchiveKeyFiles,
+  MESSAGING_ARCHIVE_KEY_SEALED,
+  messagingArchiveSealedError,
+  openMessagingArchiveWithShares,
+  readMessagingArchiveKeyFile,
+  sealedMessagingKeys,
+  sealMessagingArchiveKeys,
+} from './messaging/archive-key-split.js';
 export { type OpenedMessage, openMessagingArchive } from './messaging/archive-reader.js';
 export {
   ARCHIVE_KEY_OPENED,
@@ -16,6 +25,7 @@ export {
 } from './records/key-custody.js';
 export {
   countStaleSealed,
+  loadArchiveKeyring,
   readLogTransition,
   resealArchive,
   rotateArchiveKeyFile,
@@ -26,14 +36,19 @@ export {
   formatShare,
   type KeyShare,
   KeyShareError,
+  keyIdOf,
   parseShare,
   splitArchiveKey,
 } from './records/key-shares.js';
+export { beginSplit, finishSplit, privateArchiveKeyFiles, splitState } from './records/key-split.js';
 export {
+  archivePublicKeyFile,
   createArchiveKeyFile,
   createLogKeyFile,
   readArchiveKeyBytes,
+  readArchivePublicFile,
   readLogSignerKey,
+  writeArchivePublicFile,
 } from './records/keys.js';
 export { LOG_MIGRATED_KIND, migrateLogToV2 } from './records/migrate-v2.js';
 export { V1_LOG_MESSAGE, V1LogError } from './records/records-service.js';

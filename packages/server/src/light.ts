@@ -6,8 +6,17 @@
 export { envToConfig, type ServerConfig } from './config/config.js';
 export { readEnv } from './config/env.js';
 export { restrictUmask } from './db/data-dir.js';
+export { startEmbeddedDatabase } from './db/embedded.js';
+export type { PGliteThread } from './db/pglite-thread.js';
+export { assertCanListen } from './http/port-check.js';
 export { createSessionKeyFile } from './identity/session-key.js';
-export { formatShare, type KeyShare, parseShare, splitArchiveKey } from './records/key-shares.js';
+export {
+  checkSplitInput,
+  formatShare,
+  type KeyShare,
+  parseShare,
+  splitArchiveKey,
+} from './records/key-shares.js';
 export {
   createArchiveKeyFile,
   createLogKeyFile,

@@ -1,3 +1,4 @@
+import { assertCanListen, startEmbeddedDatabase } from '@hotline/server/light';
 import type { Command } from 'commander';
 import { fail, loadConfig } from '../config.js';
 import { server } from '../lazy.js';
@@ -16,8 +17,18 @@ export function serveCommand(program: Command): void {
       const cfg = loadConfig();
       const started = performance.now();
       try {
+        // The embedded database starts opening on its own thread (the other core) before the
+        // server's modules load on this one; a taken port is still reported before it opens.
+        await assertCanListen(cfg.host, cfg.port);
+        const pglite = startEmbeddedDatabase(cfg);
         const { serve } = await server();
-        const s = await serve(cfg);
+        const s = await serve(cfg, { pglite });
+        pglite?.onLost((err) => {
+          process.stderr.write(
+            `\nhotline serve: the embedded database stopped: ${err.message}\nHotline stops too (nothing acknowledged is lost); start it again with npm start.\n`,
+          );
+          process.exit(1);
+        });
         const ms = Math.round(performance.now() - started);
         process.stdout.write(
           `\nHotline is running at ${s.url}/app/  (${s.ctx.database.describe}${cfg.demo ? ', demo mode' : ''}; ready in ${ms} ms)\n` +

@@ -1,12 +1,12 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { securePrivateTree } from './data-dir.js';
+import { lockDir } from './dir-lock.js';
 import { listenOn, type Unlisten } from './notify.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { createPGlite } from './pglite-open.js';
+import type { PGliteThread } from './pglite-thread.js';
 import type { Database } from './schema.js';
 
 // int8 → string keeps 64-bit log indexes exact; we convert with Number() where sizes are < 2^53.
@@ -49,12 +49,20 @@ export interface DatabaseOptions {
    * migration already applied), instead of running initdb.
    */
   baseline?: string | null;
+  /**
+   * PGlite on a thread of its own, already opening (PGliteThread.start: `serve` starts it before
+   * loading the server's modules). The handle owns it: closing the handle closes it.
+   * `pgliteDir` and `baseline` are then the thread's, and only describe it here.
+   */
+  thread?: PGliteThread;
+  /**
+   * With `thread`: false returns at once, the database still opening; its queries wait on the
+   * thread, and a failed open fails them with its error (default: wait until it is open).
+   */
+  waitForOpen?: boolean;
 }
 
-/** A Buffer view (no copy) of bytes, as node-postgres and PGlite take bytea parameters. */
-export function bufferView(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-}
+export { bufferView } from './bytes.js';
 
 export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandle> {
   if (opts.url) {
@@ -86,30 +94,42 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
       close: () => db.destroy(),
     };
   }
+  if (opts.thread) {
+    const thread = opts.thread;
+    if (opts.waitForOpen !== false) {
+      try {
+        await thread.waitReady;
+      } catch (err) {
+        await thread.close();
+        throw err;
+      }
+    }
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(thread) });
+    return {
+      db,
+      kind: 'pglite',
+      describe: opts.pgliteDir ? `PGlite at ${opts.pgliteDir}` : 'PGlite in memory',
+      // Kysely's destroy closes the thread (the dialect's driver), which unlocks the folder. A
+      // thread whose open failed (returned before it was open) is closed all the same: Kysely
+      // then fails at its driver's start and never reaches it.
+      close: async () => {
+        try {
+          await db.destroy();
+        } catch (err) {
+          if (!thread.closed) throw err;
+        } finally {
+          await thread.close();
+        }
+      },
+    };
+  }
   let unlock = () => {};
   if (opts.pgliteDir) {
     mkdirSync(opts.pgliteDir, { recursive: true });
     unlock = lockDir(opts.pgliteDir);
   }
   try {
-    const fromBaseline =
-      opts.pgliteDir && opts.baseline && !existsSync(join(opts.pgliteDir, 'PG_VERSION'))
-        ? opts.baseline
-        : null;
-    const pglite = await PGlite.create(opts.pgliteDir ?? 'memory://', {
-      ...(fromBaseline ? { loadDataDir: new Blob([readFileSync(fromBaseline)]) } : {}),
-      // Trigram matching of names in the archive's search (migration 016 creates the extension).
-      extensions: { pg_trgm },
-      // bytea parameters as hex with Buffer's native encoder. PGlite's own serializer builds a
-      // JS string per byte (Array.from + toString(16) + join): ~1 s per 1.5 MB, superlinear,
-      // and the dominant cost of any import that stores content. Same text, same format.
-      serializers: {
-        17: (x: unknown) => {
-          if (!(x instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
-          return `\\x${bufferView(x).toString('hex')}`;
-        },
-      },
-    });
+    const pglite = await createPGlite(opts.pgliteDir, opts.baseline);
     if (opts.pgliteDir) securePrivateTree(opts.pgliteDir);
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     return {
@@ -127,41 +147,5 @@ export async function openDatabase(opts: DatabaseOptions): Promise<DatabaseHandl
   } catch (err) {
     unlock();
     throw err;
-  }
-}
-
-/**
- * PGlite is one Postgres backend inside this process: two processes on one data directory would
- * corrupt it. A pid lock file refuses the second one with a clear message; a stale lock (its
- * process is gone) is taken over.
- */
-function lockDir(dir: string): () => void {
-  const file = join(dir, 'hotline.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number(readFileSync(file, 'utf8').trim());
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(
-          `the embedded database at ${dir} is in use by another Hotline process (pid ${pid}). Stop it first, or run several processes on PostgreSQL (DATABASE_URL).`,
-        );
-      }
-      rmSync(file, { force: true });
-    }
-  }
-  throw new Error(`could not lock the embedded database at ${dir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

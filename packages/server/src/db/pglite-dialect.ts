@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -16,12 +15,23 @@ import {
 } from 'kysely';
 
 /**
+ * What the dialect needs of PGlite: PGlite itself, or PGliteThread (the same database on a
+ * thread of its own, pglite-thread.ts).
+ */
+export interface PGliteLike {
+  readonly waitReady: Promise<void>;
+  readonly closed: boolean;
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  close(): Promise<void>;
+}
+
+/**
  * Kysely over PGlite. PGlite is one Postgres backend in WASM with one session, so there is
  * exactly one connection; a FIFO mutex hands it to one Kysely connection holder at a time,
  * which makes transactions from concurrent callers queue instead of interleaving.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGliteLike) {}
   createAdapter(): DialectAdapter {
     return new PostgresAdapter();
   }
@@ -55,7 +65,7 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private releases: (() => void)[] = [];
 
-  constructor(private readonly pg: PGlite) {
+  constructor(private readonly pg: PGliteLike) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -97,7 +107,7 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pg: PGlite) {}
+  constructor(private readonly pg: PGliteLike) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const res = await this.pg.query<R>(compiled.sql, [...compiled.parameters]);

@@ -5,6 +5,7 @@ import type {
   ArchiveEntriesView,
   ArchiveExportsTable,
   ArchiveRedactedCopiesTable,
+  ArchiveSealedEntriesTable,
   DisposalRequestsTable,
   LegalHoldItemsTable,
   LegalHoldsTable,
@@ -33,6 +34,7 @@ import type { InvitesTable } from './tables/invites.js';
 import type { LiveMessagesTable, LiveNodesTable, LivePeersTable, RateLimitsTable } from './tables/live.js';
 import type {
   MessagingArchivedTable,
+  MessagingArchiveKeysSealedTable,
   MessagingBlobsTable,
   MessagingCredentialsTable,
   MessagingGroupsTable,
@@ -61,6 +63,7 @@ import type { LogWitnessesTable, WitnessCheckpointsTable } from './tables/witnes
 
 export interface Database {
   archive_entries: ArchiveEntriesView;
+  archive_sealed_entries: ArchiveSealedEntriesTable;
   legal_holds: LegalHoldsTable;
   legal_hold_items: LegalHoldItemsTable;
   archive_access: ArchiveAccessTable;
@@ -113,6 +116,7 @@ export interface Database {
   messaging_credentials: MessagingCredentialsTable;
   messaging_read_state: MessagingReadStateTable;
   messaging_blobs: MessagingBlobsTable;
+  messaging_archive_keys_sealed: MessagingArchiveKeysSealedTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
 }

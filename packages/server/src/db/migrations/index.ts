@@ -26,6 +26,10 @@ import * as m026 from './026-messaging.js';
 import * as m029 from './029-redacted-copies.js';
 import * as m030 from './030-messaging-credentials.js';
 import * as m031 from './031-disposal-withdrawal.js';
+import * as m033 from './033-archive-name-words.js';
+import * as m035 from './035-transfer-keyset.js';
+import * as m036 from './036-messaging-archive-key-split.js';
+import * as m037 from './037-sealed-transferred.js';
 
 /** Every migration, listed by hand in order. Never edit a released one; add the next number. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +60,8 @@ export const migrations: Record<string, Migration> = {
   '029-redacted-copies': m029,
   '030-messaging-credentials': m030,
   '031-disposal-withdrawal': m031,
+  '033-archive-name-words': m033,
+  '035-transfer-keyset': m035,
+  '036-messaging-archive-key-split': m036,
+  '037-sealed-transferred': m037,
 };

@@ -18,6 +18,19 @@ export interface ArchiveEntriesView {
   record_seq: string | null;
 }
 
+/**
+ * An index entry whose plaintext was dropped after a verified transfer (migration 037): the
+ * views the index is filled from show it by kind and transfer only.
+ */
+export interface ArchiveSealedEntriesTable {
+  office_id: string;
+  ref_kind: string;
+  ref_id: string;
+  transfer_id: string;
+  sealed_at: Date;
+  record_seq: string;
+}
+
 export interface LegalHoldsTable {
   id: string;
   office_id: string;

@@ -112,3 +112,19 @@ export interface MessagingBlobsTable {
   created_at: Date;
   record_seq: string;
 }
+
+/**
+ * An office's messaging archive private key under the split of the archive key (036): sealed to
+ * the archive public key by `hotline keys split`; k of n custodians' shares open it.
+ */
+export interface MessagingArchiveKeysSealedTable {
+  office_id: string;
+  /** The messaging archive public key (X25519) whose private key is sealed here. */
+  public_key: Uint8Array;
+  /** The archive key (its fingerprint) the private key is sealed to. */
+  archive_key_id: string;
+  sealed: Uint8Array;
+  sealed_at: Date;
+  /** The `messaging.archive-key-sealed` record. */
+  record_seq: string;
+}
