@@ -38,9 +38,16 @@ describe('hotline keys split, verify --shares, archive replicate, verify --repli
       ...['keys', 'split', '--custodians', '3', '--threshold', '2'],
       ...['--names', 'Ada Lovelace,Ben Franklin,Cleo Archivist', '--out', sharesDir],
     );
-    expect(r.stderr).toBe('');
+    expect(r.stderr).not.toMatch(/hotline:/);
+    // The re-seal to the public key shows its progress (plain lines when not a terminal).
+    expect(r.stderr).toMatch(/re-seal: content rows \d+\/\d+/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Split archive key [0-9a-f]{16}: 2 of 3 shares open the archive/);
+    expect(r.stdout).toMatch(/Re-sealed [1-9]\d* content rows to the archive public key/);
+    // Only the public key is left on the server.
+    expect(readdirSync(join(dataDir, 'keys')).filter((f) => f.startsWith('archive'))).toEqual([
+      'archive.pub',
+    ]);
     files = readdirSync(sharesDir)
       .sort()
       .map((f) => join(sharesDir, f));
@@ -51,6 +58,31 @@ describe('hotline keys split, verify --shares, archive replicate, verify --repli
     ]);
     for (const f of files) expect(statSync(f).mode & 0o777).toBe(0o600);
     expect(readFileSync(files[1]!, 'utf8')).toMatch(/custodian: Ben Franklin\nshare: 2 of 3\nthreshold: 2\n/);
+  }, 300_000);
+
+  it('a split server: verify without shares checks the log and says what it did not open; a second split needs the shares', async () => {
+    const plain = await run('verify');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/every content is stored/);
+    expect(plain.stdout).toMatch(/sealed content was not opened.*2 of the 3 custodians/s);
+    const again = await run('keys', 'split', '--custodians', '3', '--threshold', '2', '--out', sharesDir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already split \(2 of 3\).*--shares/);
+    // Split again among four custodians, the key rebuilt from two shares of the current split.
+    const newDir = join(dataDir, 'shares-2');
+    const re = await run(
+      ...['keys', 'split', '--custodians', '4', '--threshold', '3', '--out', newDir],
+      ...['--shares', files[0]!, files[1]!],
+    );
+    expect(re.stderr).toBe('');
+    expect(re.code).toBe(0);
+    expect(re.stdout).toMatch(/3 of 4 shares open the archive/);
+    expect(readFileSync(join(dataDir, 'keys', 'archive.pub'), 'utf8')).toMatch(/threshold: 3\nof: 4\n/);
+    const next = readdirSync(newDir)
+      .sort()
+      .map((f) => join(newDir, f));
+    const ok = await run('verify', '--shares', next[0]!, next[1]!, next[3]!);
+    expect(ok.stdout).toMatch(/^OK: \d+ entries, every tile, content digest/);
   }, 300_000);
 
   it('verify opens sealed content with 2 of 3 shares, refuses 1 and an altered one', async () => {

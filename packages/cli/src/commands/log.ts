@@ -243,7 +243,10 @@ export function verifyCommand(program: Command): void {
               : await check(ctx.records);
             bar.stop();
             process.stdout.write(
-              `OK: ${r.entries} entries, every tile, content digest and the signed checkpoint verify; root ${toHex(r.checkpoint.root)}${r.consistentWith !== undefined ? `; consistent with the checkpoint of size ${r.consistentWith}` : ''} (${Math.round(performance.now() - started)} ms)\n`,
+              r.contentOpened
+                ? `OK: ${r.entries} entries, every tile, content digest and the signed checkpoint verify; root ${toHex(r.checkpoint.root)}${r.consistentWith !== undefined ? `; consistent with the checkpoint of size ${r.consistentWith}` : ''} (${Math.round(performance.now() - started)} ms)\n`
+                : `OK: ${r.entries} entries, every tile and the signed checkpoint verify, every content is stored; root ${toHex(r.checkpoint.root)}${r.consistentWith !== undefined ? `; consistent with the checkpoint of size ${r.consistentWith}` : ''} (${Math.round(performance.now() - started)} ms)\n` +
+                    `The archive key is split among custodians: sealed content was not opened. To check every content digest, run hotline verify --shares with ${ctx.records.archiveKey.split ? `${ctx.records.archiveKey.split.threshold} of the ${ctx.records.archiveKey.split.of}` : 'enough'} custodians' share files.\n`,
             );
           });
         } catch (err) {

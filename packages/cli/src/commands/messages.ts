@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { fail } from '../config.js';
 import { server } from '../lazy.js';
 import { usingContext } from './admin.js';
+import { operatorName, readShares } from './keys-split.js';
 
 /** The archive private key from its file: the demo's JSON key file, or the key alone in base64. */
 export function readArchiveKey(file: string, officeId: string): Uint8Array {
@@ -51,7 +52,8 @@ export function describePlaintext(bytes: Uint8Array): string {
 
 interface Opts {
   office: string;
-  key: string;
+  key?: string;
+  shares?: string[];
   conversation?: string;
   json?: boolean;
 }
@@ -59,7 +61,9 @@ interface Opts {
 /**
  * `hotline messages open-archive`: read an office's archived messages with its archive private
  * key (the records custodians'), each with its record in the log. The server holds only the sealed
- * copies; without the key nothing here is readable.
+ * copies; without the key nothing here is readable. Once `hotline keys split` has taken the
+ * office's key under the split of the archive key, it opens with k custodians' shares instead
+ * (`--shares`), recorded with who took part; a key file is then refused.
  */
 export function messagesCommands(program: Command): void {
   const messages = program.command('messages').description('End-to-end encrypted messaging: its archive.');
@@ -67,20 +71,62 @@ export function messagesCommands(program: Command): void {
     .command('open-archive')
     .description("Open an office's archived messages with its archive private key, in log order.")
     .requiredOption('--office <id>', 'the office whose archive to open')
-    .requiredOption(
+    .option(
       '--key <file>',
-      'its archive private key (the demo keeps it in <data>/demo-records-custodians/<office>/archive.key)',
+      'its archive private key, while it is not under the split (the demo keeps it in <data>/demo-records-custodians/<office>/archive.key)',
+    )
+    .option(
+      '--shares <files...>',
+      "k custodians' share files: needed once hotline keys split has taken the office's key under the split (the opening is recorded with who took part)",
     )
     .option('--conversation <id>', 'only this conversation')
     .option('--json', 'one JSON object per line (plaintext as UTF-8 text)')
     .action(async (opts: Opts) => {
       try {
-        const key = readArchiveKey(opts.key, opts.office);
+        const shares = opts.shares?.length
+          ? readShares(opts.shares.flatMap((f) => f.split(',')).filter((f) => f.trim()))
+          : null;
         await usingContext(async (ctx) => {
-          const { openMessagingArchive } = await server();
-          const opened = await openMessagingArchive(ctx, opts.office, key, {
-            ...(opts.conversation ? { groupId: opts.conversation } : {}),
-          });
+          const {
+            openMessagingArchive,
+            openMessagingArchiveWithShares,
+            sealedMessagingKeys,
+            messagingArchiveSealedError,
+          } = await server();
+          const underSplit = (await sealedMessagingKeys(ctx.db, opts.office)).length > 0;
+          let opened: Awaited<ReturnType<typeof openMessagingArchive>>;
+          if (shares) {
+            // With --key too: an office whose key is not under the split, on a split server (the
+            // records' content needs the shares, the messages the key file).
+            if (opts.key && underSplit)
+              throw new Error(
+                `office ${opts.office}'s messaging archive key is under the split: give --shares only, not --key`,
+              );
+            const key = opts.key ? readArchiveKey(opts.key, opts.office) : undefined;
+            try {
+              opened = await openMessagingArchiveWithShares(ctx, opts.office, shares, {
+                by: operatorName(),
+                ...(opts.conversation ? { groupId: opts.conversation } : {}),
+                ...(key ? { key } : {}),
+              });
+            } finally {
+              key?.fill(0);
+            }
+          } else {
+            if (underSplit) throw messagingArchiveSealedError(ctx, opts.office);
+            if (!opts.key)
+              throw new Error(
+                `opening office ${opts.office}'s messaging archive needs its archive private key: --key FILE`,
+              );
+            const key = readArchiveKey(opts.key, opts.office);
+            try {
+              opened = await openMessagingArchive(ctx, opts.office, key, {
+                ...(opts.conversation ? { groupId: opts.conversation } : {}),
+              });
+            } finally {
+              key.fill(0);
+            }
+          }
           for (const m of opened) {
             if (opts.json) {
               const { plaintext, ...rest } = m;
@@ -95,7 +141,11 @@ export function messagesCommands(program: Command): void {
           }
           if (!opts.json)
             process.stderr.write(
-              `${opened.length} archived message(s) of office ${opts.office}${opts.conversation ? ` in conversation ${opts.conversation}` : ''}, opened.\n`,
+              `${opened.length} archived message(s) of office ${opts.office}${opts.conversation ? ` in conversation ${opts.conversation}` : ''}, opened${
+                shares
+                  ? ` with the shares of ${shares.map((s) => s.custodian).join(', ')} (recorded in the log)`
+                  : ''
+              }.\n`,
             );
         });
       } catch (err) {

@@ -25,7 +25,11 @@ export function recordsMemberCommand(program: Command): void {
     .requiredOption('--office <id>', 'the office (its id) whose records member this is')
     .option('--dir <folder>', 'its key and state (default ./data/records-member/<office>)')
     .option('--url <url>', 'the Hotline server', process.env.HOTLINE_PUBLIC_URL || 'http://localhost:3000')
-    .option('--poll-ms <ms>', 'how long to wait when nothing is new', '200')
+    .option(
+      '--poll-ms <ms>',
+      'the fallback: fetch what is new this often even without a live event (it follows the live channel)',
+      '30000',
+    )
     .option('--once', 'one pass (join, archive what is new), then exit')
     .addOption(
       new Option('--from-parent', 'started by the demo server: hand it the key package over IPC').hideHelp(),

@@ -1,5 +1,6 @@
-import { ArchiveCipher } from './archive-key.js';
-import { combineShares, type KeyShare } from './key-shares.js';
+import { ArchiveCipher, type ArchiveKeyring } from './archive-key.js';
+import { X25519ArchiveKey } from './archive-key-x25519.js';
+import { assertShareSet, combineShares, type KeyShare, KeyShareError } from './key-shares.js';
 import type { RecordsService } from './records-service.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
@@ -11,7 +12,15 @@ export const ARCHIVE_KEY_SPLIT = 'archive.key-split';
 
 /** Why the archive is opened: an export, a transfer, an access request, a verification… */
 export interface ArchiveAct {
-  purpose: 'export' | 'transfer' | 'access-request' | 'verify' | 'verify-replica';
+  /** `messaging-archive`: `hotline messages open-archive --shares` (the office's messaging archive key). */
+  purpose:
+    | 'export'
+    | 'transfer'
+    | 'access-request'
+    | 'verify'
+    | 'verify-replica'
+    | 'view'
+    | 'messaging-archive';
   /** What exactly (a scope, a request id, a replica URL); goes into the record. */
   detail?: string;
   /** Who runs the act (e.g. the operator user@host, or a user id). */
@@ -38,12 +47,19 @@ export class ArchiveKeyCustody {
   async withArchiveKey<T>(
     shares: KeyShare[],
     act: ArchiveAct,
-    fn: (cipher: ArchiveCipher) => Promise<T>,
+    fn: (cipher: ArchiveKeyring) => Promise<T>,
   ): Promise<T> {
     const key = await combineShares(shares);
-    const cipher = new ArchiveCipher(key);
+    const first = shares[0]!;
+    const cipher: ArchiveKeyring =
+      first.kind === 'x25519'
+        ? X25519ArchiveKey.fromPrivate(key, {
+            threshold: first.threshold,
+            of: first.of,
+            split: first.splitId,
+          })
+        : new ArchiveCipher(key);
     try {
-      const first = shares[0]!;
       await repo.transaction(this.db, (tx) =>
         this.records.append(tx, {
           kind: ARCHIVE_KEY_OPENED,
@@ -68,9 +84,24 @@ export class ArchiveKeyCustody {
     }
   }
 
-  /** Record a split of the archive key (no secret goes into the record). */
-  async recordSplit(shares: KeyShare[], by: string): Promise<void> {
+  /**
+   * The checks made before anything is opened, without arithmetic (for a request answered in
+   * the background): shares of one split, each once, enough of them, and of this server's key.
+   */
+  assertShares(shares: KeyShare[]): void {
+    assertShareSet(shares);
+    const key = this.records.archiveKey;
     const first = shares[0]!;
+    if (first.keyId !== key.keyId)
+      throw new KeyShareError(
+        `${first.source} is a share of archive key ${first.keyId}; this server's archive key is ${key.keyId}. Bring shares of the current split.`,
+      );
+  }
+
+  /** Record a split of the archive key (no secret goes into the record). */
+  async recordSplit(shares: KeyShare[], by: string, previous?: KeyShare[]): Promise<void> {
+    const first = shares[0]!;
+    const prev = previous?.[0];
     await repo.transaction(this.db, (tx) =>
       this.records.append(tx, {
         kind: ARCHIVE_KEY_SPLIT,
@@ -82,6 +113,13 @@ export class ArchiveKeyCustody {
           of: first.of,
           custodians: shares.map((s) => ({ name: s.custodian, share: s.index })),
           by,
+          // A split of a key already split: the key was rebuilt from these custodians' shares.
+          ...(prev
+            ? {
+                previousSplit: prev.splitId,
+                rebuiltFrom: previous!.map((s) => ({ name: s.custodian, share: s.index })),
+              }
+            : {}),
         },
       }),
     );

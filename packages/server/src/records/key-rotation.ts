@@ -1,11 +1,16 @@
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseSignerKey, type Signer, verifierKeyString } from '@hotline/ledger';
-import type { ArchiveCipher } from './archive-key.js';
+import { ArchiveCipher, type ArchiveKeyring } from './archive-key.js';
+import { X25519ArchiveKey, x25519KeyId, x25519PublicOf } from './archive-key-x25519.js';
 import {
+  archivePublicKeyFile,
   createArchiveKeyFile,
   createLogKeyFile,
   loadArchiveCipher,
+  loadArchiveKeyFile,
+  readArchiveKeyFile,
+  readArchivePublicFile,
   readKeyFile,
   readLogSignerKey,
   writeKeyFile,
@@ -27,10 +32,38 @@ export function retiredArchiveKeyFiles(archiveKeyFile: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** The archive key with every retired key loaded for reading. */
-export function loadArchiveKeyring(archiveKeyFile: string): ArchiveCipher {
+/** During `hotline keys split`, the new X25519 private key waits here until it exists only as shares. */
+export function pendingArchiveKeyFile(archiveKeyFile: string): string {
+  return `${archiveKeyFile}.x25519-pending`;
+}
+
+/**
+ * The archive key with every retired key loaded for reading. With `archive.pub` (a split, or
+ * one under way) new content is sealed to that public key; the private key is loaded only if
+ * it is still on disk (a split not finished), and a symmetric `archive.key` left by an
+ * unfinished split is kept for reading only.
+ */
+export function loadArchiveKeyring(archiveKeyFile: string): ArchiveKeyring {
   const retired = retiredArchiveKeyFiles(archiveKeyFile).map((f) => loadArchiveCipher(f));
-  return loadArchiveCipher(archiveKeyFile).withRetired(retired);
+  const pubFile = archivePublicKeyFile(archiveKeyFile);
+  if (!existsSync(pubFile)) return loadArchiveKeyFile(archiveKeyFile).withRetired(retired);
+  const pub = readArchivePublicFile(pubFile);
+  const id = x25519KeyId(pub.publicKey);
+  let privateKey: Uint8Array | null = null;
+  for (const file of [archiveKeyFile, pendingArchiveKeyFile(archiveKeyFile)]) {
+    if (!existsSync(file)) continue;
+    const k = readArchiveKeyFile(file);
+    if (k.kind === 'aes') retired.unshift(new ArchiveCipher(k.key));
+    else if (x25519KeyId(x25519PublicOf(k.key)) === id) privateKey = k.key;
+    else
+      throw new Error(
+        `${file} holds an X25519 key that is not the one ${pubFile} names; remove the wrong one`,
+      );
+  }
+  const key = privateKey
+    ? X25519ArchiveKey.fromPrivate(privateKey, pub.split)
+    : X25519ArchiveKey.fromPublic(pub.publicKey, pub.split);
+  return key.withRetired(retired);
 }
 
 /** Retire the current archive key (kept for reading) and create a new one. Returns both ids. */
@@ -39,6 +72,10 @@ export function rotateArchiveKeyFile(archiveKeyFile: string): {
   oldId: string;
   newId: string;
 } {
+  if (existsSync(archivePublicKeyFile(archiveKeyFile)))
+    throw new Error(
+      `the archive key is split among custodians (${archivePublicKeyFile(archiveKeyFile)}); rotating a split key is not built: split it again with "hotline keys split --shares …" to change its custodians`,
+    );
   const old = loadArchiveCipher(archiveKeyFile);
   const retiredFile = `${archiveKeyFile}.retired-${old.keyId}`;
   const next = `${archiveKeyFile}.next`;
@@ -51,7 +88,7 @@ export function rotateArchiveKeyFile(archiveKeyFile: string): {
 }
 
 /** Rows of sealed content not yet under the current archive key. */
-export async function countStaleSealed(db: Db, cipher: ArchiveCipher): Promise<number> {
+export async function countStaleSealed(db: Db, cipher: ArchiveKeyring): Promise<number> {
   return repo.countSealedNotUnder(db, cipher.keyId);
 }
 
@@ -62,7 +99,7 @@ export async function countStaleSealed(db: Db, cipher: ArchiveCipher): Promise<n
  */
 export async function resealArchive(
   db: Db,
-  cipher: ArchiveCipher,
+  cipher: ArchiveKeyring,
   onProgress?: (done: number, total: number) => void,
   batch = 200,
 ): Promise<number> {
@@ -72,13 +109,17 @@ export async function resealArchive(
   for (;;) {
     const rows = await repo.sealedNotUnder(db, cipher.keyId, batch);
     if (rows.length === 0) break;
+    const plains: Uint8Array[] = [];
+    for (const row of rows) {
+      const plain = await cipher.openSealed(new Uint8Array(row.bytes), row.key_id);
+      if (sha256Hex(plain) !== row.digest)
+        throw new Error(`content ${row.digest} does not match its digest; not re-sealing it`);
+      plains.push(plain);
+    }
+    const sealed = await cipher.sealBatch(plains);
     await repo.transaction(db, async (tx) => {
-      for (const row of rows) {
-        const plain = cipher.openKeyed(new Uint8Array(row.bytes), row.key_id);
-        if (sha256Hex(plain) !== row.digest)
-          throw new Error(`content ${row.digest} does not match its digest; not re-sealing it`);
-        await repo.resealContent(tx, row.digest, cipher.seal(plain), cipher.keyId);
-      }
+      for (const [i, row] of rows.entries())
+        await repo.resealContent(tx, row.digest, sealed[i]!, cipher.keyId);
     });
     done += rows.length;
     onProgress?.(Math.min(done, total), Math.max(total, done));

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { HotlineError } from '@hotline/common';
 import { combine, split } from 'shamir-secret-sharing';
 import { ArchiveCipher } from './archive-key.js';
+import { x25519KeyId, x25519PublicOf } from './archive-key-x25519.js';
 
 /**
  * The archive key split among custodians with Shamir's secret sharing (the audited
@@ -8,6 +10,16 @@ import { ArchiveCipher } from './archive-key.js';
  * reveal nothing about it. Each share is a small text file a custodian keeps.
  */
 export const SHARE_FORMAT = 'hotline-archive-key-share/1';
+/** Shares of the archive's X25519 private key (the split that takes the key off the server). */
+export const SHARE_FORMAT_X25519 = 'hotline-archive-key-share/2';
+
+/** What the shares rebuild: the symmetric archive key, or the X25519 private key. */
+export type ShareKind = 'aes' | 'x25519';
+
+/** The archive key id of a key of `kind` (for X25519, its public key's fingerprint). */
+export function keyIdOf(kind: ShareKind, key: Uint8Array): string {
+  return kind === 'aes' ? new ArchiveCipher(new Uint8Array(key)).keyId : x25519KeyId(x25519PublicOf(key));
+}
 
 export interface KeyShare {
   custodian: string;
@@ -15,7 +27,9 @@ export interface KeyShare {
   index: number;
   of: number;
   threshold: number;
-  /** ArchiveCipher.keyId of the key the shares rebuild (a fingerprint; it reveals nothing). */
+  /** What the shares rebuild (share format /1: the symmetric key; /2: the X25519 private key). */
+  kind: ShareKind;
+  /** The archive key id of the key the shares rebuild (a fingerprint; it reveals nothing). */
   keyId: string;
   /** Names one split; shares of different splits never combine. */
   splitId: string;
@@ -26,8 +40,10 @@ export interface KeyShare {
 }
 
 /** The error a custodian's share earns: which share, what is wrong, what to do. */
-export class KeyShareError extends Error {
-  override name = 'KeyShareError';
+export class KeyShareError extends HotlineError {
+  constructor(detail: string) {
+    super(400, 'key_shares_refused', "The custodians' shares were refused", detail);
+  }
 }
 
 function check(splitId: string, index: number, data: Uint8Array): string {
@@ -45,13 +61,8 @@ function oneLine(name: string): string {
   return n;
 }
 
-/** Split `key` (32 bytes) into one share per custodian, any `threshold` of which rebuild it. */
-export async function splitArchiveKey(
-  key: Uint8Array,
-  custodians: string[],
-  threshold: number,
-  now: Date = new Date(),
-): Promise<KeyShare[]> {
+/** The custodians' names (trimmed) if a split among them with this threshold can be made. */
+export function checkSplitInput(custodians: string[], threshold: number): string[] {
   const names = custodians.map(oneLine);
   const n = names.length;
   if (!Number.isInteger(threshold) || threshold < 2 || threshold > n || n > 255)
@@ -60,11 +71,25 @@ export async function splitArchiveKey(
     );
   if (new Set(names.map((x) => x.toLowerCase())).size !== n)
     throw new KeyShareError('two custodians have the same name; give each custodian a distinct name');
-  const keyId = new ArchiveCipher(new Uint8Array(key)).keyId;
+  return names;
+}
+
+/** Split `key` (32 bytes) into one share per custodian, any `threshold` of which rebuild it. */
+export async function splitArchiveKey(
+  key: Uint8Array,
+  custodians: string[],
+  threshold: number,
+  now: Date = new Date(),
+  kind: ShareKind = 'aes',
+): Promise<KeyShare[]> {
+  const names = checkSplitInput(custodians, threshold);
+  const n = names.length;
+  const keyId = keyIdOf(kind, key);
   const splitId = randomBytes(8).toString('hex');
   const parts = await split(key, n, threshold);
   return parts.map((data, i) => ({
     custodian: names[i]!,
+    kind,
     index: i + 1,
     of: n,
     threshold,
@@ -81,7 +106,7 @@ export function formatShare(s: KeyShare): string {
   return (
     [
       'Hotline archive key share. Keep it offline and private; see the README, "Custodians of the archive key".',
-      `format: ${SHARE_FORMAT}`,
+      `format: ${s.kind === 'x25519' ? SHARE_FORMAT_X25519 : SHARE_FORMAT}`,
       `custodian: ${s.custodian}`,
       `share: ${s.index} of ${s.of}`,
       `threshold: ${s.threshold}`,
@@ -107,8 +132,11 @@ export function parseShare(text: string, source: string): KeyShare {
       throw new KeyShareError(`${source}: not a Hotline archive key share (no "${k}:" line)`);
     return v;
   };
-  if (need('format') !== SHARE_FORMAT)
-    throw new KeyShareError(`${source}: share format "${fields.get('format')}" is not ${SHARE_FORMAT}`);
+  const format = need('format');
+  if (format !== SHARE_FORMAT && format !== SHARE_FORMAT_X25519)
+    throw new KeyShareError(
+      `${source}: share format "${format}" is not ${SHARE_FORMAT_X25519} (nor the older ${SHARE_FORMAT})`,
+    );
   const idx = /^(\d{1,3}) of (\d{1,3})$/.exec(need('share'));
   const threshold = Number(need('threshold'));
   if (!idx || !Number.isInteger(threshold))
@@ -128,6 +156,7 @@ export function parseShare(text: string, source: string): KeyShare {
     );
   return {
     custodian: oneLine(need('custodian')),
+    kind: format === SHARE_FORMAT_X25519 ? 'x25519' : 'aes',
     index,
     of: Number(idx[2]),
     threshold,
@@ -142,7 +171,7 @@ export function parseShare(text: string, source: string): KeyShare {
 async function rebuild(shares: KeyShare[]): Promise<Uint8Array | null> {
   try {
     const key = await combine(shares.map((s) => s.data));
-    if (key.length === 32 && new ArchiveCipher(new Uint8Array(key)).keyId === shares[0]!.keyId) return key;
+    if (key.length === 32 && keyIdOf(shares[0]!.kind, key) === shares[0]!.keyId) return key;
     key.fill(0);
     return null;
   } catch {
@@ -165,10 +194,26 @@ function* subsets<T>(items: T[], k: number, from = 0, picked: T[] = []): Generat
  * whose fingerprint is not the one the shares name (a share was altered). The caller zeroes the key.
  */
 export async function combineShares(shares: KeyShare[]): Promise<Uint8Array> {
+  assertShareSet(shares);
+  const key = await rebuild(shares);
+  if (key) return key;
+  return refuseAltered(shares);
+}
+
+/**
+ * The checks made before any arithmetic: shares of one split, each once, at least the
+ * threshold. Throws KeyShareError naming the file.
+ */
+export function assertShareSet(shares: KeyShare[]): void {
   if (shares.length === 0) throw new KeyShareError('no archive key shares were given');
   const first = shares[0]!;
   for (const s of shares)
-    if (s.splitId !== first.splitId || s.keyId !== first.keyId || s.threshold !== first.threshold)
+    if (
+      s.splitId !== first.splitId ||
+      s.keyId !== first.keyId ||
+      s.threshold !== first.threshold ||
+      s.kind !== first.kind
+    )
       throw new KeyShareError(
         `${s.source} belongs to another split (key ${s.keyId}, split ${s.splitId}) than ${first.source} (key ${first.keyId}, split ${first.splitId}); give shares of one split`,
       );
@@ -185,8 +230,10 @@ export async function combineShares(shares: KeyShare[]): Promise<Uint8Array> {
     throw new KeyShareError(
       `opening the archive needs ${first.threshold} of ${first.of} custodians' shares; got ${shares.length} (${shares.map((s) => s.custodian).join(', ')})`,
     );
-  const key = await rebuild(shares);
-  if (key) return key;
+}
+
+async function refuseAltered(shares: KeyShare[]): Promise<never> {
+  const first = shares[0]!;
   // Some share is wrong. With more shares than needed, find the ones no working subset uses.
   const good = new Set<KeyShare>();
   if (shares.length > first.threshold)

@@ -9,7 +9,7 @@ import {
   randomPool,
 } from '@hotline/common';
 import { LEAF_SALT_SIZE, leafCommitment } from '@hotline/ledger';
-import type { ArchiveCipher } from './archive-key.js';
+import type { ArchiveKeyring } from './archive-key.js';
 import { nodeSha256 } from './node-hash.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
@@ -159,7 +159,7 @@ export function envelopeJson(e: RecordEnvelope): string {
 export class RecordsService {
   constructor(
     private readonly clock: Clock,
-    private readonly cipher: ArchiveCipher,
+    private readonly cipher: ArchiveKeyring,
     private readonly opts: RecordsOptions = { maxPending: 500_000 },
   ) {}
 
@@ -238,12 +238,8 @@ export class RecordsService {
       leaves[i] = base64(c.leaf);
       out[i] = { id, seq: -1, digest, envelope };
     }
-    const contentDigests: string[] = [];
-    const sealed: Uint8Array[] = [];
-    for (const [digest, bytes] of content) {
-      contentDigests.push(digest);
-      sealed.push(this.cipher.seal(bytes));
-    }
+    const contentDigests = [...content.keys()];
+    const sealed = await this.cipher.sealBatch([...content.values()]);
 
     return {
       out,
@@ -299,21 +295,36 @@ export class RecordsService {
   }
 
   /** The same service reading (and sealing) with another archive key, e.g. one rebuilt from shares. */
-  withCipher(cipher: ArchiveCipher): RecordsService {
+  withCipher(cipher: ArchiveKeyring): RecordsService {
     return new RecordsService(this.clock, cipher, this.opts);
+  }
+
+  /** Whether this service can open sealed content (false on a split server without shares). */
+  get canOpen(): boolean {
+    return this.cipher.canOpen;
+  }
+
+  /** The archive key new content is sealed under, and the split of its private key if any. */
+  get archiveKey(): { keyId: string; canOpen: boolean; split: { threshold: number; of: number } | null } {
+    const split = (this.cipher as { split?: { threshold: number; of: number } | null }).split ?? null;
+    return {
+      keyId: this.cipher.keyId,
+      canOpen: this.cipher.canOpen,
+      split: split ? { threshold: split.threshold, of: split.of } : null,
+    };
   }
 
   /** Decrypted content of a record, by digest. */
   async content(db: Db, digest: string): Promise<Uint8Array | null> {
     const row = await repo.findContent(db, digest);
-    return row ? this.cipher.openKeyed(row.bytes, row.key_id) : null;
+    return row ? this.cipher.openSealed(row.bytes, row.key_id) : null;
   }
 
   /** Decrypted contents by digest, one query for all; a digest not stored is absent from the map. */
   async contents(db: Db, digests: readonly string[]): Promise<Map<string, Uint8Array>> {
     const out = new Map<string, Uint8Array>();
     for (const row of await repo.findContents(db, digests))
-      out.set(row.digest, this.cipher.openKeyed(row.bytes, row.key_id));
+      out.set(row.digest, await this.cipher.openSealed(row.bytes, row.key_id));
     return out;
   }
 }

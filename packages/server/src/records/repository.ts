@@ -431,3 +431,10 @@ export function sealedNotUnder(db: Db, keyId: string, limit: number) {
 export async function resealContent(db: Db, digest: string, bytes: Uint8Array, keyId: string): Promise<void> {
   await db.updateTable('record_content').set({ bytes, key_id: keyId }).where('digest', '=', digest).execute();
 }
+
+/** Staged content (an import not yet sequenced) sealed under another key than `keyId`. */
+export async function countStagedSealedNotUnder(db: Db, keyId: string): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*)::text as n from record_staging_content
+    where key_id is distinct from ${keyId}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}

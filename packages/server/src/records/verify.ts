@@ -32,6 +32,8 @@ export interface LocalVerifyResult {
   checkpoint: Checkpoint;
   entries: number;
   consistentWith?: number;
+  /** False on a split server verified without shares: content was found, not opened. */
+  contentOpened: boolean;
 }
 
 /** The rows of one entry bundle with what opens each leaf, and the seq of each prev they name. */
@@ -52,9 +54,12 @@ interface OpenedBundle {
 export async function verifyLocal(
   db: Db,
   log: LogService,
-  records: Pick<RecordsService, 'content'>,
+  records: Pick<RecordsService, 'content'> & { canOpen?: boolean },
   opts: { olderCheckpoint?: string; onProgress?: (p: AuditProgress) => void } = {},
 ): Promise<LocalVerifyResult> {
+  // A split server holds only the archive's public key: without custodians' shares the content
+  // is checked to be stored, not opened (hotline verify --shares opens it).
+  const contentOpened = records.canOpen !== false;
   await log.assertV2(db);
   const client = new LogClient(databaseFetcher(log), log.verifierKey, log.origin, log.hasher);
   const { checkpoint } = await client.checkpoint();
@@ -107,6 +112,11 @@ export async function verifyLocal(
         if (p === undefined) throw new Error(`prev names record ${env.prev}, which is not in the log`);
         if (p >= index) throw new Error(`prev names record ${env.prev} at entry ${p}, not an earlier one`);
       }
+      if (!contentOpened) {
+        if (!(await repo.findContent(db, env.digest)))
+          throw new Error(`content ${env.digest.slice(0, 16)}… is missing from the store`);
+        return;
+      }
       let content: Uint8Array | null;
       try {
         content = await records.content(db, env.digest);
@@ -132,6 +142,7 @@ export async function verifyLocal(
   return {
     checkpoint,
     entries: checkpoint.size,
+    contentOpened,
     ...(consistentWith !== undefined ? { consistentWith } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveCipher } from '../../src/records/archive-key.js';
+import { ArchiveCipher, type ArchiveKeyring } from '../../src/records/archive-key.js';
 import { ARCHIVE_KEY_OPENED } from '../../src/records/key-custody.js';
 import { formatShare, parseShare, splitArchiveKey } from '../../src/records/key-shares.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
@@ -34,7 +34,7 @@ const opened = async () =>
 
 describe('withArchiveKey', () => {
   it('2 of 3 shares open the content for one act, which is a record naming who took part', async () => {
-    let used: ArchiveCipher | undefined;
+    let used: ArchiveKeyring | undefined;
     const text = await t.ctx.custody.withArchiveKey(
       shares(2, 0),
       { purpose: 'export', detail: 'scope us-potus 2026', by: 'operator@host' },
@@ -46,7 +46,7 @@ describe('withArchiveKey', () => {
     );
     expect(JSON.parse(text)).toEqual({ text: 'the memcon' });
     // The key lived only for the act.
-    expect(() => used!.open(new Uint8Array(40))).toThrow(/wiped/);
+    await expect(used!.openSealed(new Uint8Array(40), used!.keyId)).rejects.toThrow(/wiped/);
     const rows = await opened();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.subject).toBe(`archive-key:${new ArchiveCipher(new Uint8Array(key)).keyId}`);
@@ -66,14 +66,14 @@ describe('withArchiveKey', () => {
   });
 
   it('the key is zeroed even when the act fails', async () => {
-    let used: ArchiveCipher | undefined;
+    let used: ArchiveKeyring | undefined;
     await expect(
       t.ctx.custody.withArchiveKey(shares(0, 1), { purpose: 'verify' }, async (c) => {
         used = c;
         throw new Error('act failed');
       }),
     ).rejects.toThrow('act failed');
-    expect(() => used!.seal(new Uint8Array(1))).toThrow(/wiped/);
+    await expect(used!.sealBatch([new Uint8Array(1)])).rejects.toThrow(/wiped/);
   });
 
   it('one share, or an altered one, opens nothing and records nothing', async () => {

@@ -36,7 +36,7 @@ describe('keys', () => {
 
   it('rotates the archive key: old content stays readable, then everything is re-sealed under the new key', async () => {
     t = await newTestContext();
-    const old = t.ctx.cipher;
+    const old = t.ctx.cipher as ArchiveCipher;
     const append = (records: RecordsService, n: number, from: number) =>
       t.ctx.db.transaction().execute((tx) =>
         records.appendMany(
