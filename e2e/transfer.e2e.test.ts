@@ -4,22 +4,22 @@ import { describe, expect, it } from 'vitest';
 import { verifyTransfer } from '../packages/server/src/transfer/verify-bag.js';
 import { bagitPyValidate } from '../packages/server/test/helpers/bagit-python.js';
 import { axeViolations } from './axe.js';
-import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
+import { poll, screenshot, signInAs, watchConsole, withBrowserServer } from './harness.js';
 
 /**
  * Issue 19: a records officer on a 390 px phone starts a transfer to the national archive from
  * Records → Search, confirms it, watches it run and reads the result; the bags it names pass
- * Hotline's verify-bag and the Library of Congress's bagit.py.
+ * Hotline's verify-bag and the Library of Congress's bagit.py. Then the officer seals what was
+ * transferred, from the same screen.
  */
 describe('transfer from the records screen in real Chromium (issue 19)', () => {
   const e2e = withBrowserServer({ demo: true });
 
-  it('scope → confirm → progress → result with the bags and the verify command, on 390 px, axe-clean', async () => {
+  it('scope → confirm → progress → result with the bags and the verify command → seal, on 390 px, axe-clean', async () => {
     const context = await e2e.browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const problems = watchConsole(page);
-    await page.goto(`${e2e.server.url}/app/sign-in`);
-    await page.getByRole('button', { name: /Sign in as Thomas Brennan/ }).click();
+    await signInAs(page, e2e.server.url, 'Thomas Brennan');
     await page.goto(`${e2e.server.url}/app/records/search`);
     const panel = page.getByRole('region', { name: 'Transfer to the national archive' });
     await poll(() => panel.isVisible()).toBe(true);
@@ -71,6 +71,36 @@ describe('transfer from the records screen in real Chromium (issue 19)', () => {
       const loc = await bagitPyValidate(join(dir, b.split(':')[0]!));
       expect(loc.output).toContain('is valid');
     }
+
+    // Once the Archivist has them: seal what was transferred. It asks first, says what cannot be
+    // undone, shows its progress, then what it sealed; search finds the calls by the transfer only.
+    await result.getByRole('button', { name: 'Seal what was transferred…' }).click();
+    await poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toMatch(/cannot be put back into search/);
+    expect(await axeViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Seal the transferred records' }).click();
+    const sealed = result.locator('.seal-result');
+    await poll(() => sealed.isVisible()).toBe(true);
+    expect(await sealed.textContent()).toMatch(
+      /^Sealed [1-9]\d* index entr(y|ies), recorded in the log under /,
+    );
+    expect(await result.getByRole('button', { name: 'Seal what was transferred…' }).count()).toBe(0);
+    const transferId = (await sealed.locator('code').textContent()) ?? '';
+    expect(transferId).toMatch(/^[0-9a-f-]{36}$/);
+    // The app's own search request, from the page (same origin, its session).
+    const hits = await page.evaluate(async () => {
+      const res = await fetch('/api/v1/archive/search', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ kind: 'call', page: 1, pageSize: 100 }),
+      });
+      return ((await res.json()) as { hits: { title: string }[] }).hits;
+    });
+    expect(hits.length).toBeGreaterThan(0);
+    for (const h of hits) expect(h.title).toBe(`call (sealed after transfer ${transferId})`);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'transfer-sealed-390');
+
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, runCli } from './run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliDataFolder, runCli } from './run-cli.js';
 
 /**
  * `hotline archive transfer` and `verify-bag` as a records officer runs them, on the demo's
@@ -11,20 +10,11 @@ import { buildCli, runCli } from './run-cli.js';
  * (SIGKILL) part-way that resumes, a tampered bag that fails.
  */
 describe('hotline archive transfer / verify-bag', () => {
-  let cli: Awaited<ReturnType<typeof buildCli>>;
-  let dataDir: string;
-  let out: string;
-  beforeAll(async () => {
-    cli = await buildCli();
-    dataDir = mkdtempSync(join(tmpdir(), 'hotline-transfer-cli-'));
-    out = mkdtempSync(join(tmpdir(), 'hotline-transfer-out-'));
+  const { cli, out, env } = cliDataFolder({
+    prefix: 'hotline-transfer-cli-',
+    outPrefix: 'hotline-transfer-out-',
+    extraEnv: { HOTLINE_DEMO: '1' },
   });
-  afterAll(() => {
-    cli?.remove();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  });
-  const env = () => ({ HOTLINE_DATA_DIR: dataDir, HOTLINE_DEMO: '1' });
   const as = ['--as', 't.brennan@us.example.gov'];
 
   it('transfers the office as bags, with progress, and verify-bag checks them and their completeness', {
@@ -57,6 +47,33 @@ describe('hotline archive transfer / verify-bag', () => {
     expect(bad.stdout).toMatch(/FAILED/);
     expect(bad.stdout).toContain(`${file} hashes to`);
     expect(bad.code).toBe(1);
+  });
+
+  it('seal-transferred seals a verified transfer once, with progress, and refuses bags that do not verify', {
+    timeout: 300_000,
+  }, async () => {
+    // The first test's transfer has an altered file: nothing is sealed.
+    const bad = await runCli(cli.path, ['archive', 'seal-transferred', join(out, 'office'), ...as], env());
+    expect(bad.stderr).toMatch(/does not verify .*hashes to.*nothing was sealed/);
+    expect(bad.code).not.toBe(0);
+    const to = join(out, 'to-seal');
+    const tr = await runCli(
+      cli.path,
+      ['archive', 'transfer', '--scope', 'office', '--kind', 'email', '--to', to, ...as],
+      env(),
+    );
+    expect(tr.code).toBe(0);
+    const id = /^Finished transfer ([0-9a-f-]+)/m.exec(tr.stdout)![1]!;
+    const r = await runCli(cli.path, ['archive', 'seal-transferred', to, ...as], env());
+    expect(r.stderr).toMatch(/seal: sealing (\d+)\/\1/);
+    expect(r.stdout).toMatch(
+      new RegExp(`^Transfer ${id}: (\\d+) item\\(s\\) in the verified bags; \\1 sealed now\\.`, 'm'),
+    );
+    expect(r.stdout).toMatch(/Recorded as records-log entr(y|ies) \d+/);
+    expect(r.code).toBe(0);
+    const again = await runCli(cli.path, ['archive', 'seal-transferred', to, ...as], env());
+    expect(again.stdout).toMatch(/; 0 sealed now, \d+ sealed before\.\nNothing left to seal\./);
+    expect(again.code).toBe(0);
   });
 
   it('a transfer killed part-way resumes where it stopped and verifies', { timeout: 600_000 }, async () => {

@@ -7,6 +7,7 @@ import { server } from '../lazy.js';
 import { progressBar } from '../progress.js';
 import { usingContext } from './admin.js';
 import { archiveGroup } from './archive-replicate.js';
+import { operatorName, readShares } from './keys-split.js';
 
 const UNITS: Record<string, number> = {
   '': 1,
@@ -41,10 +42,11 @@ interface TransferOpts {
   classification?: string;
   bagSize: string;
   bagItems?: string;
+  shares?: string[];
 }
 
 /** The archive search a transfer's flags name: `--scope office` (everything) or a query, and filters. */
-export function scopeOf(o: Omit<TransferOpts, 'to' | 'as' | 'bagSize' | 'bagItems'>) {
+export function scopeOf(o: Omit<TransferOpts, 'to' | 'as' | 'bagSize' | 'bagItems' | 'shares'>) {
   const raw = {
     ...(o.scope.trim().toLowerCase() === 'office' ? {} : { q: o.scope }),
     ...(o.kind ? { kind: o.kind } : {}),
@@ -86,6 +88,10 @@ export function transferCommands(program: Command): void {
     .option('--classification <c>', 'only records of this classification (presidential, personal, …)')
     .option('--bag-size <size>', 'largest payload per bag, e.g. 500MB, 2GB', '1GB')
     .option('--bag-items <n>', 'most items per bag')
+    .option(
+      '--shares <files...>',
+      "k custodians' share files: needed when the archive key is split (the opening is recorded with who took part)",
+    )
     .addHelpText(
       'after',
       '\nA transfer stopped part-way (killed, power lost) resumes when run again with the same --to and scope:\n' +
@@ -111,6 +117,7 @@ export function transferCommands(program: Command): void {
             search,
             maxBagBytes,
             maxBagItems,
+            ...(o.shares?.length ? { shares: readShares(o.shares), by: operatorName() } : {}),
             onProgress: (p) => bar.update(p.done, p.total, p.bag),
           });
           bar.stop();
@@ -120,6 +127,47 @@ export function transferCommands(program: Command): void {
                 .map((b) => `  ${b.name}: ${b.items} items, ${b.files} files, ${b.octets} bytes\n`)
                 .join('') +
               `Recorded as records-log entry ${r.recordSeq}. Check it with: hotline archive verify-bag ${r.dir}\n`,
+          );
+        });
+      } catch (err) {
+        bar.stop();
+        fail(err);
+      }
+    });
+
+  archive
+    .command('seal-transferred <dir>')
+    .description(
+      "After a complete, verified transfer: drop the plaintext of the records it holds from the office's search index and captured items' working copies (the sealed content and the log stay).",
+    )
+    .requiredOption('--as <email>', 'the records officer the seal is recorded under')
+    .addHelpText(
+      'after',
+      '\n<dir> is the folder "hotline archive transfer --to" wrote, bags and hotline-transfer.json still in it.\n' +
+        "The bags are verified first, against this server's log key; only records they prove are sealed.\n" +
+        'Refused when the transfer is not done or does not verify, or an item is under legal hold. A run\n' +
+        'stopped part-way continues when run again; a second run seals nothing. Stop the server first when\n' +
+        'it runs on the embedded database.',
+    )
+    .action(async (dir: string, o: { as: string }) => {
+      const bar = progressBar('seal');
+      try {
+        await usingContext(async (ctx) => {
+          const actor = await ctx.transfer.actorFor(o.as);
+          const r = await ctx.sealTransferred.seal(actor, dir, {
+            onProgress: (p) =>
+              bar.update(p.done, p.total, p.phase === 'verify' ? 'verifying the bags' : 'sealing'),
+          });
+          bar.stop();
+          const seqs = r.recordSeqs;
+          process.stdout.write(
+            `Transfer ${r.transferId}: ${r.entries} item(s) in the verified bags; ${r.sealed} sealed now${
+              r.already ? `, ${r.already} sealed before` : ''
+            }.\n` +
+              (seqs.length
+                ? `Recorded as records-log entries ${seqs[0]}${seqs.length > 1 ? `–${seqs.at(-1)}` : ''} (audit.archive.sealed_transferred).\n`
+                : 'Nothing left to seal.\n') +
+              `Search finds them by kind, date, account or person, and by "${r.transferId}"; no longer by their words.\n`,
           );
         });
       } catch (err) {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type AuditProgress, type Checkpoint, LogClient, VerificationError } from '@hotline/ledger';
-import type { ArchiveCipher } from '../records/archive-key.js';
+import type { ArchiveKeyring } from '../records/archive-key.js';
 import { inParallel, PARALLEL, readManifest } from './replicate.js';
 import type { ReplicaStore } from './store.js';
 
@@ -29,7 +29,7 @@ export async function verifyReplica(
   opts: {
     verifierKey?: string;
     origin?: string;
-    cipher?: ArchiveCipher;
+    cipher?: ArchiveKeyring;
     onProgress?: (p: AuditProgress) => void;
   } = {},
 ): Promise<ReplicaVerifyResult> {
@@ -90,7 +90,7 @@ export async function verifyReplica(
     if (!bytes) throw new VerificationError(`${path} vanished while checking`, path);
     let plain: Uint8Array;
     try {
-      plain = cipher!.open(bytes);
+      plain = await cipher!.openSealed(bytes, cipher!.keyId);
     } catch {
       throw new VerificationError(
         `${path} does not decrypt with archive key ${cipher!.keyId} (altered)`,

@@ -1,9 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ALGORITHM, BAGIT_TXT, bagInfoText, manifestLine, payloadOxum } from './bagit.js';
+import { fsSyncer, type Syncer, syncTree, writeSynced } from './durable.js';
 
 /** Payload files written at once, at most (write-behind; the bytes are in memory meanwhile). */
 const MAX_PENDING = 32;
@@ -30,6 +31,12 @@ async function close(out: WriteStream): Promise<void> {
  * to manifest-sha512.txt at once, so nothing grows with the bag but the counts. Tag files that
  * grow with the bag (the proofs, the metadata file) are streams too. `finish()` writes
  * bagit.txt, bag-info.txt and the tag manifest, which lists every tag file and only those.
+ *
+ * Durability: every file is fsynced once, when it is complete (a payload file right after its
+ * write, a stream when it is closed, a tag file when written), and `finish()` syncs the bag's
+ * directories (data/ and every folder under it, then the bag's own) before it returns: a bag
+ * `finish()` reported finished survives a power cut whole. (The transfer folder, which names the
+ * bag, is synced with the state file that records it: transfer-state.ts.)
  */
 export class BagWriter {
   private manifest!: WriteStream;
@@ -43,12 +50,19 @@ export class BagWriter {
   files = 0;
   items = 0;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly sync: Syncer,
+  ) {}
 
-  static async create(dir: string, tagStreams: readonly string[]): Promise<BagWriter> {
+  static async create(
+    dir: string,
+    tagStreams: readonly string[],
+    sync: Syncer = fsSyncer,
+  ): Promise<BagWriter> {
     await rm(dir, { recursive: true, force: true });
     await mkdir(join(dir, 'data'), { recursive: true });
-    const w = new BagWriter(dir);
+    const w = new BagWriter(dir, sync);
     w.manifest = createWriteStream(join(dir, `manifest-${ALGORITHM}.txt`));
     for (const t of tagStreams) {
       await mkdir(dirname(join(dir, t)), { recursive: true });
@@ -67,7 +81,7 @@ export class BagWriter {
     if (this.failed) throw this.failed;
     const full = join(this.dir, 'data', path);
     await this.mkdirOnce(dirname(full));
-    const p: Promise<void> = writeFile(full, bytes, { flag: 'wx' }).then(
+    const p: Promise<void> = writeSynced(full, bytes, this.sync, 'wx').then(
       () => {
         this.pending.delete(p);
       },
@@ -146,23 +160,31 @@ export class BagWriter {
     await this.drain();
     for (const s of this.streams.values()) {
       await close(s.out);
+      await this.sync.file(join(this.dir, 'data', s.path));
       await write(this.manifest, manifestLine(s.hash.digest('hex'), `data/${s.path}`));
       this.octets += s.bytes;
       this.files++;
     }
     this.streams.clear();
     await close(this.manifest);
-    for (const s of this.tagStreams.values()) await close(s);
+    await this.sync.file(join(this.dir, `manifest-${ALGORITHM}.txt`));
+    for (const [path, s] of this.tagStreams) {
+      await close(s);
+      await this.sync.file(join(this.dir, path));
+    }
     for (const [path, text] of Object.entries(tagFiles)) {
       await mkdir(dirname(join(this.dir, path)), { recursive: true });
-      await writeFile(join(this.dir, path), text);
+      await writeSynced(join(this.dir, path), text, this.sync);
     }
-    await writeFile(join(this.dir, 'bagit.txt'), BAGIT_TXT);
+    await writeSynced(join(this.dir, 'bagit.txt'), BAGIT_TXT, this.sync);
     await writeBagInfo(
       this.dir,
       [...info, ['Payload-Oxum', payloadOxum(this.octets, this.files)]],
       [...this.tagStreams.keys(), ...Object.keys(tagFiles)],
+      this.sync,
     );
+    // Every file is synced; now the folders that name them, deepest first, the bag's own last.
+    await syncTree(this.dir, this.sync);
     return { octets: this.octets, files: this.files };
   }
 }
@@ -171,17 +193,30 @@ export class BagWriter {
 const FIXED_TAGS = ['bagit.txt', 'bag-info.txt', `manifest-${ALGORITHM}.txt`];
 
 /**
- * (Re)write bag-info.txt and then the tag manifest over `tagFiles` and the fixed tag files.
- * Used when a bag finishes and again when a multi-bag transfer learns its Bag-Count total.
+ * (Re)write bag-info.txt and then the tag manifest over `tagFiles` and the fixed tag files, each
+ * fsynced, then the bag's folder. Used when a bag finishes and again when a multi-bag transfer
+ * learns its Bag-Count total.
  */
-export async function writeBagInfo(dir: string, info: [string, string][], tagFiles: readonly string[]) {
-  await writeFile(join(dir, 'bag-info.txt'), bagInfoText(info));
+export async function writeBagInfo(
+  dir: string,
+  info: [string, string][],
+  tagFiles: readonly string[],
+  sync: Syncer = fsSyncer,
+) {
+  await writeSynced(join(dir, 'bag-info.txt'), bagInfoText(info), sync);
   const lines: string[] = [];
-  for (const t of [...FIXED_TAGS, ...tagFiles].sort()) {
-    const sum = createHash(ALGORITHM)
-      .update(await readFile(join(dir, t)))
-      .digest('hex');
-    lines.push(manifestLine(sum, t));
-  }
-  await writeFile(join(dir, `tagmanifest-${ALGORITHM}.txt`), lines.join(''));
+  for (const t of [...FIXED_TAGS, ...tagFiles].sort())
+    lines.push(manifestLine(await fileHash(join(dir, t)), t));
+  await writeSynced(join(dir, `tagmanifest-${ALGORITHM}.txt`), lines.join(''), sync);
+  await sync.dir(dir);
+}
+
+/**
+ * The SHA-512 of a file, read a piece at a time: the proofs and the metadata file grow with the
+ * bag (about 1.5 kB a record), so a bag of many records must not be read into memory whole.
+ */
+async function fileHash(path: string): Promise<string> {
+  const h = createHash(ALGORITHM);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
 }

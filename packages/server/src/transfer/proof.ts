@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import {
   type Hasher,
+  isPowerOfTwo,
   leafCommitment,
   type PolicyNode,
   type TileReader,
@@ -31,20 +32,61 @@ export interface ProofLine {
   files: { path: string; part: 'file' | 'original' }[];
 }
 
-/** Proofs for records of the tree of size `size` (asked in log order, neighbours share tiles). */
+/**
+ * A tree reader for one tree size that also keeps the roots of the tree's right edge: the
+ * ranges [start, size) that are not a perfect subtree. Every inclusion proof in a tree whose
+ * size is not a power of two ends with such roots, and the reader would hash each again from
+ * its nodes for every proof (O(log n) hashes and tile lookups a proof); there are at most
+ * log2(size) of them, so all are kept.
+ */
+class EdgeTreeReader extends TreeReader {
+  private readonly edge = new Map<number, Promise<Uint8Array>>();
+
+  override rangeRoot(start: number, n: number): Promise<Uint8Array> {
+    if (n === 0 || start + n !== this.size || (isPowerOfTwo(n) && start % n === 0))
+      return super.rangeRoot(start, n);
+    let r = this.edge.get(start);
+    if (!r) {
+      r = super.rangeRoot(start, n);
+      this.edge.set(start, r);
+      r.catch(() => this.edge.delete(start));
+    }
+    return r;
+  }
+}
+
+/**
+ * Proofs for records of the tree of size `size`, against that one checkpoint. Asked in log
+ * order, neighbours share tiles: the tree reader keeps the tiles it read (each hashed into its
+ * interior nodes once) and the right edge's roots, so a proof costs a few lookups and no
+ * query once its leaf's tile is read. Proofs are computed one at a time, in the order asked:
+ * asked all at once (a batch of 200 records), each would miss the tile cache together and read
+ * and hash the same tile for itself (measured before: ~3 tile queries and ~250 hashes a record,
+ * a third of a transfer's time).
+ */
 export class Prover {
   private readonly reader: TreeReader;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     tiles: TileReader,
     readonly size: number,
     private readonly hasher: Hasher,
   ) {
-    this.reader = new TreeReader(tiles, size, hasher); // TreeReader keeps the tiles it read
+    this.reader = new EdgeTreeReader(tiles, size, hasher);
   }
 
   /** The proof line of record `seq`; throws if the stored opening does not give the log's leaf. */
-  async line(
+  line(
+    r: { seq: number; id: string; envelope: Uint8Array; salt: Uint8Array | null },
+    files: ProofLine['files'],
+  ): Promise<ProofLine> {
+    const p = this.queue.then(() => this.compute(r, files));
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private async compute(
     r: { seq: number; id: string; envelope: Uint8Array; salt: Uint8Array | null },
     files: ProofLine['files'],
   ): Promise<ProofLine> {

@@ -5,11 +5,15 @@ import type { ArchiveSearch } from '@hotline/contract';
 import type { WitnessPolicy } from '@hotline/ledger';
 import type { ArchiveQueries } from '../archive/queries.js';
 import { type Actor, authorize } from '../policy/policy.js';
+import { ArchiveSealedError } from '../records/archive-key.js';
 import { writeAudit } from '../records/audit.js';
+import type { ArchiveKeyCustody } from '../records/key-custody.js';
+import type { KeyShare } from '../records/key-shares.js';
 import type { LogService } from '../records/log-service.js';
 import type { RecordsService } from '../records/records-service.js';
 import { BagWriter, writeBagInfo } from './bag-writer.js';
 import { BagPaths, collisionKey } from './bagit.js';
+import { fsSyncer, type Syncer } from './durable.js';
 import { recordPdf } from './pdf.js';
 import { type ProofLine, Prover, policyText } from './proof.js';
 import {
@@ -36,8 +40,8 @@ import {
   type TransferState,
 } from './transfer-state.js';
 
-/** Log indexes per window of the scope read at once (at most this many entries in memory). */
-const WINDOW = 2000;
+/** Entries of the scope read per page (keyset, in log order; at most this many in memory). */
+const PAGE = 2000;
 /** Records whose contents are read in one query, files made and proofs computed together. */
 const BATCH = 200;
 /** Tag files written as the bag grows. */
@@ -51,7 +55,18 @@ export interface TransferInput {
   /** a bag is closed before an item would take its payload past this many bytes (1 item at least) */
   maxBagBytes: number;
   maxBagItems?: number | null;
+  /** entries of the scope read per query (default 2000; tests make pages small to cross them) */
+  pageSize?: number;
   onProgress?: (p: { done: number; total: number; bag: string }) => void;
+  /**
+   * Custodians' shares of the archive key: the transfer opens sealed content with the key they
+   * rebuild, for this transfer only, recorded with who took part. Needed on a split server.
+   */
+  shares?: KeyShare[];
+  /** Who runs it, for the record of the opening (the CLI's operator user@host). */
+  by?: string;
+  /** How files and folders are made durable (fsync; tests pass one that records the order). */
+  sync?: Syncer;
 }
 
 export interface TransferResult {
@@ -114,10 +129,55 @@ export class TransferService {
     private readonly clock: Clock,
     private readonly checkpoint: () => Promise<{ size: number; note: string } | null>,
     private readonly witnessPolicy: () => WitnessPolicy | null,
+    private readonly custody?: ArchiveKeyCustody,
   ) {}
+
+  /**
+   * Refuse, before anything is written, a transfer that could not open sealed content: on a
+   * split server it needs k custodians' shares.
+   */
+  assertCanOpen(shares: KeyShare[] | undefined): void {
+    if (shares?.length) {
+      this.custody?.assertShares(shares);
+      return;
+    }
+    const key = this.records.archiveKey;
+    if (!key.canOpen)
+      throw new ArchiveSealedError(
+        `A transfer opens the sealed content, and this server holds only the archive's public key: it needs ${
+          key.split ? `${key.split.threshold} of the ${key.split.of}` : 'enough'
+        } custodians' shares (on the command line: --shares FILE…; on the records screen: their share files). The opening is recorded with who took part.`,
+        { keyId: key.keyId, ...(key.split ?? {}) },
+      );
+  }
 
   async transfer(actor: Actor, input: TransferInput): Promise<TransferResult> {
     authorize(actor, 'archive.search', 'transfer records to the national archive');
+    this.assertCanOpen(input.shares);
+    if (input.shares?.length) {
+      const { shares, ...rest } = input;
+      if (!this.custody) throw new Error('this transfer service has no key custody to open the archive with');
+      return this.custody.withArchiveKey(
+        shares,
+        {
+          purpose: 'transfer',
+          detail: `transfer to ${input.to}: ${canonicalJson(input.search)}`,
+          by: input.by ?? actor.displayName,
+          office: actor.officeId,
+          actor: actor.userId,
+        },
+        (cipher) =>
+          new TransferService(
+            this.db,
+            this.records.withCipher(cipher),
+            this.log,
+            this.queries,
+            this.clock,
+            this.checkpoint,
+            this.witnessPolicy,
+          ).transfer(actor, rest),
+      );
+    }
     if (!(input.maxBagBytes > 0))
       throw new ValidationError('The bag size must be a positive number of bytes.');
     const q = await this.queries.toSql(actor, input.search);
@@ -174,8 +234,10 @@ export class TransferService {
     const q = await this.queries.toSql(actor, search);
     const out: { seq: number; refKind: string; refId: string }[] = [];
     let entries = 0;
-    for (let from = 0; from < size; from += WINDOW) {
-      const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), null);
+    for (let after: Cursor | null = null; ; ) {
+      const rows = await repo.scopePage(this.db, q, size, after, PAGE);
+      if (rows.length === 0) break;
+      after = cursorOf(rows.at(-1)!);
       for (const r of rows) {
         entries++;
         if (!seqs.has(Number(r.record_seq))) out.push(cursorOf(r));
@@ -223,7 +285,7 @@ export class TransferService {
       done: false,
     };
     await mkdir(input.to, { recursive: true });
-    await saveState(input.to, state);
+    await saveState(input.to, state, input.sync ?? fsSyncer);
     return state;
   }
 
@@ -234,6 +296,7 @@ export class TransferService {
     q: Parameters<typeof repo.scopeCount>[1],
   ) {
     const size = state.checkpoint.size;
+    const sync = input.sync ?? fsSyncer;
     const prover = new Prover(this.log.tileReader(), size, this.log.hasher);
     const office = (await repo.officeName(this.db, actor.officeId))?.name ?? actor.officeId;
     let cursor = state.bags.at(-1)?.last ?? null;
@@ -254,11 +317,13 @@ export class TransferService {
         first: b.first!,
         last: b.last!,
       });
-      await saveState(input.to, state);
+      // The bag is synced whole (files, then folders) by finish(); only then does the state name it.
+      await saveState(input.to, state, sync);
     };
     try {
-      for (let from = cursor?.seq ?? 0; from < size; from += WINDOW) {
-        const rows = await repo.scopeWindow(this.db, q, from, Math.min(from + WINDOW, size), cursor);
+      for (;;) {
+        const rows = await repo.scopePage(this.db, q, size, cursor, input.pageSize ?? PAGE);
+        if (rows.length === 0) break;
         const captured = rows.filter((r) => r.ref_kind === 'captured_item').map((r) => r.ref_id);
         const atts = new Map<string, repo.AttachmentRow[]>();
         for (const a of await repo.attachmentsOf(this.db, captured, size))
@@ -293,7 +358,7 @@ export class TransferService {
             }
             if (!bag) {
               const name = bagName(state.bags.length + 1);
-              const w = await BagWriter.create(join(input.to, name), STREAMS);
+              const w = await BagWriter.create(join(input.to, name), STREAMS, sync);
               await w.tag(METADATA, NARA_HEADER);
               bag = { w, name, records: 0, first: null, last: null, accounts: new Map() };
             }
@@ -325,7 +390,7 @@ export class TransferService {
       throw err;
     }
     if (bag) await finishBag(bag);
-    await this.finalize(state, input.to, office, actor);
+    await this.finalize(state, input.to, office, actor, sync);
     const rec = await repo.transaction(this.db, (tx) =>
       writeAudit(tx, this.records, {
         action: 'archive.transferred',
@@ -345,7 +410,7 @@ export class TransferService {
     );
     state.done = true;
     state.finishRecordSeq = rec.seq;
-    await saveState(input.to, state);
+    await saveState(input.to, state, sync);
   }
 
   /** The files of one entry: its own, its attachments', its PDF, and its MBOX entry (email). */
@@ -482,7 +547,7 @@ export class TransferService {
   }
 
   /** Every bag learns the total: Bag-Count "n of T" (bag-info and tag manifest rewritten). */
-  private async finalize(state: TransferState, dir: string, office: string, actor: Actor) {
+  private async finalize(state: TransferState, dir: string, office: string, actor: Actor, sync: Syncer) {
     const total = state.bags.length;
     for (let i = 0; i < total; i++) {
       const b = state.bags[i]!;
@@ -493,6 +558,7 @@ export class TransferService {
         join(dir, b.name),
         [...info, ['Payload-Oxum', `${b.octets}.${b.files}`]],
         [...STREAMS, ...Object.keys(transferTagFiles(state))],
+        sync,
       );
     }
   }

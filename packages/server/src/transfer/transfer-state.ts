@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveSearch } from '@hotline/contract';
+import { fsSyncer, type Syncer, writeSynced } from './durable.js';
 import type { Cursor } from './repository.js';
 
 /**
@@ -49,10 +50,17 @@ export async function readState(dir: string): Promise<TransferState | null> {
   return JSON.parse(await readFile(f, 'utf8')) as TransferState;
 }
 
-export async function saveState(dir: string, s: TransferState): Promise<void> {
+/**
+ * Replace the state file durably: the new state written and fsynced beside it, renamed over it,
+ * then the transfer folder synced (which also makes durable the bag folders it names). Called
+ * only after what the state records is itself synced (a finished bag: BagWriter.finish), so a
+ * power cut never leaves a state naming a bag the disk does not hold whole.
+ */
+export async function saveState(dir: string, s: TransferState, sync: Syncer = fsSyncer): Promise<void> {
   const f = join(dir, STATE_FILE);
-  await writeFile(`${f}.tmp`, `${JSON.stringify(s, null, 2)}\n`);
+  await writeSynced(`${f}.tmp`, `${JSON.stringify(s, null, 2)}\n`, sync);
   await rename(`${f}.tmp`, f);
+  await sync.dir(dir);
 }
 
 /** Whether `dir` may start a new transfer: it does not exist, or is empty. */

@@ -46,7 +46,10 @@ async function exercise(store: ReplicaStore) {
   expect(first).toMatchObject({ previousSize: 0, size: size1, sealed: size1 });
   expect(first.tiles).toBe(tilesChanged(0, size1).length);
   expect(first.entryBundles).toBe(Math.ceil(size1 / 256));
-  let v = await verifyReplica(store, { verifierKey: t.ctx.log.verifierKey, cipher: t.ctx.cipher });
+  let v = await verifyReplica(store, {
+    verifierKey: t.ctx.log.verifierKey,
+    cipher: t.ctx.cipher as ArchiveCipher,
+  });
   expect(v.checkpoint.size).toBe(size1);
   expect(v.opened).toBe(size1);
   expect(v.keyFromReplica).toBe(false);
@@ -64,7 +67,7 @@ async function exercise(store: ReplicaStore) {
   expect(
     await store.list(`tile/0/${String(Math.floor(size1 / 256)).padStart(3, '0')}.p/${size1 % 256}`),
   ).toEqual([]);
-  v = await verifyReplica(store, { cipher: t.ctx.cipher });
+  v = await verifyReplica(store, { cipher: t.ctx.cipher as ArchiveCipher });
   expect(v).toMatchObject({ opened: size2, keyFromReplica: true });
   expect(v.checkpoints).toBeGreaterThanOrEqual(2);
   expect((await readManifest(store))!.size).toBe(size2);
@@ -102,7 +105,7 @@ describe('replicate to a folder', () => {
     const cps = await store.list('checkpoints/');
     expect((await tamper(cps[0]!)).where).toBe(cps[0]);
     const sealed = (await store.list('sealed/'))[7]!;
-    const err = await tamper(sealed, t.ctx.cipher);
+    const err = await tamper(sealed, t.ctx.cipher as ArchiveCipher);
     expect(err.where).toBe(sealed);
     expect(err.message).toMatch(/does not decrypt with archive key/);
     // A pinned key that is not the log's.
@@ -111,21 +114,21 @@ describe('replicate to a folder', () => {
       verifyReplica(store, { verifierKey: generateSignerKey(t.ctx.log.origin).verifier }),
     ).rejects.toThrow(/checkpoint does not verify/);
     // Intact again.
-    expect((await verifyReplica(store, { cipher: t.ctx.cipher })).opened).toBeGreaterThan(0);
+    expect((await verifyReplica(store, { cipher: t.ctx.cipher as ArchiveCipher })).opened).toBeGreaterThan(0);
   });
 
   it('content re-sealed under a new archive key is copied again, under that key', async () => {
     const store = new FolderStore(join(tmp, 'copy'));
     const next = new ArchiveCipher(ArchiveCipher.generateKey());
-    const rows = await resealArchive(t.ctx.db, next.withRetired([t.ctx.cipher]));
+    const rows = await resealArchive(t.ctx.db, next.withRetired([t.ctx.cipher as ArchiveCipher]));
     const r = await replicate(t.ctx.db, t.ctx.log, store);
     expect(r.sealed).toBe(rows);
     const v = await verifyReplica(store, { cipher: next });
     expect(v.opened).toBe(rows);
-    expect(Object.keys(v.sealed).sort()).toEqual([t.ctx.cipher.keyId, next.keyId].sort());
+    expect(Object.keys(v.sealed).sort()).toEqual([(t.ctx.cipher as ArchiveCipher).keyId, next.keyId].sort());
     expect((await readManifest(store))!.keyIds).toContain(next.keyId);
     // Back under the test context's key for what follows.
-    await resealArchive(t.ctx.db, t.ctx.cipher.withRetired([next]));
+    await resealArchive(t.ctx.db, (t.ctx.cipher as ArchiveCipher).withRetired([next]));
   });
 
   it('refuses a place that holds a copy of another log', async () => {
@@ -172,7 +175,7 @@ describe('replicate to an S3-compatible server', () => {
       // The S3 copy starts empty: the folder copy above is a different place.
       const size = await exercise(store);
       expect((await store.list('checkpoint')).includes('checkpoint')).toBe(true);
-      const raw = await store.get(`sealed/${t.ctx.cipher.keyId}/${'0'.repeat(64)}`);
+      const raw = await store.get(`sealed/${(t.ctx.cipher as ArchiveCipher).keyId}/${'0'.repeat(64)}`);
       expect(raw).toBeNull();
       expect(size).toBeGreaterThan(260);
     } finally {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,5 +97,35 @@ describe('BagIt rules', () => {
     await b.addFile('same.txt', Buffer.from('two')); // the second write finds the file there
     await expect(b.finish([['Source-Organization', 'Test']], {})).rejects.toThrow(/EEXIST/);
     expect(existsSync(join(bad, 'bagit.txt'))).toBe(false);
+  });
+});
+
+describe('BagWriter durability', () => {
+  it('fsyncs every file once complete and every folder of the bag before finish() returns', async () => {
+    const { syncRecorder } = await import('../helpers/sync-recorder.js');
+    const root = mkdtempSync(join(tmpdir(), 'hotline-bag-sync-'));
+    dirs.push(root);
+    const rec = syncRecorder();
+    const w = await BagWriter.create(join(root, 'bag'), ['proof/records.jsonl'], rec.sync);
+    for (let i = 0; i < 40; i++)
+      await w.addFile(`posts/acct/${i}.json`, new TextEncoder().encode(`{"n":${i}}`));
+    await w.addFile('email/acct/item/attachment.csv', new TextEncoder().encode('a,b\n'));
+    await w.appendTo('email/acct/acct.mbox', new TextEncoder().encode('From x\n'));
+    await w.appendTo('email/acct/acct.mbox', new TextEncoder().encode('From y\n'));
+    await w.tag('proof/records.jsonl', '{}\n');
+    // Before finish: the streams are open, the folders not synced.
+    expect(rec.undurable(join(root, 'bag'))).not.toEqual([]);
+    await w.finish([['Source-Organization', 'Test']], { 'proof/checkpoint.txt': 'cp\n' });
+    expect(rec.undurable(join(root, 'bag'))).toEqual([]);
+    // The check itself catches a file written after its sync, and a folder with a new name.
+    writeFileSync(join(root, 'bag', 'bag-info.txt'), 'changed');
+    writeFileSync(join(root, 'bag', 'data', 'late.txt'), 'late');
+    expect(rec.undurable(join(root, 'bag')).sort()).toEqual(
+      [
+        join(root, 'bag', 'bag-info.txt'),
+        join(root, 'bag', 'data', 'late.txt'),
+        `${join(root, 'bag', 'data')}/`,
+      ].sort(),
+    );
   });
 });

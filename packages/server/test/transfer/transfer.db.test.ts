@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/policy/policy.js';
 import { validateBag } from '../../src/transfer/bag-validator.js';
+import { type Cursor, type ScopeRow, scopeCount, scopePage } from '../../src/transfer/repository.js';
 import { verifyTransfer } from '../../src/transfer/verify-bag.js';
 import { bagitPyValidate } from '../helpers/bagit-python.js';
 import { newActor } from '../helpers/builders.js';
+import { syncRecorder } from '../helpers/sync-recorder.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
+import { importMultipartEml, scratchDirs, usPotusTransferActors } from '../helpers/transfer.js';
 
 /**
  * Transfer to the national archive on the demo's records: BagIt bags, checked by the project's
@@ -18,64 +20,39 @@ let t: TestContext;
 let us: Actor;
 let usStaff: Actor;
 let owner: string;
-const dirs: string[] = [];
-const scratch = () => {
-  const d = mkdtempSync(join(tmpdir(), 'hotline-transfer-'));
-  dirs.push(d);
-  return d;
-};
+const { scratch, remove: removeScratch } = scratchDirs('hotline-transfer-');
 
 beforeAll(async () => {
   t = await newTestContext({ demo: '1' });
   await t.ctx.prepare();
-  const office = (
-    await t.ctx.db.selectFrom('offices').select('id').where('slug', '=', 'us-potus').executeTakeFirstOrThrow()
-  ).id;
-  us = await newActor(t.ctx, office, ['records']);
-  usStaff = await newActor(t.ctx, office, ['staff']);
-  owner = (
-    await t.ctx.db
-      .selectFrom('users')
-      .select('email')
-      .where('office_id', '=', office)
-      .executeTakeFirstOrThrow()
-  ).email;
+  const setup = await usPotusTransferActors(t.ctx);
+  ({ us, usStaff } = setup);
+  owner = setup.owner.email;
   // An email with two attachments, one of them with a name that needs percent-encoding.
-  const eml = join(scratch(), 'with-attachments.eml');
-  writeFileSync(
-    eml,
-    [
-      'From: Chief of Staff <cos@personal.example.com>',
-      'To: President <potus@personal.example.com>',
-      'Subject: Budget figures 100% final',
-      'Date: Mon, 2 Feb 2026 10:00:00 +0000',
-      'Message-ID: <transfer-test-1@personal.example.com>',
-      'MIME-Version: 1.0',
-      'Content-Type: multipart/mixed; boundary="b1"',
-      '',
-      '--b1',
-      'Content-Type: text/plain; charset=utf-8',
-      '',
-      'The figures are attached.',
-      '--b1',
-      'Content-Type: text/csv; name="figures 100%.csv"',
-      'Content-Disposition: attachment; filename="figures 100%.csv"',
-      '',
-      'year,amount',
-      '2026,100',
-      '--b1--',
-      '',
-    ].join('\r\n'),
+  await importMultipartEml(
+    t.ctx,
+    join(scratch(), 'with-attachments.eml'),
+    {
+      from: 'Chief of Staff <cos@personal.example.com>',
+      subject: 'Budget figures 100% final',
+      date: 'Mon, 2 Feb 2026 10:00:00 +0000',
+      messageId: '<transfer-test-1@personal.example.com>',
+      boundary: 'b1',
+      parts: [
+        { contentType: 'text/plain; charset=utf-8', body: ['The figures are attached.'] },
+        {
+          contentType: 'text/csv; name="figures 100%.csv"',
+          filename: 'figures 100%.csv',
+          body: ['year,amount', '2026,100'],
+        },
+      ],
+    },
+    { identifier: 'cos@personal.example.com', ownerEmail: owner },
   );
-  await t.ctx.capture.importFile(null, 'eml', eml, {
-    identifier: 'cos@personal.example.com',
-    ownerEmail: owner,
-    official: false,
-  });
 }, 300_000);
 afterAll(async () => {
   await t.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  removeScratch();
 });
 
 const allFiles = (root: string, rel = ''): string[] =>
@@ -171,12 +148,15 @@ describe('transfer', { timeout: 300_000 }, () => {
     });
     const to = join(scratch(), 'resumed');
     let n = 0;
+    // Pages of 2 entries: the kill falls mid-bag and mid-page, and the resumed run starts its
+    // first page from the last finished bag's cursor (keyset), not from a page boundary.
     await expect(
       t.ctx.transfer.transfer(us, {
         to,
         search: { q: 'summit' },
         maxBagBytes: 1 << 30,
         maxBagItems: 3,
+        pageSize: 2,
         onProgress: () => {
           if (++n === 5) throw new Error('killed');
         },
@@ -190,15 +170,76 @@ describe('transfer', { timeout: 300_000 }, () => {
       search: { q: 'summit' },
       maxBagBytes: 1 << 30,
       maxBagItems: 3,
+      pageSize: 2,
     });
     expect(b.resumed).toBe(true);
     expect(b.items).toBe(a.items);
     expect(b.bags.map((x) => [x.name, x.items, x.records])).toEqual(
       a.bags.map((x) => [x.name, x.items, x.records]),
     );
+    // The same payload, file for file (PDFs aside: pdf-lib stamps the time it made them).
+    const payload = (dir: string, bag: string) =>
+      readFileSync(join(dir, bag, 'manifest-sha512.txt'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.endsWith('.pdf'))
+        .sort();
+    for (const x of a.bags) {
+      expect(payload(whole, x.name).length).toBeGreaterThan(0);
+      expect(payload(to, x.name)).toEqual(payload(whole, x.name));
+    }
     const v = await verifyTransfer(to);
     expect(v.bags.flatMap((x) => x.errors)).toEqual([]);
     expect(v.ok).toBe(true);
+    for (const x of b.bags) expect((await bagitPyValidate(join(to, x.name))).code).toBe(0);
+  });
+
+  it('syncs each bag whole before the state names it, and every bag before the transfer is done', async () => {
+    const to = join(scratch(), 'durable');
+    const statePath = join(to, 'hotline-transfer.json');
+    const problems: string[] = [];
+    const states: { bags: number; done: boolean }[] = [];
+    const rec = syncRecorder((p) => {
+      if (p !== `${statePath}.tmp`) return;
+      // The moment the new state becomes durable (it is renamed over the old one next): every
+      // bag it names must already be on the disk whole, files and folders.
+      const s = JSON.parse(readFileSync(p, 'utf8')) as { bags: { name: string }[]; done: boolean };
+      states.push({ bags: s.bags.length, done: s.done });
+      for (const b of s.bags) problems.push(...rec.undurable(join(to, b.name)));
+    });
+    const search = { q: 'summit' };
+    let n = 0;
+    // Stopped mid-bag first: the resumed run rewrites that bag and syncs it like the others.
+    await expect(
+      t.ctx.transfer.transfer(us, {
+        to,
+        search,
+        maxBagBytes: 1 << 30,
+        maxBagItems: 2,
+        sync: rec.sync,
+        onProgress: () => {
+          if (++n === 3) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const r = await t.ctx.transfer.transfer(us, {
+      to,
+      search,
+      maxBagBytes: 1 << 30,
+      maxBagItems: 2,
+      sync: rec.sync,
+    });
+    expect(r.resumed).toBe(true);
+    expect(r.bags.length).toBeGreaterThan(1);
+    expect(problems).toEqual([]);
+    // A state after each bag, and the last one says done.
+    expect(states.at(-1)).toEqual({ bags: r.bags.length, done: true });
+    expect(states.filter((s) => !s.done).map((s) => s.bags)).toEqual(
+      Array.from({ length: r.bags.length + 1 }, (_, i) => i),
+    );
+    // At the end everything in the folder is durable: each bag (Bag-Count rewritten and synced),
+    // the state file (synced under its .tmp name, then renamed) and the folder naming them.
+    expect(rec.undurable(to, { [statePath]: `${statePath}.tmp` })).toEqual([]);
+    expect((await verifyTransfer(to)).ok).toBe(true);
   });
 
   it('verify-bag finds an altered record and a record taken out of the proofs', async () => {
@@ -253,6 +294,35 @@ describe('transfer', { timeout: 300_000 }, () => {
     expect(() => t.ctx.transferJobs.get(officer, job.id)).toThrow(/No transfer/);
   });
 
+  it('reads its scope in keyset pages: small pages give every entry of one read, once, in log order', async () => {
+    await t.ctx.log.integrateAll();
+    const size = (await t.ctx.log.state()).integrated;
+    const q = await t.ctx.archiveQueries.toSql(us, {});
+    const key = (r: ScopeRow) => `${r.record_seq}|${r.ref_kind}|${r.ref_id}`;
+    const all = await scopePage(t.ctx.db, q, size, null, 1_000_000);
+    expect(all.length).toBe((await scopeCount(t.ctx.db, q, size)).entries);
+    expect(all.length).toBeGreaterThan(20);
+    const paged: ScopeRow[] = [];
+    for (let after: Cursor | null = null; ; ) {
+      const rows = await scopePage(t.ctx.db, q, size, after, 7);
+      if (rows.length === 0) break;
+      expect(rows.length).toBeLessThanOrEqual(7);
+      paged.push(...rows);
+      const last = rows.at(-1)!;
+      after = { seq: Number(last.record_seq), refKind: last.ref_kind, refId: last.ref_id };
+    }
+    expect(paged.map(key)).toEqual(all.map(key));
+    expect(new Set(all.map(key)).size).toBe(all.length);
+    const seqs = all.map((r) => Number(r.record_seq));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs.every((s) => s < size)).toBe(true);
+    // A smaller tree: only the entries the log held then.
+    const half = seqs[Math.floor(seqs.length / 2)]!;
+    expect((await scopePage(t.ctx.db, q, half, null, 1_000_000)).map(key)).toEqual(
+      all.filter((r) => Number(r.record_seq) < half).map(key),
+    );
+  });
+
   it('refuses a folder that holds something else, and a person without the records role', async () => {
     const to = scratch();
     writeFileSync(join(to, 'other.txt'), 'x');
@@ -265,41 +335,73 @@ describe('transfer', { timeout: 300_000 }, () => {
   });
 
   it('refuses, before writing the item, attachment names that differ only by letter case', async () => {
-    const eml = join(scratch(), 'colliding.eml');
-    const part = (name: string, body: string) => [
-      `--b2`,
-      `Content-Type: text/plain; name="${name}"`,
-      `Content-Disposition: attachment; filename="${name}"`,
-      '',
-      body,
-    ];
-    writeFileSync(
-      eml,
-      [
-        'From: Chief of Staff <cos@personal.example.com>',
-        'To: President <potus@personal.example.com>',
-        'Subject: Zanzibar colliding names',
-        'Date: Tue, 3 Feb 2026 10:00:00 +0000',
-        'Message-ID: <transfer-test-2@personal.example.com>',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/mixed; boundary="b2"',
-        '',
-        ...part('Notes.txt', 'first'),
-        ...part('notes.TXT', 'second'),
-        '--b2--',
-        '',
-      ].join('\r\n'),
-    );
-    await t.ctx.capture.importFile(null, 'eml', eml, {
-      identifier: 'cos@personal.example.com',
-      ownerEmail: owner,
-      official: false,
+    const part = (name: string, body: string) => ({
+      contentType: `text/plain; name="${name}"`,
+      filename: name,
+      body: [body],
     });
+    await importMultipartEml(
+      t.ctx,
+      join(scratch(), 'colliding.eml'),
+      {
+        from: 'Chief of Staff <cos@personal.example.com>',
+        subject: 'Zanzibar colliding names',
+        date: 'Tue, 3 Feb 2026 10:00:00 +0000',
+        messageId: '<transfer-test-2@personal.example.com>',
+        boundary: 'b2',
+        parts: [part('Notes.txt', 'first'), part('notes.TXT', 'second')],
+      },
+      { identifier: 'cos@personal.example.com', ownerEmail: owner },
+    );
     const to = join(scratch(), 'collide');
     await expect(
       t.ctx.transfer.transfer(us, { to, search: { q: 'Zanzibar' }, maxBagBytes: 1 << 30 }),
     ).rejects.toThrow(/"[^"]*notes\.TXT" and "[^"]*Notes\.txt" differ only by letter case/);
     const written = existsSync(join(to, 'bag-0001/data')) ? allFiles(join(to, 'bag-0001/data')) : [];
     expect(written).toEqual([]);
+  });
+
+  // Last: it seals the calls' index entries, which the tests above search by their words.
+  it('seals a finished transfer from the records screen: verify, then seal, with progress; refusals say why', async () => {
+    const job = t.ctx.transferJobs.start(us, { kind: 'call' }, 64 * 1024);
+    // Not before the transfer has finished, and not by someone without the records role.
+    expect(() => t.ctx.transferJobs.seal(us, job.id)).toThrow(/still running; only a finished transfer/);
+    await t.ctx.transferJobs.idle();
+    expect(() => t.ctx.transferJobs.seal(usStaff, job.id)).toThrow(/may not seal transferred records/);
+    expect(t.ctx.transferJobs.get(us, job.id)).toMatchObject({
+      seal: null,
+      sealCommand: `npm run hotline -- archive seal-transferred ${job.dir} --as <your email>`,
+    });
+
+    const started = t.ctx.transferJobs.seal(us, job.id);
+    expect(started.seal).toMatchObject({ status: 'running', phase: 'verify', startedBy: expect.any(String) });
+    expect(() => t.ctx.transferJobs.seal(us, job.id)).toThrow(/already being sealed/);
+    await t.ctx.transferJobs.idle();
+    const done = t.ctx.transferJobs.get(us, job.id);
+    expect(done.seal).toMatchObject({ status: 'done', phase: 'seal', error: null });
+    expect(done.seal!.entries).toBe(done.items);
+    expect(done.seal!.sealed + done.seal!.already).toBe(done.items);
+    expect(done.seal!.sealed).toBeGreaterThan(0);
+    expect(done.seal!.done).toBe(done.seal!.entries);
+    const calls = await t.ctx.archive.search(us, { kind: 'call' }, 1, 100);
+    expect(calls.hits.length).toBeGreaterThan(0);
+    expect(done.transferId).toMatch(/^[0-9a-f-]{36}$/);
+    for (const h of calls.hits) expect(h.title).toBe(`call (sealed after transfer ${done.transferId})`);
+
+    // Sealed again: nothing more to do. With a bag gone, the seal fails and says why.
+    t.ctx.transferJobs.seal(us, job.id);
+    await t.ctx.transferJobs.idle();
+    expect(t.ctx.transferJobs.get(us, job.id).seal).toMatchObject({
+      status: 'done',
+      sealed: 0,
+      already: done.items,
+    });
+    const bag = join(job.dir, done.bags[0]!.name);
+    renameSync(bag, `${bag}.moved`);
+    t.ctx.transferJobs.seal(us, job.id);
+    await t.ctx.transferJobs.idle();
+    const failed = t.ctx.transferJobs.get(us, job.id).seal!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/are not the transfer's .*nothing was sealed/);
   });
 });

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { get, post } from '../api';
 import { Alert, Field } from '../components';
 import { useConfirm } from '../confirm';
+import { ShareFilesField } from './share-files';
 
 type Scope = 'all' | 'dates' | 'calls';
 
@@ -41,13 +42,15 @@ export function TransferPanel() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [bagMb, setBagMb] = useState('1024');
+  const [shares, setShares] = useState<string[]>([]);
   const [job, setJob] = useState<TransferJob | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirmDialog, ask] = useConfirm();
 
   const running = job?.status === 'running';
+  const sealing = job?.seal?.status === 'running';
   useEffect(() => {
-    if (job?.status !== 'running') return;
+    if (job?.status !== 'running' && job?.seal?.status !== 'running') return;
     const t = setTimeout(() => {
       get<TransferJob>(`/api/v1/archive/transfers/${job.id}`).then(setJob, setError);
     }, 400);
@@ -87,12 +90,34 @@ export function TransferPanel() {
         await post<TransferJob>('/api/v1/archive/transfers', {
           search: transferSearch(scope, from, to),
           bagBytes: Math.round(mb * 1024 * 1024),
+          ...(shares.length ? { shares } : {}),
         }),
       );
     } catch (err) {
       setError(err);
     }
   }
+
+  async function seal() {
+    if (!job) return;
+    setError(null);
+    const ok = await ask({
+      title: 'Seal what was transferred',
+      body: `Hotline checks the bags in ${job.dir} against the records log, then drops the words of the ${job.items} transferred item(s) from search and from captured items’ working copies. Search still finds them by kind, date, account or person, by “sealed” and by the transfer’s id. It is recorded in the records log under your name.`,
+      irreversible:
+        'Their words cannot be put back into search. The sealed originals, the records log and the proofs stay, and the bags are not touched.',
+      confirmLabel: 'Seal the transferred records',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      setJob(await post<TransferJob>(`/api/v1/archive/transfers/${job.id}/seal`));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const sealed = job?.seal?.status === 'done' ? job.seal : null;
 
   return (
     <section className="card" aria-label="Transfer to the national archive">
@@ -139,6 +164,12 @@ export function TransferPanel() {
             onChange={(e) => setBagMb(e.target.value)}
           />
         </Field>
+        <ShareFilesField
+          id="transfer-shares"
+          label="Custodians' share files (when the archive key is split)"
+          hint="a transfer opens the sealed originals: on a split key, choose k custodians' share files; the opening is recorded with their names"
+          onChange={setShares}
+        />
         <button type="submit" className="btn btn-primary" disabled={running}>
           Transfer…
         </button>
@@ -177,6 +208,38 @@ export function TransferPanel() {
               </ul>
               <p>Check them before they leave your hands (on the server, in Hotline’s folder):</p>
               <pre className="wrap verify-command">{job.verifyCommand}</pre>
+              <h3>Once the Archivist has the bags</h3>
+              <p>
+                Seal what was transferred, from this folder and before its bags are moved: the server then
+                keeps no searchable text of transfer {job.transferId}.
+              </p>
+              {job.seal?.status === 'running' ? (
+                <p>
+                  <progress
+                    max={job.seal.total || 1}
+                    value={job.seal.total ? job.seal.done : undefined}
+                    aria-label="Seal progress"
+                  />{' '}
+                  {job.seal.phase === 'verify'
+                    ? `Checking the bags against the records log (${job.seal.done} of ${job.seal.total})…`
+                    : `${job.seal.done} of ${job.seal.total} index entries sealed`}
+                </p>
+              ) : null}
+              {job.seal?.status === 'failed' ? <Alert error={job.seal.error} /> : null}
+              {sealed ? (
+                <p className="seal-result">
+                  <strong>
+                    Sealed {sealed.sealed} index entr{sealed.sealed === 1 ? 'y' : 'ies'}
+                  </strong>
+                  {sealed.already ? ` (${sealed.already} sealed before)` : ''}, recorded in the log under{' '}
+                  {sealed.startedBy}. Search finds them by “sealed” or <code>{job.transferId}</code>, not by
+                  their words.
+                </p>
+              ) : (
+                <button type="button" className="btn" disabled={sealing} onClick={() => void seal()}>
+                  Seal what was transferred…
+                </button>
+              )}
             </section>
           ) : null}
         </div>
