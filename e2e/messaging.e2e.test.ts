@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
-import { launchBrowser, poll, startServer, type TestServer, watchConsole } from './harness.js';
+import { poll, withMessagingDevices } from './harness.js';
 
 /**
  * Issue 16 in Chromium: people of two offices message each other end to end (MLS), each office's
@@ -37,35 +37,9 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('messaging (MLS, records member in every conversation)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[][] = [];
-  beforeAll(async () => {
-    // The records members run as their own processes (hotline records-member), as npm start runs them.
-    server = await startServer({ demo: true, recordsMembers: true });
-    browser = await launchBrowser();
-  }, 120_000);
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function signIn(name: string, viewport?: { width: number; height: number }) {
-    const context = await browser.newContext({
-      bypassCSP: true,
-      timezoneId: 'America/New_York',
-      ...(viewport ? { viewport } : {}),
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    problems.push(watchConsole(page));
-    await page.goto(`${server.url}/app/sign-in`);
-    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
-    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
-    return page;
-  }
+  // The records members run as their own processes (hotline records-member), as npm start runs them.
+  const e2e = withMessagingDevices();
+  const { problems, signIn } = e2e;
 
   const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
@@ -209,7 +183,7 @@ describe('messaging (MLS, records member in every conversation)', () => {
       }
     });
     expect(result.error).toMatch(/not preserved: office .* has no records member/);
-    await margaret.goto(`${server.url}/app/messages/${result.id}`);
+    await margaret.goto(`${e2e.server.url}/app/messages/${result.id}`);
     await poll(() => margaret.getByRole('alert').filter({ hasText: 'Sending is refused' }).isVisible()).toBe(
       true,
     );
@@ -238,7 +212,7 @@ describe('messaging (MLS, records member in every conversation)', () => {
   }, 60_000);
 
   it('the Messages screen and a conversation pass axe, also at 390 px', async () => {
-    await margaret.goto(`${server.url}/app/messages`);
+    await margaret.goto(`${e2e.server.url}/app/messages`);
     await poll(() => margaret.getByRole('heading', { name: 'Conversations' }).isVisible()).toBe(true);
     expect(await axeViolations(margaret)).toEqual([]);
     await margaret.goto(conversationUrl);
@@ -246,7 +220,7 @@ describe('messaging (MLS, records member in every conversation)', () => {
     expect(await axeViolations(margaret)).toEqual([]);
 
     const phone = await signIn('Geneviève Tremblay', { width: 390, height: 844 });
-    await phone.goto(`${server.url}/app/messages`);
+    await phone.goto(`${e2e.server.url}/app/messages`);
     await poll(() => phone.getByRole('heading', { name: 'Conversations' }).isVisible()).toBe(true);
     expect(await axeViolations(phone)).toEqual([]);
     const overflow = (page: Page) =>
@@ -284,7 +258,7 @@ describe('messaging (MLS, records member in every conversation)', () => {
 
     // The second device is lost: Margaret removes it from her first one (asked first).
     const lostId = await second.evaluate(() => window.hotlineMessaging!.deviceId);
-    await margaret.goto(`${server.url}/app/messages`);
+    await margaret.goto(`${e2e.server.url}/app/messages`);
     const devicesPanel = margaret.getByRole('region', { name: 'Your devices' });
     await poll(() => devicesPanel.getByText('This device').isVisible()).toBe(true);
     await devicesPanel.getByRole('button', { name: `Remove device ${lostId.slice(0, 8)}` }).click();
@@ -309,7 +283,7 @@ describe('messaging (MLS, records member in every conversation)', () => {
   }, 180_000);
 
   it('no marker is readable in the server’s data directory (files, logs, blobs)', async () => {
-    const dataDir = server.ctx.cfg.dataDir;
+    const dataDir = e2e.server.ctx.cfg.dataDir;
     const hits: string[] = [];
     for (const f of filesUnder(dataDir)) {
       const bytes = readFileSync(f);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './common.js';
+import { GroupMessageSchema } from './messaging.js';
 import { NotificationSchema } from './notifications.js';
 
 /**
@@ -161,12 +162,19 @@ export const LiveServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notification'), notification: NotificationSchema, unread: z.number().int() }),
   /** The person read notifications elsewhere (another tab or device): their unread count now. */
   z.object({ type: z.literal('notifications-read'), unread: z.number().int() }),
-  /** Something new in a conversation of this person (messaging.ts): fetch it. */
+  /**
+   * Something new in a conversation of this person (messaging.ts). An accepted application
+   * message or Commit of at most 64 KiB comes with its ciphertext (`message`, as GET …/messages
+   * lists it) and the conversation's sequence number before it (`prevSeq`): a device that is at
+   * `prevSeq` applies it without a read; otherwise (a gap, or no `message`) it fetches.
+   */
   z.object({
     type: z.literal('messaging'),
     groupId: z.string(),
     kind: z.enum(['message', 'commit', 'welcome', 'archived', 'settings']),
     seq: z.number().int(),
+    message: GroupMessageSchema.optional(),
+    prevSeq: z.number().int().optional(),
   }),
 ]);
 export type LiveServerMessage = z.infer<typeof LiveServerMessageSchema>;

@@ -100,20 +100,22 @@ export const GroupMessagesQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-export const GroupMessagesSchema = z.object({
-  messages: z.array(
-    z.object({
-      seq: z.number().int(),
-      epoch: z.number().int(),
-      kind: z.enum(['commit', 'application']),
-      senderUserId: z.string(),
-      data: z.string(),
-      at: z.string(),
-      /** When every records member of the conversation acknowledged archiving it; null until then (and for Commits). */
-      archivedAt: z.string().nullable(),
-    }),
-  ),
+/** One stored MLS message of a conversation (ciphertext only). */
+export const GroupMessageSchema = z.object({
+  seq: z.number().int(),
+  epoch: z.number().int(),
+  kind: z.enum(['commit', 'application']),
+  senderUserId: z.string(),
+  data: z.string(),
+  at: z.string(),
+  /** When every records member of the conversation acknowledged archiving it; null until then (and for Commits). */
+  archivedAt: z.string().nullable(),
 });
+export type GroupMessage = z.infer<typeof GroupMessageSchema>;
+export const GroupMessagesSchema = z.object({ messages: z.array(GroupMessageSchema) });
+
+/** Live events carry a message's ciphertext up to this size (bytes before base64); bigger ones are fetched. */
+export const LIVE_INLINE_MESSAGE_BYTES = 64 * 1024;
 
 export const WelcomesSchema = z.object({
   welcomes: z.array(

@@ -35,6 +35,8 @@ export type ClusterEvent =
   | { k: 'end'; callId: string; detail: string }
   /** The per-person channel: whatever the app pushes to a person reaches each of their sockets. */
   | { k: 'user'; userId: string; msg: LiveServerMessage }
+  /** One message for each socket of several people (a conversation's members): one event, not one per person. */
+  | { k: 'users'; userIds: string[]; msg: LiveServerMessage }
   /** Close every socket of a person (signed out, session ended, account disabled). */
   /** Close a person's sockets (all of them, or those of these sessions only). */
   | { k: 'kick'; userId: string; detail: string; sessionIds?: string[] };

@@ -11,7 +11,7 @@ import { describePeer } from './rooms.js';
  */
 export function createClusterSync(s: HubState, c: Connections) {
   const { log, graceMs, backplane, nodeId, rooms } = s;
-  const { removeLocal, endLocal, sendToUser, disconnectLocal, disconnectSessionsLocal } = c;
+  const { removeLocal, endLocal, sendToUser, sendToUsers, disconnectLocal, disconnectSessionsLocal } = c;
 
   /** What another node did. */
   function onClusterEvent(ev: ClusterEvent): void {
@@ -68,6 +68,9 @@ export function createClusterSync(s: HubState, c: Connections) {
         return;
       case 'user':
         sendToUser(ev.userId, ev.msg);
+        return;
+      case 'users':
+        sendToUsers(ev.userIds, ev.msg);
         return;
       case 'kick':
         if (ev.sessionIds) disconnectSessionsLocal(ev.userId, ev.sessionIds, ev.detail);

@@ -97,6 +97,17 @@ export function createConnections(s: HubState) {
     }
   }
 
+  /** One message to every socket here of any of these people (serialized once). */
+  function sendToUsers(userIds: readonly string[], msg: LiveServerMessage): void {
+    const to = new Set(userIds);
+    let raw: string | null = null;
+    for (const conn of conns) {
+      if (!conn.actor || !to.has(conn.actor.userId) || conn.socket.readyState !== OPEN) continue;
+      raw ??= JSON.stringify(msg);
+      conn.socket.send(raw);
+    }
+  }
+
   /** This node's sockets of a person close at once; their peers here (also any in their grace period) leave (recorded here). */
   function disconnectLocal(userId: string, detail: string): Set<string> {
     const callIds = new Set<string>();
@@ -223,6 +234,7 @@ export function createConnections(s: HubState) {
     onClose,
     endLocal,
     sendToUser,
+    sendToUsers,
     disconnectLocal,
     disconnectSessionsLocal,
     endConnection,

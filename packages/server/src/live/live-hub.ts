@@ -33,6 +33,8 @@ export interface LiveHub {
   dropConnection(peerId: string): boolean;
   /** Sends a message to every socket of a person, on whichever node (the per-person channel). */
   notifyUser(userId: string, msg: LiveServerMessage): void;
+  /** The same message to every socket of each of these people, as one event between nodes. */
+  notifyUsers(userIds: readonly string[], msg: LiveServerMessage): void;
   /** This node's id in the cluster (the X-Hotline-Node header). */
   readonly nodeId: string;
   close(): Promise<void>;
@@ -70,8 +72,15 @@ export async function liveRoutes(
   const connections = createConnections(s);
   const { onMessage } = createHandlers(s, connections);
   const { onClusterEvent, startHeartbeat } = createClusterSync(s, connections);
-  const { authenticate, onClose, endLocal, sendToUser, disconnectLocal, disconnectSessionsLocal } =
-    connections;
+  const {
+    authenticate,
+    onClose,
+    endLocal,
+    sendToUser,
+    sendToUsers,
+    disconnectLocal,
+    disconnectSessionsLocal,
+  } = connections;
 
   if (!app.hasDecorator('websocketServer')) {
     await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
@@ -141,6 +150,10 @@ export async function liveRoutes(
     notifyUser(userId, msg) {
       sendToUser(userId, msg);
       s.publish({ k: 'user', userId, msg });
+    },
+    notifyUsers(userIds, msg) {
+      sendToUsers(userIds, msg);
+      s.publish({ k: 'users', userIds: [...userIds], msg });
     },
     dropConnection(peerId) {
       const conn = rooms.peer(peerId)?.conn;

@@ -1,7 +1,10 @@
 import { ConflictError } from '@hotline/common';
+import { RECORDS_AUTH_SCHEME } from '@hotline/e2ee';
 import type { AppContext } from '../context.js';
 import { requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
+import { recordsChannel } from '../messaging/events.js';
+import { requireRecordsMember } from '../messaging/records-routes.js';
 import { authorizeCallJoin } from '../policy/policy.js';
 import { type Backplane, newNodeId } from './backplane.js';
 import { MemoryBackplane } from './backplane-memory.js';
@@ -87,6 +90,17 @@ export async function wireLive(app: App, ctx: AppContext): Promise<LiveHub> {
     backplane: backplaneFor(app, ctx),
     // The session's id and expiry go with the connection: ending that session, or its expiry, closes it.
     authenticate: async (req) => {
+      // An office's records member signs the upgrade with its key (it has no session): it
+      // listens on its own channel for its conversations' events and may join no call.
+      if (req.headers.authorization?.startsWith(`${RECORDS_AUTH_SCHEME} `)) {
+        const officeId = await requireRecordsMember(ctx, req, new Uint8Array(0));
+        return {
+          userId: recordsChannel(officeId),
+          officeId,
+          roles: [],
+          displayName: `Records member of office ${officeId}`,
+        };
+      }
       const s = await requireSession(ctx, req);
       return { ...s.actor, sessionId: s.sessionId, expiresAt: s.expiresAt };
     },
@@ -100,8 +114,8 @@ export async function wireLive(app: App, ctx: AppContext): Promise<LiveHub> {
   ctx.calls.callLog.onEnded((callId) => hub.endCall(callId, 'The secretariat ended the call.'));
   // Notifications reach each socket of the person, on whichever node it is.
   ctx.notifications.setPush((userId, msg) => hub.notifyUser(userId, msg));
-  // So do messaging's "something new in this conversation" events (no content: devices then fetch).
-  ctx.messaging.events.setPush((userId, msg) => hub.notifyUser(userId, msg));
+  // So do messaging's events (a small message's ciphertext inline), to a conversation's people and records members.
+  ctx.messaging.events.setPush((userIds, msg) => hub.notifyUsers(userIds, msg));
   const failed = (err: unknown) =>
     app.log.error({ err }, 'could not close the live connections of ended sessions');
   const offEnded = ctx.auth.sessionEvents.on('ended', (e) => {

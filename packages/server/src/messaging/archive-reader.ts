@@ -1,5 +1,6 @@
 import { type ArchiveContext, openArchived } from '@hotline/e2ee';
 import type { AppContext } from '../context.js';
+import type { RecordsService } from '../records/records-service.js';
 
 /** One archived message, opened with the office's archive private key. */
 export interface OpenedMessage {
@@ -28,14 +29,18 @@ interface ArchivedContent {
  * order (optionally of one conversation), each opened with the archive private key (HPKE, bound
  * to its conversation, epoch and place, so a record moved elsewhere does not open). The server
  * holds only the sealed bytes; this needs the private key, which the records custodians hold.
- * A record that does not open with this key throws, naming the record.
+ * A record that does not open with this key (nor any of `archivePrivateKey`, when the office had
+ * several archive keys) throws, naming the record. `records` reads the records' content (on a
+ * split server: one holding the archive key rebuilt from custodians' shares).
  */
 export async function openMessagingArchive(
   ctx: AppContext,
   officeId: string,
-  archivePrivateKey: Uint8Array,
-  opts: { groupId?: string } = {},
+  archivePrivateKey: Uint8Array | readonly Uint8Array[],
+  opts: { groupId?: string; records?: RecordsService } = {},
 ): Promise<OpenedMessage[]> {
+  const keys = archivePrivateKey instanceof Uint8Array ? [archivePrivateKey] : archivePrivateKey;
+  const records = opts.records ?? ctx.records;
   const rows = await ctx.db
     .selectFrom('records')
     .select(['seq', 'digest', 'at'])
@@ -45,19 +50,25 @@ export async function openMessagingArchive(
     .execute();
   const out: OpenedMessage[] = [];
   for (const r of rows) {
-    const bytes = await ctx.records.content(ctx.db, r.digest);
+    const bytes = await records.content(ctx.db, r.digest);
     if (!bytes) throw new Error(`record #${r.seq}: its content is not stored on this server`);
     const c = JSON.parse(new TextDecoder().decode(bytes)) as ArchivedContent;
     if (opts.groupId && c.groupId !== opts.groupId) continue;
     const at: ArchiveContext = { groupId: c.groupId, epoch: BigInt(c.epoch), seq: c.seq };
-    let plaintext: Uint8Array;
-    try {
-      plaintext = await openArchived(archivePrivateKey, new Uint8Array(Buffer.from(c.sealed, 'base64')), at);
-    } catch {
+    const sealed = new Uint8Array(Buffer.from(c.sealed, 'base64'));
+    let plaintext: Uint8Array | null = null;
+    for (const key of keys) {
+      try {
+        plaintext = await openArchived(key, sealed, at);
+        break;
+      } catch {
+        // not this key
+      }
+    }
+    if (!plaintext)
       throw new Error(
         `record #${r.seq} (conversation ${c.groupId}, message ${c.seq}) does not open with this archive key: is it office ${officeId}'s archive private key?`,
       );
-    }
     out.push({
       recordSeq: Number(r.seq),
       sequencedAt: new Date(r.at).toISOString(),

@@ -38,7 +38,7 @@ export async function demoArchivePublicKey(dataDir: string, officeId: string): P
 }
 
 /** The records officer persona of each demo office: the one who publishes its records member. */
-async function demoRecordsOfficers(ctx: AppContext): Promise<Actor[]> {
+export async function demoRecordsOfficers(ctx: AppContext): Promise<Actor[]> {
   const rows = await repo.demoRecordsOfficerRows(ctx.db);
   const seen = new Set<string>();
   const out: Actor[] = [];
@@ -78,11 +78,14 @@ export async function startRecordsMembers(
   logger: Logger,
   /** How to run the CLI (default: node packages/cli/dist/hotline.js); tests run the sources with tsx. */
   command: string[] = [process.execPath, hotlineEntry()],
+  /** Aborted when the server stops while they are still being started: no more are spawned. */
+  signal?: AbortSignal,
 ): Promise<DemoRecordsMembers> {
   const children: { child: ChildProcess; exited: Promise<unknown> }[] = [];
   let stopping = false;
   const readies: Promise<void>[] = [];
   for (const officer of officers) {
+    if (signal?.aborted) break;
     const archiveKey = await demoArchivePublicKey(ctx.cfg.dataDir, officer.officeId);
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.DATABASE_URL;

@@ -13,7 +13,7 @@ import {
 import { type Actor, authorize, mayMessage } from '../policy/policy.js';
 import { writeAudit } from '../records/audit.js';
 import type { RecordsService } from '../records/records-service.js';
-import { MessagingEvents } from './events.js';
+import { MessagingEvents, recordsChannel } from './events.js';
 import type { Db } from './repository.js';
 import * as repo from './repository.js';
 import {
@@ -344,6 +344,8 @@ export class MessagingService {
           removedLeaves: info.changes.flatMap((c) => (c.type === 'remove' ? [c.leafIndex] : [])),
         },
       });
+      // The conversation's last seq before this one (the group is locked): a device at it needs no fetch.
+      const prevSeq = await repo.maxSeq(tx, groupId);
       const seq = await repo.insertMessage(tx, {
         group_id: groupId,
         epoch,
@@ -371,11 +373,26 @@ export class MessagingService {
       await repo.advanceGroup(tx, groupId, epoch + 1n, roster);
       return {
         result: { seq, epoch: Number(epoch + 1n), recordSeq: rec.seq },
-        told: personsOf([...group.roster, ...roster]),
-        welcomed: info.added.flatMap((a) => (a.identity?.kind === 'person' ? [a.identity.personId] : [])),
+        prevSeq,
+        told: [...personsOf([...group.roster, ...roster]), ...recordsOf(group.roster)],
+        welcomed: info.added.flatMap((a) =>
+          a.identity?.kind === 'person'
+            ? [a.identity.personId]
+            : a.identity?.kind === 'records'
+              ? [recordsChannel(a.identity.officeId)]
+              : [],
+        ),
       };
     });
-    this.events.send(out.told, groupId, 'commit', out.result.seq);
+    const row = {
+      seq: out.result.seq,
+      epoch: Number(info.epoch),
+      kind: 'commit' as const,
+      senderUserId: actor.userId,
+      at: now.toISOString(),
+      archivedAt: null,
+    };
+    this.events.send(out.told, groupId, 'commit', out.result.seq, { row, data, prevSeq: out.prevSeq });
     this.events.send(out.welcomed, groupId, 'welcome', out.result.seq);
     return out.result;
   }
@@ -405,6 +422,8 @@ export class MessagingService {
         subject: groupId,
         details: { groupId, epoch: Number(epoch), sha256: sha256(data), bytes: data.length },
       });
+      // The conversation's last seq before this one (the group is locked): a device at it needs no fetch.
+      const prevSeq = await repo.maxSeq(tx, groupId);
       const seq = await repo.insertMessage(tx, {
         group_id: groupId,
         epoch,
@@ -416,9 +435,21 @@ export class MessagingService {
       });
       // The sender's own read mark moves past what they sent.
       await repo.setReadState(tx, groupId, actor.userId, seq, now);
-      return { result: { seq, epoch: Number(epoch), recordSeq: rec.seq }, told: personsOf(group.roster) };
+      return {
+        result: { seq, epoch: Number(epoch), recordSeq: rec.seq },
+        prevSeq,
+        told: [...personsOf(group.roster), ...recordsOf(group.roster)],
+      };
     });
-    this.events.send(out.told, groupId, 'message', out.result.seq);
+    const row = {
+      seq: out.result.seq,
+      epoch: out.result.epoch,
+      kind: 'application' as const,
+      senderUserId: actor.userId,
+      at: now.toISOString(),
+      archivedAt: null,
+    };
+    this.events.send(out.told, groupId, 'message', out.result.seq, { row, data, prevSeq: out.prevSeq });
     return out.result;
   }
 
@@ -501,6 +532,13 @@ export class MessagingService {
 }
 
 export const MAX_BLOB_BYTES = 25_000_000;
+
+/** The live channels of a roster's records members. */
+function recordsOf(roster: readonly { kind: string; officeId: string | null }[]): string[] {
+  return [...new Set(roster.flatMap((l) => (l.kind === 'records' && l.officeId ? [l.officeId] : [])))].map(
+    recordsChannel,
+  );
+}
 
 /** The people (not records members) of a roster. */
 function personsOf(roster: readonly { kind: string; userId: string | null }[]): string[] {

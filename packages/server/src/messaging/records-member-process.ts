@@ -6,10 +6,17 @@
  * hands the sealed record to the server (which appends it to the records log) and so
  * acknowledges it "archived". It never sends a message.
  *
+ * Live: it holds a WebSocket on the server's live channel (/api/v1/live, the upgrade signed with
+ * its key like every request). A message or Commit whose event carries the ciphertext, and that
+ * follows the last one it processed (`prevSeq`), is archived at once with no read; any other
+ * event (a Welcome, a gap, a large message) starts a pass that fetches what is new. Polling is only
+ * the slow fallback (every `pollMs`, default 30 s) and the catch-up at start and after the socket
+ * comes back: what arrived while it was down is fetched then.
+ *
  * Crash safety: the MLS state is written only after the server has the sealed record, so after a
  * crash the old state decrypts the message again and the server answers "already archived".
  *
- * Imports no database or HTTP-server module: only packages/e2ee and fetch.
+ * Imports no database or HTTP-server module: only packages/e2ee, fetch and a WebSocket client.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +30,7 @@ import {
   sealForArchive,
   signRecordsRequest,
 } from '@hotline/e2ee';
+import WebSocket from 'ws';
 
 export interface RecordsMemberOptions {
   officeId: string;
@@ -30,7 +38,10 @@ export interface RecordsMemberOptions {
   dir: string;
   /** The server's base URL, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The fallback: a pass this often even when no live event came. Default 30 s. */
   pollMs?: number;
+  /** Wait before opening the live socket again after it closed. Default 1 s. */
+  reconnectMs?: number;
   log?: (line: string) => void;
 }
 
@@ -90,8 +101,17 @@ export class RecordsMemberClient {
   private state: StateFile = { groups: {}, welcomes: [] };
   private archiveKey: Uint8Array | undefined;
   private stopped = false;
+  /** Passes and live messages, one at a time (the MLS state moves one step at a time). */
+  private chain: Promise<unknown> = Promise.resolve();
+  private wake: (() => void) | null = null;
+  private kicked = false;
+  private socket: WebSocket | null = null;
   /** Messages archived since start. */
   archived = 0;
+  /** Of those, archived straight from a live event (no fetch). */
+  archivedLive = 0;
+  /** Whether the live socket is open now. */
+  live = false;
 
   constructor(
     private readonly opts: RecordsMemberOptions,
@@ -185,32 +205,7 @@ export class RecordsMemberClient {
           messages: { seq: number; epoch: number; kind: string; data: string }[];
         }>(`/api/v1/messaging/records/groups/${groupId}/messages?after=${g.after}&limit=200`);
         if (messages.length === 0) break;
-        for (const m of messages) {
-          if (m.epoch >= g.joinedEpoch) {
-            const ev = await member.handle(groupId, unb64(m.data));
-            if (ev.kind === 'application') {
-              const sealed = await sealForArchive(this.archiveKey, ev.plaintext, {
-                groupId,
-                epoch: ev.epoch,
-                seq: m.seq,
-              });
-              const res = await this.request(
-                'POST',
-                `/api/v1/messaging/records/groups/${groupId}/archived/${m.seq}`,
-                sealed,
-              );
-              if (res.status !== 201 && res.status !== 409)
-                throw new Error(
-                  `archiving ${groupId}#${m.seq}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`,
-                );
-              if (res.status === 201) n++;
-            }
-          }
-          // The new state is written only once the server holds the sealed record.
-          g.after = m.seq;
-          g.state = b64(member.exportState().get(groupId)!);
-          this.save();
-        }
+        for (const m of messages) if (await this.archiveOne(member, groupId, g, m)) n++;
         if (messages.length < 200) break;
       }
     }
@@ -218,22 +213,173 @@ export class RecordsMemberClient {
     return n;
   }
 
-  /** Poll until stop(): each pass as soon as the last ends, then `pollMs` of quiet when nothing was new. */
+  /** Decrypt one message (or apply one Commit), hand in the sealed record, then save the state. True: newly archived. */
+  private async archiveOne(
+    member: RecordsMember,
+    groupId: string,
+    g: StateFile['groups'][string],
+    m: { seq: number; epoch: number; data: string },
+  ): Promise<boolean> {
+    let archived = false;
+    if (m.epoch >= g.joinedEpoch) {
+      const ev = await member.handle(groupId, unb64(m.data));
+      if (ev.kind === 'application') {
+        const sealed = await sealForArchive(this.archiveKey!, ev.plaintext, {
+          groupId,
+          epoch: ev.epoch,
+          seq: m.seq,
+        });
+        const res = await this.request(
+          'POST',
+          `/api/v1/messaging/records/groups/${groupId}/archived/${m.seq}`,
+          sealed,
+        );
+        if (res.status !== 201 && res.status !== 409)
+          throw new Error(
+            `archiving ${groupId}#${m.seq}: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`,
+          );
+        archived = res.status === 201;
+      }
+    }
+    // The new state is written only once the server holds the sealed record.
+    g.after = m.seq;
+    g.state = b64(member.exportState().get(groupId)!);
+    this.save();
+    return archived;
+  }
+
+  /**
+   * A live event: the next message of a conversation it follows, with its ciphertext, is archived
+   * at once; anything else asks for a pass (which fetches).
+   */
+  private onEvent(ev: {
+    type: string;
+    groupId?: string;
+    kind?: string;
+    seq?: number;
+    prevSeq?: number;
+    message?: { seq: number; epoch: number; data: string };
+  }) {
+    if (ev.type !== 'messaging' || !ev.groupId) return;
+    const { groupId, message, prevSeq } = ev;
+    if (ev.kind === 'archived' || ev.kind === 'settings') return;
+    const g = this.state.groups[groupId];
+    if (!message || prevSeq === undefined || !g || !this.member || !this.archiveKey) {
+      this.kick();
+      return;
+    }
+    this.serial(async () => {
+      const now = this.state.groups[groupId]!;
+      if (message.seq <= now.after) return;
+      if (prevSeq !== now.after || !this.member) {
+        this.kick();
+        return;
+      }
+      if (await this.archiveOne(this.member, groupId, now, message)) {
+        this.archived++;
+        this.archivedLive++;
+      }
+    }).catch((err: unknown) => {
+      this.opts.log?.(`records member: ${(err as Error).message}; fetching instead`);
+      this.kick();
+    });
+  }
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(f, f);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Ask for a pass now (a Welcome, a gap, the socket back). */
+  private kick() {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** The live socket; opened again `reconnectMs` after it closes (then a pass catches up). */
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const path = '/api/v1/live';
+    const auth = await signRecordsRequest(
+      this.bundle.privateKeys.signaturePrivateKey,
+      this.opts.officeId,
+      'GET',
+      path,
+      new Uint8Array(0),
+    );
+    const url = new URL(path, this.opts.url);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url, { headers: { authorization: auth } });
+    this.socket = ws;
+    ws.on('open', () => {
+      // Authentication ends after the upgrade: the pong says the socket is the records member's.
+      ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+    });
+    ws.on('message', (data) => {
+      let msg: { type: string; fatal?: boolean; detail?: string };
+      try {
+        msg = JSON.parse(String(data)) as typeof msg;
+      } catch {
+        return;
+      }
+      if (msg.type === 'pong' && !this.live) {
+        this.live = true;
+        this.opts.log?.('records member: live');
+        this.kick(); // catch up on what came while the socket was down
+      } else if (msg.type === 'error') this.opts.log?.(`records member: live channel: ${msg.detail}`);
+      else this.onEvent(msg);
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      this.live = false;
+      if (this.socket !== ws || this.stopped) return;
+      this.socket = null;
+      setTimeout(() => void this.connect().catch(() => undefined), this.opts.reconnectMs ?? 1000).unref();
+    });
+  }
+
+  /**
+   * Until stop(): live events as they come; a pass (fetching what is new) at start, when an event
+   * asks for one, when the socket is back, and every `pollMs` as the fallback.
+   */
   async run(): Promise<void> {
-    const pollMs = this.opts.pollMs ?? 200;
+    const pollMs = this.opts.pollMs ?? 30_000;
+    await this.connect().catch((err: unknown) =>
+      this.opts.log?.(`records member: live channel: ${(err as Error).message}`),
+    );
+    this.kicked = true;
     while (!this.stopped) {
+      if (!this.kicked)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      this.wake = null;
+      this.kicked = false;
+      if (this.stopped) break;
       let n = 0;
       try {
-        n = await this.step();
+        n = await this.serial(() => this.step());
       } catch (err) {
         this.opts.log?.(`records member: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 2000));
+        this.kicked = true;
       }
-      if (n === 0 && !this.stopped) await new Promise((r) => setTimeout(r, pollMs));
+      // A full page archived: there may be more.
+      if (n > 0) this.kicked = true;
     }
+    await this.chain;
   }
 
   stop() {
     this.stopped = true;
+    const ws = this.socket;
+    this.socket = null;
+    ws?.close();
+    this.wake?.();
   }
 }

@@ -1,6 +1,7 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type {
+  MessagingArchiveKeysSealedTable,
   MessagingCredentialsTable,
   MessagingGroupsTable,
   MessagingKeyPackagesTable,
@@ -499,5 +500,34 @@ export async function demoRecordsOfficerRows(db: Db) {
     .where(sql<boolean>`'records' = any(roles)`)
     .orderBy('office_id')
     .orderBy('created_at')
+    .execute();
+}
+
+/** Whether an office is on this server. */
+export async function officeExists(db: Db, id: string): Promise<boolean> {
+  return !!(await db.selectFrom('offices').select('id').where('id', '=', id).executeTakeFirst());
+}
+
+/** An office's messaging archive key (by its public key) already sealed under the split. */
+export async function sealedArchiveKeyOf(tx: Db, officeId: string, publicKey: Uint8Array) {
+  return tx
+    .selectFrom('messaging_archive_keys_sealed')
+    .select('archive_key_id')
+    .where('office_id', '=', officeId)
+    .where('public_key', '=', publicKey)
+    .executeTakeFirst();
+}
+
+export async function insertSealedArchiveKey(tx: Db, row: MessagingArchiveKeysSealedTable) {
+  await tx.insertInto('messaging_archive_keys_sealed').values(row).execute();
+}
+
+/** The messaging archive keys of an office sealed under the split, oldest first. */
+export function sealedArchiveKeys(db: Db, officeId: string) {
+  return db
+    .selectFrom('messaging_archive_keys_sealed')
+    .select(['public_key', 'archive_key_id', 'sealed'])
+    .where('office_id', '=', officeId)
+    .orderBy('sealed_at')
     .execute();
 }

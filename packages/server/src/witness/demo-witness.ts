@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { setPriority } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type Logger } from '@hotline/common';
@@ -33,6 +34,18 @@ export interface DemoWitnessDeps {
    * (and open its database) before Hotline has opened its own and knows its log key.
    */
   log: LogToFollow | Promise<LogToFollow>;
+  /**
+   * Run it at a lower CPU priority (nice 10): on a restart Hotline does not wait for it, and its
+   * own start (modules, database) would otherwise take a core from Hotline's. A first start
+   * leaves it as it is (its database is made while Hotline seeds, and Hotline waits for it).
+   */
+  lowPriority?: boolean;
+  /**
+   * The program and its first arguments, before `witness serve --dir …`: the built CLI by
+   * default ([node, packages/cli/dist/hotline.js]). Tests of how the process is started give
+   * another one.
+   */
+  command?: string[];
 }
 
 export interface DemoWitness {
@@ -97,10 +110,11 @@ export async function startDemoWitness(deps: DemoWitnessDeps, logger: Logger): P
   const env: NodeJS.ProcessEnv = { ...process.env, HOTLINE_LOG_LEVEL: 'warn' };
   // Its state is its own embedded database, even when Hotline itself runs on PostgreSQL.
   delete env.DATABASE_URL;
+  const [program, ...first] = deps.command ?? [process.execPath, hotlineEntry()];
   const child: ChildProcess = spawn(
-    process.execPath,
+    program!,
     [
-      hotlineEntry(),
+      ...first,
       'witness',
       'serve',
       '--dir',
@@ -113,6 +127,13 @@ export async function startDemoWitness(deps: DemoWitnessDeps, logger: Logger): P
     ],
     { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   );
+  if (deps.lowPriority && child.pid) {
+    try {
+      setPriority(child.pid, 10);
+    } catch {
+      // not allowed here: it runs at Hotline's priority, which is only slower
+    }
+  }
   // Its config (the followed log) goes to witness.conf, and to the process over its IPC channel
   // once Hotline knows its log key: the process meanwhile opens and migrates its database.
   void Promise.resolve(deps.log).then(

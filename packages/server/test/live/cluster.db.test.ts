@@ -210,6 +210,41 @@ describe.skipIf(!onPostgres)('live rooms across two nodes (PostgreSQL backplane)
     await sleep(200);
     expect(a.hub.peers(call.id)).toEqual([]);
   });
+
+  it('sends one message to several people on any node, a large one (over the NOTIFY limit) too', async () => {
+    const { call, calls } = setup(['alice', 'bob', 'carol']);
+    const a = await node(calls, 'a');
+    const b = await node(calls, 'b');
+    const alice = await connect(a, 'alice');
+    const bob = await connect(b, 'bob');
+    const carol = await connect(b, 'carol');
+    // Joined: each socket is authenticated as its person.
+    for (const c of [alice, bob, carol]) await c.join(call.id);
+    await sleep(100);
+    // A messaging event with 60 KiB of ciphertext inline: stored and referenced between nodes.
+    const data = Buffer.alloc(60 * 1024, 7).toString('base64');
+    const msg = {
+      type: 'messaging' as const,
+      groupId: 'g1',
+      kind: 'message' as const,
+      seq: 9,
+      prevSeq: 8,
+      message: {
+        seq: 9,
+        epoch: 1,
+        kind: 'application' as const,
+        senderUserId: 'alice',
+        data,
+        at: '2026-03-02T14:00:00.000Z',
+        archivedAt: null,
+      },
+    };
+    a.hub.notifyUsers(['alice', 'bob'], msg);
+    expect(await alice.next('messaging')).toEqual(msg);
+    expect(await bob.next('messaging')).toEqual(msg);
+    await sleep(300);
+    expect(carol.all('messaging')).toEqual([]);
+  });
 });
 
 describe.skipIf(!onPostgres)('rate limits shared by two app instances on one PostgreSQL', () => {

@@ -3,16 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ManualClock } from '@hotline/common';
-import {
-  commitChanges,
-  createConversation,
-  decodeKeyPackage,
-  encryptMessage,
-  newArchiveKeyPair,
-  newKeyPackage,
-  RecordsMember,
-  sealForArchive,
-} from '@hotline/e2ee';
+import { encryptMessage, RecordsMember, sealForArchive } from '@hotline/e2ee';
 import { generateSignerKey, parseSignerKey } from '@hotline/ledger';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -23,15 +14,13 @@ import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { ArchiveCipher } from '../../src/records/archive-key.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
-import { messagingDevices } from '../helpers/messaging.js';
+import { b64, messagingDevices, publishRecordsMember, startConversation } from '../helpers/messaging.js';
 
 /**
  * The embedded database's files and the server's logs (at debug level, every request logged):
  * after messages with unique markers go through the HTTP API and the records member, no marker
  * is in any file of the data dir (PGlite's files included) or any log line.
  */
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -74,19 +63,13 @@ describe('markers in files and logs', () => {
         const alice = await newActor(ctx, office, ['staff']);
         const officer = await newActor(ctx, office, ['records']);
         const devices = messagingDevices(() => ctx);
-        const archive = await newArchiveKeyPair();
-        const recKp = await newKeyPackage({ kind: 'records', officeId: office });
-        await ctx.messaging.publishRecordsMember(officer, b64(recKp.publicBytes), b64(archive.publicKey));
-        const directory = new Map([
-          [office, decodeKeyPackage(recKp.publicBytes).leafNode.signaturePublicKey],
+        const { bundle: recKp, archive, signatureKey } = await publishRecordsMember(ctx, officer);
+        const directory = new Map([[office, signatureKey]]);
+        const c = await startConversation(ctx, devices, alice, 'phone', directory, [
+          { recordsOfficeId: office },
         ]);
-        const own = await devices.keyPackage(alice, 'phone');
-        const g = await ctx.messaging.createGroup(alice, b64(own.publicBytes));
-        let s = await createConversation(new TextEncoder().encode(g.id), own, directory);
-        const rec = (await ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: office })).keyPackages;
-        const add = await commitChanges(s, { add: rec.map((k) => unb64(k.data)) });
-        s = add.session;
-        await ctx.messaging.postCommit(alice, g.id, { commit: b64(add.commit), welcome: b64(add.welcome!) });
+        const g = { id: c.groupId };
+        let s = c.session;
         const member = new RecordsMember(office, recKp, directory);
         await member.join((await ctx.messagingQueries.welcomesForRecords(office))[0]!.data);
         const markers = Array.from(

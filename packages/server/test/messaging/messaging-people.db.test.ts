@@ -1,10 +1,6 @@
 import {
-  commitChanges,
-  createConversation,
-  decodeKeyPackage,
   encryptMessage,
   joinFromWelcome,
-  newArchiveKeyPair,
   newKeyPackage,
   newSignatureKeyPair,
   safetyCode,
@@ -13,7 +9,14 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
-import { messagingDevices } from '../helpers/messaging.js';
+import {
+  b64,
+  enc,
+  messagingDevices,
+  publishRecordsMember,
+  startConversation,
+  unb64,
+} from '../helpers/messaging.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
@@ -27,8 +30,6 @@ let alice: Actor;
 let bob: Actor;
 let pressB: Actor;
 let recordsA: Actor;
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const devices = messagingDevices(() => t.ctx);
 
 beforeAll(async () => {
@@ -151,15 +152,8 @@ describe('messaging credentials, directory and conversations', () => {
   it('lists conversations with who preserves them, unread counts, read state, and tells members live', async () => {
     const recordsB = await newActor(t.ctx, officeB, ['records']);
     const directory = new Map<string, Uint8Array>();
-    for (const officer of [recordsA, recordsB]) {
-      const kp = await newKeyPackage({ kind: 'records', officeId: officer.officeId });
-      await t.ctx.messaging.publishRecordsMember(
-        officer,
-        b64(kp.publicBytes),
-        b64((await newArchiveKeyPair()).publicKey),
-      );
-      directory.set(officer.officeId, decodeKeyPackage(kp.publicBytes).leafNode.signaturePublicKey);
-    }
+    for (const officer of [recordsA, recordsB])
+      directory.set(officer.officeId, (await publishRecordsMember(t.ctx, officer)).signatureKey);
     const bobKp = await devices.keyPackage(bob, 'laptop');
     const bobRef = (
       await t.ctx.messaging.publishKeyPackages(bob, [{ data: b64(bobKp.publicBytes), lastResort: false }])
@@ -168,20 +162,14 @@ describe('messaging credentials, directory and conversations', () => {
     const off = t.ctx.messaging.events.on((userId, msg) => {
       if (msg.type === 'messaging') seen.push({ userId, kind: msg.kind, seq: msg.seq });
     });
-    const own = await devices.keyPackage(alice, 'phone');
-    const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
-    let s = await createConversation(new TextEncoder().encode(g.id), own, directory);
-    const claimed = [
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeA })).keyPackages,
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId })).keyPackages,
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeB })).keyPackages,
-    ];
-    const add = await commitChanges(s, { add: claimed.map((k) => unb64(k.data)) });
-    s = add.session;
-    const commit = await t.ctx.messaging.postCommit(alice, g.id, {
-      commit: b64(add.commit),
-      welcome: b64(add.welcome!),
-    });
+    const c = await startConversation(t.ctx, devices, alice, 'phone', directory, [
+      { recordsOfficeId: officeA },
+      { userId: bob.userId },
+      { recordsOfficeId: officeB },
+    ]);
+    const g = { id: c.groupId };
+    const commit = c.commit;
+    let s = c.session;
     expect(seen).toEqual(
       expect.arrayContaining([
         { userId: alice.userId, kind: 'commit', seq: commit.seq },
@@ -195,7 +183,7 @@ describe('messaging credentials, directory and conversations', () => {
     await joinFromWelcome(unb64(welcome.data), bobKp, directory);
     const seqs: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const m = await encryptMessage(s, new TextEncoder().encode(`hello ${i}`));
+      const m = await encryptMessage(s, enc(`hello ${i}`));
       s = m.session;
       seqs.push((await t.ctx.messaging.postMessage(alice, g.id, b64(m.message))).seq);
     }

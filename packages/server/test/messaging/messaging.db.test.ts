@@ -17,7 +17,14 @@ import { createCommit, encodeMlsMessage } from '@hotline/e2ee/raw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
-import { messagingDevices } from '../helpers/messaging.js';
+import {
+  b64,
+  enc,
+  messagingDevices,
+  publishRecordsMember as publishRecords,
+  startConversation,
+  unb64,
+} from '../helpers/messaging.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
@@ -36,9 +43,6 @@ let recordsA: Actor;
 let recordsB: Actor;
 const directory = new Map<string, Uint8Array>();
 const devices = messagingDevices(() => t.ctx);
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-const enc = (s: string) => new TextEncoder().encode(s);
 
 /** A device publishes `n` key packages and a last-resort one; returns the bundles by ref order. */
 async function publish(a: Actor, deviceId: string, n: number) {
@@ -69,34 +73,22 @@ const recordsBundles = new Map<string, KeyPackageBundle>();
 const archiveKeys = new Map<string, { publicKey: Uint8Array; privateKey: Uint8Array }>();
 const archivePublic = (officeId: string) => b64(archiveKeys.get(officeId)!.publicKey);
 async function publishRecordsMember(officer: Actor) {
-  const kp = await newKeyPackage({ kind: 'records', officeId: officer.officeId });
-  const r = await t.ctx.messaging.publishRecordsMember(
-    officer,
-    b64(kp.publicBytes),
-    archivePublic(officer.officeId),
-  );
-  recordsBundles.set(officer.officeId, kp);
-  directory.set(officer.officeId, decodeKeyPackage(kp.publicBytes).leafNode.signaturePublicKey);
-  return r;
+  const r = await publishRecords(t.ctx, officer, { archive: archiveKeys.get(officer.officeId)! });
+  recordsBundles.set(officer.officeId, r.bundle);
+  directory.set(officer.officeId, r.signatureKey);
+  return r.published;
 }
 
 /** Alice's conversation with Bob and both records members, registered with the server. */
 async function conversation(bobBundles: Map<string, KeyPackageBundle>) {
-  const own = await devices.keyPackage(alice, 'phone');
-  const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
-  let aliceS = await createConversation(enc(g.id), own, directory);
-  const claimed = [
-    ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeA })).keyPackages,
-    ...(await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId })).keyPackages,
-    ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeB })).keyPackages,
-  ];
-  const out = await commitChanges(aliceS, { add: claimed.map((k) => unb64(k.data)) });
-  aliceS = out.session;
-  const accepted = await t.ctx.messaging.postCommit(alice, g.id, {
-    commit: b64(out.commit),
-    welcome: b64(out.welcome!),
-  });
-  expect(accepted.epoch).toBe(1);
+  const c = await startConversation(t.ctx, devices, alice, 'phone', directory, [
+    { recordsOfficeId: officeA },
+    { userId: bob.userId },
+    { recordsOfficeId: officeB },
+  ]);
+  const { claimed, session: aliceS } = c;
+  const g = { id: c.groupId };
+  expect(c.commit.epoch).toBe(1);
   const bobRef = claimed[1]!.ref;
   const welcome = (await t.ctx.messagingQueries.welcomes(bob)).welcomes.find((w) => w.groupId === g.id);
   expect(welcome?.keyPackageRef).toBe(bobRef);

@@ -5,7 +5,6 @@ import { createLogger } from '@hotline/common';
 import {
   applyCommit,
   commitChanges,
-  createConversation,
   decryptMessage,
   encryptMessage,
   joinFromWelcome,
@@ -19,7 +18,7 @@ import type { App } from '../../src/http/types.js';
 import { type DemoRecordsMembers, startRecordsMembers } from '../../src/messaging/demo-records-members.js';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
-import { messagingDevices } from '../helpers/messaging.js';
+import { b64, enc, messagingDevices, startConversation, unb64 } from '../helpers/messaging.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
@@ -39,9 +38,6 @@ let alice: Actor;
 let bob: Actor;
 let carol: Actor;
 let clockTimer: NodeJS.Timeout;
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-const enc = (s: string) => new TextEncoder().encode(s);
 const devices = messagingDevices(() => t.ctx);
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -96,18 +92,14 @@ describe('the records-member process', () => {
     const carolKp = await devices.keyPackage(carol, 'phone');
     await t.ctx.messaging.publishKeyPackages(bob, [{ data: b64(bobKp.publicBytes), lastResort: true }]);
     await t.ctx.messaging.publishKeyPackages(carol, [{ data: b64(carolKp.publicBytes), lastResort: true }]);
-    const own = await devices.keyPackage(alice, 'phone');
-    const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
-    let s: Session = await createConversation(enc(g.id), own, directory);
-    const claimed = [
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeA })).keyPackages,
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId })).keyPackages,
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { userId: carol.userId })).keyPackages,
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: officeB })).keyPackages,
-    ];
-    const add = await commitChanges(s, { add: claimed.map((k) => unb64(k.data)) });
-    s = add.session;
-    await t.ctx.messaging.postCommit(alice, g.id, { commit: b64(add.commit), welcome: b64(add.welcome!) });
+    const c = await startConversation(t.ctx, devices, alice, 'phone', directory, [
+      { recordsOfficeId: officeA },
+      { userId: bob.userId },
+      { userId: carol.userId },
+      { recordsOfficeId: officeB },
+    ]);
+    const g = { id: c.groupId };
+    let s: Session = c.session;
     let carolS = await joinFromWelcome(
       unb64((await t.ctx.messagingQueries.welcomes(carol)).welcomes.find((w) => w.groupId === g.id)!.data),
       carolKp,

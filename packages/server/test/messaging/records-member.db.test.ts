@@ -1,11 +1,8 @@
 import {
   commitChanges,
-  createConversation,
-  decodeKeyPackage,
   encryptMessage,
   type KeyPackageBundle,
   newArchiveKeyPair,
-  newKeyPackage,
   RecordsMember,
   sealForArchive,
 } from '@hotline/e2ee';
@@ -13,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMessagingArchive } from '../../src/messaging/archive-reader.js';
 import type { Actor } from '../../src/policy/policy.js';
 import { newActor, newOfficeInput } from '../helpers/builders.js';
-import { messagingDevices } from '../helpers/messaging.js';
+import { b64, enc, messagingDevices, publishRecordsMember, startConversation } from '../helpers/messaging.js';
 import { newTestContext, type TestContext } from '../helpers/test-context.js';
 
 /**
@@ -29,9 +26,6 @@ let alice: Actor;
 let bob: Actor;
 let officer: Actor;
 const devices = messagingDevices(() => t.ctx);
-const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
-const unb64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-const enc = (s: string) => new TextEncoder().encode(s);
 
 beforeAll(async () => {
   t = await newTestContext();
@@ -44,24 +38,18 @@ afterAll(() => t.close());
 
 describe('records member', () => {
   it('archives every message sealed to the archive key; the server holds no text', async () => {
-    const archive = await newArchiveKeyPair();
-    const recKp = await newKeyPackage({ kind: 'records', officeId: office });
-    await t.ctx.messaging.publishRecordsMember(officer, b64(recKp.publicBytes), b64(archive.publicKey));
-    const directory = new Map([[office, decodeKeyPackage(recKp.publicBytes).leafNode.signaturePublicKey]]);
+    const { bundle: recKp, archive, signatureKey } = await publishRecordsMember(t.ctx, officer);
+    const directory = new Map([[office, signatureKey]]);
     const records = new RecordsMember(office, recKp, directory);
 
     const bobKps: KeyPackageBundle[] = [await devices.keyPackage(bob, 'b')];
     await t.ctx.messaging.publishKeyPackages(bob, [{ data: b64(bobKps[0]!.publicBytes), lastResort: false }]);
-    const own = await devices.keyPackage(alice, 'a');
-    const g = await t.ctx.messaging.createGroup(alice, b64(own.publicBytes));
-    let s = await createConversation(enc(g.id), own, directory);
-    const claimed = [
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { recordsOfficeId: office })).keyPackages,
-      ...(await t.ctx.messaging.claimKeyPackages(alice, { userId: bob.userId })).keyPackages,
-    ];
-    const add = await commitChanges(s, { add: claimed.map((k) => unb64(k.data)) });
-    s = add.session;
-    await t.ctx.messaging.postCommit(alice, g.id, { commit: b64(add.commit), welcome: b64(add.welcome!) });
+    const c = await startConversation(t.ctx, devices, alice, 'a', directory, [
+      { recordsOfficeId: office },
+      { userId: bob.userId },
+    ]);
+    const g = { id: c.groupId };
+    let s = c.session;
 
     const markers = Array.from(
       { length: 5 },

@@ -130,7 +130,6 @@ type ServerMessage = {
 };
 
 const KEY_PACKAGES_TO_KEEP = 5;
-const INLINE_FILE_LIMIT = 256 * 1024;
 
 const clients = new Map<string, Promise<MessagingClient>>();
 
@@ -249,45 +248,17 @@ export class MessagingClient {
     await this.ensureKeyPackages();
   }
 
-  /** The records members' keys (and, when the server has it, the authority key and the people directory). */
+  /** The records members' keys, the authentication service's key and the people this person may message. */
   async refreshDirectories() {
-    const rm = await get<{ officeId: string; signatureKey: string }[]>('/api/v1/messaging/records-members');
+    const [rm, a, d] = await Promise.all([
+      get<{ officeId: string; signatureKey: string }[]>('/api/v1/messaging/records-members'),
+      get<{ publicKey: string }>('/api/v1/messaging/authority'),
+      get<{ items: DirectoryPerson[] }>('/api/v1/messaging/directory'),
+    ]);
     this.directory = new Map(rm.map((r) => [r.officeId, keyBytes(r.signatureKey)]));
     for (const [id, s] of this.sessions) this.sessions.set(id, { state: s.state, directory: this.directory });
-    try {
-      const a = await get<{ publicKey: string }>('/api/v1/messaging/authority');
-      this.authority = keyBytes(a.publicKey);
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 404)) throw e;
-      this.note('The server has no messaging authentication service yet: credentials cannot be checked.');
-    }
-    try {
-      const d = await get<{ items: DirectoryPerson[] }>('/api/v1/messaging/directory');
-      this.people = new Map(d.items.map((p) => [p.personId, p]));
-    } catch (e) {
-      if (!(e instanceof ApiError && e.status === 404)) throw e;
-      // A server without the messaging directory: everyone the staff directory lists.
-      const [offices, users] = await Promise.all([
-        get<{ id: string; name: string }[]>('/api/v1/offices'),
-        get<{ id: string; displayName: string; title?: string | null; officeId: string; roles: string[] }[]>(
-          '/api/v1/users',
-        ),
-      ]);
-      const officeName = new Map(offices.map((o) => [o.id, o.name]));
-      this.people = new Map(
-        users.map((u) => [
-          u.id,
-          {
-            personId: u.id,
-            name: u.displayName,
-            title: u.title ?? null,
-            officeId: u.officeId,
-            officeName: officeName.get(u.officeId) ?? u.officeId,
-            role: u.roles[0] ?? null,
-          },
-        ]),
-      );
-    }
+    this.authority = keyBytes(a.publicKey);
+    this.people = new Map(d.items.map((p) => [p.personId, p]));
   }
 
   private note(n: string) {
@@ -297,24 +268,14 @@ export class MessagingClient {
   private async ensureCredential() {
     const d = this.device;
     if (d.credential && d.credential.signaturePublicKey === d.publicKey) return;
-    try {
-      const c = await post<Credential>('/api/v1/messaging/credentials', {
-        deviceId: d.deviceId,
-        signaturePublicKey: d.publicKey,
-      });
-      if (!(await this.verifyCredential(c)))
-        throw new MessagingError(
-          'The credential the server issued does not verify against its authority key.',
-        );
-      this.device = { ...d, credential: c };
-      await this.store.put('device', this.device);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) {
-        this.note('The server issues no messaging credentials yet.');
-        return;
-      }
-      throw e;
-    }
+    const c = await post<Credential>('/api/v1/messaging/credentials', {
+      deviceId: d.deviceId,
+      signaturePublicKey: d.publicKey,
+    });
+    if (!(await this.verifyCredential(c)))
+      throw new MessagingError('The credential the server issued does not verify against its authority key.');
+    this.device = { ...d, credential: c };
+    await this.store.put('device', this.device);
   }
 
   /** A credential is good when the authority's Ed25519 signature covers exactly its fields. */
@@ -445,6 +406,22 @@ export class MessagingClient {
 
   // ---- syncing ----
 
+  /**
+   * A message or Commit that came over the live channel with its ciphertext. Applied at once when
+   * this device is at the conversation's sequence number just before it (`prevSeq`): no fetch.
+   * One this device has processed already (by seq) is ignored; after a gap (an event missed while
+   * offline, or one that overtook another), the conversation is fetched from where this device is.
+   */
+  receive(groupId: string, m: ServerMessage, prevSeq: number): Promise<void> {
+    return this.serial(async () => {
+      const g = this.groups.get(groupId);
+      if (!g || g.removed || m.seq <= g.seq) return;
+      if (prevSeq === g.seq) await this.process(groupId, g, [m]);
+      else await this.syncGroup(groupId);
+      this.changed();
+    });
+  }
+
   /** Join conversations this device was welcomed to, then fetch and apply every conversation's news. */
   sync(groupIds?: string[]): Promise<void> {
     return this.serial(async () => {
@@ -465,14 +442,7 @@ export class MessagingClient {
    * do not race each other) adds or removes it in one Commit.
    */
   private async bringInMyDevices() {
-    if (!this.authority) return; // nothing can be verified: change nothing
-    let credentials: Credential[];
-    try {
-      credentials = (await this.myDevicesRaw()).items;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return;
-      throw e;
-    }
+    const credentials = (await this.myDevicesRaw()).items;
     const mine: string[] = [];
     for (const c of credentials) if (await this.verifyCredential(c)) mine.push(c.deviceId);
     for (const [id, g] of this.groups) {
@@ -890,7 +860,13 @@ export class MessagingClient {
         await this.syncGroup(groupId);
         return out.session;
       } catch (e) {
-        await this.saveGroup({ ...this.groups.get(groupId)!, pending: undefined });
+        // Back to the state from before this Commit, as stored: making a Commit changes parts of
+        // the in-memory state in place (ts-mls), and applying the winner's Commit to that fails
+        // ("Could not verify confirmation tag").
+        await this.saveGroup(
+          { ...this.groups.get(groupId)!, pending: undefined },
+          importSession(unb64(g.mls), this.directory),
+        );
         if (e instanceof ApiError && e.status === 409 && e.code === 'epoch_moved_on' && attempt < 5) {
           await this.syncGroup(groupId);
           if (change.remove) {
@@ -987,7 +963,7 @@ export class MessagingClient {
     }
   }
 
-  /** A file: encrypted with a fresh AES-GCM key into a server blob, or inline when the server keeps no blobs. */
+  /** A file: encrypted with a fresh AES-GCM key into a server blob; the key travels in the MLS message. */
   private async prepareFile(groupId: string, file: File): Promise<FileRef> {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const base = { name: file.name, type: file.type || 'application/octet-stream', size: bytes.length };
@@ -1001,7 +977,6 @@ export class MessagingClient {
       headers: { 'content-type': 'application/octet-stream', accept: 'application/json' },
       body: ct,
     });
-    if (res.status === 404 && bytes.length <= INLINE_FILE_LIMIT) return { ...base, inline: b64(bytes) };
     if (!res.ok) {
       const p = (await res.json().catch(() => ({}))) as { detail?: string };
       throw new MessagingError(`The file could not be stored: ${p.detail ?? res.statusText}`);

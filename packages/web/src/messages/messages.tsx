@@ -1,3 +1,4 @@
+import type { LiveServerMessageOf } from '@hotline/contract';
 import {
   createContext,
   type FormEvent,
@@ -8,7 +9,7 @@ import {
   useMemo,
   useState,
 } from 'react';
-import { ApiError, get, post, put } from '../api';
+import { get, post, put } from '../api';
 import { Alert, Link, Loading, PageHeader } from '../components';
 import { useConfirm } from '../confirm';
 import { CountBadge, useNotifications } from '../notifications';
@@ -50,32 +51,6 @@ declare global {
   }
 }
 
-function localSummaries(client: MessagingClient): ConversationSummary[] {
-  return client.localGroupIds().map((groupId) => {
-    const people = new Set<string>();
-    const offices = new Set<string>();
-    for (const e of client.roster(groupId))
-      if (e.identity?.kind === 'person') {
-        people.add(e.identity.personId);
-        offices.add(e.identity.officeId);
-      }
-    const items = client.items(groupId);
-    const last = items[items.length - 1];
-    const others = [...people].filter((p) => p !== client.me.personId);
-    return {
-      groupId,
-      title: others.map((p) => client.person(p)?.name ?? p).join(', ') || 'Only you',
-      memberPersonIds: [...people],
-      officeIds: [...offices],
-      preservedBy: [...offices].map((o) => ({ officeId: o, officeName: client.officeName(o) })),
-      unread: 0,
-      lastSeq: client.lastSeq(groupId),
-      lastAt: last?.at ?? null,
-      disappearAfterSeconds: null,
-    };
-  });
-}
-
 /** Starts this device's messaging client after sign-in and keeps the conversation list live. */
 export function MessagingProvider({ children }: { children: ReactNode }) {
   const { me } = useSession();
@@ -84,8 +59,6 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<unknown>(null);
   const [conversations, setConversations] = useState<ConversationSummary[] | null>(null);
   const [version, setVersion] = useState(0);
-  /** A server without the conversations API pushes no messaging events either: then poll. */
-  const [polling, setPolling] = useState(false);
 
   const reload = useCallback(async () => {
     if (!client) return;
@@ -93,10 +66,7 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
       const r = await get<{ items: ConversationSummary[] }>('/api/v1/messaging/conversations');
       setConversations(r.items);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) {
-        setConversations(localSummaries(client));
-        setPolling(true);
-      } else setError(e);
+      setError(e);
     }
   }, [client]);
 
@@ -127,10 +97,17 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
     const offLive = subscribe((msg) => {
       if (msg === 'reconnected') void client.sync().then(reload, setError);
       else if (msg.type === 'messaging') {
-        const groupId = typeof msg.groupId === 'string' ? msg.groupId : undefined;
-        void client
-          .sync(msg.kind === 'welcome' || !groupId || !client.hasGroup(groupId) ? undefined : [groupId])
-          .then(reload, setError);
+        const ev = msg as unknown as LiveServerMessageOf<'messaging'>;
+        const groupId = typeof ev.groupId === 'string' ? ev.groupId : undefined;
+        // A message or Commit with its ciphertext is applied as it comes (no fetch); anything
+        // else, or a conversation this device does not hold yet, is fetched.
+        const done =
+          ev.message && typeof ev.prevSeq === 'number' && groupId && client.hasGroup(groupId)
+            ? client.receive(groupId, ev.message, ev.prevSeq)
+            : client.sync(
+                msg.kind === 'welcome' || !groupId || !client.hasGroup(groupId) ? undefined : [groupId],
+              );
+        void done.then(reload, setError);
       }
     });
     return () => {
@@ -138,12 +115,6 @@ export function MessagingProvider({ children }: { children: ReactNode }) {
       offLive();
     };
   }, [client, reload, subscribe]);
-
-  useEffect(() => {
-    if (!client || !polling) return;
-    const t = setInterval(() => void client.sync().then(reload, () => undefined), 3000);
-    return () => clearInterval(t);
-  }, [client, polling, reload]);
 
   const unread = (conversations ?? []).reduce((n, c) => n + c.unread, 0);
   return (
