@@ -310,6 +310,11 @@ export const TransferStartBody = z.object({
     .min(1024)
     .max(2 ** 50)
     .optional(),
+  /**
+   * On a split archive key: the text of k custodians' share files, which open the sealed
+   * content for this transfer only (the opening is a record naming them).
+   */
+  shares: z.array(z.string().min(1).max(4096)).max(255).optional(),
 });
 
 export const TransferBagSchema = z.object({
@@ -338,8 +343,36 @@ export const TransferJobSchema = z.object({
   records: z.number().int(),
   checkpointSize: z.number().int().nullable(),
   recordSeq: z.number().int().nullable(),
+  /**
+   * The transfer's own id, once done: the one its log records, its bags and its sealed entries
+   * ("sealed after transfer <id>") name.
+   */
+  transferId: z.string().nullable(),
   /** The command that checks the bags, to run on the server (or wherever the bags go). */
   verifyCommand: z.string(),
   error: z.string().nullable(),
+  /**
+   * Sealing what was transferred (`hotline archive seal-transferred`), once started from the
+   * records screen: null until then.
+   */
+  seal: z
+    .object({
+      status: z.enum(['running', 'done', 'failed']),
+      /** verify: the bags are checked against the log; seal: index entries are being sealed */
+      phase: z.enum(['verify', 'seal']),
+      done: z.number().int(),
+      total: z.number().int(),
+      /** the office's index entries the bags hold (known once verified) */
+      entries: z.number().int(),
+      /** sealed by this run */
+      sealed: z.number().int(),
+      /** sealed before this run */
+      already: z.number().int(),
+      startedBy: z.string(),
+      error: z.string().nullable(),
+    })
+    .nullable(),
+  /** The command that seals the same transfer on the server (for a transfer the screen no longer knows). */
+  sealCommand: z.string(),
 });
 export type TransferJob = z.infer<typeof TransferJobSchema>;

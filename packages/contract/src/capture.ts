@@ -343,9 +343,24 @@ export const CapturedItemViewSchema = z.object({
     messageId: z.string().nullable(),
   }),
   title: z.string(),
-  /** the text of the archived original; null when it cannot be read */
+  /** the text of the archived original; null when it cannot be read (or is sealed: see `sealed`) */
   body: z.string().nullable(),
+  /**
+   * Present when the body is sealed: the server holds only the archive's public key (a split
+   * archive key), and opening the original needs `threshold` of the `of` custodians' shares.
+   */
+  sealed: z
+    .object({ keyId: z.string(), threshold: z.number().int().nullable(), of: z.number().int().nullable() })
+    .optional(),
   attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), sha256: z.string() })),
   twentyDay: ComplianceListSchema.element.nullable(),
 });
 export type CapturedItemView = z.infer<typeof CapturedItemViewSchema>;
+
+/**
+ * Custodians' shares of the archive key, for one act (opening a sealed item, a transfer): the
+ * text of each share file as its custodian brought it.
+ */
+export const KeySharesBody = z.object({
+  shares: z.array(z.string().min(1).max(4096)).min(1).max(255),
+});

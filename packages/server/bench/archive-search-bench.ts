@@ -3,20 +3,32 @@
  *
  * Captured items are bulk-generated (words drawn in the bench, one INSERT … SELECT unnest per
  * 10,000 items; the index triggers of migration 023 fill `archive_entries` as they would for an
- * import), with a
- * skewed vocabulary of 20,000 words and 300 × 1,000 names. Queries are timed through the
- * archive's own repository search (ranking, total count, snippets, holds, provenance; the
- * audit append of a recorded search is not included) over a fixed mix: one rare-ish word, two
- * words, a phrase, an exclusion, a prefix, a misspelled name, a word with a date range.
+ * import, and those of 033 its name-words table), with a skewed vocabulary of 20,000 words and
+ * 300 × 1,000 names. Queries are timed through the archive's own repository search (ranking,
+ * total count, snippets, holds, provenance; the audit append of a recorded search is not
+ * included) over a fixed mix: one rare-ish word, two words, a phrase, an exclusion, a prefix, a
+ * misspelled name, a word with a date range; then five broad words apart.
  *
- * Baseline in the same run: at BENCH_ARCHIVE_BASE items (default 20,000), the same queries run
+ * Baselines in the same run: at BENCH_ARCHIVE_BASE items (default 20,000), the same queries run
  * the way migration 017 did (tsvector and trigram similarity computed per query over the source
- * views). Then the archive grows to the full size and the index alone is timed.
+ * views), when the archive is filled in this run; and at full size, a sample of the misspelled
+ * names matched the way migration 023 did (word_similarity of the query against every entry's
+ * names, no name-words table), beside the same names through the name-words table.
  *
- * Env: BENCH_ARCHIVE_ITEMS (PostgreSQL, default 1,000,000), BENCH_ARCHIVE_PGLITE_ITEMS (default
- * 100,000), BENCH_ARCHIVE_BASE (default 20,000), BENCH_ARCHIVE_MAX_FILL_S (stop generating after
- * this many seconds, default 900; the size reached is printed), BENCH_ARCHIVE_QUERIES (default 200),
- * BENCH_ARCHIVE_SKIP_PGLITE=1, BENCH_PG_URL.
+ * Filling a million items takes a quarter of an hour; it can be done once and kept:
+ *   --pg-db NAME   the PostgreSQL database NAME on BENCH_PG_URL's server (created if missing)
+ *   --keep         fill the schema `archive_bench` there and keep it (default: a throwaway schema)
+ *   --reuse        use the kept schema as it is (filling only what is missing), then time queries
+ *   --pg-only / --pglite-only, --items N (PostgreSQL), --pglite-items N, --queries N
+ * e.g. fill once:   npx tsx bench/archive-search-bench.ts --pg-only --pg-db hotline_bench_search --keep
+ *      time again:  npx tsx bench/archive-search-bench.ts --pg-only --pg-db hotline_bench_search --reuse
+ *
+ * Env (the flags win): BENCH_ARCHIVE_ITEMS (PostgreSQL, default 1,000,000),
+ * BENCH_ARCHIVE_PGLITE_ITEMS (default 100,000), BENCH_ARCHIVE_BASE (default 20,000),
+ * BENCH_ARCHIVE_MAX_FILL_S (stop generating after this many seconds, default 900; the size
+ * reached is printed, and --reuse goes on from there), BENCH_ARCHIVE_QUERIES (default 200),
+ * BENCH_ARCHIVE_BASELINE_NAMES (misspelled names timed the 023 way, default 5, each stopped
+ * after 60 s), BENCH_ARCHIVE_SKIP_PGLITE=1, BENCH_PG_URL.
  */
 import { sql } from 'kysely';
 import { parseQuery } from '../src/archive/queries.js';
@@ -24,14 +36,34 @@ import * as repo from '../src/archive/repository.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@localhost:5432/test';
-const PG_N = Number(process.env.BENCH_ARCHIVE_ITEMS ?? 1_000_000);
-const LITE_N = Number(process.env.BENCH_ARCHIVE_PGLITE_ITEMS ?? 100_000);
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const PG_DB = option('--pg-db');
+const REUSE = flag('--reuse');
+const KEEP = REUSE || flag('--keep') || !!process.env.BENCH_ARCHIVE_KEEP;
+const PG_ONLY = flag('--pg-only');
+const PGLITE_ONLY = flag('--pglite-only');
+const PG_SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@localhost:5432/test';
+const PG_URL = PG_DB ? withDatabase(PG_SERVER, PG_DB) : PG_SERVER;
+const PG_N = Number(option('--items') ?? process.env.BENCH_ARCHIVE_ITEMS ?? 1_000_000);
+const LITE_N = Number(option('--pglite-items') ?? process.env.BENCH_ARCHIVE_PGLITE_ITEMS ?? 100_000);
 const BASE = Number(process.env.BENCH_ARCHIVE_BASE ?? 20_000);
 const MAX_FILL_MS = Number(process.env.BENCH_ARCHIVE_MAX_FILL_S ?? 900) * 1000;
-const QUERIES = Number(process.env.BENCH_ARCHIVE_QUERIES ?? 200);
+const QUERIES = Number(option('--queries') ?? process.env.BENCH_ARCHIVE_QUERIES ?? 200);
+const BASELINE_NAMES = Number(process.env.BENCH_ARCHIVE_BASELINE_NAMES ?? 5);
+const KEPT_SCHEMA = 'archive_bench';
 const BATCH = 10_000;
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+function withDatabase(url: string, name: string) {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
 
 const OFFICE = '0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6a';
 const USER = '0192f0c4-5a1e-7c3d-9b2a-1f2e3d4c5b6b';
@@ -66,8 +98,11 @@ const VOCAB = words(20_000, 1, 3).map((w) => `${w}n`);
 const FIRST = words(300, 2, 2).map((w) => w[0]!.toUpperCase() + w.slice(1));
 const LAST = words(1_000, 3, 3).map((w) => `${w[0]!.toUpperCase()}${w.slice(1)}ski`);
 
-async function setup(h: DatabaseHandle) {
+/** The schema and the bench's office, person and account; how many items there are already. */
+async function setup(h: DatabaseHandle): Promise<number> {
   await migrateToLatest(h.db);
+  const have = await sql<{ n: number }>`select count(*)::int as n from captured_items`.execute(h.db);
+  if (have.rows[0]!.n > 0) return have.rows[0]!.n;
   await h.db
     .insertInto('offices')
     .values({
@@ -105,6 +140,7 @@ async function setup(h: DatabaseHandle) {
       created_at: new Date(),
     })
     .execute();
+  return 0;
 }
 
 /**
@@ -275,6 +311,38 @@ async function timeViews(h: DatabaseHandle, mix: Query[]) {
 const line = (label: string, xs: number[]) =>
   `${label.padEnd(44)} p50 ${pct(xs, 50).toFixed(1).padStart(7)} ms   p99 ${pct(xs, 99).toFixed(1).padStart(7)} ms   (${xs.length} queries)`;
 
+/**
+ * Misspelled names matched as migration 023 did: word_similarity of the query against every
+ * entry's names (its trigram index on names is gone with 033, so this reads every entry of the
+ * office), ranked and cut to a page as the search does. Each query is stopped after 60 s.
+ */
+async function timeNames023(h: DatabaseHandle, mix: Query[]) {
+  const times: number[] = [];
+  let stopped = 0;
+  for (const m of mix) {
+    const p = parseQuery(m.q);
+    const tsq = sql`websearch_to_tsquery('english', ${p.web})`;
+    const t0 = performance.now();
+    try {
+      await repo.transaction(h.db, async (tx) => {
+        await sql`set local statement_timeout = '60s'`.execute(tx);
+        await sql`
+          select e.ref_id from archive_entries e
+          where e.office_id = ${OFFICE}
+            and (e.doc @@ ${tsq} or archive_name_similarity(${p.fuzzy}, e.names) >= ${repo.NAME_SIMILARITY}::real)
+          order by round((coalesce(ts_rank(e.doc, ${tsq}), 0) + archive_name_similarity(${p.fuzzy}, e.names))::numeric, 6) desc,
+            e.occurred_at desc, e.ref_id
+          limit 20`.execute(tx);
+      });
+    } catch (err) {
+      if (!/statement timeout/.test((err as Error).message)) throw err;
+      stopped++;
+    }
+    times.push(performance.now() - t0);
+  }
+  return { times, stopped };
+}
+
 async function run(
   name: string,
   open: () => Promise<DatabaseHandle>,
@@ -290,68 +358,102 @@ async function run(
   }
   try {
     console.log(`\n${name}`);
-    await setup(h);
+    let have = await setup(h);
     const mix = queryMix(QUERIES);
-    const baseMix = mix.slice(0, Math.min(mix.length, 14));
-    const f0 = performance.now();
-    let have = await fill(h, 0, Math.min(BASE, n), 'baseline size');
-    console.log(
-      `  insert with the index maintained row by row: ${fmt(have / ((performance.now() - f0) / 1000))} items/s (one ${fmt(have)}-row statement)`,
-    );
-    const vt = await timeViews(h, baseMix);
-    const it = await timeIndex(h, baseMix);
-    console.log(line(`017 view search, ${fmt(have)} items`, vt));
-    console.log(line(`023 index search, ${fmt(have)} items`, it.times));
-    console.log(
-      `  index vs view at ${fmt(have)} items: p50 ×${(pct(vt, 50) / pct(it.times, 50)).toFixed(0)} faster, p99 ×${(pct(vt, 99) / pct(it.times, 99)).toFixed(0)} faster`,
-    );
-    if (n > have) {
-      have = await fill(h, have, n, 'full size', true);
-      await timeIndex(h, mix.slice(0, 10)); // warm the caches as a serving node would be
-      const full = await timeIndex(h, mix);
-      console.log(line(`windowed index search, ${fmt(have)} items`, full.times));
-      for (const k of KINDS)
-        console.log(
-          line(
-            `  ${k}`,
-            full.times.filter((_t, i) => mix[i]!.kind === k),
-          ),
-        );
+    if (have > 0) console.log(`  reusing ${fmt(have)} items already there`);
+    else {
+      const baseMix = mix.slice(0, Math.min(mix.length, 14));
+      const f0 = performance.now();
+      have = await fill(h, 0, Math.min(BASE, n), 'baseline size');
       console.log(
-        `  matches per query: median ${fmt(pct(full.totals, 50))}, max ${fmt(Math.max(...full.totals))} (estimated past ${fmt(repo.SEARCH_WINDOW)}: ${full.capped} queries)`,
+        `  insert with the index maintained row by row: ${fmt(have / ((performance.now() - f0) / 1000))} items/s (one ${fmt(have)}-row statement)`,
       );
-      // A broad word (in most documents) ranks most of the archive: the worst case, shown apart.
-      const broad = await timeIndex(
-        h,
-        VOCAB.slice(0, 5).map((q) => ({ q, kind: 'broad' })),
+      const vt = await timeViews(h, baseMix);
+      const it = await timeIndex(h, baseMix);
+      console.log(line(`017 view search, ${fmt(have)} items`, vt));
+      console.log(line(`index search, ${fmt(have)} items`, it.times));
+      console.log(
+        `  index vs view at ${fmt(have)} items: p50 ×${(pct(vt, 50) / pct(it.times, 50)).toFixed(0)} faster, p99 ×${(pct(vt, 99) / pct(it.times, 99)).toFixed(0)} faster`,
       );
-      console.log(line(`  broad words (top 5 of the vocabulary)`, broad.times));
-      console.log(`  broad matches (estimated): ${broad.totals.map(fmt).join(', ')}`);
-      const all = [...full.times, ...broad.times];
-      console.log(line(`overall (mix + broad words), ${fmt(have)} items`, all));
+    }
+    if (n > have) have = await fill(h, have, n, 'full size', true);
+    const words = await sql<{ n: number }>`select count(*)::int as n from archive_name_words`.execute(h.db);
+    console.log(`  ${fmt(have)} items; ${fmt(words.rows[0]!.n)} distinct name words`);
+    await timeIndex(h, mix.slice(0, 10)); // warm the caches as a serving node would be
+    const full = await timeIndex(h, mix);
+    console.log(line(`windowed index search, ${fmt(have)} items`, full.times));
+    for (const k of KINDS)
+      console.log(
+        line(
+          `  ${k}`,
+          full.times.filter((_t, i) => mix[i]!.kind === k),
+        ),
+      );
+    console.log(
+      `  matches per query: median ${fmt(pct(full.totals, 50))}, max ${fmt(Math.max(...full.totals))} (estimated past ${fmt(repo.SEARCH_WINDOW)}: ${full.capped} queries)`,
+    );
+    // A broad word (in most documents) ranks most of the archive: the worst case, shown apart.
+    const broad = await timeIndex(
+      h,
+      VOCAB.slice(0, 5).map((q) => ({ q, kind: 'broad' })),
+    );
+    console.log(line(`  broad words (top 5 of the vocabulary)`, broad.times));
+    console.log(`  broad matches (estimated): ${broad.totals.map(fmt).join(', ')}`);
+    const all = [...full.times, ...broad.times];
+    console.log(line(`overall (mix + broad words), ${fmt(have)} items`, all));
+    if (BASELINE_NAMES > 0) {
+      // Baseline in this run: the same misspelled names, through the name-words table and the 023 way.
+      const names = mix.filter((m) => m.kind === 'misspelled name').slice(0, BASELINE_NAMES);
+      const now = full.times.filter((_t, i) => mix[i]!.kind === 'misspelled name').slice(0, names.length);
+      const old = await timeNames023(h, names);
+      console.log(line(`  misspelled names, name-words table (033)`, now));
+      console.log(
+        line(`  the same names, similarity over all names (023)`, old.times) +
+          (old.stopped ? `  ${old.stopped} stopped at 60 s` : ''),
+      );
+      console.log(
+        `  033 vs 023 on misspelled names: p50 ×${(pct(old.times, 50) / pct(now, 50)).toFixed(0)} faster, max ×${(Math.max(...old.times) / Math.max(...now)).toFixed(0)} faster`,
+      );
     }
   } finally {
     await cleanup(h);
   }
 }
 
+/** The bench's database on the PostgreSQL server, created if missing. */
+async function ensureDatabase(name: string) {
+  const admin = await openDatabase({ url: withDatabase(PG_SERVER, 'postgres'), poolSize: 1 });
+  try {
+    const r = await sql`select 1 from pg_database where datname = ${name}`.execute(admin.db);
+    if (r.rows.length === 0) {
+      await sql`create database ${sql.id(name)}`.execute(admin.db);
+      console.log(`created database ${name}`);
+    }
+  } finally {
+    await admin.close();
+  }
+}
+
 console.log(
   `\nArchive search (captured items; ${QUERIES} queries: word, two words, phrase, exclusion, prefix, misspelled name, word + date range)`,
 );
-const schema = `archbench_${Date.now()}`;
-await run(
-  'PostgreSQL',
-  () => openDatabase({ url: PG_URL, schema, poolSize: 2 }),
-  PG_N,
-  async (h) => {
-    await h.close();
-    if (process.env.BENCH_ARCHIVE_KEEP) return console.log(`kept schema ${schema}`);
-    const admin = await openDatabase({ url: PG_URL, poolSize: 1 });
-    await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db);
-    await admin.close();
-  },
-);
-if (!process.env.BENCH_ARCHIVE_SKIP_PGLITE)
+if (!PGLITE_ONLY) {
+  if (PG_DB) await ensureDatabase(PG_DB);
+  const schema = KEEP ? KEPT_SCHEMA : `archbench_${Date.now()}`;
+  await run(
+    `PostgreSQL (${new URL(PG_URL).pathname.slice(1)}, schema ${schema})`,
+    () => openDatabase({ url: PG_URL, schema, poolSize: 2 }),
+    PG_N,
+    async (h) => {
+      await h.close();
+      if (KEEP) return console.log(`kept schema ${schema}; time it again with --reuse`);
+      const admin = await openDatabase({ url: PG_URL, poolSize: 1 });
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(admin.db);
+      await admin.close();
+    },
+  );
+}
+if (!PG_ONLY && !process.env.BENCH_ARCHIVE_SKIP_PGLITE)
   await run(
     'PGlite (in memory)',
     () => openDatabase({}),

@@ -18,7 +18,8 @@ import { CaptureService } from '../src/capture/capture-service.js';
 import { parseMbox } from '../src/capture/importers/mbox.js';
 import { type DatabaseHandle, openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { ArchiveCipher } from '../src/records/archive-key.js';
+import { ArchiveCipher, type ArchiveKeyring } from '../src/records/archive-key.js';
+import { generateX25519, X25519ArchiveKey } from '../src/records/archive-key-x25519.js';
 import { RecordsService } from '../src/records/records-service.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 10_000);
@@ -52,7 +53,10 @@ async function makeMbox(path: string, n: number) {
   writeFileSync(path, parts.join('\n'));
 }
 
-async function withDb(h: DatabaseHandle) {
+async function withDb(
+  h: DatabaseHandle,
+  keyring: ArchiveKeyring = new ArchiveCipher(ArchiveCipher.generateKey()),
+) {
   await migrateToLatest(h.db);
   await h.db
     .insertInto('offices')
@@ -81,11 +85,7 @@ async function withDb(h: DatabaseHandle) {
     })
     .execute();
   const clock = new ManualClock();
-  return new CaptureService(
-    h.db,
-    new RecordsService(clock, new ArchiveCipher(ArchiveCipher.generateKey()), { maxPending: 10_000_000 }),
-    clock,
-  );
+  return new CaptureService(h.db, new RecordsService(clock, keyring, { maxPending: 10_000_000 }), clock);
 }
 
 // Child mode: import one mbox into a fresh PGlite and report this process's peak RSS.
@@ -125,6 +125,7 @@ console.log(
 );
 
 const pgSchema = `capbench_${Date.now()}`;
+const rates: Record<string, number> = {};
 for (const [name, open] of [
   ['PGlite', () => openDatabase({ pgliteDir: join(dir, 'db') })],
   ['PostgreSQL', () => openDatabase({ url: PG_URL, schema: pgSchema, poolSize: 2 })],
@@ -143,6 +144,7 @@ for (const [name, open] of [
     ownerEmail: 'leader@bench.example.gov',
   });
   const s = (performance.now() - t0) / 1000;
+  rates[name] = r.added / s;
   console.log(
     `${name.padEnd(11)} end-to-end import: ${fmt(r.added / s)} messages/s (${fmt(r.added)} + ${fmt(r.attachments)} attachments in ${s.toFixed(1)} s; ratio to bare parsing ${(r.added / s / bare).toFixed(2)}; target ≥ 2,000/s)`,
   );
@@ -166,6 +168,28 @@ for (const [name, open] of [
     `${name.padEnd(11)} X archive import:  ${fmt(x.added / ((performance.now() - t0) / 1000))} tweets/s (${fmt(x.added)} tweets)`,
   );
   if (name === 'PostgreSQL') await h.db.schema.dropSchema(pgSchema).ifExists().cascade().execute();
+  await h.close();
+}
+
+// Sealing to the archive's public key (a split server: X25519 public key only, HPKE wrapping
+// one data key per transaction's batch) against the symmetric archive key measured above.
+for (const [name, open] of [
+  ['PGlite', () => openDatabase({ pgliteDir: join(dir, 'db-x25519') })],
+  ['PostgreSQL', () => openDatabase({ url: PG_URL, schema: `${pgSchema}_x`, poolSize: 2 })],
+] as const) {
+  if (!rates[name]) continue;
+  const h = await open();
+  const svc = await withDb(h, X25519ArchiveKey.fromPublic(generateX25519().publicKey));
+  t0 = performance.now();
+  const r = await svc.importFile(null, 'mbox', mboxPath, {
+    identifier: 'leader.private@personal.example.com',
+    ownerEmail: 'leader@bench.example.gov',
+  });
+  const rate = r.added / ((performance.now() - t0) / 1000);
+  console.log(
+    `${name.padEnd(11)} end-to-end import sealing to the archive public key (split server): ${fmt(rate)} messages/s (ratio to the symmetric key above ${(rate / rates[name]!).toFixed(2)})`,
+  );
+  if (name === 'PostgreSQL') await h.db.schema.dropSchema(`${pgSchema}_x`).ifExists().cascade().execute();
   await h.close();
 }
 

@@ -12,10 +12,17 @@ import { type Calls, createCalls } from './calls/domain.js';
 import { CaptureService } from './capture/capture-service.js';
 import { CaptureQueries } from './capture/queries.js';
 import type { ServerConfig } from './config/config.js';
-import { findBaseline } from './db/baseline.js';
+import { findBaseline } from './db/baseline-file.js';
 import { restrictUmask, securePrivateTree } from './db/data-dir.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
+import { embeddedDatabaseDir } from './db/embedded.js';
+
+// For serve.ts, which starts the embedded database's thread before it builds the context.
+export { startEmbeddedDatabase } from './db/embedded.js';
+export type { PGliteThread } from './db/pglite-thread.js';
+
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
+import type { PGliteThread } from './db/pglite-thread.js';
 import { assertDemoAllowed, assertDemoMayCreateKey } from './demo/guard.js';
 import { seedDemo } from './demo/seed.js';
 import { seedDemoCalls } from './demo/seed-calls.js';
@@ -33,13 +40,19 @@ import { RecordsArchiveService } from './messaging/records-archive-service.js';
 import { smtpMailer } from './notifications/mailer.js';
 import { NotificationsService } from './notifications/notifications-service.js';
 import { NotificationQueries } from './notifications/queries.js';
-import type { ArchiveCipher } from './records/archive-key.js';
+import type { ArchiveKeyring } from './records/archive-key.js';
 import { ArchiveKeyCustody } from './records/key-custody.js';
 import { loadArchiveKeyring, readLogTransition, transitionCosigners } from './records/key-rotation.js';
-import { createArchiveKeyFile, createLogKeyFile, readLogSignerKey } from './records/keys.js';
+import {
+  archivePublicKeyFile,
+  createArchiveKeyFile,
+  createLogKeyFile,
+  readLogSignerKey,
+} from './records/keys.js';
 import { LogService } from './records/log-service.js';
 import { RecordsService } from './records/records-service.js';
 import { traceStartup } from './startup-trace.js';
+import { SealTransferredService } from './transfer/seal-transferred.js';
 import { TransferJobs } from './transfer/transfer-jobs.js';
 import { TransferService } from './transfer/transfer-service.js';
 import { WitnessCollector } from './witness/collector.js';
@@ -47,9 +60,20 @@ import { type DemoWitness, loadWitnessPolicy, startDemoWitness } from './witness
 
 export interface ContextOverrides {
   db?: DatabaseHandle;
+  /**
+   * The embedded database already opening on its thread (`serve` starts it first thing); the
+   * context owns it (closes it on failure and at close). Ignored with `db` or a PostgreSQL URL.
+   */
+  pgliteThread?: PGliteThread;
+  /**
+   * With `pgliteThread`: return the context while the database is still opening (its queries
+   * wait on the thread), so `serve` builds its routes meanwhile. The demo guard's look into the
+   * database then runs in the background, and prepare() waits for it before anything else.
+   */
+  whileOpening?: boolean;
   clock?: Clock;
   logger?: Logger;
-  cipher?: ArchiveCipher;
+  cipher?: ArchiveKeyring;
   logSigner?: Signer;
   /** The cookie-signing secret (default: the session key file). */
   sessionSecret?: string;
@@ -76,7 +100,7 @@ export class AppContext {
     readonly calls: Calls,
     readonly capture: CaptureService,
     readonly captureQueries: CaptureQueries,
-    readonly cipher: ArchiveCipher,
+    readonly cipher: ArchiveKeyring,
     /** Signs session cookies; its own key file (session.key), not derived from the archive key. */
     readonly sessionSecret: string,
   ) {
@@ -112,8 +136,10 @@ export class AppContext {
       clock,
       () => this.servedCheckpoint(),
       () => this.witnesses?.policy ?? null,
+      this.custody,
     );
-    this.transferJobs = new TransferJobs(this.transfer, cfg.dataDir, clock);
+    this.sealTransferred = new SealTransferredService(database.db, records, log, clock);
+    this.transferJobs = new TransferJobs(this.transfer, this.sealTransferred, cfg.dataDir, clock);
     const mailer = cfg.smtpUrl ? smtpMailer(cfg.smtpUrl) : null;
     if (mailer) this.disposers.push(async () => mailer.close());
     this.notifications = new NotificationsService(database.db, records, clock, {
@@ -142,6 +168,8 @@ export class AppContext {
   readonly transfer: TransferService;
   /** Transfers started from the records screen, running in this process. */
   readonly transferJobs: TransferJobs;
+  /** Dropping the plaintext of what a verified transfer holds (transfer/seal-transferred.ts). */
+  readonly sealTransferred: SealTransferredService;
 
   /** Notifications: written with the change that makes work for someone, sent live and by email. */
   readonly notifications: NotificationsService;
@@ -215,28 +243,58 @@ export class AppContext {
     restrictUmask();
     // Looser modes found at start are tightened with a warning; PGlite's own files (0666 whatever
     // the umask) are made private again by openDatabase after every open and close.
-    securePrivateTree(cfg.dataDir, logger);
-    await assertDemoAllowed(cfg, undefined);
+    try {
+      securePrivateTree(cfg.dataDir, logger);
+      await assertDemoAllowed(cfg, undefined);
+    } catch (err) {
+      await overrides.pgliteThread?.close();
+      throw err;
+    }
     traceStartup('opening the database');
+    const whileOpening =
+      !!overrides.whileOpening && !!overrides.pgliteThread && !overrides.db && !cfg.databaseUrl;
     const database =
       overrides.db ??
       (await openDatabase(
         cfg.databaseUrl
           ? { url: cfg.databaseUrl }
-          : { pgliteDir: join(cfg.dataDir, 'db'), baseline: findBaseline() },
+          : {
+              pgliteDir: embeddedDatabaseDir(cfg),
+              baseline: findBaseline(),
+              ...(overrides.pgliteThread
+                ? { thread: overrides.pgliteThread, waitForOpen: !whileOpening }
+                : {}),
+            },
       ));
-    let cipher: ArchiveCipher;
+    let cipher: ArchiveKeyring;
     let logSigner: Signer;
     let sessionSecret: string;
+    let demoAllowed: Promise<void>;
     try {
-      await assertDemoAllowed(cfg, database.db);
-      if (cfg.demo && !overrides.cipher && !existsSync(cfg.archiveKeyFile)) {
+      if (whileOpening) {
+        // What needs no database is refused at once; the look into it runs as it opens.
+        await assertDemoAllowed(cfg, undefined);
+        demoAllowed = assertDemoAllowed(cfg, database.db);
+        demoAllowed.catch(() => {});
+      } else {
+        await assertDemoAllowed(cfg, database.db);
+        demoAllowed = Promise.resolve();
+      }
+      if (
+        cfg.demo &&
+        !overrides.cipher &&
+        !existsSync(cfg.archiveKeyFile) &&
+        // a split archive key: only archive.pub is left, by design
+        !existsSync(archivePublicKeyFile(cfg.archiveKeyFile))
+      ) {
+        await demoAllowed;
         await assertDemoMayCreateKey(database.db, cfg.archiveKeyFile, 'HOTLINE_ARCHIVE_KEY_FILE');
         createArchiveKeyFile(cfg.archiveKeyFile);
         logger.warn({ file: cfg.archiveKeyFile }, 'demo mode: created an archive key');
       }
       cipher = overrides.cipher ?? loadArchiveKeyring(cfg.archiveKeyFile);
       if (cfg.demo && !overrides.logSigner && !existsSync(cfg.logKeyFile)) {
+        await demoAllowed;
         await assertDemoMayCreateKey(database.db, cfg.logKeyFile, 'HOTLINE_LOG_KEY_FILE');
         createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
         logger.warn({ file: cfg.logKeyFile }, 'demo mode: created a records-log signing key');
@@ -301,11 +359,16 @@ export class AppContext {
       sessionSecret,
     );
     if (!overrides.db) ctx.disposers.push(() => database.close());
+    ctx.opened = demoAllowed;
     return ctx;
   }
 
+  /** The demo guard's look into the database, when the context was made while it opened. */
+  private opened: Promise<void> = Promise.resolve();
+
   /** Migrate, then seed the demo world if demo mode is on. */
   async prepare(): Promise<void> {
+    await this.opened;
     const applied = await migrateToLatest(this.db);
     traceStartup(`migrations checked (${applied.length} applied)`);
     if (applied.length) this.logger.info({ applied }, 'applied migrations');

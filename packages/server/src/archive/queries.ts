@@ -44,7 +44,10 @@ export class ArchiveQueries {
     private readonly clock: Clock,
   ) {}
 
-  /** A search as SQL runs it, the 20-day filter resolved by the rule (capture/compliance.ts). */
+  /**
+   * A search as SQL runs it, the 20-day filter resolved by the rule (capture/compliance.ts) and
+   * the name words of a query that matches names found.
+   */
   async toSql(actor: Actor, s: ArchiveSearch): Promise<SearchSql> {
     const out: SearchSql = { officeId: actor.officeId, ...parseQuery(s.q) };
     if (s.person) out.person = s.person;
@@ -58,7 +61,9 @@ export class ArchiveQueries {
       const rows = await this.captureQueries.compliance(actor, this.clock.now());
       out.capturedIds = rows.filter((r) => r.result.status === s.twentyDay).map((r) => r.itemId);
     }
-    return out;
+    // The words of names like the query's (a lookup in the small name-words table), so that
+    // every reader of the search (the transfer's scope too) matches names the same way.
+    return repo.withNameWords(this.db, out);
   }
 
   async holds(actor: Actor) {

@@ -26,6 +26,11 @@ export interface SearchSql {
   prefixes: string[];
   /** The raw text for trigram matching of names; '' when none. */
   fuzzy: string;
+  /**
+   * The words of names (archive_name_words) like a word of `fuzzy`, found by `nameWords`; the
+   * search reads entries holding one of them. Resolved by the search itself when absent.
+   */
+  nameWords?: string[];
   person?: string;
   account?: string;
   kind?: string;
@@ -59,10 +64,63 @@ function nameThreshold(db: Db) {
   );
 }
 
+/** At most this many name words stand for a misspelled query (the most alike first). */
+export const NAME_WORDS_CAP = 500;
+/** Of which at most this many are highlighted in snippets. */
+const HIGHLIGHT_NAME_WORDS = 20;
+
+/**
+ * The words of the office's names (archive_name_words, a few thousand rows) as alike to a word
+ * of the query as a name must be (word_similarity ≥ NAME_SIMILARITY, through the table's
+ * trigram index), most alike first. An entry whose names are alike to the query through one of
+ * its words holds one of these: the search then needs the GIN index on `name_words` only, never
+ * a trigram scan of every entry's names.
+ */
+export async function nameWords(db: Db, officeId: string, fuzzy: string): Promise<string[]> {
+  const words = [...new Set(fuzzy.toLowerCase().split(/\s+/).filter(Boolean))];
+  if (words.length === 0) return [];
+  const run = async (tx: Db) => {
+    await nameThreshold(tx);
+    const r = await sql<{ word: string }>`
+      select w.word from archive_name_words w
+      where w.office_id = ${officeId}
+        and (${sql.join(
+          words.map((q) => sql`archive_name_match(${q}, w.word)`),
+          sql` or `,
+        )})
+      order by greatest(${sql.join(words.map((q) => sql`archive_name_similarity(${q}, w.word)`))}) desc, w.word
+      limit ${NAME_WORDS_CAP}`.execute(tx);
+    return r.rows.map((x) => x.word);
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/** The search with its name words found (when it matches names and they are not found yet). */
+export async function withNameWords(db: Db, s: SearchSql): Promise<SearchSql> {
+  if (!s.fuzzy || s.nameWords) return s;
+  return { ...s, nameWords: await nameWords(db, s.officeId, s.fuzzy) };
+}
+
+/**
+ * Names alike to the query: an entry holding one of the query's name words (GIN on
+ * name_words), whose names are as alike to the query as 023 required (word_similarity of the
+ * whole query against the names, ≥ NAME_SIMILARITY), computed for those entries only.
+ */
+function nameMatch(s: SearchSql): RawBuilder<unknown> | null {
+  if (!s.fuzzy) return null;
+  if (!s.nameWords)
+    throw new Error(
+      'A search matching names needs its name words first (archive/repository.ts withNameWords).',
+    );
+  if (s.nameWords.length === 0) return null;
+  return sql`(e.name_words && ${s.nameWords}::text[] and archive_name_similarity(${s.fuzzy}, e.names) >= ${NAME_SIMILARITY}::real)`;
+}
+
 function where(s: SearchSql, tsq: RawBuilder<unknown>): RawBuilder<unknown> {
   const conds: RawBuilder<unknown>[] = [sql`e.office_id = ${s.officeId}`];
   const text = s.web.trim() || s.prefixes.length > 0;
-  if (text && s.fuzzy) conds.push(sql`(${DOC} @@ ${tsq} or archive_name_match(${s.fuzzy}, e.names))`);
+  const names = text ? nameMatch(s) : null;
+  if (names) conds.push(sql`(${DOC} @@ ${tsq} or ${names})`);
   else if (text) conds.push(sql`${DOC} @@ ${tsq}`);
   if (s.person) conds.push(sql`e.person_id = ${s.person}`);
   if (s.account) conds.push(sql`e.account_id = ${s.account}`);
@@ -80,7 +138,10 @@ function where(s: SearchSql, tsq: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql.join(conds, sql` and `);
 }
 
-/** The WHERE of a search over `archive_entries e` (the transfer's scope is a search too). */
+/**
+ * The WHERE of a search over `archive_entries e` (the transfer's scope is a search too); a
+ * search matching names needs its name words found first (withNameWords; toSql does).
+ */
 export function searchCondition(s: SearchSql): RawBuilder<unknown> {
   return where(s, tsQuery(s));
 }
@@ -143,27 +204,25 @@ export async function search(
   const rank = text
     ? sql`round((coalesce(ts_rank(e.doc, ${tsq}), 0) + ${q.fuzzy ? sql`archive_name_similarity(${q.fuzzy}, e.names)` : sql`0`})::numeric, 6)::float8`
     : sql`0::float8`;
+  // A misspelled name is highlighted as the name words it was taken for (the most alike first).
+  const lit =
+    q.fuzzy && q.nameWords?.length
+      ? sql`(${tsq} || ${sql.join(
+          q.nameWords.slice(0, HIGHLIGHT_NAME_WORDS).map((w) => sql`plainto_tsquery('english', ${w})`),
+          sql` || `,
+        )})`
+      : tsq;
   const snippet = text
-    ? sql`ts_headline('english', e.body, ${tsq}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`
+    ? sql`ts_headline('english', e.body, ${lit}, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=10, MaxFragments=2')`
     : sql`left(e.body, 200)`;
-  if (q.fuzzy) await nameThreshold(db);
-  // pg_trgm's estimate for `<%` is poor: for a short name the planner may prefer a sequential
-  // scan (or a walk of the date index) computing word_similarity for every row, seconds at a
-  // million records. With names matched, the matches come from bitmap scans of the GIN indexes.
-  if (q.fuzzy) await plannerBitmapsOnly(db, true);
   // The window's rows carry only their key, date and rank (never the documents), so it stays in
-  // memory; one row past the window says that there are more.
-  // With names matched (only when the words find fewer than FUZZY_BELOW), the matches are few:
-  // they are found first, through the GIN indexes, so that the planner never walks the date index
-  // computing a trigram similarity for every row it passes.
-  const source = q.fuzzy
-    ? sql`(select * from archive_entries e where ${where(q, tsq)} offset 0) e`
-    : sql`archive_entries e`;
+  // memory; one row past the window says that there are more. Names are matched through exact
+  // name words (GIN), so the planner's estimates hold and it may walk the date index or not.
   const r = await sql<HitRow>`
     with cand as materialized (
       select e.ref_kind, e.ref_id, e.office_id, e.occurred_at, ${rank} as rank
-      from ${source}
-      where ${q.fuzzy ? sql`true` : where(q, tsq)}
+      from archive_entries e
+      where ${where(q, tsq)}
       order by e.occurred_at desc, e.ref_kind, e.ref_id
       limit ${window + 1}
     ),
@@ -185,7 +244,6 @@ export async function search(
     left join records r on r.seq = e.record_seq
     order by p.rank desc, p.occurred_at desc, p.ref_kind, p.ref_id
   `.execute(db);
-  if (q.fuzzy) await plannerBitmapsOnly(db, false);
   let counted = r.rows.length ? Number(r.rows[0]!.counted) : 0;
   // A page past the end has no rows to carry the count: count the window alone.
   if (r.rows.length === 0 && offset > 0) counted = await countUpTo(db, q, window + 1);
@@ -198,32 +256,22 @@ export async function search(
   };
 }
 
-/** The search with its trigram name match kept only when the words alone find too little. */
+/**
+ * The search with its name match kept only when the words alone find too little (then with
+ * its name words found).
+ */
 async function withFuzzyIfNeeded(db: Db, s: SearchSql, text: boolean): Promise<SearchSql> {
   if (!s.fuzzy || !text) return s;
   const plain = { ...s, fuzzy: '' };
-  return (await countUpTo(db, plain, FUZZY_BELOW)) < FUZZY_BELOW ? s : plain;
+  return (await countUpTo(db, plain, FUZZY_BELOW)) < FUZZY_BELOW ? withNameWords(db, s) : plain;
 }
 
 async function countUpTo(db: Db, s: SearchSql, cap: number): Promise<number> {
-  if (s.fuzzy) {
-    await nameThreshold(db);
-    await plannerBitmapsOnly(db, true);
-  }
   const r = await sql<{ n: number }>`
     select count(*)::int as n from (select 1 from archive_entries e where ${where(s, tsQuery(s))} limit ${cap}) x`.execute(
     db,
   );
-  if (s.fuzzy) await plannerBitmapsOnly(db, false);
   return r.rows[0]!.n;
-}
-
-/** Within this transaction: plan with bitmap (index) scans only, or as usual again. */
-async function plannerBitmapsOnly(db: Db, on: boolean) {
-  const v = on ? 'off' : 'on';
-  await sql`select set_config('enable_seqscan', ${v}, true), set_config('enable_indexscan', ${v}, true)`.execute(
-    db,
-  );
 }
 
 /** The planner's row estimate for the search's matches (EXPLAIN, no execution). */
@@ -236,8 +284,8 @@ async function estimate(db: Db, s: SearchSql): Promise<number> {
 }
 
 /** Every record a search matches (a saved-search hold's scope), up to `cap`. */
-export async function searchRefs(db: Db, s: SearchSql, cap: number) {
-  if (s.fuzzy) await nameThreshold(db);
+export async function searchRefs(db: Db, search: SearchSql, cap: number) {
+  const s = await withNameWords(db, search);
   const r = await sql<{ ref_kind: string; ref_id: string }>`
     select e.ref_kind, e.ref_id from archive_entries e
     where ${where(s, tsQuery(s))}

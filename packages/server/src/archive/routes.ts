@@ -32,6 +32,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { requireActor } from '../http/session.js';
 import type { App } from '../http/types.js';
+import { authorize } from '../policy/policy.js';
+import { parseShare } from '../records/key-shares.js';
 
 const Placed = z.object({ id: z.string(), items: z.number().int(), recordSeq: z.number().int() });
 const Released = z.object({ id: z.string(), recordSeq: z.number().int() });
@@ -195,7 +197,14 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
     '/api/v1/archive/transfers',
     { schema: { tags, body: TransferStartBody, response: { 202: TransferJobSchema } } },
     async (req, reply) => {
-      const job = ctx.transferJobs.start(await requireActor(ctx, req), req.body.search, req.body.bagBytes);
+      const actor = await requireActor(ctx, req);
+      authorize(actor, 'archive.search', 'transfer records to the national archive');
+      const job = ctx.transferJobs.start(
+        actor,
+        req.body.search,
+        req.body.bagBytes,
+        req.body.shares?.map((text, i) => parseShare(text, `share file ${i + 1}`)),
+      );
       return reply.code(202).send(job);
     },
   );
@@ -203,5 +212,13 @@ export function archiveRoutes(app: App, ctx: AppContext): void {
     '/api/v1/archive/transfers/:id',
     { schema: { tags, params: IdParams, response: { 200: TransferJobSchema } } },
     async (req) => ctx.transferJobs.get(await requireActor(ctx, req), req.params.id),
+  );
+  // After the Archivist has the bags: seal what a finished transfer of this server wrote (its
+  // folder's bags verified first); the screen polls the job for the seal's progress.
+  app.post(
+    '/api/v1/archive/transfers/:id/seal',
+    { schema: { tags, params: IdParams, response: { 202: TransferJobSchema } } },
+    async (req, reply) =>
+      reply.code(202).send(ctx.transferJobs.seal(await requireActor(ctx, req), req.params.id)),
   );
 }

@@ -1,5 +1,8 @@
 import { type Clock, ConflictError, NotFoundError, ValidationError } from '@hotline/common';
 import { type Actor, authorize } from '../policy/policy.js';
+import { ArchiveSealedError } from '../records/archive-key.js';
+import type { ArchiveKeyCustody } from '../records/key-custody.js';
+import type { KeyShare } from '../records/key-shares.js';
 import type { RecordsService } from '../records/records-service.js';
 import {
   type ComplianceRow,
@@ -21,8 +24,31 @@ export class CaptureQueries {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly records?: Pick<RecordsService, 'content'>,
+    private readonly records?: Pick<RecordsService, 'content' | 'withCipher'>,
   ) {}
+
+  /**
+   * A captured item opened with custodians' shares (a split archive key): the body is read
+   * with the key they rebuild, for this one view, and the opening is a record naming who took
+   * part. The item is looked up (and the actor's right checked) before anything is opened.
+   */
+  async itemOpened(actor: Actor, itemId: string, shares: KeyShare[], custody: ArchiveKeyCustody) {
+    await this.item(actor, itemId);
+    custody.assertShares(shares);
+    if (!this.records) throw new Error('these queries have no records service to open content with');
+    const records = this.records;
+    return custody.withArchiveKey(
+      shares,
+      {
+        purpose: 'view',
+        detail: `captured item ${itemId}`,
+        by: actor.displayName,
+        office: actor.officeId,
+        actor: actor.userId,
+      },
+      (cipher) => new CaptureQueries(this.db, this.clock, records.withCipher(cipher)).item(actor, itemId),
+    );
+  }
 
   /**
    * One captured item as the records officer opens it: its headers, its body (read from the
@@ -37,7 +63,15 @@ export class CaptureQueries {
       Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
     let body: string | null = null;
-    const raw = this.records ? await this.records.content(this.db, it.digest) : null;
+    let sealed: { keyId: string; threshold: number | null; of: number | null } | undefined;
+    let raw: Uint8Array | null = null;
+    try {
+      raw = this.records ? await this.records.content(this.db, it.digest) : null;
+    } catch (err) {
+      if (!(err instanceof ArchiveSealedError)) throw err;
+      const x = err.extras as { keyId: string; threshold?: number; of?: number };
+      sealed = { keyId: x.keyId, threshold: x.threshold ?? null, of: x.of ?? null };
+    }
     if (raw) {
       if (it.kind === 'email') {
         try {
@@ -64,6 +98,7 @@ export class CaptureQueries {
       },
       title: itemTitle(it.kind, s),
       body,
+      ...(sealed ? { sealed } : {}),
       attachments: Array.isArray(s.attachments)
         ? (s.attachments as { filename?: unknown; contentType?: unknown; sha256?: unknown }[]).flatMap((a) =>
             typeof a?.filename === 'string' &&

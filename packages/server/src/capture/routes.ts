@@ -30,6 +30,7 @@ import {
   type ImportFormatSchema,
   ImportResultSchema,
   ImportUploadForm,
+  KeySharesBody,
   LocationLeaksSchema,
   OfficialAccountBody,
   OfficialAccountSchema,
@@ -43,6 +44,7 @@ import type { AppContext } from '../context.js';
 import { requireActor, requireSession } from '../http/session.js';
 import type { App } from '../http/types.js';
 import { authorize } from '../policy/policy.js';
+import { parseShare } from '../records/key-shares.js';
 import { UploadGate, uploadTooLarge } from './upload-gate.js';
 
 type QueueItem = z.input<typeof QueueSchema>[number];
@@ -198,6 +200,23 @@ export function captureRoutes(app: App, ctx: AppContext): void {
     '/api/v1/capture/items/:id',
     { schema: { tags, params: IdParams, response: { 200: CapturedItemViewSchema } } },
     async (req) => ctx.captureQueries.item(await requireActor(ctx, req), req.params.id),
+  );
+  // A sealed item's body (split archive key) opened with k custodians' shares, recorded.
+  app.post(
+    '/api/v1/capture/items/:id/open',
+    {
+      schema: { tags, params: IdParams, body: KeySharesBody, response: { 200: CapturedItemViewSchema } },
+    },
+    async (req) => {
+      const actor = await requireActor(ctx, req);
+      authorize(actor, 'capture.read', 'see captured items');
+      return ctx.captureQueries.itemOpened(
+        actor,
+        req.params.id,
+        req.body.shares.map((text, i) => parseShare(text, `share file ${i + 1}`)),
+        ctx.custody,
+      );
+    },
   );
   app.get(
     '/api/v1/capture/sources',

@@ -40,3 +40,9 @@ export async function newActor(ctx: AppContext, officeId: string, roles: Role[])
     .execute((tx) => ctx.identity.createActiveUser(tx, { ...input, roles, demoPersona: false }));
   return { userId: id, officeId, roles, displayName: input.displayName };
 }
+
+/** The id of the office with this slug (a demo office, say 'us-potus'); throws if there is none. */
+export async function officeIdBySlug(ctx: AppContext, slug: string): Promise<string> {
+  return (await ctx.db.selectFrom('offices').select('id').where('slug', '=', slug).executeTakeFirstOrThrow())
+    .id;
+}

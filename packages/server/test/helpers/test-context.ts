@@ -7,7 +7,9 @@ import { envToConfig, type ServerConfig } from '../../src/config/config.js';
 import { AppContext } from '../../src/context.js';
 import { type DatabaseHandle, openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Actor } from '../../src/policy/policy.js';
 import { ArchiveCipher } from '../../src/records/archive-key.js';
+import { newActor, officeIdBySlug } from './builders.js';
 
 /**
  * A database for one test file: in-memory PGlite, or (HOTLINE_TEST_DB=postgres) its own schema in
@@ -65,4 +67,18 @@ export async function newTestContext(env: Record<string, string> = {}): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The demo world, prepared, on a new test context (`env` is added to demo '1'), and a new records
+ * officer of us-potus. The demo seed, on a shared machine under load, can take longer than the
+ * default minute: give the hook that calls this more.
+ */
+export async function demoWithRecordsOfficer(
+  env: Record<string, string> = {},
+): Promise<{ t: TestContext; us: Actor }> {
+  const t = await newTestContext({ demo: '1', ...env });
+  await t.ctx.prepare();
+  const us = await newActor(t.ctx, await officeIdBySlug(t.ctx, 'us-potus'), ['records']);
+  return { t, us };
 }

@@ -12,6 +12,13 @@ const DISPOSAL = {
 /** The archive at work (archive.* in policy.ts: records officers of the office). */
 export const archiveRoutes = (w: MatrixWorld): RouteTable => {
   const officer = async () => newActor(w.t.ctx, w.offices.get('us-potus')!, ['records']);
+  /** A transfer of a scope that matches nothing, run to its end (quick). */
+  const finishedTransfer = async () => {
+    await w.t.ctx.transferJobs.idle();
+    const j = w.t.ctx.transferJobs.start(await officer(), { q: 'zqxjkvw-matrix-nothing' });
+    await w.t.ctx.transferJobs.idle();
+    return { transferId: j.id };
+  };
   const personalItem = async () => {
     const us = w.offices.get('us-potus')!;
     const row = await w.t.ctx.db
@@ -231,14 +238,24 @@ export const archiveRoutes = (w: MatrixWorld): RouteTable => {
       {
         what: "a transfer's progress and result",
         access: ['records'],
-        fixture: async () => {
-          await w.t.ctx.transferJobs.idle();
-          const j = w.t.ctx.transferJobs.start(await officer(), { q: 'zqxjkvw-matrix-nothing' });
-          await w.t.ctx.transferJobs.idle();
-          return { transferId: j.id };
-        },
+        fixture: finishedTransfer,
         request: (fx) => ({ method: 'GET', url: `/api/v1/archive/transfers/${fx.transferId as string}` }),
         body: (res) => expect(res.json()).toMatchObject({ status: 'done', items: 0, bags: [] }),
+      },
+    ],
+    'POST /api/v1/archive/transfers/:id/seal': [
+      {
+        what: 'sealing what a finished transfer wrote (started; the screen polls the job)',
+        access: ['records'],
+        fixture: finishedTransfer,
+        oneShot: true,
+        request: (fx) => ({
+          method: 'POST',
+          url: `/api/v1/archive/transfers/${fx.transferId as string}/seal`,
+        }),
+        status: 202,
+        body: (res) =>
+          expect(res.json()).toMatchObject({ status: 'done', seal: { status: 'running', phase: 'verify' } }),
       },
     ],
     'GET /api/v1/archive/disposal-requests': [

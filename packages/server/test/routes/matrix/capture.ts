@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
 import { z } from 'zod';
+import { ArchiveCipher } from '../../../src/records/archive-key.js';
+import { formatShare, splitArchiveKey } from '../../../src/records/key-shares.js';
 import { multipart } from '../../helpers/http.js';
 import { hasText, type MatrixWorld, type RouteTable } from './harness.js';
 
@@ -73,6 +75,27 @@ export const captureRoutes = (w: MatrixWorld): RouteTable => ({
       request: () => ({ method: 'GET', url: `/api/v1/capture/items/${w.ids.capturedItem}` }),
       body: (res) =>
         expect(res.json()).toMatchObject({ itemId: w.ids.capturedItem, headers: expect.any(Object) }),
+    },
+  ],
+  'POST /api/v1/capture/items/:id/open': [
+    {
+      what: "opening a sealed item with custodians' shares (here shares of another key: refused, nothing opened)",
+      access: ['records'],
+      fixture: async () => {
+        const shares = await splitArchiveKey(ArchiveCipher.generateKey(), ['Ada', 'Ben', 'Cleo'], 2);
+        return { shares: shares.slice(0, 2).map(formatShare) };
+      },
+      request: (fx) => ({
+        method: 'POST',
+        url: `/api/v1/capture/items/${w.ids.capturedItem}/open`,
+        payload: { shares: fx.shares },
+      }),
+      status: 400,
+      body: (res) =>
+        expect(res.json()).toMatchObject({
+          code: 'key_shares_refused',
+          detail: expect.stringMatching(/this server's archive key/),
+        }),
     },
   ],
   'GET /api/v1/capture/compliance.csv': [
