@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
-import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
+import { downloadBy, poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 /** Issue 18: a records officer goes from a search to a hold to an access request answered with a redacted export. */
 describe('the archive at work in real Chromium (issue 18)', () => {
@@ -64,7 +64,7 @@ describe('the archive at work in real Chromium (issue 18)', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Export and answer' }).click();
     const link = page.getByRole('link', { name: /Download access-request-.*\.zip/ });
     await poll(() => link.isVisible()).toBe(true);
-    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const download = await downloadBy(page, link);
     const zip = unzipSync(new Uint8Array(await readFile((await download.path())!)));
     const names = Object.keys(zip);
     const txt = names.find((n) => n.startsWith('records/') && n.endsWith('.txt'))!;

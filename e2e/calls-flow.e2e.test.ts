@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, poll, screenshot, startServer, type TestServer, watchConsole } from './harness.js';
+import {
+  downloadBy,
+  launchBrowser,
+  openCall as openCallAt,
+  poll,
+  screenshot,
+  signInAs as signInAsIn,
+  startServer,
+  type TestServer,
+  watchConsole,
+} from './harness.js';
 
 /**
  * The call day: eight weeks from today in the browser's zone (New York), so the schedule is always
@@ -31,19 +41,8 @@ describe('a leader call from request to published, verified readout', () => {
     await server?.close();
   });
 
-  async function signInAs(name: string) {
-    if (await page.getByRole('button', { name: 'Sign out' }).count()) {
-      await page.getByRole('button', { name: 'Sign out' }).click();
-    }
-    await page.goto(`${server.url}/app/sign-in`);
-    await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
-    await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
-  }
-
-  async function openCall() {
-    await page.goto(callUrl);
-    await poll(() => page.getByRole('heading', { name: 'Story of the call' }).isVisible()).toBe(true);
-  }
+  const signInAs = (name: string) => signInAsIn(page, server.url, name);
+  const openCall = () => openCallAt(page, callUrl);
 
   /** Runs one step of the flow; a failure says which step it was in. */
   async function step(name: string, run: () => Promise<void>) {
@@ -119,10 +118,10 @@ describe('a leader call from request to published, verified readout', () => {
       await poll(() => page.getByText('Scheduled', { exact: true }).first().isVisible()).toBe(true);
       await poll(() => page.getByText(SHOWN).first().isVisible()).toBe(true);
       await screenshot(page, 'calls-3-scheduled');
-      const [download] = await Promise.all([
-        page.waitForEvent('download'),
-        page.getByRole('link', { name: /Download calendar invitation/ }).click(),
-      ]);
+      const download = await downloadBy(
+        page,
+        page.getByRole('link', { name: /Download calendar invitation/ }),
+      );
       const ics = readFileSync((await download.path())!, 'utf8');
       expect(ics).toContain('BEGIN:VCALENDAR');
       expect(ics).toContain('METHOD:REQUEST');
@@ -232,6 +231,7 @@ describe('a leader call from request to published, verified readout', () => {
 
     await step('6. signed out, the public page and the feed show it, and "verify" succeeds', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
+      await poll(() => page.getByRole('heading', { name: 'Sign in to Hotline' }).isVisible()).toBe(true);
       await server.ctx.log.integrateAll();
       await page.goto(`${server.url}/readouts`);
       await page

@@ -11,8 +11,20 @@ import {
   createLogKeyFile,
   envToConfig,
   readEnv,
+  type ServerConfig,
+  startEmbeddedDatabase,
 } from '@hotline/server';
-import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  chromium,
+  type Download,
+  type Locator,
+  type Page,
+  type Request,
+  type Response,
+} from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startDemoRecordsMembers } from '../packages/server/src/messaging/demo-records-members.js';
 
@@ -56,6 +68,11 @@ export async function startServer(opts: {
    * `npm start` does (messaging's records members; the test waits until each is published).
    */
   recordsMembers?: boolean;
+  /**
+   * Run on the data folder before the server starts (its keys made, the server not yet open),
+   * e.g. to seed the demo and split the archive key as `hotline keys split` would.
+   */
+  prepareData?: (cfg: ServerConfig) => Promise<void>;
 }): Promise<TestServer> {
   buildOnce();
   const port = await freePort();
@@ -74,7 +91,13 @@ export async function startServer(opts: {
     createArchiveKeyFile(cfg.archiveKeyFile);
     createLogKeyFile(cfg.logKeyFile, cfg.logOrigin);
   }
-  const ctx = await AppContext.fromConfig(cfg, opts.clock ? { clock: opts.clock } : {});
+  await opts.prepareData?.(cfg);
+  // The embedded database on its own thread, as `hotline serve` opens it.
+  const pgliteThread = startEmbeddedDatabase(cfg);
+  const ctx = await AppContext.fromConfig(cfg, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(pgliteThread ? { pgliteThread } : {}),
+  });
   await ctx.prepare();
   ctx.startBackground();
   const app = await buildApp(ctx, { webDir: join(root, 'packages/web/dist') });
@@ -147,6 +170,57 @@ export function withBrowserServer(opts: Parameters<typeof startServer>[0]): {
   return live;
 }
 
+/**
+ * The demo server with its records members (as npm start runs them, each its own process) and a
+ * browser, for the enclosing describe block, where people sign in on devices of their own:
+ * `signIn(name)` opens a new browser context (a device; a viewport, say a phone's, if given),
+ * signs the demo persona in and returns the page. `problems` holds each page's CSP violations and
+ * page errors (watchConsole). All are closed in afterAll.
+ */
+export function withMessagingDevices(): {
+  readonly server: TestServer;
+  readonly problems: string[][];
+  signIn(name: string, viewport?: { width: number; height: number }): Promise<Page>;
+} {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const problems: string[][] = [];
+  beforeAll(async () => {
+    server = await startServer({ demo: true, recordsMembers: true });
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await server?.close();
+  });
+  const started = () => {
+    if (!server || !browser)
+      throw new Error('the server is not started yet: use it in a test, after beforeAll');
+    return { server, browser };
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    problems,
+    async signIn(name, viewport) {
+      const { server, browser } = started();
+      const context = await browser.newContext({
+        bypassCSP: true,
+        timezoneId: 'America/New_York',
+        ...(viewport ? { viewport } : {}),
+      });
+      contexts.push(context);
+      const page = await context.newPage();
+      problems.push(watchConsole(page));
+      await signInAs(page, server.url, name);
+      return page;
+    },
+  };
+}
+
 /** Collect CSP violations and page errors so a test can assert there are none. */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
@@ -199,9 +273,81 @@ export function poll<T>(fn: () => T | Promise<T>) {
   return expect.poll(fn, { timeout: 15_000, interval: 50 });
 }
 
-/** Demo sign-in: on `baseUrl`'s sign-in page, pick the persona whose button names `name`, wait until signed in. */
+/**
+ * Demo sign-in: on `baseUrl`'s sign-in page, pick the persona whose button names `name`, wait until
+ * signed in. Whoever is signed in on the page signs out first, and that sign-out is waited for: a
+ * page load while its request is in flight cancels it in the browser, and a /me read the server
+ * answers before the sign-out lands still names the old person, so the sign-in page moves on to
+ * their home and offers no persona (seen under load).
+ */
 export async function signInAs(page: Page, baseUrl: string, name: string): Promise<void> {
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  if (await signOut.isVisible()) {
+    await signOut.click();
+    await poll(() => page.getByRole('heading', { name: 'Sign in to Hotline' }).isVisible()).toBe(true);
+  }
   await page.goto(`${baseUrl}/app/sign-in`);
   await page.getByRole('button', { name: new RegExp(`Sign in as ${name}`) }).click();
   await poll(() => page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+}
+
+/**
+ * Open a call's page and wait for its story. A call page's first load can take longer than
+ * poll's 15 s when CI runs the e2e files beside the database suites on two cores: it is given as
+ * long as a page load. If it never comes, the error says what the page showed instead.
+ */
+export async function openCall(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  const story = page.getByRole('heading', { name: 'Story of the call' });
+  try {
+    await expect.poll(() => story.isVisible(), { timeout: 45_000, interval: 100 }).toBe(true);
+  } catch (e) {
+    const shown = await page
+      .locator('body')
+      // biome-ignore lint/performance/useDomNodeTextContent: what the person sees, hidden parts left out
+      .innerText({ timeout: 2_000 })
+      .catch((err: unknown) => `(unreadable: ${String(err)})`);
+    throw new Error(`The call page ${page.url()} showed no story; it showed:\n${shown.slice(0, 2_000)}`, {
+      cause: e,
+    });
+  }
+}
+
+/**
+ * Click what downloads a file and return the download. A download starts only when the server's
+ * answer begins, so it is given as long as a page load on a busy CI machine; if none comes, the
+ * error says whether the browser asked for the file and what the server answered.
+ */
+export async function downloadBy(page: Page, control: Locator): Promise<Download> {
+  const href = await control.getAttribute('href');
+  const url = href && !href.startsWith('blob:') ? new URL(href, page.url()).href : null;
+  const seen: string[] = [];
+  const t0 = Date.now();
+  const onRequest = (r: Request) => {
+    if (r.url() === url) seen.push(`asked at +${Date.now() - t0} ms`);
+  };
+  const onResponse = (r: Response) => {
+    if (r.url() === url) seen.push(`answered ${r.status()} at +${Date.now() - t0} ms`);
+  };
+  const onFailed = (r: Request) => {
+    if (r.url() === url)
+      seen.push(`failed (${r.failure()?.errorText ?? 'no reason'}) at +${Date.now() - t0} ms`);
+  };
+  page.on('request', onRequest);
+  page.on('response', onResponse);
+  page.on('requestfailed', onFailed);
+  try {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 45_000 }),
+      control.click(),
+    ]);
+    return download;
+  } catch (e) {
+    const what = url ? `${url}: ${seen.join(', ') || 'never asked for'}` : 'a file made in the page';
+    throw new Error(`No download started from ${what}; the page is at ${page.url()}`, { cause: e });
+  } finally {
+    page.off('request', onRequest);
+    page.off('response', onResponse);
+    page.off('requestfailed', onFailed);
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
+import { downloadBy, poll, screenshot, watchConsole, withBrowserServer } from './harness.js';
 
 describe('the records officer in real Chromium (issue 6, demo captures)', () => {
   const e2e = withBrowserServer({ demo: true });
@@ -44,10 +44,7 @@ describe('the records officer in real Chromium (issue 6, demo captures)', () => 
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await poll(() => page.getByText(/Imported 1 new item\(s\)/).isVisible()).toBe(true);
     await poll(() => page.getByRole('row', { name: /Uploaded from the browser/ }).isVisible()).toBe(true);
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('link', { name: 'Export CSV' }).click(),
-    ]);
+    const download = await downloadBy(page, page.getByRole('link', { name: 'Export CSV' }));
     expect(download.suggestedFilename()).toBe('hotline-20-day-compliance.csv');
     await page.getByRole('link', { name: /Open the call \(memcon required\)/ }).click();
     await poll(() => page.getByText('Off-channel contact detected by Hotline').first().isVisible()).toBe(

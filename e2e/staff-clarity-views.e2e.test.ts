@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
-import { poll, screenshot, signInAs, watchConsole, withBrowserServer } from './harness.js';
+import { openCall, poll, screenshot, signInAs, watchConsole, withBrowserServer } from './harness.js';
 
 /**
  * The staff app shows time one way, starts forms from what is known, names calls from the
@@ -37,11 +37,6 @@ describe('staff clarity: time, forms, names, print, small screens', () => {
     const problems = watchConsole(page);
     await signInAs(page, e2e.server.url, name);
     return { page, problems };
-  }
-
-  async function openCall(page: Page, url: string) {
-    await page.goto(url);
-    await poll(() => page.getByRole('heading', { name: 'Story of the call' }).isVisible()).toBe(true);
   }
 
   const db = () => e2e.server.ctx.database.db;

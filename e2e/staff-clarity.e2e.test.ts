@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
-import { poll, screenshot, signInAs, watchConsole, withBrowserServer } from './harness.js';
+import { openCall, poll, screenshot, signInAs, watchConsole, withBrowserServer } from './harness.js';
 
 /**
  * The staff app tells each person what is needed from them, and nothing contradicts itself: each
@@ -50,11 +50,6 @@ describe('staff clarity', () => {
     await page.getByRole('button', { name: 'Send the request' }).click();
     await page.waitForURL(/\/app\/calls\/[0-9a-f-]{36}$/);
     return page.url();
-  }
-
-  async function openCall(page: Page, url: string) {
-    await page.goto(url);
-    await poll(() => page.getByRole('heading', { name: 'Story of the call' }).isVisible()).toBe(true);
   }
 
   it('1. a flash request is approved by the demo office’s two reviewers; a rule nobody can meet says so', async () => {

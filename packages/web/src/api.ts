@@ -20,10 +20,20 @@ export function onUnauthorized(l: Listener): () => void {
   return () => unauthorizedListeners.delete(l);
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * One JSON request. `keepalive` lets it outlive the page (a sign-out the person follows at once
+ * with another address still reaches the server).
+ */
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { keepalive?: boolean } = {},
+): Promise<T> {
   const res = await fetch(path, {
     method,
     credentials: 'same-origin',
+    keepalive: opts.keepalive ?? false,
     headers:
       body === undefined
         ? { accept: 'application/json' }

@@ -11,6 +11,7 @@ import {
   useCallback,
   useContext,
   useEffect,
+  useRef,
   useState,
 } from 'react';
 import { get, post, put } from './api';
@@ -69,19 +70,37 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     },
     [listeners],
   );
-  const reload = useCallback(
-    () =>
-      get<NotificationList>('/api/v1/notifications').then((l) => {
+  // A read of the list that started before a push (or a local mark-read) may answer with what
+  // was true before it: such an answer is dropped and the list read again, and an answer older
+  // than a later read is dropped too, so a stale list never overwrites a newer count.
+  const changes = useRef(0);
+  const reads = useRef(0);
+  const reload = useCallback(async (): Promise<void> => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const read = ++reads.current;
+      const seen = changes.current;
+      let l: NotificationList;
+      try {
+        l = await get<NotificationList>('/api/v1/notifications');
+      } catch (e) {
+        if (read === reads.current) setError(e);
+        return;
+      }
+      if (read !== reads.current) return;
+      if (seen === changes.current) {
         setList(l);
         setError(null);
-      }, setError),
-    [],
-  );
+        return;
+      }
+    }
+    // Pushes kept coming while reading: what they carried is current; the list stays as they left it.
+  }, []);
   useEffect(() => {
     void reload();
     const socket = new LiveSocket({ url: liveUrl() });
     const off = socket.onMessage((msg) => {
       for (const l of listeners) l(msg as { type: string });
+      if (msg.type === 'notification' || msg.type === 'notifications-read') changes.current++;
       if (msg.type === 'notification')
         setList((l) => ({
           unread: msg.unread,
@@ -92,12 +111,13 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
         void reload();
       }
     });
-    // After a drop, what was pushed meanwhile is read again.
+    // Once the socket is open, the list is read again: a notification made after the first read
+    // but before the socket opened was pushed to no one. After a drop, the same for what was
+    // pushed meanwhile, and the other screens are told.
     const offState = socket.onState((s) => {
-      if (s === 'open' && socket.reconnects > 0) {
-        void reload();
-        for (const l of listeners) l('reconnected');
-      }
+      if (s !== 'open') return;
+      void reload();
+      if (socket.reconnects > 0) for (const l of listeners) l('reconnected');
     });
     socket.connect();
     return () => {
@@ -106,23 +126,39 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
       socket.close();
     };
   }, [reload, listeners]);
-  const markRead = useCallback(async (ids: string[] | 'all') => {
-    const at = new Date().toISOString();
-    const r = await post<{ unread: number }>(
-      '/api/v1/notifications/read',
-      ids === 'all' ? { all: true } : { ids },
-    );
-    setList((l) =>
-      l
-        ? {
-            unread: r.unread,
-            items: l.items.map((i) =>
-              ids === 'all' || ids.includes(i.id) ? { ...i, readAt: i.readAt ?? at } : i,
-            ),
-          }
-        : l,
-    );
-  }, []);
+  // The items are marked read at once, before the server answers: the server also pushes the new
+  // count to every open tab, and that push can arrive before this request's answer, so a count
+  // of 0 beside an item still marked "Unread" would show for a moment. If the request fails,
+  // the list is read again so it shows what the server holds.
+  const markRead = useCallback(
+    async (ids: string[] | 'all') => {
+      const at = new Date().toISOString();
+      changes.current++;
+      setList((l) =>
+        l
+          ? {
+              ...l,
+              items: l.items.map((i) =>
+                ids === 'all' || ids.includes(i.id) ? { ...i, readAt: i.readAt ?? at } : i,
+              ),
+            }
+          : l,
+      );
+      let r: { unread: number };
+      try {
+        r = await post<{ unread: number }>(
+          '/api/v1/notifications/read',
+          ids === 'all' ? { all: true } : { ids },
+        );
+      } catch (e) {
+        void reload();
+        throw e;
+      }
+      changes.current++;
+      setList((l) => (l ? { ...l, unread: r.unread } : l));
+    },
+    [reload],
+  );
   return (
     <Ctx.Provider
       value={{ unread: list?.unread ?? 0, items: list?.items ?? null, error, markRead, reload, subscribe }}

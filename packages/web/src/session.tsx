@@ -1,6 +1,6 @@
 import type { Permission } from '@hotline/contract/roles';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { get, onUnauthorized, post } from './api';
+import { api, get, onUnauthorized } from './api';
 import { currentPath, navigate } from './router';
 import { browserZone, setPersonZone } from './time';
 import type { Me, Meta } from './types';
@@ -36,17 +36,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     signedIn.current = me !== null;
   }, [me]);
 
+  /** Reads of /api/v1/me: only the latest one's answer counts (an older answer, e.g. the first
+   * visit's "not signed in" arriving after a sign-in, never overwrites a newer one). */
+  const reads = useRef(0);
   const refresh = useCallback(async () => {
+    const read = ++reads.current;
+    let m: Me | null;
     try {
-      const m = await get<Me>('/api/v1/me');
-      setMe(m);
-      return m;
+      m = await get<Me>('/api/v1/me');
     } catch {
-      setMe(null);
-      return null;
-    } finally {
-      setLoading(false);
+      m = null;
     }
+    if (read !== reads.current) return m;
+    setMe(m);
+    setLoading(false);
+    return m;
   }, []);
 
   useEffect(() => {
@@ -79,7 +83,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await post('/api/v1/auth/sign-out');
+      await api('POST', '/api/v1/auth/sign-out', {}, { keepalive: true });
     } finally {
       signedIn.current = false;
       returnTo.current = null;

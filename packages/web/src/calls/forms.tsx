@@ -1,5 +1,5 @@
 import type { Office } from '@hotline/contract';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { get, post } from '../api';
 import { Alert, BoundField, Options, PageHeader } from '../components';
 import { navigate } from '../router';
@@ -45,10 +45,15 @@ export function NewCallPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
+  const myOfficeId = me?.office.id;
+  /** The form's starting choices are made once: a later answer (the session read again) never undoes a person's choice. */
+  const defaulted = useRef(false);
   useEffect(() => {
     get<Office[]>('/api/v1/offices').then((o) => {
       setOffices(o);
-      const mine = o.find((x) => x.id === me?.office.id);
+      if (defaulted.current || !myOfficeId) return;
+      defaulted.current = true;
+      const mine = o.find((x) => x.id === myOfficeId);
       const owner = liaison ? o.find((x) => x.id !== mine?.id) : mine;
       setForm((f) => ({
         ...f,
@@ -59,7 +64,7 @@ export function NewCallPage() {
       }));
       if (liaison && mine) setFilled({ leader: leaderOf(mine), country: mine.country });
     }, setError);
-  }, [me, liaison]);
+  }, [myOfficeId, liaison]);
 
   function chooseCounterpart(id: string) {
     const o = offices.find((x) => x.id === id);

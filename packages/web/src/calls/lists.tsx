@@ -11,7 +11,16 @@ function useCalls(scope: 'inbox' | 'upcoming' | 'all', state = '') {
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     const q = new URLSearchParams({ scope, ...(state ? { state } : {}) });
-    get<CallSummary[]>(`/api/v1/calls?${q}`).then(setCalls, setError);
+    // An answer for a state the person has since left is dropped (an older, slower answer never
+    // replaces the list now asked for).
+    let current = true;
+    get<CallSummary[]>(`/api/v1/calls?${q}`).then(
+      (r) => current && setCalls(r),
+      (err: unknown) => current && setError(err),
+    );
+    return () => {
+      current = false;
+    };
   }, [scope, state]);
   return { calls, error };
 }

@@ -1,8 +1,9 @@
 import type { CapturedItemView, ComplianceListItem } from '@hotline/contract';
 import { Fragment, useEffect, useState } from 'react';
-import { get } from '../api';
+import { get, post } from '../api';
 import { Alert, Loading } from '../components';
 import { when as whenIn } from '../time';
+import { ShareFilesField } from './share-files';
 
 const STATUS_LABEL: Record<string, string> = {
   overdue: 'Overdue',
@@ -34,7 +35,17 @@ export function ComplianceItems({ zone, people }: { zone: string; people: string
     if (account.trim()) q.set('account', account.trim().toLowerCase());
     if (kind) q.set('kind', kind);
     setRows(null);
-    get<ComplianceListItem[]>(`/api/v1/capture/compliance/items?${q}`).then(setRows).catch(setError);
+    setError(null);
+    // A filter changed again before this answer came: it is dropped, so an older, slower answer
+    // never replaces the list the filters now ask for.
+    let current = true;
+    get<ComplianceListItem[]>(`/api/v1/capture/compliance/items?${q}`).then(
+      (r) => current && setRows(r),
+      (err: unknown) => current && setError(err),
+    );
+    return () => {
+      current = false;
+    };
   }, [status, person, account, kind]);
   const when = (iso: string) => whenIn(iso, zone);
   return (
@@ -128,9 +139,20 @@ type ItemView = CapturedItemView;
 function ItemDetail({ itemId, when }: { itemId: string; when: (iso: string) => string }) {
   const [item, setItem] = useState<ItemView | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [shares, setShares] = useState<string[]>([]);
+  const [openError, setOpenError] = useState<unknown>(null);
   useEffect(() => {
     get<ItemView>(`/api/v1/capture/items/${itemId}`).then(setItem).catch(setError);
   }, [itemId]);
+  // A sealed body (split archive key) opened with k custodians' share files; the opening is recorded.
+  const openSealed = async () => {
+    setOpenError(null);
+    try {
+      setItem(await post<ItemView>(`/api/v1/capture/items/${itemId}/open`, { shares }));
+    } catch (err) {
+      setOpenError(err);
+    }
+  };
   if (error) return <Alert error={error} />;
   if (!item) return <Loading />;
   const h = item.headers;
@@ -170,7 +192,38 @@ function ItemDetail({ itemId, when }: { itemId: string; when: (iso: string) => s
             : 'none'}
         </dd>
       </dl>
-      <pre className="item-body">{item.body ?? '(the archived original could not be read)'}</pre>
+      {item.sealed ? (
+        <section className="item-sealed" aria-label="Sealed original">
+          <p>
+            <strong>
+              Sealed: opening needs{' '}
+              {item.sealed.threshold && item.sealed.of
+                ? `${item.sealed.threshold} of ${item.sealed.of}`
+                : 'enough of the'}{' '}
+              custodians.
+            </strong>{' '}
+            This server holds only the archive's public key. Opening the original is recorded in the records
+            log with the custodians who took part.
+          </p>
+          <ShareFilesField
+            id={`shares-${itemId}`}
+            label="Custodians' share files"
+            hint={`choose ${item.sealed.threshold ?? 'k'} share files (archive-key-share-….txt)`}
+            onChange={setShares}
+          />
+          <button
+            type="button"
+            className="btn"
+            disabled={shares.length === 0}
+            onClick={() => void openSealed()}
+          >
+            Open with these shares
+          </button>
+          <Alert error={openError} />
+        </section>
+      ) : (
+        <pre className="item-body">{item.body ?? '(the archived original could not be read)'}</pre>
+      )}
     </div>
   );
 }
