@@ -17,8 +17,12 @@ export function createClusterSync(s: HubState, c: Connections) {
   function onClusterEvent(ev: ClusterEvent): void {
     switch (ev.k) {
       case 'join': {
-        if (rooms.peer(ev.peer.id)) return;
-        const p = rooms.addRemote(ev.peer);
+        // A peer this node already read from the shared table (a join here synced the room before
+        // this event arrived) was added without telling this node's people: they hear of it now.
+        // Otherwise they would drop its offer as from a stranger, and never connect to it.
+        const known = rooms.peer(ev.peer.id);
+        if (known?.node === nodeId) return;
+        const p = known ?? rooms.addRemote(ev.peer);
         const room = rooms.room(p.callId);
         if (room) s.broadcast(room, { type: 'peer-joined', peer: describePeer(p) }, p);
         return;
@@ -26,6 +30,12 @@ export function createClusterSync(s: HubState, c: Connections) {
       case 'leave': {
         const p = rooms.peer(ev.peerId);
         if (p) removeLocal(p, ev.reason, false);
+        else {
+          // A join here may have synced the room after the peer left, dropping it without telling
+          // this node's people: they hear of it now (a peer-left for a peer they never knew is a no-op).
+          const room = rooms.room(ev.callId);
+          if (room) s.broadcast(room, { type: 'peer-left', peerId: ev.peerId, reason: ev.reason });
+        }
         return;
       }
       case 'state': {

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { postgresRateLimitStore } from '../../src/http/rate-limit-store.js';
 import { RateLimitRepository } from '../../src/http/repository.js';
+import type { Backplane, ClusterEvent } from '../../src/live/backplane.js';
 import { PostgresBackplane } from '../../src/live/backplane-postgres.js';
 import { LiveRepository } from '../../src/live/repository.js';
 import { openTestDatabase } from '../helpers/test-context.js';
@@ -69,6 +70,54 @@ describe.skipIf(!onPostgres)('live rooms across two nodes (PostgreSQL backplane)
     return c;
   }
 
+  /** A node whose events from other nodes can be held back, then delivered in order. */
+  async function gatedNode(calls: Map<string, FakeCall>) {
+    const held: ClusterEvent[] = [];
+    let deliver: ((ev: ClusterEvent) => void) | null = null;
+    let holding = false;
+    const inner = new PostgresBackplane({
+      repo: new LiveRepository(db.db),
+      listen: db.listen!,
+      channel: db.channel!,
+      logger: silentLogger(),
+      nodeId: `a-${Math.random().toString(36).slice(2, 6)}`,
+      heartbeatMs: 100,
+    });
+    const gated: Backplane = {
+      nodeId: inner.nodeId,
+      clustered: inner.clustered,
+      heartbeatMs: inner.heartbeatMs,
+      start: (onEvent) => {
+        deliver = onEvent;
+        return inner.start((ev) => (holding ? held.push(ev) : onEvent(ev)));
+      },
+      publish: (ev) => inner.publish(ev),
+      admit: (peer, tokenHash, maxPeers) => inner.admit(peer, tokenHash, maxPeers),
+      remove: (peerId, node) => inner.remove(peerId, node),
+      removeCall: (callId) => inner.removeCall(callId),
+      claim: (tokenHash, newTokenHash, callId, userId) =>
+        inner.claim(tokenHash, newTokenHash, callId, userId),
+      setState: (peerId, muted, speaking) => inner.setState(peerId, muted, speaking),
+      peers: (callId) => inner.peers(callId),
+      heartbeat: (graceMs) => inner.heartbeat(graceMs),
+      close: () => inner.close(),
+    };
+    const s = await startLiveServer(calls, clock, { backplane: gated, resumeGraceMs: 400 });
+    servers.push(s);
+    return {
+      ...s,
+      /** The room as the shared table holds it. */
+      tablePeers: (callId: string) => inner.peers(callId),
+      hold: () => {
+        holding = true;
+      },
+      release: () => {
+        holding = false;
+        for (const ev of held.splice(0)) deliver!(ev);
+      },
+    };
+  }
+
   function setup(participants: string[]) {
     clock = new ManualClock(new Date(START.getTime() - 5 * MINUTE));
     const call = newCall(Object.fromEntries(participants.map((p) => [p, PRINCIPAL])), START);
@@ -113,6 +162,53 @@ describe.skipIf(!onPostgres)('live rooms across two nodes (PostgreSQL backplane)
     // Each event is recorded once, by the node the peer was on.
     expect(a.events.map((e) => `${e.kind}:${e.userId}`)).toEqual(['join:alice']);
     expect(b.events.map((e) => `${e.kind}:${e.userId}`)).toEqual(['join:bob', 'mute:bob', 'leave:bob']);
+  });
+
+  it("tells a node's people of a peer it read from the table before that peer's join event arrived", async () => {
+    // Node A holds back the events of other nodes until told; meanwhile a join on A reads the
+    // room from the shared table and so learns of Bob (joined on B) before B's event arrives.
+    const { call, calls } = setup(['alice', 'bob', 'carol']);
+    const a = await gatedNode(calls);
+    const b = await node(calls, 'b');
+    const alice = await connect(a, 'alice');
+    const aj = await alice.join(call.id);
+
+    a.hold();
+    const bob = await connect(b, 'bob');
+    const bj = await bob.join(call.id);
+    const carol = await connect(a, 'carol');
+    const cj = await carol.join(call.id);
+    expect(cj.peers.map((p) => p.peerId).sort()).toEqual([aj.peerId, bj.peerId].sort());
+    expect((await alice.next('peer-joined')).peer.peerId).toBe(cj.peerId);
+
+    a.release();
+    // Without this, Alice would drop Bob's offer as from a stranger and never connect to him.
+    expect((await alice.next('peer-joined')).peer.peerId).toBe(bj.peerId);
+    expect(alice.all('peer-joined').map((m) => m.peer.peerId)).toEqual([cj.peerId, bj.peerId]);
+    // Carol had Bob in her "joined" already; hearing of him again changes nothing for her.
+    expect(carol.all('peer-joined').map((m) => m.peer.peerId)).not.toContain(cj.peerId);
+  });
+
+  it("tells a node's people of a peer that left while a join there read the room, before the leave event arrived", async () => {
+    const { call, calls } = setup(['alice', 'bob', 'carol']);
+    const a = await gatedNode(calls);
+    const b = await node(calls, 'b');
+    const alice = await connect(a, 'alice');
+    const aj = await alice.join(call.id);
+    const bob = await connect(b, 'bob');
+    const bj = await bob.join(call.id);
+    expect((await alice.next('peer-joined')).peer.peerId).toBe(bj.peerId);
+
+    a.hold();
+    bob.send({ type: 'leave' });
+    await expect.poll(async () => (await a.tablePeers(call.id)).length).toBe(1);
+    const carol = await connect(a, 'carol');
+    const cj = await carol.join(call.id);
+    expect(cj.peers.map((p) => p.peerId)).toEqual([aj.peerId]);
+
+    a.release();
+    // Without this, Alice would keep Bob in the call, his connection failing, until she left.
+    expect(await alice.next('peer-left')).toMatchObject({ peerId: bj.peerId, reason: 'left' });
   });
 
   it('enforces the mesh limit across nodes: two nodes never both admit the last place', async () => {
