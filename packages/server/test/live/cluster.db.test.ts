@@ -185,8 +185,9 @@ describe.skipIf(!onPostgres)('live rooms across two nodes (PostgreSQL backplane)
     // Without this, Alice would drop Bob's offer as from a stranger and never connect to him.
     expect((await alice.next('peer-joined')).peer.peerId).toBe(bj.peerId);
     expect(alice.all('peer-joined').map((m) => m.peer.peerId)).toEqual([cj.peerId, bj.peerId]);
-    // Carol had Bob in her "joined" already; hearing of him again changes nothing for her.
-    expect(carol.all('peer-joined').map((m) => m.peer.peerId)).not.toContain(cj.peerId);
+    // Carol, who had Bob in her "joined" already, is told too: a browser that knows the peer
+    // only updates it (MeshCall.addPeer), so the second word is harmless.
+    expect((await carol.next('peer-joined')).peer.peerId).toBe(bj.peerId);
   });
 
   it("tells a node's people of a peer that left while a join there read the room, before the leave event arrived", async () => {
